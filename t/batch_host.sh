@@ -1,0 +1,1 @@
+. "$top_srcdir/t/lib.sh"; done_testing
