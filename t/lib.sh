@@ -5,12 +5,13 @@ VSTOP="$top_builddir/vstop"
 FIX="$top_srcdir/t/fixtures"
 T_COUNT=0
 T_FAILED=0
+exec 3>&1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vstop-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION
 	T_COUNT=$((T_COUNT + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $T_COUNT - $2"; else echo "not ok $T_COUNT - $2"; T_FAILED=$((T_FAILED + 1)); fi
+	if [ "$1" -eq 0 ]; then echo "ok $T_COUNT - $2" >&3; else echo "not ok $T_COUNT - $2" >&3; T_FAILED=$((T_FAILED + 1)); fi
 }
 check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
 	local d="$1"; shift

@@ -49,7 +49,7 @@ int main(void)
 		"  Domain-0 -----r abc 1.0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
 		"  Domain-0 -----r 1 nan 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
 		"  Domain-0 -----r 99999999999999999999 1.0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
-		"  Domain-0 -----r 18446744073 1.0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+		"  Domain-0 -----r 18446744074 1.0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
 		"  Domain-0 -----r 1 1.0 1 1 1 1 99999 1 1 1 1 1 1 1 1 1 1",
 		"Net0 RX: 1bytes",
 		"Net0 RX: xbytes 1pkts 0err 0drop TX: 1bytes 1pkts 0err 0drop",
