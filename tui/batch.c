@@ -7,7 +7,6 @@
 #include "batch.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,25 +19,9 @@
 #include "log.h"
 #include "model.h"
 #include "probe.h"
+#include "signals.h"
 #include "strbuf.h"
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the sleep must wake up */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is EPIPE from fwrite */
-}
 
 static double wall_now(void)
 {
@@ -50,11 +33,11 @@ static double wall_now(void)
 /* Wait one delay; false when asked to stop. */
 static bool wait_tick(struct ticker *t)
 {
-	while (!stop) {
+	while (!signal_term) {
 		if (t->period_ns <= 0)
 			return true;
 		if (ticker_wait(t) == 0)
-			return !stop;
+			return !signal_term;
 	}
 	return false;
 }
@@ -81,7 +64,7 @@ int batch_guest(const struct vstop_options *o)
 	int cur = 0, rc = 0;
 
 	memset(st, 0, sizeof(st));
-	install_signals();
+	signals_install();
 	if (probe_open(&p, o->proc_root, err, sizeof(err)) < 0 ||
 	    probe_read(&p, &st[cur], err, sizeof(err)) < 0) {
 		log_err("%s", err);
@@ -135,7 +118,7 @@ int batch_host(const struct vstop_options *o)
 	char err[512];
 	int rc = 0, s;
 
-	install_signals();
+	signals_install();
 	so.step_s = o->delay_s > 0 ? o->delay_s : 1.0;
 	struct source *src = source_open(o->source, &so, err, sizeof(err));
 	if (!src) {

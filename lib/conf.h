@@ -1,0 +1,36 @@
+/*
+ * conf: vstop.conf, the INI file read by vstopd and vstop-agent (via inih).
+ * Every key is known and typed; an unknown section or key, a bad value or an
+ * over-long line stops the load with FILE:LINE: reason, so a typo never runs
+ * silently with a default. A failed reload (SIGHUP) keeps the running config.
+ */
+#ifndef VSTOP_CONF_H
+#define VSTOP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONF_STR 256
+
+struct vstop_conf {
+	/* [general] */
+	double interval_s;		/* 1 s: steal is bursty; longer hides it */
+	char source[CONF_STR];	/* vstopd: xen, sim[:N], replay:FILE */
+	unsigned history;		/* intervals kept per domain */
+	bool syslog;			/* log = syslog | stderr */
+	bool xenstore;			/* agent: publish steal when on Xen */
+	/* [http] */
+	bool http_enabled;
+	char http_listen[CONF_STR];	/* host:port, [v6]:port */
+	/* [rrd] */
+	bool rrd_enabled;
+	char rrd_dir[CONF_STR];
+};
+
+void conf_defaults(struct vstop_conf *c);
+/* Load FILE over the defaults. 0, or -1 with "FILE:LINE: reason" in err. */
+int conf_load(struct vstop_conf *c, const char *path, char *err, size_t errsz);
+/* The same over a string (tests and fuzzing); name appears in messages. */
+int conf_load_string(struct vstop_conf *c, const char *name, const char *text, char *err, size_t errsz);
+
+#endif
