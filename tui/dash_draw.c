@@ -336,9 +336,10 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 		bool steal = g == 0;
 		double max = steal ? 50.0 : 100.0 * (dom->vcpus ? dom->vcpus : 1);
 		int ytop = y0 + 1 + g * rows;
-		put(ytop, 0, 0, steal ? "steal" : "cpu");
 		snprintf(buf, sizeof(buf), "%3.0f%%", max);
-		put(ytop + 1 < y0 + height ? ytop + 1 : ytop, 0, A_DIM, buf);
+		put(ytop, 0, A_DIM, buf);
+		if (rows > 1)
+			put(ytop + 1, 0, 0, steal ? "steal" : "cpu");
 		for (int col = 0; col < w; col++) {
 			float v = track_hist(&d->m, t, steal, (uint32_t)(w - 1 - col));
 			if (isnan(v))
