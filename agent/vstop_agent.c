@@ -15,9 +15,14 @@
 #include "conf.h"
 #include "cpu_rates.h"
 #include "log.h"
+#include "metrics.h"
 #include "num.h"
+#ifdef HAVE_MHD
+#include "http.h"
+#endif
 #include "probe.h"
 #include "signals.h"
+#include "strbuf.h"
 #include "xs_publish.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
@@ -34,6 +39,8 @@ static void usage(FILE *f)
 "  -n, --iterations=N    exit after N samples (for tests)\n"
 "      --no-xenstore     do not publish to xenstore even on Xen\n"
 "      --proc-root=DIR   read DIR/stat instead of /proc/stat\n"
+"      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
+"      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -43,7 +50,8 @@ struct agent {
 	const char *conf_path;
 	bool conf_explicit;
 	double interval_override;
-	bool no_xenstore;
+	bool no_xenstore, no_http;
+	const char *listen_override;
 	const char *proc_root;
 	uint64_t iterations;
 };
@@ -58,13 +66,15 @@ static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t er
 
 int main(int argc, char **argv)
 {
-	enum { OPT_NOXS = 256, OPT_PROCROOT };
+	enum { OPT_NOXS = 256, OPT_PROCROOT, OPT_LISTEN, OPT_NOHTTP };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "no-xenstore", no_argument, NULL, OPT_NOXS },
 		{ "proc-root", required_argument, NULL, OPT_PROCROOT },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "no-http", no_argument, NULL, OPT_NOHTTP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -88,6 +98,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NOXS: a.no_xenstore = true; break;
 		case OPT_PROCROOT: a.proc_root = optarg; break;
+		case OPT_LISTEN: a.listen_override = optarg; break;
+		case OPT_NOHTTP: a.no_http = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstop-agent %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -117,12 +129,22 @@ int main(int argc, char **argv)
 			log_warn("on Xen but %s: steal is not published to Dom0", err);
 	}
 	double interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
-	log_info("sampling %s every %gs%s", probe.path, interval,
-		 publish ? ", publishing to xenstore data/vstop/stat" : "");
+	const char *listen = a.listen_override ? a.listen_override : a.conf.http_listen;
+	struct strbuf body = { 0 };
+	struct loop_stats ls = { 0 };
+#ifdef HAVE_MHD
+	struct http_exporter *http = NULL;
+	if (a.conf.http_enabled && !a.no_http && !(http = http_start(listen, 3 * interval + 1, err, sizeof(err))))
+		die(1, "%s", err);
+#else
+	void *http = NULL;
+#endif
+	log_info("sampling %s every %gs%s%s%s", probe.path, interval,
+		 publish ? ", publishing to xenstore data/vstop/stat" : "",
+		 http ? ", serving /metrics on " : "", http ? listen : "");
 	struct ticker t;
 	ticker_start(&t, interval);
 	int64_t prev_ns = clock_now_ns();
-	uint64_t skipped = 0;
 	long hz = sysconf(_SC_CLK_TCK);
 
 	for (uint64_t n = 0; !a.iterations || n < a.iterations;) {
@@ -143,13 +165,15 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
+		int64_t t0 = clock_now_ns();
 		if (probe_read(&probe, &st[cur ^ 1], err, sizeof(err)) < 0) {
 			/* A failed read skips this interval; the next one starts afresh. */
-			if (skipped++ % 60 == 0)
-				log_warn("%s (%llu intervals skipped)", err, (unsigned long long)skipped);
+			if (ls.failed++ % 60 == 0)
+				log_warn("%s (%llu intervals skipped)", err, (unsigned long long)ls.failed);
 			continue;
 		}
 		int64_t now_ns = clock_now_ns();
+		ls.sample_seconds = (double)(now_ns - t0) / 1e9;
 		guest_rates_compute(&st[cur], &st[cur ^ 1], (double)(now_ns - prev_ns) / 1e9, &rates);
 		prev_ns = now_ns;
 		cur ^= 1;
@@ -159,8 +183,22 @@ int main(int argc, char **argv)
 			xs_publish_write(&xs, &g, (double)now_ns / 1e9);
 		}
 		n++;
+		ls.samples++;
+		ls.missed = t.missed;
+		if (http) {
+			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, NULL, NULL);
+			ls.render_seconds = (double)(clock_now_ns() - now_ns) / 1e9;
+#ifdef HAVE_MHD
+			http_publish(http, &body);
+#endif
+		}
 	}
-	log_info("exiting");
+	log_info("exiting after %llu samples (%llu failed)", (unsigned long long)ls.samples,
+		 (unsigned long long)ls.failed);
+#ifdef HAVE_MHD
+	http_stop(http);
+#endif
+	sb_free(&body);
 	if (publish)
 		xs_publish_close(&xs);
 	guest_rates_free(&rates);

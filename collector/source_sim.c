@@ -10,7 +10,9 @@
  * The noisy neighbor (guest 1, the "build" box with 4 vCPUs) bursts to 100%
  * of its vCPUs for SIM_BURST_LEN intervals out of every SIM_PERIOD, starting
  * at interval SIM_BURST_START, so the others' steal rises while it does.
- * Options after "sim:": N, then ",seed=S" ",churn" (domains come and go).
+ * Options after "sim:": N, then ",seed=S" ",churn" (domains come and go)
+ * ",hostile" (guests 2-5 get names with quotes, backslashes, newlines, a
+ * path and 300 bytes of UTF-8, to test every exporter's escaping).
  */
 #include "config.h"
 #include "source.h"
@@ -31,7 +33,7 @@
 #define SIM_HZ 100
 
 struct sim_dom {
-	char name[32];
+	char name[320];
 	uint32_t domid, vcpus;
 	double base_want;	/* typical share of its vCPUs it wants, 0..1 */
 	uint64_t cpu_ns, mem, maxmem;
@@ -48,7 +50,7 @@ struct sim {
 	uint32_t n, pcpus;
 	uint64_t seed, rng, tick;
 	double step_s;
-	bool churn;
+	bool churn, hostile;
 	uint32_t next_domid;
 	struct sim_dom *doms;
 };
@@ -68,6 +70,21 @@ static double uniform(uint64_t *s)
 
 static const char *const kinds[] = { "web", "build", "db", "cache", "mail", "ci", "proxy", "app" };
 
+static void hostile_name(char *buf, size_t sz, uint32_t i)
+{
+	switch (i) {
+	case 2: snprintf(buf, sz, "we\"ird\\name"); break;
+	case 3: snprintf(buf, sz, "new\nline"); break;
+	case 4: snprintf(buf, sz, "../../etc/passwd"); break;
+	case 5:
+		for (size_t k = 0; k + 2 < sz && k < 300; k += 2)
+			memcpy(buf + k, "\xc3\xa9", 2);	/* 150 x U+00E9 */
+		buf[300] = '\0';
+		break;
+	default: break;
+	}
+}
+
 static void dom_init(struct sim *sim, uint32_t i)
 {
 	struct sim_dom *d = &sim->doms[i];
@@ -82,6 +99,8 @@ static void dom_init(struct sim *sim, uint32_t i)
 		d->base_want = 0.05;
 	} else {
 		snprintf(d->name, sizeof(d->name), "%s-%02u", kinds[i % 8], (unsigned)d->domid);
+		if (sim->hostile)
+			hostile_name(d->name, sizeof(d->name), i);
 		d->vcpus = i == SIM_NOISY ? 4 : 1 + (uint32_t)(splitmix(&r) % 3);
 		d->base_want = 0.10 + 0.25 * uniform(&r);
 		d->agent = i + 1 != sim->n || sim->n < 3;	/* the last guest runs no agent */
@@ -204,7 +223,7 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 			       char *err, size_t errsz)
 {
 	uint64_t n = SIM_DEFAULT_N, seed = opt && opt->seed ? opt->seed : 1;
-	bool churn = false;
+	bool churn = false, hostile = false;
 	char buf[128];
 
 	if (strlen(arg) >= sizeof(buf)) {
@@ -220,6 +239,8 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 			}
 		} else if (strcmp(tok, "churn") == 0) {
 			churn = true;
+		} else if (strcmp(tok, "hostile") == 0) {
+			hostile = true;
 		} else if (num_u64(tok, &n) < 0 || n < 1 || n > SIM_MAX_N) {
 			snprintf(err, errsz, "sim: \"%s\" is not a domain count from 1 to %d", tok, SIM_MAX_N);
 			return NULL;
@@ -238,6 +259,7 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 	sim->seed = seed;
 	sim->rng = seed;
 	sim->churn = churn;
+	sim->hostile = hostile;
 	sim->step_s = opt && opt->step_s > 0 ? opt->step_s : 1.0;
 	sim->next_domid = 1;
 	for (uint32_t i = 0; i < sim->n; i++)

@@ -15,10 +15,15 @@
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "model.h"
+#ifdef HAVE_MHD
+#include "http.h"
+#endif
 #include "num.h"
 #include "signals.h"
 #include "source.h"
+#include "strbuf.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
 
@@ -33,6 +38,8 @@ static void usage(FILE *f)
 "      --source=SRC      xen, sim[:N][,seed=S][,churn] or replay:FILE (overrides [general] source)\n"
 "  -d, --interval=SECS   sampling interval (overrides [general] interval)\n"
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
+"      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
+"      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -41,6 +48,8 @@ struct daemon {
 	const char *conf_path;
 	bool conf_explicit;
 	const char *source_override;
+	const char *listen_override;
+	bool no_http;
 	double interval_override;
 	uint64_t iterations;
 	struct vstop_conf conf;
@@ -59,14 +68,89 @@ static double interval_of(const struct daemon *d)
 	return d->interval_override > 0 ? d->interval_override : d->conf.interval_s;
 }
 
+static const char *listen_of(const struct daemon *d)
+{
+	return d->listen_override ? d->listen_override : d->conf.http_listen;
+}
+
+/* The exporters and alarms fed by the loop. */
+struct sinks {
+	struct strbuf body;	/* the /metrics text, rendered once per sample */
+#ifdef HAVE_MHD
+	struct http_exporter *http;
+#else
+	void *http;
+#endif
+};
+
+static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t errsz)
+{
+	if (d->conf.http_enabled && !d->no_http) {
+#ifdef HAVE_MHD
+		/* /healthz turns stale after three missed intervals. */
+		k->http = http_start(listen_of(d), 3 * interval_of(d) + 1, err, errsz);
+		if (!k->http)
+			return -1;
+#else
+		log_warn("built without libmicrohttpd: no /metrics ([http] enabled = no silences this)");
+		(void)err;
+		(void)errsz;
+#endif
+	}
+	return 0;
+}
+
+static void sinks_publish(struct sinks *k, const struct model *m, struct loop_stats *ls)
+{
+	if (!k->http)
+		return;
+	int64_t t0 = clock_now_ns();
+	metrics_render_host(&k->body, m, ls, NULL, NULL);
+	ls->render_seconds = (double)(clock_now_ns() - t0) / 1e9;
+#ifdef HAVE_MHD
+	http_publish(k->http, &k->body);
+#endif
+}
+
+static void sinks_close(struct sinks *k)
+{
+#ifdef HAVE_MHD
+	http_stop(k->http);
+#endif
+	sb_free(&k->body);
+	metrics_free();
+}
+
+static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
+{
+	struct vstop_conf fresh;
+	char err[512];
+
+	if (load_conf(d, &fresh, err, sizeof(err)) < 0) {
+		log_err("reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	d->conf = fresh;
+	ticker_set_period(t, interval_of(d));
+#ifdef HAVE_MHD
+	if (k->http)
+		http_set_stale(k->http, 3 * interval_of(d) + 1);
+#else
+	(void)k;
+#endif
+	log_info("configuration reloaded: interval %gs", interval_of(d));
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256 };
+	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "interval", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "no-http", no_argument, NULL, OPT_NOHTTP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -80,6 +164,8 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': d.conf_path = optarg; d.conf_explicit = true; break;
 		case OPT_SOURCE: d.source_override = optarg; break;
+		case OPT_LISTEN: d.listen_override = optarg; break;
+		case OPT_NOHTTP: d.no_http = true; break;
 		case 'd':
 			if (num_seconds(optarg, 0.05, 3600, &d.interval_override) < 0)
 				die(2, "-d: \"%s\" is not an interval from 0.05 to 3600 seconds", optarg);
@@ -105,50 +191,56 @@ int main(int argc, char **argv)
 	struct source *src = source_open(spec, &so, err, sizeof(err));
 	if (!src)
 		die(1, "%s", err);
+	struct sinks sinks = { 0 };
+	if (sinks_open(&d, &sinks, err, sizeof(err)) < 0) {
+		source_close(src);
+		die(1, "%s", err);
+	}
 	struct model m;
 	model_init(&m, d.conf.history);
-	log_info("sampling %s every %gs", spec, interval_of(&d));
+	log_info("sampling %s every %gs%s%s", spec, interval_of(&d),
+		 sinks.http ? ", serving /metrics on " : "", sinks.http ? listen_of(&d) : "");
 
 	struct ticker t;
-	uint64_t failed = 0, n = 0;
-	int rc = 0;
+	struct loop_stats ls = { 0 };
 	ticker_start(&t, interval_of(&d));
 	for (;;) {
+		int64_t t0 = clock_now_ns();
 		int s = source_sample(src, model_next(&m), err, sizeof(err));
+		ls.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
 		if (s > 0) {
-			log_info("%s: end of data after %llu samples", spec, (unsigned long long)n);
+			log_info("%s: end of data after %llu samples", spec, (unsigned long long)ls.samples);
 			break;
 		}
 		if (s < 0) {
 			/* A failed sample is skipped and counted; the next rates start afresh. */
-			if (failed++ % 60 == 0)
-				log_warn("%s (%llu samples failed so far)", err, (unsigned long long)failed);
+			if (ls.failed++ % 60 == 0)
+				log_warn("%s (%llu samples failed so far)", err, (unsigned long long)ls.failed);
 			model_drop_prev(&m);
 		} else {
 			model_commit(&m);
-			n++;
+			ls.samples++;
+			ls.missed = t.missed;
+			sinks_publish(&sinks, &m, &ls);
 		}
-		if (d.iterations && n >= d.iterations)
+		if (d.iterations && ls.samples >= d.iterations)
 			break;
 		while (!signal_term && ticker_wait(&t) < 0) {
 			if (!signal_hup)
 				continue;
-			struct vstop_conf fresh;
 			signal_hup = 0;
-			if (load_conf(&d, &fresh, err, sizeof(err)) < 0) {
-				log_err("reload failed, keeping the running configuration: %s", err);
-				continue;
-			}
-			d.conf = fresh;
-			ticker_set_period(&t, interval_of(&d));
-			log_info("configuration reloaded: interval %gs", interval_of(&d));
+			reload(&d, &t, &sinks);
 		}
+		double late = (double)-ticker_remaining_ns(&t) / 1e9 + interval_of(&d);
+		if (late > ls.lateness_seconds && ls.samples > 1)
+			ls.lateness_seconds = late;
 		if (signal_term)
 			break;
 	}
 	log_info("exiting after %llu samples (%llu failed, %llu deadlines missed)",
-		 (unsigned long long)n, (unsigned long long)failed, (unsigned long long)t.missed);
+		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t.missed);
+	sinks_close(&sinks);
 	model_free(&m);
 	source_close(src);
-	return rc;
+	return 0;
 }

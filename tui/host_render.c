@@ -18,6 +18,25 @@ static void num_or_dash(struct strbuf *b, int width, int prec, double v)
 		sb_printf(b, " %*.*f", width, prec, v);
 }
 
+/* A name for a terminal: control bytes shown as \n, \t or \xNN, so a guest's
+ * name cannot break the table or send escape sequences. */
+static void text_name(struct strbuf *b, const char *name, int width)
+{
+	size_t start = b->len;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\n')
+			sb_puts(b, "\\n");
+		else if (*p == '\t')
+			sb_puts(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			sb_printf(b, "\\x%02x", *p);
+		else
+			sb_putc(b, (char)*p);
+	}
+	for (int n = (int)(b->len - start); n < width; n++)
+		sb_putc(b, ' ');
+}
+
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
 {
 	const struct snapshot *s = model_snapshot(m);
@@ -51,7 +70,8 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 		const struct domain *d = &s->doms[i];
 		const struct dom_rates *r = &m->rates[i];
 		domain_state_str(d->state, state);
-		sb_printf(b, "%-16s %6s", domain_name(s, d), state);
+		text_name(b, domain_name(s, d), 16);
+		sb_printf(b, " %6s", state);
 		num_or_dash(b, 7, 1, r->valid ? r->cpu_pct : NAN);
 		num_or_dash(b, 7, 1, r->steal_pct);
 		sb_printf(b, " %5u %9.0f", d->vcpus, (double)d->mem_bytes / MIB);
