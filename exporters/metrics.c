@@ -54,7 +54,7 @@ static void fixed(struct strbuf *b, uint64_t value, uint64_t div, int digits)
 	uint64_t frac = value % div * scale / div;
 	if (!frac)
 		return;
-	char tmp[24];
+	char tmp[24] = "";
 	for (int i = digits - 1; i >= 0; i--) {
 		tmp[i] = (char)('0' + frac % 10);
 		frac /= 10;
