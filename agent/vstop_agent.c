@@ -20,6 +20,10 @@
 #ifdef HAVE_MHD
 #include "http.h"
 #endif
+#ifdef HAVE_RRD
+#include "rrd_sink.h"
+#endif
+#include <sys/time.h>
 #include "probe.h"
 #include "signals.h"
 #include "strbuf.h"
@@ -41,6 +45,7 @@ static void usage(FILE *f)
 "      --proc-root=DIR   read DIR/stat instead of /proc/stat\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
+"      --rrd-dir=DIR     write guest.rrd to DIR (turns [rrd] on)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -51,7 +56,7 @@ struct agent {
 	bool conf_explicit;
 	double interval_override;
 	bool no_xenstore, no_http;
-	const char *listen_override;
+	const char *listen_override, *rrd_dir_override;
 	const char *proc_root;
 	uint64_t iterations;
 };
@@ -66,7 +71,7 @@ static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t er
 
 int main(int argc, char **argv)
 {
-	enum { OPT_NOXS = 256, OPT_PROCROOT, OPT_LISTEN, OPT_NOHTTP };
+	enum { OPT_NOXS = 256, OPT_PROCROOT, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'd' },
@@ -75,6 +80,7 @@ int main(int argc, char **argv)
 		{ "proc-root", required_argument, NULL, OPT_PROCROOT },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "no-http", no_argument, NULL, OPT_NOHTTP },
+		{ "rrd-dir", required_argument, NULL, OPT_RRDDIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -100,6 +106,7 @@ int main(int argc, char **argv)
 		case OPT_PROCROOT: a.proc_root = optarg; break;
 		case OPT_LISTEN: a.listen_override = optarg; break;
 		case OPT_NOHTTP: a.no_http = true; break;
+		case OPT_RRDDIR: a.rrd_dir_override = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstop-agent %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -138,6 +145,13 @@ int main(int argc, char **argv)
 		die(1, "%s", err);
 #else
 	void *http = NULL;
+#endif
+#ifdef HAVE_RRD
+	struct rrd_sink *rrd = NULL;
+	if (a.conf.rrd_enabled || a.rrd_dir_override) {
+		if (!(rrd = rrd_sink_open(a.rrd_dir_override ? a.rrd_dir_override : a.conf.rrd_dir, interval, err, sizeof(err))))
+			die(1, "%s", err);
+	}
 #endif
 	log_info("sampling %s every %gs%s%s%s", probe.path, interval,
 		 publish ? ", publishing to xenstore data/vstop/stat" : "",
@@ -184,6 +198,13 @@ int main(int argc, char **argv)
 		}
 		n++;
 		ls.samples++;
+#ifdef HAVE_RRD
+		if (rrd) {
+			struct timeval tv;
+			gettimeofday(&tv, NULL);
+			rrd_sink_guest(rrd, &rates, (double)tv.tv_sec + tv.tv_usec / 1e6);
+		}
+#endif
 		ls.missed = t.missed;
 		if (http) {
 			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, NULL, NULL);
@@ -197,6 +218,9 @@ int main(int argc, char **argv)
 		 (unsigned long long)ls.failed);
 #ifdef HAVE_MHD
 	http_stop(http);
+#endif
+#ifdef HAVE_RRD
+	rrd_sink_close(rrd);
 #endif
 	sb_free(&body);
 	if (publish)

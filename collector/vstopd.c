@@ -20,6 +20,10 @@
 #ifdef HAVE_MHD
 #include "http.h"
 #endif
+#ifdef HAVE_RRD
+#include "rrd_sink.h"
+#endif
+#include <sys/time.h>
 #include "num.h"
 #include "signals.h"
 #include "source.h"
@@ -40,6 +44,7 @@ static void usage(FILE *f)
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
+"      --rrd-dir=DIR     write RRD files to DIR (turns [rrd] on)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -49,6 +54,7 @@ struct daemon {
 	bool conf_explicit;
 	const char *source_override;
 	const char *listen_override;
+	const char *rrd_dir_override;
 	bool no_http;
 	double interval_override;
 	uint64_t iterations;
@@ -81,6 +87,9 @@ struct sinks {
 #else
 	void *http;
 #endif
+#ifdef HAVE_RRD
+	struct rrd_sink *rrd;
+#endif
 };
 
 static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t errsz)
@@ -93,15 +102,37 @@ static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t
 			return -1;
 #else
 		log_warn("built without libmicrohttpd: no /metrics ([http] enabled = no silences this)");
-		(void)err;
-		(void)errsz;
 #endif
 	}
+	if (d->conf.rrd_enabled || d->rrd_dir_override) {
+#ifdef HAVE_RRD
+		const char *dir = d->rrd_dir_override ? d->rrd_dir_override : d->conf.rrd_dir;
+		k->rrd = rrd_sink_open(dir, interval_of(d), err, errsz);
+		if (!k->rrd)
+			return -1;
+		log_info("writing RRD files to %s", dir);
+#else
+		log_warn("built without librrd: no RRD files ([rrd] enabled = no silences this)");
+#endif
+	}
+	(void)err;
+	(void)errsz;
 	return 0;
+}
+
+static double wall_now(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
 static void sinks_publish(struct sinks *k, const struct model *m, struct loop_stats *ls)
 {
+#ifdef HAVE_RRD
+	if (k->rrd)
+		rrd_sink_host(k->rrd, m, wall_now());
+#endif
 	if (!k->http)
 		return;
 	int64_t t0 = clock_now_ns();
@@ -114,6 +145,9 @@ static void sinks_publish(struct sinks *k, const struct model *m, struct loop_st
 
 static void sinks_close(struct sinks *k)
 {
+#ifdef HAVE_RRD
+	rrd_sink_close(k->rrd);
+#endif
 #ifdef HAVE_MHD
 	http_stop(k->http);
 #endif
@@ -143,7 +177,7 @@ static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP };
+	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -151,6 +185,7 @@ int main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "no-http", no_argument, NULL, OPT_NOHTTP },
+		{ "rrd-dir", required_argument, NULL, OPT_RRDDIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +201,7 @@ int main(int argc, char **argv)
 		case OPT_SOURCE: d.source_override = optarg; break;
 		case OPT_LISTEN: d.listen_override = optarg; break;
 		case OPT_NOHTTP: d.no_http = true; break;
+		case OPT_RRDDIR: d.rrd_dir_override = optarg; break;
 		case 'd':
 			if (num_seconds(optarg, 0.05, 3600, &d.interval_override) < 0)
 				die(2, "-d: \"%s\" is not an interval from 0.05 to 3600 seconds", optarg);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "batch.h"
 #include "dashboard.h"
+#include "graph.h"
 #include "log.h"
 #include "num.h"
 #include "options.h"
@@ -22,6 +23,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: vstop [OPTION]...\n"
+"       vstop graph [DOMAIN] [--since -1h] [-o FILE.png] [--dir DIR]\n"
 "Watch steal time and noisy neighbors: this VM's CPUs (guest view) or every\n"
 "domain of a Xen host (host view).\n"
 "\n"
@@ -65,6 +67,8 @@ int main(int argc, char **argv)
 	int c, k;
 
 	log_init("vstop", false);
+	if (argc > 1 && strcmp(argv[1], "graph") == 0)
+		return graph_main(argc - 1, argv + 1);
 	o.proc_root = probe_default_root();
 	while ((c = getopt_long(argc, argv, "bd:n:s:hV", lopts, NULL)) != -1) {
 		switch (c) {
