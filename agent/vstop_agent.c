@@ -23,6 +23,9 @@
 #ifdef HAVE_RRD
 #include "rrd_sink.h"
 #endif
+#ifdef HAVE_PUSH
+#include "push.h"
+#endif
 #include <sys/time.h>
 #include "probe.h"
 #include "signals.h"
@@ -45,6 +48,7 @@ static void usage(FILE *f)
 "      --proc-root=DIR   read DIR/stat instead of /proc/stat\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
+"      --push-url=URL    remote-write to URL (turns [push] on)\n"
 "      --rrd-dir=DIR     write guest.rrd to DIR (turns [rrd] on)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
@@ -56,7 +60,7 @@ struct agent {
 	bool conf_explicit;
 	double interval_override;
 	bool no_xenstore, no_http;
-	const char *listen_override, *rrd_dir_override;
+	const char *listen_override, *rrd_dir_override, *push_url_override;
 	const char *proc_root;
 	uint64_t iterations;
 };
@@ -71,7 +75,7 @@ static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t er
 
 int main(int argc, char **argv)
 {
-	enum { OPT_NOXS = 256, OPT_PROCROOT, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR };
+	enum { OPT_NOXS = 256, OPT_PROCROOT, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR, OPT_PUSHURL };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'd' },
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "no-http", no_argument, NULL, OPT_NOHTTP },
 		{ "rrd-dir", required_argument, NULL, OPT_RRDDIR },
+		{ "push-url", required_argument, NULL, OPT_PUSHURL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -107,6 +112,7 @@ int main(int argc, char **argv)
 		case OPT_LISTEN: a.listen_override = optarg; break;
 		case OPT_NOHTTP: a.no_http = true; break;
 		case OPT_RRDDIR: a.rrd_dir_override = optarg; break;
+		case OPT_PUSHURL: a.push_url_override = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstop-agent %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -150,6 +156,15 @@ int main(int argc, char **argv)
 	struct rrd_sink *rrd = NULL;
 	if (a.conf.rrd_enabled || a.rrd_dir_override) {
 		if (!(rrd = rrd_sink_open(a.rrd_dir_override ? a.rrd_dir_override : a.conf.rrd_dir, interval, err, sizeof(err))))
+			die(1, "%s", err);
+	}
+#endif
+#ifdef HAVE_PUSH
+	struct push *push = NULL;
+	if (a.conf.push_enabled || a.push_url_override) {
+		struct push_config pc;
+		push_config_from(&pc, &a.conf, a.push_url_override, interval);
+		if (!(push = push_open(&pc, err, sizeof(err))))
 			die(1, "%s", err);
 	}
 #endif
@@ -206,8 +221,19 @@ int main(int argc, char **argv)
 		}
 #endif
 		ls.missed = t.missed;
+#ifdef HAVE_PUSH
+		if (push) {
+			struct timeval tv;
+			gettimeofday(&tv, NULL);
+			push_guest(push, &st[cur], &rates, (uint32_t)hz, (double)tv.tv_sec + tv.tv_usec / 1e6);
+		}
+#endif
 		if (http) {
+#ifdef HAVE_PUSH
+			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, push ? push_metrics : NULL, push);
+#else
 			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, NULL, NULL);
+#endif
 			ls.render_seconds = (double)(clock_now_ns() - now_ns) / 1e9;
 #ifdef HAVE_MHD
 			http_publish(http, &body);
@@ -221,6 +247,9 @@ int main(int argc, char **argv)
 #endif
 #ifdef HAVE_RRD
 	rrd_sink_close(rrd);
+#endif
+#ifdef HAVE_PUSH
+	push_close(push, 5);
 #endif
 	sb_free(&body);
 	if (publish)

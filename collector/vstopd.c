@@ -23,6 +23,9 @@
 #ifdef HAVE_RRD
 #include "rrd_sink.h"
 #endif
+#ifdef HAVE_PUSH
+#include "push.h"
+#endif
 #include <sys/time.h>
 #include "num.h"
 #include "signals.h"
@@ -44,6 +47,7 @@ static void usage(FILE *f)
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
+"      --push-url=URL    remote-write to URL (turns [push] on)\n"
 "      --rrd-dir=DIR     write RRD files to DIR (turns [rrd] on)\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
@@ -54,7 +58,7 @@ struct daemon {
 	bool conf_explicit;
 	const char *source_override;
 	const char *listen_override;
-	const char *rrd_dir_override;
+	const char *rrd_dir_override, *push_url_override;
 	bool no_http;
 	double interval_override;
 	uint64_t iterations;
@@ -90,6 +94,11 @@ struct sinks {
 #ifdef HAVE_RRD
 	struct rrd_sink *rrd;
 #endif
+#ifdef HAVE_PUSH
+	struct push *push;
+#else
+	void *push;
+#endif
 };
 
 static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t errsz)
@@ -115,6 +124,18 @@ static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t
 		log_warn("built without librrd: no RRD files ([rrd] enabled = no silences this)");
 #endif
 	}
+	if (d->conf.push_enabled || d->push_url_override) {
+#ifdef HAVE_PUSH
+		struct push_config pc;
+		push_config_from(&pc, &d->conf, d->push_url_override, interval_of(d));
+		k->push = push_open(&pc, err, errsz);
+		if (!k->push)
+			return -1;
+		log_info("pushing to %s", pc.url);
+#else
+		log_warn("built without libcurl, protobuf-c or snappy: no push ([push] enabled = no silences this)");
+#endif
+	}
 	(void)err;
 	(void)errsz;
 	return 0;
@@ -129,14 +150,23 @@ static double wall_now(void)
 
 static void sinks_publish(struct sinks *k, const struct model *m, struct loop_stats *ls)
 {
+	double wall = wall_now();
 #ifdef HAVE_RRD
 	if (k->rrd)
-		rrd_sink_host(k->rrd, m, wall_now());
+		rrd_sink_host(k->rrd, m, wall);
+#endif
+#ifdef HAVE_PUSH
+	if (k->push)
+		push_host(k->push, m, wall);
 #endif
 	if (!k->http)
 		return;
 	int64_t t0 = clock_now_ns();
+#ifdef HAVE_PUSH
+	metrics_render_host(&k->body, m, ls, k->push ? push_metrics : NULL, k->push);
+#else
 	metrics_render_host(&k->body, m, ls, NULL, NULL);
+#endif
 	ls->render_seconds = (double)(clock_now_ns() - t0) / 1e9;
 #ifdef HAVE_MHD
 	http_publish(k->http, &k->body);
@@ -145,6 +175,9 @@ static void sinks_publish(struct sinks *k, const struct model *m, struct loop_st
 
 static void sinks_close(struct sinks *k)
 {
+#ifdef HAVE_PUSH
+	push_close(k->push, 5);	/* up to 5 s to deliver what is queued */
+#endif
 #ifdef HAVE_RRD
 	rrd_sink_close(k->rrd);
 #endif
@@ -177,7 +210,7 @@ static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR };
+	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR, OPT_PUSHURL };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -186,6 +219,7 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "no-http", no_argument, NULL, OPT_NOHTTP },
 		{ "rrd-dir", required_argument, NULL, OPT_RRDDIR },
+		{ "push-url", required_argument, NULL, OPT_PUSHURL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -202,6 +236,7 @@ int main(int argc, char **argv)
 		case OPT_LISTEN: d.listen_override = optarg; break;
 		case OPT_NOHTTP: d.no_http = true; break;
 		case OPT_RRDDIR: d.rrd_dir_override = optarg; break;
+		case OPT_PUSHURL: d.push_url_override = optarg; break;
 		case 'd':
 			if (num_seconds(optarg, 0.05, 3600, &d.interval_override) < 0)
 				die(2, "-d: \"%s\" is not an interval from 0.05 to 3600 seconds", optarg);

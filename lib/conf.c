@@ -35,6 +35,15 @@ static const struct key keys[] = {
 	{ "http", "listen", K_STR, F(http_listen), 0, 0 },
 	{ "rrd", "enabled", K_BOOL, F(rrd_enabled), 0, 0 },
 	{ "rrd", "dir", K_STR, F(rrd_dir), 0, 0 },
+	{ "push", "enabled", K_BOOL, F(push_enabled), 0, 0 },
+	{ "push", "url", K_STR, F(push_url), 0, 0 },
+	{ "push", "instance", K_STR, F(push_instance), 0, 0 },
+	{ "push", "queue", K_SECONDS, F(push_queue_s), 1, 86400 },
+	{ "push", "timeout", K_SECONDS, F(push_timeout_s), 0.1, 300 },
+	{ "push", "bearer_token", K_STR, F(push_bearer_token), 0, 0 },
+	{ "push", "username", K_STR, F(push_username), 0, 0 },
+	{ "push", "password", K_STR, F(push_password), 0, 0 },
+	{ "push", "ca_file", K_STR, F(push_ca_file), 0, 0 },
 };
 
 void conf_defaults(struct vstop_conf *c)
@@ -48,6 +57,8 @@ void conf_defaults(struct vstop_conf *c)
 	/* Loopback by default: metrics say who is busy, which is not for everyone. */
 	snprintf(c->http_listen, sizeof(c->http_listen), "127.0.0.1:9945");
 	snprintf(c->rrd_dir, sizeof(c->rrd_dir), "/var/lib/vstop/rrd");
+	c->push_queue_s = 900;
+	c->push_timeout_s = 10;
 }
 
 struct load_state {

@@ -25,6 +25,14 @@ struct vstop_conf {
 	/* [rrd] */
 	bool rrd_enabled;
 	char rrd_dir[CONF_STR];
+	/* [push] */
+	bool push_enabled;
+	char push_url[CONF_STR];
+	char push_instance[CONF_STR];
+	double push_queue_s;		/* 15 minutes of samples ride out a restart */
+	double push_timeout_s;
+	char push_bearer_token[CONF_STR], push_username[CONF_STR], push_password[CONF_STR];
+	char push_ca_file[CONF_STR];
 };
 
 void conf_defaults(struct vstop_conf *c);

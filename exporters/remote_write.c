@@ -1,0 +1,121 @@
+/* remote_write: WriteRequest encoding with protobuf-c and snappy (see remote_write.h). */
+#include "config.h"
+#include "remote_write.h"
+
+#include <snappy-c.h>
+#include <stdlib.h>
+#include <string.h>
+#include "remote.pb-c.h"
+
+struct rw_encoder {
+	size_t cap;
+	Prometheus__TimeSeries *ts, **tsp;
+	Prometheus__Label *lab, **labp;		/* 3 per series */
+	Prometheus__Sample *smp, **smpp;
+	uint8_t *raw;
+	size_t raw_cap;
+	char *out;
+	size_t out_cap;
+};
+
+struct rw_encoder *rw_encoder_new(void)
+{
+	return calloc(1, sizeof(struct rw_encoder));
+}
+
+static int reserve(struct rw_encoder *e, size_t n)
+{
+	if (n <= e->cap)
+		return 0;
+	size_t cap = e->cap ? e->cap : 1024;
+	while (cap < n)
+		cap *= 2;
+#define GROW(field, count) do { void *p_ = realloc(e->field, (count) * sizeof(*e->field)); if (!p_) return -1; e->field = p_; } while (0)
+	GROW(ts, cap);
+	GROW(tsp, cap);
+	GROW(lab, cap * 3);
+	GROW(labp, cap * 3);
+	GROW(smp, cap);
+	GROW(smpp, cap);
+#undef GROW
+	e->cap = cap;
+	return 0;
+}
+
+static int reserve_bytes(char **buf, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return 0;
+	char *p = realloc(*buf, n);
+	if (!p)
+		return -1;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n, const char *instance,
+		      size_t *len)
+{
+	if (reserve(e, n) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		Prometheus__Label *l = &e->lab[3 * i];
+		size_t nl = 0;
+		/* Sorted by name: "__name__" < "cpu" / "domain" < "instance". */
+		prometheus__label__init(&l[nl]);
+		l[nl].name = (char *)"__name__";
+		l[nl++].value = (char *)pts[i].name;
+		if (pts[i].label) {
+			prometheus__label__init(&l[nl]);
+			l[nl].name = (char *)pts[i].label;
+			l[nl++].value = (char *)pts[i].value;
+		}
+		if (instance) {
+			prometheus__label__init(&l[nl]);
+			l[nl].name = (char *)"instance";
+			l[nl++].value = (char *)instance;
+		}
+		for (size_t k = 0; k < nl; k++)
+			e->labp[3 * i + k] = &l[k];
+		prometheus__sample__init(&e->smp[i]);
+		e->smp[i].value = pts[i].v;
+		e->smp[i].timestamp = pts[i].ts_ms;
+		e->smpp[i] = &e->smp[i];
+		prometheus__time_series__init(&e->ts[i]);
+		e->ts[i].n_labels = nl;
+		e->ts[i].labels = &e->labp[3 * i];
+		e->ts[i].n_samples = 1;
+		e->ts[i].samples = &e->smpp[i];
+		e->tsp[i] = &e->ts[i];
+	}
+	Prometheus__WriteRequest req = PROMETHEUS__WRITE_REQUEST__INIT;
+	req.n_timeseries = n;
+	req.timeseries = e->tsp;
+	size_t raw = prometheus__write_request__get_packed_size(&req);
+	if (reserve_bytes((char **)&e->raw, &e->raw_cap, raw + 1) < 0)
+		return NULL;
+	prometheus__write_request__pack(&req, e->raw);
+	size_t out = snappy_max_compressed_length(raw);
+	if (reserve_bytes(&e->out, &e->out_cap, out) < 0)
+		return NULL;
+	if (snappy_compress((const char *)e->raw, raw, e->out, &out) != SNAPPY_OK)
+		return NULL;
+	*len = out;
+	return e->out;
+}
+
+void rw_encoder_free(struct rw_encoder *e)
+{
+	if (!e)
+		return;
+	free(e->ts);
+	free(e->tsp);
+	free(e->lab);
+	free(e->labp);
+	free(e->smp);
+	free(e->smpp);
+	free(e->raw);
+	free(e->out);
+	free(e);
+}
