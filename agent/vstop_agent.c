@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "cpu_rates.h"
+#include "alarms.h"
 #include "log.h"
 #include "metrics.h"
 #include "num.h"
@@ -64,6 +65,22 @@ struct agent {
 	const char *proc_root;
 	uint64_t iterations;
 };
+
+/* What the exporters add to /metrics: alarms, push health. */
+struct extras {
+	struct alarms *alarms;
+	void *push;
+};
+
+static void extra_metrics(struct strbuf *b, void *ctx)
+{
+	struct extras *x = ctx;
+	alarms_metrics(b, x->alarms);
+#ifdef HAVE_PUSH
+	if (x->push)
+		push_metrics(b, x->push);
+#endif
+}
 
 static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t errsz)
 {
@@ -145,6 +162,7 @@ int main(int argc, char **argv)
 	const char *listen = a.listen_override ? a.listen_override : a.conf.http_listen;
 	struct strbuf body = { 0 };
 	struct loop_stats ls = { 0 };
+	struct extras x = { 0 };
 #ifdef HAVE_MHD
 	struct http_exporter *http = NULL;
 	if (a.conf.http_enabled && !a.no_http && !(http = http_start(listen, 3 * interval + 1, err, sizeof(err))))
@@ -167,7 +185,15 @@ int main(int argc, char **argv)
 		if (!(push = push_open(&pc, err, sizeof(err))))
 			die(1, "%s", err);
 	}
+	x.push = push;
 #endif
+	struct notifier *notifier = notifier_open(a.conf.alerts_log, a.conf.alerts_exec, a.conf.alerts_webhook,
+						  err, sizeof(err));
+	if (!notifier)
+		die(1, "%s", err);
+	struct alarms alarms;
+	alarms_init(&alarms, &a.conf, notifier);
+	x.alarms = &alarms;
 	log_info("sampling %s every %gs%s%s%s", probe.path, interval,
 		 publish ? ", publishing to xenstore data/vstop/stat" : "",
 		 http ? ", serving /metrics on " : "", http ? listen : "");
@@ -188,6 +214,7 @@ int main(int argc, char **argv)
 				log_err("reload failed, keeping the running configuration: %s", err);
 			} else {
 				a.conf = fresh;
+				alarms_configure(&alarms, &a.conf);
 				interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
 				ticker_set_period(&t, interval);
 				log_info("configuration reloaded: interval %gs", interval);
@@ -213,6 +240,7 @@ int main(int argc, char **argv)
 		}
 		n++;
 		ls.samples++;
+		alarms_eval_guest(&alarms, &rates, (double)now_ns / 1e9);
 #ifdef HAVE_RRD
 		if (rrd) {
 			struct timeval tv;
@@ -229,11 +257,7 @@ int main(int argc, char **argv)
 		}
 #endif
 		if (http) {
-#ifdef HAVE_PUSH
-			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, push ? push_metrics : NULL, push);
-#else
-			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, NULL, NULL);
-#endif
+			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, extra_metrics, &x);
 			ls.render_seconds = (double)(clock_now_ns() - now_ns) / 1e9;
 #ifdef HAVE_MHD
 			http_publish(http, &body);
@@ -251,6 +275,8 @@ int main(int argc, char **argv)
 #ifdef HAVE_PUSH
 	push_close(push, 5);
 #endif
+	notifier_close(notifier);
+	alarms_free(&alarms);
 	sb_free(&body);
 	if (publish)
 		xs_publish_close(&xs);

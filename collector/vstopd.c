@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "clock.h"
 #include "conf.h"
+#include "alarms.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "      --push-url=URL    remote-write to URL (turns [push] on)\n"
 "      --rrd-dir=DIR     write RRD files to DIR (turns [rrd] on)\n"
+"      --print-config    print the effective configuration and exit\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -85,6 +87,8 @@ static const char *listen_of(const struct daemon *d)
 
 /* The exporters and alarms fed by the loop. */
 struct sinks {
+	struct alarms alarms;
+	struct notifier *notifier;
 	struct strbuf body;	/* the /metrics text, rendered once per sample */
 #ifdef HAVE_MHD
 	struct http_exporter *http;
@@ -103,6 +107,10 @@ struct sinks {
 
 static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t errsz)
 {
+	k->notifier = notifier_open(d->conf.alerts_log, d->conf.alerts_exec, d->conf.alerts_webhook, err, errsz);
+	if (!k->notifier)
+		return -1;
+	alarms_init(&k->alarms, &d->conf, k->notifier);
 	if (d->conf.http_enabled && !d->no_http) {
 #ifdef HAVE_MHD
 		/* /healthz turns stale after three missed intervals. */
@@ -148,9 +156,21 @@ static double wall_now(void)
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
+/* Lines the exporters add to /metrics after the model's. */
+static void extra_metrics(struct strbuf *b, void *ctx)
+{
+	struct sinks *k = ctx;
+	alarms_metrics(b, &k->alarms);
+#ifdef HAVE_PUSH
+	if (k->push)
+		push_metrics(b, k->push);
+#endif
+}
+
 static void sinks_publish(struct sinks *k, const struct model *m, struct loop_stats *ls)
 {
 	double wall = wall_now();
+	alarms_eval_host(&k->alarms, m, clock_now_s());
 #ifdef HAVE_RRD
 	if (k->rrd)
 		rrd_sink_host(k->rrd, m, wall);
@@ -162,11 +182,7 @@ static void sinks_publish(struct sinks *k, const struct model *m, struct loop_st
 	if (!k->http)
 		return;
 	int64_t t0 = clock_now_ns();
-#ifdef HAVE_PUSH
-	metrics_render_host(&k->body, m, ls, k->push ? push_metrics : NULL, k->push);
-#else
-	metrics_render_host(&k->body, m, ls, NULL, NULL);
-#endif
+	metrics_render_host(&k->body, m, ls, extra_metrics, k);
 	ls->render_seconds = (double)(clock_now_ns() - t0) / 1e9;
 #ifdef HAVE_MHD
 	http_publish(k->http, &k->body);
@@ -175,6 +191,8 @@ static void sinks_publish(struct sinks *k, const struct model *m, struct loop_st
 
 static void sinks_close(struct sinks *k)
 {
+	notifier_close(k->notifier);
+	alarms_free(&k->alarms);
 #ifdef HAVE_PUSH
 	push_close(k->push, 5);	/* up to 5 s to deliver what is queued */
 #endif
@@ -198,19 +216,18 @@ static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 		return;
 	}
 	d->conf = fresh;
+	alarms_configure(&k->alarms, &d->conf);
 	ticker_set_period(t, interval_of(d));
 #ifdef HAVE_MHD
 	if (k->http)
 		http_set_stale(k->http, 3 * interval_of(d) + 1);
-#else
-	(void)k;
 #endif
 	log_info("configuration reloaded: interval %gs", interval_of(d));
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR, OPT_PUSHURL };
+	enum { OPT_SOURCE = 256, OPT_LISTEN, OPT_NOHTTP, OPT_RRDDIR, OPT_PUSHURL, OPT_PRINT };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -220,12 +237,14 @@ int main(int argc, char **argv)
 		{ "no-http", no_argument, NULL, OPT_NOHTTP },
 		{ "rrd-dir", required_argument, NULL, OPT_RRDDIR },
 		{ "push-url", required_argument, NULL, OPT_PUSHURL },
+		{ "print-config", no_argument, NULL, OPT_PRINT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = { .conf_path = DEFAULT_CONF };
 	char err[512];
+	bool print = false;
 	int c;
 
 	log_init("vstopd", false);
@@ -237,6 +256,7 @@ int main(int argc, char **argv)
 		case OPT_NOHTTP: d.no_http = true; break;
 		case OPT_RRDDIR: d.rrd_dir_override = optarg; break;
 		case OPT_PUSHURL: d.push_url_override = optarg; break;
+		case OPT_PRINT: print = true; break;
 		case 'd':
 			if (num_seconds(optarg, 0.05, 3600, &d.interval_override) < 0)
 				die(2, "-d: \"%s\" is not an interval from 0.05 to 3600 seconds", optarg);
@@ -254,6 +274,10 @@ int main(int argc, char **argv)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
 	if (load_conf(&d, &d.conf, err, sizeof(err)) < 0)
 		die(1, "%s", err);
+	if (print) {
+		conf_print(&d.conf, stdout);
+		return 0;
+	}
 	log_init("vstopd", d.conf.syslog);
 	signals_install();
 

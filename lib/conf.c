@@ -15,7 +15,7 @@
 #include <strings.h>
 #include "num.h"
 
-enum key_type { K_SECONDS, K_UINT, K_BOOL, K_STR, K_LOG };
+enum key_type { K_SECONDS, K_UINT, K_BOOL, K_STR, K_LOG, K_DOUBLE };
 
 struct key {
 	const char *section, *name;
@@ -44,6 +44,40 @@ static const struct key keys[] = {
 	{ "push", "username", K_STR, F(push_username), 0, 0 },
 	{ "push", "password", K_STR, F(push_password), 0, 0 },
 	{ "push", "ca_file", K_STR, F(push_ca_file), 0, 0 },
+	{ "alerts", "log", K_BOOL, F(alerts_log), 0, 0 },
+	{ "alerts", "exec", K_STR, F(alerts_exec), 0, 0 },
+	{ "alerts", "webhook", K_STR, F(alerts_webhook), 0, 0 },
+};
+
+const char *const alert_rule_names[AR_NRULES] = {
+	"guest_steal", "vcpu_steal", "vcpu_overcommit", "mem_overcommit", "host_cpu", "domain_pegged",
+};
+
+/*
+ * Default thresholds, and why:
+ * guest_steal   warn 10%, crit 25%, 10 s, clear 5%: a few % of steal is the
+ *               background of any shared host; 10% held for 10 s is a tenant
+ *               visibly slowed, 25% is a quarter of its CPU gone.
+ * vcpu_steal    warn 20%, crit 40%, 10 s, clear 10%: one vCPU is noisier than
+ *               the VM's average, so its bar is higher.
+ * vcpu_overcommit warn 2, crit 4, clear 1.8: up to 2 vCPUs per pCPU is the
+ *               common sizing for mixed workloads; past 4, contention is the
+ *               norm, not the exception.
+ * mem_overcommit warn 1.0, crit 1.5, clear 0.95: above 1 the host cannot give
+ *               every guest its maximum at once (the "burst RAM" trap).
+ * host_cpu      warn 85%, crit 95%, 60 s, clear 75%: a host near saturation
+ *               is where steal comes from.
+ * domain_pegged warn 95% of its vCPUs for 60 s, clear 80%: a guest spinning on
+ *               all its vCPUs is a likely noisy neighbor (or a stuck guest).
+ * Notifications: at most one per alarm every 60 s (resolutions always go out).
+ */
+static const struct alert_conf alert_defaults[AR_NRULES] = {
+	[AR_GUEST_STEAL] = { true, 10, 25, 5, 10, 60 },
+	[AR_VCPU_STEAL] = { true, 20, 40, 10, 10, 60 },
+	[AR_VCPU_OVERCOMMIT] = { true, 2, 4, 1.8, 0, 60 },
+	[AR_MEM_OVERCOMMIT] = { true, 1.0, 1.5, 0.95, 0, 60 },
+	[AR_HOST_CPU] = { true, 85, 95, 75, 60, 60 },
+	[AR_DOMAIN_PEGGED] = { true, 95, 0, 80, 60, 60 },
 };
 
 void conf_defaults(struct vstop_conf *c)
@@ -59,6 +93,8 @@ void conf_defaults(struct vstop_conf *c)
 	snprintf(c->rrd_dir, sizeof(c->rrd_dir), "/var/lib/vstop/rrd");
 	c->push_queue_s = 900;
 	c->push_timeout_s = 10;
+	c->alerts_log = true;
+	memcpy(c->alert, alert_defaults, sizeof(c->alert));
 }
 
 struct load_state {
@@ -66,9 +102,9 @@ struct load_state {
 	char why[200];
 };
 
-static int set_key(const struct key *k, struct vstop_conf *c, const char *v, char *why, size_t whysz)
+static int set_key(const struct key *k, char *base, const char *v, char *why, size_t whysz)
 {
-	void *dst = (char *)c + k->off;
+	void *dst = base + k->off;
 	double d;
 	uint64_t u;
 
@@ -76,6 +112,13 @@ static int set_key(const struct key *k, struct vstop_conf *c, const char *v, cha
 	case K_SECONDS:
 		if (num_seconds(v, k->lo, k->hi, &d) < 0) {
 			snprintf(why, whysz, "%s: \"%s\" is not a duration from %g to %g seconds", k->name, v, k->lo, k->hi);
+			return -1;
+		}
+		*(double *)dst = d;
+		return 0;
+	case K_DOUBLE:
+		if (num_double(v, k->lo, k->hi, &d) < 0) {
+			snprintf(why, whysz, "%s: \"%s\" is not a number from %g to %g", k->name, v, k->lo, k->hi);
 			return -1;
 		}
 		*(double *)dst = d;
@@ -115,17 +158,47 @@ static int set_key(const struct key *k, struct vstop_conf *c, const char *v, cha
 	return -1;
 }
 
+/* [alert.NAME] keys, relative to a struct alert_conf. */
+#define A(field) offsetof(struct alert_conf, field)
+static const struct key alert_keys[] = {
+	{ "", "enabled", K_BOOL, A(enabled), 0, 0 },
+	{ "", "warn", K_DOUBLE, A(warn), 0, 1e6 },
+	{ "", "crit", K_DOUBLE, A(crit), 0, 1e6 },
+	{ "", "clear", K_DOUBLE, A(clear), 0, 1e6 },
+	{ "", "for", K_SECONDS, A(for_s), 0, 86400 },
+	{ "", "min_interval", K_SECONDS, A(min_interval_s), 0, 86400 },
+};
+
+static int alert_key(struct load_state *st, const char *rule, const char *name, const char *value)
+{
+	for (int r = 0; r < AR_NRULES; r++) {
+		if (strcmp(rule, alert_rule_names[r]) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof(alert_keys) / sizeof(alert_keys[0]); i++)
+			if (strcmp(alert_keys[i].name, name) == 0)
+				return set_key(&alert_keys[i], (char *)&st->cfg->alert[r], value, st->why, sizeof(st->why)) == 0;
+		snprintf(st->why, sizeof(st->why), "unknown key \"%s\" in [alert.%s] (enabled, warn, crit, clear, for, min_interval)",
+			 name, rule);
+		return 0;
+	}
+	snprintf(st->why, sizeof(st->why), "unknown alarm [alert.%s]", rule);
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct load_state *st = user;
 	bool section_known = false;
+
+	if (strncmp(section, "alert.", 6) == 0)
+		return alert_key(st, section + 6, name, value);
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].section, section) != 0)
 			continue;
 		section_known = true;
 		if (strcmp(keys[i].name, name) == 0)
-			return set_key(&keys[i], st->cfg, value, st->why, sizeof(st->why)) == 0;
+			return set_key(&keys[i], (char *)st->cfg, value, st->why, sizeof(st->why)) == 0;
 	}
 	if (section_known)
 		snprintf(st->why, sizeof(st->why), "unknown key \"%s\" in [%s]", name, section);
@@ -162,6 +235,18 @@ int conf_load_string(struct vstop_conf *c, const char *name, const char *text, c
 		return -1;
 	}
 	line = ini_parse_string(text, handler, &st);
+	for (int r = 0; line == 0 && r < AR_NRULES; r++) {
+		const struct alert_conf *a = &tmp.alert[r];
+		if (a->crit > 0 && a->crit < a->warn)
+			snprintf(st.why, sizeof(st.why), "[alert.%s]: crit %g is below warn %g", alert_rule_names[r], a->crit, a->warn);
+		else if (a->clear > a->warn)
+			snprintf(st.why, sizeof(st.why), "[alert.%s]: clear %g is above warn %g (it must be lower, for hysteresis)",
+				 alert_rule_names[r], a->clear, a->warn);
+		else
+			continue;
+		snprintf(err, errsz, "%s: %s", name, st.why);
+		return -1;
+	}
 	if (line != 0) {
 		snprintf(err, errsz, "%s:%d: %s", name, line, st.why[0] ? st.why : "syntax error (expected key = value or [section])");
 		return -1;
@@ -198,4 +283,31 @@ int conf_load(struct vstop_conf *c, const char *path, char *err, size_t errsz)
 	int rc = conf_load_string(c, path, buf, err, errsz);
 	free(buf);
 	return rc;
+}
+
+void conf_print(const struct vstop_conf *c, FILE *f)
+{
+	const char *section = "";
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		const char *p = (const char *)c + k->off;
+		if (strcmp(section, k->section) != 0)
+			fprintf(f, "%s[%s]\n", i ? "\n" : "", section = k->section);
+		switch (k->type) {
+		case K_SECONDS: case K_DOUBLE: fprintf(f, "%s = %g\n", k->name, *(const double *)p); break;
+		case K_UINT: fprintf(f, "%s = %u\n", k->name, *(const unsigned *)p); break;
+		case K_BOOL: fprintf(f, "%s = %s\n", k->name, *(const bool *)p ? "yes" : "no"); break;
+		case K_LOG: fprintf(f, "%s = %s\n", k->name, *(const bool *)p ? "syslog" : "stderr"); break;
+		case K_STR:
+			/* Secrets stay out of any output. */
+			fprintf(f, "%s = %s\n", k->name, strstr(k->name, "password") || strstr(k->name, "token") ?
+				(*p ? "(set)" : "") : p);
+			break;
+		}
+	}
+	for (int r = 0; r < AR_NRULES; r++) {
+		const struct alert_conf *a = &c->alert[r];
+		fprintf(f, "\n[alert.%s]\nenabled = %s\nwarn = %g\ncrit = %g\nclear = %g\nfor = %g\nmin_interval = %g\n",
+			alert_rule_names[r], a->enabled ? "yes" : "no", a->warn, a->crit, a->clear, a->for_s, a->min_interval_s);
+	}
 }
