@@ -290,19 +290,25 @@ void conf_print(const struct vstop_conf *c, FILE *f)
 	const char *section = "";
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct key *k = &keys[i];
-		const char *p = (const char *)c + k->off;
+		const void *p = (const char *)c + k->off;
+		double dv;
+		unsigned uv;
+		bool bv;
 		if (strcmp(section, k->section) != 0)
 			fprintf(f, "%s[%s]\n", i ? "\n" : "", section = k->section);
 		switch (k->type) {
-		case K_SECONDS: case K_DOUBLE: fprintf(f, "%s = %g\n", k->name, *(const double *)p); break;
-		case K_UINT: fprintf(f, "%s = %u\n", k->name, *(const unsigned *)p); break;
-		case K_BOOL: fprintf(f, "%s = %s\n", k->name, *(const bool *)p ? "yes" : "no"); break;
-		case K_LOG: fprintf(f, "%s = %s\n", k->name, *(const bool *)p ? "syslog" : "stderr"); break;
-		case K_STR:
-			/* Secrets stay out of any output. */
-			fprintf(f, "%s = %s\n", k->name, strstr(k->name, "password") || strstr(k->name, "token") ?
-				(*p ? "(set)" : "") : p);
+		case K_SECONDS: case K_DOUBLE: memcpy(&dv, p, sizeof(dv)); fprintf(f, "%s = %g\n", k->name, dv); break;
+		case K_UINT: memcpy(&uv, p, sizeof(uv)); fprintf(f, "%s = %u\n", k->name, uv); break;
+		case K_BOOL: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "yes" : "no"); break;
+		case K_LOG: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "syslog" : "stderr"); break;
+		case K_STR: {
+			const char *str = p;
+			if (!*str)
+				fprintf(f, "; %s =\n", k->name);	/* unset */
+			else	/* secrets stay out of any output */
+				fprintf(f, "%s = %s\n", k->name, strstr(k->name, "password") || strstr(k->name, "token") ? "(set)" : str);
 			break;
+		}
 		}
 	}
 	for (int r = 0; r < AR_NRULES; r++) {
