@@ -23,6 +23,7 @@ start 100 30 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:12 -d 0.3"
 check "host view starts" wait_for 'vstop - host'
 sleep 1
 check "header: overcommit" has overcommit
+check "header: alarms line (overcommit is critical on the simulator)" has "^Alarms: [0-9]+: vcpu_overcommit"
 is "$(rows | wc -l)" 12 "12 domain rows"
 
 tm send-keys -t t C

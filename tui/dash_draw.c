@@ -92,6 +92,30 @@ static void put(int y, int x, int attr, const char *s)
 	attroff(attr);
 }
 
+/* "Alarms: none", or how many fire and the worst few, coloured by severity. */
+static void alarms_summary(struct dash *d, int y, int x)
+{
+	uint32_t firing;
+	int worst = alarms_worst(&d->alarms, &firing);
+	char buf[512];
+	if (!firing) {
+		put(y, x, 0, "Alarms: none");
+		return;
+	}
+	int o = snprintf(buf, sizeof(buf), "Alarms: %u:", firing);
+	for (uint32_t i = 0, shown = 0; i < d->alarms.n && shown < 3 && o < (int)sizeof(buf) - 64; i++) {
+		const struct alarm *a = &d->alarms.a[i];
+		if (a->state != ALARM_FIRING)
+			continue;
+		char subj[40];
+		display_name(subj, sizeof(subj), a->subject, 16, d->utf8);
+		o += snprintf(buf + o, sizeof(buf) - (size_t)o, " %s%s%s %.1f", alert_rule_names[a->rule],
+			      subj[0] ? " " : "", subj, a->value);
+		shown++;
+	}
+	put(y, x, (d->color ? COLOR_PAIR(worst == 2 ? PAIR_CRIT : PAIR_WARN) : 0) | A_BOLD, buf);
+}
+
 static void bottom_line(struct dash *d)
 {
 	char buf[512];
@@ -392,10 +416,10 @@ static void host_view(struct dash *d)
 		put(2, x, A_DIM, buf);
 	}
 	x += (int)strlen(buf);
-	put(2, x, 0, "Alarms: -");
+	alarms_summary(d, 3, 0);
 	snprintf(buf, sizeof(buf), "Sort %s%s  Spark %s%s%s", sort_key_name(d->sort), d->sort_reverse ? " (reversed)" : "",
 		 d->spark_cpu ? "cpu" : "steal", d->filter[0] ? "  Filter: " : "", d->filter);
-	put(3, 0, A_DIM, buf);
+	put(2, x, A_DIM, buf);
 
 	/* Rows: sort, filter, then scroll so the selection stays in view. */
 	domain_sort(&d->m, d->sort, d->sort_reverse, d->order);
@@ -504,8 +528,10 @@ static void guest_view(struct dash *d)
 		snprintf(buf, sizeof(buf), " (cpu%u)", maxid);
 		addstr(buf);
 	}
-	put(2, 0, A_DIM, d->have_rates ? "Percent of each CPU's time over the last interval; steal is time the hypervisor gave to others."
-		       : "Waiting for the second sample...");
+	if (d->have_rates)
+		alarms_summary(d, 2, 0);
+	else
+		put(2, 0, A_DIM, "Waiting for the second sample...");
 	int hattr = d->color ? COLOR_PAIR(PAIR_HEAD) : A_REVERSE;
 	move(4, 0);
 	attron(hattr);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "clock.h"
+#include "alarms.h"
 #include "cpu_rates.h"
 #include "guest_history.h"
 #include "model.h"
@@ -40,6 +41,9 @@ struct dash {
 	struct guest_rates rates;
 	struct guest_history gh;
 	char hypervisor[64];
+	/* alarms, judged with vstop.conf's thresholds (the daemons notify; we only show) */
+	struct vstop_conf conf;
+	struct alarms alarms;
 	/* interface */
 	struct ticker ticker;
 	double delay_s;

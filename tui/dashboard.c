@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "clock.h"
+#include "conf.h"
 #include "cpu_rates.h"
 #include "dash_draw.h"
 #include "domain_sort.h"
@@ -47,6 +48,7 @@ static int sample_host(struct dash *d, char *err, size_t errsz)
 	if (s != 0)
 		return s;
 	model_commit(&d->m);
+	alarms_eval_host(&d->alarms, &d->m, clock_now_s());
 	const struct snapshot *snap = model_snapshot(&d->m);
 	if (d->order_cap < snap->ndoms) {
 		d->order_cap = snap->ndoms * 2;
@@ -65,6 +67,7 @@ static int sample_guest(struct dash *d, char *err, size_t errsz)
 	if (d->have_guest_prev) {
 		guest_rates_compute(&d->st[d->cur], &d->st[d->cur ^ 1], (double)(now - d->prev_ns) / 1e9, &d->rates);
 		guest_history_add(&d->gh, &d->rates);
+		alarms_eval_guest(&d->alarms, &d->rates, (double)now / 1e9);
 		d->have_rates = true;
 	}
 	d->have_guest_prev = true;
@@ -200,6 +203,12 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 	d->sort = o->sort;
 	d->sort_reverse = o->sort_reverse;
 	gethostname(d->hostname, sizeof(d->hostname) - 1);
+	/* The alarm thresholds of this host's vstop.conf, if it has one. */
+	conf_defaults(&d->conf);
+	if (access(SYSCONFDIR "/vstop/vstop.conf", R_OK) == 0 &&
+	    conf_load(&d->conf, SYSCONFDIR "/vstop/vstop.conf", err, errsz) < 0)
+		return -1;
+	alarms_init(&d->alarms, &d->conf, NULL);
 	if (d->host) {
 		struct source_options so = o->src;
 		so.step_s = d->delay_s;
@@ -218,6 +227,7 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 
 static void dash_close(struct dash *d)
 {
+	alarms_free(&d->alarms);
 	if (d->host) {
 		free(d->order);
 		free(d->visible);
