@@ -15,7 +15,8 @@
 #include "log.h"
 #include "strbuf.h"
 #ifdef HAVE_CURL
-#include <curl/curl.h>
+#define DYNLIB_CURL
+#include "dynlibs.h"
 #endif
 
 extern char **environ;
@@ -154,6 +155,10 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 #ifdef HAVE_CURL
 		if (strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
 			snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://", webhook);
+			notifier_close(n);
+			return NULL;
+		}
+		if (dynlib_load_curl(err, errsz) < 0) {
 			notifier_close(n);
 			return NULL;
 		}

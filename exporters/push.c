@@ -7,7 +7,8 @@
 #include "config.h"
 #include "push.h"
 
-#include <curl/curl.h>
+#define DYNLIB_CURL
+#include "dynlibs.h"
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -354,6 +355,8 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 		snprintf(err, errsz, "push url \"%s\": expected http:// or https://", c->url ? c->url : "");
 		return NULL;
 	}
+	if (dynlib_load_curl(err, errsz) < 0 || dynlib_load_snappy(err, errsz) < 0)
+		return NULL;
 	struct push *p = calloc(1, sizeof(*p));
 	if (!p) {
 		snprintf(err, errsz, "out of memory");

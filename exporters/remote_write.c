@@ -2,7 +2,8 @@
 #include "config.h"
 #include "remote_write.h"
 
-#include <snappy-c.h>
+#define DYNLIB_SNAPPY
+#include "dynlibs.h"
 #include <stdlib.h>
 #include <string.h>
 #include "remote.pb-c.h"
@@ -20,6 +21,9 @@ struct rw_encoder {
 
 struct rw_encoder *rw_encoder_new(void)
 {
+	char err[256];
+	if (dynlib_load_snappy(err, sizeof(err)) < 0)
+		return NULL;
 	return calloc(1, sizeof(struct rw_encoder));
 }
 
@@ -59,6 +63,10 @@ const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n
 {
 	if (reserve(e, n) < 0)
 		return NULL;
+	/* An upper bound of the packed size, so pack() runs without a sizing
+	 * pass over every series first: per series 3 labels (strings plus tag and
+	 * length bytes), one sample (double + varint time), and framing. */
+	size_t bound = 16, inst = instance ? strlen(instance) + 8 + 12 : 0;
 	for (size_t i = 0; i < n; i++) {
 		Prometheus__Label *l = &e->lab[3 * i];
 		size_t nl = 0;
@@ -88,14 +96,15 @@ const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n
 		e->ts[i].n_samples = 1;
 		e->ts[i].samples = &e->smpp[i];
 		e->tsp[i] = &e->ts[i];
+		bound += strlen(pts[i].name) + 8 + 12 + inst + 24 + 12 + 16 +
+			 (pts[i].label ? strlen(pts[i].label) + strlen(pts[i].value) + 12 : 0);
 	}
 	Prometheus__WriteRequest req = PROMETHEUS__WRITE_REQUEST__INIT;
 	req.n_timeseries = n;
 	req.timeseries = e->tsp;
-	size_t raw = prometheus__write_request__get_packed_size(&req);
-	if (reserve_bytes((char **)&e->raw, &e->raw_cap, raw + 1) < 0)
+	if (reserve_bytes((char **)&e->raw, &e->raw_cap, bound) < 0)
 		return NULL;
-	prometheus__write_request__pack(&req, e->raw);
+	size_t raw = prometheus__write_request__pack(&req, e->raw);
 	size_t out = snappy_max_compressed_length(raw);
 	if (reserve_bytes(&e->out, &e->out_cap, out) < 0)
 		return NULL;

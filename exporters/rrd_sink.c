@@ -12,7 +12,8 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <rrd.h>
+#define DYNLIB_RRD
+#include "dynlibs.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,8 @@ static int mkdir_p(const char *dir)
 
 struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz)
 {
+	if (dynlib_load_rrd(err, errsz) < 0)
+		return NULL;
 	if (strlen(dir) >= 200 || !dir[0]) {
 		snprintf(err, errsz, "rrd dir \"%s\": empty or too long", dir);
 		return NULL;

@@ -229,7 +229,7 @@ static void host_header_row(struct dash *d, const struct layout *l, int y)
 		bool sorted = d->sort == cols[c].sort;
 		put(y, x, hattr | (sorted ? A_BOLD : 0), title);
 		/* Underline the letter of the key that sorts by this column. */
-		int key = dash_sort_letter(cols[c].sort);
+		int key = sort_key_letter(cols[c].sort);
 		char *at = key ? strchr(title, key) : NULL;
 		if (at)
 			mvaddch(y, x + (int)(at - title), (chtype)(unsigned char)*at | (chtype)hattr | A_UNDERLINE | (sorted ? A_BOLD : 0));

@@ -59,6 +59,5 @@ struct dash {
 };
 
 void dash_draw(struct dash *d);
-int dash_sort_letter(enum sort_key k);
 
 #endif

@@ -95,20 +95,6 @@ static int sample(struct dash *d)
 
 /* ---- keys -------------------------------------------------------------- */
 
-static const struct { int key; enum sort_key sort; } sort_keys[] = {
-	{ 'N', SORT_NAME }, { 'I', SORT_DOMID }, { 'E', SORT_STATE }, { 'C', SORT_CPU },
-	{ 'S', SORT_STEAL }, { 'P', SORT_VCPUS }, { 'M', SORT_MEM }, { 'X', SORT_MAXMEM },
-	{ 'R', SORT_NETRX }, { 'T', SORT_NETTX }, { 'B', SORT_VBDRD }, { 'W', SORT_VBDWR },
-};
-
-int dash_sort_letter(enum sort_key k)
-{
-	for (size_t i = 0; i < sizeof(sort_keys) / sizeof(sort_keys[0]); i++)
-		if (sort_keys[i].sort == k)
-			return sort_keys[i].key;
-	return 0;
-}
-
 static void prompt_done(struct dash *d)
 {
 	if (d->prompt == PROMPT_FILTER) {
@@ -159,12 +145,11 @@ static bool handle_key(struct dash *d, int ch)
 		d->show_help = false;
 		return ch != 'q';
 	}
-	for (size_t i = 0; i < sizeof(sort_keys) / sizeof(sort_keys[0]); i++) {
-		if (ch == sort_keys[i].key && d->host) {
-			d->sort_reverse = d->sort == sort_keys[i].sort ? !d->sort_reverse : false;
-			d->sort = sort_keys[i].sort;
-			return true;
-		}
+	int key = sort_key_from_letter(ch);
+	if (key >= 0 && d->host) {
+		d->sort_reverse = d->sort == (enum sort_key)key ? !d->sort_reverse : false;
+		d->sort = (enum sort_key)key;
+		return true;
 	}
 	int page = LINES > 10 ? LINES - 8 : 1;
 	switch (ch) {

@@ -11,6 +11,29 @@ static const char *const key_names[SORT_NKEYS] = {
 	"netrx", "nettx", "vbdrd", "vbdwr",
 };
 
+/* The dashboard's sort keys: one capital letter per column. */
+static const struct { int letter; enum sort_key key; } letters[] = {
+	{ 'N', SORT_NAME }, { 'I', SORT_DOMID }, { 'E', SORT_STATE }, { 'C', SORT_CPU },
+	{ 'S', SORT_STEAL }, { 'P', SORT_VCPUS }, { 'M', SORT_MEM }, { 'X', SORT_MAXMEM },
+	{ 'R', SORT_NETRX }, { 'T', SORT_NETTX }, { 'B', SORT_VBDRD }, { 'W', SORT_VBDWR },
+};
+
+int sort_key_letter(enum sort_key k)
+{
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (letters[i].key == k)
+			return letters[i].letter;
+	return 0;
+}
+
+int sort_key_from_letter(int ch)
+{
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (letters[i].letter == ch)
+			return (int)letters[i].key;
+	return -1;
+}
+
 int sort_key_parse(const char *s)
 {
 	for (int i = 0; i < SORT_NKEYS; i++)

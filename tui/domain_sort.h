@@ -10,6 +10,10 @@
 /* Fill idx[0..ndoms) with domain indexes in display order. Numbers sort
  * largest first (what you look for is at the top); names and domids ascend;
  * reverse flips it. Unknown values (NaN) always go last. */
+/* The dashboard key that sorts by k ('C' for CPU...), and back (-1: none). */
+int sort_key_letter(enum sort_key k);
+int sort_key_from_letter(int ch);
+
 void domain_sort(const struct model *m, enum sort_key key, bool reverse, uint32_t *idx);
 
 #endif
