@@ -12,6 +12,7 @@
 #include <string.h>
 #include "batch.h"
 #include "dashboard.h"
+#include "doctor.h"
 #include "graph.h"
 #include "log.h"
 #include "num.h"
@@ -24,6 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: vstop [OPTION]...\n"
 "       vstop graph [DOMAIN] [--since -1h] [-o FILE.png] [--dir DIR]\n"
+"       vstop doctor [--json] [--window SECS] [--source=SRC]\n"
 "Watch steal time and noisy neighbors: this VM's CPUs (guest view) or every\n"
 "domain of a Xen host (host view).\n"
 "\n"
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
 	log_init("vstop", false);
 	if (argc > 1 && strcmp(argv[1], "graph") == 0)
 		return graph_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+		return doctor_main(argc - 1, argv + 1);
 	o.proc_root = probe_default_root();
 	while ((c = getopt_long(argc, argv, "bd:n:s:hV", lopts, NULL)) != -1) {
 		switch (c) {
