@@ -65,6 +65,21 @@ ok $? "a rejecting collector does not stop vstopd"
 check "rejected points are logged" grep -q 'rejected .* points, dropped' "$TMP/rej.log"
 check "the exit summary counts them" grep -qE 'points sent, 0 dropped \(queue full\), [1-9][0-9]* rejected' "$TMP/rej.log"
 
+# A queue that overflows during a long outage: the oldest points go, and are counted.
+printf '[push]\nqueue = 1s\n' > "$TMP/small.conf"
+"$top_builddir/vstopd" -c "$TMP/small.conf" --source=sim:2 -d 0.2 --listen 127.0.0.1:$((P_VSTOPD + 5)) \
+	--push-url "http://127.0.0.1:$((P_PROM + 7))/api/v1/write" 2> "$TMP/full.log" &
+full=$!
+sleep 3
+dropped=$(curl -s "http://127.0.0.1:$((P_VSTOPD + 5))/metrics" | awk '$1 == "vstop_push_dropped_points_total{reason=\"queue_full\"}" {print $2}')
+queued=$(curl -s "http://127.0.0.1:$((P_VSTOPD + 5))/metrics" | awk '$1 == "vstop_push_queue_points" {print $2}')
+kill -TERM $full; wait $full
+diag "queue of 1 s of samples: $queued points queued, $dropped dropped"
+check "a full queue drops the oldest and counts them" test "${dropped:-0}" -gt 0
+# Capacity: 5 samples of ~25 points, plus the request in flight at most as much again.
+check "the queue stays bounded (capacity plus the request in flight)" test "${queued:-999}" -le 250
+check "the exit log counts the drops and the unsent points" sh -c "grep -q 'points not sent' '$TMP/full.log' && grep -qE 'dropped \(queue full\)' '$TMP/full.log'"
+
 # Bad URLs are refused at start.
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --push-url "ftp://x" 2> "$TMP/err"
 is $? 1 "ftp:// refused"

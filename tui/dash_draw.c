@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include "domain_sort.h"
 #include "sparkline.h"
+#include "virt_detect.h"
 
 #define SPARK_MIN 8
 
@@ -381,6 +382,15 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 	}
 }
 
+/* Seconds since boot of this machine (the Dom0's, on a Xen host). */
+static double host_uptime(void)
+{
+	char buf[64];
+	if (read_small_file(NULL, "/proc/uptime", buf, sizeof(buf)) < 0)
+		return 0;
+	return strtod(buf, NULL);
+}
+
 static void host_view(struct dash *d)
 {
 	const struct snapshot *s = model_snapshot(&d->m);
@@ -388,9 +398,14 @@ static void host_view(struct dash *d)
 	char buf[512], a[16], b[16];
 	int longest = 0;
 
-	/* Header: who, what, how loaded. */
-	snprintf(buf, sizeof(buf), "vstop - host %s  Xen %s  pCPUs %u @ %.0f MHz  delay %gs%s", d->hostname,
-		 s->host.xen_version[0] ? s->host.xen_version : "?", s->host.pcpus, (double)s->host.cpu_hz / 1e6,
+	/* Header: who, what, how long up, how loaded. A simulated or replayed host
+	 * has no uptime of its own: its clock (the source's time) stands in. */
+	char up[32];
+	double secs = d->src && !d->src->virtual_time ? host_uptime() : (double)s->t_ns / 1e9;
+	snprintf(up, sizeof(up), "%s%dd %02d:%02d", d->src && d->src->virtual_time ? "t " : "up ",
+		 (int)(secs / 86400), (int)fmod(secs / 3600, 24), (int)fmod(secs / 60, 60));
+	snprintf(buf, sizeof(buf), "vstop - host %s  Xen %s  %s  pCPUs %u @ %.0f MHz  delay %gs%s", d->hostname,
+		 s->host.xen_version[0] ? s->host.xen_version : "?", up, s->host.pcpus, (double)s->host.cpu_hz / 1e6,
 		 d->delay_s, d->paused ? "  [PAUSED]" : "");
 	put(0, 0, A_BOLD, buf);
 	human(a, sizeof(a), (double)h->mem_sum);

@@ -28,6 +28,7 @@ static void usage(FILE *f)
 "\n"
 "      --dir=DIR        where the RRD files are (default " DEFAULT_DIR ")\n"
 "      --since=TIME     start, as rrdtool understands it (default -1h; e.g. -10min, -1d)\n"
+"      --until=TIME     end (default now)\n"
 "  -o, --output=FILE    the PNG to write (default vstop-DOMAIN.png or vstop-host.png)\n"
 "      --width=N, --height=N   plot size in pixels (default 800x240)\n");
 }
@@ -50,13 +51,14 @@ int graph_main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "dir", required_argument, NULL, 'D' },
 		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "width", required_argument, NULL, 'W' },
 		{ "height", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = DEFAULT_DIR, *since = "-1h", *out = NULL, *domain = NULL;
+	const char *dir = DEFAULT_DIR, *since = "-1h", *until = "now", *out = NULL, *domain = NULL;
 	char width[16] = "800", height[16] = "240";
 	int c;
 
@@ -64,6 +66,7 @@ int graph_main(int argc, char **argv)
 		switch (c) {
 		case 'D': dir = optarg; break;
 		case 's': since = optarg; break;
+		case 'u': until = optarg; break;
 		case 'o': out = optarg; break;
 		case 'W': case 'H': {
 			char *end;
@@ -112,6 +115,8 @@ int graph_main(int argc, char **argv)
 	args[n++] = "PNG";
 	args[n++] = "--start";
 	args[n++] = since;
+	args[n++] = "--end";
+	args[n++] = until;
 	args[n++] = "--title";
 	args[n++] = title;
 	args[n++] = "--vertical-label";

@@ -45,7 +45,13 @@ static void usage(FILE *f)
 "  -V, --version          version\n"
 "\n"
 "Without --source, vstop shows the host view on a Xen Dom0 and the guest view\n"
-"elsewhere. Dashboard keys are listed under h or ? and in vstop(1).\n");
+"elsewhere.\n"
+"\n"
+"Dashboard keys: q quit, h/? help, space pause, d delay, / filter by name,\n"
+"s/c sparkline of steal/CPU, n/v/V per-network/VBD/vCPU lines, Enter detail pane,\n"
+"Up/Down/j/k select, PgUp/PgDn/Home/End scroll, Ctrl-L redraw; sort by N name,\n"
+"I domid, E state, C CPU, S steal, P vCPUs, M memory, X max memory, R net RX,\n"
+"T net TX, B VBD reads, W VBD writes (the same key again reverses).\n");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,167 @@
+/*
+ * host_bench: the host side's costs at N domains, in process, on the sim
+ * source: sample (the source, reported apart), model commit (rates and
+ * history), alarms, /metrics render, remote-write encode+compress, one
+ * dashboard frame (curses to /dev/null), and the RSS with full history.
+ * CPU time from CLOCK_PROCESS_CPUTIME_ID; each figure is the median of
+ * `reps` runs (min and max printed too). Output: one TSV line per N.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "alarms.h"
+#include "conf.h"
+#include "dash_draw.h"
+#include "metrics.h"
+#include "model.h"
+#include "remote_write.h"
+#include "source.h"
+#include "strbuf.h"
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+struct stat3 { double med, min, max; };
+
+static struct stat3 summarize(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return (struct stat3){ v[n / 2], v[0], v[n - 1] };
+}
+
+static long rss_kib(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 1000;
+	int reps = argc > 2 ? atoi(argv[2]) : 50;
+	char spec[64], err[256];
+	struct source_options so = { .step_s = 1 };
+	struct vstop_conf conf;
+	struct model m;
+	struct alarms al;
+	struct strbuf body = { 0 };
+	struct loop_stats ls = { 0 };
+	double *t_src = calloc((size_t)reps, sizeof(double)), *t_model = calloc((size_t)reps, sizeof(double));
+	double *t_alarm = calloc((size_t)reps, sizeof(double)), *t_render = calloc((size_t)reps, sizeof(double));
+	double *t_push = calloc((size_t)reps, sizeof(double)), *t_tui = calloc((size_t)reps, sizeof(double));
+
+	snprintf(spec, sizeof(spec), "sim:%d", n);
+	struct source *src = source_open(spec, &so, err, sizeof(err));
+	if (!src) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	conf_defaults(&conf);
+	model_init(&m, MODEL_HISTORY_DEFAULT);
+	alarms_init(&al, &conf, NULL);
+	/* Fill the history first: 600 intervals, as a daemon that has run 10 minutes. */
+	for (int i = 0; i < MODEL_HISTORY_DEFAULT; i++) {
+		source_sample(src, model_next(&m), err, sizeof(err));
+		model_commit(&m);
+	}
+	struct rw_encoder *enc = rw_encoder_new();
+	struct rw_point *pts = calloc((size_t)n * 10 + 8, sizeof(*pts));
+
+	/* A curses screen on /dev/null, 200x60, for the frame cost. */
+	setlocale(LC_ALL, "C.UTF-8");
+	FILE *devnull = fopen("/dev/null", "w");
+	SCREEN *scr = newterm("xterm-256color", devnull, stdin);
+	set_term(scr);
+	resizeterm(60, 200);
+	struct vstop_options o = { .host = true, .delay_s = 1 };
+	struct dash d;
+	memset(&d, 0, sizeof(d));
+	d.o = &o;
+	d.host = true;
+	d.utf8 = true;
+	d.delay_s = 1;
+	d.sort = SORT_CPU;
+	d.m = m;	/* shares the model's buffers: reads only */
+	conf_defaults(&d.conf);
+	alarms_init(&d.alarms, &d.conf, NULL);
+	d.order = calloc((size_t)n * 2, sizeof(*d.order));
+	d.order_cap = (uint32_t)n * 2;
+
+	for (int r = 0; r < reps; r++) {
+		double t0 = cpu_now();
+		source_sample(src, model_next(&m), err, sizeof(err));
+		double t1 = cpu_now();
+		model_commit(&m);
+		double t2 = cpu_now();
+		alarms_eval_host(&al, &m, r);
+		double t3 = cpu_now();
+		metrics_render_host(&body, &m, &ls, alarms_metrics, &al);
+		double t4 = cpu_now();
+		/* The points push_host queues: ten per domain plus the host's. */
+		const struct snapshot *s = model_snapshot(&m);
+		size_t k = 0;
+		for (uint32_t i = 0; i < s->ndoms; i++) {
+			const struct domain *dm = &s->doms[i];
+			const char *name = domain_name(s, dm);
+			static const char *const names[10] = {
+				"vstop_domain_cpu_seconds_total", "vstop_domain_cpu_usage_ratio", "vstop_domain_steal_ratio",
+				"vstop_domain_vcpus", "vstop_domain_memory_bytes", "vstop_domain_network_receive_bytes_total",
+				"vstop_domain_network_transmit_bytes_total", "vstop_domain_vbd_read_requests_total",
+				"vstop_domain_vbd_write_requests_total", "vstop_domain_steal_seconds_total" };
+			for (int j = 0; j < 10; j++)
+				pts[k++] = (struct rw_point){ names[j], "domain", name, (double)dm->cpu_ns + j, 1700000000000 + r };
+		}
+		size_t len;
+		rw_encode(enc, pts, k, "bench", &len);
+		double t5 = cpu_now();
+		d.m = m;
+		dash_draw(&d);
+		double t6 = cpu_now();
+		t_src[r] = t1 - t0;
+		t_model[r] = t2 - t1;
+		t_alarm[r] = t3 - t2;
+		t_render[r] = t4 - t3;
+		t_push[r] = t5 - t4;
+		t_tui[r] = t6 - t5;
+	}
+	endwin();
+	delscreen(scr);
+	struct stat3 s_src = summarize(t_src, reps), s_model = summarize(t_model, reps), s_al = summarize(t_alarm, reps);
+	struct stat3 s_ren = summarize(t_render, reps), s_push = summarize(t_push, reps), s_tui = summarize(t_tui, reps);
+	double loop[3] = { s_model.med + s_al.med + s_ren.med, s_model.min + s_al.min + s_ren.min,
+			   s_model.max + s_al.max + s_ren.max };
+	/* N, then median/min/max in microseconds for each, then body bytes, RSS and HWM in KiB. */
+	printf("%d\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%zu\t%ld\t%ld\n",
+	       n, s_src.med * 1e6, s_src.min * 1e6, s_src.max * 1e6,
+	       s_model.med * 1e6, s_model.min * 1e6, s_model.max * 1e6,
+	       s_al.med * 1e6, s_al.min * 1e6, s_al.max * 1e6,
+	       s_ren.med * 1e6, s_ren.min * 1e6, s_ren.max * 1e6,
+	       loop[0] * 1e6, loop[1] * 1e6, loop[2] * 1e6,
+	       s_push.med * 1e6, s_push.min * 1e6, s_push.max * 1e6,
+	       s_tui.med * 1e6, s_tui.min * 1e6, s_tui.max * 1e6,
+	       body.len, rss_kib("VmRSS:"), rss_kib("VmHWM:"));
+	return 0;
+}

@@ -1,0 +1,230 @@
+/*
+ * http: libmicrohttpd serving the latest published body (see http.h).
+ * Bounds: 64 connections (8 per client address), 16 KiB of request memory
+ * per connection (headers past that get 431 from the library), 10 s idle
+ * timeout. Only GET and HEAD, only /metrics and /healthz.
+ */
+#include "config.h"
+#include "http.h"
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <zlib.h>
+#include "clock.h"
+#include "strbuf.h"
+
+#define HTTP_MAX_CONNECTIONS 64
+#define HTTP_MAX_PER_IP 8
+#define HTTP_CONN_MEMORY (16 * 1024)
+#define HTTP_TIMEOUT_S 10
+
+struct http_exporter {
+	struct MHD_Daemon *mhd;
+	pthread_mutex_t lock;
+	struct strbuf body, gz;
+	int gz_valid;
+	int64_t published_ns;
+	double stale_s;
+};
+
+int http_route(const char *method, const char *url)
+{
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return 405;
+	if (strcmp(url, "/metrics") == 0 || strcmp(url, "/healthz") == 0)
+		return 200;
+	return 404;
+}
+
+static int gzip_body(struct http_exporter *h)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	sb_reset(&h->gz);
+	sb_reserve(&h->gz, deflateBound(&z, h->body.len) + 16);
+	z.next_in = (Bytef *)h->body.s;
+	z.avail_in = (uInt)h->body.len;
+	z.next_out = (Bytef *)h->gz.s;
+	z.avail_out = (uInt)(h->gz.cap - 1);
+	int rc = deflate(&z, Z_FINISH);
+	h->gz.len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+			     const void *data, size_t len, const char *encoding)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (encoding)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	if (status == 405)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static bool accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	return ae && strstr(ae, "gzip") != NULL;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	struct http_exporter *h = cls;
+	static int first_call;
+	(void)version;
+	(void)upload;
+
+	if (*state == NULL) {	/* headers only so far: wait for the body, if any */
+		*state = &first_call;
+		return MHD_YES;
+	}
+	if (*upload_size) {	/* nobody should send us a body: drop it */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	int status = http_route(method, url);
+	const char *text = "text/plain; charset=utf-8";
+	if (status == 405)
+		return reply(c, 405, text, "method not allowed\n", 19, NULL);
+	if (status == 404)
+		return reply(c, 404, text, "not found: try /metrics\n", 24, NULL);
+	if (strcmp(url, "/healthz") == 0) {
+		pthread_mutex_lock(&h->lock);
+		double age = h->published_ns ? (double)(clock_now_ns() - h->published_ns) / 1e9 : 1e9;
+		pthread_mutex_unlock(&h->lock);
+		if (age > h->stale_s)
+			return reply(c, 503, text, "stale: no sample recently\n", 26, NULL);
+		return reply(c, 200, text, "ok\n", 3, NULL);
+	}
+	enum MHD_Result ret;
+	const char *prom = "text/plain; version=0.0.4; charset=utf-8";
+	pthread_mutex_lock(&h->lock);
+	if (!h->published_ns) {
+		pthread_mutex_unlock(&h->lock);
+		return reply(c, 503, text, "no sample yet\n", 14, NULL);
+	}
+	if (accepts_gzip(c) && (h->gz_valid || gzip_body(h) == 0)) {
+		h->gz_valid = 1;
+		ret = reply(c, 200, prom, h->gz.s, h->gz.len, "gzip");
+	} else {
+		ret = reply(c, 200, prom, h->body.s, h->body.len, NULL);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err, size_t errsz)
+{
+	char host[256], port[16];
+	const char *colon = strrchr(listen, ':');
+
+	if (!colon || colon == listen || strlen(colon + 1) >= sizeof(port) || !colon[1]) {
+		snprintf(err, errsz, "listen \"%s\": expected HOST:PORT or [IPv6]:PORT", listen);
+		return -1;
+	}
+	size_t hl = (size_t)(colon - listen);
+	if (listen[0] == '[') {
+		if (hl < 3 || listen[hl - 1] != ']') {
+			snprintf(err, errsz, "listen \"%s\": unbalanced [ ]", listen);
+			return -1;
+		}
+		listen++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host)) {
+		snprintf(err, errsz, "listen: address too long");
+		return -1;
+	}
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	int rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errsz, "listen \"%s\": %s (a numeric address and port are expected)", listen, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+struct http_exporter *http_start(const char *listen, double stale_s, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+
+	if (parse_listen(listen, &ss, &sslen, err, errsz) < 0)
+		return NULL;
+	struct http_exporter *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	h->stale_s = stale_s;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD |
+			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_MAX_PER_IP,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+				  MHD_OPTION_END);
+	if (!h->mhd) {
+		snprintf(err, errsz, "cannot listen on %s (address in use, or not an address of this host?)", listen);
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void http_publish(struct http_exporter *h, struct strbuf *body)
+{
+	pthread_mutex_lock(&h->lock);
+	struct strbuf old = h->body;
+	h->body = *body;
+	*body = old;
+	h->gz_valid = 0;
+	h->published_ns = clock_now_ns();
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_set_stale(struct http_exporter *h, double stale_s)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stale_s = stale_s;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_stop(struct http_exporter *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->mhd);
+	pthread_mutex_destroy(&h->lock);
+	sb_free(&h->body);
+	sb_free(&h->gz);
+	free(h);
+}

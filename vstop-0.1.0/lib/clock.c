@@ -1,0 +1,61 @@
+/* clock: CLOCK_MONOTONIC and absolute-deadline sleeping. */
+#include "config.h"
+#include "clock.h"
+
+#include <errno.h>
+#include <time.h>
+
+int64_t clock_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void ticker_start(struct ticker *t, double period_s)
+{
+	t->period_ns = (int64_t)(period_s * 1e9);
+	t->next_ns = clock_now_ns() + t->period_ns;
+	t->missed = 0;
+}
+
+void ticker_set_period(struct ticker *t, double period_s)
+{
+	int64_t p = (int64_t)(period_s * 1e9);
+
+	t->next_ns += p - t->period_ns;
+	t->period_ns = p;
+}
+
+int64_t ticker_remaining_ns(const struct ticker *t)
+{
+	return t->next_ns - clock_now_ns();
+}
+
+int ticker_wait(struct ticker *t)
+{
+	struct timespec ts = {
+		.tv_sec = t->next_ns / 1000000000,
+		.tv_nsec = t->next_ns % 1000000000,
+	};
+	int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+
+	if (rc == EINTR)
+		return -1;
+	ticker_advance(t);
+	return 0;
+}
+
+void ticker_advance(struct ticker *t)
+{
+	int64_t now = clock_now_ns();
+
+	t->next_ns += t->period_ns;
+	/* Far behind (a stopped process, a suspended VM): skip, do not burst. */
+	if (t->period_ns > 0 && now - t->next_ns > t->period_ns) {
+		int64_t behind = (now - t->next_ns) / t->period_ns;
+		t->missed += (uint64_t)behind;
+		t->next_ns += behind * t->period_ns;
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * clock: the monotonic clock and a drift-free ticker. Deadlines advance by
+ * exactly one period from the previous deadline, not from "now", so a slow
+ * iteration does not push every later sample back.
+ */
+#ifndef VSTOP_CLOCK_H
+#define VSTOP_CLOCK_H
+
+#include <stdint.h>
+
+int64_t clock_now_ns(void);
+static inline double clock_now_s(void) { return (double)clock_now_ns() / 1e9; }
+
+struct ticker {
+	int64_t next_ns;
+	int64_t period_ns;
+	uint64_t missed;	/* deadlines skipped because we were late by > 1 period */
+};
+
+void ticker_start(struct ticker *t, double period_s);
+void ticker_set_period(struct ticker *t, double period_s);
+/* Sleep until the next deadline. Returns 0 when reached, -1 if a signal
+ * interrupted the sleep (the deadline stays; call again to keep waiting). */
+int ticker_wait(struct ticker *t);
+/* Nanoseconds until the next deadline (<= 0: due). */
+int64_t ticker_remaining_ns(const struct ticker *t);
+/* Mark the current deadline as consumed and schedule the next one. */
+void ticker_advance(struct ticker *t);
+
+#endif

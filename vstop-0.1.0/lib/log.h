@@ -1,0 +1,17 @@
+/*
+ * log: one-line messages to stderr (with the program's name) or to syslog.
+ * Daemons pick syslog or stderr at start; systemd captures stderr as well.
+ */
+#ifndef VSTOP_LOG_H
+#define VSTOP_LOG_H
+
+#include <stdbool.h>
+
+void log_init(const char *ident, bool use_syslog);
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "ident: message" to stderr and exit(status). */
+void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+#endif

@@ -1,0 +1,33 @@
+/* signals: flag-setting handlers (see signals.h). */
+#include "config.h"
+#include "signals.h"
+
+#include <string.h>
+
+volatile sig_atomic_t signal_term, signal_hup;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	signal_term = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	signal_hup = 1;
+}
+
+void signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;	/* no SA_RESTART: a sleep must wake up */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}

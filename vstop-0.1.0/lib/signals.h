@@ -1,0 +1,16 @@
+/*
+ * signals: the daemons' and batch mode's signal flags. Handlers only set a
+ * flag; the loops look at it after each wake-up (sleeps are not restarted).
+ */
+#ifndef VSTOP_SIGNALS_H
+#define VSTOP_SIGNALS_H
+
+#include <signal.h>
+
+extern volatile sig_atomic_t signal_term;	/* SIGTERM or SIGINT: finish and exit */
+extern volatile sig_atomic_t signal_hup;	/* SIGHUP: reload the configuration */
+
+/* Install the handlers; SIGPIPE is ignored so writes report EPIPE instead. */
+void signals_install(void);
+
+#endif

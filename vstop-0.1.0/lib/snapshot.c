@@ -1,0 +1,153 @@
+/* snapshot: storage for one host sample (see snapshot.h). */
+#include "config.h"
+#include "snapshot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	uint32_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(p, (size_t)c * elem);
+	if (!q) {
+		fputs("vstop: out of memory\n", stderr);
+		abort();
+	}
+	*cap = c;
+	return q;
+}
+
+void snapshot_reset(struct snapshot *s)
+{
+	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->names_len = 0;
+	memset(&s->host, 0, sizeof(s->host));
+	s->t_ns = 0;
+	s->wall = 0;
+}
+
+struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const char *name, size_t len)
+{
+	if (len > DOMAIN_NAME_MAX)
+		len = DOMAIN_NAME_MAX;
+	s->doms = grow(s->doms, &s->doms_cap, s->ndoms + 1, sizeof(*s->doms));
+	s->names = grow(s->names, &s->names_cap, s->names_len + (uint32_t)len + 1, 1);
+	struct domain *d = &s->doms[s->ndoms++];
+	memset(d, 0, sizeof(*d));
+	d->domid = domid;
+	d->name_off = s->names_len;
+	memcpy(s->names + s->names_len, name, len);
+	s->names[s->names_len + len] = '\0';
+	s->names_len += (uint32_t)len + 1;
+	d->net_first = s->nnets;
+	d->vbd_first = s->nvbds;
+	d->vcpu_first = s->nvcpu_ns;
+	d->cpu_pct_reported = NAN;
+	return d;
+}
+
+void snapshot_add_net(struct snapshot *s, const struct dom_net *n)
+{
+	struct domain *d = &s->doms[s->ndoms - 1];
+	struct net_counters *t = &d->net;
+
+	s->nets = grow(s->nets, &s->nets_cap, s->nnets + 1, sizeof(*s->nets));
+	s->nets[s->nnets++] = *n;
+	d->net_count++;
+	t->rx_bytes += n->c.rx_bytes;
+	t->rx_packets += n->c.rx_packets;
+	t->rx_errors += n->c.rx_errors;
+	t->rx_drops += n->c.rx_drops;
+	t->tx_bytes += n->c.tx_bytes;
+	t->tx_packets += n->c.tx_packets;
+	t->tx_errors += n->c.tx_errors;
+	t->tx_drops += n->c.tx_drops;
+}
+
+void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v)
+{
+	struct domain *d = &s->doms[s->ndoms - 1];
+
+	s->vbds = grow(s->vbds, &s->vbds_cap, s->nvbds + 1, sizeof(*s->vbds));
+	s->vbds[s->nvbds++] = *v;
+	d->vbd_count++;
+	if (v->error)
+		return;	/* as xentop: a device in error adds nothing to the sums */
+	d->vbd.oo_reqs += v->c.oo_reqs;
+	d->vbd.rd_reqs += v->c.rd_reqs;
+	d->vbd.wr_reqs += v->c.wr_reqs;
+	d->vbd.rd_sectors += v->c.rd_sectors;
+	d->vbd.wr_sectors += v->c.wr_sectors;
+}
+
+void snapshot_add_vcpu(struct snapshot *s, uint64_t ns)
+{
+	s->vcpu_ns = grow(s->vcpu_ns, &s->vcpu_ns_cap, s->nvcpu_ns + 1, sizeof(*s->vcpu_ns));
+	s->vcpu_ns[s->nvcpu_ns++] = ns;
+	s->doms[s->ndoms - 1].vcpu_count++;
+}
+
+static int by_domid(const void *a, const void *b)
+{
+	const struct domain *x = a, *y = b;
+	return (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+void snapshot_sort(struct snapshot *s)
+{
+	for (uint32_t i = 1; i < s->ndoms; i++) {
+		if (s->doms[i - 1].domid > s->doms[i].domid) {
+			qsort(s->doms, s->ndoms, sizeof(*s->doms), by_domid);
+			return;
+		}
+	}
+}
+
+const struct domain *snapshot_find(const struct snapshot *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->ndoms; i++)
+		if (strcmp(domain_name(s, &s->doms[i]), name) == 0)
+			return &s->doms[i];
+	return NULL;
+}
+
+#define COPY_ARRAY(field, n, cap) do { \
+	dst->field = grow(dst->field, &dst->cap, src->n, sizeof(*dst->field)); \
+	if (src->n) memcpy(dst->field, src->field, (size_t)src->n * sizeof(*dst->field)); \
+	dst->n = src->n; \
+} while (0)
+
+void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+	dst->t_ns = src->t_ns;
+	dst->wall = src->wall;
+	dst->host = src->host;
+	COPY_ARRAY(doms, ndoms, doms_cap);
+	COPY_ARRAY(nets, nnets, nets_cap);
+	COPY_ARRAY(vbds, nvbds, vbds_cap);
+	COPY_ARRAY(vcpu_ns, nvcpu_ns, vcpu_ns_cap);
+	COPY_ARRAY(names, names_len, names_cap);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->doms);
+	free(s->nets);
+	free(s->vbds);
+	free(s->vcpu_ns);
+	free(s->names);
+	memset(s, 0, sizeof(*s));
+}
+
+void domain_state_str(uint32_t state, char buf[7])
+{
+	static const char letters[] = "dsbcpr";
+	for (int i = 0; i < 6; i++)
+		buf[i] = (state & (1u << i)) ? letters[i] : '-';
+	buf[6] = '\0';
+}

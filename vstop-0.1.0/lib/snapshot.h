@@ -1,0 +1,102 @@
+/*
+ * snapshot: one sample of a Xen host and its domains, as cumulative counters,
+ * the way a source reports them (libxenstat, a replayed log, the simulator).
+ * Arrays grow by doubling and keep their capacity across snapshot_reset(), so
+ * a source refilling the same snapshot every interval does not allocate.
+ */
+#ifndef VSTOP_SNAPSHOT_H
+#define VSTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dom_state {
+	DOM_DYING = 1 << 0, DOM_SHUTDOWN = 1 << 1, DOM_BLOCKED = 1 << 2,
+	DOM_CRASHED = 1 << 3, DOM_PAUSED = 1 << 4, DOM_RUNNING = 1 << 5,
+};
+
+#define MAXMEM_UNLIMITED UINT64_MAX
+/* Xen's own names are short; guests' configs are not. Longer names are cut. */
+#define DOMAIN_NAME_MAX 512
+
+struct net_counters {
+	uint64_t rx_bytes, rx_packets, rx_errors, rx_drops;
+	uint64_t tx_bytes, tx_packets, tx_errors, tx_drops;
+};
+
+struct vbd_counters {
+	uint64_t oo_reqs, rd_reqs, wr_reqs, rd_sectors, wr_sectors;
+};
+
+struct dom_net { uint32_t id; struct net_counters c; };
+struct dom_vbd { uint32_t dev, type; bool error; struct vbd_counters c; };
+
+/* What a guest publishes in xenstore (data/vstop/stat), already validated. */
+struct guest_stat {
+	uint32_t ncpus, user_hz;
+	uint64_t total_ticks, steal_ticks;
+};
+
+struct domain {
+	uint32_t domid;
+	uint32_t name_off;		/* NUL-terminated, in snapshot.names */
+	uint32_t state;			/* enum dom_state bits */
+	uint32_t vcpus;			/* online */
+	uint64_t cpu_ns;
+	uint64_t mem_bytes, maxmem_bytes;	/* maxmem may be MAXMEM_UNLIMITED */
+	struct net_counters net;	/* summed over interfaces */
+	struct vbd_counters vbd;	/* summed over devices without error */
+	uint32_t net_first, net_count;
+	uint32_t vbd_first, vbd_count;
+	uint32_t vcpu_first, vcpu_count;	/* per-vCPU ns, in snapshot.vcpu_ns */
+	bool has_guest;
+	struct guest_stat guest;
+	double cpu_pct_reported;	/* a log's CPU(%) column, or NaN */
+};
+
+struct host_info {
+	bool known;			/* false for sources that do not say (xentop logs) */
+	uint32_t pcpus;
+	uint64_t cpu_hz;
+	uint64_t mem_total, mem_free;	/* bytes */
+	char xen_version[64];
+};
+
+struct snapshot {
+	int64_t t_ns;			/* when, on the source's monotonic clock */
+	double wall;			/* Unix time of the sample, for display */
+	struct host_info host;
+	struct domain *doms;
+	uint32_t ndoms, doms_cap;
+	struct dom_net *nets;
+	uint32_t nnets, nets_cap;
+	struct dom_vbd *vbds;
+	uint32_t nvbds, vbds_cap;
+	uint64_t *vcpu_ns;
+	uint32_t nvcpu_ns, vcpu_ns_cap;
+	char *names;
+	uint32_t names_len, names_cap;
+};
+
+void snapshot_reset(struct snapshot *s);
+/* Append a domain (zeroed, cpu_pct_reported = NaN) and return it. The pointer
+ * is valid until the next snapshot_add_domain. Names are cut at DOMAIN_NAME_MAX. */
+struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const char *name, size_t len);
+/* Per-device details of the last added domain; they also add into its sums. */
+void snapshot_add_net(struct snapshot *s, const struct dom_net *n);
+void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v);
+void snapshot_add_vcpu(struct snapshot *s, uint64_t ns);
+static inline const char *domain_name(const struct snapshot *s, const struct domain *d)
+{
+	return s->names + d->name_off;
+}
+/* Sort domains by domid (sources call it when their order may differ). */
+void snapshot_sort(struct snapshot *s);
+const struct domain *snapshot_find(const struct snapshot *s, const char *name);
+void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+void snapshot_free(struct snapshot *s);
+/* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */
+void domain_state_str(uint32_t state, char buf[7]);
+
+#endif

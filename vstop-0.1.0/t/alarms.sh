@@ -1,0 +1,83 @@
+# Alarms end to end on vstopd's simulated host: the noisy-neighbor alarm fires within its
+# `for` window, names the burster first, resolves after the burst, in the log, in /metrics,
+# through an exec'd command and a webhook (and with the webhook receiver down).
+. "$top_srcdir/t/lib.sh"
+need curl curl
+need python3 python3
+need jq jq
+base=$((20000 + ($$ * 13) % 20000))
+P_VSTOPD=$base P_HOOK=$((base + 1)) P_DOWN=$((base + 2))
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+
+python3 "$top_srcdir/t/webhook_receiver.py" $P_HOOK "$TMP/hook.out" &
+pids="$pids $!"
+cat > "$TMP/notify.sh" <<SH
+#!/bin/sh
+# Records what vstopd passed in the environment (one line per call).
+echo "\$VSTOP_STATE|\$VSTOP_ALERT|\$VSTOP_SUBJECT|\$VSTOP_SEVERITY|\$VSTOP_NEIGHBORS|\$1" >> "$TMP/exec.out"
+SH
+chmod +x "$TMP/notify.sh"
+cat > "$TMP/vstop.conf" <<CONF
+[alerts]
+exec = $TMP/notify.sh an-argument
+webhook = http://127.0.0.1:$P_HOOK/hook
+[alert.guest_steal]
+warn = 5
+crit = 30
+clear = 2
+for = 1s
+[alert.vcpu_overcommit]
+enabled = no
+[alert.mem_overcommit]
+enabled = no
+CONF
+# 0.25 s intervals: the burst runs from 0.75 s to 5.75 s, then 10 s of calm.
+"$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8 -d 0.25 --listen 127.0.0.1:$P_VSTOPD 2> "$TMP/log" &
+vstopd=$!
+pids="$pids $vstopd"
+active() { curl -s "http://127.0.0.1:$P_VSTOPD/metrics" | grep '^vstop_alert_active{alert="guest_steal",domain="cache-03"'; }
+sleep 3.5
+check "during the burst: cache-03's steal alarm is in /metrics" sh -c "curl -s http://127.0.0.1:$P_VSTOPD/metrics | grep -q '^vstop_alert_active{alert=\"guest_steal\",domain=\"cache-03\",severity=\"warning\"} 1'"
+sleep 5
+check "after the burst: resolved, gone from /metrics" sh -c "! curl -s http://127.0.0.1:$P_VSTOPD/metrics | grep -q '^vstop_alert_active{alert=\"guest_steal\",domain=\"cache-03\"'"
+kill -TERM $vstopd; wait $vstopd
+ok $? "vstopd exits cleanly"
+
+fire=$(grep 'alert firing: warning guest_steal cache-03' "$TMP/log" | head -1)
+diag "$fire"
+check "log: the victim's alarm fired" test -n "$fire"
+check "log: the noisy neighbors name build-01 first" sh -c "echo '$fire' | grep -q 'noisy neighbors: build-01 '"
+check "log: resolved" grep -q 'alert resolved: warning guest_steal cache-03' "$TMP/log"
+is "$(grep -c 'alert firing: warning guest_steal cache-03' "$TMP/log")" 1 "fired once (no flapping)"
+is "$(grep -c 'alert resolved: warning guest_steal cache-03' "$TMP/log")" 1 "resolved once"
+# exec: the command ran with the alarm in its environment and its argument, no shell involved.
+check "exec: firing with the neighbors" grep -q '^firing|guest_steal|cache-03|warning|build-01 .*|an-argument$' "$TMP/exec.out"
+check "exec: resolved" grep -q '^resolved|guest_steal|cache-03|' "$TMP/exec.out"
+# webhook: JSON bodies arrived.
+sleep 0.5
+check "webhook: JSON lines arrived" jq -e . "$TMP/hook.out" > /dev/null
+is "$(jq -r 'select(.subject == "cache-03") | .state' "$TMP/hook.out" | tr '\n' ' ')" "firing resolved " \
+	"webhook: cache-03 fired then resolved"
+check "webhook: neighbors in the body" sh -c "jq -r 'select(.subject == \"cache-03\" and .state == \"firing\") | .neighbors' '$TMP/hook.out' | grep -q '^build-01 '"
+
+# The webhook receiver down: alarms still fire and log; the failure is logged, nothing stalls.
+sed -i "s|webhook = .*|webhook = http://127.0.0.1:$P_DOWN/hook|" "$TMP/vstop.conf"
+"$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8 -d 0.25 -n 20 --no-http 2> "$TMP/log2"
+ok $? "with the webhook down, vstopd runs to the end"
+check "the alarm still fires" grep -q 'alert firing: warning guest_steal' "$TMP/log2"
+check "the webhook failure is logged" grep -q 'alert webhook http://127.0.0.1:'"$P_DOWN"'/hook: ' "$TMP/log2"
+check "no deadline was missed" grep -q '0 deadlines missed' "$TMP/log2"
+
+# Bad alarm configuration is refused with a reason.
+printf '[alert.guest_steal]\nwarn = 10\nclear = 20\n' > "$TMP/bad.conf"
+"$top_builddir/vstopd" -c "$TMP/bad.conf" --source=sim -n 1 2> "$TMP/err"
+is $? 1 "clear above warn: refused"
+check "says why (hysteresis)" grep -q 'clear 20 is above warn 10' "$TMP/err"
+printf '[alert.steal]\nwarn = 10\n' > "$TMP/bad.conf"
+"$top_builddir/vstopd" -c "$TMP/bad.conf" --source=sim -n 1 2> "$TMP/err"
+check "unknown alarm name: refused" grep -q 'unknown alarm \[alert.steal\]' "$TMP/err"
+printf '[alerts]\nexec = relative/cmd\n' > "$TMP/bad.conf"
+"$top_builddir/vstopd" -c "$TMP/bad.conf" --source=sim -n 1 2> "$TMP/err"
+check "exec without an absolute path: refused" grep -q 'not an executable given by absolute path' "$TMP/err"
+done_testing

@@ -1,0 +1,45 @@
+# vstop -b on the simulated host: 8 domains, overcommit, a noisy neighbor; determinism.
+. "$top_srcdir/t/lib.sh"
+need jq jq
+
+"$VSTOP" -b --source=sim -n 5 -d 0.2 --json > "$TMP/sim.json" 2> "$TMP/err"
+ok $? "vstop -b --source=sim -n 5 -d 0.2 --json exits 0"
+is "$(wc -l < "$TMP/sim.json")" 5 "five records"
+is "$(jq -s '[.[] | .domains | length] | unique | join(",")' "$TMP/sim.json")" '"8"' "8 domains in every record"
+check "vCPU overcommit above 1" jq -se 'all(.[]; .host.vcpu_overcommit > 1)' "$TMP/sim.json"
+# The burst begins with the second interval: victims' steal rises, the burster's CPU rises.
+steal() { jq -s "[.[$1].domains[] | select(.name != \"build-01\" and .steal_pct != null) | .steal_pct] | add / length" "$TMP/sim.json"; }
+cpu() { jq -s ".[$1].domains[] | select(.name == \"build-01\") | .cpu_pct" "$TMP/sim.json"; }
+diag "victims' mean steal: before $(steal 0)%, during $(steal 3)%; build-01 CPU: before $(cpu 0)%, during $(cpu 3)%"
+check "victims' steal rises during the burst" awk -v a="$(steal 0)" -v b="$(steal 3)" 'BEGIN { exit !(b > a + 5) }'
+check "the burster's CPU rises during the burst" awk -v a="$(cpu 0)" -v b="$(cpu 3)" 'BEGIN { exit !(b > a + 100) }'
+check "a guest without agent shows no steal (null)" jq -se '[.[0].domains[] | select(.steal_pct == null)] | length >= 2' "$TMP/sim.json"
+
+# Same seed, same output (times aside); another seed differs.
+run() { "$VSTOP" -b --source="sim:$1" -n 3 -d 0 --json | jq -c 'del(.time)'; }
+is "$(run 8,seed=42 | md5sum)" "$(run 8,seed=42 | md5sum)" "same seed, same output"
+check "another seed, other output" test "$(run 8,seed=42 | md5sum)" != "$(run 8,seed=43 | md5sum)"
+
+# Text output with a host line and sorting.
+"$VSTOP" -b --source=sim:12 -n 2 -d 0 -s cpu > "$TMP/sim.txt"
+check "host line with overcommit" grep -q 'vCPU overcommit' "$TMP/sim.txt"
+is "$(awk '/^NAME/{n++} n==2 && !/^NAME/ && NF {print $1; exit}' "$TMP/sim.txt")" build-01 "-s cpu: the burster on top"
+"$VSTOP" -b --source=sim:12 -n 1 -d 0 -s -name > "$TMP/rev.txt"
+is "$(awk '/^NAME/{getline; print $1; exit}' "$TMP/rev.txt")" web-08 "-s -name: reverse name order"
+
+# Bad sources and sizes.
+"$VSTOP" -b --source=sim:0 2> "$TMP/err"; is $? 1 "sim:0 rejected"
+check "sim:0 says why" grep -q 'domain count from 1 to 100000' "$TMP/err"
+"$VSTOP" -b --source=bogus 2> "$TMP/err"; is $? 1 "unknown source rejected"
+"$VSTOP" -b -s bogus --source=sim 2> "$TMP/err"; is $? 2 "unknown sort field rejected"
+"$VSTOP" -b --source=sim:1000 -n 1 -d 0 --json | jq -e '.domains | length == 1000' > /dev/null
+ok $? "sim:1000 runs"
+
+# The xen source on a machine that is not a Dom0: one clear line, status 1.
+if ! grep -qs control_d /proc/xen/capabilities; then
+	"$VSTOP" -b --source=xen -n 1 > /dev/null 2> "$TMP/err"
+	is $? 1 "--source=xen off Xen: exit status 1"
+	is "$(wc -l < "$TMP/err")" 1 "--source=xen off Xen: one line"
+	check "--source=xen off Xen: says it is not a Dom0" grep -q 'not a Xen Dom0' "$TMP/err"
+fi
+done_testing

@@ -1,0 +1,47 @@
+# vstopd and vstop-agent: start, reload on SIGHUP, exit cleanly on SIGTERM, reject bad configs.
+. "$top_srcdir/t/lib.sh"
+VSTOPD="$top_builddir/vstopd"
+AGENT="$top_builddir/vstop-agent"
+
+"$VSTOPD" -c /dev/null --source=sim -n 3 -d 0.1 2> "$TMP/err"
+ok $? "vstopd --source=sim -n 3 exits 0"
+check "vstopd logs what it samples" grep -q 'sampling sim every 0.1s' "$TMP/err"
+
+printf '[general]\ninterval = 0.1\nsource = sim:4\nbogus = 1\n' > "$TMP/bad.conf"
+"$VSTOPD" -c "$TMP/bad.conf" -n 1 2> "$TMP/err"
+is $? 1 "a bad config: exit status 1"
+check "a bad config: FILE:LINE: reason" grep -q "bad.conf:4: unknown key \"bogus\" in \[general\]" "$TMP/err"
+"$VSTOPD" -c "$TMP/missing.conf" -n 1 2> "$TMP/err"
+is $? 1 "an explicit missing config: exit status 1"
+
+# Reload: a broken file keeps the running config, a good one takes effect.
+printf '[general]\ninterval = 0.1\nsource = sim:4\n' > "$TMP/good.conf"
+"$VSTOPD" -c "$TMP/good.conf" 2> "$TMP/log" &
+pid=$!
+sleep 0.5
+cp "$TMP/bad.conf" "$TMP/good.conf"; kill -HUP $pid; sleep 0.3
+printf '[general]\ninterval = 0.3\nsource = sim:4\n' > "$TMP/good.conf"; kill -HUP $pid; sleep 0.3
+kill -TERM $pid; wait $pid
+is $? 0 "SIGTERM: exit status 0"
+check "a bad reload is refused" grep -q 'reload failed, keeping the running configuration' "$TMP/log"
+check "a good reload takes effect" grep -q 'configuration reloaded: interval 0.3s' "$TMP/log"
+check "exit is logged with counts" grep -q 'exiting after [0-9]* samples (0 failed' "$TMP/log"
+
+if ! grep -qs control_d /proc/xen/capabilities; then
+	"$VSTOPD" -c /dev/null --source=xen -n 1 2> "$TMP/err"
+	is $? 1 "vstopd --source=xen off a Dom0: exit status 1"
+	check "vstopd --source=xen off a Dom0: one clear line" grep -q 'not a Xen Dom0' "$TMP/err"
+fi
+
+# The guest agent runs here (not on Xen: it publishes nothing, quietly).
+"$AGENT" -c /dev/null -n 3 -d 0.1 2> "$TMP/err"
+ok $? "vstop-agent -n 3 exits 0"
+check "vstop-agent samples /proc/stat" grep -q 'sampling /proc/stat every 0.1s' "$TMP/err"
+if [ ! -e /dev/xen/xenbus ] && [ ! -e /proc/xen/xenbus ]; then
+	check "off Xen: no xenstore publishing" sh -c "! grep -q xenstore '$TMP/err'"
+fi
+mkdir -p "$TMP/proc"; printf 'cpu 1 2\n' > "$TMP/proc/stat"
+"$AGENT" -c /dev/null -n 1 --proc-root "$TMP/proc" 2> "$TMP/err"
+is $? 1 "vstop-agent: a broken /proc/stat at start is an error"
+check "vstop-agent: the error names the file" grep -q "proc/stat: line 1" "$TMP/err"
+done_testing

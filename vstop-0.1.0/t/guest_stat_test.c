@@ -1,0 +1,55 @@
+/* guest_stat: data/vstop/stat as a hostile guest might write it. */
+#include "config.h"
+#include "guest_stat.h"
+#include "xs_import.h"
+#include "tap.h"
+
+static enum guest_stat_err p(const char *s, size_t n)
+{
+	struct guest_stat g;
+	return guest_stat_parse(s, n, &g);
+}
+#define P(s) p(s, sizeof(s) - 1)
+
+int main(void)
+{
+	struct guest_stat g = { 0 }, back;
+	char buf[GUEST_STAT_MAX_LEN + 1];
+
+	ok(guest_stat_parse("1 2 1000 50 100", 15, &g) == GS_OK && g.ncpus == 2 &&
+	   g.total_ticks == 1000 && g.steal_ticks == 50 && g.user_hz == 100, "a good value");
+	g = (struct guest_stat){ 8192, 100000, UINT64_MAX, UINT64_MAX };
+	int n = guest_stat_format(buf, sizeof(buf), &g);
+	ok(n > 0 && n <= GUEST_STAT_MAX_LEN, "the longest value fits the bound (%d)", n);
+	ok(guest_stat_parse(buf, (size_t)n, &back) == GS_OK && back.total_ticks == UINT64_MAX,
+	   "format and parse round-trip");
+
+	ok(P("") == GS_EMPTY, "empty");
+	ok(p("1 2 3 4 5                                                                                  ", 90) == GS_TOO_LONG, "too long");
+	ok(P("1 2 1000 -5 100") == GS_SYNTAX, "negative");
+	ok(P("1 2 10x0 5 100") == GS_SYNTAX, "non-digit");
+	ok(P("1 2 18446744073709551616 5 100") == GS_SYNTAX, "overflow");
+	ok(P("1 2 1000 50") == GS_SYNTAX, "missing field");
+	ok(P("1 2 1000 50 100 7") == GS_SYNTAX, "extra field");
+	ok(P("1  2 1000 50 100") == GS_SYNTAX, "double space");
+	ok(P(" 1 2 1000 50 100") == GS_SYNTAX, "leading space");
+	ok(P("1 2 1000 50 100\n") == GS_SYNTAX, "embedded newline");
+	ok(P("1 2 1000\0 50 100") == GS_SYNTAX, "embedded NUL");
+	ok(P("2 2 1000 50 100") == GS_VERSION, "wrong version");
+	ok(P("1 0 1000 50 100") == GS_RANGE, "zero cpus");
+	ok(P("1 2 1000 50 0") == GS_RANGE, "zero hz");
+	ok(P("1 2 1000 1001 100") == GS_STEAL_GT_TOTAL, "steal > total");
+	ok(P("+1 2 1000 50 100") == GS_SYNTAX, "plus sign");
+
+	/* The Dom0 side counts rejects per reason and attaches only good values. */
+	struct xs_import x = { 0 };
+	struct snapshot s = { 0 };
+	struct domain *d = snapshot_add_domain(&s, 7, "evil", 4);
+	ok(!xs_import_value(&x, d, "1 2 1000 1001 100", 17, 0) && !d->has_guest, "steal > total ignored");
+	ok(!xs_import_value(&x, d, "garbage", 7, 1) && !d->has_guest, "garbage ignored");
+	ok(x.rejected[GS_STEAL_GT_TOTAL] == 1 && x.rejected[GS_SYNTAX] == 1, "rejects counted by reason");
+	ok(xs_import_value(&x, d, "1 2 1000 50 100", 15, 2) && d->has_guest && d->guest.steal_ticks == 50,
+	   "a good value is attached");
+	snapshot_free(&s);
+	return done_testing();
+}

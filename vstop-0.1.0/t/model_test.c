@@ -1,0 +1,133 @@
+/* model: rates, resets, churn, guest steal and overcommit from hand-made snapshots. */
+#include "config.h"
+#include <math.h>
+#include "model.h"
+#include "tap.h"
+
+static struct domain *add(struct snapshot *s, uint32_t domid, const char *name, uint64_t cpu_ns,
+			  uint32_t vcpus)
+{
+	struct domain *d = snapshot_add_domain(s, domid, name, strlen(name));
+	d->cpu_ns = cpu_ns;
+	d->vcpus = vcpus;
+	d->mem_bytes = 1ull << 30;
+	d->maxmem_bytes = 2ull << 30;
+	d->state = DOM_RUNNING;
+	return d;
+}
+
+static const struct dom_rates *rates_of(const struct model *m, const char *name)
+{
+	const struct snapshot *s = model_snapshot(m);
+	for (uint32_t i = 0; i < s->ndoms; i++)
+		if (strcmp(domain_name(s, &s->doms[i]), name) == 0)
+			return &m->rates[i];
+	return NULL;
+}
+
+static void host(struct snapshot *s, int64_t t_s)
+{
+	s->t_ns = t_s * 1000000000;
+	s->host.known = true;
+	s->host.pcpus = 2;
+	s->host.mem_total = 4ull << 30;
+}
+
+int main(void)
+{
+	struct model m;
+	struct snapshot *s;
+	const struct dom_rates *r;
+
+	model_init(&m, 10);
+	s = model_next(&m);
+	host(s, 0);
+	add(s, 0, "Domain-0", 0, 1);
+	add(s, 3, "web", 5000000000ull, 2)->net.rx_bytes = 1000;
+	add(s, 5, "db", 0, 1);
+	struct domain *g = add(s, 9, "gone", 0, 1);
+	g->has_guest = true;
+	g->guest = (struct guest_stat){ 1, 100, 1000, 10 };
+	model_commit(&m);
+	ok(!rates_of(&m, "web")->valid, "first sample: no rate");
+
+	s = model_next(&m);
+	host(s, 2);
+	add(s, 0, "Domain-0", 200000000, 1);			/* 0.2 s in 2 s = 10% */
+	add(s, 3, "web", 8000000000ull, 2)->net.rx_bytes = 5000;	/* 3 s in 2 s = 150% */
+	add(s, 7, "db", 100, 1);				/* rebooted: new domid */
+	add(s, 11, "new", 100, 1);				/* appeared */
+	/* "gone" vanished */
+	model_commit(&m);
+	r = rates_of(&m, "Domain-0");
+	is_num(r->cpu_pct, 10.0, 1e-9, "Domain-0 CPU 10%%");
+	r = rates_of(&m, "web");
+	is_num(r->cpu_pct, 150.0, 1e-9, "web CPU 150%% (two vCPUs busy 75%%)");
+	is_num(r->net_rx_Bps, 2000.0, 1e-9, "web rx 4000 B in 2 s");
+	ok(!rates_of(&m, "db")->valid, "rebooted db (new domid): no rate");
+	ok(!rates_of(&m, "new")->valid, "new domain: no rate");
+	ok(rates_of(&m, "gone") == NULL, "vanished domain has no row");
+	is_num(m.sum.vcpu_overcommit, 5.0 / 2, 1e-9, "overcommit = 5 vCPUs / 2 pCPUs");
+	is_num(m.sum.mem_overcommit, 8.0 / 4, 1e-9, "memory overcommit = 4 x 2 GiB / 4 GiB");
+	is_num(m.sum.cpu_saturation_pct, 80.0, 1e-9, "saturation = 160%% / 2 pCPUs");
+
+	/* Counter reset without a domid change: no rate, never negative. */
+	s = model_next(&m);
+	host(s, 3);
+	add(s, 0, "Domain-0", 300000000, 1);
+	add(s, 3, "web", 1000, 2)->net.rx_bytes = 6000;
+	model_commit(&m);
+	r = rates_of(&m, "web");
+	ok(!r->valid && isnan(r->cpu_pct), "cpu counter went backwards: no rate");
+	is_num(r->net_rx_Bps, 1000.0, 1e-9, "the other counters still give rates");
+
+	/* Guest steal: first sight none; then delta steal / delta total. */
+	for (int i = 0; i < 4; i++) {
+		s = model_next(&m);
+		host(s, 4 + i);
+		struct domain *d = add(s, 3, "web", 1000 + (uint64_t)i, 2);
+		d->has_guest = true;
+		d->guest = (struct guest_stat){ 2, 100, 1000 + 200u * (uint64_t)i, 100 + 50u * (uint64_t)i };
+		if (i == 3)
+			d->guest = (struct guest_stat){ 2, 100, 10, 1 };	/* guest rebooted */
+		model_commit(&m);
+		r = rates_of(&m, "web");
+		if (i == 0)
+			ok(isnan(r->steal_pct), "first guest value: no steal yet");
+		else if (i < 3)
+			is_num(r->steal_pct, 25.0, 1e-9, "steal 50/200 = 25%% (step %d)", i);
+		else
+			ok(isnan(r->steal_pct), "guest counters reset: no steal");
+	}
+	/* The guest stops writing: its figure goes stale after a few intervals. */
+	for (int i = 0; i < MODEL_GUEST_STALE + 2; i++) {
+		s = model_next(&m);
+		host(s, 10 + i);
+		struct domain *d = add(s, 3, "web", 2000, 2);
+		d->has_guest = true;
+		d->guest = (struct guest_stat){ 2, 100, i == 0 ? 210 : 210, i == 0 ? 11 : 11 };
+		model_commit(&m);
+	}
+	ok(isnan(rates_of(&m, "web")->steal_pct), "a silent agent's steal goes stale");
+	ok(m.sum.steal_reporting == 0 && isnan(m.sum.steal_max), "summary counts no reporting guest");
+
+	/* History ring. */
+	const struct dom_track *t = &m.tracks[rates_of(&m, "web")->track];
+	ok(t->count == 10, "history holds its length (10)");
+	ok(!isnan(track_hist(&m, t, false, 0)) && isnan(track_hist(&m, t, false, 10)), "ring indexing");
+
+	/* Churn: 1000 intervals of domains coming and going stay bounded. */
+	for (int i = 0; i < 1000; i++) {
+		s = model_next(&m);
+		host(s, 100 + i);
+		char name[32];
+		snprintf(name, sizeof(name), "churn-%d", i);
+		add(s, (uint32_t)(100 + i), name, (uint64_t)i, 1);
+		add(s, 3, "web", 3000 + (uint64_t)i, 2);
+		model_commit(&m);
+	}
+	ok(m.ntracks <= MODEL_TRACK_GRACE + 3, "vanished domains' histories are dropped (%u kept)", m.ntracks);
+	ok(rates_of(&m, "web")->valid, "the steady domain keeps its rate through churn");
+	model_free(&m);
+	return done_testing();
+}

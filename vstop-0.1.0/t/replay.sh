@@ -1,0 +1,62 @@
+# --source=replay: xentop -b logs and vstop's own JSON records, with hand-computed rates.
+. "$top_srcdir/t/lib.sh"
+need jq jq
+
+dom() { # dom FILE INTERVAL NAME FIELD: one field of one domain in the INTERVAL-th record (1-based)
+	jq -rs --arg n "$3" ".[$2 - 1].domains[] | select(.name == \$n) | .$4" "$1"
+}
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/xentop-basic.log" > "$TMP/basic.json" 2> "$TMP/err"
+ok $? "replay of xentop-basic.log exits 0"
+is "$(wc -l < "$TMP/basic.json")" 3 "4 samples give 3 intervals"
+# Interval 1: CPU % is the log's own CPU(%) column; net and VBD from the counters over 1 s.
+is "$(dom "$TMP/basic.json" 1 web cpu_pct)" 45.6 "web CPU % as xentop printed it (45.6)"
+is "$(dom "$TMP/basic.json" 1 Domain-0 cpu_pct)" 12.3 "Domain-0 CPU % as printed (12.3)"
+is "$(dom "$TMP/basic.json" 1 web net_tx_bytes_per_s)" 10240 "web tx (110-100) kB in 1 s = 10240 B/s"
+is "$(dom "$TMP/basic.json" 1 web net_rx_bytes_per_s)" 30720 "web rx (230-200) kB in 1 s"
+is "$(dom "$TMP/basic.json" 1 web vbd_rd_per_s)" 6 "web VBD reads 16-10 = 6/s"
+is "$(dom "$TMP/basic.json" 1 web vbd_wr_bytes_per_s)" 40960 "web VBD writes (400-320) sectors x 512 B"
+# Interval 2: db rebooted (counters reset): no rates, never negative; web vanished; cache appeared.
+is "$(dom "$TMP/basic.json" 2 db net_tx_bytes_per_s)" null "rebooted db: no net rate"
+is "$(dom "$TMP/basic.json" 2 db vbd_rd_per_s)" null "rebooted db: no VBD rate"
+is "$(jq -r 'select(.view=="host") | [.domains[].name] | join(",")' "$TMP/basic.json" | sed -n 2p)" "Domain-0,db,cache" \
+	"web vanished, cache appeared"
+is "$(dom "$TMP/basic.json" 2 cache net_tx_bytes_per_s)" null "new domain: no net rate yet"
+# Interval 3: rates resume.
+is "$(dom "$TMP/basic.json" 3 db net_tx_bytes_per_s)" 2048 "db tx resumes: 2 kB/s"
+is "$(dom "$TMP/basic.json" 3 db cpu_pct)" 60 "db CPU % as printed"
+is "$(jq -s '[.[] | .domains[] | (.net_tx_bytes_per_s // 0, .net_rx_bytes_per_s // 0, .vbd_rd_per_s // 0) | select(. < 0)] | length' "$TMP/basic.json")" 0 \
+	"no negative rate anywhere"
+
+# Text output and --log-interval.
+"$VSTOP" -b -d 0 --log-interval 2 --source="replay:$FIX/xentop-basic.log" -s cpu > "$TMP/basic.txt"
+check "text rows" grep -q '^web .* 45.6' "$TMP/basic.txt"
+is "$(awk '/^NAME/{getline; print $1; exit}' "$TMP/basic.txt")" web "-s cpu puts the busiest first"
+"$VSTOP" -b -d 0 --json --log-interval 2 --source="replay:$FIX/xentop-basic.log" > "$TMP/basic2.json"
+is "$(dom "$TMP/basic2.json" 1 web net_tx_bytes_per_s)" 5120 "--log-interval 2 halves the rates"
+
+# Detail lines (-n -x -v) and repeated headers (-r), interval 2 s.
+"$VSTOP" -b -d 0 --json --log-interval 2 --source="replay:$FIX/xentop-detail.log" > "$TMP/detail.json" 2> "$TMP/err"
+ok $? "replay of a -n -x -v -r log"
+is "$(jq -s 'length' "$TMP/detail.json")" 1 "repeated headers do not split a sample"
+is "$(dom "$TMP/detail.json" 1 g1 net_rx_bytes_per_s)" 3200 "exact Net bytes: (8448-2048)/2"
+is "$(dom "$TMP/detail.json" 1 g1 vbd_rd_per_s)" 20 "VBD reads (140-100)/2"
+
+# vstop's own JSON records replay exactly: record the simulator, play it back.
+"$VSTOP" -b -n 4 -d 0 --json --source=sim:6,seed=7 > "$TMP/rec.json"
+"$VSTOP" -b -d 0 --json --source="replay:$TMP/rec.json" > "$TMP/play.json" 2> "$TMP/err"
+ok $? "replay of a JSON recording"
+is "$(jq -c '[.domains[] | [.name, .cpu_pct, .steal_pct, .net_rx_bytes_per_s]]' "$TMP/play.json")" \
+   "$(jq -c '[.domains[] | [.name, .cpu_pct, .steal_pct, .net_rx_bytes_per_s]]' "$TMP/rec.json" | tail -n +2)" \
+   "replayed rates equal the recorded ones"
+
+# Malformed input: a clear error naming file and line, status 1.
+for f in bad-cpu.log:2 bad-garbage.log:1 bad-record.json:1 bad-truncated.json:1; do
+	file=${f%:*} line=${f#*:}
+	"$VSTOP" -b -d 0 --source="replay:$FIX/$file" > /dev/null 2> "$TMP/err"
+	is $? 1 "$file: exit status 1"
+	check "$file: error names $file:$line" grep -q "$file:$line: " "$TMP/err"
+done
+"$VSTOP" -b -d 0 --source="replay:$TMP/missing" 2> "$TMP/err"
+is $? 1 "missing file: exit status 1"
+check "missing file: says so" grep -q 'No such file' "$TMP/err"
+done_testing

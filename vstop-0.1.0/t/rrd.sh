@@ -1,0 +1,59 @@
+# RRD exporter: files per domain and host, values the sampler computed as read back by the
+# real rrdtool, safe file names for hostile domain names, and vstop graph's PNG.
+. "$top_srcdir/t/lib.sh"
+need rrdtool rrdtool
+need jq jq
+"$VSTOP" graph --help > /dev/null 2>&1 || skip_all "built without librrd"
+
+# vstopd on the deterministic simulator, one sample a second; vstop -b gives the same series.
+"$top_builddir/vstopd" -c /dev/null --source=sim:6,hostile -d 1 --no-http --rrd-dir "$TMP/rrd" -n 8 2> "$TMP/log"
+ok $? "vstopd with --rrd-dir runs 8 samples"
+"$VSTOP" -b --source=sim:6,hostile -d 0 -n 12 --json > "$TMP/truth.json"
+ls "$TMP/rrd" > "$TMP/files"
+is "$(wc -l < "$TMP/files")" 7 "one file per domain plus host.rrd"
+check "host.rrd exists" grep -qx host.rrd "$TMP/files"
+check "plain names keep their name" grep -qx dom-build-01.rrd "$TMP/files"
+check "no file name holds a slash, quote, backslash or newline" sh -c "! grep -q '[\"\\\\/]' '$TMP/files'"
+check "hostile names are hashed (quote, backslash)" grep -qE '^dom-we_ird_name-[0-9a-f]{8}\.rrd$' "$TMP/files"
+check "300-byte UTF-8 name is cut and hashed" grep -qE '^dom-_{20,}.*-[0-9a-f]{8}\.rrd$' "$TMP/files"
+is "$(find "$TMP/rrd" -type f | wc -l)" 7 "nothing written outside the directory"
+
+# rrdtool reads back what the sampler computed: every stored CPU % of build-01 is one of
+# the values vstop -b computed for the same deterministic run (steps are 1 s, updates whole seconds).
+rrdtool fetch "$TMP/rrd/dom-build-01.rrd" AVERAGE -r 1 -s -30 | awk 'NF == 8 && $2 !~ /nan/ { print $2, $3 }' > "$TMP/fetched"
+check "rrdtool fetch returns at least 5 values" test "$(wc -l < "$TMP/fetched")" -ge 5
+jq -r '.domains[] | select(.name == "build-01") | .cpu_pct' "$TMP/truth.json" > "$TMP/cpu_truth"
+bad=0
+while read -r cpu steal; do
+	awk -v v="$cpu" '{ d = $1 - v; if (d < 0) d = -d; if (d < 0.01) f = 1 } END { exit !f }' "$TMP/cpu_truth" || bad=$((bad + 1))
+done < "$TMP/fetched"
+is "$bad" 0 "every fetched CPU % is a value the sampler computed"
+check "steal rises in the burst and is stored" awk '$2 + 0 > 20 { f = 1 } END { exit !f }' "$TMP/fetched"
+is "$(rrdtool info "$TMP/rrd/dom-build-01.rrd" | grep -c '^rra\[[0-9]*\].cf')" 8 "8 archives (AVERAGE and MAX x 4)"
+is "$(rrdtool info "$TMP/rrd/dom-build-01.rrd" | grep -E '^rra\[3\].(pdp_per_row|rows)' | awk '{print $3}' | tr '\n' ' ')" "8760 3600 " \
+	"1 year at 1 hour (8760 rows of 3600 steps)"
+is "$(rrdtool info "$TMP/rrd/dom-build-01.rrd" | awk '/^step/ {print $3}')" 1 "step = the interval"
+
+# vstop graph writes a real PNG.
+"$VSTOP" graph build-01 --dir "$TMP/rrd" --since -2min -o "$TMP/g.png" > /dev/null
+ok $? "vstop graph build-01"
+is "$(head -c 8 "$TMP/g.png" | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a "PNG magic bytes"
+check "PNG is more than 5 KB" test "$(stat -c %s "$TMP/g.png")" -gt 5000
+"$VSTOP" graph --dir "$TMP/rrd" --since -2min -o "$TMP/h.png" > /dev/null
+ok $? "vstop graph (host)"
+"$VSTOP" graph 'we"ird\name' --dir "$TMP/rrd" --since -2min -o "$TMP/w.png" > /dev/null
+ok $? "vstop graph of a hostile name finds its file"
+"$VSTOP" graph nobody --dir "$TMP/rrd" 2> "$TMP/err"
+is $? 1 "unknown domain: exit status 1"
+check "unknown domain: says which file" grep -q 'no RRD file' "$TMP/err"
+
+# The agent writes guest.rrd.
+"$top_builddir/vstop-agent" -c /dev/null -d 1 -n 3 --no-http --rrd-dir "$TMP/g" 2> /dev/null
+ok $? "vstop-agent --rrd-dir"
+check "guest.rrd written" test -s "$TMP/g/guest.rrd"
+
+# An unwritable directory: a clear error at start.
+"$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --rrd-dir /proc/nope 2> "$TMP/err"
+is $? 1 "unwritable RRD dir: exit status 1"
+check "unwritable RRD dir: says why" grep -q 'rrd dir /proc/nope' "$TMP/err"
+done_testing

@@ -1,0 +1,63 @@
+/*
+ * dash_draw: the dashboard's state and its drawing. dashboard.c owns the
+ * loop and the keys; dash_draw.c turns the state into one curses frame.
+ */
+#ifndef VSTOP_DASH_DRAW_H
+#define VSTOP_DASH_DRAW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "clock.h"
+#include "alarms.h"
+#include "cpu_rates.h"
+#include "guest_history.h"
+#include "model.h"
+#include "options.h"
+#include "probe.h"
+#include "source.h"
+
+enum { PAIR_WARN = 1, PAIR_CRIT, PAIR_OK, PAIR_HEAD };
+enum { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };
+
+/* Row colours: the alarm defaults (alerts/) use the same numbers. */
+#define DASH_STEAL_WARN 5.0
+#define DASH_STEAL_CRIT 15.0
+
+struct dash {
+	const struct vstop_options *o;
+	bool host, utf8, color;
+	char hostname[64];
+	/* host view */
+	struct source *src;
+	struct model m;
+	uint32_t *order, order_cap;	/* sorted domain indexes */
+	uint32_t *visible, visible_cap;	/* after the filter */
+	/* guest view */
+	struct probe probe;
+	struct procstat st[2];
+	int cur;
+	bool have_guest_prev, have_rates;
+	int64_t prev_ns;
+	struct guest_rates rates;
+	struct guest_history gh;
+	char hypervisor[64];
+	/* alarms, judged with vstop.conf's thresholds (the daemons notify; we only show) */
+	struct vstop_conf conf;
+	struct alarms alarms;
+	/* interface */
+	struct ticker ticker;
+	double delay_s;
+	bool paused, show_help, show_net, show_vbd, show_vcpu, show_detail, spark_cpu;
+	enum sort_key sort;
+	bool sort_reverse;
+	char filter[64];
+	int prompt, prompt_len;
+	char prompt_buf[64];
+	uint32_t selected, top;		/* positions in the visible rows */
+	uint64_t samples;
+	char status[600];
+};
+
+void dash_draw(struct dash *d);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * graph: `vstop graph [DOMAIN] [--since -1h] [-o FILE.png] [--dir DIR]`.
+ * Renders steal and CPU from the RRD files vstopd or vstop-agent write,
+ * through librrd's graph API: a domain's file, else host.rrd (Dom0) or
+ * guest.rrd (VM). File names are derived exactly as the writer does.
+ */
+#include "config.h"
+#include "graph.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "log.h"
+#ifdef HAVE_RRD
+#include <rrd.h>
+#include "rrd_sink.h"
+#endif
+
+#define DEFAULT_DIR "/var/lib/vstop/rrd"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vstop graph [DOMAIN] [OPTION]...\n"
+"Draw steal and CPU of DOMAIN (or of the host, or this guest) from the RRD files.\n"
+"\n"
+"      --dir=DIR        where the RRD files are (default " DEFAULT_DIR ")\n"
+"      --since=TIME     start, as rrdtool understands it (default -1h; e.g. -10min, -1d)\n"
+"  -o, --output=FILE    the PNG to write (default vstop-DOMAIN.png or vstop-host.png)\n"
+"      --width=N, --height=N   plot size in pixels (default 800x240)\n");
+}
+
+#ifdef HAVE_RRD
+/* rrd's DEF takes "vname=file:ds:cf": colons and backslashes in the path must be escaped. */
+static void def_path(char *out, size_t sz, const char *path)
+{
+	size_t o = 0;
+	for (const char *p = path; *p && o + 2 < sz; p++) {
+		if (*p == ':' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+int graph_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "dir", required_argument, NULL, 'D' },
+		{ "since", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "width", required_argument, NULL, 'W' },
+		{ "height", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = DEFAULT_DIR, *since = "-1h", *out = NULL, *domain = NULL;
+	char width[16] = "800", height[16] = "240";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'D': dir = optarg; break;
+		case 's': since = optarg; break;
+		case 'o': out = optarg; break;
+		case 'W': case 'H': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 100 || v > 4000)
+				die(2, "--%s: \"%s\" is not a size from 100 to 4000 pixels", c == 'W' ? "width" : "height", optarg);
+			snprintf(c == 'W' ? width : height, 16, "%ld", v);
+			break;
+		}
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		domain = argv[optind++];
+	if (optind < argc)
+		die(2, "graph: unexpected argument \"%s\"", argv[optind]);
+
+	char file[200], path[512], esc[1100], outbuf[300], title[300];
+	const char *kind;
+	if (domain) {
+		rrd_file_name(file, sizeof(file), domain);
+		kind = "domain";
+	} else {
+		snprintf(path, sizeof(path), "%s/host.rrd", dir);
+		kind = access(path, R_OK) == 0 ? "host" : "guest";
+		snprintf(file, sizeof(file), "%s.rrd", kind);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (access(path, R_OK) != 0)
+		die(1, "graph: no RRD file %s (is vstopd or vstop-agent running with [rrd] enabled and this --dir?)", path);
+	def_path(esc, sizeof(esc), path);
+	if (!out) {
+		snprintf(outbuf, sizeof(outbuf), "vstop-%s", domain ? file + 4 : file);
+		strcpy(outbuf + strlen(outbuf) - 4, ".png");
+		out = outbuf;
+	}
+	snprintf(title, sizeof(title), "%s %s: steal and CPU", kind, domain ? domain : "");
+
+	char defs[4][1200];
+	const char *args[32];
+	int n = 0;
+	args[n++] = "graph";
+	args[n++] = out;
+	args[n++] = "--imgformat";
+	args[n++] = "PNG";
+	args[n++] = "--start";
+	args[n++] = since;
+	args[n++] = "--title";
+	args[n++] = title;
+	args[n++] = "--vertical-label";
+	args[n++] = "percent";
+	args[n++] = "--width";
+	args[n++] = width;
+	args[n++] = "--height";
+	args[n++] = height;
+	args[n++] = "--lower-limit";
+	args[n++] = "0";
+	if (strcmp(kind, "host") == 0) {
+		snprintf(defs[0], sizeof(defs[0]), "DEF:a=%s:steal_max:MAX", esc);
+		snprintf(defs[1], sizeof(defs[1]), "DEF:b=%s:steal_mean:AVERAGE", esc);
+		snprintf(defs[2], sizeof(defs[2]), "DEF:c=%s:cpu_sat:AVERAGE", esc);
+		args[n++] = defs[0];
+		args[n++] = defs[1];
+		args[n++] = defs[2];
+		args[n++] = "AREA:c#1f77b440:host CPU saturation %";
+		args[n++] = "LINE2:b#ff7f0e:mean guest steal %";
+		args[n++] = "LINE1:a#d62728:max guest steal %";
+	} else {
+		snprintf(defs[0], sizeof(defs[0]), "DEF:a=%s:steal:AVERAGE", esc);
+		snprintf(defs[1], sizeof(defs[1]), "DEF:m=%s:steal:MAX", esc);
+		snprintf(defs[2], sizeof(defs[2]), "DEF:c=%s:%s:AVERAGE", esc, strcmp(kind, "guest") ? "cpu" : "user");
+		args[n++] = defs[0];
+		args[n++] = defs[1];
+		args[n++] = defs[2];
+		args[n++] = strcmp(kind, "guest") ? "AREA:c#1f77b440:CPU % (100 = one pCPU)" : "AREA:c#1f77b440:user %";
+		args[n++] = "LINE2:a#d62728:steal %";
+		args[n++] = "LINE1:m#ff7f0e:steal % (max)";
+		args[n++] = "GPRINT:a:AVERAGE:steal avg %.1lf%%";
+		args[n++] = "GPRINT:m:MAX:max %.1lf%%";
+	}
+	rrd_clear_error();
+	rrd_info_t *info = rrd_graph_v(n, (char **)args);
+	if (!info || rrd_test_error()) {
+		log_err("graph: %s", rrd_test_error() ? rrd_get_error() : "rrdtool failed");
+		if (info)
+			rrd_info_free(info);
+		return 1;
+	}
+	rrd_info_free(info);
+	printf("%s\n", out);
+	return 0;
+}
+#else
+int graph_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stderr);
+	log_err("built without librrd: install librrd-dev and rebuild for vstop graph");
+	return 1;
+}
+#endif

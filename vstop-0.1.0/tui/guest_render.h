@@ -1,0 +1,14 @@
+/*
+ * guest_render: the guest view of `vstop -b`: a block of text per interval
+ * like top -b, or one JSON object per line.
+ */
+#ifndef VSTOP_GUEST_RENDER_H
+#define VSTOP_GUEST_RENDER_H
+
+#include "cpu_rates.h"
+#include "strbuf.h"
+
+void guest_render_text(struct strbuf *b, const struct guest_rates *r, double wall);
+void guest_render_json(struct strbuf *b, const struct guest_rates *r, double wall);
+
+#endif

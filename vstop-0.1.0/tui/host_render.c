@@ -1,0 +1,179 @@
+/* host_render: text and JSON for the host view (see host_render.h). */
+#include "config.h"
+#include "host_render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+#include "json.h"
+
+#define MIB (1024.0 * 1024.0)
+#define GIB (MIB * 1024.0)
+
+static void num_or_dash(struct strbuf *b, int width, int prec, double v)
+{
+	if (isnan(v))
+		sb_printf(b, " %*s", width, "-");
+	else
+		sb_printf(b, " %*.*f", width, prec, v);
+}
+
+/* A name for a terminal: control bytes shown as \n, \t or \xNN, so a guest's
+ * name cannot break the table or send escape sequences. */
+static void text_name(struct strbuf *b, const char *name, int width)
+{
+	size_t start = b->len;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\n')
+			sb_puts(b, "\\n");
+		else if (*p == '\t')
+			sb_puts(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			sb_printf(b, "\\x%02x", *p);
+		else
+			sb_putc(b, (char)*p);
+	}
+	for (int n = (int)(b->len - start); n < width; n++)
+		sb_putc(b, ' ');
+}
+
+void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
+{
+	const struct snapshot *s = model_snapshot(m);
+	const struct host_summary *h = &m->sum;
+	char ts[32], state[7];
+	time_t t = (time_t)wall;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	sb_printf(b, "vstop host  %s  interval %.2fs", ts, m->interval_s);
+	if (s->host.known)
+		sb_printf(b, "  Xen %s  pCPUs %u @ %.0fMHz", s->host.xen_version[0] ? s->host.xen_version : "?",
+			  s->host.pcpus, (double)s->host.cpu_hz / 1e6);
+	sb_printf(b, "\ndomains %u (%u active)  vCPUs %u", h->ndoms, h->active, h->vcpus_online);
+	if (!isnan(h->vcpu_overcommit))
+		sb_printf(b, "  vCPU overcommit %.2f", h->vcpu_overcommit);
+	if (s->host.known)
+		sb_printf(b, "  mem %.1f/%.1f GiB (max %.1f, overcommit %.2f)  CPU %.1f%%",
+			  (double)h->mem_sum / GIB, (double)s->host.mem_total / GIB,
+			  (double)h->maxmem_sum / GIB, h->mem_overcommit, h->cpu_saturation_pct);
+	if (h->steal_reporting)
+		sb_printf(b, "  steal mean %.1f%% max %.1f%% (%u guests)", h->steal_mean, h->steal_max,
+			  h->steal_reporting);
+	else
+		sb_puts(b, "  steal - (no guest publishes it)");
+	sb_printf(b, "\n%-16s %6s %7s %7s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
+		  "STEAL%", "VCPUS", "MEM(MiB)", "MAXMEM", "NETRX(k/s)", "NETTX(k/s)", "VBDRD/s", "VBDWR/s");
+	for (uint32_t k = 0; k < s->ndoms; k++) {
+		uint32_t i = order[k];
+		const struct domain *d = &s->doms[i];
+		const struct dom_rates *r = &m->rates[i];
+		domain_state_str(d->state, state);
+		text_name(b, domain_name(s, d), 16);
+		sb_printf(b, " %6s", state);
+		num_or_dash(b, 7, 1, r->valid ? r->cpu_pct : NAN);
+		num_or_dash(b, 7, 1, r->steal_pct);
+		sb_printf(b, " %5u %9.0f", d->vcpus, (double)d->mem_bytes / MIB);
+		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
+			sb_printf(b, " %9s", "no limit");
+		else
+			sb_printf(b, " %9.0f", (double)d->maxmem_bytes / MIB);
+		num_or_dash(b, 10, 1, r->net_rx_Bps / 1024);
+		num_or_dash(b, 10, 1, r->net_tx_Bps / 1024);
+		num_or_dash(b, 8, 1, r->vbd_rd_iops);
+		num_or_dash(b, 8, 1, r->vbd_wr_iops);
+		sb_putc(b, '\n');
+	}
+	sb_putc(b, '\n');
+}
+
+static void kv_num(struct strbuf *b, const char *key, double v, int prec)
+{
+	sb_printf(b, ",\"%s\":", key);
+	json_num(b, v, prec, true);
+}
+
+static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
+{
+	sb_printf(b, ",\"%s\":", key);
+	json_u64(b, v);
+}
+
+void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
+{
+	const struct snapshot *s = model_snapshot(m);
+	const struct host_summary *h = &m->sum;
+	char state[7];
+
+	sb_printf(b, "{\"time\":%.3f,\"view\":\"host\",\"t\":%.9f", wall, (double)s->t_ns / 1e9);
+	kv_num(b, "interval_s", m->interval_s, 3);
+	sb_puts(b, ",\"host\":{\"xen_version\":");
+	json_str(b, s->host.xen_version);
+	kv_u64(b, "pcpus", s->host.known ? s->host.pcpus : 0);
+	kv_u64(b, "cpu_hz", s->host.cpu_hz);
+	kv_u64(b, "mem_total_bytes", s->host.mem_total);
+	kv_u64(b, "mem_free_bytes", s->host.mem_free);
+	kv_u64(b, "domains", h->ndoms);
+	kv_u64(b, "active", h->active);
+	kv_u64(b, "vcpus_online", h->vcpus_online);
+	kv_u64(b, "mem_sum_bytes", h->mem_sum);
+	kv_u64(b, "maxmem_sum_bytes", h->maxmem_sum);
+	kv_num(b, "vcpu_overcommit", h->vcpu_overcommit, 3);
+	kv_num(b, "mem_overcommit", h->mem_overcommit, 3);
+	kv_num(b, "cpu_saturation_pct", h->cpu_saturation_pct, 2);
+	kv_num(b, "steal_mean_pct", h->steal_mean, 2);
+	kv_num(b, "steal_max_pct", h->steal_max, 2);
+	kv_u64(b, "steal_reporting", h->steal_reporting);
+	sb_puts(b, "},\"domains\":[");
+	for (uint32_t k = 0; k < s->ndoms; k++) {
+		uint32_t i = order[k];
+		const struct domain *d = &s->doms[i];
+		const struct dom_rates *r = &m->rates[i];
+		domain_state_str(d->state, state);
+		sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
+		json_str(b, domain_name(s, d));
+		sb_printf(b, ",\"domid\":%u,\"state\":\"%s\",\"vcpus\":%u", d->domid, state, d->vcpus);
+		kv_num(b, "cpu_pct", r->valid ? r->cpu_pct : NAN, 2);
+		kv_num(b, "steal_pct", r->steal_pct, 2);
+		kv_u64(b, "mem_bytes", d->mem_bytes);
+		sb_puts(b, ",\"maxmem_bytes\":");
+		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
+			sb_puts(b, "null");
+		else
+			json_u64(b, d->maxmem_bytes);
+		kv_num(b, "net_rx_bytes_per_s", r->net_rx_Bps, 1);
+		kv_num(b, "net_tx_bytes_per_s", r->net_tx_Bps, 1);
+		kv_num(b, "vbd_rd_per_s", r->vbd_rd_iops, 2);
+		kv_num(b, "vbd_wr_per_s", r->vbd_wr_iops, 2);
+		kv_num(b, "vbd_rd_bytes_per_s", r->vbd_rd_Bps, 1);
+		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
+		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
+		json_u64(b, d->cpu_ns);
+		kv_u64(b, "mem_bytes", d->mem_bytes);
+		sb_puts(b, ",\"maxmem_bytes\":");
+		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
+			sb_puts(b, "null");
+		else
+			json_u64(b, d->maxmem_bytes);
+		kv_u64(b, "net_rx_bytes", d->net.rx_bytes);
+		kv_u64(b, "net_tx_bytes", d->net.tx_bytes);
+		kv_u64(b, "net_rx_packets", d->net.rx_packets);
+		kv_u64(b, "net_tx_packets", d->net.tx_packets);
+		kv_u64(b, "net_rx_errors", d->net.rx_errors);
+		kv_u64(b, "net_tx_errors", d->net.tx_errors);
+		kv_u64(b, "net_rx_drops", d->net.rx_drops);
+		kv_u64(b, "net_tx_drops", d->net.tx_drops);
+		kv_u64(b, "vbd_oo_reqs", d->vbd.oo_reqs);
+		kv_u64(b, "vbd_rd_reqs", d->vbd.rd_reqs);
+		kv_u64(b, "vbd_wr_reqs", d->vbd.wr_reqs);
+		kv_u64(b, "vbd_rd_sectors", d->vbd.rd_sectors);
+		kv_u64(b, "vbd_wr_sectors", d->vbd.wr_sectors);
+		if (d->has_guest)
+			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
+				  d->guest.ncpus, (unsigned long long)d->guest.total_ticks,
+				  (unsigned long long)d->guest.steal_ticks, d->guest.user_hz);
+		sb_puts(b, "}}");
+	}
+	sb_puts(b, "]}\n");
+}

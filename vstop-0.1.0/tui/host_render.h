@@ -1,0 +1,16 @@
+/*
+ * host_render: the host view of `vstop -b`: a host line and a row per domain,
+ * as text (like xentop -b) or as one JSON record per line. JSON records carry
+ * the exact counters too, so `--source=replay:` can play them back.
+ */
+#ifndef VSTOP_HOST_RENDER_H
+#define VSTOP_HOST_RENDER_H
+
+#include <stdint.h>
+#include "model.h"
+#include "strbuf.h"
+
+void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
+void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
+
+#endif

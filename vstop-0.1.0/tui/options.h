@@ -1,0 +1,32 @@
+/*
+ * options: what `vstop` was asked to do, parsed once in vstop.c and read by
+ * the batch printer and the dashboard.
+ */
+#ifndef VSTOP_OPTIONS_H
+#define VSTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "source.h"
+
+enum sort_key {
+	SORT_DOMID, SORT_NAME, SORT_STATE, SORT_CPU, SORT_STEAL, SORT_VCPUS, SORT_MEM,
+	SORT_MAXMEM, SORT_NETRX, SORT_NETTX, SORT_VBDRD, SORT_VBDWR, SORT_NKEYS
+};
+
+struct vstop_options {
+	bool batch, json, host;
+	double delay_s;
+	uint64_t iterations;		/* 0 = forever */
+	enum sort_key sort;
+	bool sort_reverse;
+	const char *source;		/* NULL = guest view */
+	const char *proc_root;
+	struct source_options src;
+};
+
+/* "cpu", "steal", ... -> key; -1 if unknown. */
+int sort_key_parse(const char *s);
+const char *sort_key_name(enum sort_key k);
+
+#endif

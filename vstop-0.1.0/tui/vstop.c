@@ -1,0 +1,128 @@
+/*
+ * vstop: the dashboard and batch printer.
+ *   vstop                 interactive dashboard (guest view, or host view on a Dom0)
+ *   vstop -b [-n N] [-d SECS] [--json]   one block per interval, like top -b
+ *   --source=xen|guest|sim[:N]|replay:FILE picks what to watch
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "batch.h"
+#include "dashboard.h"
+#include "doctor.h"
+#include "graph.h"
+#include "log.h"
+#include "num.h"
+#include "options.h"
+#include "probe.h"
+#include "source.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vstop [OPTION]...\n"
+"       vstop graph [DOMAIN] [--since -1h] [-o FILE.png] [--dir DIR]\n"
+"       vstop doctor [--json] [--window SECS] [--source=SRC]\n"
+"Watch steal time and noisy neighbors: this VM's CPUs (guest view) or every\n"
+"domain of a Xen host (host view).\n"
+"\n"
+"  -b, --batch            print one block per interval instead of the dashboard\n"
+"  -d, --delay=SECS       seconds between samples (default 1; 0.05 to 3600)\n"
+"  -n, --iterations=N     stop after N intervals (batch and dashboard)\n"
+"      --json             batch: one JSON object per line\n"
+"  -s, --sort=FIELD       host view order: domid name state cpu steal vcpus mem\n"
+"                         maxmem netrx nettx vbdrd vbdwr (prefix - to reverse)\n"
+"      --source=SRC       guest (this VM's /proc/stat), xen (libxenstat, Dom0),\n"
+"                         sim[:N][,seed=S][,churn] (simulated host, N domains),\n"
+"                         replay:FILE (a xentop -b log or vstop --json records)\n"
+"      --sim              the same as --source=sim\n"
+"      --log-interval=SECS  replay: seconds between xentop log samples (default 1)\n"
+"      --proc-root=DIR    read DIR/stat instead of /proc/stat (also $VSTOP_PROC_ROOT)\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Without --source, vstop shows the host view on a Xen Dom0 and the guest view\n"
+"elsewhere.\n"
+"\n"
+"Dashboard keys: q quit, h/? help, space pause, d delay, / filter by name,\n"
+"s/c sparkline of steal/CPU, n/v/V per-network/VBD/vCPU lines, Enter detail pane,\n"
+"Up/Down/j/k select, PgUp/PgDn/Home/End scroll, Ctrl-L redraw; sort by N name,\n"
+"I domid, E state, C CPU, S steal, P vCPUs, M memory, X max memory, R net RX,\n"
+"T net TX, B VBD reads, W VBD writes (the same key again reverses).\n");
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT };
+	static const struct option lopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "sort", required_argument, NULL, 's' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "sim", no_argument, NULL, OPT_SIM },
+		{ "log-interval", required_argument, NULL, OPT_LOGINT },
+		{ "proc-root", required_argument, NULL, OPT_PROCROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vstop_options o = { .delay_s = 1.0, .sort = SORT_DOMID };
+	int c, k;
+
+	log_init("vstop", false);
+	if (argc > 1 && strcmp(argv[1], "graph") == 0)
+		return graph_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+		return doctor_main(argc - 1, argv + 1);
+	o.proc_root = probe_default_root();
+	while ((c = getopt_long(argc, argv, "bd:n:s:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.batch = true; break;
+		case 'd':
+			if (num_seconds(optarg, 0, 3600, &o.delay_s) < 0 ||
+			    (o.delay_s > 0 && o.delay_s < 0.001))
+				die(2, "-d: \"%s\" is not a delay in seconds from 0 to 3600", optarg);
+			break;
+		case 'n':
+			if (num_u64(optarg, &o.iterations) < 0 || o.iterations == 0)
+				die(2, "-n: \"%s\" is not a positive number of iterations", optarg);
+			break;
+		case 's': {
+			const char *key = optarg;
+			o.sort_reverse = key[0] == '-';
+			if ((k = sort_key_parse(key + o.sort_reverse)) < 0)
+				die(2, "-s: unknown field \"%s\" (see --help)", optarg);
+			o.sort = (enum sort_key)k;
+			break;
+		}
+		case OPT_JSON: o.json = true; break;
+		case OPT_SOURCE: o.source = optarg; break;
+		case OPT_SIM: o.source = "sim"; break;
+		case OPT_LOGINT:
+			if (num_seconds(optarg, 0.001, 86400, &o.src.log_interval_s) < 0)
+				die(2, "--log-interval: \"%s\" is not a number of seconds", optarg);
+			break;
+		case OPT_PROCROOT: o.proc_root = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vstop %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		die(2, "unexpected argument \"%s\" (see --help)", argv[optind]);
+	if (o.source && strcmp(o.source, "guest") == 0)
+		o.source = NULL;
+	else if (!o.source && source_xen_available())
+		o.source = "xen";
+	o.host = o.source != NULL;
+	if (o.json && !o.batch)
+		die(2, "--json goes with -b");
+	if (o.batch)
+		return o.host ? batch_host(&o) : batch_guest(&o);
+	return dashboard_run(&o);
+}
