@@ -85,11 +85,19 @@ static int parse_header(struct xentop_parser *p, const struct tok *t, int n, cha
 {
 	if (n > XENTOP_MAX_COLS)
 		return fail(err, errsz, "header has %d columns, at most %d expected", n, XENTOP_MAX_COLS);
+	unsigned seen = 0;
 	for (int i = 0; i < n; i++) {
 		p->cols[i] = XC_UNKNOWN;
 		for (size_t k = 0; k < sizeof(headers) / sizeof(headers[0]); k++)
 			if (tok_is(&t[i], headers[k].name))
 				p->cols[i] = headers[k].col;
+		if (p->cols[i] != XC_UNKNOWN) {
+			if (seen & (1u << p->cols[i])) {
+				p->ncols = 0;
+				return fail(err, errsz, "header names column %.*s twice", (int)t[i].n, t[i].s);
+			}
+			seen |= 1u << p->cols[i];
+		}
 	}
 	if (p->cols[0] != XC_NAME)
 		return fail(err, errsz, "header does not start with NAME");
@@ -154,6 +162,8 @@ static int parse_row(struct xentop_parser *p, const struct tok *t, int n, struct
 	d->maxmem_bytes = MAXMEM_UNLIMITED;
 	int i = first;
 	for (unsigned c = 1; c < p->ncols; c++, i++) {
+		if (i >= n)	/* "no" "limit" read differently than row_split did */
+			return fail(err, errsz, "domain row ends before the header's last column");
 		const struct tok *v = &t[i];
 		uint64_t u = 0;
 		double x = 0;

@@ -1,6 +1,7 @@
 /* xentop_log: xentop -b lines, with -n/-x/-v details, odd names and hostile rows. */
 #include "config.h"
 #include <math.h>
+#include <stdlib.h>
 #include "xentop_log.h"
 #include "tap.h"
 
@@ -66,6 +67,26 @@ int main(void)
 			     &s, err, sizeof(err)) == XL_HEADER && old.ncols == 17, "older header (17 columns)");
 	ok(xentop_parse_line(&old, "vm1 --b--- 5 0.5 1024 1.0 1024 1.0 1 1 2 3 1 0 5 6 0", &s, err, sizeof(err)) == XL_DOMAIN,
 	   "row of an older xentop");
+	/* Found by fuzz/xentop_fuzz.c: a header naming NAME twice made a row read past its tokens. */
+	{
+		char path[4096], line[4096];
+		snprintf(path, sizeof(path), "%s/t/fixtures/fuzz-xentop-crash-1.log", getenv("top_srcdir") ? getenv("top_srcdir") : ".");
+		FILE *f = fopen(path, "r");
+		struct xentop_parser fp = { 0 };
+		int errors = 0, lines = 0;
+		while (f && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			lines++;
+			if (xentop_parse_line(&fp, line, &s, err, sizeof(err)) < 0)
+				errors++;
+		}
+		if (f)
+			fclose(f);
+		ok(lines > 0 && errors > 0, "fuzz regression: the crashing log is rejected line by line (%d of %d lines)", errors, lines);
+		struct xentop_parser dup = { 0 };
+		ok(xentop_parse_line(&dup, "NAME STATE NAME CPU(sec)", &s, err, sizeof(err)) < 0 && strstr(err, "twice"),
+		   "a header naming a column twice is rejected (%s)", err);
+	}
 	snapshot_free(&s);
 	return done_testing();
 }

@@ -1,0 +1,18 @@
+/* libFuzzer target: a hostile guest's data/vstop/stat value, parsed, formatted, re-parsed. */
+#include "config.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "guest_stat.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct guest_stat g, back;
+	char buf[GUEST_STAT_MAX_LEN + 1];
+	if (guest_stat_parse((const char *)data, size, &g) != GS_OK)
+		return 0;
+	int n = guest_stat_format(buf, sizeof(buf), &g);
+	if (n <= 0 || guest_stat_parse(buf, (size_t)n, &back) != GS_OK || memcmp(&g, &back, sizeof(g)) != 0)
+		abort();	/* what we accept, we must be able to write back identically */
+	return 0;
+}

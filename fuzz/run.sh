@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make fuzz: build each libFuzzer target with clang (ASan + UBSan) and run it for
+# FUZZ_SECONDS (default 60) from its seed corpus in fuzz/corpus/. A crash stops with
+# status 1 and leaves the input in fuzz-out/ to turn into a regression test.
+set -uo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+bld=${top_builddir:-$PWD}
+secs=${FUZZ_SECONDS:-60}
+out="$bld/fuzz-out"
+command -v clang > /dev/null || { echo "SKIP: clang not installed (apt-get install clang libclang-rt-14-dev)"; exit 0; }
+mkdir -p "$out"
+inc="-I$src/lib -I$src/agent -I$src/collector -I$src/exporters -I$src/contrib/nagios -I$bld"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $inc -DSYSCONFDIR=\"/etc\""
+lib="$src/lib"
+declare -A srcs=(
+	[procstat]="$lib/procstat.c $lib/cpu_rates.c"
+	[guest_stat]="$lib/guest_stat.c $lib/num.c"
+	[xentop]="$src/collector/xentop_log.c $lib/snapshot.c $lib/num.c"
+	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $lib/model.c $lib/num.c -ljansson -lxenstat -lxenstore -lm"
+	[conf]="$lib/conf.c $lib/num.c -linih"
+	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
+	[http]="$src/exporters/http.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c -lmicrohttpd -lz -lpthread"
+)
+status=0
+for t in procstat guest_stat xentop replay conf nagios_range http; do
+	# shellcheck disable=SC2086
+	if ! clang $flags -o "$out/${t}_fuzz" "$src/fuzz/${t}_fuzz.c" ${srcs[$t]} 2> "$out/$t.build.log"; then
+		echo "fuzz $t: build failed"; cat "$out/$t.build.log"; status=1; continue
+	fi
+	mkdir -p "$out/corpus-$t"
+	if "$out/${t}_fuzz" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="$out/$t-" "$out/corpus-$t" "$src/fuzz/corpus/$t" > "$out/$t.log" 2>&1; then
+		echo "ok - fuzz $t: $(grep -oE '#[0-9]+' "$out/$t.log" | tail -1 | tr -d '#') runs in ${secs}s, no crash"
+	else
+		echo "not ok - fuzz $t: crash, input in $out/$t-*"; tail -30 "$out/$t.log"; status=1
+	fi
+done
+exit $status
