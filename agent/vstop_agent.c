@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	struct extras x = { 0 };
 #ifdef HAVE_MHD
 	struct http_exporter *http = NULL;
-	if (a.conf.http_enabled && !a.no_http && !(http = http_start(listen, 3 * interval + 1, err, sizeof(err))))
+	if (a.conf.http_enabled && !a.no_http && !(http = http_start_conf(&a.conf, listen, 3 * interval + 1, err, sizeof(err))))
 		die(1, "%s", err);
 #else
 	void *http = NULL;

@@ -114,7 +114,7 @@ static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t
 	if (d->conf.http_enabled && !d->no_http) {
 #ifdef HAVE_MHD
 		/* /healthz turns stale after three missed intervals. */
-		k->http = http_start(listen_of(d), 3 * interval_of(d) + 1, err, errsz);
+		k->http = http_start_conf(&d->conf, listen_of(d), 3 * interval_of(d) + 1, err, errsz);
 		if (!k->http)
 			return -1;
 #else

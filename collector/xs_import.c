@@ -2,6 +2,7 @@
 #include "config.h"
 #include "xs_import.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,9 +65,16 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 		struct domain *d = &s->doms[i];
 		unsigned int len = 0;
 		snprintf(path, sizeof(path), "%s/%" PRIu32 "/data/vstop/stat", x->prefix, d->domid);
+		errno = 0;
 		char *val = xs_read(x->xsh, XBT_NULL, path, &len);
-		if (!val)
-			continue;	/* no agent in that guest: steal unknown, not an error */
+		if (!val) {
+			/* ENOENT: no agent in that guest, steal unknown, not an error.
+			 * Anything else (xenstored gone, EIO) is counted and logged. */
+			if (errno != ENOENT && x->read_errors++ % 60 == 0)
+				log_warn("xenstore: reading %s: %s (%llu read errors)", path, strerror(errno),
+					 (unsigned long long)x->read_errors);
+			continue;
+		}
 		xs_import_value(x, d, val, len, now);
 		free(val);
 	}

@@ -16,8 +16,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <crypt.h>
+#include <errno.h>
 #include <zlib.h>
 #include "clock.h"
+#include "conf.h"
 #include "strbuf.h"
 
 #define HTTP_MAX_CONNECTIONS 64
@@ -32,7 +35,42 @@ struct http_exporter {
 	int gz_valid;
 	int64_t published_ns;
 	double stale_s;
+	char *user, *hash;		/* basic auth, or NULL */
+	char *last_good;		/* the last password that matched: bcrypt is slow by design */
 };
+
+/* Compare without an early exit, so timing says nothing about the secret. */
+static bool same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = (unsigned char)(la != lb);
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static bool authorized(struct http_exporter *h, struct MHD_Connection *c)
+{
+	char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
+	bool ok = false;
+	if (user && pass && same(user, h->user)) {
+		if (h->last_good && same(pass, h->last_good)) {
+			ok = true;
+		} else {
+			struct crypt_data cd;
+			memset(&cd, 0, sizeof(cd));
+			const char *out = crypt_r(pass, h->hash, &cd);
+			ok = out && out[0] != '*' && same(out, h->hash);
+			if (ok) {
+				free(h->last_good);
+				h->last_good = strdup(pass);
+			}
+		}
+	}
+	MHD_free(user);
+	MHD_free(pass);
+	return ok;
+}
 
 int http_route(const char *method, const char *url)
 {
@@ -101,6 +139,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	int status = http_route(method, url);
 	const char *text = "text/plain; charset=utf-8";
+	if (h->user && !authorized(h, c)) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(13, (void *)"unauthorized\n", MHD_RESPMEM_PERSISTENT);
+		enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "vstop", r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 	if (status == 405)
 		return reply(c, 405, text, "method not allowed\n", 19, NULL);
 	if (status == 404)
@@ -168,7 +212,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
-struct http_exporter *http_start(const char *listen, double stale_s, char *err, size_t errsz)
+struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
+				 char *err, size_t errsz)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -182,18 +227,40 @@ struct http_exporter *http_start(const char *listen, double stale_s, char *err, 
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	h->stale_s = stale_s;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD |
+	bool tls = sec && sec->cert_pem && sec->key_pem;
+	if (sec && sec->user && *sec->user) {
+		if (!sec->hash || (strncmp(sec->hash, "$2", 2) && strncmp(sec->hash, "$6$", 3) && strncmp(sec->hash, "$5$", 3))) {
+			snprintf(err, errsz, "basic auth: the hash must be a crypt(3) bcrypt ($2y$...) or SHA-crypt ($6$...) string");
+			free(h);
+			return NULL;
+		}
+		h->user = strdup(sec->user);
+		h->hash = strdup(sec->hash);
+	}
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, errsz, "TLS: this libmicrohttpd was built without TLS support");
+		free(h);
+		return NULL;
+	}
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (tls ? MHD_USE_TLS : 0) |
 			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_MAX_PER_IP,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
-				  MHD_OPTION_END);
+	/* TLS options only with TLS on: the library refuses them otherwise. */
+	struct MHD_OptionItem ops[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
+		{ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls ? (void *)sec->key_pem : NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? (void *)sec->cert_pem : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 	if (!h->mhd) {
-		snprintf(err, errsz, "cannot listen on %s (address in use, or not an address of this host?)", listen);
+		snprintf(err, errsz, "cannot listen on %s (address in use, not an address of this host, or a bad TLS key/certificate?)", listen);
 		pthread_mutex_destroy(&h->lock);
+		free(h->user);
+		free(h->hash);
 		free(h);
 		return NULL;
 	}
@@ -226,5 +293,51 @@ void http_stop(struct http_exporter *h)
 	pthread_mutex_destroy(&h->lock);
 	sb_free(&h->body);
 	sb_free(&h->gz);
+	free(h->user);
+	free(h->hash);
+	free(h->last_good);
 	free(h);
+}
+
+/* A PEM file, read whole (they are a few KiB; 1 MiB bounds a wrong path). */
+static char *read_pem(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc((1 << 20) + 1);
+	size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+	fclose(f);
+	if (!buf || n == 0 || n >= (1 << 20)) {
+		snprintf(err, errsz, "%s: empty, unreadable or larger than 1 MiB", path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
+				      char *err, size_t errsz)
+{
+	struct http_security sec = { .user = c->http_auth_user[0] ? c->http_auth_user : NULL,
+				     .hash = c->http_auth_hash };
+	char *cert = NULL, *key = NULL;
+	if (c->http_tls_cert[0]) {
+		if (!(cert = read_pem(c->http_tls_cert, err, errsz)) || !(key = read_pem(c->http_tls_key, err, errsz))) {
+			free(cert);
+			return NULL;
+		}
+		sec.cert_pem = cert;
+		sec.key_pem = key;
+	}
+	struct http_exporter *h = http_start(listen, stale_s, &sec, err, errsz);
+	/* MHD keeps its own copy of the key material once started. */
+	if (key)
+		memset(key, 0, strlen(key));
+	free(cert);
+	free(key);
+	return h;
 }

@@ -12,10 +12,23 @@
 
 struct http_exporter;
 
+/* Optional TLS and basic auth, as Prometheus exporters' web config has them:
+ * PEM key and certificate (contents), one user with a crypt(3) hash (bcrypt
+ * "$2y$..." as exporter-toolkit uses, or SHA-crypt "$6$..."). */
+struct http_security {
+	const char *cert_pem, *key_pem;
+	const char *user, *hash;
+};
+
 /* listen: "127.0.0.1:9945", "[::1]:9945", "0.0.0.0:9945". stale_s: /healthz
- * answers 503 when no sample was published for that long. */
-struct http_exporter *http_start(const char *listen, double stale_s, char *err, size_t errsz);
+ * answers 503 when no sample was published for that long. sec may be NULL. */
+struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
+				 char *err, size_t errsz);
 /* Take the rendered body: swapped in, not copied; *body gets the old one back. */
+struct vstop_conf;
+/* http_start with [http]'s TLS and auth; reads the PEM files. */
+struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
+				      char *err, size_t errsz);
 void http_publish(struct http_exporter *h, struct strbuf *body);
 void http_set_stale(struct http_exporter *h, double stale_s);
 void http_stop(struct http_exporter *h);

@@ -33,6 +33,10 @@ static const struct key keys[] = {
 	{ "general", "xenstore", K_BOOL, F(xenstore), 0, 0 },
 	{ "http", "enabled", K_BOOL, F(http_enabled), 0, 0 },
 	{ "http", "listen", K_STR, F(http_listen), 0, 0 },
+	{ "http", "tls_cert_file", K_STR, F(http_tls_cert), 0, 0 },
+	{ "http", "tls_key_file", K_STR, F(http_tls_key), 0, 0 },
+	{ "http", "basic_auth_user", K_STR, F(http_auth_user), 0, 0 },
+	{ "http", "basic_auth_hash", K_STR, F(http_auth_hash), 0, 0 },
 	{ "rrd", "enabled", K_BOOL, F(rrd_enabled), 0, 0 },
 	{ "rrd", "dir", K_STR, F(rrd_dir), 0, 0 },
 	{ "push", "enabled", K_BOOL, F(push_enabled), 0, 0 },
@@ -235,6 +239,14 @@ int conf_load_string(struct vstop_conf *c, const char *name, const char *text, c
 		return -1;
 	}
 	line = ini_parse_string(text, handler, &st);
+	if (line == 0 && (!tmp.http_tls_cert[0]) != (!tmp.http_tls_key[0])) {
+		snprintf(err, errsz, "%s: [http] tls_cert_file and tls_key_file go together", name);
+		return -1;
+	}
+	if (line == 0 && (!tmp.http_auth_user[0]) != (!tmp.http_auth_hash[0])) {
+		snprintf(err, errsz, "%s: [http] basic_auth_user and basic_auth_hash go together", name);
+		return -1;
+	}
 	for (int r = 0; line == 0 && r < AR_NRULES; r++) {
 		const struct alert_conf *a = &tmp.alert[r];
 		if (a->crit > 0 && a->crit < a->warn)
@@ -306,7 +318,7 @@ void conf_print(const struct vstop_conf *c, FILE *f)
 			if (!*str)
 				fprintf(f, "; %s =\n", k->name);	/* unset */
 			else	/* secrets stay out of any output */
-				fprintf(f, "%s = %s\n", k->name, strstr(k->name, "password") || strstr(k->name, "token") ? "(set)" : str);
+				fprintf(f, "%s = %s\n", k->name, strstr(k->name, "password") || strstr(k->name, "token") || strstr(k->name, "hash") ? "(set)" : str);
 			break;
 		}
 		}

@@ -43,6 +43,8 @@ struct vstop_conf {
 	/* [http] */
 	bool http_enabled;
 	char http_listen[CONF_STR];	/* host:port, [v6]:port */
+	char http_tls_cert[CONF_STR], http_tls_key[CONF_STR];	/* PEM files: TLS when both are set */
+	char http_auth_user[CONF_STR], http_auth_hash[CONF_STR];	/* basic auth: crypt(3) hash */
 	/* [rrd] */
 	bool rrd_enabled;
 	char rrd_dir[CONF_STR];

@@ -87,6 +87,9 @@ if mkdir -p "$TMP/full" && mount -t tmpfs -o size=1m tmpfs "$TMP/full" 2> /dev/n
 	check "space back: the new files take updates" sh -c "rrdtool lastupdate '$TMP/full/rrd/dom-build-01.rrd' | tail -1 | grep -qv U"
 	kill -TERM $vd; wait $vd
 	is $? 0 "full disk: clean exit"
+	bad=0
+	for f in "$TMP"/full/rrd/*.rrd; do rrdtool info "$f" > /dev/null 2>&1 || bad=$((bad + 1)); done
+	is "$bad" 0 "SIGTERM mid-run: every RRD file is intact (rrdtool info reads it)"
 	umount "$TMP/full"
 else
 	diag "SKIP: cannot mount a tmpfs here (not root?): the full-disk test did not run"

@@ -20,6 +20,24 @@ ok $? "vstopd: 200 intervals of a churning host: clean"
 $VG "$top_builddir/vstop-agent" -c /dev/null -n 5 -d 0.1 2> "$TMP/vg"
 ok $? "vstop-agent: 5 samples: clean"
 
+# vstopd over 1000 sim intervals with every sink on: HTTP (scraped), RRD, push, alarms (exec).
+if command -v python3 > /dev/null && command -v curl > /dev/null; then
+	port=$((20000 + ($$ * 29) % 20000))
+	python3 "$top_srcdir/t/fake_receiver.py" $((port + 1)) ok "$TMP/recv.count" &
+	recv=$!
+	printf '#!/bin/sh\nexit 0\n' > "$TMP/noop.sh"; chmod +x "$TMP/noop.sh"
+	printf '[alerts]\nexec = %s\n[alert.guest_steal]\nwarn = 5\nfor = 0\n' "$TMP/noop.sh" > "$TMP/all.conf"
+	$VG "$top_builddir/vstopd" -c "$TMP/all.conf" --source=sim:20,churn -n 1000 -d 0.05 --listen 127.0.0.1:$port \
+		--rrd-dir "$TMP/rrd" --push-url "http://127.0.0.1:$((port + 1))/api/v1/write" 2> "$TMP/vg-all" &
+	vd=$!
+	sleep 5
+	for _ in 1 2 3 4 5; do curl -s -o /dev/null "http://127.0.0.1:$port/metrics"; sleep 1; done
+	wait $vd
+	ok $? "vstopd: 1000 intervals with HTTP, RRD, push and alarms: no leak, no invalid access"
+	grep -q '== ' "$TMP/vg-all" && grep '==' "$TMP/vg-all" | head -20
+	kill $recv 2> /dev/null
+fi
+
 # The dashboard for 10 seconds, keys pressed, under tmux.
 if command -v tmux > /dev/null; then
 	SOCK="vstop-vg-$$"
