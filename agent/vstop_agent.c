@@ -84,10 +84,7 @@ static void extra_metrics(struct strbuf *b, void *ctx)
 
 static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t errsz)
 {
-	conf_defaults(c);
-	if (!a->conf_explicit && access(a->conf_path, F_OK) != 0)
-		return 0;	/* no file at the default place: defaults */
-	return conf_load(c, a->conf_path, err, errsz);
+	return conf_load_daemon(c, a->conf_path, a->conf_explicit, err, errsz);
 }
 
 int main(int argc, char **argv)

@@ -69,10 +69,7 @@ struct daemon {
 
 static int load_conf(const struct daemon *d, struct vstop_conf *c, char *err, size_t errsz)
 {
-	conf_defaults(c);
-	if (!d->conf_explicit && access(d->conf_path, F_OK) != 0)
-		return 0;
-	return conf_load(c, d->conf_path, err, errsz);
+	return conf_load_daemon(c, d->conf_path, d->conf_explicit, err, errsz);
 }
 
 static double interval_of(const struct daemon *d)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "num.h"
 
 enum key_type { K_SECONDS, K_UINT, K_BOOL, K_STR, K_LOG, K_DOUBLE };
@@ -265,6 +266,14 @@ int conf_load_string(struct vstop_conf *c, const char *name, const char *text, c
 	}
 	*c = tmp;	/* all or nothing */
 	return 0;
+}
+
+int conf_load_daemon(struct vstop_conf *c, const char *path, bool explicit_path, char *err, size_t errsz)
+{
+	conf_defaults(c);
+	if (!explicit_path && access(path, F_OK) != 0)
+		return 0;	/* no file at the default place: the defaults */
+	return conf_load(c, path, err, errsz);
 }
 
 /* vstop.conf is a few hundred bytes; 1 MiB is plenty and bounds a hostile file. */

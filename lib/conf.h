@@ -68,6 +68,9 @@ void conf_defaults(struct vstop_conf *c);
 void conf_print(const struct vstop_conf *c, FILE *f);
 /* Load FILE over the defaults. 0, or -1 with "FILE:LINE: reason" in err. */
 int conf_load(struct vstop_conf *c, const char *path, char *err, size_t errsz);
+/* A daemon's configuration: FILE over the defaults; a missing FILE is fine
+ * when it is the default path (explicit = false), an error otherwise. */
+int conf_load_daemon(struct vstop_conf *c, const char *path, bool explicit_path, char *err, size_t errsz);
 /* The same over a string (tests and fuzzing); name appears in messages. */
 int conf_load_string(struct vstop_conf *c, const char *name, const char *text, char *err, size_t errsz);
 
