@@ -62,7 +62,11 @@ int main(void)
 	ok(bad_rows == 0, "50 rows in every one of 10000 intervals (no stale, none missing)");
 	ok(negative == 0, "no negative rate in 10000 intervals of churn");
 	ok(m.ntracks <= 50 + MODEL_TRACK_GRACE + 2, "histories of gone domains are dropped (%u kept)", m.ntracks);
-	ok(hwm_10000 - hwm_1000 < 512, "memory flat: peak RSS %ld KiB after 1000 intervals, %ld after 10000", hwm_1000, hwm_10000);
+	/* ASan's quarantine keeps freed memory on purpose: RSS says nothing there. */
+	if (getenv("VSTOP_SANITIZERS") && !strcmp(getenv("VSTOP_SANITIZERS"), "yes"))
+		ok(1, "# SKIP memory flatness is not measurable under ASan");
+	else
+		ok(hwm_10000 - hwm_1000 < 512, "memory flat: peak RSS %ld KiB after 1000 intervals, %ld after 10000", hwm_1000, hwm_10000);
 	alarms_free(&al);
 	model_free(&m);
 	metrics_free();

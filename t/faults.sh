@@ -7,6 +7,8 @@ need python3 python3
 base=$((20000 + ($$ * 23) % 20000))
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; umount "$TMP/full" 2>/dev/null; rm -rf "$TMP"' EXIT
+# ASan keeps freed memory in quarantine: memory bounds are checked in the plain build only.
+asan() { [ "${VSTOP_SANITIZERS:-no}" = yes ]; }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {print $2}'; }
 pid_of_port() { pgrep -f -- "--listen 127.0.0.1:$1"; }
 
@@ -32,7 +34,7 @@ for mode in hang slow 500 429 400 flap; do
 	diag "$mode: $samples samples, lateness max ${late}s, $missed missed, $retries retries, $rejected rejected, $queued queued, RSS ${rss} KiB"
 	check "push $mode: sampling kept its schedule (lateness < 50 ms, nothing missed)" \
 		awk -v l="$late" -v m="$missed" 'BEGIN { exit !(l < 0.05 && m == 0) }'
-	check "push $mode: memory bounded (RSS < 32 MiB)" test "$rss" -lt 32768
+	asan || check "push $mode: memory bounded (RSS < 32 MiB)" test "$rss" -lt 32768
 	case $mode in
 	hang | 500 | 429) check "push $mode: retried, counted" test "$retries" -gt 0 ;;
 	slow) check "push slow: requests in flight, the queue holds the rest ($queued)" test "$queued" -gt 0 ;;
@@ -125,7 +127,7 @@ PY
 	is "$code" 200 "load: a scrape during load and slow clients still answers"
 	check "load: the sampler kept its schedule (lateness < 100 ms, nothing missed)" \
 		awk -v l="$late" -v m="$missed" 'BEGIN { exit !(l < 0.1 && m == 0) }'
-	check "load: memory flat (RSS grew < 8 MiB)" test $((rss1 - rss0)) -lt 8192
+	asan || check "load: memory flat (RSS grew < 8 MiB)" test $((rss1 - rss0)) -lt 8192
 	wait $slow 2> /dev/null
 	kill -TERM $vd; wait $vd
 else
