@@ -49,6 +49,16 @@ is "$(jq -c '[.domains[] | [.name, .cpu_pct, .steal_pct, .net_rx_bytes_per_s]]' 
    "$(jq -c '[.domains[] | [.name, .cpu_pct, .steal_pct, .net_rx_bytes_per_s]]' "$TMP/rec.json" | tail -n +2)" \
    "replayed rates equal the recorded ones"
 
+# Real data from the Xen lab (make check-xen): g2 pinned onto g1's pCPU, both burning.
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/xen-real-xentop.log" > "$TMP/xen.json" 2> "$TMP/err"
+ok $? "replay of a real xentop -b log from Xen 4.17"
+check "real log: g1 and g2 near 50% CPU, as xentop printed" sh -c "jq -r '.domains[] | select(.name == \"g1\" or .name == \"g2\") | .cpu_pct' '$TMP/xen.json' | awk '{ if (\$1 < 35 || \$1 > 65) bad = 1 } END { exit bad }'"
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/xen-real-vstop.json" > "$TMP/xenj.json" 2> "$TMP/err"
+ok $? "replay of vstop's own records from the real host"
+check "real records: g1's steal (published through xenstore) replays between 30 and 70%" \
+	sh -c "jq -r '.domains[] | select(.name == \"g1\") | .steal_pct // empty' '$TMP/xenj.json' | awk '{ n++; if (\$1 < 30 || \$1 > 70) bad = 1 } END { exit bad || !n }'"
+is "$(jq -r '.host.xen_version' "$TMP/xenj.json" | head -1)" 4.17.7 "real records: the Xen version"
+
 # Malformed input: a clear error naming file and line, status 1.
 for f in bad-cpu.log:2 bad-garbage.log:1 bad-record.json:1 bad-truncated.json:1; do
 	file=${f%:*} line=${f#*:}
