@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		int64_t t0 = clock_now_ns();
+		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
 		if (probe_read(&probe, &st[cur ^ 1], err, sizeof(err)) < 0) {
 			/* A failed read skips this interval; the next one starts afresh. */
 			if (ls.failed++ % 60 == 0)
@@ -227,6 +227,7 @@ int main(int argc, char **argv)
 		}
 		int64_t now_ns = clock_now_ns();
 		ls.sample_seconds = (double)(now_ns - t0) / 1e9;
+		ls.source_cpu_seconds += (double)(clock_thread_cpu_ns() - c0) / 1e9;
 		guest_rates_compute(&st[cur], &st[cur ^ 1], (double)(now_ns - prev_ns) / 1e9, &rates);
 		prev_ns = now_ns;
 		cur ^= 1;

@@ -37,6 +37,7 @@ struct notifier {
 	char *queue[WEBHOOK_QUEUE];
 	unsigned qhead, qlen;
 	uint64_t sent, failed, dropped;
+	unsigned children;	/* exec hooks spawned and not reaped yet */
 };
 
 static void event_json(struct strbuf *b, const struct alarm_event *e)
@@ -199,6 +200,8 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 	int rc = posix_spawn(&pid, n->argv[0], NULL, NULL, n->argv, env);
 	if (rc != 0)
 		log_warn("alert exec %s: %s", n->argv[0], strerror(rc));
+	else
+		n->children++;
 	free(env);
 }
 
@@ -228,9 +231,17 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 void notifier_reap(struct notifier *n)
 {
 	int status;
-	(void)n;
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
+	/* No hook running: no system call (this runs every sample). */
+	while (n->children) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0)
+			n->children--;
+		else {
+			if (pid < 0 && errno == ECHILD)	/* reaped elsewhere */
+				n->children = 0;
+			break;
+		}
+	}
 }
 
 void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uint64_t *dropped)

@@ -297,9 +297,10 @@ int main(int argc, char **argv)
 	struct loop_stats ls = { 0 };
 	ticker_start(&t, interval_of(&d));
 	for (;;) {
-		int64_t t0 = clock_now_ns();
+		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
 		int s = source_sample(src, model_next(&m), err, sizeof(err));
 		ls.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
+		ls.source_cpu_seconds += (double)(clock_thread_cpu_ns() - c0) / 1e9;
 		if (s > 0) {
 			log_info("%s: end of data after %llu samples", spec, (unsigned long long)ls.samples);
 			break;

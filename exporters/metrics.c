@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "metrics.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -140,6 +141,10 @@ static void loop_health(struct strbuf *b, const struct loop_stats *ls)
 	sample_d(b, "vstop_render_duration_seconds", NULL, ls->render_seconds);
 	family(b, "vstop_sample_lateness_max_seconds", "gauge", "Worst wake-up lateness of the sampler since start.");
 	sample_d(b, "vstop_sample_lateness_max_seconds", NULL, ls->lateness_seconds);
+	family(b, "vstop_source_cpu_seconds_total", "counter", "CPU time spent reading the source (its share of process_cpu_seconds_total).");
+	sample_d(b, "vstop_source_cpu_seconds_total", NULL, ls->source_cpu_seconds);
+	family(b, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+	sample_d(b, "process_cpu_seconds_total", NULL, clock_process_cpu_s());
 }
 
 /* Per-domain series: one table drives HELP/TYPE and the values. */

@@ -18,6 +18,7 @@ struct loop_stats {
 	uint64_t samples, failed, missed;	/* missed: deadlines skipped */
 	double sample_seconds;			/* how long the last sample took */
 	double render_seconds;			/* how long the last render took */
+	double source_cpu_seconds;		/* CPU spent reading the source, in all */
 	double lateness_seconds;		/* worst wake-up lateness so far */
 };
 

@@ -10,6 +10,10 @@
 
 int64_t clock_now_ns(void);
 static inline double clock_now_s(void) { return (double)clock_now_ns() / 1e9; }
+/* CPU time of the calling thread, for the daemons' own cost accounting. */
+int64_t clock_thread_cpu_ns(void);
+/* CPU time of the whole process (every thread), user + system. */
+double clock_process_cpu_s(void);
 
 struct ticker {
 	int64_t next_ns;

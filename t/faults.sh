@@ -67,11 +67,14 @@ s1=$(metric $ap vstop_samples_total)
 printf '%s\n' "$good" > "$TMP/proc/stat"
 sleep 1
 s2=$(metric $ap vstop_samples_total); f1=$(metric $ap vstop_samples_failed_total)
+src_cpu=$(metric $ap vstop_source_cpu_seconds_total); all_cpu=$(metric $ap process_cpu_seconds_total)
 kill -TERM $agent; wait $agent
 is $? 0 "agent: exits cleanly after the bad readings"
 check "agent: failed reads are counted ($f1)" test "$f1" -gt 3
 check "agent: the failure is logged once, not per interval" test "$(grep -c 'intervals skipped' "$TMP/agent.log")" -le 2
 check "agent: sampling resumed when /proc/stat came back ($s1 -> $s2)" test "$s2" -gt "$s1"
+check "agent: its own CPU is counted, the source's share within it ($src_cpu of $all_cpu s)" \
+	awk -v s="$src_cpu" -v a="$all_cpu" 'BEGIN { exit !(s > 0 && a > 0 && s <= a) }'
 
 # 3. A full RRD disk: a clear log line, the other sinks go on, writing resumes with space.
 if mkdir -p "$TMP/full" && mount -t tmpfs -o size=1m tmpfs "$TMP/full" 2> /dev/null; then

@@ -50,7 +50,7 @@ int main(void)
 		d->guest = (struct guest_stat){ 2, 100, 1000 + 200u * (uint64_t)i, 7 + 50u * (uint64_t)i };
 		model_commit(&m);
 	}
-	struct loop_stats ls = { .samples = 2 };
+	struct loop_stats ls = { .samples = 2, .source_cpu_seconds = 0.25 };
 	metrics_render_host(&b, &m, &ls, NULL, NULL);
 	ok(strstr(b.s, "vstop_domain_cpu_seconds_total{domain=\"we\\\"ird\\nname\"} 2\n") != NULL,
 	   "cpu seconds, exact, with the escaped label");
@@ -63,6 +63,8 @@ int main(void)
 	ok(strstr(b.s, "# TYPE vstop_domain_cpu_seconds_total counter\n") != NULL, "TYPE lines");
 	ok(strstr(b.s, "vstop_host_vcpu_overcommit_ratio 0.5\n") != NULL, "overcommit 2 vCPUs / 4 pCPUs");
 	ok(strstr(b.s, "vstop_samples_total 2\n") != NULL, "loop health");
+	ok(strstr(b.s, "vstop_source_cpu_seconds_total 0.25\n") != NULL, "the source's CPU share");
+	ok(strstr(b.s, "\nprocess_cpu_seconds_total ") != NULL, "the process's own CPU, under its standard name");
 	model_free(&m);
 	metrics_free();
 	sb_free(&b);
