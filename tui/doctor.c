@@ -29,6 +29,7 @@
 #include "source.h"
 #include "strbuf.h"
 #include "virt_detect.h"
+#include "xen_affinity.h"
 
 enum verdict { V_OK, V_WARN, V_FAIL, V_SKIP };
 static const char *const verdict_names[] = { "OK", "WARN", "FAIL", "SKIP" };
@@ -297,6 +298,36 @@ static void guest_checks(struct doctor *d)
 
 /* ---- Dom0 checks ------------------------------------------------------- */
 
+/* vCPUs pinned onto too few pCPUs steal from each other however idle the host is. */
+static void check_pinning(struct doctor *d, const struct source *src, const struct snapshot *s)
+{
+	char err[256];
+	struct xen_affinity xa;
+
+	if (strcmp(src->ops->name, "xen")) {
+		add(d, "vcpu-pinning", V_SKIP, "", "vCPU affinity is read on a live Xen host only (--source=xen)");
+		return;
+	}
+	if (xen_affinity_read(s, &xa, err, sizeof(err)) < 0) {
+		add(d, "vcpu-pinning", V_SKIP, "", "%s", err);
+		return;
+	}
+	struct strbuf ev = { 0 };
+	int crowded = pcpu_pinning_crowded(xa.v, xa.n, s->host.pcpus, &ev);
+	size_t pinned = pcpu_pinning_count(xa.v, xa.n, s->host.pcpus);
+	if (crowded)
+		add(d, "vcpu-pinning", V_WARN,
+		    "give each pinned vCPU a pCPU of its own, or unpin (xl vcpu-pin DOMAIN all all) and let the scheduler balance",
+		    "%d pCPU%s more pinned vCPUs than %s can run, so those vCPUs steal from each other: %s",
+		    crowded, crowded == 1 ? " has" : "s have", crowded == 1 ? "it" : "they", ev.s);
+	else if (pinned)
+		add(d, "vcpu-pinning", V_OK, "", "%zu of %zu vCPUs pinned, no pCPU given more than it can run", pinned, xa.n);
+	else
+		add(d, "vcpu-pinning", V_OK, "", "no vCPU is pinned (%zu vCPUs): the scheduler balances them", xa.n);
+	sb_free(&ev);
+	xen_affinity_free(&xa);
+}
+
 static void host_checks(struct doctor *d, const char *spec)
 {
 	char err[512];
@@ -335,9 +366,10 @@ static void host_checks(struct doctor *d, const char *spec)
 	} else {
 		enum verdict v = h->vcpu_overcommit >= vo->crit ? V_FAIL : h->vcpu_overcommit >= vo->warn ? V_WARN : V_OK;
 		add(d, "vcpu-overcommit", v, v == V_OK ? "" : "move domains to another host, or pin latency-sensitive ones to dedicated pCPUs (xl vcpu-pin)",
-		    "%u online vCPUs on %u pCPUs: %.2f per pCPU (warn %g, crit %g); pCPU sharing by affinity is not read (needs libxenctrl)",
+		    "%u online vCPUs on %u pCPUs: %.2f per pCPU (warn %g, crit %g)",
 		    h->vcpus_online, s->host.pcpus, h->vcpu_overcommit, vo->warn, vo->crit);
 	}
+	check_pinning(d, src, s);
 	if (isnan(h->mem_overcommit)) {
 		add(d, "memory-overcommit", V_SKIP, "", "the source does not give the host's memory");
 	} else {

@@ -1,0 +1,29 @@
+/*
+ * pcpu_pinning: which physical CPUs carry more pinned vCPUs than they can run.
+ * A vCPU whose hard affinity (xl vcpu-pin) is a strict subset of the host's
+ * pCPUs adds 1/|affinity| of demand to each pCPU in it; a pCPU whose pinned
+ * demand exceeds 1 makes those vCPUs steal from each other whatever the rest
+ * of the host is doing. vCPUs free to run anywhere are the scheduler's to
+ * balance and are left out.
+ */
+#ifndef VSTOP_PCPU_PINNING_H
+#define VSTOP_PCPU_PINNING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "strbuf.h"
+
+struct vcpu_affinity {
+	const char *domain;
+	uint32_t vcpu;
+	const uint8_t *map;	/* hard affinity: bit i of byte i/8 = pCPU i */
+	size_t map_bytes;
+};
+
+/* Appends "pCPU 0 carries 2.0 pinned vCPUs (g1, g2)" for each crowded pCPU
+ * (up to 8, "; "-separated) to evidence; returns how many there are. */
+int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, struct strbuf *evidence);
+/* How many of the n vCPUs are pinned (affinity narrower than all npcpus). */
+size_t pcpu_pinning_count(const struct vcpu_affinity *v, size_t n, uint32_t npcpus);
+
+#endif
