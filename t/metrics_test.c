@@ -1,6 +1,7 @@
 /* metrics: Prometheus text rendering, escaping and number formats. */
 #include "config.h"
 #include <math.h>
+#include <stdlib.h>
 #include "metrics.h"
 #include "model.h"
 #include "tap.h"
@@ -31,6 +32,36 @@ int main(void)
 	sb_putc(&b, ' ');
 	metrics_u64(&b, UINT64_MAX);
 	is_str(b.s, "0.25 12 NaN 18446744073709551615", "number formats");
+
+	/* The printf-free decimals: six significant digits, no trailing zeros, what %.6g
+	 * would give wherever %.6g does not switch to exponents. */
+	static const struct { double v; const char *want; } dec[] = {
+		{ 0.5, "0.5" }, { 0.123456789, "0.123457" }, { 0.0012345678, "0.00123457" },
+		{ 0.001, "0.001" }, { 0.0999999999, "0.1" }, { 1.5, "1.5" }, { 99.99999999, "100" },
+		{ 123.456789, "123.457" }, { 2.0000001, "2" }, { 0.0005, "0.0005" }, { -0.25, "-0.25" },
+		{ 1e20, "1e+20" }, { 1234567.5, "1234568" },
+	};
+	for (size_t i = 0; i < sizeof(dec) / sizeof(dec[0]); i++) {
+		sb_reset(&b);
+		metrics_double(&b, dec[i].v);
+		is_str(b.s, dec[i].want, "decimal %.10g", dec[i].v);
+	}
+	int bad = 0;
+	uint64_t seed = 88172645463325252ull;
+	for (int i = 0; i < 200000; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		double v = (double)(seed >> 11) / (double)(1ull << 53) * pow(10, (int)(seed % 15) - 4);
+		sb_reset(&b);
+		metrics_double(&b, v);
+		double back = strtod(b.s, NULL);
+		size_t n = strlen(b.s);
+		if (fabs(back - v) > 5e-6 * fabs(v) + 1e-300 || (strchr(b.s, '.') && !strchr(b.s, 'e') &&
+		    (b.s[n - 1] == '0' || b.s[n - 1] == '.'))) {
+			if (bad++ < 3)
+				printf("# %.17g printed as %s\n", v, b.s);
+		}
+	}
+	ok(bad == 0, "200000 values from 1e-4 to 1e10 read back within 6 significant digits (%d off)", bad);
 
 	/* A model with two samples of a guest that publishes steal. */
 	struct model m;
