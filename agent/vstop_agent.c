@@ -14,23 +14,12 @@
 #include "clock.h"
 #include "conf.h"
 #include "cpu_rates.h"
-#include "alarms.h"
 #include "log.h"
 #include "metrics.h"
 #include "num.h"
-#ifdef HAVE_MHD
-#include "http.h"
-#endif
-#ifdef HAVE_RRD
-#include "rrd_sink.h"
-#endif
-#ifdef HAVE_PUSH
-#include "push.h"
-#endif
-#include <sys/time.h>
 #include "probe.h"
 #include "signals.h"
-#include "strbuf.h"
+#include "sinks.h"
 #include "xs_publish.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
@@ -60,27 +49,11 @@ struct agent {
 	const char *conf_path;
 	bool conf_explicit;
 	double interval_override;
-	bool no_xenstore, no_http;
-	const char *listen_override, *rrd_dir_override, *push_url_override;
+	bool no_xenstore;
+	struct sink_overrides over;	/* --listen, --no-http, --rrd-dir, --push-url */
 	const char *proc_root;
 	uint64_t iterations;
 };
-
-/* What the exporters add to /metrics: alarms, push health. */
-struct extras {
-	struct alarms *alarms;
-	void *push;
-};
-
-static void extra_metrics(struct strbuf *b, void *ctx)
-{
-	struct extras *x = ctx;
-	alarms_metrics(b, x->alarms);
-#ifdef HAVE_PUSH
-	if (x->push)
-		push_metrics(b, x->push);
-#endif
-}
 
 static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t errsz)
 {
@@ -123,10 +96,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NOXS: a.no_xenstore = true; break;
 		case OPT_PROCROOT: a.proc_root = optarg; break;
-		case OPT_LISTEN: a.listen_override = optarg; break;
-		case OPT_NOHTTP: a.no_http = true; break;
-		case OPT_RRDDIR: a.rrd_dir_override = optarg; break;
-		case OPT_PUSHURL: a.push_url_override = optarg; break;
+		case OPT_LISTEN: a.over.listen = optarg; break;
+		case OPT_NOHTTP: a.over.no_http = true; break;
+		case OPT_RRDDIR: a.over.rrd_dir = optarg; break;
+		case OPT_PUSHURL: a.over.push_url = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstop-agent %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -156,44 +129,13 @@ int main(int argc, char **argv)
 			log_warn("on Xen but %s: steal is not published to Dom0", err);
 	}
 	double interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
-	const char *listen = a.listen_override ? a.listen_override : a.conf.http_listen;
-	struct strbuf body = { 0 };
 	struct loop_stats ls = { 0 };
-	struct extras x = { 0 };
-#ifdef HAVE_MHD
-	struct http_exporter *http = NULL;
-	if (a.conf.http_enabled && !a.no_http && !(http = http_start_conf(&a.conf, listen, 3 * interval + 1, err, sizeof(err))))
+	struct sinks sinks;
+	if (sinks_open(&sinks, &a.conf, &a.over, interval, err, sizeof(err)) < 0)
 		die(1, "%s", err);
-#else
-	void *http = NULL;
-#endif
-#ifdef HAVE_RRD
-	struct rrd_sink *rrd = NULL;
-	if (a.conf.rrd_enabled || a.rrd_dir_override) {
-		if (!(rrd = rrd_sink_open(a.rrd_dir_override ? a.rrd_dir_override : a.conf.rrd_dir, interval, err, sizeof(err))))
-			die(1, "%s", err);
-	}
-#endif
-#ifdef HAVE_PUSH
-	struct push *push = NULL;
-	if (a.conf.push_enabled || a.push_url_override) {
-		struct push_config pc;
-		push_config_from(&pc, &a.conf, a.push_url_override, interval);
-		if (!(push = push_open(&pc, err, sizeof(err))))
-			die(1, "%s", err);
-	}
-	x.push = push;
-#endif
-	struct notifier *notifier = notifier_open(a.conf.alerts_log, a.conf.alerts_exec, a.conf.alerts_webhook,
-						  err, sizeof(err));
-	if (!notifier)
-		die(1, "%s", err);
-	struct alarms alarms;
-	alarms_init(&alarms, &a.conf, notifier);
-	x.alarms = &alarms;
 	log_info("sampling %s every %gs%s%s%s", probe.path, interval,
 		 publish ? ", publishing to xenstore data/vstop/stat" : "",
-		 http ? ", serving /metrics on " : "", http ? listen : "");
+		 sinks.http ? ", serving /metrics on " : "", sinks.http ? sinks.listen : "");
 	struct ticker t;
 	ticker_start(&t, interval);
 	int64_t prev_ns = clock_now_ns();
@@ -211,8 +153,8 @@ int main(int argc, char **argv)
 				log_err("reload failed, keeping the running configuration: %s", err);
 			} else {
 				a.conf = fresh;
-				alarms_configure(&alarms, &a.conf);
 				interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
+				sinks_reconfigure(&sinks, &a.conf, interval);
 				ticker_set_period(&t, interval);
 				log_info("configuration reloaded: interval %gs", interval);
 			}
@@ -238,44 +180,12 @@ int main(int argc, char **argv)
 		}
 		n++;
 		ls.samples++;
-		alarms_eval_guest(&alarms, &rates, (double)now_ns / 1e9);
-#ifdef HAVE_RRD
-		if (rrd) {
-			struct timeval tv;
-			gettimeofday(&tv, NULL);
-			rrd_sink_guest(rrd, &rates, (double)tv.tv_sec + tv.tv_usec / 1e6);
-		}
-#endif
 		ls.missed = t.missed;
-#ifdef HAVE_PUSH
-		if (push) {
-			struct timeval tv;
-			gettimeofday(&tv, NULL);
-			push_guest(push, &st[cur], &rates, (uint32_t)hz, (double)tv.tv_sec + tv.tv_usec / 1e6);
-		}
-#endif
-		if (http) {
-			metrics_render_guest(&body, &st[cur], &rates, (uint32_t)hz, &ls, extra_metrics, &x);
-			ls.render_seconds = (double)(clock_now_ns() - now_ns) / 1e9;
-#ifdef HAVE_MHD
-			http_publish(http, &body);
-#endif
-		}
+		sinks_publish_guest(&sinks, &st[cur], &rates, (uint32_t)hz, &ls, (double)now_ns / 1e9);
 	}
 	log_info("exiting after %llu samples (%llu failed)", (unsigned long long)ls.samples,
 		 (unsigned long long)ls.failed);
-#ifdef HAVE_MHD
-	http_stop(http);
-#endif
-#ifdef HAVE_RRD
-	rrd_sink_close(rrd);
-#endif
-#ifdef HAVE_PUSH
-	push_close(push, 5);
-#endif
-	notifier_close(notifier);
-	alarms_free(&alarms);
-	sb_free(&body);
+	sinks_close(&sinks);
 	if (publish)
 		xs_publish_close(&xs);
 	guest_rates_free(&rates);

@@ -14,24 +14,13 @@
 #include <unistd.h>
 #include "clock.h"
 #include "conf.h"
-#include "alarms.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
-#ifdef HAVE_MHD
-#include "http.h"
-#endif
-#ifdef HAVE_RRD
-#include "rrd_sink.h"
-#endif
-#ifdef HAVE_PUSH
-#include "push.h"
-#endif
-#include <sys/time.h>
 #include "num.h"
 #include "signals.h"
+#include "sinks.h"
 #include "source.h"
-#include "strbuf.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
 
@@ -59,9 +48,7 @@ struct daemon {
 	const char *conf_path;
 	bool conf_explicit;
 	const char *source_override;
-	const char *listen_override;
-	const char *rrd_dir_override, *push_url_override;
-	bool no_http;
+	struct sink_overrides over;	/* --listen, --no-http, --rrd-dir, --push-url */
 	double interval_override;
 	uint64_t iterations;
 	struct vstop_conf conf;
@@ -77,132 +64,6 @@ static double interval_of(const struct daemon *d)
 	return d->interval_override > 0 ? d->interval_override : d->conf.interval_s;
 }
 
-static const char *listen_of(const struct daemon *d)
-{
-	return d->listen_override ? d->listen_override : d->conf.http_listen;
-}
-
-/* The exporters and alarms fed by the loop. */
-struct sinks {
-	struct alarms alarms;
-	struct notifier *notifier;
-	struct strbuf body;	/* the /metrics text, rendered once per sample */
-#ifdef HAVE_MHD
-	struct http_exporter *http;
-#else
-	void *http;
-#endif
-#ifdef HAVE_RRD
-	struct rrd_sink *rrd;
-#endif
-#ifdef HAVE_PUSH
-	struct push *push;
-#else
-	void *push;
-#endif
-};
-
-static int sinks_open(const struct daemon *d, struct sinks *k, char *err, size_t errsz)
-{
-	k->notifier = notifier_open(d->conf.alerts_log, d->conf.alerts_exec, d->conf.alerts_webhook, err, errsz);
-	if (!k->notifier)
-		return -1;
-	alarms_init(&k->alarms, &d->conf, k->notifier);
-	if (d->conf.http_enabled && !d->no_http) {
-#ifdef HAVE_MHD
-		/* /healthz turns stale after three missed intervals. */
-		k->http = http_start_conf(&d->conf, listen_of(d), 3 * interval_of(d) + 1, err, errsz);
-		if (!k->http)
-			return -1;
-#else
-		log_warn("built without libmicrohttpd: no /metrics ([http] enabled = no silences this)");
-#endif
-	}
-	if (d->conf.rrd_enabled || d->rrd_dir_override) {
-#ifdef HAVE_RRD
-		const char *dir = d->rrd_dir_override ? d->rrd_dir_override : d->conf.rrd_dir;
-		k->rrd = rrd_sink_open(dir, interval_of(d), err, errsz);
-		if (!k->rrd)
-			return -1;
-		log_info("writing RRD files to %s", dir);
-#else
-		log_warn("built without librrd: no RRD files ([rrd] enabled = no silences this)");
-#endif
-	}
-	if (d->conf.push_enabled || d->push_url_override) {
-#ifdef HAVE_PUSH
-		struct push_config pc;
-		push_config_from(&pc, &d->conf, d->push_url_override, interval_of(d));
-		k->push = push_open(&pc, err, errsz);
-		if (!k->push)
-			return -1;
-		log_info("pushing to %s", pc.url);
-#else
-		log_warn("built without libcurl, protobuf-c or snappy: no push ([push] enabled = no silences this)");
-#endif
-	}
-	(void)err;
-	(void)errsz;
-	return 0;
-}
-
-static double wall_now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-/* Lines the exporters add to /metrics after the model's. */
-static void extra_metrics(struct strbuf *b, void *ctx)
-{
-	struct sinks *k = ctx;
-	alarms_metrics(b, &k->alarms);
-#ifdef HAVE_PUSH
-	if (k->push)
-		push_metrics(b, k->push);
-#endif
-}
-
-static void sinks_publish(struct sinks *k, const struct model *m, struct loop_stats *ls)
-{
-	double wall = wall_now();
-	alarms_eval_host(&k->alarms, m, clock_now_s());
-#ifdef HAVE_RRD
-	if (k->rrd)
-		rrd_sink_host(k->rrd, m, wall);
-#endif
-#ifdef HAVE_PUSH
-	if (k->push)
-		push_host(k->push, m, wall);
-#endif
-	if (!k->http)
-		return;
-	int64_t t0 = clock_now_ns();
-	metrics_render_host(&k->body, m, ls, extra_metrics, k);
-	ls->render_seconds = (double)(clock_now_ns() - t0) / 1e9;
-#ifdef HAVE_MHD
-	http_publish(k->http, &k->body);
-#endif
-}
-
-static void sinks_close(struct sinks *k)
-{
-	notifier_close(k->notifier);
-	alarms_free(&k->alarms);
-#ifdef HAVE_PUSH
-	push_close(k->push, 5);	/* up to 5 s to deliver what is queued */
-#endif
-#ifdef HAVE_RRD
-	rrd_sink_close(k->rrd);
-#endif
-#ifdef HAVE_MHD
-	http_stop(k->http);
-#endif
-	sb_free(&k->body);
-	metrics_free();
-}
-
 static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 {
 	struct vstop_conf fresh;
@@ -213,12 +74,8 @@ static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 		return;
 	}
 	d->conf = fresh;
-	alarms_configure(&k->alarms, &d->conf);
+	sinks_reconfigure(k, &d->conf, interval_of(d));
 	ticker_set_period(t, interval_of(d));
-#ifdef HAVE_MHD
-	if (k->http)
-		http_set_stale(k->http, 3 * interval_of(d) + 1);
-#endif
 	log_info("configuration reloaded: interval %gs", interval_of(d));
 }
 
@@ -249,10 +106,10 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': d.conf_path = optarg; d.conf_explicit = true; break;
 		case OPT_SOURCE: d.source_override = optarg; break;
-		case OPT_LISTEN: d.listen_override = optarg; break;
-		case OPT_NOHTTP: d.no_http = true; break;
-		case OPT_RRDDIR: d.rrd_dir_override = optarg; break;
-		case OPT_PUSHURL: d.push_url_override = optarg; break;
+		case OPT_LISTEN: d.over.listen = optarg; break;
+		case OPT_NOHTTP: d.over.no_http = true; break;
+		case OPT_RRDDIR: d.over.rrd_dir = optarg; break;
+		case OPT_PUSHURL: d.over.push_url = optarg; break;
 		case OPT_PRINT: print = true; break;
 		case 'd':
 			if (num_seconds(optarg, 0.05, 3600, &d.interval_override) < 0)
@@ -283,15 +140,15 @@ int main(int argc, char **argv)
 	struct source *src = source_open(spec, &so, err, sizeof(err));
 	if (!src)
 		die(1, "%s", err);
-	struct sinks sinks = { 0 };
-	if (sinks_open(&d, &sinks, err, sizeof(err)) < 0) {
+	struct sinks sinks;
+	if (sinks_open(&sinks, &d.conf, &d.over, interval_of(&d), err, sizeof(err)) < 0) {
 		source_close(src);
 		die(1, "%s", err);
 	}
 	struct model m;
 	model_init(&m, d.conf.history);
 	log_info("sampling %s every %gs%s%s", spec, interval_of(&d),
-		 sinks.http ? ", serving /metrics on " : "", sinks.http ? listen_of(&d) : "");
+		 sinks.http ? ", serving /metrics on " : "", sinks.http ? sinks.listen : "");
 
 	struct ticker t;
 	struct loop_stats ls = { 0 };
@@ -314,7 +171,7 @@ int main(int argc, char **argv)
 			model_commit(&m);
 			ls.samples++;
 			ls.missed = t.missed;
-			sinks_publish(&sinks, &m, &ls);
+			sinks_publish_host(&sinks, &m, &ls);
 		}
 		if (d.iterations && ls.samples >= d.iterations)
 			break;
