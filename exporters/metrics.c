@@ -55,13 +55,13 @@ static bool fast_decimal(struct strbuf *b, double v)
 	uint64_t frac = x % pow10[dec];
 	if (!frac)
 		return true;
-	char tmp[8];
+	char tmp[8] = "";
 	for (int i = dec - 1; i >= 0; i--) {
 		tmp[i] = (char)('0' + frac % 10);
 		frac /= 10;
 	}
 	int n = dec;
-	while (tmp[n - 1] == '0')
+	while (n > 0 && tmp[n - 1] == '0')	/* frac != 0: stops at a digit */
 		n--;
 	sb_putc(b, '.');
 	sb_append(b, tmp, (size_t)n);
