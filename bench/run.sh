@@ -203,7 +203,8 @@ if [ -n "$NE" ]; then
 	echo "  cpu-only scrape cost about 430 µs; here it cost $n_med µs, $(awk -v n="$n_med" 'BEGIN { printf "%.1fx", n / 430 }') that. Absolute"
 	echo "  figures (µs at 1000 domains) move with the machine by about as much; the ratios to peers"
 	echo "  measured in the same run do not. Compare the 1000-domain row with the targets with that"
-	echo "  in mind, and re-run \\`make bench\\` on the machine you care about."
+	echo '  in mind, and re-run `make bench` on the machine you care about. On a noisy VM the'
+	echo '  min column is the closest to the undisturbed cost; the median is what you get.'
 fi
 echo "- **Remote-write encode at 1000 domains** is bounded by the libraries: perf shows"
 echo "  protobuf_c_message_pack and snappy's CompressFragment as the largest shares of that"
