@@ -175,11 +175,15 @@ int main(int argc, char **argv)
 		}
 		if (d.iterations && ls.samples >= d.iterations)
 			break;
-		while (!signal_term && ticker_wait(&t) < 0) {
-			if (!signal_hup)
-				continue;
-			signal_hup = 0;
-			reload(&d, &t, &sinks);
+		/* A SIGHUP may have come while sampling, not only while asleep: look before
+		 * each wait, else it would wait for the next signal to be noticed. */
+		for (;;) {
+			if (signal_hup) {
+				signal_hup = 0;
+				reload(&d, &t, &sinks);
+			}
+			if (signal_term || ticker_wait(&t) == 0)
+				break;
 		}
 		double late = (double)-ticker_remaining_ns(&t) / 1e9 + interval_of(&d);
 		if (late > ls.lateness_seconds && ls.samples > 1)
