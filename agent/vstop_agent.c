@@ -53,11 +53,34 @@ struct agent {
 	struct sink_overrides over;	/* --listen, --no-http, --rrd-dir, --push-url */
 	const char *proc_root;
 	uint64_t iterations;
+	struct ticker *ticker;	/* what a reload changes besides conf */
+	struct sinks *sinks;
 };
 
 static int load_conf(struct agent *a, struct vstop_conf *c, char *err, size_t errsz)
 {
 	return conf_load_daemon(c, a->conf_path, a->conf_explicit, err, errsz);
+}
+
+static double interval_of(const struct agent *a)
+{
+	return a->interval_override > 0 ? a->interval_override : a->conf.interval_s;
+}
+
+static void reload(void *ctx)
+{
+	struct agent *a = ctx;
+	struct vstop_conf fresh;
+	char err[512];
+
+	if (load_conf(a, &fresh, err, sizeof(err)) < 0) {
+		log_err("reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	a->conf = fresh;
+	sinks_reconfigure(a->sinks, &a->conf, interval_of(a));
+	ticker_set_period(a->ticker, interval_of(a));
+	log_info("configuration reloaded: interval %gs", interval_of(a));
 }
 
 int main(int argc, char **argv)
@@ -128,38 +151,23 @@ int main(int argc, char **argv)
 		if (!publish)
 			log_warn("on Xen but %s: steal is not published to Dom0", err);
 	}
-	double interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
 	struct loop_stats ls = { 0 };
 	struct sinks sinks;
-	if (sinks_open(&sinks, &a.conf, &a.over, interval, err, sizeof(err)) < 0)
+	if (sinks_open(&sinks, &a.conf, &a.over, interval_of(&a), err, sizeof(err)) < 0)
 		die(1, "%s", err);
-	log_info("sampling %s every %gs%s%s%s", probe.path, interval,
+	log_info("sampling %s every %gs%s%s%s", probe.path, interval_of(&a),
 		 publish ? ", publishing to xenstore data/vstop/stat" : "",
 		 sinks.http ? ", serving /metrics on " : "", sinks.http ? sinks.listen : "");
 	struct ticker t;
-	ticker_start(&t, interval);
+	ticker_start(&t, interval_of(&a));
+	a.ticker = &t;
+	a.sinks = &sinks;
 	int64_t prev_ns = clock_now_ns();
 	long hz = sysconf(_SC_CLK_TCK);
 
 	for (uint64_t n = 0; !a.iterations || n < a.iterations;) {
-		if (ticker_wait(&t) < 0 && !signal_term && !signal_hup)
-			continue;
-		if (signal_term)
+		if (signals_wait_tick(&t, reload, &a) < 0)
 			break;
-		if (signal_hup) {
-			struct vstop_conf fresh;
-			signal_hup = 0;
-			if (load_conf(&a, &fresh, err, sizeof(err)) < 0) {
-				log_err("reload failed, keeping the running configuration: %s", err);
-			} else {
-				a.conf = fresh;
-				interval = a.interval_override > 0 ? a.interval_override : a.conf.interval_s;
-				sinks_reconfigure(&sinks, &a.conf, interval);
-				ticker_set_period(&t, interval);
-				log_info("configuration reloaded: interval %gs", interval);
-			}
-			continue;
-		}
 		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
 		if (probe_read(&probe, &st[cur ^ 1], err, sizeof(err)) < 0) {
 			/* A failed read skips this interval; the next one starts afresh. */

@@ -52,6 +52,8 @@ struct daemon {
 	double interval_override;
 	uint64_t iterations;
 	struct vstop_conf conf;
+	struct ticker *ticker;	/* what a reload changes besides conf */
+	struct sinks *sinks;
 };
 
 static int load_conf(const struct daemon *d, struct vstop_conf *c, char *err, size_t errsz)
@@ -64,8 +66,9 @@ static double interval_of(const struct daemon *d)
 	return d->interval_override > 0 ? d->interval_override : d->conf.interval_s;
 }
 
-static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
+static void reload(void *ctx)
 {
+	struct daemon *d = ctx;
 	struct vstop_conf fresh;
 	char err[512];
 
@@ -74,8 +77,8 @@ static void reload(struct daemon *d, struct ticker *t, struct sinks *k)
 		return;
 	}
 	d->conf = fresh;
-	sinks_reconfigure(k, &d->conf, interval_of(d));
-	ticker_set_period(t, interval_of(d));
+	sinks_reconfigure(d->sinks, &d->conf, interval_of(d));
+	ticker_set_period(d->ticker, interval_of(d));
 	log_info("configuration reloaded: interval %gs", interval_of(d));
 }
 
@@ -153,6 +156,8 @@ int main(int argc, char **argv)
 	struct ticker t;
 	struct loop_stats ls = { 0 };
 	ticker_start(&t, interval_of(&d));
+	d.ticker = &t;
+	d.sinks = &sinks;
 	for (;;) {
 		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
 		int s = source_sample(src, model_next(&m), err, sizeof(err));
@@ -175,21 +180,11 @@ int main(int argc, char **argv)
 		}
 		if (d.iterations && ls.samples >= d.iterations)
 			break;
-		/* A SIGHUP may have come while sampling, not only while asleep: look before
-		 * each wait, else it would wait for the next signal to be noticed. */
-		for (;;) {
-			if (signal_hup) {
-				signal_hup = 0;
-				reload(&d, &t, &sinks);
-			}
-			if (signal_term || ticker_wait(&t) == 0)
-				break;
-		}
+		if (signals_wait_tick(&t, reload, &d) < 0)
+			break;
 		double late = (double)-ticker_remaining_ns(&t) / 1e9 + interval_of(&d);
 		if (late > ls.lateness_seconds && ls.samples > 1)
 			ls.lateness_seconds = late;
-		if (signal_term)
-			break;
 	}
 	log_info("exiting after %llu samples (%llu failed, %llu deadlines missed)",
 		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t.missed);

@@ -29,12 +29,32 @@ void metrics_u64(struct strbuf *b, uint64_t v)
 	b->s[b->len] = '\0';
 }
 
+static const uint64_t powers10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
+
+/* ".ddd": frac as `digits` decimal places, trailing zeros dropped; nothing
+ * when frac is 0. digits <= 9. */
+static void put_fraction(struct strbuf *b, uint64_t frac, int digits)
+{
+	char tmp[9];
+	int n = digits;
+
+	if (!frac)
+		return;
+	for (int i = digits - 1; i >= 0; i--) {
+		tmp[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	while (n > 0 && tmp[n - 1] == '0')
+		n--;
+	sb_putc(b, '.');
+	sb_append(b, tmp, (size_t)n);
+}
+
 /* Six significant digits like %.6g, without printf: ratios are most of the
  * non-integer values, and printf was a third of a 1000-domain render.
  * Only for 1e-3 <= v < 1e9; elsewhere printf. */
 static bool fast_decimal(struct strbuf *b, double v)
 {
-	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
 	if (!(v >= 1e-3 && v < 1e9))
 		return false;
 	int dec;
@@ -46,25 +66,13 @@ static bool fast_decimal(struct strbuf *b, double v)
 		dec = 6;
 	else {
 		int intdigits = 1;
-		while (intdigits < 9 && v >= (double)pow10[intdigits])
+		while (intdigits < 9 && v >= (double)powers10[intdigits])
 			intdigits++;
 		dec = intdigits >= 6 ? 0 : 6 - intdigits;
 	}
-	uint64_t x = (uint64_t)llround(v * (double)pow10[dec]);
-	metrics_u64(b, x / pow10[dec]);
-	uint64_t frac = x % pow10[dec];
-	if (!frac)
-		return true;
-	char tmp[8] = "";
-	for (int i = dec - 1; i >= 0; i--) {
-		tmp[i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	int n = dec;
-	while (n > 0 && tmp[n - 1] == '0')	/* frac != 0: stops at a digit */
-		n--;
-	sb_putc(b, '.');
-	sb_append(b, tmp, (size_t)n);
+	uint64_t x = (uint64_t)llround(v * (double)powers10[dec]);
+	metrics_u64(b, x / powers10[dec]);
+	put_fraction(b, x % powers10[dec], dec);
 	return true;
 }
 
@@ -89,23 +97,8 @@ void metrics_double(struct strbuf *b, double v)
  * frac * 10^digits inside 64 bits. */
 static void fixed(struct strbuf *b, uint64_t value, uint64_t div, int digits)
 {
-	uint64_t scale = 1;
-	for (int i = 0; i < digits; i++)
-		scale *= 10;
 	metrics_u64(b, value / div);
-	uint64_t frac = value % div * scale / div;
-	if (!frac)
-		return;
-	char tmp[24] = "";
-	for (int i = digits - 1; i >= 0; i--) {
-		tmp[i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	int n = digits;
-	while (n > 0 && tmp[n - 1] == '0')
-		n--;
-	sb_putc(b, '.');
-	sb_append(b, tmp, (size_t)n);
+	put_fraction(b, value % div * powers10[digits] / div, digits);
 }
 
 void metrics_label_value(struct strbuf *b, const char *str)

@@ -31,3 +31,17 @@ void signals_install(void)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
+
+int signals_wait_tick(struct ticker *t, void (*reload)(void *ctx), void *ctx)
+{
+	for (;;) {
+		if (signal_hup) {
+			signal_hup = 0;
+			reload(ctx);
+		}
+		if (signal_term)
+			return -1;
+		if (ticker_wait(t) == 0)
+			return signal_term ? -1 : 0;
+	}
+}

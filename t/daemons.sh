@@ -37,6 +37,17 @@ fi
 "$AGENT" -c /dev/null -n 3 -d 0.1 2> "$TMP/err"
 ok $? "vstop-agent -n 3 exits 0"
 check "vstop-agent samples /proc/stat" grep -q 'sampling /proc/stat every 0.1s' "$TMP/err"
+# The agent reloads the same way, through the same wait (signals_wait_tick).
+printf '[general]\ninterval = 0.1\n' > "$TMP/agent.conf"
+"$AGENT" -c "$TMP/agent.conf" --no-http 2> "$TMP/alog" &
+pid=$!
+sleep 0.5
+printf 'bogus\n' > "$TMP/agent.conf"; kill -HUP $pid; sleep 0.3
+printf '[general]\ninterval = 0.3\n' > "$TMP/agent.conf"; kill -HUP $pid; sleep 0.3
+kill -TERM $pid; wait $pid
+is $? 0 "vstop-agent: SIGTERM after reloads: exit status 0"
+check "vstop-agent: a bad reload is refused" grep -q 'reload failed, keeping the running configuration' "$TMP/alog"
+check "vstop-agent: a good reload takes effect" grep -q 'configuration reloaded: interval 0.3s' "$TMP/alog"
 if [ ! -e /dev/xen/xenbus ] && [ ! -e /proc/xen/xenbus ]; then
 	check "off Xen: no xenstore publishing" sh -c "! grep -q xenstore '$TMP/err'"
 fi
