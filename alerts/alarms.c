@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "metrics.h"
 
 static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
 
@@ -204,7 +203,7 @@ static void sweep(struct alarms *al, double now)
 	al->n = w;
 }
 
-void alarms_eval_host(struct alarms *al, const struct model *m, double now)
+static void eval_host(struct alarms *al, const struct model *m, double now)
 {
 	const struct snapshot *s = model_snapshot(m);
 	const struct host_summary *h = &m->sum;
@@ -226,10 +225,12 @@ void alarms_eval_host(struct alarms *al, const struct model *m, double now)
 		notifier_reap(al->notify);
 }
 
-void alarms_eval_guest(struct alarms *al, const struct guest_rates *r, double now)
+static void eval_guest(struct alarms *al, const struct guest_rates *r, double now)
 {
 	char cpu[16];
 
+	if (!r)
+		return;
 	al->gen++;
 	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL);
 	for (uint32_t i = 0; i < r->ncpus; i++) {
@@ -242,23 +243,57 @@ void alarms_eval_guest(struct alarms *al, const struct guest_rates *r, double no
 		notifier_reap(al->notify);
 }
 
-void alarms_metrics(struct strbuf *b, void *ctx)
+void alarms_eval(struct alarms *al, const struct sample *s)
 {
-	const struct alarms *al = ctx;
-	sb_puts(b, "# HELP vstop_alert_active Alarms firing now (1), by rule, subject and severity.\n"
-		   "# TYPE vstop_alert_active gauge\n");
-	for (uint32_t i = 0; i < al->n; i++) {
-		const struct alarm *a = &al->a[i];
-		if (a->state != ALARM_FIRING)
-			continue;
-		sb_printf(b, "vstop_alert_active{alert=\"%s\",%s=\"", alert_rule_names[a->rule],
-			  a->rule == AR_VCPU_STEAL ? "cpu" : "domain");
-		metrics_label_value(b, a->rule == AR_VCPU_STEAL ? a->subject + 3 : a->subject);
-		sb_printf(b, "\",severity=\"%s\"} 1\n", a->level == 2 ? "critical" : "warning");
-	}
-	sb_printf(b, "# HELP vstop_alert_notifications_total Alarm changes notified.\n"
-		     "# TYPE vstop_alert_notifications_total counter\nvstop_alert_notifications_total %llu\n",
-		  (unsigned long long)al->notifications);
+	if (s->host)
+		eval_host(al, s->host, s->now);
+	else if (s->guest)
+		eval_guest(al, s->guest->rates, s->now);
+}
+
+/* vstop_alert_active: a row per alarm, a value for those firing. */
+static uint32_t alarm_count(const void *ctx)
+{
+	return ((const struct alarms *)ctx)->n;
+}
+
+static unsigned alarm_labels(const void *ctx, uint32_t i, struct series_label *out, char *scratch)
+{
+	const struct alarm *a = &((const struct alarms *)ctx)->a[i];
+	bool vcpu = a->rule == AR_VCPU_STEAL;
+	(void)scratch;
+	unsigned n = 0;
+	out[n++] = (struct series_label){ "alert", alert_rule_names[a->rule] };
+	/* Host-wide alarms have no subject: an empty label is no label to Prometheus. */
+	if (a->subject[0])
+		out[n++] = (struct series_label){ vcpu ? "cpu" : "domain", vcpu ? a->subject + 3 : a->subject };
+	out[n++] = (struct series_label){ "severity", a->level == 2 ? "critical" : "warning" };
+	return n;
+}
+
+static bool alarm_firing(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	return ((const struct alarms *)ctx)->a[i].state == ALARM_FIRING && series_u64(v, 1);
+}
+
+static bool notifications(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row;
+	(void)arg;
+	return series_u64(v, ((const struct alarms *)ctx)->notifications);
+}
+
+static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW };
+static const struct series alarm_series[] = {
+	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
+	  alarm_firing, 0, NULL, 0 },
+	{ "vstop_alert_notifications_total", "Alarm changes notified.", SERIES_COUNTER, NULL, notifications, 0, NULL, 0 },
+};
+
+struct series_set alarms_series_set(const struct alarms *al)
+{
+	return (struct series_set){ alarm_series, 2, al, NULL };
 }
 
 int alarms_worst(const struct alarms *al, uint32_t *firing)

@@ -19,7 +19,8 @@
 #include "cpu_rates.h"
 #include "model.h"
 #include "notify.h"
-#include "strbuf.h"
+#include "series.h"
+#include "guest_series.h"
 
 enum alarm_state { ALARM_OK, ALARM_PENDING, ALARM_FIRING };
 
@@ -48,10 +49,10 @@ struct alarms {
 void alarms_init(struct alarms *al, const struct vstop_conf *c, struct notifier *n);
 /* Take new thresholds (SIGHUP); alarms keep their state. */
 void alarms_configure(struct alarms *al, const struct vstop_conf *c);
-void alarms_eval_host(struct alarms *al, const struct model *m, double now);
-void alarms_eval_guest(struct alarms *al, const struct guest_rates *r, double now);
-/* vstop_alert_active{alert,domain,severity} for /metrics (a metrics_extra_fn). */
-void alarms_metrics(struct strbuf *b, void *alarms);
+/* Judge a sample's view (its host or guest), at its monotonic time. */
+void alarms_eval(struct alarms *al, const struct sample *s);
+/* vstop_alert_active{alert,domain|cpu,severity} and the notification count. */
+struct series_set alarms_series_set(const struct alarms *al);
 /* The worst firing level (0 none, 1 warning, 2 critical) and how many fire. */
 int alarms_worst(const struct alarms *al, uint32_t *firing);
 void alarms_free(struct alarms *al);

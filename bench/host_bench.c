@@ -18,8 +18,11 @@
 #include "alarms.h"
 #include "conf.h"
 #include "dash_draw.h"
+#include "host_series.h"
+#include "loop_stats.h"
 #include "metrics.h"
 #include "model.h"
+#include "push_batch.h"
 #include "remote_write.h"
 #include "source.h"
 #include "strbuf.h"
@@ -88,7 +91,9 @@ int main(int argc, char **argv)
 		model_commit(&m);
 	}
 	struct rw_encoder *enc = rw_encoder_new();
-	struct rw_point *pts = calloc((size_t)n * 10 + 8, sizeof(*pts));
+	struct batch batch = { 0 };
+	struct rw_point *pts = NULL;
+	size_t pts_cap = 0, npoints = 0;
 
 	/* A curses screen on /dev/null, 200x60, for the frame cost. */
 	setlocale(LC_ALL, "C.UTF-8");
@@ -116,26 +121,25 @@ int main(int argc, char **argv)
 		double t1 = cpu_now();
 		model_commit(&m);
 		double t2 = cpu_now();
-		alarms_eval_host(&al, &m, r);
+		struct sample smp = { .wall = 1700000000.0 + r, .now = r, .host = &m };
+		sample_add_set(&smp, host_series_set(&m));
+		sample_add_set(&smp, loop_series_set(&ls));
+		sample_add_set(&smp, alarms_series_set(&al));
+		alarms_eval(&al, &smp);
 		double t3 = cpu_now();
-		metrics_render_host(&body, &m, &ls, alarms_metrics, &al);
+		metrics_render(&body, &smp);
 		double t4 = cpu_now();
-		/* The points push_host queues: ten per domain plus the host's. */
-		const struct snapshot *s = model_snapshot(&m);
-		size_t k = 0;
-		for (uint32_t i = 0; i < s->ndoms; i++) {
-			const struct domain *dm = &s->doms[i];
-			const char *name = domain_name(s, dm);
-			static const char *const names[10] = {
-				"vstop_domain_cpu_seconds_total", "vstop_domain_cpu_usage_ratio", "vstop_domain_steal_ratio",
-				"vstop_domain_vcpus", "vstop_domain_memory_bytes", "vstop_domain_network_receive_bytes_total",
-				"vstop_domain_network_transmit_bytes_total", "vstop_domain_vbd_read_requests_total",
-				"vstop_domain_vbd_write_requests_total", "vstop_domain_steal_seconds_total" };
-			for (int j = 0; j < 10; j++)
-				pts[k++] = (struct rw_point){ names[j], "domain", name, (double)dm->cpu_ns + j, 1700000000000 + r };
+		/* What push does with the same sample: its points (sampling thread), then the
+		 * WriteRequest (sender thread). */
+		push_batch_reset(&batch);
+		push_batch_fill(&batch, &smp);
+		if (batch.n > pts_cap) {
+			pts_cap = batch.n * 2;
+			pts = realloc(pts, pts_cap * sizeof(*pts));
 		}
+		npoints = push_batch_points(&batch, pts);
 		size_t len;
-		rw_encode(enc, pts, k, "bench", &len);
+		rw_encode(enc, pts, npoints, "bench", "vstop", &len);
 		double t5 = cpu_now();
 		d.m = m;
 		dash_draw(&d);
@@ -153,8 +157,9 @@ int main(int argc, char **argv)
 	struct stat3 s_ren = summarize(t_render, reps), s_push = summarize(t_push, reps), s_tui = summarize(t_tui, reps);
 	double loop[3] = { s_model.med + s_al.med + s_ren.med, s_model.min + s_al.min + s_ren.min,
 			   s_model.max + s_al.max + s_ren.max };
-	/* N, then median/min/max in microseconds for each, then body bytes, RSS and HWM in KiB. */
-	printf("%d\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%zu\t%ld\t%ld\n",
+	/* N, then median/min/max in microseconds for each, then body bytes, RSS and HWM in KiB,
+	 * then the points one push carries. */
+	printf("%d\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%zu\t%ld\t%ld\t%zu\n",
 	       n, s_src.med * 1e6, s_src.min * 1e6, s_src.max * 1e6,
 	       s_model.med * 1e6, s_model.min * 1e6, s_model.max * 1e6,
 	       s_al.med * 1e6, s_al.min * 1e6, s_al.max * 1e6,
@@ -162,6 +167,6 @@ int main(int argc, char **argv)
 	       loop[0] * 1e6, loop[1] * 1e6, loop[2] * 1e6,
 	       s_push.med * 1e6, s_push.min * 1e6, s_push.max * 1e6,
 	       s_tui.med * 1e6, s_tui.min * 1e6, s_tui.max * 1e6,
-	       body.len, rss_kib("VmRSS:"), rss_kib("VmHWM:"));
+	       body.len, rss_kib("VmRSS:"), rss_kib("VmHWM:"), npoints);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <zlib.h>
 #include "clock.h"
 #include "conf.h"
+#include "listen_addr.h"
 #include "strbuf.h"
 
 #define HTTP_MAX_CONNECTIONS 64
@@ -37,6 +38,7 @@ struct http_exporter {
 	double stale_s;
 	char *user, *hash;		/* basic auth, or NULL */
 	char *last_good;		/* the last password that matched: bcrypt is slow by design */
+	char where[128];		/* the URL it serves, for the log */
 };
 
 /* Compare without an early exit, so timing says nothing about the secret. */
@@ -174,51 +176,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return ret;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err, size_t errsz)
-{
-	char host[256], port[16];
-	const char *colon = strrchr(listen, ':');
-
-	if (!colon || colon == listen || strlen(colon + 1) >= sizeof(port) || !colon[1]) {
-		snprintf(err, errsz, "listen \"%s\": expected HOST:PORT or [IPv6]:PORT", listen);
-		return -1;
-	}
-	size_t hl = (size_t)(colon - listen);
-	if (listen[0] == '[') {
-		if (hl < 3 || listen[hl - 1] != ']') {
-			snprintf(err, errsz, "listen \"%s\": unbalanced [ ]", listen);
-			return -1;
-		}
-		listen++;
-		hl -= 2;
-	}
-	if (hl >= sizeof(host)) {
-		snprintf(err, errsz, "listen: address too long");
-		return -1;
-	}
-	memcpy(host, listen, hl);
-	host[hl] = '\0';
-	snprintf(port, sizeof(port), "%s", colon + 1);
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *ai = NULL;
-	int rc = getaddrinfo(host, port, &hints, &ai);
-	if (rc != 0) {
-		snprintf(err, errsz, "listen \"%s\": %s (a numeric address and port are expected)", listen, gai_strerror(rc));
-		return -1;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
 struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
 				 char *err, size_t errsz)
 {
-	struct sockaddr_storage ss;
-	socklen_t sslen;
+	struct listen_addr la;
 
-	if (parse_listen(listen, &ss, &sslen, err, errsz) < 0)
+	if (listen_addr_parse(listen, &la, err, errsz) < 0)
 		return NULL;
 	struct http_exporter *h = calloc(1, sizeof(*h));
 	if (!h) {
@@ -243,10 +206,10 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		return NULL;
 	}
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (tls ? MHD_USE_TLS : 0) |
-			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+			 (la.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (la.any ? MHD_USE_DUAL_STACK : 0);
 	/* TLS options only with TLS on: the library refuses them otherwise. */
 	struct MHD_OptionItem ops[] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
+		{ MHD_OPTION_SOCK_ADDR, 0, &la.ss },
 		{ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL },
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY, NULL },
@@ -256,6 +219,13 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	if (!h->mhd && la.any) {	/* no IPv6 on this host: every IPv4 address */
+		listen_addr_ipv4_any(&la);
+		flags &= ~(unsigned)(MHD_USE_IPv6 | MHD_USE_DUAL_STACK);
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	}
+	if (h->mhd)
+		snprintf(h->where, sizeof(h->where), "%s://%s/metrics", tls ? "https" : "http", la.text);
 	if (!h->mhd) {
 		snprintf(err, errsz, "cannot listen on %s (address in use, not an address of this host, or a bad TLS key/certificate?)", listen);
 		pthread_mutex_destroy(&h->lock);
@@ -340,4 +310,9 @@ struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *li
 	free(cert);
 	free(key);
 	return h;
+}
+
+const char *http_where(const struct http_exporter *h)
+{
+	return h->where;
 }

@@ -20,7 +20,7 @@ struct http_security {
 	const char *user, *hash;
 };
 
-/* listen: "127.0.0.1:9945", "[::1]:9945", "0.0.0.0:9945". stale_s: /healthz
+/* listen: ":9945", "127.0.0.1:9945", "localhost:9945", "[::1]:9945" (listen_addr.h). stale_s: /healthz
  * answers 503 when no sample was published for that long. sec may be NULL. */
 struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
 				 char *err, size_t errsz);
@@ -30,6 +30,8 @@ struct vstop_conf;
 struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
 				      char *err, size_t errsz);
 void http_publish(struct http_exporter *h, struct strbuf *body);
+/* The URL it serves, "http://127.0.0.1:9945/metrics", for the log. */
+const char *http_where(const struct http_exporter *h);
 void http_set_stale(struct http_exporter *h, double stale_s);
 void http_stop(struct http_exporter *h);
 

@@ -1,12 +1,12 @@
 /*
- * metrics: Prometheus text rendering. The hot path (1000 domains x 25
- * series) avoids printf: integers are formatted by hand, counters of
- * nanoseconds and ticks are printed as exact decimals, and each domain's
- * escaped label is built once per render, not once per series.
+ * metrics: Prometheus text rendering of a sample's series. The hot path
+ * (1000 domains x 25 series) avoids printf: integers are formatted by hand,
+ * counters of nanoseconds and ticks are printed as exact decimals, and each
+ * row's escaped labels are built once per render, not once per series.
  */
 #include "config.h"
 #include "metrics.h"
-#include "clock.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -138,119 +138,27 @@ void metrics_label_value(struct strbuf *b, const char *str)
 	}
 }
 
-static void family(struct strbuf *b, const char *name, const char *type, const char *help)
+static void family(struct strbuf *b, const struct series *se)
 {
 	sb_puts(b, "# HELP ");
-	sb_puts(b, name);
+	sb_puts(b, se->name);
 	sb_putc(b, ' ');
-	sb_puts(b, help);
+	sb_puts(b, se->help);
 	sb_puts(b, "\n# TYPE ");
-	sb_puts(b, name);
-	sb_putc(b, ' ');
-	sb_puts(b, type);
-	sb_putc(b, '\n');
+	sb_puts(b, se->name);
+	sb_puts(b, se->type == SERIES_COUNTER ? " counter\n" : " gauge\n");
 }
 
-static void sample_d(struct strbuf *b, const char *name, const char *labels, double v)
+static void put_value(struct strbuf *b, const struct series_value *v)
 {
-	sb_puts(b, name);
-	if (labels)
-		sb_puts(b, labels);
-	sb_putc(b, ' ');
-	metrics_double(b, v);
-	sb_putc(b, '\n');
-}
-
-static void loop_health(struct strbuf *b, const struct loop_stats *ls)
-{
-	family(b, "vstop_samples_total", "counter", "Samples taken.");
-	sample_d(b, "vstop_samples_total", NULL, (double)ls->samples);
-	family(b, "vstop_samples_failed_total", "counter", "Samples that failed and were skipped.");
-	sample_d(b, "vstop_samples_failed_total", NULL, (double)ls->failed);
-	family(b, "vstop_deadlines_missed_total", "counter", "Sampling deadlines skipped because the loop ran late.");
-	sample_d(b, "vstop_deadlines_missed_total", NULL, (double)ls->missed);
-	family(b, "vstop_scrape_duration_seconds", "gauge", "Time the last sample took to read from its source.");
-	sample_d(b, "vstop_scrape_duration_seconds", NULL, ls->sample_seconds);
-	family(b, "vstop_render_duration_seconds", "gauge", "Time the last /metrics render took.");
-	sample_d(b, "vstop_render_duration_seconds", NULL, ls->render_seconds);
-	family(b, "vstop_sample_lateness_max_seconds", "gauge", "Worst wake-up lateness of the sampler since start.");
-	sample_d(b, "vstop_sample_lateness_max_seconds", NULL, ls->lateness_seconds);
-	family(b, "vstop_source_cpu_seconds_total", "counter", "CPU time spent reading the source (its share of process_cpu_seconds_total).");
-	sample_d(b, "vstop_source_cpu_seconds_total", NULL, ls->source_cpu_seconds);
-	family(b, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
-	sample_d(b, "process_cpu_seconds_total", NULL, clock_process_cpu_s());
-}
-
-/* Per-domain series: one table drives HELP/TYPE and the values. */
-enum dom_value {
-	DV_CPU_SECONDS, DV_CPU_RATIO, DV_VCPUS, DV_MEM, DV_MAXMEM, DV_STEAL_SECONDS, DV_GUEST_SECONDS,
-	DV_STEAL_RATIO, DV_VBD_RD_REQ, DV_VBD_WR_REQ, DV_VBD_RD_BYTES, DV_VBD_WR_BYTES, DV_VBD_OO,
-	DV_RX_BYTES, DV_TX_BYTES, DV_RX_PKTS, DV_TX_PKTS, DV_RX_ERR, DV_TX_ERR, DV_RX_DROP, DV_TX_DROP,
-	DV_DOMID, DV_N
-};
-
-static const struct { const char *name, *type, *help; } dom_families[DV_N] = {
-	[DV_CPU_SECONDS] = { "vstop_domain_cpu_seconds_total", "counter", "CPU time used by the domain, all vCPUs." },
-	[DV_CPU_RATIO] = { "vstop_domain_cpu_usage_ratio", "gauge", "CPU used over the last interval, 1 = one pCPU (xentop's CPU% / 100)." },
-	[DV_VCPUS] = { "vstop_domain_vcpus", "gauge", "Online vCPUs." },
-	[DV_MEM] = { "vstop_domain_memory_bytes", "gauge", "Current memory." },
-	[DV_MAXMEM] = { "vstop_domain_memory_max_bytes", "gauge", "Maximum memory (absent when unlimited)." },
-	[DV_STEAL_SECONDS] = { "vstop_domain_steal_seconds_total", "counter", "Steal time reported by the guest, all its CPUs." },
-	[DV_GUEST_SECONDS] = { "vstop_domain_guest_cpu_seconds_total", "counter", "CPU time the guest accounted (steal included), all its CPUs." },
-	[DV_STEAL_RATIO] = { "vstop_domain_steal_ratio", "gauge", "Share of the guest's CPU time stolen over its last interval." },
-	[DV_VBD_RD_REQ] = { "vstop_domain_vbd_read_requests_total", "counter", "Block read requests." },
-	[DV_VBD_WR_REQ] = { "vstop_domain_vbd_write_requests_total", "counter", "Block write requests." },
-	[DV_VBD_RD_BYTES] = { "vstop_domain_vbd_read_bytes_total", "counter", "Bytes read from virtual block devices." },
-	[DV_VBD_WR_BYTES] = { "vstop_domain_vbd_write_bytes_total", "counter", "Bytes written to virtual block devices." },
-	[DV_VBD_OO] = { "vstop_domain_vbd_out_of_requests_total", "counter", "Times the block backend ran out of requests." },
-	[DV_RX_BYTES] = { "vstop_domain_network_receive_bytes_total", "counter", "Bytes received, all interfaces." },
-	[DV_TX_BYTES] = { "vstop_domain_network_transmit_bytes_total", "counter", "Bytes transmitted, all interfaces." },
-	[DV_RX_PKTS] = { "vstop_domain_network_receive_packets_total", "counter", "Packets received." },
-	[DV_TX_PKTS] = { "vstop_domain_network_transmit_packets_total", "counter", "Packets transmitted." },
-	[DV_RX_ERR] = { "vstop_domain_network_receive_errors_total", "counter", "Receive errors." },
-	[DV_TX_ERR] = { "vstop_domain_network_transmit_errors_total", "counter", "Transmit errors." },
-	[DV_RX_DROP] = { "vstop_domain_network_receive_drops_total", "counter", "Received packets dropped." },
-	[DV_TX_DROP] = { "vstop_domain_network_transmit_drops_total", "counter", "Transmitted packets dropped." },
-	[DV_DOMID] = { "vstop_domain_id", "gauge", "Current domain id (changes when the domain reboots)." },
-};
-
-/* 0 = no sample for this domain (unknown value). */
-static int dom_value(enum dom_value v, const struct domain *d, const struct dom_rates *r, struct strbuf *b)
-{
-	switch (v) {
-	case DV_CPU_SECONDS: fixed(b, d->cpu_ns, 1000000000ull, 9); return 1;
-	case DV_CPU_RATIO: if (!r->valid) return 0; metrics_double(b, r->cpu_pct / 100); return 1;
-	case DV_VCPUS: metrics_u64(b, d->vcpus); return 1;
-	case DV_MEM: metrics_u64(b, d->mem_bytes); return 1;
-	case DV_MAXMEM: if (d->maxmem_bytes == MAXMEM_UNLIMITED) return 0; metrics_u64(b, d->maxmem_bytes); return 1;
-	case DV_STEAL_SECONDS:
-		if (!d->has_guest || !d->guest.user_hz) return 0;
-		fixed(b, d->guest.steal_ticks, d->guest.user_hz, 6);
-		return 1;
-	case DV_GUEST_SECONDS:
-		if (!d->has_guest || !d->guest.user_hz) return 0;
-		fixed(b, d->guest.total_ticks, d->guest.user_hz, 6);
-		return 1;
-	case DV_STEAL_RATIO: if (isnan(r->steal_pct)) return 0; metrics_double(b, r->steal_pct / 100); return 1;
-	case DV_VBD_RD_REQ: metrics_u64(b, d->vbd.rd_reqs); return 1;
-	case DV_VBD_WR_REQ: metrics_u64(b, d->vbd.wr_reqs); return 1;
-	case DV_VBD_RD_BYTES: metrics_u64(b, d->vbd.rd_sectors * 512); return 1;
-	case DV_VBD_WR_BYTES: metrics_u64(b, d->vbd.wr_sectors * 512); return 1;
-	case DV_VBD_OO: metrics_u64(b, d->vbd.oo_reqs); return 1;
-	case DV_RX_BYTES: metrics_u64(b, d->net.rx_bytes); return 1;
-	case DV_TX_BYTES: metrics_u64(b, d->net.tx_bytes); return 1;
-	case DV_RX_PKTS: metrics_u64(b, d->net.rx_packets); return 1;
-	case DV_TX_PKTS: metrics_u64(b, d->net.tx_packets); return 1;
-	case DV_RX_ERR: metrics_u64(b, d->net.rx_errors); return 1;
-	case DV_TX_ERR: metrics_u64(b, d->net.tx_errors); return 1;
-	case DV_RX_DROP: metrics_u64(b, d->net.rx_drops); return 1;
-	case DV_TX_DROP: metrics_u64(b, d->net.tx_drops); return 1;
-	case DV_DOMID: metrics_u64(b, d->domid); return 1;
-	default: return 0;
+	switch (v->kind) {
+	case SV_U64: metrics_u64(b, v->u); break;
+	case SV_FRACTION: fixed(b, v->u, v->div, v->digits); break;
+	default: metrics_double(b, v->d); break;
 	}
 }
 
-/* Every domain's {domain="..."}, rebuilt per render, kept between renders. */
+/* Every row's {name="value",...}, built once per row set and render. */
 static struct strbuf labels;
 static uint32_t *label_off, label_cap;
 
@@ -262,108 +170,79 @@ void metrics_free(void)
 	label_cap = 0;
 }
 
-void metrics_render_host(struct strbuf *b, const struct model *m, const struct loop_stats *ls,
-			 metrics_extra_fn extra, void *ctx)
+static uint32_t build_labels(const struct series_rows *rows, const void *ctx)
 {
-	const struct snapshot *s = model_snapshot(m);
-	const struct host_summary *h = &m->sum;
+	uint32_t n = rows->count(ctx);
+	struct series_label l[SERIES_MAX_LABELS];
+	char scratch[SERIES_SCRATCH];
 
-	sb_reset(b);
 	sb_reset(&labels);
-	if (label_cap < s->ndoms + 1) {
-		label_cap = (s->ndoms + 1) * 2;
-		uint32_t *p = realloc(label_off, label_cap * sizeof(*p));
-		if (!p)
-			abort();
-		label_off = p;
+	if (label_cap < n + 1) {
+		label_cap = (n + 1) * 2;
+		label_off = xrealloc(label_off, label_cap * sizeof(*label_off));
 	}
-	for (uint32_t i = 0; i < s->ndoms; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		label_off[i] = (uint32_t)labels.len;
-		sb_puts(&labels, "{domain=\"");
-		metrics_label_value(&labels, domain_name(s, &s->doms[i]));
-		sb_puts(&labels, "\"}");
+		unsigned nl = rows->labels(ctx, i, l, scratch);
+		for (unsigned k = 0; k < nl; k++) {
+			sb_putc(&labels, k ? ',' : '{');
+			sb_puts(&labels, l[k].name);
+			sb_puts(&labels, "=\"");
+			metrics_label_value(&labels, l[k].value);
+			sb_putc(&labels, '"');
+		}
+		if (nl)
+			sb_putc(&labels, '}');
 		sb_putc(&labels, '\0');
 	}
-	if (s->host.known) {
-		family(b, "vstop_host_cpus", "gauge", "Physical CPUs of the host.");
-		sample_d(b, "vstop_host_cpus", NULL, s->host.pcpus);
-		family(b, "vstop_host_cpu_frequency_hertz", "gauge", "Physical CPU frequency.");
-		sample_d(b, "vstop_host_cpu_frequency_hertz", NULL, (double)s->host.cpu_hz);
-		family(b, "vstop_host_memory_total_bytes", "gauge", "Host memory.");
-		sample_d(b, "vstop_host_memory_total_bytes", NULL, (double)s->host.mem_total);
-		family(b, "vstop_host_memory_free_bytes", "gauge", "Host memory not given to any domain.");
-		sample_d(b, "vstop_host_memory_free_bytes", NULL, (double)s->host.mem_free);
-		family(b, "vstop_host_vcpu_overcommit_ratio", "gauge", "Online vCPUs of active domains per physical CPU.");
-		sample_d(b, "vstop_host_vcpu_overcommit_ratio", NULL, h->vcpu_overcommit);
-		family(b, "vstop_host_memory_overcommit_ratio", "gauge", "Sum of the domains' maximum memory per byte of host memory.");
-		sample_d(b, "vstop_host_memory_overcommit_ratio", NULL, h->mem_overcommit);
-		family(b, "vstop_host_cpu_saturation_ratio", "gauge", "CPU used by all domains over the last interval per physical CPU.");
-		sample_d(b, "vstop_host_cpu_saturation_ratio", NULL, h->cpu_saturation_pct / 100);
-	}
-	family(b, "vstop_host_domains", "gauge", "Domains on the host.");
-	sample_d(b, "vstop_host_domains", NULL, h->ndoms);
-	family(b, "vstop_host_vcpus_online", "gauge", "Online vCPUs of active domains.");
-	sample_d(b, "vstop_host_vcpus_online", NULL, h->vcpus_online);
-	family(b, "vstop_host_guests_reporting_steal", "gauge", "Guests whose steal is known (vstop-agent running).");
-	sample_d(b, "vstop_host_guests_reporting_steal", NULL, h->steal_reporting);
-	label_off[s->ndoms] = (uint32_t)labels.len;
-	for (int v = 0; v < DV_N; v++) {
-		const char *name = dom_families[v].name;
-		size_t nl = strlen(name);
-		family(b, name, dom_families[v].type, dom_families[v].help);
-		for (uint32_t i = 0; i < s->ndoms; i++) {
+	label_off[n] = (uint32_t)labels.len;
+	return n;
+}
+
+static void render_set(struct strbuf *b, const struct series_set *set)
+{
+	const struct series_rows *built = NULL;
+	uint32_t nrows = 0;
+	struct series_value v;
+
+	for (uint32_t k = 0; k < set->n; k++) {
+		const struct series *se = &set->series[k];
+		size_t nl = strlen(se->name);
+		family(b, se);
+		if (!se->rows) {
+			if (series_read(se, set->ctx, 0, &v)) {
+				sb_append(b, se->name, nl);
+				sb_putc(b, ' ');
+				put_value(b, &v);
+				sb_putc(b, '\n');
+			}
+			continue;
+		}
+		if (se->rows != built) {
+			nrows = build_labels(se->rows, set->ctx);
+			built = se->rows;
+		}
+		for (uint32_t i = 0; i < nrows; i++) {
+			if (!series_read(se, set->ctx, i, &v))
+				continue;	/* unknown: no line at all */
 			/* The hot loop: one reserve, two copies, the number. */
-			size_t ll = label_off[i + 1] - label_off[i] - 1, mark = b->len;
+			size_t ll = label_off[i + 1] - label_off[i] - 1;
 			sb_reserve(b, nl + ll + 48);
-			memcpy(b->s + b->len, name, nl);
+			memcpy(b->s + b->len, se->name, nl);
 			memcpy(b->s + b->len + nl, labels.s + label_off[i], ll);
 			b->len += nl + ll;
 			b->s[b->len++] = ' ';
-			if (dom_value((enum dom_value)v, &s->doms[i], &m->rates[i], b))
-				b->s[b->len++] = '\n';
-			else
-				b->len = mark;	/* unknown: no line at all */
+			put_value(b, &v);
+			b->s[b->len++] = '\n';
 		}
 	}
-	loop_health(b, ls);
-	if (extra)
-		extra(b, ctx);
-	b->s[b->len] = '\0';
 }
 
-static const char *const mode_names[8] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
-
-void metrics_render_guest(struct strbuf *b, const struct procstat *ps, const struct guest_rates *r,
-			  uint32_t user_hz, const struct loop_stats *ls, metrics_extra_fn extra, void *ctx)
+void metrics_render(struct strbuf *b, const struct sample *s)
 {
-	char cpu[16];
 	sb_reset(b);
-	family(b, "vstop_cpus", "gauge", "Online CPUs of this VM.");
-	sample_d(b, "vstop_cpus", NULL, ps->ncpus);
-	family(b, "vstop_steal_seconds_total", "counter", "Time the hypervisor ran something else while this CPU wanted to run.");
-	for (uint32_t i = 0; i < ps->ncpus; i++) {
-		const struct cpu_times *t = &ps->cpus[i].times;
-		if (t->nfields <= CPU_STEAL)
-			continue;
-		snprintf(cpu, sizeof(cpu), "%u", ps->cpus[i].id);
-		sb_printf(b, "vstop_steal_seconds_total{cpu=\"%s\"} ", cpu);
-		fixed(b, t->field[CPU_STEAL], user_hz, 6);
-		sb_putc(b, '\n');
-	}
-	family(b, "vstop_cpu_seconds_total", "counter", "CPU time accounted by the kernel (user to steal), per CPU and mode.");
-	for (uint32_t i = 0; i < ps->ncpus; i++) {
-		const struct cpu_times *t = &ps->cpus[i].times;
-		unsigned n = t->nfields < 8 ? t->nfields : 8;
-		for (unsigned k = 0; k < n; k++) {
-			sb_printf(b, "vstop_cpu_seconds_total{cpu=\"%u\",mode=\"%s\"} ", ps->cpus[i].id, mode_names[k]);
-			fixed(b, t->field[k], user_hz, 6);
-			sb_putc(b, '\n');
-		}
-	}
-	family(b, "vstop_steal_ratio", "gauge", "Share of this VM's CPU time stolen over the last interval.");
-	if (r && r->total.valid && r->total.has_steal)
-		sample_d(b, "vstop_steal_ratio", NULL, r->total.pct[CPU_STEAL] / 100);
-	loop_health(b, ls);
-	if (extra)
-		extra(b, ctx);
+	sb_reserve(b, 1);
+	for (uint32_t i = 0; i < s->nsets; i++)
+		render_set(b, &s->sets[i]);
+	b->s[b->len] = '\0';
 }

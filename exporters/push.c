@@ -10,6 +10,7 @@
 #define DYNLIB_CURL
 #include "dynlibs.h"
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -21,27 +22,18 @@
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
+#include "sink.h"
+#include "push_batch.h"
 #include "remote_write.h"
+#include "xalloc.h"
 
 #define PUSH_MAX_POINTS 20000
 #define PUSH_BACKOFF_MIN 0.5
 #define PUSH_BACKOFF_MAX 30.0
 
-struct point { const char *name, *label; uint32_t value_off; double v; };
-
-struct batch {
-	int64_t ts_ms;
-	struct point *pts;
-	uint32_t n, cap;
-	char *arena;
-	uint32_t arena_len, arena_cap;
-	bool in_flight;
-	struct batch *next;
-};
-
 struct push {
 	struct push_config c;
-	char url[1024], instance[256], token[1024], user[256], pass[256], ca[1024];
+	char url[1024], instance[256], job[256], token[1024], user[256], pass[256], ca[1024];
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -68,44 +60,10 @@ static struct batch *batch_get(struct push *p)
 	if (b)
 		p->free_list = b->next;
 	pthread_mutex_unlock(&p->lock);
-	if (!b && !(b = calloc(1, sizeof(*b))))
-		abort();
-	b->n = b->arena_len = 0;
-	b->in_flight = false;
-	b->next = NULL;
+	if (!b)
+		b = xcalloc(1, sizeof(*b));
+	push_batch_reset(b);
 	return b;
-}
-
-static uint32_t arena_add(struct batch *b, const char *s)
-{
-	size_t len = strlen(s) + 1;
-	if (b->arena_len + len > b->arena_cap) {
-		uint32_t cap = b->arena_cap ? b->arena_cap : 4096;
-		while (cap < b->arena_len + len)
-			cap *= 2;
-		char *a = realloc(b->arena, cap);
-		if (!a)
-			abort();
-		b->arena = a;
-		b->arena_cap = cap;
-	}
-	memcpy(b->arena + b->arena_len, s, len);
-	b->arena_len += (uint32_t)len;
-	return b->arena_len - (uint32_t)len;
-}
-
-static void add(struct batch *b, const char *name, const char *label, uint32_t value_off, double v)
-{
-	if (isnan(v))
-		return;	/* unknown this interval: send nothing rather than NaN */
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		struct point *pts = realloc(b->pts, b->cap * sizeof(*pts));
-		if (!pts)
-			abort();
-		b->pts = pts;
-	}
-	b->pts[b->n++] = (struct point){ name, label, value_off, v };
 }
 
 static void enqueue(struct push *p, struct batch *b)
@@ -140,55 +98,10 @@ static void enqueue(struct push *p, struct batch *b)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void push_host(struct push *p, const struct model *m, double wall)
-{
-	const struct snapshot *s = model_snapshot(m);
-	const struct host_summary *h = &m->sum;
-	struct batch *b = batch_get(p);
-
-	b->ts_ms = (int64_t)(wall * 1000);
-	for (uint32_t i = 0; i < s->ndoms; i++) {
-		const struct domain *d = &s->doms[i];
-		const struct dom_rates *r = &m->rates[i];
-		uint32_t off = arena_add(b, domain_name(s, d));
-		add(b, "vstop_domain_cpu_seconds_total", "domain", off, (double)d->cpu_ns / 1e9);
-		add(b, "vstop_domain_cpu_usage_ratio", "domain", off, r->valid ? r->cpu_pct / 100 : NAN);
-		add(b, "vstop_domain_steal_ratio", "domain", off, r->steal_pct / 100);
-		add(b, "vstop_domain_vcpus", "domain", off, d->vcpus);
-		add(b, "vstop_domain_memory_bytes", "domain", off, (double)d->mem_bytes);
-		add(b, "vstop_domain_network_receive_bytes_total", "domain", off, (double)d->net.rx_bytes);
-		add(b, "vstop_domain_network_transmit_bytes_total", "domain", off, (double)d->net.tx_bytes);
-		add(b, "vstop_domain_vbd_read_requests_total", "domain", off, (double)d->vbd.rd_reqs);
-		add(b, "vstop_domain_vbd_write_requests_total", "domain", off, (double)d->vbd.wr_reqs);
-		if (d->has_guest && d->guest.user_hz)
-			add(b, "vstop_domain_steal_seconds_total", "domain", off,
-			    (double)d->guest.steal_ticks / d->guest.user_hz);
-	}
-	add(b, "vstop_host_domains", NULL, 0, h->ndoms);
-	add(b, "vstop_host_vcpu_overcommit_ratio", NULL, 0, h->vcpu_overcommit);
-	add(b, "vstop_host_memory_overcommit_ratio", NULL, 0, h->mem_overcommit);
-	add(b, "vstop_host_cpu_saturation_ratio", NULL, 0, h->cpu_saturation_pct / 100);
-	enqueue(p, b);
-}
-
-void push_guest(struct push *p, const struct procstat *ps, const struct guest_rates *r,
-		uint32_t user_hz, double wall)
+void push_publish(struct push *p, const struct sample *smp)
 {
 	struct batch *b = batch_get(p);
-	char id[16];
-
-	b->ts_ms = (int64_t)(wall * 1000);
-	for (uint32_t i = 0; i < ps->ncpus; i++) {
-		const struct cpu_times *t = &ps->cpus[i].times;
-		snprintf(id, sizeof(id), "%u", ps->cpus[i].id);
-		uint32_t off = arena_add(b, id);
-		if (t->nfields > CPU_STEAL)
-			add(b, "vstop_steal_seconds_total", "cpu", off, (double)t->field[CPU_STEAL] / user_hz);
-		add(b, "vstop_cpu_seconds_total", "cpu", off, (double)cpu_times_total(t) / user_hz);
-	}
-	if (r && r->total.valid && r->total.has_steal)
-		add(b, "vstop_steal_ratio", NULL, 0, r->total.pct[CPU_STEAL] / 100);
-	add(b, "vstop_cpus", NULL, 0, ps->ncpus);
+	push_batch_fill(b, smp);
 	enqueue(p, b);
 }
 
@@ -274,22 +187,16 @@ static void *sender(void *arg)
 
 		if (n > p->rw_cap) {
 			p->rw_cap = n * 2;
-			p->rw = realloc(p->rw, p->rw_cap * sizeof(*p->rw));
-			if (!p->rw)
-				abort();
+			p->rw = xreallocarray(p->rw, p->rw_cap, sizeof(*p->rw));
 		}
 		size_t k = 0;
 		for (b = p->head;; b = b->next) {	/* the in-flight batches stay at the head */
-			for (uint32_t i = 0; i < b->n; i++) {
-				const struct point *pt = &b->pts[i];
-				p->rw[k++] = (struct rw_point){ pt->name, pt->label, b->arena ? b->arena + pt->value_off : "",
-								pt->v, b->ts_ms };
-			}
+			k += push_batch_points(b, p->rw + k);
 			if (b == last)
 				break;
 		}
 		size_t len = 0;
-		const char *body = rw_encode(p->enc, p->rw, n, p->instance, &len);
+		const char *body = rw_encode(p->enc, p->rw, n, p->instance, p->job, &len);
 		long status = 0;
 		int r = body ? send_request(p, body, len, &status, why, sizeof(why)) : 2;
 		if (!body)
@@ -340,6 +247,7 @@ void push_config_from(struct push_config *pc, const struct vstop_conf *c, const 
 	memset(pc, 0, sizeof(*pc));
 	pc->url = url_override ? url_override : c->push_url;
 	pc->instance = c->push_instance;
+	pc->job = c->push_job;
 	pc->bearer_token = c->push_bearer_token;
 	pc->username = c->push_username;
 	pc->password = c->push_password;
@@ -368,6 +276,7 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 		snprintf(p->instance, sizeof(p->instance), "%s", c->instance);
 	else
 		gethostname(p->instance, sizeof(p->instance) - 1);
+	snprintf(p->job, sizeof(p->job), "%s", c->job && *c->job ? c->job : "vstop");
 	if (p->c.queue_seconds <= 0)
 		p->c.queue_seconds = 900;
 	if (p->c.interval_s <= 0)
@@ -432,31 +341,53 @@ void push_stats(struct push *p, struct push_stats *s)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void push_metrics(struct strbuf *b, void *ctx)
+/* Health series: `arg` is an offset into struct push_stats. */
+static bool stat_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v)
 {
 	struct push_stats s;
-	push_stats(ctx, &s);
-	sb_printf(b, "# HELP vstop_push_queue_points Points waiting to be pushed.\n"
-		     "# TYPE vstop_push_queue_points gauge\nvstop_push_queue_points %llu\n"
-		     "# HELP vstop_push_sent_points_total Points the collector accepted.\n"
-		     "# TYPE vstop_push_sent_points_total counter\nvstop_push_sent_points_total %llu\n"
-		     "# HELP vstop_push_retries_total Requests retried after a network error, 5xx or 429.\n"
-		     "# TYPE vstop_push_retries_total counter\nvstop_push_retries_total %llu\n"
-		     "# HELP vstop_push_dropped_points_total Points dropped: queue full, or rejected (4xx).\n"
-		     "# TYPE vstop_push_dropped_points_total counter\n"
-		     "vstop_push_dropped_points_total{reason=\"queue_full\"} %llu\n"
-		     "vstop_push_dropped_points_total{reason=\"rejected\"} %llu\n",
-		  (unsigned long long)s.queued_points, (unsigned long long)s.sent_points,
-		  (unsigned long long)s.retries, (unsigned long long)s.dropped_full,
-		  (unsigned long long)s.dropped_rejected);
+	push_stats((struct push *)ctx, &s);
+	return series_u64(v, series_field_u64(&s, off + row * sizeof(uint64_t)));
+}
+
+static uint32_t reason_count(const void *ctx)
+{
+	(void)ctx;
+	return 2;
+}
+
+static unsigned reason_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	(void)ctx;
+	(void)scratch;
+	out[0] = (struct series_label){ "reason", row ? "rejected" : "queue_full" };
+	return 1;
+}
+
+static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW };
+#define P(field) offsetof(struct push_stats, field)
+/* dropped_rejected follows dropped_full in struct push_stats: row 1 reads it. */
+_Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t),
+	       "the drop reasons are adjacent");
+
+static const struct series push_series[] = {
+	{ "vstop_push_queue_points", "Points waiting to be pushed.", SERIES_GAUGE, NULL, stat_u64, P(queued_points), NULL, 0 },
+	{ "vstop_push_sent_points_total", "Points the collector accepted.", SERIES_COUNTER, NULL, stat_u64, P(sent_points), NULL, 0 },
+	{ "vstop_push_retries_total", "Requests retried after a network error, 5xx or 429.", SERIES_COUNTER, NULL,
+	  stat_u64, P(retries), NULL, 0 },
+	{ "vstop_push_dropped_points_total", "Points dropped: queue full, or rejected (4xx).", SERIES_COUNTER, &reasons,
+	  stat_u64, P(dropped_full), NULL, 0 },
+};
+
+struct series_set push_series_set(struct push *p)
+{
+	return (struct series_set){ push_series, sizeof(push_series) / sizeof(push_series[0]), p, NULL };
 }
 
 static void free_list(struct batch *b)
 {
 	while (b) {
 		struct batch *n = b->next;
-		free(b->pts);
-		free(b->arena);
+		push_batch_free(b);
 		free(b);
 		b = n;
 	}
@@ -488,3 +419,33 @@ void push_close(struct push *p, double flush_s)
 	pthread_cond_destroy(&p->cond);
 	free(p);
 }
+
+/* ---- the push sink (sink.h) ----------------------------------------------- */
+
+static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		       size_t errsz)
+{
+	struct push_config pc;
+	push_config_from(&pc, c, o->push_url, interval);
+	struct push *p = push_open(&pc, err, errsz);
+	if (p)
+		log_info("pushing to %s", pc.url);
+	return p;
+}
+
+static struct series_set sink_series(void *state)
+{
+	return push_series_set(state);
+}
+
+static void sink_publish(void *state, const struct sample *s)
+{
+	push_publish(state, s);
+}
+
+static void sink_close(void *state)
+{
+	push_close(state, 5);	/* up to 5 s to deliver what is queued */
+}
+
+const struct sink_ops push_sink_ops = { "push", sink_open, sink_series, sink_publish, NULL, sink_close };

@@ -1,8 +1,8 @@
 /*
  * push: Prometheus remote-write to a central collector, off the sampling path.
  *
- * The loop turns each sample into a batch of points (push_host / push_guest)
- * and queues it; a sender thread packs queued batches into one WriteRequest
+ * The loop turns each sample into a batch of points (every series of every
+ * set, as /metrics serves them) and queues it; a sender thread packs queued batches into one WriteRequest
  * (protobuf-c), compresses it (snappy) and POSTs it over one reused libcurl
  * handle. Network errors, 5xx and 429 are retried with capped exponential
  * backoff and jitter, the batches staying queued; other 4xx drop the request,
@@ -13,14 +13,12 @@
 #define VSTOP_PUSH_H
 
 #include <stdint.h>
-#include "cpu_rates.h"
-#include "model.h"
-#include "procstat.h"
-#include "strbuf.h"
+#include "series.h"
 
 struct push_config {
 	const char *url;
 	const char *instance;		/* the instance label; default: the host name */
+	const char *job;		/* the job label; default: vstop */
 	const char *bearer_token, *username, *password, *ca_file;
 	double queue_seconds;		/* how long an outage the queue rides out */
 	double timeout_s;
@@ -41,12 +39,10 @@ void push_config_from(struct push_config *pc, const struct vstop_conf *c, const 
 		      double interval_s);
 
 struct push *push_open(const struct push_config *c, char *err, size_t errsz);
-void push_host(struct push *p, const struct model *m, double wall);
-void push_guest(struct push *p, const struct procstat *ps, const struct guest_rates *r,
-		uint32_t user_hz, double wall);
+void push_publish(struct push *p, const struct sample *s);
 void push_stats(struct push *p, struct push_stats *s);
-/* Health as Prometheus text, for /metrics (a metrics_extra_fn). */
-void push_metrics(struct strbuf *b, void *push);
+/* Its health as series (queue, sent, retries, drops). */
+struct series_set push_series_set(struct push *p);
 /* Try to send what is queued for up to flush_s seconds, log any loss, stop. */
 void push_close(struct push *p, double flush_s);
 

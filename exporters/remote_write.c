@@ -8,10 +8,13 @@
 #include <string.h>
 #include "remote.pb-c.h"
 
+/* __name__, the point's own labels, instance and job. */
+#define LABELS_PER (RW_MAX_LABELS + 3)
+
 struct rw_encoder {
 	size_t cap;
 	Prometheus__TimeSeries *ts, **tsp;
-	Prometheus__Label *lab, **labp;		/* 3 per series */
+	Prometheus__Label *lab, **labp;		/* LABELS_PER per series */
 	Prometheus__Sample *smp, **smpp;
 	uint8_t *raw;
 	size_t raw_cap;
@@ -37,8 +40,8 @@ static int reserve(struct rw_encoder *e, size_t n)
 #define GROW(field, count) do { void *p_ = realloc(e->field, (count) * sizeof(*e->field)); if (!p_) return -1; e->field = p_; } while (0)
 	GROW(ts, cap);
 	GROW(tsp, cap);
-	GROW(lab, cap * 3);
-	GROW(labp, cap * 3);
+	GROW(lab, cap * LABELS_PER);
+	GROW(labp, cap * LABELS_PER);
 	GROW(smp, cap);
 	GROW(smpp, cap);
 #undef GROW
@@ -58,46 +61,64 @@ static int reserve_bytes(char **buf, size_t *cap, size_t n)
 	return 0;
 }
 
+/* Insert l[n] among the sorted l[0..n): label lists are short. */
+static void insert_sorted(Prometheus__Label **l, size_t n)
+{
+	Prometheus__Label *x = l[n];
+	while (n > 0 && strcmp(l[n - 1]->name, x->name) > 0) {
+		l[n] = l[n - 1];
+		n--;
+	}
+	l[n] = x;
+}
+
 const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n, const char *instance,
-		      size_t *len)
+		      const char *job, size_t *len)
 {
 	if (reserve(e, n) < 0)
 		return NULL;
 	/* An upper bound of the packed size, so pack() runs without a sizing
-	 * pass over every series first: per series 3 labels (strings plus tag and
-	 * length bytes), one sample (double + varint time), and framing. */
-	size_t bound = 16, inst = instance ? strlen(instance) + 8 + 12 : 0;
+	 * pass over every series first: per series its labels (strings plus tag
+	 * and length bytes), one sample (double + varint time), and framing. */
+	size_t bound = 16, target = (instance ? strlen(instance) + 8 + 12 : 0) + (job ? strlen(job) + 3 + 12 : 0);
 	for (size_t i = 0; i < n; i++) {
-		Prometheus__Label *l = &e->lab[3 * i];
+		const struct rw_point *pt = &pts[i];
+		Prometheus__Label *l = &e->lab[LABELS_PER * i], **lp = &e->labp[LABELS_PER * i];
 		size_t nl = 0;
-		/* Sorted by name: "__name__" < "cpu" / "domain" < "instance". */
-		prometheus__label__init(&l[nl]);
-		l[nl].name = (char *)"__name__";
-		l[nl++].value = (char *)pts[i].name;
-		if (pts[i].label) {
-			prometheus__label__init(&l[nl]);
-			l[nl].name = (char *)pts[i].label;
-			l[nl++].value = (char *)pts[i].value;
+		const char *names[LABELS_PER], *values[LABELS_PER];
+		names[nl] = "__name__";
+		values[nl++] = pt->name;
+		for (unsigned k = 0; k < pt->nlabels && k < RW_MAX_LABELS; k++) {
+			names[nl] = pt->label[k];
+			values[nl++] = pt->value[k];
+			bound += strlen(pt->label[k]) + strlen(pt->value[k]) + 12;
 		}
 		if (instance) {
-			prometheus__label__init(&l[nl]);
-			l[nl].name = (char *)"instance";
-			l[nl++].value = (char *)instance;
+			names[nl] = "instance";
+			values[nl++] = instance;
 		}
-		for (size_t k = 0; k < nl; k++)
-			e->labp[3 * i + k] = &l[k];
+		if (job) {
+			names[nl] = "job";
+			values[nl++] = job;
+		}
+		for (size_t k = 0; k < nl; k++) {
+			prometheus__label__init(&l[k]);
+			l[k].name = (char *)names[k];
+			l[k].value = (char *)values[k];
+			lp[k] = &l[k];
+			insert_sorted(lp, k);
+		}
 		prometheus__sample__init(&e->smp[i]);
-		e->smp[i].value = pts[i].v;
-		e->smp[i].timestamp = pts[i].ts_ms;
+		e->smp[i].value = pt->v;
+		e->smp[i].timestamp = pt->ts_ms;
 		e->smpp[i] = &e->smp[i];
 		prometheus__time_series__init(&e->ts[i]);
 		e->ts[i].n_labels = nl;
-		e->ts[i].labels = &e->labp[3 * i];
+		e->ts[i].labels = lp;
 		e->ts[i].n_samples = 1;
 		e->ts[i].samples = &e->smpp[i];
 		e->tsp[i] = &e->ts[i];
-		bound += strlen(pts[i].name) + 8 + 12 + inst + 24 + 12 + 16 +
-			 (pts[i].label ? strlen(pts[i].label) + strlen(pts[i].value) + 12 : 0);
+		bound += strlen(pt->name) + 8 + 12 + target + 24 + 12 + 16;
 	}
 	Prometheus__WriteRequest req = PROMETHEUS__WRITE_REQUEST__INIT;
 	req.n_timeseries = n;

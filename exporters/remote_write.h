@@ -1,7 +1,7 @@
 /*
  * remote_write: the wire format of a push. Points in, a snappy-compressed
  * protobuf WriteRequest out, one TimeSeries per point with its labels sorted
- * by name as the spec requires. Buffers are kept between calls.
+ * by name as the spec requires, instance and job added to each. Buffers are kept between calls.
  */
 #ifndef VSTOP_REMOTE_WRITE_H
 #define VSTOP_REMOTE_WRITE_H
@@ -9,10 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define RW_MAX_LABELS 3
 struct rw_point {
 	const char *name;	/* metric name */
-	const char *label;	/* label name ("domain", "cpu") or NULL */
-	const char *value;	/* label value */
+	unsigned nlabels;
+	const char *label[RW_MAX_LABELS], *value[RW_MAX_LABELS];
 	double v;
 	int64_t ts_ms;
 };
@@ -20,10 +21,10 @@ struct rw_point {
 struct rw_encoder;
 
 struct rw_encoder *rw_encoder_new(void);
-/* Encode n points with an extra instance label; returns the compressed bytes
- * (valid until the next call) or NULL on failure. */
+/* Encode n points with the target labels instance and job (either may be
+ * NULL); returns the compressed bytes (valid until the next call) or NULL. */
 const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n, const char *instance,
-		      size_t *len);
+		      const char *job, size_t *len);
 void rw_encoder_free(struct rw_encoder *e);
 
 #endif

@@ -20,16 +20,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "log.h"
+#include "sink.h"
+#include "xalloc.h"
 
-#define RRD_MAX_DS 8
+#define RRD_MAX_DS 12
 #define RRD_LOG_INTERVAL 60
 
-enum rrd_kind { RK_DOMAIN, RK_HOST, RK_GUEST };
+#define RRD_DS_NAME 20	/* rrdtool's limit is 19 characters */
 
+/* One file's update: its data sources (gauges, or counters as DERIVE, whose
+ * rate rrdtool computes) and their values, NaN for unknown. */
 struct record {
 	char file[160];
-	enum rrd_kind kind;
 	int nvals;
+	char ds[RRD_MAX_DS][RRD_DS_NAME];
+	bool counter[RRD_MAX_DS];
 	double v[RRD_MAX_DS];
 };
 
@@ -93,20 +98,25 @@ void rrd_file_name(char *buf, size_t sz, const char *domain)
 	snprintf(buf + len, sz - len, ".rrd");
 }
 
-static void batch_add(struct batch *b, const char *file, enum rrd_kind kind, const double *v, int n)
+static struct record *batch_add(struct batch *b, const char *file)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
-		struct record *r = realloc(b->recs, b->cap * sizeof(*r));
-		if (!r)
-			abort();
-		b->recs = r;
+		b->recs = xreallocarray(b->recs, b->cap, sizeof(*b->recs));
 	}
 	struct record *r = &b->recs[b->n++];
 	snprintf(r->file, sizeof(r->file), "%s", file);
-	r->kind = kind;
-	r->nvals = n;
-	memcpy(r->v, v, (size_t)n * sizeof(*v));
+	r->nvals = 0;
+	return r;
+}
+
+static void record_add(struct record *r, const char *ds, bool counter, double v)
+{
+	if (r->nvals == RRD_MAX_DS)
+		return;
+	snprintf(r->ds[r->nvals], RRD_DS_NAME, "%s", ds);
+	r->counter[r->nvals] = counter;
+	r->v[r->nvals++] = v;
 }
 
 static void index_rebuild(struct rrd_sink *s)
@@ -197,18 +207,17 @@ static void report(struct rrd_sink *s, const char *file, const char *what)
 	rrd_clear_error();
 }
 
-static int create(struct rrd_sink *s, const char *path, enum rrd_kind kind, time_t when)
+static int create(struct rrd_sink *s, const char *path, const struct record *r, time_t when)
 {
-	const char *ds = kind == RK_DOMAIN ? RRD_DOMAIN_DS : kind == RK_HOST ? RRD_HOST_DS : RRD_GUEST_DS;
 	const char *argv[RRD_MAX_DS + 8];
-	char dsdef[RRD_MAX_DS][64], rra[8][64], names[128];
-	int argc = 0, nds = 0;
+	char dsdef[RRD_MAX_DS][64], rra[8][64];
+	int argc = 0;
 	unsigned long st = s->step;
 
-	snprintf(names, sizeof(names), "%s", ds);
-	for (char *save = NULL, *n = strtok_r(names, ":", &save); n && nds < RRD_MAX_DS; n = strtok_r(NULL, ":", &save)) {
-		snprintf(dsdef[nds], sizeof(dsdef[nds]), "DS:%s:GAUGE:%lu:0:U", n, 3 * st);
-		argv[argc++] = dsdef[nds++];
+	for (int i = 0; i < r->nvals; i++) {
+		snprintf(dsdef[i], sizeof(dsdef[i]), "DS:%s:%s:%lu:0:U", r->ds[i], r->counter[i] ? "DERIVE" : "GAUGE",
+			 3 * st);
+		argv[argc++] = dsdef[i];
 	}
 	/* Rows: 1 h at every step, 1 day of minutes, 1 week of 5 min, 1 year of hours. */
 	const unsigned long span[4][2] = {
@@ -232,13 +241,13 @@ static int create(struct rrd_sink *s, const char *path, enum rrd_kind kind, time
 
 static void write_record(struct rrd_sink *s, const struct record *r, time_t when)
 {
-	char path[512], val[256];
+	char path[512], val[256], tmpl[RRD_MAX_DS * RRD_DS_NAME];
 	size_t o;
 	struct known *k = known_get(s, r->file);
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, r->file);
 	if (!k) {
-		if (access(path, F_OK) != 0 && create(s, path, r->kind, when) < 0) {
+		if (access(path, F_OK) != 0 && create(s, path, r, when) < 0) {
 			report(s, r->file, "create");
 			return;
 		}
@@ -248,12 +257,17 @@ static void write_record(struct rrd_sink *s, const struct record *r, time_t when
 	if (when <= k->last)
 		return;	/* same second as the last update */
 	o = (size_t)snprintf(val, sizeof(val), "%lld", (long long)when);
-	for (int i = 0; i < r->nvals && o < sizeof(val); i++)
+	size_t t = 0;
+	for (int i = 0; i < r->nvals && o < sizeof(val); i++) {
 		o += isnan(r->v[i]) ? (size_t)snprintf(val + o, sizeof(val) - o, ":U")
+				    : r->counter[i] ? (size_t)snprintf(val + o, sizeof(val) - o, ":%.0f", r->v[i])
 				    : (size_t)snprintf(val + o, sizeof(val) - o, ":%.12g", r->v[i]);
+		t += (size_t)snprintf(tmpl + t, sizeof(tmpl) - t, "%s%s", i ? ":" : "", r->ds[i]);
+	}
 	const char *argv[1] = { val };
 	rrd_clear_error();
-	if (rrd_update_r(path, NULL, 1, argv) != 0) {
+	/* By name (a template), so the order of the catalog is not the file's. */
+	if (rrd_update_r(path, tmpl, 1, argv) != 0) {
 		report(s, r->file, "update");
 		/* A file that went bad (deleted, disk full) is looked at afresh next time. */
 		k->seen = 0;
@@ -350,39 +364,71 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
 	return s;
 }
 
-void rrd_sink_host(struct rrd_sink *s, const struct model *m, double wall)
+/* A record per row of `rows` (the domains' files); returns the first one's index. */
+static uint32_t add_row_files(struct batch *b, const struct series_rows *rows, const void *ctx, uint32_t n)
 {
-	const struct snapshot *snap = model_snapshot(m);
-	const struct host_summary *h = &m->sum;
-	char file[160];
+	struct series_label l[SERIES_MAX_LABELS];
+	char scratch[SERIES_SCRATCH], file[160];
+	uint32_t base = b->n;
 
-	for (uint32_t i = 0; i < snap->ndoms; i++) {
-		const struct domain *d = &snap->doms[i];
-		const struct dom_rates *r = &m->rates[i];
-		double v[7] = { r->valid ? r->cpu_pct : NAN, r->steal_pct, (double)d->mem_bytes, r->net_rx_Bps,
-				r->net_tx_Bps, r->vbd_rd_iops, r->vbd_wr_iops };
-		rrd_file_name(file, sizeof(file), domain_name(snap, d));
-		batch_add(&s->next, file, RK_DOMAIN, v, 7);
+	for (uint32_t i = 0; i < n; i++) {
+		rows->labels(ctx, i, l, scratch);
+		rrd_file_name(file, sizeof(file), l[0].value);
+		batch_add(b, file);
 	}
-	double hv[6] = { h->vcpu_overcommit, h->mem_overcommit, h->cpu_saturation_pct, h->steal_mean,
-			 h->steal_max, h->ndoms };
-	batch_add(&s->next, "host.rrd", RK_HOST, hv, 6);
-	submit(s, wall);
+	return base;
 }
 
-void rrd_sink_guest(struct rrd_sink *s, const struct guest_rates *g, double wall)
+static double rrd_value(const struct series *se, const void *ctx, uint32_t row)
 {
-	const struct cpu_pct *p = &g->total;
-	double v[5] = { NAN, NAN, NAN, NAN, NAN };
-	if (p->valid) {
-		v[0] = p->has_steal ? p->pct[CPU_STEAL] : NAN;
-		v[1] = p->pct[CPU_USER] + p->pct[CPU_NICE];
-		v[2] = p->pct[CPU_SYSTEM] + p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ];
-		v[3] = p->pct[CPU_IDLE];
-		v[4] = p->pct[CPU_IOWAIT];
+	struct series_value v;
+	if (!series_read(se, ctx, row, &v))
+		return NAN;
+	return series_value_double(&v) * se->rrd_scale;
+}
+
+void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp)
+{
+	struct series_label l[SERIES_MAX_LABELS];
+	char scratch[SERIES_SCRATCH];
+
+	for (uint32_t k = 0; k < smp->nsets; k++) {
+		const struct series_set *set = &smp->sets[k];
+		struct record *own = NULL;	/* the set's file (host.rrd, guest.rrd) */
+		uint32_t own_idx = 0, base = 0, nrows = 0;
+		const struct series_rows *built = NULL;
+		for (uint32_t j = 0; j < set->n; j++) {
+			const struct series *se = &set->series[j];
+			bool counter = se->type == SERIES_COUNTER;
+			if (!se->rrd_ds)
+				continue;
+			if (!se->rows || se->rows->rrd == RRD_DS_PER_ROW) {
+				if (!own) {
+					own_idx = s->next.n;
+					batch_add(&s->next, set->rrd_file ? set->rrd_file : "vstop.rrd");
+				}
+				own = &s->next.recs[own_idx];	/* the array may have moved */
+				if (!se->rows) {
+					record_add(own, se->rrd_ds, counter, rrd_value(se, set->ctx, 0));
+					continue;
+				}
+				uint32_t n = se->rows->count(set->ctx);
+				for (uint32_t i = 0; i < n; i++) {
+					unsigned nl = se->rows->labels(set->ctx, i, l, scratch);
+					record_add(own, nl ? l[nl - 1].value : se->rrd_ds, counter, rrd_value(se, set->ctx, i));
+				}
+				continue;
+			}
+			if (se->rows != built) {
+				built = se->rows;
+				nrows = se->rows->count(set->ctx);
+				base = add_row_files(&s->next, se->rows, set->ctx, nrows);
+			}
+			for (uint32_t i = 0; i < nrows; i++)
+				record_add(&s->next.recs[base + i], se->rrd_ds, counter, rrd_value(se, set->ctx, i));
+		}
 	}
-	batch_add(&s->next, "guest.rrd", RK_GUEST, v, 5);
-	submit(s, wall);
+	submit(s, smp->wall);
 }
 
 void rrd_sink_counters(struct rrd_sink *s, uint64_t *dropped, uint64_t *errors)
@@ -413,3 +459,27 @@ void rrd_sink_close(struct rrd_sink *s)
 	pthread_cond_destroy(&s->cond);
 	free(s);
 }
+
+/* ---- the RRD sink (sink.h) ------------------------------------------------ */
+
+static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		       size_t errsz)
+{
+	const char *dir = o->rrd_dir ? o->rrd_dir : c->rrd_dir;
+	struct rrd_sink *s = rrd_sink_open(dir, interval, err, errsz);
+	if (s)
+		log_info("writing RRD files to %s", dir);
+	return s;
+}
+
+static void sink_publish(void *state, const struct sample *smp)
+{
+	rrd_sink_publish(state, smp);
+}
+
+static void sink_close(void *state)
+{
+	rrd_sink_close(state);
+}
+
+const struct sink_ops rrd_sink_ops = { "rrd", sink_open, NULL, sink_publish, NULL, sink_close };

@@ -1,6 +1,7 @@
 /*
- * rrd_sink: RRD files of steal, CPU, memory, network and VBD rates, one per
- * domain plus host.rrd (Dom0) or guest.rrd (VM), written by librrd's
+ * rrd_sink: RRD files of the series the catalog marks for RRD (steal, CPU,
+ * memory, network and VBD), one per domain plus host.rrd (Dom0) or guest.rrd
+ * (VM); counters are DERIVE data sources, so rrdtool stores their rates; written by librrd's
  * thread-safe API on a worker thread so disk latency never delays a sample.
  * The loop hands each sample over; if the worker is still busy with the
  * previous one, the older pending sample is replaced and counted as dropped.
@@ -10,14 +11,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "cpu_rates.h"
-#include "model.h"
+#include "series.h"
 
 struct rrd_sink;
 
 struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz);
-void rrd_sink_host(struct rrd_sink *r, const struct model *m, double wall);
-void rrd_sink_guest(struct rrd_sink *r, const struct guest_rates *g, double wall);
+/* The series of the sample that name an RRD data source: one file per
+ * domain, and the set's own (host.rrd, guest.rrd) for the rest. */
+void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp);
 /* Samples the worker could not keep up with, and failed writes, so far. */
 void rrd_sink_counters(struct rrd_sink *r, uint64_t *dropped, uint64_t *errors);
 /* Waits for the pending sample to be written, then stops the worker. */
@@ -27,10 +28,5 @@ void rrd_sink_close(struct rrd_sink *r);
  * rest as '_', and a hash of the raw name appended whenever anything was
  * changed, so no two names collide and none escapes the directory. */
 void rrd_file_name(char *buf, size_t sz, const char *domain);
-
-/* Data sources of each kind of file, in update order. */
-#define RRD_DOMAIN_DS "cpu:steal:mem:netrx:nettx:vbdrd:vbdwr"
-#define RRD_HOST_DS "vcpu_oc:mem_oc:cpu_sat:steal_mean:steal_max:domains"
-#define RRD_GUEST_DS "steal:user:system:idle:iowait"
 
 #endif

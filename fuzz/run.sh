@@ -19,7 +19,7 @@ declare -A srcs=(
 	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $lib/model.c $lib/num.c -ljansson -lxenstat -lxenstore -lm"
 	[conf]="$lib/conf.c $lib/num.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
-	[http]="$src/exporters/http.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
+	[http]="$src/exporters/http.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0
 for t in procstat guest_stat xentop replay conf nagios_range http; do

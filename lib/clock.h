@@ -14,6 +14,8 @@ static inline double clock_now_s(void) { return (double)clock_now_ns() / 1e9; }
 int64_t clock_thread_cpu_ns(void);
 /* CPU time of the whole process (every thread), user + system. */
 double clock_process_cpu_s(void);
+/* Unix time, for timestamps shown or sent (never for intervals). */
+double clock_wall_s(void);
 
 struct ticker {
 	int64_t next_ns;

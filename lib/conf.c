@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	{ "push", "enabled", K_BOOL, F(push_enabled), 0, 0 },
 	{ "push", "url", K_STR, F(push_url), 0, 0 },
 	{ "push", "instance", K_STR, F(push_instance), 0, 0 },
+	{ "push", "job", K_STR, F(push_job), 0, 0 },
 	{ "push", "queue", K_SECONDS, F(push_queue_s), 1, 86400 },
 	{ "push", "timeout", K_SECONDS, F(push_timeout_s), 0.1, 300 },
 	{ "push", "bearer_token", K_STR, F(push_bearer_token), 0, 0 },
@@ -97,6 +98,7 @@ void conf_defaults(struct vstop_conf *c)
 	snprintf(c->http_listen, sizeof(c->http_listen), "127.0.0.1:9945");
 	snprintf(c->rrd_dir, sizeof(c->rrd_dir), "/var/lib/vstop/rrd");
 	c->push_queue_s = 900;
+	snprintf(c->push_job, sizeof(c->push_job), "vstop");
 	c->push_timeout_s = 10;
 	c->alerts_log = true;
 	memcpy(c->alert, alert_defaults, sizeof(c->alert));

@@ -52,6 +52,7 @@ struct vstop_conf {
 	bool push_enabled;
 	char push_url[CONF_STR];
 	char push_instance[CONF_STR];
+	char push_job[CONF_STR];		/* the job label (default vstop) */
 	double push_queue_s;		/* 15 minutes of samples ride out a restart */
 	double push_timeout_s;
 	char push_bearer_token[CONF_STR], push_username[CONF_STR], push_password[CONF_STR];

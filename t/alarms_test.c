@@ -2,6 +2,7 @@
 #include "config.h"
 #include <math.h>
 #include "alarms.h"
+#include "metrics.h"
 #include "tap.h"
 
 /* A guest reading with the VM's steal at `steal` % (one CPU). */
@@ -12,7 +13,7 @@ static void feed(struct alarms *al, double steal, double now)
 	r.total.valid = r.total.has_steal = true;
 	r.total.pct[CPU_STEAL] = steal;
 	c.pct = r.total;
-	alarms_eval_guest(al, &r, now);
+	alarms_eval(al, &(struct sample){ .now = now, .guest = &(struct guest_view){ .rates = &r } });
 }
 
 static const struct alarm *get(const struct alarms *al, enum alert_rule rule)
@@ -79,7 +80,7 @@ int main(void)
 
 	/* Unknown values hold the state. */
 	struct guest_rates none = { 0 };
-	alarms_eval_guest(&al, &none, 206);
+	alarms_eval(&al, &(struct sample){ .now = 206, .guest = &(struct guest_view){ .rates = &none } });
 	ok(get(&al, AR_GUEST_STEAL) && get(&al, AR_GUEST_STEAL)->state == ALARM_PENDING, "no data: state held");
 	alarms_free(&al);
 
@@ -106,7 +107,7 @@ int main(void)
 			}
 		}
 		model_commit(&m);
-		alarms_eval_host(&al, &m, i);
+		alarms_eval(&al, &(struct sample){ .now = i, .host = &m });
 	}
 	const struct alarm *v = NULL;
 	for (uint32_t i = 0; i < al.n; i++)
@@ -116,7 +117,9 @@ int main(void)
 	ok(v && strncmp(v->neighbors, "burster 180%, busy 50%, quiet 1%", 33) == 0,
 	   "noisy neighbors by CPU over the window: %s", v ? v->neighbors : "-");
 	struct strbuf b = { 0 };
-	alarms_metrics(&b, &al);
+	struct sample smp = { 0 };
+	sample_add_set(&smp, alarms_series_set(&al));
+	metrics_render(&b, &smp);
 	ok(strstr(b.s, "vstop_alert_active{alert=\"guest_steal\",domain=\"victim\",severity=\"critical\"} 1") != NULL,
 	   "exported as vstop_alert_active");
 	sb_free(&b);

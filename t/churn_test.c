@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "alarms.h"
+#include "host_series.h"
+#include "loop_stats.h"
 #include "metrics.h"
 #include "model.h"
 #include "source.h"
@@ -45,8 +47,12 @@ int main(void)
 		if (source_sample(src, model_next(&m), err, sizeof(err)) != 0)
 			break;
 		model_commit(&m);
-		alarms_eval_host(&al, &m, i);
-		metrics_render_host(&body, &m, &ls, alarms_metrics, &al);
+		struct sample smp = { .now = i, .host = &m };
+		sample_add_set(&smp, host_series_set(&m));
+		sample_add_set(&smp, loop_series_set(&ls));
+		sample_add_set(&smp, alarms_series_set(&al));
+		alarms_eval(&al, &smp);
+		metrics_render(&body, &smp);
 		const struct snapshot *s = model_snapshot(&m);
 		if (s->ndoms != 50)
 			bad_rows++;

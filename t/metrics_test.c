@@ -2,6 +2,8 @@
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
+#include "host_series.h"
+#include "loop_stats.h"
 #include "metrics.h"
 #include "model.h"
 #include "tap.h"
@@ -82,7 +84,10 @@ int main(void)
 		model_commit(&m);
 	}
 	struct loop_stats ls = { .samples = 2, .source_cpu_seconds = 0.25 };
-	metrics_render_host(&b, &m, &ls, NULL, NULL);
+	struct sample smp = { 0 };
+	sample_add_set(&smp, host_series_set(&m));
+	sample_add_set(&smp, loop_series_set(&ls));
+	metrics_render(&b, &smp);
 	ok(strstr(b.s, "vstop_domain_cpu_seconds_total{domain=\"we\\\"ird\\nname\"} 2\n") != NULL,
 	   "cpu seconds, exact, with the escaped label");
 	ok(strstr(b.s, "vstop_domain_cpu_usage_ratio{domain=\"we\\\"ird\\nname\"} 0.5\n") != NULL, "cpu ratio 0.5");

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include "clock.h"
 #include "cpu_rates.h"
 #include "domain_sort.h"
@@ -18,17 +17,12 @@
 #include "host_render.h"
 #include "log.h"
 #include "model.h"
-#include "probe.h"
+#include "source.h"
+#include "guest_sampler.h"
 #include "signals.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
-
-static double wall_now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
 
 /* Wait one delay; false when asked to stop. */
 static bool wait_tick(struct ticker *t)
@@ -53,94 +47,103 @@ static int emit(struct strbuf *b)
 	return 0;
 }
 
-int batch_guest(const struct vstop_options *o)
-{
-	struct probe p;
-	struct procstat st[2];
-	struct guest_rates r = { 0 };
-	struct strbuf b = { 0 };
-	struct ticker t;
-	char err[512];
-	int cur = 0, rc = 0;
+/* What the batch loop samples and prints: this VM, or a host's domains. */
+struct view {
+	const struct vstop_options *o;
+	/* host */
+	struct source *src;
+	struct model m;
+	uint32_t *order, order_cap;
+	/* guest */
+	struct guest_sampler gs;
+};
 
-	memset(st, 0, sizeof(st));
-	signals_install();
-	if (probe_open(&p, o->proc_root, err, sizeof(err)) < 0 ||
-	    probe_read(&p, &st[cur], err, sizeof(err)) < 0) {
-		log_err("%s", err);
-		probe_close(&p);
-		return 1;
-	}
-	int64_t prev_ns = clock_now_ns();
-	ticker_start(&t, o->delay_s);
-	for (uint64_t n = 0; !o->iterations || n < o->iterations; n++) {
-		if (!wait_tick(&t))
-			break;
-		if (probe_read(&p, &st[cur ^ 1], err, sizeof(err)) < 0) {
-			log_err("%s", err);
-			rc = 1;
-			break;
-		}
-		int64_t now_ns = clock_now_ns();
-		if (guest_rates_compute(&st[cur], &st[cur ^ 1], (double)(now_ns - prev_ns) / 1e9, &r) < 0) {
-			log_err("out of memory");
-			rc = 1;
-			break;
-		}
-		prev_ns = now_ns;
-		cur ^= 1;
-		sb_reset(&b);
-		if (o->json)
-			guest_render_json(&b, &r, wall_now());
-		else
-			guest_render_text(&b, &r, wall_now());
-		int e = emit(&b);
-		if (e) {
-			rc = e < 0;
-			break;
-		}
-	}
-	sb_free(&b);
-	guest_rates_free(&r);
-	procstat_free(&st[0]);
-	procstat_free(&st[1]);
-	probe_close(&p);
-	return rc;
+static int open_view(struct view *v, char *err, size_t errsz)
+{
+	const struct vstop_options *o = v->o;
+	if (!o->host)
+		return guest_sampler_open(&v->gs, o->proc_root, err, errsz);
+	struct source_options so = o->src;
+	so.step_s = o->delay_s > 0 ? o->delay_s : 1.0;
+	model_init(&v->m, 0);
+	if (!(v->src = source_open(o->source, &so, err, errsz)))
+		return -1;
+	/* The first snapshot, so the first block has rates. */
+	int s = source_sample(v->src, model_next(&v->m), err, errsz);
+	if (s > 0)
+		snprintf(err, errsz, "%s: no samples", o->source);
+	if (s == 0)
+		model_commit(&v->m);
+	return s;
 }
 
-int batch_host(const struct vstop_options *o)
+/* 0, 1 at the end of a replayed log, -1 + err (both with the reason). */
+static int sample_view(struct view *v, char *err, size_t errsz)
 {
-	struct source_options so = o->src;
-	struct model m;
+	if (!v->o->host)
+		return guest_sampler_read(&v->gs, err, errsz);
+	int s = source_sample(v->src, model_next(&v->m), err, errsz);
+	if (s == 0)
+		model_commit(&v->m);
+	return s;
+}
+
+static void render_view(struct view *v, struct strbuf *b)
+{
+	const struct vstop_options *o = v->o;
+	sb_reset(b);
+	if (!o->host) {
+		if (o->json)
+			guest_render_json(b, &v->gs.rates, clock_wall_s());
+		else
+			guest_render_text(b, &v->gs.rates, clock_wall_s());
+		return;
+	}
+	const struct snapshot *snap = model_snapshot(&v->m);
+	if (v->order_cap < snap->ndoms) {
+		v->order_cap = snap->ndoms * 2;
+		v->order = xreallocarray(v->order, v->order_cap, sizeof(*v->order));
+	}
+	domain_sort(&v->m, o->sort, o->sort_reverse, v->order);
+	double wall = v->src->virtual_time && snap->wall > 0 ? snap->wall : clock_wall_s();
+	if (o->json)
+		host_render_json(b, &v->m, v->order, wall);
+	else
+		host_render_text(b, &v->m, v->order, wall);
+}
+
+static void close_view(struct view *v)
+{
+	if (!v->o->host) {
+		guest_sampler_close(&v->gs);
+		return;
+	}
+	free(v->order);
+	model_free(&v->m);
+	source_close(v->src);
+}
+
+int batch_run(const struct vstop_options *o)
+{
+	struct view v = { .o = o };
 	struct strbuf b = { 0 };
 	struct ticker t;
-	uint32_t *order = NULL, order_cap = 0;
 	char err[512];
-	int rc = 0, s;
+	int rc = 0;
 
 	signals_install();
-	so.step_s = o->delay_s > 0 ? o->delay_s : 1.0;
-	struct source *src = source_open(o->source, &so, err, sizeof(err));
-	if (!src) {
+	int s = open_view(&v, err, sizeof(err));
+	if (s != 0) {	/* a log with no samples is no error */
 		log_err("%s", err);
-		return 1;
+		if (o->host)
+			close_view(&v);
+		return s < 0;
 	}
-	model_init(&m, 0);
-	s = source_sample(src, model_next(&m), err, sizeof(err));
-	if (s != 0) {
-		if (s < 0)
-			log_err("%s", err);
-		else
-			log_err("%s: no samples", o->source);
-		rc = s < 0;
-		goto out;
-	}
-	model_commit(&m);
 	ticker_start(&t, o->delay_s);
 	for (uint64_t n = 0; !o->iterations || n < o->iterations; n++) {
 		if (!wait_tick(&t))
 			break;
-		s = source_sample(src, model_next(&m), err, sizeof(err));
+		s = sample_view(&v, err, sizeof(err));
 		if (s > 0)
 			break;	/* end of a replayed log */
 		if (s < 0) {
@@ -148,31 +151,14 @@ int batch_host(const struct vstop_options *o)
 			rc = 1;
 			break;
 		}
-		model_commit(&m);
-		const struct snapshot *snap = model_snapshot(&m);
-		if (order_cap < snap->ndoms) {
-			order_cap = snap->ndoms * 2;
-			order = realloc(order, order_cap * sizeof(*order));
-			if (!order)
-				abort();
-		}
-		domain_sort(&m, o->sort, o->sort_reverse, order);
-		double wall = src->virtual_time && snap->wall > 0 ? snap->wall : wall_now();
-		sb_reset(&b);
-		if (o->json)
-			host_render_json(&b, &m, order, wall);
-		else
-			host_render_text(&b, &m, order, wall);
+		render_view(&v, &b);
 		int e = emit(&b);
 		if (e) {
 			rc = e < 0;
 			break;
 		}
 	}
-out:
-	free(order);
 	sb_free(&b);
-	model_free(&m);
-	source_close(src);
+	close_view(&v);
 	return rc;
 }

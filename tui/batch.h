@@ -5,7 +5,6 @@
 #include "options.h"
 
 /* Exit status: 0, or 1 with the reason on stderr. */
-int batch_guest(const struct vstop_options *o);
-int batch_host(const struct vstop_options *o);
+int batch_run(const struct vstop_options *o);
 
 #endif

@@ -516,7 +516,7 @@ static void guest_row(struct dash *d, int y, const char *label, const struct cpu
 static void guest_view(struct dash *d)
 {
 	char buf[512];
-	const struct guest_rates *r = &d->rates;
+	const struct guest_rates *r = &d->gs.rates;
 	double now = r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN;
 	double maxcpu = NAN;
 	uint32_t maxid = 0;
@@ -529,7 +529,7 @@ static void guest_view(struct dash *d)
 		}
 	}
 	snprintf(buf, sizeof(buf), "vstop - guest %s  hypervisor %s  CPUs %u  delay %gs%s", d->hostname, d->hypervisor,
-		 d->st[d->cur].ncpus, d->delay_s, d->paused ? "  [PAUSED]" : "");
+		 guest_sampler_view(&d->gs)->ps->ncpus, d->delay_s, d->paused ? "  [PAUSED]" : "");
 	put(0, 0, A_BOLD, buf);
 	char n1[16], n2[16], n3[16], n4[16];
 	pct(n1, sizeof(n1), now);

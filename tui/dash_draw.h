@@ -13,7 +13,7 @@
 #include "guest_history.h"
 #include "model.h"
 #include "options.h"
-#include "probe.h"
+#include "guest_sampler.h"
 #include "source.h"
 
 enum { PAIR_WARN = 1, PAIR_CRIT, PAIR_OK, PAIR_HEAD };
@@ -33,12 +33,8 @@ struct dash {
 	uint32_t *order, order_cap;	/* sorted domain indexes */
 	uint32_t *visible, visible_cap;	/* after the filter */
 	/* guest view */
-	struct probe probe;
-	struct procstat st[2];
-	int cur;
+	struct guest_sampler gs;
 	bool have_guest_prev, have_rates;
-	int64_t prev_ns;
-	struct guest_rates rates;
 	struct guest_history gh;
 	char hypervisor[64];
 	/* alarms, judged with vstop.conf's thresholds (the daemons notify; we only show) */

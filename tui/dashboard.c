@@ -27,9 +27,9 @@
 #include "guest_history.h"
 #include "log.h"
 #include "num.h"
-#include "probe.h"
 #include "signals.h"
 #include "virt_detect.h"
+#include "xalloc.h"
 
 static bool curses_on;
 
@@ -48,31 +48,27 @@ static int sample_host(struct dash *d, char *err, size_t errsz)
 	if (s != 0)
 		return s;
 	model_commit(&d->m);
-	alarms_eval_host(&d->alarms, &d->m, clock_now_s());
+	alarms_eval(&d->alarms, &(struct sample){ .now = clock_now_s(), .host = &d->m });
 	const struct snapshot *snap = model_snapshot(&d->m);
 	if (d->order_cap < snap->ndoms) {
 		d->order_cap = snap->ndoms * 2;
-		d->order = realloc(d->order, d->order_cap * sizeof(*d->order));
-		if (!d->order)
-			abort();
+		d->order = xreallocarray(d->order, d->order_cap, sizeof(*d->order));
 	}
 	return 0;
 }
 
 static int sample_guest(struct dash *d, char *err, size_t errsz)
 {
-	if (probe_read(&d->probe, &d->st[d->cur ^ 1], err, errsz) < 0)
+	if (guest_sampler_read(&d->gs, err, errsz) < 0)
 		return -1;
-	int64_t now = clock_now_ns();
+	/* The first sample follows the sampler's opening reading at once: no rates yet. */
 	if (d->have_guest_prev) {
-		guest_rates_compute(&d->st[d->cur], &d->st[d->cur ^ 1], (double)(now - d->prev_ns) / 1e9, &d->rates);
-		guest_history_add(&d->gh, &d->rates);
-		alarms_eval_guest(&d->alarms, &d->rates, (double)now / 1e9);
+		guest_history_add(&d->gh, &d->gs.rates);
+		alarms_eval(&d->alarms, &(struct sample){ .now = (double)d->gs.read_ns / 1e9,
+							 .guest = guest_sampler_view(&d->gs) });
 		d->have_rates = true;
 	}
 	d->have_guest_prev = true;
-	d->prev_ns = now;
-	d->cur ^= 1;
 	return 0;
 }
 
@@ -203,7 +199,7 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 		model_init(&d->m, 0);
 		return 0;
 	}
-	if (probe_open(&d->probe, o->proc_root, err, errsz) < 0)
+	if (guest_sampler_open(&d->gs, o->proc_root, err, errsz) < 0)
 		return -1;
 	guest_history_init(&d->gh, 0);
 	virt_detect(NULL, d->hypervisor, sizeof(d->hypervisor));
@@ -220,10 +216,7 @@ static void dash_close(struct dash *d)
 		source_close(d->src);
 	} else {
 		guest_history_free(&d->gh);
-		guest_rates_free(&d->rates);
-		procstat_free(&d->st[0]);
-		procstat_free(&d->st[1]);
-		probe_close(&d->probe);
+		guest_sampler_close(&d->gs);
 	}
 }
 

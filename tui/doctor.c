@@ -25,7 +25,7 @@
 #include "log.h"
 #include "model.h"
 #include "num.h"
-#include "probe.h"
+#include "guest_sampler.h"
 #include "source.h"
 #include "strbuf.h"
 #include "virt_detect.h"
@@ -249,51 +249,46 @@ static void check_vcpus(struct doctor *d, const struct procstat *ps)
 		add(d, "vcpus", V_OK, "", "%d vCPUs online (%s)", o, on);
 }
 
-static void check_steal_now(struct doctor *d, struct probe *p, const struct procstat *first)
+static void check_steal_now(struct doctor *d, struct guest_sampler *gs)
 {
-	struct procstat next = { 0 };
-	struct guest_rates r = { 0 };
 	char err[512];
 	const struct alert_conf *a = &d->conf.alert[AR_GUEST_STEAL];
 
 	if (d->window > 0)
 		usleep((useconds_t)(d->window * 1e6));
-	if (probe_read(p, &next, err, sizeof(err)) < 0) {
+	if (guest_sampler_read(gs, err, sizeof(err)) < 0) {
 		add(d, "steal-now", V_SKIP, "", "%s", err);
 		return;
 	}
-	guest_rates_compute(first, &next, d->window, &r);
-	if (!r.total.valid || !r.total.has_steal) {
+	const struct guest_rates *r = &gs->rates;
+	if (!r->total.valid || !r->total.has_steal) {
 		add(d, "steal-now", V_SKIP, "", "no steal rate over %gs", d->window);
 	} else {
-		double s = r.total.pct[CPU_STEAL];
+		double s = r->total.pct[CPU_STEAL];
 		enum verdict v = a->crit > 0 && s >= a->crit ? V_FAIL : s >= a->warn ? V_WARN : V_OK;
 		add(d, "steal-now", v, v == V_OK ? "" : "find the noisy neighbor (on the Dom0: vstop -s cpu), move this VM, or ask for dedicated CPUs",
 		    "steal %.1f%% over the last %gs (alarm: warn %g%%, crit %g%%)", s, d->window, a->warn, a->crit);
 	}
-	guest_rates_free(&r);
-	procstat_free(&next);
 }
 
 static void guest_checks(struct doctor *d)
 {
 	char hv[64], err[512];
-	struct probe p;
-	struct procstat ps = { 0 };
+	struct guest_sampler gs;
 
 	virt_detect(d->root, hv, sizeof(hv));
-	if (probe_open(&p, d->proc_root, err, sizeof(err)) < 0 || probe_read(&p, &ps, err, sizeof(err)) < 0) {
+	if (guest_sampler_open(&gs, d->proc_root, err, sizeof(err)) < 0) {
 		add(d, "steal-visible", V_SKIP, "", "%s", err);
 		return;
 	}
-	check_steal_support(d, hv, &ps);
+	const struct procstat *ps = guest_sampler_view(&gs)->ps;
+	check_steal_support(d, hv, ps);
 	check_schedulers(d, hv);
 	check_clocksource(d, hv);
 	check_balloon(d);
-	check_vcpus(d, &ps);
-	check_steal_now(d, &p, &ps);
-	procstat_free(&ps);
-	probe_close(&p);
+	check_vcpus(d, ps);
+	check_steal_now(d, &gs);
+	guest_sampler_close(&gs);
 }
 
 /* ---- Dom0 checks ------------------------------------------------------- */

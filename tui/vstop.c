@@ -123,6 +123,6 @@ int main(int argc, char **argv)
 	if (o.json && !o.batch)
 		die(2, "--json goes with -b");
 	if (o.batch)
-		return o.host ? batch_host(&o) : batch_guest(&o);
+		return batch_run(&o);
 	return dashboard_run(&o);
 }

@@ -24,7 +24,7 @@
 #include "model.h"
 #include "nagios_range.h"
 #include "num.h"
-#include "probe.h"
+#include "guest_sampler.h"
 #include "prom_text.h"
 #include "source.h"
 #include "strbuf.h"
@@ -126,17 +126,15 @@ static void perf(struct strbuf *b, const char *label, double v, const char *uom,
 
 static int check_steal(struct check *c, struct strbuf *out)
 {
-	struct probe p;
-	struct procstat a = { 0 }, b = { 0 };
-	struct guest_rates r = { 0 };
+	struct guest_sampler gs;
 	char err[512];
 
-	if (probe_open(&p, probe_default_root(), err, sizeof(err)) < 0 || probe_read(&p, &a, err, sizeof(err)) < 0)
+	if (guest_sampler_open(&gs, probe_default_root(), err, sizeof(err)) < 0)
 		unknown(c->name, "%s", err);
 	usleep((useconds_t)(c->interval * 1e6));
-	if (probe_read(&p, &b, err, sizeof(err)) < 0)
+	if (guest_sampler_read(&gs, err, sizeof(err)) < 0)
 		unknown(c->name, "%s", err);
-	guest_rates_compute(&a, &b, c->interval, &r);
+	const struct guest_rates r = gs.rates;
 	if (!r.total.valid)
 		unknown(c->name, "no CPU time passed in %.0fs (counters reset?)", c->interval);
 	if (!r.total.has_steal)
@@ -156,10 +154,7 @@ static int check_steal(struct check *c, struct strbuf *out)
 			sb_printf(out, "\ncpu%u: steal %.1f%% user %.1f%% system %.1f%% idle %.1f%%", r.cpus[i].id,
 				  r.cpus[i].pct.pct[CPU_STEAL], r.cpus[i].pct.pct[CPU_USER], r.cpus[i].pct.pct[CPU_SYSTEM],
 				  r.cpus[i].pct.pct[CPU_IDLE]);
-	guest_rates_free(&r);
-	procstat_free(&a);
-	procstat_free(&b);
-	probe_close(&p);
+	guest_sampler_close(&gs);
 	return st;
 }
 

@@ -1,0 +1,119 @@
+/* loop: the daemons' shared main loop (see loop.h). */
+#include "config.h"
+#include "loop.h"
+
+#include <stdlib.h>
+#include <sys/time.h>
+#include "clock.h"
+#include "log.h"
+#include "num.h"
+#include "signals.h"
+#include "sinks.h"
+
+void daemon_init(struct daemon *d, const char *name)
+{
+	*d = (struct daemon){ .name = name, .conf_path = DAEMON_DEFAULT_CONF };
+	log_init(name, false);
+}
+
+bool daemon_option(struct daemon *d, int c, const char *arg)
+{
+	switch (c) {
+	case 'c': d->conf_path = arg; d->conf_explicit = true; return true;
+	case 'd':
+		if (num_seconds(arg, 0.05, 3600, &d->interval_override) < 0)
+			die(2, "-d: \"%s\" is not an interval from 0.05 to 3600 seconds", arg);
+		return true;
+	case 'n':
+		if (num_u64(arg, &d->iterations) < 0 || !d->iterations)
+			die(2, "-n: \"%s\" is not a positive count", arg);
+		return true;
+	case DAEMON_OPT_LISTEN: d->over.listen = arg; return true;
+	case DAEMON_OPT_NOHTTP: d->over.no_http = true; return true;
+	case DAEMON_OPT_RRDDIR: d->over.rrd_dir = arg; return true;
+	case DAEMON_OPT_PUSHURL: d->over.push_url = arg; return true;
+	default: return false;
+	}
+}
+
+void daemon_load_conf(struct daemon *d)
+{
+	char err[512];
+	if (conf_load_daemon(&d->conf, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0)
+		die(1, "%s", err);
+}
+
+double daemon_interval(const struct daemon *d)
+{
+	return d->interval_override > 0 ? d->interval_override : d->conf.interval_s;
+}
+
+static void reload(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct vstop_conf fresh;
+	char err[512];
+
+	if (conf_load_daemon(&fresh, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0) {
+		log_err("reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	d->conf = fresh;
+	sinks_reconfigure(d->sinks, &d->conf, daemon_interval(d));
+	ticker_set_period(d->ticker, daemon_interval(d));
+	log_info("configuration reloaded: interval %gs", daemon_interval(d));
+}
+
+int daemon_run(struct daemon *d, struct loop_source *src)
+{
+	char err[512];
+	struct sinks sinks;
+	struct loop_stats ls = { 0 };
+	struct ticker t;
+
+	if (sinks_open(&sinks, &d->conf, &d->over, daemon_interval(d), err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	log_info("sampling %s every %gs", src->what, daemon_interval(d));
+	ticker_start(&t, daemon_interval(d));
+	d->ticker = &t;
+	d->sinks = &sinks;
+	bool wait = src->wait_first;
+	for (;;) {
+		if (wait) {
+			if (signals_wait_tick(&t, reload, d) < 0)
+				break;
+			double late = (double)-ticker_remaining_ns(&t) / 1e9 + daemon_interval(d);
+			if (late > ls.lateness_seconds && ls.samples > 1)
+				ls.lateness_seconds = late;
+		}
+		wait = true;
+		struct sample s = { .wall = clock_wall_s() };
+		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
+		int rc = src->sample(src->ctx, &s, err, sizeof(err));
+		ls.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
+		ls.source_cpu_seconds += (double)(clock_thread_cpu_ns() - c0) / 1e9;
+		if (rc > 0) {
+			log_info("%s: end of data after %llu samples", src->what, (unsigned long long)ls.samples);
+			break;
+		}
+		if (rc < 0) {
+			/* A failed sample is skipped and counted; the next rates start afresh. */
+			if (ls.failed++ % 60 == 0)
+				log_warn("%s (%llu samples failed so far)", err, (unsigned long long)ls.failed);
+			continue;
+		}
+		ls.samples++;
+		ls.missed = t.missed;
+		s.now = (double)t0 / 1e9;
+		sample_add_set(&s, loop_series_set(&ls));
+		sinks_publish(&sinks, &s);
+		if (d->iterations && ls.samples >= d->iterations)
+			break;
+	}
+	log_info("exiting after %llu samples (%llu failed, %llu deadlines missed)",
+		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t.missed);
+	sinks_close(&sinks);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* series: walking the catalog (see series.h). */
+#include "config.h"
+#include "series.h"
+
+#include <stdlib.h>
+
+void sample_add_set(struct sample *s, struct series_set set)
+{
+	if (s->nsets == SAMPLE_MAX_SETS)
+		abort();	/* a programming error: raise SAMPLE_MAX_SETS */
+	s->sets[s->nsets++] = set;
+}
+
+uint32_t series_nrows(const struct series *se, const void *ctx)
+{
+	return se->rows ? se->rows->count(ctx) : 1;
+}
+
+bool series_read(const struct series *se, const void *ctx, uint32_t row, struct series_value *v)
+{
+	return se->read(ctx, row, se->arg, v);
+}
+
+double series_value_double(const struct series_value *v)
+{
+	switch (v->kind) {
+	case SV_U64: return (double)v->u;
+	case SV_FRACTION: return (double)(v->u / v->div) + (double)(v->u % v->div) / v->div;
+	default: return v->d;
+	}
+}
