@@ -15,17 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "alarms.h"
-#include "conf.h"
-#include "dash_draw.h"
-#include "host_series.h"
-#include "loop_stats.h"
-#include "metrics.h"
-#include "model.h"
-#include "push_batch.h"
-#include "remote_write.h"
-#include "source.h"
-#include "strbuf.h"
+#include "daemon/loop_stats.h"
+#include "lib/conf.h"
+#include "lib/strbuf.h"
+#include "model/host_series.h"
+#include "model/model.h"
+#include "sinks/alarms.h"
+#include "sinks/metrics.h"
+#include "sinks/push_batch.h"
+#include "sinks/remote_write.h"
+#include "sources/source.h"
+#include "tui/dash_draw.h"
 
 static double cpu_now(void)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "probe.h"
+#include "sources/probe.h"
 
 static double cpu_now(void)
 {

@@ -1,14 +1,14 @@
 /* loop: the daemons' shared main loop (see loop.h). */
 #include "config.h"
-#include "loop.h"
+#include "daemon/loop.h"
 
 #include <stdlib.h>
 #include <sys/time.h>
-#include "clock.h"
-#include "log.h"
-#include "num.h"
-#include "signals.h"
-#include "sinks.h"
+#include "daemon/sinks.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/num.h"
+#include "lib/signals.h"
 
 void daemon_init(struct daemon *d, const char *name)
 {
@@ -59,32 +59,30 @@ static void reload(void *ctx)
 		return;
 	}
 	d->conf = fresh;
-	sinks_reconfigure(d->sinks, &d->conf, daemon_interval(d));
-	ticker_set_period(d->ticker, daemon_interval(d));
+	sinks_reconfigure(&d->sinks, &d->conf, daemon_interval(d));
+	ticker_set_period(&d->ticker, daemon_interval(d));
 	log_info("configuration reloaded: interval %gs", daemon_interval(d));
 }
 
 int daemon_run(struct daemon *d, struct loop_source *src)
 {
 	char err[512];
-	struct sinks sinks;
+	struct sinks *sinks = &d->sinks;
 	struct loop_stats ls = { 0 };
-	struct ticker t;
+	struct ticker *t = &d->ticker;
 
-	if (sinks_open(&sinks, &d->conf, &d->over, daemon_interval(d), err, sizeof(err)) < 0) {
+	if (sinks_open(sinks, &d->conf, &d->over, daemon_interval(d), err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
 	log_info("sampling %s every %gs", src->what, daemon_interval(d));
-	ticker_start(&t, daemon_interval(d));
-	d->ticker = &t;
-	d->sinks = &sinks;
+	ticker_start(t, daemon_interval(d));
 	bool wait = src->wait_first;
 	for (;;) {
 		if (wait) {
-			if (signals_wait_tick(&t, reload, d) < 0)
+			if (signals_wait_tick(t, reload, d) < 0)
 				break;
-			double late = (double)-ticker_remaining_ns(&t) / 1e9 + daemon_interval(d);
+			double late = (double)-ticker_remaining_ns(t) / 1e9 + daemon_interval(d);
 			if (late > ls.lateness_seconds && ls.samples > 1)
 				ls.lateness_seconds = late;
 		}
@@ -105,15 +103,15 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 			continue;
 		}
 		ls.samples++;
-		ls.missed = t.missed;
+		ls.missed = t->missed;
 		s.now = (double)t0 / 1e9;
 		sample_add_set(&s, loop_series_set(&ls));
-		sinks_publish(&sinks, &s);
+		sinks_publish(sinks, &s);
 		if (d->iterations && ls.samples >= d->iterations)
 			break;
 	}
 	log_info("exiting after %llu samples (%llu failed, %llu deadlines missed)",
-		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t.missed);
-	sinks_close(&sinks);
+		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t->missed);
+	sinks_close(sinks);
 	return 0;
 }

@@ -10,10 +10,12 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "conf.h"
-#include "loop_stats.h"
-#include "series.h"
-#include "sink.h"
+#include "daemon/loop_stats.h"
+#include "daemon/sinks.h"
+#include "lib/clock.h"
+#include "lib/conf.h"
+#include "lib/series.h"
+#include "sinks/sink.h"
 
 #define DAEMON_DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
 
@@ -37,8 +39,8 @@ struct daemon {
 	uint64_t iterations;		/* 0: run until SIGTERM */
 	struct sink_overrides over;
 	struct vstop_conf conf;
-	struct ticker *ticker;		/* while running */
-	struct sinks *sinks;
+	struct ticker ticker;		/* while running */
+	struct sinks sinks;
 };
 
 /* The options both daemons take, for getopt_long (an OPT_ value each). */

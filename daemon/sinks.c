@@ -4,9 +4,9 @@
  * configuration asks for it, never a silent gap.
  */
 #include "config.h"
-#include "sinks.h"
+#include "daemon/sinks.h"
 
-#include "log.h"
+#include "lib/log.h"
 
 struct sink_entry {
 	const struct sink_ops *ops;	/* NULL: not in this build */

@@ -6,9 +6,9 @@
 #ifndef VSTOP_SINKS_H
 #define VSTOP_SINKS_H
 
-#include "conf.h"
-#include "series.h"
-#include "sink.h"
+#include "lib/conf.h"
+#include "lib/series.h"
+#include "sinks/sink.h"
 
 #define SINKS_MAX 8
 

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "http.h"
-#include "prom_text.h"
+#include "lib/prom_text.h"
+#include "sinks/http.h"
 
 static int visit(const char *label, double v, void *ctx)
 {

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "nagios_range.h"
+#include "contrib/nagios/nagios_range.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
-#include "cpu_rates.h"
+#include "model/cpu_rates.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

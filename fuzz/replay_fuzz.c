@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "model.h"
-#include "source.h"
+#include "model/model.h"
+#include "sources/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

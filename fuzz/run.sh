@@ -9,17 +9,17 @@ secs=${FUZZ_SECONDS:-60}
 out="$bld/fuzz-out"
 command -v clang > /dev/null || { echo "SKIP: clang not installed (apt-get install clang libclang-rt-14-dev)"; exit 0; }
 mkdir -p "$out"
-inc="-I$src/lib -I$src/agent -I$src/collector -I$src/exporters -I$src/contrib/nagios -I$bld"
+inc="-I$src -I$bld"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $inc -DSYSCONFDIR=\"/etc\""
 lib="$src/lib"
 declare -A srcs=(
-	[procstat]="$lib/procstat.c $lib/cpu_rates.c"
+	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
 	[guest_stat]="$lib/guest_stat.c $lib/num.c"
-	[xentop]="$src/collector/xentop_log.c $lib/snapshot.c $lib/num.c"
-	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $lib/model.c $lib/num.c -ljansson -lxenstat -lxenstore -lm"
+	[xentop]="$src/sources/xentop_log.c $lib/snapshot.c $lib/num.c"
+	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c -ljansson -lxenstat -lxenstore -lm"
 	[conf]="$lib/conf.c $lib/num.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
-	[http]="$src/exporters/http.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
+	[http]="$src/sinks/http.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0
 for t in procstat guest_stat xentop replay conf nagios_range http; do

@@ -1,6 +1,6 @@
 /* clock: CLOCK_MONOTONIC and absolute-deadline sleeping. */
 #include "config.h"
-#include "clock.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <time.h>

@@ -4,7 +4,7 @@
  * measured first and a long one is an error.
  */
 #include "config.h"
-#include "conf.h"
+#include "lib/conf.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include "num.h"
+#include "lib/num.h"
 
 enum key_type { K_SECONDS, K_UINT, K_BOOL, K_STR, K_LOG, K_DOUBLE };
 

@@ -1,10 +1,10 @@
 /* guest_stat: strict parser and formatter of data/vstop/stat (see guest_stat.h). */
 #include "config.h"
-#include "guest_stat.h"
+#include "lib/guest_stat.h"
 
 #include <inttypes.h>
 #include <stdio.h>
-#include "num.h"
+#include "lib/num.h"
 
 enum guest_stat_err guest_stat_parse(const char *v, size_t len, struct guest_stat *out)
 {

@@ -8,7 +8,7 @@
 #define VSTOP_GUEST_STAT_H
 
 #include <stddef.h>
-#include "snapshot.h"
+#include "lib/snapshot.h"
 
 #define GUEST_STAT_VERSION 1
 /* "1 " + 4 digits + 3 x (20 digits + 1): the longest valid value is 70 bytes. */

@@ -1,6 +1,6 @@
 /* json: JSON string escaping and number formatting. */
 #include "config.h"
-#include "json.h"
+#include "lib/json.h"
 
 #include <inttypes.h>
 #include <math.h>

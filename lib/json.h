@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 void json_str(struct strbuf *b, const char *s);
 /* A number with `decimals` places, or null when !ok or not finite. */

@@ -1,6 +1,6 @@
 /* listen_addr: parsing an exporter's listen address (see listen_addr.h). */
 #include "config.h"
-#include "listen_addr.h"
+#include "lib/listen_addr.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

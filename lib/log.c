@@ -1,6 +1,6 @@
 /* log: stderr or syslog (see log.h). */
 #include "config.h"
-#include "log.h"
+#include "lib/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

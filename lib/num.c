@@ -1,6 +1,6 @@
 /* num: strict number parsing (see num.h). */
 #include "config.h"
-#include "num.h"
+#include "lib/num.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* pcpu_pinning: crowded pCPUs from vCPU hard affinities (see pcpu_pinning.h). */
 #include "config.h"
-#include "pcpu_pinning.h"
+#include "lib/pcpu_pinning.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 struct vcpu_affinity {
 	const char *domain;

@@ -6,7 +6,7 @@
  * so the long "intr" line is never looked at.
  */
 #include "config.h"
-#include "procstat.h"
+#include "lib/procstat.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* prom_text: sample lookup in Prometheus text format (see prom_text.h). */
 #include "config.h"
-#include "prom_text.h"
+#include "lib/prom_text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* series: walking the catalog (see series.h). */
 #include "config.h"
-#include "series.h"
+#include "lib/series.h"
 
 #include <stdlib.h>
 

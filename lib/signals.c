@@ -1,6 +1,6 @@
 /* signals: flag-setting handlers (see signals.h). */
 #include "config.h"
-#include "signals.h"
+#include "lib/signals.h"
 
 #include <string.h>
 

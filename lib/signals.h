@@ -6,7 +6,7 @@
 #define VSTOP_SIGNALS_H
 
 #include <signal.h>
-#include "clock.h"
+#include "lib/clock.h"
 
 extern volatile sig_atomic_t signal_term;	/* SIGTERM or SIGINT: finish and exit */
 extern volatile sig_atomic_t signal_hup;	/* SIGHUP: reload the configuration */

@@ -1,6 +1,6 @@
 /* snapshot: storage for one host sample (see snapshot.h). */
 #include "config.h"
-#include "snapshot.h"
+#include "lib/snapshot.h"
 
 #include <math.h>
 #include <stdio.h>

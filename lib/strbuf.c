@@ -1,6 +1,6 @@
 /* strbuf: growable, always NUL-terminated byte buffer. */
 #include "config.h"
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

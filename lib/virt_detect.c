@@ -1,6 +1,6 @@
 /* virt_detect: best-effort hypervisor identification (see virt_detect.h). */
 #include "config.h"
-#include "virt_detect.h"
+#include "lib/virt_detect.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* xalloc: allocation that aborts on failure (see xalloc.h). */
 #include "config.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* alarms: the state machine, hysteresis, escalation, rate limits, noisy neighbors. */
 #include "config.h"
 #include <math.h>
-#include "alarms.h"
-#include "metrics.h"
-#include "tap.h"
+#include "sinks/alarms.h"
+#include "sinks/metrics.h"
+#include "t/tap.h"
 
 /* A guest reading with the VM's steal at `steal` % (one CPU). */
 static void feed(struct alarms *al, double steal, double now)

@@ -5,13 +5,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "alarms.h"
-#include "host_series.h"
-#include "loop_stats.h"
-#include "metrics.h"
-#include "model.h"
-#include "source.h"
-#include "tap.h"
+#include "daemon/loop_stats.h"
+#include "model/host_series.h"
+#include "model/model.h"
+#include "sinks/alarms.h"
+#include "sinks/metrics.h"
+#include "sources/source.h"
+#include "t/tap.h"
 
 static long hwm_kib(void)
 {

@@ -1,8 +1,8 @@
 /* conf: vstop.conf, good and hostile. */
 #include "config.h"
 #include <stdlib.h>
-#include "conf.h"
-#include "tap.h"
+#include "lib/conf.h"
+#include "t/tap.h"
 
 static int load(struct vstop_conf *c, const char *text, char *err)
 {

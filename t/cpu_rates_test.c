@@ -1,7 +1,7 @@
 /* cpu_rates: steal % and friends from two readings; resets and hotplug. */
 #include "config.h"
-#include "cpu_rates.h"
-#include "tap.h"
+#include "model/cpu_rates.h"
+#include "t/tap.h"
 
 static void read_stat(const char *s, struct procstat *ps)
 {

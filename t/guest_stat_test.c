@@ -1,8 +1,8 @@
 /* guest_stat: data/vstop/stat as a hostile guest might write it. */
 #include "config.h"
-#include "guest_stat.h"
-#include "xs_import.h"
-#include "tap.h"
+#include "lib/guest_stat.h"
+#include "sources/xs_import.h"
+#include "t/tap.h"
 
 static enum guest_stat_err p(const char *s, size_t n)
 {

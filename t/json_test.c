@@ -1,7 +1,7 @@
 /* json: escaping of names a guest may set to anything. */
 #include "config.h"
-#include "json.h"
-#include "tap.h"
+#include "lib/json.h"
+#include "t/tap.h"
 
 static const char *esc(const char *s)
 {

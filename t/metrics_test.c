@@ -2,11 +2,11 @@
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
-#include "host_series.h"
-#include "loop_stats.h"
-#include "metrics.h"
-#include "model.h"
-#include "tap.h"
+#include "daemon/loop_stats.h"
+#include "model/host_series.h"
+#include "model/model.h"
+#include "sinks/metrics.h"
+#include "t/tap.h"
 
 static const char *label(const char *s)
 {

@@ -1,8 +1,8 @@
 /* model: rates, resets, churn, guest steal and overcommit from hand-made snapshots. */
 #include "config.h"
 #include <math.h>
-#include "model.h"
-#include "tap.h"
+#include "model/model.h"
+#include "t/tap.h"
 
 static struct domain *add(struct snapshot *s, uint32_t domid, const char *name, uint64_t cpu_ns,
 			  uint32_t vcpus)

@@ -1,9 +1,9 @@
 /* nagios_range and prom_text: the plugin's parsers, with hostile input. */
 #include "config.h"
 #include <math.h>
-#include "nagios_range.h"
-#include "prom_text.h"
-#include "tap.h"
+#include "contrib/nagios/nagios_range.h"
+#include "lib/prom_text.h"
+#include "t/tap.h"
 
 static int alerts(const char *range, double v)
 {

@@ -1,7 +1,7 @@
 /* num: strict numbers for options, config and thresholds. */
 #include "config.h"
-#include "num.h"
-#include "tap.h"
+#include "lib/num.h"
+#include "t/tap.h"
 
 int main(void)
 {

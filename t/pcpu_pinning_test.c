@@ -1,7 +1,7 @@
 /* pcpu_pinning: crowded pCPUs from hard affinities, the lab's case and its neighbours. */
 #include "config.h"
-#include "pcpu_pinning.h"
-#include "tap.h"
+#include "lib/pcpu_pinning.h"
+#include "t/tap.h"
 
 #include <string.h>
 

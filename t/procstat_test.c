@@ -1,8 +1,8 @@
 /* procstat: the /proc/stat parser on good, old-kernel and hostile input. */
 #include "config.h"
 #include <stdlib.h>
-#include "procstat.h"
-#include "tap.h"
+#include "lib/procstat.h"
+#include "t/tap.h"
 
 static int parse(const char *s, struct procstat *ps, char *err)
 {

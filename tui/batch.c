@@ -4,24 +4,24 @@
  * current block, as with xentop -b; a closed stdout ends it too.
  */
 #include "config.h"
-#include "batch.h"
+#include "tui/batch.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "clock.h"
-#include "cpu_rates.h"
-#include "domain_sort.h"
-#include "guest_render.h"
-#include "host_render.h"
-#include "log.h"
-#include "model.h"
-#include "source.h"
-#include "guest_sampler.h"
-#include "signals.h"
-#include "strbuf.h"
-#include "xalloc.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/signals.h"
+#include "lib/strbuf.h"
+#include "lib/xalloc.h"
+#include "model/cpu_rates.h"
+#include "model/guest_sampler.h"
+#include "model/model.h"
+#include "sources/source.h"
+#include "tui/domain_sort.h"
+#include "tui/guest_render.h"
+#include "tui/host_render.h"
 
 
 /* Wait one delay; false when asked to stop. */

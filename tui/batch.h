@@ -2,7 +2,7 @@
 #ifndef VSTOP_BATCH_H
 #define VSTOP_BATCH_H
 
-#include "options.h"
+#include "tui/options.h"
 
 /* Exit status: 0, or 1 with the reason on stderr. */
 int batch_run(const struct vstop_options *o);

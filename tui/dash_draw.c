@@ -5,7 +5,7 @@
  * terminals get every column, longer names and a longer sparkline.
  */
 #include "config.h"
-#include "dash_draw.h"
+#include "tui/dash_draw.h"
 
 #include <curses.h>
 #include <math.h>
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 #include <stdlib.h>
-#include "domain_sort.h"
-#include "sparkline.h"
-#include "virt_detect.h"
+#include "lib/virt_detect.h"
+#include "tui/domain_sort.h"
+#include "tui/sparkline.h"
 
 #define SPARK_MIN 8
 

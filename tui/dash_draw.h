@@ -7,14 +7,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "clock.h"
-#include "alarms.h"
-#include "cpu_rates.h"
-#include "guest_history.h"
-#include "model.h"
-#include "options.h"
-#include "guest_sampler.h"
-#include "source.h"
+#include "lib/clock.h"
+#include "model/cpu_rates.h"
+#include "model/guest_history.h"
+#include "model/guest_sampler.h"
+#include "model/model.h"
+#include "sinks/alarms.h"
+#include "sources/source.h"
+#include "tui/options.h"
 
 enum { PAIR_WARN = 1, PAIR_CRIT, PAIR_OK, PAIR_HEAD };
 enum { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };

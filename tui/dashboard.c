@@ -9,7 +9,7 @@
  * q, on SIGINT/SIGTERM and on any exit path (atexit).
  */
 #include "config.h"
-#include "dashboard.h"
+#include "tui/dashboard.h"
 
 #include <curses.h>
 #include <langinfo.h>
@@ -19,17 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "clock.h"
-#include "conf.h"
-#include "cpu_rates.h"
-#include "dash_draw.h"
-#include "domain_sort.h"
-#include "guest_history.h"
-#include "log.h"
-#include "num.h"
-#include "signals.h"
-#include "virt_detect.h"
-#include "xalloc.h"
+#include "lib/clock.h"
+#include "lib/conf.h"
+#include "lib/log.h"
+#include "lib/num.h"
+#include "lib/signals.h"
+#include "lib/virt_detect.h"
+#include "lib/xalloc.h"
+#include "model/cpu_rates.h"
+#include "model/guest_history.h"
+#include "tui/dash_draw.h"
+#include "tui/domain_sort.h"
 
 static bool curses_on;
 

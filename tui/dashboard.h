@@ -2,7 +2,7 @@
 #ifndef VSTOP_DASHBOARD_H
 #define VSTOP_DASHBOARD_H
 
-#include "options.h"
+#include "tui/options.h"
 
 int dashboard_run(const struct vstop_options *o);
 

@@ -9,7 +9,7 @@
  * fixture tree instead of / (tests).
  */
 #include "config.h"
-#include "doctor.h"
+#include "tui/doctor.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -19,17 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "conf.h"
-#include "cpu_rates.h"
-#include "json.h"
-#include "log.h"
-#include "model.h"
-#include "num.h"
-#include "guest_sampler.h"
-#include "source.h"
-#include "strbuf.h"
-#include "virt_detect.h"
-#include "xen_affinity.h"
+#include "lib/conf.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/num.h"
+#include "lib/strbuf.h"
+#include "lib/virt_detect.h"
+#include "model/cpu_rates.h"
+#include "model/guest_sampler.h"
+#include "model/model.h"
+#include "sources/source.h"
+#include "sources/xen_affinity.h"
 
 enum verdict { V_OK, V_WARN, V_FAIL, V_SKIP };
 static const char *const verdict_names[] = { "OK", "WARN", "FAIL", "SKIP" };

@@ -1,6 +1,6 @@
 /* domain_sort: row order by a column (see domain_sort.h). */
 #include "config.h"
-#include "domain_sort.h"
+#include "tui/domain_sort.h"
 
 #include <math.h>
 #include <stdlib.h>

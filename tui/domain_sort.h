@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "model.h"
-#include "options.h"
+#include "model/model.h"
+#include "tui/options.h"
 
 /* Fill idx[0..ndoms) with domain indexes in display order. Numbers sort
  * largest first (what you look for is at the top); names and domids ascend;

@@ -5,17 +5,17 @@
  * guest.rrd (VM). File names are derived exactly as the writer does.
  */
 #include "config.h"
-#include "graph.h"
+#include "tui/graph.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "log.h"
+#include "lib/log.h"
 #ifdef HAVE_RRD
 #include <rrd.h>
-#include "rrd_sink.h"
+#include "sinks/rrd_sink.h"
 #endif
 
 #define DEFAULT_DIR "/var/lib/vstop/rrd"

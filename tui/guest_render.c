@@ -4,12 +4,12 @@
  * CPU, a counter reset, or no steal field on very old kernels).
  */
 #include "config.h"
-#include "guest_render.h"
+#include "tui/guest_render.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
-#include "json.h"
+#include "lib/json.h"
 
 static const char *const field_names[8] = {
 	"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"

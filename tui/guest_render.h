@@ -5,8 +5,8 @@
 #ifndef VSTOP_GUEST_RENDER_H
 #define VSTOP_GUEST_RENDER_H
 
-#include "cpu_rates.h"
-#include "strbuf.h"
+#include "lib/strbuf.h"
+#include "model/cpu_rates.h"
 
 void guest_render_text(struct strbuf *b, const struct guest_rates *r, double wall);
 void guest_render_json(struct strbuf *b, const struct guest_rates *r, double wall);

@@ -1,11 +1,11 @@
 /* host_render: text and JSON for the host view (see host_render.h). */
 #include "config.h"
-#include "host_render.h"
+#include "tui/host_render.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
-#include "json.h"
+#include "lib/json.h"
 
 #define MIB (1024.0 * 1024.0)
 #define GIB (MIB * 1024.0)

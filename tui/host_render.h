@@ -7,8 +7,8 @@
 #define VSTOP_HOST_RENDER_H
 
 #include <stdint.h>
-#include "model.h"
-#include "strbuf.h"
+#include "lib/strbuf.h"
+#include "model/model.h"
 
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
 void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);

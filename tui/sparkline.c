@@ -1,6 +1,6 @@
 /* sparkline: block-character history rows (see sparkline.h). */
 #include "config.h"
-#include "sparkline.h"
+#include "tui/sparkline.h"
 
 #include <math.h>
 #include <string.h>

@@ -10,15 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "batch.h"
-#include "dashboard.h"
-#include "doctor.h"
-#include "graph.h"
-#include "log.h"
-#include "num.h"
-#include "options.h"
-#include "probe.h"
-#include "source.h"
+#include "lib/log.h"
+#include "lib/num.h"
+#include "sources/probe.h"
+#include "sources/source.h"
+#include "tui/batch.h"
+#include "tui/dashboard.h"
+#include "tui/doctor.h"
+#include "tui/graph.h"
+#include "tui/options.h"
 
 static void usage(FILE *f)
 {

@@ -20,14 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cpu_rates.h"
-#include "model.h"
-#include "nagios_range.h"
-#include "num.h"
-#include "guest_sampler.h"
-#include "prom_text.h"
-#include "source.h"
-#include "strbuf.h"
+#include "contrib/nagios/nagios_range.h"
+#include "lib/num.h"
+#include "lib/prom_text.h"
+#include "lib/strbuf.h"
+#include "model/cpu_rates.h"
+#include "model/guest_sampler.h"
+#include "model/model.h"
+#include "sources/source.h"
 #ifdef HAVE_CURL
 #include <curl/curl.h>
 #endif

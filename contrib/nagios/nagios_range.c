@@ -1,11 +1,11 @@
 /* nagios_range: Monitoring Plugins threshold ranges (see nagios_range.h). */
 #include "config.h"
-#include "nagios_range.h"
+#include "contrib/nagios/nagios_range.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "num.h"
+#include "lib/num.h"
 
 static int number(const char *s, size_t n, double *v)
 {

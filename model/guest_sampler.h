@@ -1,0 +1,34 @@
+/*
+ * guest_sampler: this VM's sampling, written once for every program that
+ * watches it (vstop-agent, vstop -b, the dashboard, doctor, check_vstop):
+ * read /proc/stat, keep the previous reading, compute the rates between the
+ * two. The newest reading and its rates are a guest_view.
+ */
+#ifndef VSTOP_GUEST_SAMPLER_H
+#define VSTOP_GUEST_SAMPLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/procstat.h"
+#include "model/cpu_rates.h"
+#include "model/guest_series.h"
+#include "sources/probe.h"
+
+struct guest_sampler {
+	struct probe probe;
+	struct procstat st[2];
+	int cur;			/* st[cur] is the newest reading */
+	struct guest_rates rates;
+	int64_t read_ns;		/* monotonic time of the newest reading */
+	struct guest_view view;
+};
+
+/* Open proc_root's stat (NULL: /proc) and take the first reading. 0 or -1 + err. */
+int guest_sampler_open(struct guest_sampler *g, const char *proc_root, char *err, size_t errsz);
+/* A new reading and the rates since the previous one. 0, or -1 + err: the
+ * previous reading is kept, so the next success spans both intervals. */
+int guest_sampler_read(struct guest_sampler *g, char *err, size_t errsz);
+static inline const struct guest_view *guest_sampler_view(const struct guest_sampler *g) { return &g->view; }
+void guest_sampler_close(struct guest_sampler *g);
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * model: rates and history from successive host snapshots (see model.h).
+ * Per commit: O(domains) for the merge walk, the hash lookups and the rings.
+ */
+#include "config.h"
+#include "model/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("vstop: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+void model_init(struct model *m, uint32_t history_len)
+{
+	memset(m, 0, sizeof(*m));
+	m->history_len = history_len ? history_len : MODEL_HISTORY_DEFAULT;
+}
+
+struct snapshot *model_next(struct model *m)
+{
+	struct snapshot *s = &m->snap[m->cur ^ 1];
+	snapshot_reset(s);
+	return s;
+}
+
+void model_drop_prev(struct model *m)
+{
+	m->have_prev = false;
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void hash_rebuild(struct model *m)
+{
+	uint32_t cap = 64;
+	while (cap < m->ntracks * 2 + 2)
+		cap *= 2;
+	if (cap != m->hash_cap) {
+		m->hash = xrealloc(m->hash, cap * sizeof(*m->hash));
+		m->hash_cap = cap;
+	}
+	memset(m->hash, 0, cap * sizeof(*m->hash));
+	for (uint32_t i = 0; i < m->ntracks; i++) {
+		uint32_t h = name_hash(m->tracks[i].name) & (cap - 1);
+		while (m->hash[h])
+			h = (h + 1) & (cap - 1);
+		m->hash[h] = i + 1;
+	}
+}
+
+static uint32_t track_get(struct model *m, const char *name, uint32_t domid)
+{
+	uint32_t h;
+
+	if (m->hash_cap) {
+		h = name_hash(name) & (m->hash_cap - 1);
+		for (; m->hash[h]; h = (h + 1) & (m->hash_cap - 1)) {
+			if (strcmp(m->tracks[m->hash[h] - 1].name, name) == 0)
+				return m->hash[h] - 1;
+		}
+	}
+	if (m->ntracks == m->tracks_cap) {
+		m->tracks_cap = m->tracks_cap ? m->tracks_cap * 2 : 16;
+		m->tracks = xrealloc(m->tracks, m->tracks_cap * sizeof(*m->tracks));
+	}
+	struct dom_track *t = &m->tracks[m->ntracks];
+	memset(t, 0, sizeof(*t));
+	t->name = strdup(name);
+	t->cpu_hist = xrealloc(NULL, 2 * (size_t)m->history_len * sizeof(float));
+	if (!t->name) {
+		fputs("vstop: out of memory\n", stderr);
+		abort();
+	}
+	t->steal_hist = t->cpu_hist + m->history_len;
+	t->domid = domid;
+	t->steal_pct = NAN;
+	m->ntracks++;
+	if (m->ntracks * 2 + 2 > m->hash_cap)
+		hash_rebuild(m);
+	else {
+		h = name_hash(name) & (m->hash_cap - 1);
+		while (m->hash[h])
+			h = (h + 1) & (m->hash_cap - 1);
+		m->hash[h] = m->ntracks;
+	}
+	return m->ntracks - 1;
+}
+
+/* Drop the histories of domains gone for longer than the grace period. */
+static bool tracks_sweep(struct model *m)
+{
+	uint32_t w = 0;
+
+	for (uint32_t i = 0; i < m->ntracks; i++) {
+		struct dom_track *t = &m->tracks[i];
+		if (m->gen - t->last_gen > MODEL_TRACK_GRACE) {
+			free(t->name);
+			free(t->cpu_hist);
+			continue;
+		}
+		if (w != i)
+			m->tracks[w] = *t;
+		w++;
+	}
+	if (w == m->ntracks)
+		return false;
+	m->ntracks = w;
+	hash_rebuild(m);
+	return true;
+}
+
+/* Rate of a counter, or NaN when it went backwards. */
+static double rate(uint64_t prev, uint64_t cur, double dt)
+{
+	return cur < prev ? NAN : (double)(cur - prev) / dt;
+}
+
+static void guest_steal(struct model *m, struct dom_track *t, const struct domain *d)
+{
+	const struct guest_stat *g = &d->guest, *p = &t->guest_prev;
+
+	if (!d->has_guest) {
+		t->guest_prev_ok = false;
+		t->steal_pct = NAN;
+		return;
+	}
+	if (t->guest_prev_ok && g->total_ticks == p->total_ticks && g->steal_ticks == p->steal_ticks) {
+		/* The agent has not written since: keep its last figure a while. */
+		if (m->gen - t->guest_gen > MODEL_GUEST_STALE)
+			t->steal_pct = NAN;
+		return;
+	}
+	if (t->guest_prev_ok && g->total_ticks >= p->total_ticks && g->steal_ticks >= p->steal_ticks &&
+	    g->steal_ticks - p->steal_ticks <= g->total_ticks - p->total_ticks) {
+		uint64_t dt = g->total_ticks - p->total_ticks;
+		t->steal_pct = 100.0 * (double)(g->steal_ticks - p->steal_ticks) / (double)dt;
+	} else {
+		t->steal_pct = NAN;	/* first sight, or the guest's counters reset */
+	}
+	t->guest_prev = *g;
+	t->guest_prev_ok = true;
+	t->guest_gen = m->gen;
+}
+
+static void domain_rates(const struct domain *p, const struct domain *d, double dt,
+			 struct dom_rates *r)
+{
+	if (d->cpu_ns >= p->cpu_ns) {
+		r->cpu_pct = 100.0 * (double)(d->cpu_ns - p->cpu_ns) / (dt * 1e9);
+		r->valid = true;
+	}
+	r->net_rx_Bps = rate(p->net.rx_bytes, d->net.rx_bytes, dt);
+	r->net_tx_Bps = rate(p->net.tx_bytes, d->net.tx_bytes, dt);
+	r->net_rx_pps = rate(p->net.rx_packets, d->net.rx_packets, dt);
+	r->net_tx_pps = rate(p->net.tx_packets, d->net.tx_packets, dt);
+	r->vbd_rd_iops = rate(p->vbd.rd_reqs, d->vbd.rd_reqs, dt);
+	r->vbd_wr_iops = rate(p->vbd.wr_reqs, d->vbd.wr_reqs, dt);
+	/* Xen counts VBD sectors in 512-byte units whatever the device's size. */
+	r->vbd_rd_Bps = rate(p->vbd.rd_sectors, d->vbd.rd_sectors, dt) * 512;
+	r->vbd_wr_Bps = rate(p->vbd.wr_sectors, d->vbd.wr_sectors, dt) * 512;
+}
+
+static void summarize(struct model *m, const struct snapshot *s)
+{
+	struct host_summary *h = &m->sum;
+	uint32_t nsteal = 0;
+	double steal_sum = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->ndoms = s->ndoms;
+	h->steal_max = NAN;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *d = &s->doms[i];
+		const struct dom_rates *r = &m->rates[i];
+		/* Active: holds its vCPUs on the pCPUs (blocked means idle, not gone). */
+		if (!(d->state & (DOM_SHUTDOWN | DOM_CRASHED | DOM_DYING | DOM_PAUSED))) {
+			h->active++;
+			h->vcpus_online += d->vcpus;
+		}
+		h->mem_sum += d->mem_bytes;
+		if (d->maxmem_bytes != MAXMEM_UNLIMITED)
+			h->maxmem_sum += d->maxmem_bytes;
+		else
+			h->maxmem_sum += d->mem_bytes;
+		if (r->valid)
+			h->cpu_pct_sum += r->cpu_pct;
+		if (!isnan(r->steal_pct)) {
+			nsteal++;
+			steal_sum += r->steal_pct;
+			if (isnan(h->steal_max) || r->steal_pct > h->steal_max)
+				h->steal_max = r->steal_pct;
+		}
+	}
+	h->steal_reporting = nsteal;
+	h->steal_mean = nsteal ? steal_sum / nsteal : NAN;
+	if (s->host.known && s->host.pcpus) {
+		h->vcpu_overcommit = (double)h->vcpus_online / s->host.pcpus;
+		h->cpu_saturation_pct = h->cpu_pct_sum / s->host.pcpus;
+	} else {
+		h->vcpu_overcommit = h->cpu_saturation_pct = NAN;
+	}
+	h->mem_overcommit = s->host.known && s->host.mem_total ?
+		(double)h->maxmem_sum / (double)s->host.mem_total : NAN;
+}
+
+void model_commit(struct model *m)
+{
+	const struct snapshot *prev = &m->snap[m->cur];
+	struct snapshot *cur = &m->snap[m->cur ^ 1];
+	double dt = 0;
+
+	m->gen++;
+	snapshot_sort(cur);
+	if (m->have_prev && cur->t_ns > prev->t_ns)
+		dt = (double)(cur->t_ns - prev->t_ns) / 1e9;
+	m->interval_s = dt;
+	if (m->rates_cap < cur->ndoms) {
+		m->rates_cap = cur->ndoms * 2;
+		m->rates = xrealloc(m->rates, m->rates_cap * sizeof(*m->rates));
+	}
+
+	uint32_t j = 0;
+	for (uint32_t i = 0; i < cur->ndoms; i++) {
+		const struct domain *d = &cur->doms[i];
+		struct dom_rates *r = &m->rates[i];
+		const char *name = domain_name(cur, d);
+		const double nan = NAN;
+
+		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan,
+			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
+			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan };
+		r->track = track_get(m, name, d->domid);
+		struct dom_track *t = &m->tracks[r->track];
+		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
+			t->domid = d->domid;
+			t->guest_prev_ok = false;
+		}
+		t->last_gen = m->gen;
+
+		if (dt > 0) {
+			while (j < prev->ndoms && prev->doms[j].domid < d->domid)
+				j++;
+			if (j < prev->ndoms && prev->doms[j].domid == d->domid &&
+			    strcmp(domain_name(prev, &prev->doms[j]), name) == 0)
+				domain_rates(&prev->doms[j], d, dt, r);
+		}
+		if (!isnan(d->cpu_pct_reported) && d->cpu_pct_reported >= 0) {
+			r->cpu_pct = d->cpu_pct_reported;	/* the log's own rate */
+			r->valid = true;
+		}
+		guest_steal(m, t, d);
+		r->steal_pct = t->steal_pct;
+
+		t->cpu_hist[t->head] = r->valid ? (float)r->cpu_pct : NAN;
+		t->steal_hist[t->head] = (float)r->steal_pct;
+		t->head = (t->head + 1) % m->history_len;
+		if (t->count < m->history_len)
+			t->count++;
+	}
+	summarize(m, cur);
+	m->cur ^= 1;
+	m->have_prev = true;
+	/* The sweep moves tracks when it drops some: re-point the rates. */
+	if (tracks_sweep(m))
+		for (uint32_t i = 0; i < cur->ndoms; i++)
+		m->rates[i].track = track_get(m, domain_name(cur, &cur->doms[i]), cur->doms[i].domid);
+}
+
+float track_hist(const struct model *m, const struct dom_track *t, bool steal, uint32_t i)
+{
+	if (i >= t->count)
+		return NAN;
+	uint32_t k = (t->head + m->history_len - 1 - i) % m->history_len;
+	return steal ? t->steal_hist[k] : t->cpu_hist[k];
+}
+
+void model_free(struct model *m)
+{
+	for (uint32_t i = 0; i < m->ntracks; i++) {
+		free(m->tracks[i].name);
+		free(m->tracks[i].cpu_hist);
+	}
+	free(m->tracks);
+	free(m->hash);
+	free(m->rates);
+	snapshot_free(&m->snap[0]);
+	snapshot_free(&m->snap[1]);
+	memset(m, 0, sizeof(*m));
+}

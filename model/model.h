@@ -1,0 +1,87 @@
+/*
+ * model: the host side's core. Snapshots in, rates, overcommit and history
+ * out. This is the one place where domain counters are subtracted.
+ *
+ * A domain's identity is its name (domids change on every reboot). Two
+ * samples of a domain give a rate only if the domid and name match and no
+ * counter went backwards; otherwise the rate is "none" (NaN) for that interval.
+ * Each name keeps a fixed-size ring of CPU% and steal% for sparklines and
+ * alarm windows; rings of vanished domains are dropped after a grace period.
+ */
+#ifndef VSTOP_MODEL_H
+#define VSTOP_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/snapshot.h"
+
+/* 10 minutes at the default 1 s interval: enough for the 5-minute alarm
+ * windows with room to spare, and 1000 domains x 600 x 2 floats = 4.8 MB. */
+#define MODEL_HISTORY_DEFAULT 600
+/* A guest's published counters older than this many intervals are stale:
+ * its agent stopped, and its last steal must not be shown as current. */
+#define MODEL_GUEST_STALE 3
+/* Intervals a vanished domain's history is kept, so a reboot keeps its past. */
+#define MODEL_TRACK_GRACE 60
+
+struct dom_rates {
+	bool valid;			/* cpu_pct is a rate of this interval */
+	double cpu_pct;			/* xentop's meaning: 100 = one pCPU */
+	double steal_pct;		/* from the guest, NaN when unknown */
+	double net_rx_Bps, net_tx_Bps, net_rx_pps, net_tx_pps;
+	double vbd_rd_iops, vbd_wr_iops, vbd_rd_Bps, vbd_wr_Bps;
+	uint32_t track;			/* index of the domain's history */
+};
+
+struct host_summary {
+	uint32_t ndoms, active, vcpus_online;
+	uint64_t mem_sum, maxmem_sum;
+	double cpu_pct_sum;
+	double vcpu_overcommit;		/* online vCPUs of active domains / pCPUs */
+	double mem_overcommit;		/* sum of maxmem / host memory */
+	double cpu_saturation_pct;	/* sum of domains' CPU / (pCPUs x 100) */
+	double steal_mean, steal_max;	/* over guests that publish steal */
+	uint32_t steal_reporting;
+};
+
+struct dom_track {
+	char *name;
+	uint32_t domid;
+	uint64_t last_gen;		/* generation this domain was last seen */
+	float *cpu_hist, *steal_hist;	/* rings of history_len, NaN = no rate */
+	uint32_t head, count;		/* head: next slot to write */
+	struct guest_stat guest_prev;
+	bool guest_prev_ok;
+	uint64_t guest_gen;		/* generation the guest's counters last moved */
+	double steal_pct;
+};
+
+struct model {
+	struct snapshot snap[2];
+	int cur;
+	bool have_prev;
+	uint64_t gen;
+	double interval_s;
+	struct dom_rates *rates;	/* parallel to the current snapshot's domains */
+	uint32_t rates_cap;
+	struct host_summary sum;
+	uint32_t history_len;
+	struct dom_track *tracks;
+	uint32_t ntracks, tracks_cap;
+	uint32_t *hash;			/* open addressing: track index + 1, 0 = empty */
+	uint32_t hash_cap;
+};
+
+void model_init(struct model *m, uint32_t history_len);
+/* The snapshot for the source to fill, already reset. */
+struct snapshot *model_next(struct model *m);
+/* Take the filled snapshot as current: rates, summary, history. */
+void model_commit(struct model *m);
+/* Forget the previous sample (after a failed or skipped interval). */
+void model_drop_prev(struct model *m);
+static inline const struct snapshot *model_snapshot(const struct model *m) { return &m->snap[m->cur]; }
+/* The i-th most recent history value (0 = newest), NaN if none. */
+float track_hist(const struct model *m, const struct dom_track *t, bool steal, uint32_t i);
+void model_free(struct model *m);
+
+#endif

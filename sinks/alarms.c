@@ -1,0 +1,317 @@
+/* alarms: thresholds, hysteresis, noisy neighbors (see alarms.h). */
+#include "config.h"
+#include "sinks/alarms.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
+
+void alarms_init(struct alarms *al, const struct vstop_conf *c, struct notifier *n)
+{
+	memset(al, 0, sizeof(*al));
+	al->notify = n;
+	alarms_configure(al, c);
+}
+
+void alarms_configure(struct alarms *al, const struct vstop_conf *c)
+{
+	memcpy(al->conf, c->alert, sizeof(al->conf));
+}
+
+static struct alarm *find(struct alarms *al, enum alert_rule rule, const char *subject)
+{
+	/* Linear over the alarms that ever left OK, plus the ones evaluated:
+	 * subjects in OK with no history are not stored (see eval). */
+	for (uint32_t i = 0; i < al->n; i++)
+		if (al->a[i].rule == rule && strcmp(al->a[i].subject, subject) == 0)
+			return &al->a[i];
+	return NULL;
+}
+
+static struct alarm *add(struct alarms *al, enum alert_rule rule, const char *subject)
+{
+	if (al->n == al->cap) {
+		al->cap = al->cap ? al->cap * 2 : 16;
+		struct alarm *a = realloc(al->a, al->cap * sizeof(*a));
+		if (!a)
+			abort();
+		al->a = a;
+	}
+	struct alarm *a = &al->a[al->n++];
+	memset(a, 0, sizeof(*a));
+	a->rule = rule;
+	snprintf(a->subject, sizeof(a->subject), "%s", subject);
+	a->crit_since = -1;
+	return a;
+}
+
+static void notify(struct alarms *al, struct alarm *a, const char *state, double now)
+{
+	const struct alert_conf *c = &al->conf[a->rule];
+	bool resolved = strcmp(state, "resolved") == 0;
+
+	if (resolved ? !a->notified : (a->last_notify > 0 && now - a->last_notify < c->min_interval_s))
+		return;	/* rate-limited; a resolution only follows a notified firing */
+	a->notified = !resolved;
+	a->last_notify = now;
+	al->notifications++;
+	if (!al->notify)
+		return;
+	struct alarm_event e = {
+		.state = state, .alert = alert_rule_names[a->rule], .subject = a->subject,
+		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
+		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
+		.unit = units[a->rule], .neighbors = a->neighbors,
+	};
+	notifier_send(al->notify, &e);
+}
+
+/* The three domains (other than the victim) with the most CPU over the last
+ * `window_s`, from the model's history: "build-01 266%, ci-05 45%, web-08 40%". */
+static void noisy_neighbors(const struct model *m, const char *victim, double window_s, char *out, size_t sz)
+{
+	const struct snapshot *s = model_snapshot(m);
+	uint32_t k = m->interval_s > 0 ? (uint32_t)ceil(window_s / m->interval_s) : 1;
+	struct { uint32_t i; double cpu; } top[3] = { { 0, -1 }, { 0, -1 }, { 0, -1 } };
+
+	if (k < 1)
+		k = 1;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		if (strcmp(domain_name(s, &s->doms[i]), victim) == 0)
+			continue;
+		const struct dom_track *t = &m->tracks[m->rates[i].track];
+		double sum = 0;
+		uint32_t n = 0;
+		for (uint32_t j = 0; j < k; j++) {
+			float v = track_hist(m, t, false, j);
+			if (!isnan(v)) {
+				sum += v;
+				n++;
+			}
+		}
+		double cpu = n ? sum / n : -1;
+		for (int p = 0; p < 3; p++) {
+			if (cpu > top[p].cpu) {
+				memmove(&top[p + 1], &top[p], (size_t)(2 - p) * sizeof(top[0]));
+				top[p].i = i;
+				top[p].cpu = cpu;
+				break;
+			}
+		}
+	}
+	size_t o = 0;
+	out[0] = '\0';
+	for (int p = 0; p < 3 && top[p].cpu >= 0 && o < sz; p++)
+		o += (size_t)snprintf(out + o, sz - o, "%s%s %.0f%%", p ? ", " : "",
+				      domain_name(s, &s->doms[top[p].i]), top[p].cpu);
+}
+
+/* One step of the state machine; returns true when the alarm just fired or escalated. */
+static bool step(struct alarms *al, struct alarm *a, double v, double now)
+{
+	const struct alert_conf *c = &al->conf[a->rule];
+	int level = c->crit > 0 && v >= c->crit ? 2 : v >= c->warn ? 1 : 0;
+
+	a->value = v;
+	if (level == 2 && a->crit_since < 0)
+		a->crit_since = now;
+	else if (level < 2)
+		a->crit_since = -1;
+	switch (a->state) {
+	case ALARM_OK:
+		if (!level)
+			return false;
+		a->state = ALARM_PENDING;
+		a->since = now;
+		/* a `for` of 0 fires at once */
+		__attribute__((fallthrough));
+	case ALARM_PENDING:
+		if (!level) {
+			a->state = ALARM_OK;
+			return false;
+		}
+		if (now - a->since < c->for_s)
+			return false;
+		a->state = ALARM_FIRING;
+		a->level = level == 2 && now - a->crit_since >= c->for_s ? 2 : 1;
+		return true;
+	case ALARM_FIRING:
+		if (v < c->clear) {
+			a->state = ALARM_OK;
+			notify(al, a, "resolved", now);
+			a->level = 0;
+			a->neighbors[0] = '\0';
+			return false;
+		}
+		if (a->level == 1 && level == 2 && now - a->crit_since >= c->for_s) {
+			a->level = 2;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+static void eval(struct alarms *al, enum alert_rule rule, const char *subject, double v, double now,
+		 const struct model *m)
+{
+	const struct alert_conf *c = &al->conf[rule];
+	struct alarm *a = find(al, rule, subject);
+
+	if (!c->enabled || isnan(v)) {
+		if (a)
+			a->gen = al->gen;	/* no data this interval: hold the state */
+		return;
+	}
+	if (!a) {
+		if (v < c->warn)
+			return;	/* healthy and never alarmed: nothing to remember */
+		a = add(al, rule, subject);
+	}
+	a->gen = al->gen;
+	bool was_firing = a->state == ALARM_FIRING;
+	if (step(al, a, v, now)) {
+		if (m && rule == AR_GUEST_STEAL)
+			noisy_neighbors(m, subject, c->for_s, a->neighbors, sizeof(a->neighbors));
+		notify(al, a, was_firing ? "escalated" : "firing", now);
+	}
+}
+
+/* Subjects gone (domain destroyed): resolve, then forget. */
+static void sweep(struct alarms *al, double now)
+{
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < al->n; i++) {
+		struct alarm *a = &al->a[i];
+		if (a->gen != al->gen && a->state == ALARM_FIRING) {
+			a->state = ALARM_OK;
+			notify(al, a, "resolved", now);
+		}
+		/* Keep a resolved alarm while its min_interval runs, so a quick
+		 * return does not notify again at once. */
+		bool quiet = a->state == ALARM_OK && !(a->last_notify > 0 &&
+			now - a->last_notify < al->conf[a->rule].min_interval_s);
+		if (a->gen != al->gen || quiet)
+			continue;
+		if (w != i)
+			al->a[w] = *a;
+		w++;
+	}
+	al->n = w;
+}
+
+static void eval_host(struct alarms *al, const struct model *m, double now)
+{
+	const struct snapshot *s = model_snapshot(m);
+	const struct host_summary *h = &m->sum;
+
+	al->gen++;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *d = &s->doms[i];
+		const struct dom_rates *r = &m->rates[i];
+		const char *name = domain_name(s, d);
+		eval(al, AR_GUEST_STEAL, name, r->steal_pct, now, m);
+		if (r->valid && d->vcpus)
+			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m);
+	}
+	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m);
+	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m);
+	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m);
+	sweep(al, now);
+	if (al->notify)
+		notifier_reap(al->notify);
+}
+
+static void eval_guest(struct alarms *al, const struct guest_rates *r, double now)
+{
+	char cpu[16];
+
+	if (!r)
+		return;
+	al->gen++;
+	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL);
+	for (uint32_t i = 0; i < r->ncpus; i++) {
+		const struct cpu_pct *p = &r->cpus[i].pct;
+		snprintf(cpu, sizeof(cpu), "cpu%u", r->cpus[i].id);
+		eval(al, AR_VCPU_STEAL, cpu, p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN, now, NULL);
+	}
+	sweep(al, now);
+	if (al->notify)
+		notifier_reap(al->notify);
+}
+
+void alarms_eval(struct alarms *al, const struct sample *s)
+{
+	if (s->host)
+		eval_host(al, s->host, s->now);
+	else if (s->guest)
+		eval_guest(al, s->guest->rates, s->now);
+}
+
+/* vstop_alert_active: a row per alarm, a value for those firing. */
+static uint32_t alarm_count(const void *ctx)
+{
+	return ((const struct alarms *)ctx)->n;
+}
+
+static unsigned alarm_labels(const void *ctx, uint32_t i, struct series_label *out, char *scratch)
+{
+	const struct alarm *a = &((const struct alarms *)ctx)->a[i];
+	bool vcpu = a->rule == AR_VCPU_STEAL;
+	(void)scratch;
+	unsigned n = 0;
+	out[n++] = (struct series_label){ "alert", alert_rule_names[a->rule] };
+	/* Host-wide alarms have no subject: an empty label is no label to Prometheus. */
+	if (a->subject[0])
+		out[n++] = (struct series_label){ vcpu ? "cpu" : "domain", vcpu ? a->subject + 3 : a->subject };
+	out[n++] = (struct series_label){ "severity", a->level == 2 ? "critical" : "warning" };
+	return n;
+}
+
+static bool alarm_firing(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	return ((const struct alarms *)ctx)->a[i].state == ALARM_FIRING && series_u64(v, 1);
+}
+
+static bool notifications(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row;
+	(void)arg;
+	return series_u64(v, ((const struct alarms *)ctx)->notifications);
+}
+
+static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW };
+static const struct series alarm_series[] = {
+	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
+	  alarm_firing, 0, NULL, 0 },
+	{ "vstop_alert_notifications_total", "Alarm changes notified.", SERIES_COUNTER, NULL, notifications, 0, NULL, 0 },
+};
+
+struct series_set alarms_series_set(const struct alarms *al)
+{
+	return (struct series_set){ alarm_series, 2, al, NULL };
+}
+
+int alarms_worst(const struct alarms *al, uint32_t *firing)
+{
+	int worst = 0;
+	*firing = 0;
+	for (uint32_t i = 0; i < al->n; i++) {
+		if (al->a[i].state != ALARM_FIRING)
+			continue;
+		(*firing)++;
+		if (al->a[i].level > worst)
+			worst = al->a[i].level;
+	}
+	return worst;
+}
+
+void alarms_free(struct alarms *al)
+{
+	free(al->a);
+	memset(al, 0, sizeof(*al));
+}

@@ -1,0 +1,47 @@
+/* alarms_sink: the alarms and their notifier as a daemon's sink (sink.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include "lib/xalloc.h"
+#include "sinks/alarms.h"
+#include "sinks/notify.h"
+#include "sinks/sink.h"
+
+static void *open_alarms(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+			 size_t errsz)
+{
+	(void)o;
+	(void)interval;
+	struct notifier *n = notifier_open(c->alerts_log, c->alerts_exec, c->alerts_webhook, err, errsz);
+	if (!n)
+		return NULL;
+	struct alarms *al = xcalloc(1, sizeof(*al));
+	alarms_init(al, c, n);
+	return al;
+}
+
+static struct series_set series(void *state)
+{
+	return alarms_series_set(state);
+}
+
+static void publish(void *state, const struct sample *s)
+{
+	alarms_eval(state, s);
+}
+
+static void reconfigure(void *state, const struct vstop_conf *c, double interval)
+{
+	(void)interval;
+	alarms_configure(state, c);
+}
+
+static void close_alarms(void *state)
+{
+	struct alarms *al = state;
+	notifier_close(al->notify);
+	alarms_free(al);
+	free(al);
+}
+
+const struct sink_ops alarms_sink_ops = { "alarms", open_alarms, series, publish, reconfigure, close_alarms };

@@ -1,0 +1,318 @@
+/*
+ * http: libmicrohttpd serving the latest published body (see http.h).
+ * Bounds: 64 connections (8 per client address), 16 KiB of request memory
+ * per connection (headers past that get 431 from the library), 10 s idle
+ * timeout. Only GET and HEAD, only /metrics and /healthz.
+ */
+#include "config.h"
+#include "sinks/http.h"
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <crypt.h>
+#include <errno.h>
+#include <zlib.h>
+#include "lib/clock.h"
+#include "lib/conf.h"
+#include "lib/listen_addr.h"
+#include "lib/strbuf.h"
+
+#define HTTP_MAX_CONNECTIONS 64
+#define HTTP_MAX_PER_IP 8
+#define HTTP_CONN_MEMORY (16 * 1024)
+#define HTTP_TIMEOUT_S 10
+
+struct http_exporter {
+	struct MHD_Daemon *mhd;
+	pthread_mutex_t lock;
+	struct strbuf body, gz;
+	int gz_valid;
+	int64_t published_ns;
+	double stale_s;
+	char *user, *hash;		/* basic auth, or NULL */
+	char *last_good;		/* the last password that matched: bcrypt is slow by design */
+	char where[128];		/* the URL it serves, for the log */
+};
+
+/* Compare without an early exit, so timing says nothing about the secret. */
+static bool same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = (unsigned char)(la != lb);
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static bool authorized(struct http_exporter *h, struct MHD_Connection *c)
+{
+	char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
+	bool ok = false;
+	if (user && pass && same(user, h->user)) {
+		if (h->last_good && same(pass, h->last_good)) {
+			ok = true;
+		} else {
+			struct crypt_data cd;
+			memset(&cd, 0, sizeof(cd));
+			const char *out = crypt_r(pass, h->hash, &cd);
+			ok = out && out[0] != '*' && same(out, h->hash);
+			if (ok) {
+				free(h->last_good);
+				h->last_good = strdup(pass);
+			}
+		}
+	}
+	MHD_free(user);
+	MHD_free(pass);
+	return ok;
+}
+
+int http_route(const char *method, const char *url)
+{
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return 405;
+	if (strcmp(url, "/metrics") == 0 || strcmp(url, "/healthz") == 0)
+		return 200;
+	return 404;
+}
+
+static int gzip_body(struct http_exporter *h)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	sb_reset(&h->gz);
+	sb_reserve(&h->gz, deflateBound(&z, h->body.len) + 16);
+	z.next_in = (Bytef *)h->body.s;
+	z.avail_in = (uInt)h->body.len;
+	z.next_out = (Bytef *)h->gz.s;
+	z.avail_out = (uInt)(h->gz.cap - 1);
+	int rc = deflate(&z, Z_FINISH);
+	h->gz.len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+			     const void *data, size_t len, const char *encoding)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (encoding)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	if (status == 405)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static bool accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	return ae && strstr(ae, "gzip") != NULL;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	struct http_exporter *h = cls;
+	static int first_call;
+	(void)version;
+	(void)upload;
+
+	if (*state == NULL) {	/* headers only so far: wait for the body, if any */
+		*state = &first_call;
+		return MHD_YES;
+	}
+	if (*upload_size) {	/* nobody should send us a body: drop it */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	int status = http_route(method, url);
+	const char *text = "text/plain; charset=utf-8";
+	if (h->user && !authorized(h, c)) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(13, (void *)"unauthorized\n", MHD_RESPMEM_PERSISTENT);
+		enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "vstop", r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (status == 405)
+		return reply(c, 405, text, "method not allowed\n", 19, NULL);
+	if (status == 404)
+		return reply(c, 404, text, "not found: try /metrics\n", 24, NULL);
+	if (strcmp(url, "/healthz") == 0) {
+		pthread_mutex_lock(&h->lock);
+		double age = h->published_ns ? (double)(clock_now_ns() - h->published_ns) / 1e9 : 1e9;
+		pthread_mutex_unlock(&h->lock);
+		if (age > h->stale_s)
+			return reply(c, 503, text, "stale: no sample recently\n", 26, NULL);
+		return reply(c, 200, text, "ok\n", 3, NULL);
+	}
+	enum MHD_Result ret;
+	const char *prom = "text/plain; version=0.0.4; charset=utf-8";
+	pthread_mutex_lock(&h->lock);
+	if (!h->published_ns) {
+		pthread_mutex_unlock(&h->lock);
+		return reply(c, 503, text, "no sample yet\n", 14, NULL);
+	}
+	if (accepts_gzip(c) && (h->gz_valid || gzip_body(h) == 0)) {
+		h->gz_valid = 1;
+		ret = reply(c, 200, prom, h->gz.s, h->gz.len, "gzip");
+	} else {
+		ret = reply(c, 200, prom, h->body.s, h->body.len, NULL);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
+struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
+				 char *err, size_t errsz)
+{
+	struct listen_addr la;
+
+	if (listen_addr_parse(listen, &la, err, errsz) < 0)
+		return NULL;
+	struct http_exporter *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	h->stale_s = stale_s;
+	bool tls = sec && sec->cert_pem && sec->key_pem;
+	if (sec && sec->user && *sec->user) {
+		if (!sec->hash || (strncmp(sec->hash, "$2", 2) && strncmp(sec->hash, "$6$", 3) && strncmp(sec->hash, "$5$", 3))) {
+			snprintf(err, errsz, "basic auth: the hash must be a crypt(3) bcrypt ($2y$...) or SHA-crypt ($6$...) string");
+			free(h);
+			return NULL;
+		}
+		h->user = strdup(sec->user);
+		h->hash = strdup(sec->hash);
+	}
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, errsz, "TLS: this libmicrohttpd was built without TLS support");
+		free(h);
+		return NULL;
+	}
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (tls ? MHD_USE_TLS : 0) |
+			 (la.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (la.any ? MHD_USE_DUAL_STACK : 0);
+	/* TLS options only with TLS on: the library refuses them otherwise. */
+	struct MHD_OptionItem ops[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, &la.ss },
+		{ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls ? (void *)sec->key_pem : NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? (void *)sec->cert_pem : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	if (!h->mhd && la.any) {	/* no IPv6 on this host: every IPv4 address */
+		listen_addr_ipv4_any(&la);
+		flags &= ~(unsigned)(MHD_USE_IPv6 | MHD_USE_DUAL_STACK);
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	}
+	if (h->mhd)
+		snprintf(h->where, sizeof(h->where), "%s://%s/metrics", tls ? "https" : "http", la.text);
+	if (!h->mhd) {
+		snprintf(err, errsz, "cannot listen on %s (address in use, not an address of this host, or a bad TLS key/certificate?)", listen);
+		pthread_mutex_destroy(&h->lock);
+		free(h->user);
+		free(h->hash);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void http_publish(struct http_exporter *h, struct strbuf *body)
+{
+	pthread_mutex_lock(&h->lock);
+	struct strbuf old = h->body;
+	h->body = *body;
+	*body = old;
+	h->gz_valid = 0;
+	h->published_ns = clock_now_ns();
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_set_stale(struct http_exporter *h, double stale_s)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stale_s = stale_s;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_stop(struct http_exporter *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->mhd);
+	pthread_mutex_destroy(&h->lock);
+	sb_free(&h->body);
+	sb_free(&h->gz);
+	free(h->user);
+	free(h->hash);
+	free(h->last_good);
+	free(h);
+}
+
+/* A PEM file, read whole (they are a few KiB; 1 MiB bounds a wrong path). */
+static char *read_pem(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc((1 << 20) + 1);
+	size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+	fclose(f);
+	if (!buf || n == 0 || n >= (1 << 20)) {
+		snprintf(err, errsz, "%s: empty, unreadable or larger than 1 MiB", path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
+				      char *err, size_t errsz)
+{
+	struct http_security sec = { .user = c->http_auth_user[0] ? c->http_auth_user : NULL,
+				     .hash = c->http_auth_hash };
+	char *cert = NULL, *key = NULL;
+	if (c->http_tls_cert[0]) {
+		if (!(cert = read_pem(c->http_tls_cert, err, errsz)) || !(key = read_pem(c->http_tls_key, err, errsz))) {
+			free(cert);
+			return NULL;
+		}
+		sec.cert_pem = cert;
+		sec.key_pem = key;
+	}
+	struct http_exporter *h = http_start(listen, stale_s, &sec, err, errsz);
+	/* MHD keeps its own copy of the key material once started. */
+	if (key)
+		memset(key, 0, strlen(key));
+	free(cert);
+	free(key);
+	return h;
+}
+
+const char *http_where(const struct http_exporter *h)
+{
+	return h->where;
+}

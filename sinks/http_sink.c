@@ -1,0 +1,82 @@
+/*
+ * http_sink: /metrics as a daemon's sink (sink.h). Each sample is rendered
+ * once, here on the sampling thread, and handed to the HTTP server whole.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/strbuf.h"
+#include "lib/xalloc.h"
+#include "sinks/http.h"
+#include "sinks/metrics.h"
+#include "sinks/sink.h"
+
+struct http_sink {
+	struct http_exporter *h;
+	struct strbuf body;		/* the sample's text, rendered once */
+	double render_s;		/* how long the last render took */
+};
+
+/* /healthz turns stale after three missed intervals. */
+static double stale_after(double interval)
+{
+	return 3 * interval + 1;
+}
+
+static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		       size_t errsz)
+{
+	const char *listen = o->listen ? o->listen : c->http_listen;
+	struct http_exporter *h = http_start_conf(c, listen, stale_after(interval), err, errsz);
+	if (!h)
+		return NULL;
+	log_info("serving %s", http_where(h));
+	struct http_sink *k = xcalloc(1, sizeof(*k));
+	k->h = h;
+	return k;
+}
+
+static bool render_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row;
+	(void)arg;
+	return series_double(v, ((const struct http_sink *)ctx)->render_s);
+}
+
+static const struct series render_series[] = {
+	{ "vstop_render_duration_seconds", "Time the last /metrics render took.", SERIES_GAUGE, NULL,
+	  render_seconds, 0, NULL, 0 },
+};
+
+static struct series_set sink_series(void *state)
+{
+	return (struct series_set){ render_series, 1, state, NULL };
+}
+
+static void sink_publish(void *state, const struct sample *s)
+{
+	struct http_sink *k = state;
+	int64_t t0 = clock_now_ns();
+	metrics_render(&k->body, s);
+	k->render_s = (double)(clock_now_ns() - t0) / 1e9;
+	http_publish(k->h, &k->body);
+}
+
+static void sink_reconfigure(void *state, const struct vstop_conf *c, double interval)
+{
+	(void)c;
+	http_set_stale(((struct http_sink *)state)->h, stale_after(interval));
+}
+
+static void sink_close(void *state)
+{
+	struct http_sink *k = state;
+	http_stop(k->h);
+	sb_free(&k->body);
+	metrics_free();
+	free(k);
+}
+
+const struct sink_ops http_sink_ops = { "http", sink_open, sink_series, sink_publish, sink_reconfigure, sink_close };

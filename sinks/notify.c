@@ -1,0 +1,276 @@
+/* notify: log, exec and webhook actions for alarms (see notify.h). */
+#include "config.h"
+#include "sinks/notify.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/strbuf.h"
+#ifdef HAVE_CURL
+#define DYNLIB_CURL
+#include "sinks/dynlibs.h"
+#endif
+
+extern char **environ;
+
+#define EXEC_MAX_ARGS 16
+#define WEBHOOK_QUEUE 64
+#define WEBHOOK_TRIES 3
+
+struct notifier {
+	bool log;
+	char exec_buf[256];
+	char *argv[EXEC_MAX_ARGS + 1];
+	char webhook[256];
+	pthread_t thread;
+	bool thread_on, stopping;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *queue[WEBHOOK_QUEUE];
+	unsigned qhead, qlen;
+	uint64_t sent, failed, dropped;
+	unsigned children;	/* exec hooks spawned and not reaped yet */
+};
+
+static void event_json(struct strbuf *b, const struct alarm_event *e)
+{
+	sb_puts(b, "{\"state\":");
+	json_str(b, e->state);
+	sb_puts(b, ",\"alert\":");
+	json_str(b, e->alert);
+	sb_puts(b, ",\"subject\":");
+	json_str(b, e->subject);
+	sb_puts(b, ",\"severity\":");
+	json_str(b, e->severity);
+	sb_puts(b, ",\"value\":");
+	json_num(b, e->value, 2, true);
+	sb_puts(b, ",\"threshold\":");
+	json_num(b, e->threshold, 2, true);
+	sb_printf(b, ",\"for_s\":%g,\"neighbors\":", e->for_s);
+	json_str(b, e->neighbors);
+	sb_puts(b, "}");
+}
+
+#ifdef HAVE_CURL
+static size_t discard(char *p, size_t s, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return s * n;
+}
+
+static void *webhook_worker(void *arg)
+{
+	struct notifier *n = arg;
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+
+	if (c) {
+		curl_easy_setopt(c, CURLOPT_URL, n->webhook);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	}
+	pthread_mutex_lock(&n->lock);
+	for (;;) {
+		while (!n->qlen && !n->stopping)
+			pthread_cond_wait(&n->cond, &n->lock);
+		if (!n->qlen)
+			break;
+		char *body = n->queue[n->qhead];
+		n->qhead = (n->qhead + 1) % WEBHOOK_QUEUE;
+		n->qlen--;
+		bool stopping = n->stopping;
+		pthread_mutex_unlock(&n->lock);
+		bool ok = false;
+		long code = 0;
+		CURLcode rc = CURLE_FAILED_INIT;
+		for (int t = 0; c && t < (stopping ? 1 : WEBHOOK_TRIES) && !ok; t++) {
+			if (t)
+				sleep(1u << (t - 1));	/* 1 s, 2 s */
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+			rc = curl_easy_perform(c);
+			code = 0;
+			if (rc == CURLE_OK)
+				curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+			ok = rc == CURLE_OK && code >= 200 && code < 300;
+			if (rc == CURLE_OK && code >= 400 && code < 500)
+				break;	/* the receiver says no: trying again will not help */
+		}
+		if (!ok)
+			log_warn("alert webhook %s: %s", n->webhook, rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+		free(body);
+		pthread_mutex_lock(&n->lock);
+		if (ok)
+			n->sent++;
+		else
+			n->failed++;
+	}
+	pthread_mutex_unlock(&n->lock);
+	curl_slist_free_all(h);
+	if (c)
+		curl_easy_cleanup(c);
+	return NULL;
+}
+#endif
+
+struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz)
+{
+	struct notifier *n = calloc(1, sizeof(*n));
+	if (!n) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	n->log = log;
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_cond_init(&n->cond, NULL);
+	if (exec_cmd && *exec_cmd) {
+		int argc = 0;
+		snprintf(n->exec_buf, sizeof(n->exec_buf), "%s", exec_cmd);
+		for (char *save = NULL, *t = strtok_r(n->exec_buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+			if (argc == EXEC_MAX_ARGS) {
+				snprintf(err, errsz, "[alerts] exec: more than %d words", EXEC_MAX_ARGS);
+				notifier_close(n);
+				return NULL;
+			}
+			n->argv[argc++] = t;
+		}
+		if (!argc || n->argv[0][0] != '/' || access(n->argv[0], X_OK) != 0) {
+			snprintf(err, errsz, "[alerts] exec: \"%s\" is not an executable given by absolute path", exec_cmd);
+			notifier_close(n);
+			return NULL;
+		}
+	}
+	if (webhook && *webhook) {
+#ifdef HAVE_CURL
+		if (strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
+			snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://", webhook);
+			notifier_close(n);
+			return NULL;
+		}
+		if (dynlib_load_curl(err, errsz) < 0) {
+			notifier_close(n);
+			return NULL;
+		}
+		snprintf(n->webhook, sizeof(n->webhook), "%s", webhook);
+		if (pthread_create(&n->thread, NULL, webhook_worker, n) == 0)
+			n->thread_on = true;
+#else
+		log_warn("built without libcurl: the alert webhook is off");
+#endif
+	}
+	return n;
+}
+
+static void run_exec(struct notifier *n, const struct alarm_event *e)
+{
+	char vars[8][600];
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	char **env = calloc(nenv + 9, sizeof(*env));
+	if (!env)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "VSTOP_", 6) != 0)
+			env[k++] = environ[i];
+	snprintf(vars[0], sizeof(vars[0]), "VSTOP_STATE=%s", e->state);
+	snprintf(vars[1], sizeof(vars[1]), "VSTOP_ALERT=%s", e->alert);
+	snprintf(vars[2], sizeof(vars[2]), "VSTOP_SUBJECT=%s", e->subject);
+	snprintf(vars[3], sizeof(vars[3]), "VSTOP_SEVERITY=%s", e->severity);
+	snprintf(vars[4], sizeof(vars[4]), "VSTOP_VALUE=%.2f", e->value);
+	snprintf(vars[5], sizeof(vars[5]), "VSTOP_THRESHOLD=%g", e->threshold);
+	snprintf(vars[6], sizeof(vars[6]), "VSTOP_NEIGHBORS=%s", e->neighbors);
+	snprintf(vars[7], sizeof(vars[7]), "VSTOP_FOR=%g", e->for_s);
+	for (int i = 0; i < 8; i++)
+		env[k++] = vars[i];
+	pid_t pid;
+	int rc = posix_spawn(&pid, n->argv[0], NULL, NULL, n->argv, env);
+	if (rc != 0)
+		log_warn("alert exec %s: %s", n->argv[0], strerror(rc));
+	else
+		n->children++;
+	free(env);
+}
+
+void notifier_send(struct notifier *n, const struct alarm_event *e)
+{
+	if (n->log)
+		log_warn("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
+			 e->subject[0] ? " " : "", e->subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
+			 e->neighbors[0] ? "; noisy neighbors: " : "", e->neighbors);
+	if (n->argv[0])
+		run_exec(n, e);
+	if (n->thread_on) {
+		struct strbuf b = { 0 };
+		event_json(&b, e);
+		pthread_mutex_lock(&n->lock);
+		if (n->qlen == WEBHOOK_QUEUE) {
+			n->dropped++;
+			sb_free(&b);
+		} else {
+			n->queue[(n->qhead + n->qlen++) % WEBHOOK_QUEUE] = b.s;
+			pthread_cond_signal(&n->cond);
+		}
+		pthread_mutex_unlock(&n->lock);
+	}
+}
+
+void notifier_reap(struct notifier *n)
+{
+	int status;
+	/* No hook running: no system call (this runs every sample). */
+	while (n->children) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0)
+			n->children--;
+		else {
+			if (pid < 0 && errno == ECHILD)	/* reaped elsewhere */
+				n->children = 0;
+			break;
+		}
+	}
+}
+
+void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uint64_t *dropped)
+{
+	pthread_mutex_lock(&n->lock);
+	*sent = n->sent;
+	*failed = n->failed;
+	*dropped = n->dropped;
+	pthread_mutex_unlock(&n->lock);
+}
+
+void notifier_close(struct notifier *n)
+{
+	if (!n)
+		return;
+	if (n->thread_on) {
+		pthread_mutex_lock(&n->lock);
+		n->stopping = true;
+		pthread_cond_broadcast(&n->cond);
+		pthread_mutex_unlock(&n->lock);
+		pthread_join(n->thread, NULL);
+	}
+	while (n->qlen) {
+		free(n->queue[n->qhead]);
+		n->qhead = (n->qhead + 1) % WEBHOOK_QUEUE;
+		n->qlen--;
+	}
+	notifier_reap(n);
+	pthread_mutex_destroy(&n->lock);
+	pthread_cond_destroy(&n->cond);
+	free(n);
+}

@@ -1,0 +1,451 @@
+/*
+ * push: the bounded queue and the sender thread (see push.h).
+ * Backoff: 0.5 s doubling to 30 s, with up to 25% random jitter so a fleet
+ * of hosts does not hammer a recovering collector in step. One request holds
+ * at most PUSH_MAX_POINTS points (Prometheus' own senders use a few thousand).
+ */
+#include "config.h"
+#include "sinks/push.h"
+
+#define DYNLIB_CURL
+#include "sinks/dynlibs.h"
+#include <errno.h>
+#include <stddef.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/conf.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "sinks/push_batch.h"
+#include "sinks/remote_write.h"
+#include "sinks/sink.h"
+
+#define PUSH_MAX_POINTS 20000
+#define PUSH_BACKOFF_MIN 0.5
+#define PUSH_BACKOFF_MAX 30.0
+
+struct push {
+	struct push_config c;
+	char url[1024], instance[256], job[256], token[1024], user[256], pass[256], ca[1024];
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch *head, *tail, *free_list;
+	uint64_t queued_points, capacity_points;
+	struct push_stats st;
+	bool stopping;
+	double flush_deadline;	/* monotonic seconds, once stopping */
+	CURL *curl;
+	struct curl_slist *headers;
+	struct rw_encoder *enc;
+	struct rw_point *rw;
+	size_t rw_cap;
+	time_t last_log;
+	unsigned seed;
+};
+
+/* ---- batches (sampling thread) ------------------------------------------- */
+
+static struct batch *batch_get(struct push *p)
+{
+	pthread_mutex_lock(&p->lock);
+	struct batch *b = p->free_list;
+	if (b)
+		p->free_list = b->next;
+	pthread_mutex_unlock(&p->lock);
+	if (!b)
+		b = xcalloc(1, sizeof(*b));
+	push_batch_reset(b);
+	return b;
+}
+
+static void enqueue(struct push *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->capacity_points)	/* sized on the first sample: queue_seconds of them */
+		p->capacity_points = (uint64_t)ceil(p->c.queue_seconds / p->c.interval_s) * (b->n ? b->n : 1);
+	p->queued_points += b->n;
+	if (p->tail)
+		p->tail->next = b;
+	else
+		p->head = b;
+	p->tail = b;
+	/* Over capacity: drop the oldest batches that are not being sent. */
+	struct batch **pp = &p->head, *prev = NULL;
+	while (p->queued_points > p->capacity_points && *pp) {
+		struct batch *x = *pp;
+		if (x->in_flight || x == b) {
+			prev = x;
+			pp = &x->next;
+			continue;
+		}
+		*pp = x->next;
+		if (p->tail == x)
+			p->tail = prev;
+		p->queued_points -= x->n;
+		p->st.dropped_full += x->n;
+		x->next = p->free_list;
+		p->free_list = x;
+	}
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void push_publish(struct push *p, const struct sample *smp)
+{
+	struct batch *b = batch_get(p);
+	push_batch_fill(b, smp);
+	enqueue(p, b);
+}
+
+/* ---- sending (sender thread) --------------------------------------------- */
+
+static size_t discard(char *ptr, size_t size, size_t n, void *ud)
+{
+	(void)ptr;
+	(void)ud;
+	return size * n;
+}
+
+/* 0 = sent, 1 = retry later, 2 = rejected (drop). */
+static int send_request(struct push *p, const char *body, size_t len, long *status, char *why, size_t whysz)
+{
+	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDSIZE, (long)len);
+	CURLcode rc = curl_easy_perform(p->curl);
+	*status = 0;
+	if (rc != CURLE_OK) {
+		snprintf(why, whysz, "%s", curl_easy_strerror(rc));
+		return 1;
+	}
+	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, status);
+	snprintf(why, whysz, "HTTP %ld", *status);
+	if (*status >= 200 && *status < 300)
+		return 0;
+	if (*status >= 500 || *status == 429)
+		return 1;
+	return 2;
+}
+
+static void log_limited(struct push *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_limited(struct push *p, const char *fmt, ...)
+{
+	time_t now = time(NULL);
+	if (now - p->last_log < 60)
+		return;
+	p->last_log = now;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("push: %s", msg);
+}
+
+/* Wait up to `secs` or until stopped; false if the flush deadline passed. */
+static bool nap(struct push *p, double secs)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double until = (double)ts.tv_sec + ts.tv_nsec / 1e9 + secs;
+	if (p->stopping && until > p->flush_deadline)
+		until = p->flush_deadline;
+	ts.tv_sec = (time_t)until;
+	ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+	pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+	return !(p->stopping && clock_now_s() >= p->flush_deadline);
+}
+
+static void *sender(void *arg)
+{
+	struct push *p = arg;
+	double backoff = 0;
+	char why[256];
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (!p->head || (p->stopping && clock_now_s() >= p->flush_deadline))
+			break;
+		/* Take batches from the head up to the request size. */
+		size_t n = 0;
+		struct batch *b, *last = NULL;
+		for (b = p->head; b && (n == 0 || n + b->n <= PUSH_MAX_POINTS); b = b->next) {
+			b->in_flight = true;
+			n += b->n;
+			last = b;
+		}
+		pthread_mutex_unlock(&p->lock);
+
+		if (n > p->rw_cap) {
+			p->rw_cap = n * 2;
+			p->rw = xreallocarray(p->rw, p->rw_cap, sizeof(*p->rw));
+		}
+		size_t k = 0;
+		for (b = p->head;; b = b->next) {	/* the in-flight batches stay at the head */
+			k += push_batch_points(b, p->rw + k);
+			if (b == last)
+				break;
+		}
+		size_t len = 0;
+		const char *body = rw_encode(p->enc, p->rw, n, p->instance, p->job, &len);
+		long status = 0;
+		int r = body ? send_request(p, body, len, &status, why, sizeof(why)) : 2;
+		if (!body)
+			snprintf(why, sizeof(why), "encoding failed");
+
+		pthread_mutex_lock(&p->lock);
+		p->st.requests++;
+		if (r == 1) {
+			for (b = p->head; b && b->in_flight; b = b->next)
+				b->in_flight = false;
+			p->st.retries++;
+			p->st.failures++;
+			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
+			double jitter = backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
+			log_limited(p, "%s: %s; %llu points queued, retrying in %.1fs", p->url, why,
+				    (unsigned long long)p->queued_points, backoff + jitter);
+			if (!nap(p, backoff + jitter))
+				break;
+			continue;
+		}
+		backoff = 0;
+		/* Sent or rejected: the in-flight batches leave the queue. */
+		while (p->head && p->head->in_flight) {
+			b = p->head;
+			p->head = b->next;
+			if (!p->head)
+				p->tail = NULL;
+			p->queued_points -= b->n;
+			if (r == 0)
+				p->st.sent_points += b->n;
+			else
+				p->st.dropped_rejected += b->n;
+			b->next = p->free_list;
+			p->free_list = b;
+		}
+		if (r == 2) {
+			p->st.failures++;
+			log_limited(p, "%s: %s: the collector rejected %zu points, dropped", p->url, why, n);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+void push_config_from(struct push_config *pc, const struct vstop_conf *c, const char *url_override,
+		      double interval_s)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->url = url_override ? url_override : c->push_url;
+	pc->instance = c->push_instance;
+	pc->job = c->push_job;
+	pc->bearer_token = c->push_bearer_token;
+	pc->username = c->push_username;
+	pc->password = c->push_password;
+	pc->ca_file = c->push_ca_file;
+	pc->queue_seconds = c->push_queue_s;
+	pc->timeout_s = c->push_timeout_s;
+	pc->interval_s = interval_s;
+}
+
+struct push *push_open(const struct push_config *c, char *err, size_t errsz)
+{
+	if (!c->url || (strncmp(c->url, "http://", 7) && strncmp(c->url, "https://", 8))) {
+		snprintf(err, errsz, "push url \"%s\": expected http:// or https://", c->url ? c->url : "");
+		return NULL;
+	}
+	if (dynlib_load_curl(err, errsz) < 0 || dynlib_load_snappy(err, errsz) < 0)
+		return NULL;
+	struct push *p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	p->c = *c;
+	snprintf(p->url, sizeof(p->url), "%s", c->url);
+	if (c->instance && *c->instance)
+		snprintf(p->instance, sizeof(p->instance), "%s", c->instance);
+	else
+		gethostname(p->instance, sizeof(p->instance) - 1);
+	snprintf(p->job, sizeof(p->job), "%s", c->job && *c->job ? c->job : "vstop");
+	if (p->c.queue_seconds <= 0)
+		p->c.queue_seconds = 900;
+	if (p->c.interval_s <= 0)
+		p->c.interval_s = 1;
+	p->seed = (unsigned)getpid();
+	p->enc = rw_encoder_new();
+	p->curl = curl_easy_init();
+	if (!p->enc || !p->curl) {
+		snprintf(err, errsz, "push: cannot initialise libcurl");
+		rw_encoder_free(p->enc);
+		free(p);
+		return NULL;
+	}
+	p->headers = curl_slist_append(NULL, "Content-Encoding: snappy");
+	p->headers = curl_slist_append(p->headers, "Content-Type: application/x-protobuf");
+	p->headers = curl_slist_append(p->headers, "X-Prometheus-Remote-Write-Version: 0.1.0");
+	p->headers = curl_slist_append(p->headers, "User-Agent: vstop/" PACKAGE_VERSION);
+	curl_easy_setopt(p->curl, CURLOPT_URL, p->url);
+	curl_easy_setopt(p->curl, CURLOPT_HTTPHEADER, p->headers);
+	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_TIMEOUT_MS, (long)((c->timeout_s > 0 ? c->timeout_s : 10) * 1000));
+	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(p->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (c->bearer_token && *c->bearer_token) {
+		snprintf(p->token, sizeof(p->token), "%s", c->bearer_token);
+		curl_easy_setopt(p->curl, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+		curl_easy_setopt(p->curl, CURLOPT_XOAUTH2_BEARER, p->token);
+	} else if (c->username && *c->username) {
+		snprintf(p->user, sizeof(p->user), "%s", c->username);
+		snprintf(p->pass, sizeof(p->pass), "%s", c->password ? c->password : "");
+		curl_easy_setopt(p->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(p->curl, CURLOPT_USERNAME, p->user);
+		curl_easy_setopt(p->curl, CURLOPT_PASSWORD, p->pass);
+	}
+	if (c->ca_file && *c->ca_file) {
+		snprintf(p->ca, sizeof(p->ca), "%s", c->ca_file);
+		curl_easy_setopt(p->curl, CURLOPT_CAINFO, p->ca);
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&p->thread, NULL, sender, p) != 0) {
+		snprintf(err, errsz, "push: cannot start its thread");
+		curl_slist_free_all(p->headers);
+		curl_easy_cleanup(p->curl);
+		rw_encoder_free(p->enc);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void push_stats(struct push *p, struct push_stats *s)
+{
+	pthread_mutex_lock(&p->lock);
+	*s = p->st;
+	s->queued_points = p->queued_points;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Health series: `arg` is an offset into struct push_stats. */
+static bool stat_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	struct push_stats s;
+	push_stats((struct push *)ctx, &s);
+	return series_u64(v, series_field_u64(&s, off + row * sizeof(uint64_t)));
+}
+
+static uint32_t reason_count(const void *ctx)
+{
+	(void)ctx;
+	return 2;
+}
+
+static unsigned reason_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	(void)ctx;
+	(void)scratch;
+	out[0] = (struct series_label){ "reason", row ? "rejected" : "queue_full" };
+	return 1;
+}
+
+static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW };
+#define P(field) offsetof(struct push_stats, field)
+/* dropped_rejected follows dropped_full in struct push_stats: row 1 reads it. */
+_Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t),
+	       "the drop reasons are adjacent");
+
+static const struct series push_series[] = {
+	{ "vstop_push_queue_points", "Points waiting to be pushed.", SERIES_GAUGE, NULL, stat_u64, P(queued_points), NULL, 0 },
+	{ "vstop_push_sent_points_total", "Points the collector accepted.", SERIES_COUNTER, NULL, stat_u64, P(sent_points), NULL, 0 },
+	{ "vstop_push_retries_total", "Requests retried after a network error, 5xx or 429.", SERIES_COUNTER, NULL,
+	  stat_u64, P(retries), NULL, 0 },
+	{ "vstop_push_dropped_points_total", "Points dropped: queue full, or rejected (4xx).", SERIES_COUNTER, &reasons,
+	  stat_u64, P(dropped_full), NULL, 0 },
+};
+
+struct series_set push_series_set(struct push *p)
+{
+	return (struct series_set){ push_series, sizeof(push_series) / sizeof(push_series[0]), p, NULL };
+}
+
+static void free_list(struct batch *b)
+{
+	while (b) {
+		struct batch *n = b->next;
+		push_batch_free(b);
+		free(b);
+		b = n;
+	}
+}
+
+void push_close(struct push *p, double flush_s)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	p->flush_deadline = clock_now_s() + flush_s;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	if (p->queued_points)
+		log_warn("push: exiting with %llu points not sent to %s (collector unreachable)",
+			 (unsigned long long)p->queued_points, p->url);
+	log_info("push: %llu points sent, %llu dropped (queue full), %llu rejected, %llu retries",
+		 (unsigned long long)p->st.sent_points, (unsigned long long)p->st.dropped_full,
+		 (unsigned long long)p->st.dropped_rejected, (unsigned long long)p->st.retries);
+	free_list(p->head);
+	free_list(p->free_list);
+	curl_slist_free_all(p->headers);
+	curl_easy_cleanup(p->curl);
+	rw_encoder_free(p->enc);
+	free(p->rw);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p);
+}
+
+/* ---- the push sink (sink.h) ----------------------------------------------- */
+
+static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		       size_t errsz)
+{
+	struct push_config pc;
+	push_config_from(&pc, c, o->push_url, interval);
+	struct push *p = push_open(&pc, err, errsz);
+	if (p)
+		log_info("pushing to %s", pc.url);
+	return p;
+}
+
+static struct series_set sink_series(void *state)
+{
+	return push_series_set(state);
+}
+
+static void sink_publish(void *state, const struct sample *s)
+{
+	push_publish(state, s);
+}
+
+static void sink_close(void *state)
+{
+	push_close(state, 5);	/* up to 5 s to deliver what is queued */
+}
+
+const struct sink_ops push_sink_ops = { "push", sink_open, sink_series, sink_publish, NULL, sink_close };

@@ -1,0 +1,49 @@
+/*
+ * push: Prometheus remote-write to a central collector, off the sampling path.
+ *
+ * The loop turns each sample into a batch of points (every series of every
+ * set, as /metrics serves them) and queues it; a sender thread packs queued batches into one WriteRequest
+ * (protobuf-c), compresses it (snappy) and POSTs it over one reused libcurl
+ * handle. Network errors, 5xx and 429 are retried with capped exponential
+ * backoff and jitter, the batches staying queued; other 4xx drop the request,
+ * counted and logged. The queue is bounded in points: when full, the oldest
+ * batch not being sent is dropped and counted. Nothing is lost within it.
+ */
+#ifndef VSTOP_PUSH_H
+#define VSTOP_PUSH_H
+
+#include <stdint.h>
+#include "lib/series.h"
+
+struct push_config {
+	const char *url;
+	const char *instance;		/* the instance label; default: the host name */
+	const char *job;		/* the job label; default: vstop */
+	const char *bearer_token, *username, *password, *ca_file;
+	double queue_seconds;		/* how long an outage the queue rides out */
+	double timeout_s;
+	double interval_s;
+};
+
+struct push_stats {
+	uint64_t queued_points, sent_points, retries, failures;
+	uint64_t dropped_full, dropped_rejected;
+	uint64_t requests;
+};
+
+struct push;
+struct vstop_conf;
+
+/* The [push] section as a push_config (url_override wins when set). */
+void push_config_from(struct push_config *pc, const struct vstop_conf *c, const char *url_override,
+		      double interval_s);
+
+struct push *push_open(const struct push_config *c, char *err, size_t errsz);
+void push_publish(struct push *p, const struct sample *s);
+void push_stats(struct push *p, struct push_stats *s);
+/* Its health as series (queue, sent, retries, drops). */
+struct series_set push_series_set(struct push *p);
+/* Try to send what is queued for up to flush_s seconds, log any loss, stop. */
+void push_close(struct push *p, double flush_s);
+
+#endif

@@ -1,0 +1,485 @@
+/*
+ * rrd_sink: RRD files written off the sampling path (see rrd_sink.h).
+ * Step = the interval (at least 1 s, RRD's resolution). Archives, AVERAGE
+ * and MAX each: 1 hour at full resolution, 1 day at 1 minute, 1 week at
+ * 5 minutes, 1 year at 1 hour. Heartbeat = 3 steps, so one late sample does
+ * not punch a hole. Updates carry whole-second times; a second update in the
+ * same second is skipped, as RRD would refuse it.
+ */
+#include "config.h"
+#include "sinks/rrd_sink.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#define DYNLIB_RRD
+#include "sinks/dynlibs.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "sinks/sink.h"
+
+#define RRD_MAX_DS 12
+#define RRD_LOG_INTERVAL 60
+
+#define RRD_DS_NAME 20	/* rrdtool's limit is 19 characters */
+
+/* One file's update: its data sources (gauges, or counters as DERIVE, whose
+ * rate rrdtool computes) and their values, NaN for unknown. */
+struct record {
+	char file[160];
+	int nvals;
+	char ds[RRD_MAX_DS][RRD_DS_NAME];
+	bool counter[RRD_MAX_DS];
+	double v[RRD_MAX_DS];
+};
+
+struct batch {
+	struct record *recs;
+	uint32_t n, cap;
+	time_t when;
+};
+
+struct known {			/* a file we created or found, and its last update */
+	char *file;
+	time_t last;
+	uint64_t seen;
+};
+
+struct rrd_sink {
+	char dir[256];
+	unsigned long step;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch next, pending, work;
+	int pending_ready, stopping, busy;
+	uint64_t dropped, errors, passes;
+	time_t last_log;
+	struct known *known;
+	uint32_t nknown, known_cap;
+	uint32_t *index, index_cap;	/* open addressing over known: position + 1 */
+};
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+void rrd_file_name(char *buf, size_t sz, const char *domain)
+{
+	size_t o = 0;
+	int changed = domain[0] == '\0' || domain[0] == '.';
+	const size_t max_body = 100;	/* long names are cut (and hashed) */
+
+	o += (size_t)snprintf(buf, sz, "dom-");
+	for (const char *p = domain; *p && o + 1 < sz; p++) {
+		char c = *p;
+		int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			   c == '.' || c == '_' || c == '-';
+		if ((size_t)(p - domain) >= max_body) {
+			changed = 1;
+			break;
+		}
+		buf[o++] = safe ? c : '_';
+		changed |= !safe;
+	}
+	buf[o] = '\0';
+	if (changed)
+		snprintf(buf + o, sz - o, "-%08x", fnv(domain));
+	size_t len = strlen(buf);
+	snprintf(buf + len, sz - len, ".rrd");
+}
+
+static struct record *batch_add(struct batch *b, const char *file)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->recs = xreallocarray(b->recs, b->cap, sizeof(*b->recs));
+	}
+	struct record *r = &b->recs[b->n++];
+	snprintf(r->file, sizeof(r->file), "%s", file);
+	r->nvals = 0;
+	return r;
+}
+
+static void record_add(struct record *r, const char *ds, bool counter, double v)
+{
+	if (r->nvals == RRD_MAX_DS)
+		return;
+	snprintf(r->ds[r->nvals], RRD_DS_NAME, "%s", ds);
+	r->counter[r->nvals] = counter;
+	r->v[r->nvals++] = v;
+}
+
+static void index_rebuild(struct rrd_sink *s)
+{
+	uint32_t cap = 64;
+	while (cap < s->nknown * 2 + 2)
+		cap *= 2;
+	if (cap != s->index_cap) {
+		uint32_t *p = realloc(s->index, cap * sizeof(*p));
+		if (!p)
+			abort();
+		s->index = p;
+		s->index_cap = cap;
+	}
+	memset(s->index, 0, cap * sizeof(*s->index));
+	for (uint32_t i = 0; i < s->nknown; i++) {
+		uint32_t h = fnv(s->known[i].file) & (cap - 1);
+		while (s->index[h])
+			h = (h + 1) & (cap - 1);
+		s->index[h] = i + 1;
+	}
+}
+
+static struct known *known_get(struct rrd_sink *s, const char *file)
+{
+	if (!s->index_cap)
+		return NULL;
+	for (uint32_t h = fnv(file) & (s->index_cap - 1); s->index[h]; h = (h + 1) & (s->index_cap - 1))
+		if (strcmp(s->known[s->index[h] - 1].file, file) == 0)
+			return &s->known[s->index[h] - 1];
+	return NULL;
+}
+
+static struct known *known_add(struct rrd_sink *s, const char *file)
+{
+	if (s->nknown == s->known_cap) {
+		s->known_cap = s->known_cap ? s->known_cap * 2 : 64;
+		struct known *k = realloc(s->known, s->known_cap * sizeof(*k));
+		if (!k)
+			abort();
+		s->known = k;
+	}
+	struct known *k = &s->known[s->nknown++];
+	k->file = strdup(file);
+	if (!k->file)
+		abort();
+	k->last = 0;
+	k->seen = s->passes;
+	if (s->nknown * 2 + 2 > s->index_cap) {
+		index_rebuild(s);	/* doubling: amortised O(1) per file */
+	} else {
+		uint32_t h = fnv(file) & (s->index_cap - 1);
+		while (s->index[h])
+			h = (h + 1) & (s->index_cap - 1);
+		s->index[h] = s->nknown;
+	}
+	return &s->known[s->nknown - 1];
+}
+
+/* Forget files of domains gone for 64 passes: churn must not grow memory. */
+static void known_sweep(struct rrd_sink *s)
+{
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < s->nknown; i++) {
+		if (s->passes - s->known[i].seen > 64) {
+			free(s->known[i].file);
+			continue;
+		}
+		s->known[w++] = s->known[i];
+	}
+	if (w != s->nknown) {
+		s->nknown = w;
+		index_rebuild(s);
+	}
+}
+
+static void report(struct rrd_sink *s, const char *file, const char *what)
+{
+	pthread_mutex_lock(&s->lock);
+	s->errors++;
+	pthread_mutex_unlock(&s->lock);
+	time_t now = time(NULL);
+	if (now - s->last_log >= RRD_LOG_INTERVAL) {
+		log_warn("rrd: %s/%s: %s: %s (%llu errors so far; other sinks go on)", s->dir, file, what,
+			 rrd_test_error() ? rrd_get_error() : strerror(errno), (unsigned long long)s->errors);
+		s->last_log = now;
+	}
+	rrd_clear_error();
+}
+
+static int create(struct rrd_sink *s, const char *path, const struct record *r, time_t when)
+{
+	const char *argv[RRD_MAX_DS + 8];
+	char dsdef[RRD_MAX_DS][64], rra[8][64];
+	int argc = 0;
+	unsigned long st = s->step;
+
+	for (int i = 0; i < r->nvals; i++) {
+		snprintf(dsdef[i], sizeof(dsdef[i]), "DS:%s:%s:%lu:0:U", r->ds[i], r->counter[i] ? "DERIVE" : "GAUGE",
+			 3 * st);
+		argv[argc++] = dsdef[i];
+	}
+	/* Rows: 1 h at every step, 1 day of minutes, 1 week of 5 min, 1 year of hours. */
+	const unsigned long span[4][2] = {
+		{ 1, 3600 / st }, { (60 + st - 1) / st, 1440 }, { (300 + st - 1) / st, 2016 }, { (3600 + st - 1) / st, 8760 },
+	};
+	int k = 0;
+	for (int cf = 0; cf < 2; cf++)
+		for (int i = 0; i < 4; i++, k++) {
+			snprintf(rra[k], sizeof(rra[k]), "RRA:%s:0.5:%lu:%lu", cf ? "MAX" : "AVERAGE", span[i][0],
+				 span[i][1] ? span[i][1] : 1);
+			argv[argc++] = rra[k];
+		}
+	rrd_clear_error();
+	if (rrd_create_r2(path, st, when - 1, 1, NULL, NULL, argc, argv) != 0) {
+		if (access(path, F_OK) == 0)
+			return 0;	/* exists already: ours from an earlier run */
+		return -1;
+	}
+	return 0;
+}
+
+static void write_record(struct rrd_sink *s, const struct record *r, time_t when)
+{
+	char path[512], val[256], tmpl[RRD_MAX_DS * RRD_DS_NAME];
+	size_t o;
+	struct known *k = known_get(s, r->file);
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, r->file);
+	if (!k) {
+		if (access(path, F_OK) != 0 && create(s, path, r, when) < 0) {
+			report(s, r->file, "create");
+			return;
+		}
+		k = known_add(s, r->file);
+	}
+	k->seen = s->passes;
+	if (when <= k->last)
+		return;	/* same second as the last update */
+	o = (size_t)snprintf(val, sizeof(val), "%lld", (long long)when);
+	size_t t = 0;
+	for (int i = 0; i < r->nvals && o < sizeof(val); i++) {
+		o += isnan(r->v[i]) ? (size_t)snprintf(val + o, sizeof(val) - o, ":U")
+				    : r->counter[i] ? (size_t)snprintf(val + o, sizeof(val) - o, ":%.0f", r->v[i])
+				    : (size_t)snprintf(val + o, sizeof(val) - o, ":%.12g", r->v[i]);
+		t += (size_t)snprintf(tmpl + t, sizeof(tmpl) - t, "%s%s", i ? ":" : "", r->ds[i]);
+	}
+	const char *argv[1] = { val };
+	rrd_clear_error();
+	/* By name (a template), so the order of the catalog is not the file's. */
+	if (rrd_update_r(path, tmpl, 1, argv) != 0) {
+		report(s, r->file, "update");
+		/* A file that went bad (deleted, disk full) is looked at afresh next time. */
+		k->seen = 0;
+		return;
+	}
+	k->last = when;
+}
+
+static void *worker(void *arg)
+{
+	struct rrd_sink *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->pending_ready && !s->stopping)
+			pthread_cond_wait(&s->cond, &s->lock);
+		if (!s->pending_ready)
+			break;
+		struct batch t = s->work;
+		s->work = s->pending;
+		s->pending = t;
+		s->pending_ready = 0;
+		s->busy = 1;
+		pthread_mutex_unlock(&s->lock);
+		s->passes++;
+		for (uint32_t i = 0; i < s->work.n; i++)
+			write_record(s, &s->work.recs[i], s->work.when);
+		if (s->passes % 64 == 0)
+			known_sweep(s);
+		pthread_mutex_lock(&s->lock);
+		s->busy = 0;
+		pthread_cond_broadcast(&s->cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Hand `next` to the worker; a sample it has not started yet is replaced. */
+static void submit(struct rrd_sink *s, double wall)
+{
+	s->next.when = (time_t)wall;
+	pthread_mutex_lock(&s->lock);
+	if (s->pending_ready)
+		s->dropped++;
+	struct batch t = s->pending;
+	s->pending = s->next;
+	s->next = t;
+	s->next.n = 0;
+	s->pending_ready = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz)
+{
+	if (dynlib_load_rrd(err, errsz) < 0)
+		return NULL;
+	if (strlen(dir) >= 200 || !dir[0]) {
+		snprintf(err, errsz, "rrd dir \"%s\": empty or too long", dir);
+		return NULL;
+	}
+	if (mkdir_p(dir) < 0) {
+		snprintf(err, errsz, "rrd dir %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	struct rrd_sink *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	s->step = interval_s < 1.5 ? 1 : (unsigned long)llround(interval_s);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if (pthread_create(&s->thread, NULL, worker, s) != 0) {
+		snprintf(err, errsz, "rrd: cannot start its thread");
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A record per row of `rows` (the domains' files); returns the first one's index. */
+static uint32_t add_row_files(struct batch *b, const struct series_rows *rows, const void *ctx, uint32_t n)
+{
+	struct series_label l[SERIES_MAX_LABELS];
+	char scratch[SERIES_SCRATCH], file[160];
+	uint32_t base = b->n;
+
+	for (uint32_t i = 0; i < n; i++) {
+		rows->labels(ctx, i, l, scratch);
+		rrd_file_name(file, sizeof(file), l[0].value);
+		batch_add(b, file);
+	}
+	return base;
+}
+
+static double rrd_value(const struct series *se, const void *ctx, uint32_t row)
+{
+	struct series_value v;
+	if (!series_read(se, ctx, row, &v))
+		return NAN;
+	return series_value_double(&v) * se->rrd_scale;
+}
+
+void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp)
+{
+	struct series_label l[SERIES_MAX_LABELS];
+	char scratch[SERIES_SCRATCH];
+
+	for (uint32_t k = 0; k < smp->nsets; k++) {
+		const struct series_set *set = &smp->sets[k];
+		struct record *own = NULL;	/* the set's file (host.rrd, guest.rrd) */
+		uint32_t own_idx = 0, base = 0, nrows = 0;
+		const struct series_rows *built = NULL;
+		for (uint32_t j = 0; j < set->n; j++) {
+			const struct series *se = &set->series[j];
+			bool counter = se->type == SERIES_COUNTER;
+			if (!se->rrd_ds)
+				continue;
+			if (!se->rows || se->rows->rrd == RRD_DS_PER_ROW) {
+				if (!own) {
+					own_idx = s->next.n;
+					batch_add(&s->next, set->rrd_file ? set->rrd_file : "vstop.rrd");
+				}
+				own = &s->next.recs[own_idx];	/* the array may have moved */
+				if (!se->rows) {
+					record_add(own, se->rrd_ds, counter, rrd_value(se, set->ctx, 0));
+					continue;
+				}
+				uint32_t n = se->rows->count(set->ctx);
+				for (uint32_t i = 0; i < n; i++) {
+					unsigned nl = se->rows->labels(set->ctx, i, l, scratch);
+					record_add(own, nl ? l[nl - 1].value : se->rrd_ds, counter, rrd_value(se, set->ctx, i));
+				}
+				continue;
+			}
+			if (se->rows != built) {
+				built = se->rows;
+				nrows = se->rows->count(set->ctx);
+				base = add_row_files(&s->next, se->rows, set->ctx, nrows);
+			}
+			for (uint32_t i = 0; i < nrows; i++)
+				record_add(&s->next.recs[base + i], se->rrd_ds, counter, rrd_value(se, set->ctx, i));
+		}
+	}
+	submit(s, smp->wall);
+}
+
+void rrd_sink_counters(struct rrd_sink *s, uint64_t *dropped, uint64_t *errors)
+{
+	pthread_mutex_lock(&s->lock);
+	*dropped = s->dropped;
+	*errors = s->errors;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void rrd_sink_close(struct rrd_sink *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);	/* the worker writes what is pending first */
+	for (uint32_t i = 0; i < s->nknown; i++)
+		free(s->known[i].file);
+	free(s->known);
+	free(s->index);
+	free(s->next.recs);
+	free(s->pending.recs);
+	free(s->work.recs);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+/* ---- the RRD sink (sink.h) ------------------------------------------------ */
+
+static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		       size_t errsz)
+{
+	const char *dir = o->rrd_dir ? o->rrd_dir : c->rrd_dir;
+	struct rrd_sink *s = rrd_sink_open(dir, interval, err, errsz);
+	if (s)
+		log_info("writing RRD files to %s", dir);
+	return s;
+}
+
+static void sink_publish(void *state, const struct sample *smp)
+{
+	rrd_sink_publish(state, smp);
+}
+
+static void sink_close(void *state)
+{
+	rrd_sink_close(state);
+}
+
+const struct sink_ops rrd_sink_ops = { "rrd", sink_open, NULL, sink_publish, NULL, sink_close };

@@ -1,0 +1,32 @@
+/*
+ * rrd_sink: RRD files of the series the catalog marks for RRD (steal, CPU,
+ * memory, network and VBD), one per domain plus host.rrd (Dom0) or guest.rrd
+ * (VM); counters are DERIVE data sources, so rrdtool stores their rates; written by librrd's
+ * thread-safe API on a worker thread so disk latency never delays a sample.
+ * The loop hands each sample over; if the worker is still busy with the
+ * previous one, the older pending sample is replaced and counted as dropped.
+ */
+#ifndef VSTOP_RRD_SINK_H
+#define VSTOP_RRD_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/series.h"
+
+struct rrd_sink;
+
+struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz);
+/* The series of the sample that name an RRD data source: one file per
+ * domain, and the set's own (host.rrd, guest.rrd) for the rest. */
+void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp);
+/* Samples the worker could not keep up with, and failed writes, so far. */
+void rrd_sink_counters(struct rrd_sink *r, uint64_t *dropped, uint64_t *errors);
+/* Waits for the pending sample to be written, then stops the worker. */
+void rrd_sink_close(struct rrd_sink *r);
+
+/* The file name (without directory) for a domain: [A-Za-z0-9._-] kept, the
+ * rest as '_', and a hash of the raw name appended whenever anything was
+ * changed, so no two names collide and none escapes the directory. */
+void rrd_file_name(char *buf, size_t sz, const char *domain);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * sink: what a daemon feeds after each sample. Every sink (alarms, /metrics,
+ * RRD, push) is a table of operations over its own state; the daemon's loop
+ * knows them only through this interface and the table in sinks.c.
+ */
+#ifndef VSTOP_SINK_H
+#define VSTOP_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "lib/conf.h"
+#include "lib/series.h"
+
+/* What the command line overrides ([http] listen, [rrd] dir, [push] url). */
+struct sink_overrides {
+	bool no_http;
+	const char *listen, *rrd_dir, *push_url;
+};
+
+struct sink_ops {
+	const char *name;
+	/* Start it (the configuration asked for it); NULL + err on failure. */
+	void *(*open)(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
+		      size_t errsz);
+	/* Its own health as series, added to every sample (may be NULL). */
+	struct series_set (*series)(void *state);
+	/* Take one sample; never blocks on disk or network. */
+	void (*publish)(void *state, const struct sample *s);
+	/* New configuration after SIGHUP (may be NULL). */
+	void (*reconfigure)(void *state, const struct vstop_conf *c, double interval);
+	/* Deliver what is pending (bounded), then release everything. */
+	void (*close)(void *state);
+};
+
+extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops;
+
+#endif

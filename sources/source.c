@@ -1,0 +1,42 @@
+/* source: picks a source by its spec (see source.h). */
+#include "config.h"
+#include "sources/source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct source *source_open(const char *spec, const struct source_options *opt,
+			   char *err, size_t errsz)
+{
+	if (strcmp(spec, "sim") == 0)
+		return source_sim_open("", opt, err, errsz);
+	if (strncmp(spec, "sim:", 4) == 0)
+		return source_sim_open(spec + 4, opt, err, errsz);
+	if (strncmp(spec, "replay:", 7) == 0 && spec[7])
+		return source_replay_open(spec + 7, opt, err, errsz);
+	if (strcmp(spec, "xen") == 0)
+		return source_xenstat_open(opt, err, errsz);
+	snprintf(err, errsz, "unknown source \"%s\" (expected xen, guest, sim[:N] or replay:FILE)", spec);
+	return NULL;
+}
+
+void source_close(struct source *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+/* A Dom0 says "control_d" in /proc/xen/capabilities; a DomU has the file too. */
+bool source_xen_available(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/proc/xen/capabilities", "r");
+
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, "control_d") != NULL;
+}

@@ -1,0 +1,53 @@
+/*
+ * source: where host snapshots come from. One interface, three sources:
+ *   xen     libxenstat on a Dom0, guests' steal from xenstore (source_xenstat.c)
+ *   replay  a `xentop -b` log or vstop's own --json records (source_replay.c)
+ *   sim     a deterministic simulated Dom0 with a noisy neighbor (source_sim.c)
+ * The sampling loop knows only this interface.
+ */
+#ifndef VSTOP_SOURCE_H
+#define VSTOP_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "lib/snapshot.h"
+
+struct source;
+
+struct source_ops {
+	const char *name;
+	/* Fill out (already reset). 0 = a sample, 1 = no more data, -1 = error in err. */
+	int (*sample)(struct source *src, struct snapshot *out, char *err, size_t errsz);
+	void (*close)(struct source *src);
+};
+
+struct source_options {
+	double step_s;		/* sim: simulated seconds per sample (the interval) */
+	double log_interval_s;	/* replay of xentop logs: seconds between records */
+	uint64_t seed;		/* sim */
+	const char *xenstore_prefix;	/* xen: where domains live, "/local/domain" */
+};
+
+struct source {
+	const struct source_ops *ops;
+	void *priv;
+	bool virtual_time;	/* sim and replay carry their own clock */
+};
+
+/* spec: "xen", "sim", "sim:N", "replay:FILE". NULL with a message on error. */
+struct source *source_open(const char *spec, const struct source_options *opt,
+			   char *err, size_t errsz);
+static inline int source_sample(struct source *s, struct snapshot *out, char *err, size_t errsz)
+{
+	return s->ops->sample(s, out, err, errsz);
+}
+void source_close(struct source *s);
+/* Is this a Xen Dom0 we can sample (privcmd present)? For auto-detection. */
+bool source_xen_available(void);
+
+/* The constructors, one per file. */
+struct source *source_sim_open(const char *arg, const struct source_options *opt, char *err, size_t errsz);
+struct source *source_replay_open(const char *path, const struct source_options *opt, char *err, size_t errsz);
+struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * source_replay: plays back what users already have.
+ *  - `xentop -b` logs: a new sample starts when a domain name repeats (works
+ *    with and without -r). xentop prints no time, so samples are
+ *    --log-interval seconds apart (xentop's -d; default 1). CPU % comes from
+ *    the log's CPU(%) column: CPU(sec) is whole seconds, too coarse to diff.
+ *  - vstop's own `vstop -b --json` host records, one per line: exact counters
+ *    and times, so a recording replays exactly.
+ * Domain ids absent from xentop logs are given per name, in order of arrival.
+ * Any malformed line stops the replay with FILE:LINE: reason.
+ */
+#include "config.h"
+#include "sources/source.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sources/xentop_log.h"
+
+/* A sane log line is under 1 KiB; a longer one is a wrong or hostile file. */
+#define REPLAY_MAX_LINE (64 * 1024)
+
+struct replay {
+	FILE *f;
+	char *path;
+	char *line;
+	size_t line_cap;
+	unsigned lineno;
+	bool json;
+	bool have_pending;		/* xentop: a row that begins the next sample */
+	char *pending;
+	unsigned pending_lineno;
+	struct xentop_parser xp;
+	double interval_s;
+	uint64_t nsamples;
+	char **names;			/* xentop: domid = index + 1 here */
+	uint32_t nnames, names_cap;
+};
+
+static int replay_fail(struct replay *r, unsigned lineno, char *err, size_t errsz, const char *msg)
+{
+	snprintf(err, errsz, "%s:%u: %s", r->path, lineno, msg);
+	return -1;
+}
+
+/* Next line without its newline; 1 at EOF, -1 on error. */
+static int next_line(struct replay *r, char *err, size_t errsz)
+{
+	errno = 0;
+	ssize_t n = getline(&r->line, &r->line_cap, r->f);
+	if (n < 0) {
+		if (errno && errno != EOF) {
+			snprintf(err, errsz, "%s: read: %s", r->path, strerror(errno));
+			return -1;
+		}
+		return 1;
+	}
+	r->lineno++;
+	if (n > REPLAY_MAX_LINE)
+		return replay_fail(r, r->lineno, err, errsz, "line too long");
+	if ((size_t)n != strlen(r->line))
+		return replay_fail(r, r->lineno, err, errsz, "NUL byte in line");
+	if (n && r->line[n - 1] == '\n')
+		r->line[--n] = '\0';
+	if (n && r->line[n - 1] == '\r')
+		r->line[--n] = '\0';
+	return 0;
+}
+
+static uint32_t domid_for(struct replay *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nnames; i++)
+		if (strcmp(r->names[i], name) == 0)
+			return i + 1;
+	if (r->nnames == r->names_cap) {
+		r->names_cap = r->names_cap ? r->names_cap * 2 : 16;
+		char **n = realloc(r->names, r->names_cap * sizeof(*n));
+		if (!n)
+			abort();
+		r->names = n;
+	}
+	r->names[r->nnames] = strdup(name);
+	if (!r->names[r->nnames])
+		abort();
+	return ++r->nnames;
+}
+
+static int xentop_line(struct replay *r, const char *line, unsigned lineno, struct snapshot *out,
+		       char *err, size_t errsz)
+{
+	char msg[256];
+	int kind = xentop_parse_line(&r->xp, line, out, msg, sizeof(msg));
+	if (kind < 0)
+		return replay_fail(r, lineno, err, errsz, msg);
+	if (kind == XL_DOMAIN) {
+		struct domain *d = &out->doms[out->ndoms - 1];
+		d->domid = domid_for(r, domain_name(out, d));
+	}
+	return kind;
+}
+
+static int sample_xentop(struct replay *r, struct snapshot *out, char *err, size_t errsz)
+{
+	char name[DOMAIN_NAME_MAX + 1];
+	int rc;
+
+	if (r->have_pending) {
+		r->have_pending = false;
+		if (xentop_line(r, r->pending, r->pending_lineno, out, err, errsz) < 0)
+			return -1;
+	}
+	while ((rc = next_line(r, err, errsz)) == 0) {
+		/* A row whose name is already in this sample begins the next one. */
+		if (out->ndoms && r->xp.ncols && xentop_row_name(&r->xp, r->line, name, sizeof(name)) == 0 &&
+		    snapshot_find(out, name) && strncmp(r->line + strspn(r->line, " "), "VBD ", 4) != 0 &&
+		    strncmp(r->line + strspn(r->line, " "), "Net", 3) != 0 &&
+		    strncmp(r->line + strspn(r->line, " "), "VCPUs(sec):", 11) != 0) {
+			free(r->pending);
+			r->pending = strdup(r->line);
+			if (!r->pending)
+				abort();
+			r->pending_lineno = r->lineno;
+			r->have_pending = true;
+			break;
+		}
+		if (xentop_line(r, r->line, r->lineno, out, err, errsz) < 0)
+			return -1;
+	}
+	if (rc < 0)
+		return -1;
+	if (!out->ndoms)
+		return 1;
+	r->nsamples++;
+	out->t_ns = (int64_t)llround((double)r->nsamples * r->interval_s * 1e9);
+	out->host.known = false;
+	return 0;
+}
+
+static int json_u64_field(json_t *o, const char *key, uint64_t *v)
+{
+	json_t *x = json_object_get(o, key);
+	if (!x)
+		return 0;	/* absent: zero */
+	if (!json_is_integer(x) || json_integer_value(x) < 0)
+		return -1;
+	*v = (uint64_t)json_integer_value(x);
+	return 0;
+}
+
+static int json_domain(json_t *jd, struct snapshot *out, const char **why)
+{
+	json_t *name = json_object_get(jd, "name"), *c = json_object_get(jd, "counters");
+	json_t *domid = json_object_get(jd, "domid"), *state = json_object_get(jd, "state");
+	uint64_t v = 0;
+
+	if (!json_is_string(name) || !json_is_integer(domid) || json_integer_value(domid) < 0 ||
+	    json_integer_value(domid) > UINT32_MAX || !json_is_object(c)) {
+		*why = "domain without name, domid or counters";
+		return -1;
+	}
+	struct domain *d = snapshot_add_domain(out, (uint32_t)json_integer_value(domid),
+					       json_string_value(name), json_string_length(name));
+	if (json_is_string(state) && strlen(json_string_value(state)) == 6) {
+		const char *s = json_string_value(state);
+		for (int i = 0; i < 6; i++)
+			if (s[i] != '-')
+				d->state |= 1u << i;
+	}
+	struct { const char *key; uint64_t *dst; } f[] = {
+		{ "cpu_ns", &d->cpu_ns }, { "mem_bytes", &d->mem_bytes },
+		{ "net_rx_bytes", &d->net.rx_bytes }, { "net_tx_bytes", &d->net.tx_bytes },
+		{ "net_rx_packets", &d->net.rx_packets }, { "net_tx_packets", &d->net.tx_packets },
+		{ "net_rx_errors", &d->net.rx_errors }, { "net_tx_errors", &d->net.tx_errors },
+		{ "net_rx_drops", &d->net.rx_drops }, { "net_tx_drops", &d->net.tx_drops },
+		{ "vbd_oo_reqs", &d->vbd.oo_reqs }, { "vbd_rd_reqs", &d->vbd.rd_reqs },
+		{ "vbd_wr_reqs", &d->vbd.wr_reqs }, { "vbd_rd_sectors", &d->vbd.rd_sectors },
+		{ "vbd_wr_sectors", &d->vbd.wr_sectors },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (json_u64_field(c, f[i].key, f[i].dst) < 0) {
+			*why = "a counter is not an unsigned integer";
+			return -1;
+		}
+	}
+	json_t *mx = json_object_get(c, "maxmem_bytes");
+	d->maxmem_bytes = MAXMEM_UNLIMITED;
+	if (mx && !json_is_null(mx) && json_u64_field(c, "maxmem_bytes", &d->maxmem_bytes) < 0) {
+		*why = "maxmem_bytes is not an unsigned integer or null";
+		return -1;
+	}
+	if (json_u64_field(jd, "vcpus", &v) < 0 || v > 8192) {
+		*why = "vcpus out of range";
+		return -1;
+	}
+	d->vcpus = (uint32_t)v;
+	json_t *g = json_object_get(c, "guest");
+	if (g && json_is_object(g)) {
+		uint64_t nc = 0, hz = 0;
+		if (json_u64_field(g, "ncpus", &nc) < 0 || json_u64_field(g, "user_hz", &hz) < 0 ||
+		    json_u64_field(g, "total_ticks", &d->guest.total_ticks) < 0 ||
+		    json_u64_field(g, "steal_ticks", &d->guest.steal_ticks) < 0 ||
+		    nc > 8192 || hz > 100000 || d->guest.steal_ticks > d->guest.total_ticks) {
+			*why = "bad guest counters";
+			return -1;
+		}
+		d->guest.ncpus = (uint32_t)nc;
+		d->guest.user_hz = (uint32_t)hz;
+		d->has_guest = true;
+	}
+	return 0;
+}
+
+static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t errsz)
+{
+	json_error_t jerr;
+	const char *why = NULL;
+	int rc;
+
+	do {
+		if ((rc = next_line(r, err, errsz)) != 0)
+			return rc;
+	} while (r->line[strspn(r->line, " \t")] == '\0');
+
+	json_t *root = json_loads(r->line, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return replay_fail(r, r->lineno, err, errsz, jerr.text);
+	json_t *view = json_object_get(root, "view"), *t = json_object_get(root, "t");
+	json_t *host = json_object_get(root, "host"), *doms = json_object_get(root, "domains");
+	if (!json_is_string(view) || strcmp(json_string_value(view), "host") != 0)
+		why = "not a host-view record (\"view\": \"host\")";
+	else if (!json_is_number(t) || json_number_value(t) < 0 || json_number_value(t) > 1e12)
+		why = "\"t\" missing or out of range";
+	else if (!json_is_object(host) || !json_is_array(doms))
+		why = "\"host\" or \"domains\" missing";
+	if (!why) {
+		uint64_t pc = 0, hz = 0;
+		out->t_ns = (int64_t)llround(json_number_value(t) * 1e9);
+		json_t *w = json_object_get(root, "time");
+		out->wall = json_is_number(w) ? json_number_value(w) : 0;
+		if (json_u64_field(host, "pcpus", &pc) < 0 || pc > 1000000 ||
+		    json_u64_field(host, "cpu_hz", &hz) < 0 ||
+		    json_u64_field(host, "mem_total_bytes", &out->host.mem_total) < 0 ||
+		    json_u64_field(host, "mem_free_bytes", &out->host.mem_free) < 0)
+			why = "bad host fields";
+		out->host.pcpus = (uint32_t)pc;
+		out->host.cpu_hz = hz;
+		out->host.known = pc > 0;
+		json_t *xv = json_object_get(host, "xen_version");
+		if (json_is_string(xv))
+			snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", json_string_value(xv));
+	}
+	for (size_t i = 0; !why && i < json_array_size(doms); i++)
+		json_domain(json_array_get(doms, i), out, &why);
+	json_decref(root);
+	if (why)
+		return replay_fail(r, r->lineno, err, errsz, why);
+	return 0;
+}
+
+static int replay_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+{
+	struct replay *r = src->priv;
+	return r->json ? sample_json(r, out, err, errsz) : sample_xentop(r, out, err, errsz);
+}
+
+static void replay_close(struct source *src)
+{
+	struct replay *r = src->priv;
+	if (r->f)
+		fclose(r->f);
+	for (uint32_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	free(r->pending);
+	free(r->line);
+	free(r->path);
+	free(r);
+	free(src);
+}
+
+static const struct source_ops replay_ops = { "replay", replay_sample, replay_close };
+
+struct source *source_replay_open(const char *path, const struct source_options *opt,
+				  char *err, size_t errsz)
+{
+	struct source *src = calloc(1, sizeof(*src));
+	struct replay *r = calloc(1, sizeof(*r));
+	int c;
+
+	if (!src || !r || !(r->path = strdup(path))) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	r->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!r->f) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* The first non-blank byte tells the format. */
+	while ((c = getc(r->f)) == ' ' || c == '\n' || c == '\t' || c == '\r')
+		if (c == '\n')
+			r->lineno++;
+	r->json = c == '{';
+	if (c != EOF)
+		ungetc(c, r->f);
+	r->interval_s = opt && opt->log_interval_s > 0 ? opt->log_interval_s : 1.0;
+	src->ops = &replay_ops;
+	src->priv = r;
+	src->virtual_time = true;
+	return src;
+fail:
+	if (r) {
+		free(r->path);
+		free(r);
+	}
+	free(src);
+	return NULL;
+}

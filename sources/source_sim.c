@@ -1,0 +1,271 @@
+/*
+ * source_sim: a deterministic simulated Dom0 for demos, tests and benchmarks.
+ *
+ * N domains (Domain-0 and N-1 guests) share pCPUs = max(2, N/2) with more
+ * vCPUs than pCPUs (overcommit > 1). Each interval every domain wants a CPU
+ * share drawn from a seeded generator; when the sum of wants exceeds the
+ * pCPUs, everyone gets the same fraction and the rest of their want becomes
+ * steal, the way a fair scheduler shares an overcommitted host.
+ *
+ * The noisy neighbor (guest 1, the "build" box with 4 vCPUs) bursts to 100%
+ * of its vCPUs for SIM_BURST_LEN intervals out of every SIM_PERIOD, starting
+ * at interval SIM_BURST_START, so the others' steal rises while it does.
+ * Options after "sim:": N, then ",seed=S" ",churn" (domains come and go)
+ * ",hostile" (guests 2-5 get names with quotes, backslashes, newlines, a
+ * path and 300 bytes of UTF-8, to test every exporter's escaping).
+ */
+#include "config.h"
+#include "sources/source.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/num.h"
+
+#define SIM_DEFAULT_N 8
+#define SIM_MAX_N 100000
+/* Interval 3 starts the first burst: `vstop -b -n 5` shows calm, then burst. */
+#define SIM_BURST_START 3
+#define SIM_BURST_LEN 20
+#define SIM_PERIOD 60
+#define SIM_NOISY 1		/* index of the noisy neighbor */
+#define SIM_HZ 100
+
+struct sim_dom {
+	char name[320];
+	uint32_t domid, vcpus;
+	double base_want;	/* typical share of its vCPUs it wants, 0..1 */
+	uint64_t cpu_ns, mem, maxmem;
+	uint64_t *vcpu_ns;
+	struct net_counters net;
+	struct vbd_counters vbd;
+	bool agent;		/* publishes steal like vstop-agent would */
+	struct guest_stat guest;
+	double total_acc, steal_acc;	/* exact guest ticks; published floored */
+	double want, got;
+};
+
+struct sim {
+	uint32_t n, pcpus;
+	uint64_t seed, rng, tick;
+	double step_s;
+	bool churn, hostile;
+	uint32_t next_domid;
+	struct sim_dom *doms;
+};
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *s)
+{
+	return (double)(splitmix(s) >> 11) / (double)(1ull << 53);
+}
+
+static const char *const kinds[] = { "web", "build", "db", "cache", "mail", "ci", "proxy", "app" };
+
+static void hostile_name(char *buf, size_t sz, uint32_t i)
+{
+	switch (i) {
+	case 2: snprintf(buf, sz, "we\"ird\\name"); break;
+	case 3: snprintf(buf, sz, "new\nline"); break;
+	case 4: snprintf(buf, sz, "../../etc/passwd"); break;
+	case 5:
+		for (size_t k = 0; k + 2 < sz && k < 300; k += 2)
+			memcpy(buf + k, "\xc3\xa9", 2);	/* 150 x U+00E9 */
+		buf[300] = '\0';
+		break;
+	default: break;
+	}
+}
+
+static void dom_init(struct sim *sim, uint32_t i)
+{
+	struct sim_dom *d = &sim->doms[i];
+	uint64_t r = sim->seed * 1000003u + sim->next_domid;
+
+	free(d->vcpu_ns);
+	memset(d, 0, sizeof(*d));
+	d->domid = i == 0 ? 0 : sim->next_domid++;
+	if (i == 0) {
+		snprintf(d->name, sizeof(d->name), "Domain-0");
+		d->vcpus = 2;
+		d->base_want = 0.05;
+	} else {
+		snprintf(d->name, sizeof(d->name), "%s-%02u", kinds[i % 8], (unsigned)d->domid);
+		if (sim->hostile)
+			hostile_name(d->name, sizeof(d->name), i);
+		d->vcpus = i == SIM_NOISY ? 4 : 1 + (uint32_t)(splitmix(&r) % 3);
+		d->base_want = 0.10 + 0.25 * uniform(&r);
+		d->agent = i + 1 != sim->n || sim->n < 3;	/* the last guest runs no agent */
+	}
+	uint64_t gib = 1ull << 30;
+	d->mem = (1 + splitmix(&r) % 4) * gib;
+	d->maxmem = d->mem + (i % 3 == 2 ? gib : 0);	/* some have balloon headroom */
+	d->vcpu_ns = calloc(d->vcpus, sizeof(*d->vcpu_ns));
+	if (!d->vcpu_ns) {
+		fputs("vstop: out of memory\n", stderr);
+		abort();
+	}
+	d->guest.ncpus = d->vcpus;
+	d->guest.user_hz = SIM_HZ;
+}
+
+static bool bursting(uint64_t tick)
+{
+	return tick >= SIM_BURST_START && (tick - SIM_BURST_START) % SIM_PERIOD < SIM_BURST_LEN;
+}
+
+static void sim_step(struct sim *sim)
+{
+	double want = 0, dt = sim->step_s;
+
+	sim->tick++;
+	/* Churn: every interval one guest is destroyed and a new one created,
+	 * with a new domid and name, as a busy cloud host does. */
+	if (sim->churn && sim->n > 2) {
+		uint32_t victim = 2 + (uint32_t)(sim->tick % (sim->n - 2));
+		dom_init(sim, victim);
+	}
+	for (uint32_t i = 0; i < sim->n; i++) {
+		struct sim_dom *d = &sim->doms[i];
+		double w = d->base_want * (0.8 + 0.4 * uniform(&sim->rng));
+		if (i == SIM_NOISY && bursting(sim->tick))
+			w = 1.0;
+		d->want = w * d->vcpus;
+		want += d->want;
+	}
+	double share = want > sim->pcpus ? sim->pcpus / want : 1.0;
+	for (uint32_t i = 0; i < sim->n; i++) {
+		struct sim_dom *d = &sim->doms[i];
+		double got = d->want * share;
+		d->got = got;
+		uint64_t ns = (uint64_t)llround(got * dt * 1e9);
+		d->cpu_ns += ns;
+		for (uint32_t v = 0; v < d->vcpus; v++)
+			d->vcpu_ns[v] += ns / d->vcpus;
+		/* The guest's own view: all its vCPU time, of which the unmet want was stolen. */
+		d->total_acc += d->vcpus * dt * SIM_HZ;
+		d->steal_acc += (d->want - got) * dt * SIM_HZ;
+		d->guest.total_ticks = (uint64_t)d->total_acc;
+		d->guest.steal_ticks = (uint64_t)d->steal_acc;
+		uint64_t rx = (uint64_t)(uniform(&sim->rng) * 200e3 * dt) * (i ? 1 : 0);
+		d->net.rx_bytes += rx;
+		d->net.rx_packets += rx / 800;
+		d->net.tx_bytes += rx / 3;
+		d->net.tx_packets += rx / 2400;
+		uint64_t io = (uint64_t)(uniform(&sim->rng) * 50 * dt) * (i ? 1 : 0);
+		d->vbd.rd_reqs += io;
+		d->vbd.wr_reqs += io / 2;
+		d->vbd.rd_sectors += io * 16;
+		d->vbd.wr_sectors += io * 8;
+	}
+}
+
+static int sim_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+{
+	struct sim *sim = src->priv;
+	uint64_t mem_used = 0;
+	(void)err;
+	(void)errsz;
+
+	sim_step(sim);
+	out->t_ns = (int64_t)llround((double)sim->tick * sim->step_s * 1e9);
+	out->wall = 0;
+	for (uint32_t i = 0; i < sim->n; i++) {
+		const struct sim_dom *s = &sim->doms[i];
+		struct domain *d = snapshot_add_domain(out, s->domid, s->name, strlen(s->name));
+		d->state = s->got > 0.5 ? DOM_RUNNING : DOM_BLOCKED;
+		d->vcpus = s->vcpus;
+		d->cpu_ns = s->cpu_ns;
+		d->mem_bytes = s->mem;
+		d->maxmem_bytes = s->maxmem;
+		d->has_guest = s->agent;
+		d->guest = s->guest;
+		mem_used += s->mem;
+		for (uint32_t v = 0; v < s->vcpus; v++)
+			snapshot_add_vcpu(out, s->vcpu_ns[v]);
+		if (i) {
+			struct dom_net n = { .id = 0, .c = s->net };
+			struct dom_vbd b = { .dev = 51712, .type = 1, .c = s->vbd };
+			snapshot_add_net(out, &n);
+			snapshot_add_vbd(out, &b);
+		}
+	}
+	out->host.known = true;
+	out->host.pcpus = sim->pcpus;
+	out->host.cpu_hz = 2400000000ull;
+	out->host.mem_total = (uint64_t)sim->n * 2 * (1ull << 30);
+	out->host.mem_free = out->host.mem_total > mem_used ? out->host.mem_total - mem_used : 0;
+	snprintf(out->host.xen_version, sizeof(out->host.xen_version), "4.17-sim");
+	return 0;
+}
+
+static void sim_close(struct source *src)
+{
+	struct sim *sim = src->priv;
+	for (uint32_t i = 0; i < sim->n; i++)
+		free(sim->doms[i].vcpu_ns);
+	free(sim->doms);
+	free(sim);
+	free(src);
+}
+
+static const struct source_ops sim_ops = { "sim", sim_sample, sim_close };
+
+struct source *source_sim_open(const char *arg, const struct source_options *opt,
+			       char *err, size_t errsz)
+{
+	uint64_t n = SIM_DEFAULT_N, seed = opt && opt->seed ? opt->seed : 1;
+	bool churn = false, hostile = false;
+	char buf[128];
+
+	if (strlen(arg) >= sizeof(buf)) {
+		snprintf(err, errsz, "sim: options too long");
+		return NULL;
+	}
+	strcpy(buf, arg);
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "seed=", 5) == 0) {
+			if (num_u64(tok + 5, &seed) < 0) {
+				snprintf(err, errsz, "sim: bad seed \"%s\"", tok + 5);
+				return NULL;
+			}
+		} else if (strcmp(tok, "churn") == 0) {
+			churn = true;
+		} else if (strcmp(tok, "hostile") == 0) {
+			hostile = true;
+		} else if (num_u64(tok, &n) < 0 || n < 1 || n > SIM_MAX_N) {
+			snprintf(err, errsz, "sim: \"%s\" is not a domain count from 1 to %d", tok, SIM_MAX_N);
+			return NULL;
+		}
+	}
+	struct source *src = calloc(1, sizeof(*src));
+	struct sim *sim = calloc(1, sizeof(*sim));
+	if (!src || !sim || !(sim->doms = calloc(n, sizeof(*sim->doms)))) {
+		free(src);
+		free(sim);
+		snprintf(err, errsz, "sim: out of memory");
+		return NULL;
+	}
+	sim->n = (uint32_t)n;
+	sim->pcpus = n / 2 > 2 ? (uint32_t)(n / 2) : 2;
+	sim->seed = seed;
+	sim->rng = seed;
+	sim->churn = churn;
+	sim->hostile = hostile;
+	sim->step_s = opt && opt->step_s > 0 ? opt->step_s : 1.0;
+	sim->next_domid = 1;
+	for (uint32_t i = 0; i < sim->n; i++)
+		dom_init(sim, i);
+	src->ops = &sim_ops;
+	src->priv = sim;
+	src->virtual_time = true;
+	return src;
+}

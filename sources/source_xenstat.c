@@ -1,0 +1,156 @@
+/*
+ * source_xenstat: the real source, on a Xen Dom0, through libxenstat.
+ * The handle is opened once and reused; each sample asks for what xentop
+ * shows (vCPUs, networks, VBDs, the Xen version once) and copies it into the
+ * snapshot, then reads the guests' published steal from xenstore.
+ */
+#include "config.h"
+#include "sources/source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "sources/xs_import.h"
+
+#ifdef HAVE_XENSTAT
+#include <xenstat.h>
+
+struct xen {
+	xenstat_handle *xh;
+	struct xs_import xs;
+	bool have_xs;
+	char version[64];
+};
+
+static int xen_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+{
+	struct xen *x = src->priv;
+	/* The version never changes while we run: ask for it once. */
+	unsigned flags = XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_VBD |
+			 (x->version[0] ? 0 : XENSTAT_XEN_VERSION);
+	xenstat_node *node = xenstat_get_node(x->xh, flags);
+
+	if (!node) {
+		snprintf(err, errsz, "libxenstat: cannot read the host's statistics");
+		return -1;
+	}
+	out->t_ns = clock_now_ns();
+	out->host.known = true;
+	out->host.pcpus = xenstat_node_num_cpus(node);
+	out->host.cpu_hz = xenstat_node_cpu_hz(node);
+	out->host.mem_total = xenstat_node_tot_mem(node);
+	out->host.mem_free = xenstat_node_free_mem(node);
+	if (!x->version[0] && xenstat_node_xen_version(node))
+		snprintf(x->version, sizeof(x->version), "%s", xenstat_node_xen_version(node));
+	snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", x->version);
+
+	unsigned n = xenstat_node_num_domains(node);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
+		const char *name = xenstat_domain_name(xd);
+		if (!name)
+			name = "";
+		struct domain *d = snapshot_add_domain(out, xenstat_domain_id(xd), name, strlen(name));
+		d->state = (xenstat_domain_dying(xd) ? DOM_DYING : 0) |
+			   (xenstat_domain_shutdown(xd) ? DOM_SHUTDOWN : 0) |
+			   (xenstat_domain_blocked(xd) ? DOM_BLOCKED : 0) |
+			   (xenstat_domain_crashed(xd) ? DOM_CRASHED : 0) |
+			   (xenstat_domain_paused(xd) ? DOM_PAUSED : 0) |
+			   (xenstat_domain_running(xd) ? DOM_RUNNING : 0);
+		d->cpu_ns = xenstat_domain_cpu_ns(xd);
+		d->mem_bytes = xenstat_domain_cur_mem(xd);
+		d->maxmem_bytes = xenstat_domain_max_mem(xd);	/* (ull)-1 = no limit, as ours */
+		unsigned nv = xenstat_domain_num_vcpus(xd), online = 0;
+		for (unsigned v = 0; v < nv; v++) {
+			xenstat_vcpu *vc = xenstat_domain_vcpu(xd, v);
+			if (vc && xenstat_vcpu_online(vc)) {
+				online++;
+				snapshot_add_vcpu(out, xenstat_vcpu_ns(vc));
+			}
+		}
+		out->doms[out->ndoms - 1].vcpus = online ? online : nv;
+		unsigned nn = xenstat_domain_num_networks(xd);
+		for (unsigned k = 0; k < nn; k++) {
+			xenstat_network *xn = xenstat_domain_network(xd, k);
+			struct dom_net net = { .id = xenstat_network_id(xn), .c = {
+				.rx_bytes = xenstat_network_rbytes(xn), .rx_packets = xenstat_network_rpackets(xn),
+				.rx_errors = xenstat_network_rerrs(xn), .rx_drops = xenstat_network_rdrop(xn),
+				.tx_bytes = xenstat_network_tbytes(xn), .tx_packets = xenstat_network_tpackets(xn),
+				.tx_errors = xenstat_network_terrs(xn), .tx_drops = xenstat_network_tdrop(xn) } };
+			snapshot_add_net(out, &net);
+		}
+		unsigned nb = xenstat_domain_num_vbds(xd);
+		for (unsigned k = 0; k < nb; k++) {
+			xenstat_vbd *xb = xenstat_domain_vbd(xd, k);
+			struct dom_vbd vbd = { .dev = xenstat_vbd_dev(xb), .type = xenstat_vbd_type(xb),
+				.error = xenstat_vbd_error(xb) != 0, .c = {
+				.oo_reqs = xenstat_vbd_oo_reqs(xb), .rd_reqs = xenstat_vbd_rd_reqs(xb),
+				.wr_reqs = xenstat_vbd_wr_reqs(xb), .rd_sectors = xenstat_vbd_rd_sects(xb),
+				.wr_sectors = xenstat_vbd_wr_sects(xb) } };
+			snapshot_add_vbd(out, &vbd);
+		}
+	}
+	xenstat_free_node(node);
+	if (x->have_xs)
+		xs_import_read(&x->xs, out);
+	return 0;
+}
+
+static void xen_close(struct source *src)
+{
+	struct xen *x = src->priv;
+	if (x->have_xs)
+		xs_import_close(&x->xs);
+	xenstat_uninit(x->xh);
+	free(x);
+	free(src);
+}
+
+static const struct source_ops xen_ops = { "xen", xen_sample, xen_close };
+
+struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz)
+{
+	char xerr[200];
+
+	if (!source_xen_available()) {
+		snprintf(err, errsz, "not a Xen Dom0 (no \"control_d\" in /proc/xen/capabilities): "
+			 "use --source=sim or --source=replay:FILE here");
+		return NULL;
+	}
+	if (geteuid() != 0) {
+		snprintf(err, errsz, "the xen source needs root (libxenstat opens /dev/xen/privcmd)");
+		return NULL;
+	}
+	struct source *src = calloc(1, sizeof(*src));
+	struct xen *x = calloc(1, sizeof(*x));
+	if (!src || !x) {
+		free(src);
+		free(x);
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	x->xh = xenstat_init();
+	if (!x->xh) {
+		snprintf(err, errsz, "libxenstat: cannot open the hypervisor interface (privcmd)");
+		free(x);
+		free(src);
+		return NULL;
+	}
+	x->have_xs = xs_import_open(&x->xs, opt ? opt->xenstore_prefix : NULL, xerr, sizeof(xerr)) == 0;
+	if (!x->have_xs)
+		log_warn("guest steal unavailable: %s", xerr);
+	src->ops = &xen_ops;
+	src->priv = x;
+	return src;
+}
+#else
+struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz)
+{
+	(void)opt;
+	snprintf(err, errsz, "built without libxenstat: install libxen-dev and rebuild for the xen source");
+	return NULL;
+}
+#endif

@@ -1,0 +1,23 @@
+/*
+ * xen_affinity: the hard affinity (xl vcpu-pin) of every online vCPU of every
+ * domain in a snapshot, read through libxenctrl on a Dom0. For vstop doctor:
+ * libxenstat does not expose affinity.
+ */
+#ifndef VSTOP_XEN_AFFINITY_H
+#define VSTOP_XEN_AFFINITY_H
+
+#include <stddef.h>
+#include "lib/pcpu_pinning.h"
+#include "lib/snapshot.h"
+
+struct xen_affinity {
+	struct vcpu_affinity *v;	/* domain names point into the snapshot */
+	size_t n;
+	uint8_t *maps;
+};
+
+/* 0 and *a filled, or -1 with a reason (not built with libxenctrl, no privcmd). */
+int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *err, size_t errsz);
+void xen_affinity_free(struct xen_affinity *a);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * xs_import: reads each guest's data/vstop/stat from xenstore (Dom0 side).
+ * One connection, opened once and reused. Values are untrusted: parsed by
+ * guest_stat_parse(); rejects are counted per reason and logged at most once
+ * a minute, never fatal.
+ */
+#ifndef VSTOP_XS_IMPORT_H
+#define VSTOP_XS_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/guest_stat.h"
+#include "lib/snapshot.h"
+
+struct xs_import {
+	void *xsh;			/* struct xs_handle *, opaque here */
+	char prefix[64];
+	uint64_t rejected[GS_NERR];	/* by reason */
+	uint64_t read_errors;
+	double last_log;
+};
+
+/* Count and rate-limit one rejected value (shared with tests: no xenstore needed). */
+void xs_import_reject(struct xs_import *x, uint32_t domid, enum guest_stat_err e, double now);
+/* Validate a raw value and, when good, attach it to d. */
+bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, size_t len, double now);
+
+int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz);
+/* Read every domain's value into the snapshot. */
+void xs_import_read(struct xs_import *x, struct snapshot *s);
+void xs_import_close(struct xs_import *x);
+
+#endif
