@@ -50,10 +50,9 @@ int xs_publish_write(struct xs_publish *p, const struct guest_stat *g, double no
 		return 0;
 	}
 	p->errors++;
-	if (p->last_log == 0 || now - p->last_log >= 60) {
+	if (log_limit_pass(&p->log_limit, now)) {
 		log_warn("xenstore: cannot write %s: %s (%llu failures)", XS_KEY, strerror(errno),
 			 (unsigned long long)p->errors);
-		p->last_log = now;
 	}
 	return -1;
 }

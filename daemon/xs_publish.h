@@ -9,12 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/guest_stat.h"
+#include "lib/log.h"
 #include "lib/procstat.h"
 
 struct xs_publish {
 	void *xsh;		/* struct xs_handle * */
 	uint64_t written, errors;
-	double last_log;
+	struct log_limit log_limit;
 };
 
 /* Is this a Xen guest with a xenbus device? */

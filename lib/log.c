@@ -43,3 +43,12 @@ void die(int status, const char *fmt, ...)
 	va_end(ap);
 	exit(status);
 }
+
+bool log_limit_pass(struct log_limit *l, double now)
+{
+	if (l->used && now - l->last < LOG_LIMIT_SECONDS)
+		return false;
+	l->used = true;
+	l->last = now;
+	return true;
+}

@@ -11,6 +11,13 @@ void log_init(const char *ident, bool use_syslog);
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One message a minute at most from one place: a hostile guest, a dead
+ * collector or a full disk must not flood the log. The caller counts what it
+ * did not log and says so in the next message. */
+#define LOG_LIMIT_SECONDS 60.0
+struct log_limit { double last; bool used; };
+/* True (and the clock restarts) when a message may go out at `now` seconds. */
+bool log_limit_pass(struct log_limit *l, double now);
 /* Print "ident: message" to stderr and exit(status). */
 void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 

@@ -1,6 +1,7 @@
 /* snapshot: storage for one host sample (see snapshot.h). */
 #include "config.h"
 #include "lib/snapshot.h"
+#include "lib/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,11 +15,7 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 	uint32_t c = *cap ? *cap : 16;
 	while (c < need)
 		c *= 2;
-	void *q = realloc(p, (size_t)c * elem);
-	if (!q) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
+	void *q = xreallocarray(p, c, elem);
 	*cap = c;
 	return q;
 }

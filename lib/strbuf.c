@@ -1,6 +1,7 @@
 /* strbuf: growable, always NUL-terminated byte buffer. */
 #include "config.h"
 #include "lib/strbuf.h"
+#include "lib/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,11 +15,7 @@ void sb_reserve(struct strbuf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
-	char *s = realloc(b->s, cap);
-	if (!s) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
+	char *s = xrealloc(b->s, cap);
 	b->s = s;
 	b->cap = cap;
 }

@@ -6,16 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-	if (!p) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
+#include "lib/xalloc.h"
 
 static void fill_nan(float *p, size_t n)
 {
@@ -37,11 +28,7 @@ static void ensure_cpus(struct guest_history *h, uint32_t slots)
 {
 	if (slots <= h->ncpu_slots)
 		return;
-	float *p = realloc(h->cpu_steal, (size_t)slots * h->len * sizeof(float));
-	if (!p) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
+	float *p = xreallocarray(h->cpu_steal, (size_t)slots * h->len, sizeof(float));
 	fill_nan(p + (size_t)h->ncpu_slots * h->len, (size_t)(slots - h->ncpu_slots) * h->len);
 	h->cpu_steal = p;
 	h->ncpu_slots = slots;

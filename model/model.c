@@ -3,27 +3,21 @@
  * Per commit: O(domains) for the merge walk, the hash lookups and the rings.
  */
 #include "config.h"
+#include "lib/name_index.h"
+#include "lib/xalloc.h"
 #include "model/model.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void model_init(struct model *m, uint32_t history_len)
 {
 	memset(m, 0, sizeof(*m));
 	m->history_len = history_len ? history_len : MODEL_HISTORY_DEFAULT;
+	name_index_init(&m->index, sizeof(struct dom_track), offsetof(struct dom_track, name));
 }
 
 struct snapshot *model_next(struct model *m)
@@ -38,67 +32,24 @@ void model_drop_prev(struct model *m)
 	m->have_prev = false;
 }
 
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static void hash_rebuild(struct model *m)
-{
-	uint32_t cap = 64;
-	while (cap < m->ntracks * 2 + 2)
-		cap *= 2;
-	if (cap != m->hash_cap) {
-		m->hash = xrealloc(m->hash, cap * sizeof(*m->hash));
-		m->hash_cap = cap;
-	}
-	memset(m->hash, 0, cap * sizeof(*m->hash));
-	for (uint32_t i = 0; i < m->ntracks; i++) {
-		uint32_t h = name_hash(m->tracks[i].name) & (cap - 1);
-		while (m->hash[h])
-			h = (h + 1) & (cap - 1);
-		m->hash[h] = i + 1;
-	}
-}
-
 static uint32_t track_get(struct model *m, const char *name, uint32_t domid)
 {
-	uint32_t h;
-
-	if (m->hash_cap) {
-		h = name_hash(name) & (m->hash_cap - 1);
-		for (; m->hash[h]; h = (h + 1) & (m->hash_cap - 1)) {
-			if (strcmp(m->tracks[m->hash[h] - 1].name, name) == 0)
-				return m->hash[h] - 1;
-		}
-	}
+	uint32_t found = name_index_find(&m->index, m->tracks, name);
+	if (found != NAME_INDEX_NONE)
+		return found;
 	if (m->ntracks == m->tracks_cap) {
 		m->tracks_cap = m->tracks_cap ? m->tracks_cap * 2 : 16;
 		m->tracks = xrealloc(m->tracks, m->tracks_cap * sizeof(*m->tracks));
 	}
 	struct dom_track *t = &m->tracks[m->ntracks];
 	memset(t, 0, sizeof(*t));
-	t->name = strdup(name);
+	t->name = xstrdup(name);
 	t->cpu_hist = xrealloc(NULL, 2 * (size_t)m->history_len * sizeof(float));
-	if (!t->name) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
 	t->steal_hist = t->cpu_hist + m->history_len;
 	t->domid = domid;
 	t->steal_pct = NAN;
 	m->ntracks++;
-	if (m->ntracks * 2 + 2 > m->hash_cap)
-		hash_rebuild(m);
-	else {
-		h = name_hash(name) & (m->hash_cap - 1);
-		while (m->hash[h])
-			h = (h + 1) & (m->hash_cap - 1);
-		m->hash[h] = m->ntracks;
-	}
+	name_index_added(&m->index, m->tracks, m->ntracks);
 	return m->ntracks - 1;
 }
 
@@ -121,7 +72,7 @@ static bool tracks_sweep(struct model *m)
 	if (w == m->ntracks)
 		return false;
 	m->ntracks = w;
-	hash_rebuild(m);
+	name_index_rebuild(&m->index, m->tracks, m->ntracks);
 	return true;
 }
 
@@ -297,7 +248,7 @@ void model_free(struct model *m)
 		free(m->tracks[i].cpu_hist);
 	}
 	free(m->tracks);
-	free(m->hash);
+	name_index_free(&m->index);
 	free(m->rates);
 	snapshot_free(&m->snap[0]);
 	snapshot_free(&m->snap[1]);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/name_index.h"
 #include "lib/snapshot.h"
 
 /* 10 minutes at the default 1 s interval: enough for the 5-minute alarm
@@ -68,8 +69,7 @@ struct model {
 	uint32_t history_len;
 	struct dom_track *tracks;
 	uint32_t ntracks, tracks_cap;
-	uint32_t *hash;			/* open addressing: track index + 1, 0 = empty */
-	uint32_t hash_cap;
+	struct name_index index;	/* tracks by name */
 };
 
 void model_init(struct model *m, uint32_t history_len);

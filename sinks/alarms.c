@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/xalloc.h"
 
 static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
 
@@ -35,10 +36,7 @@ static struct alarm *add(struct alarms *al, enum alert_rule rule, const char *su
 {
 	if (al->n == al->cap) {
 		al->cap = al->cap ? al->cap * 2 : 16;
-		struct alarm *a = realloc(al->a, al->cap * sizeof(*a));
-		if (!a)
-			abort();
-		al->a = a;
+		al->a = xreallocarray(al->a, al->cap, sizeof(*al->a));
 	}
 	struct alarm *a = &al->a[al->n++];
 	memset(a, 0, sizeof(*a));

@@ -47,7 +47,7 @@ struct push {
 	struct rw_encoder *enc;
 	struct rw_point *rw;
 	size_t rw_cap;
-	time_t last_log;
+	struct log_limit log_limit;
 	unsigned seed;
 };
 
@@ -137,10 +137,8 @@ static int send_request(struct push *p, const char *body, size_t len, long *stat
 static void log_limited(struct push *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void log_limited(struct push *p, const char *fmt, ...)
 {
-	time_t now = time(NULL);
-	if (now - p->last_log < 60)
+	if (!log_limit_pass(&p->log_limit, clock_now_s()))
 		return;
-	p->last_log = now;
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);

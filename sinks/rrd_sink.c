@@ -7,9 +7,12 @@
  * same second is skipped, as RRD would refuse it.
  */
 #include "config.h"
+#include "lib/clock.h"
+#include "lib/name_index.h"
 #include "sinks/rrd_sink.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <pthread.h>
 #define DYNLIB_RRD
@@ -24,7 +27,6 @@
 #include "sinks/sink.h"
 
 #define RRD_MAX_DS 12
-#define RRD_LOG_INTERVAL 60
 
 #define RRD_DS_NAME 20	/* rrdtool's limit is 19 characters */
 
@@ -59,19 +61,11 @@ struct rrd_sink {
 	struct batch next, pending, work;
 	int pending_ready, stopping, busy;
 	uint64_t dropped, errors, passes;
-	time_t last_log;
+	struct log_limit log_limit;
 	struct known *known;
 	uint32_t nknown, known_cap;
-	uint32_t *index, index_cap;	/* open addressing over known: position + 1 */
+	struct name_index index;	/* known, by file name */
 };
-
-static uint32_t fnv(const char *s)
-{
-	uint32_t h = 2166136261u;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
 
 void rrd_file_name(char *buf, size_t sz, const char *domain)
 {
@@ -93,7 +87,7 @@ void rrd_file_name(char *buf, size_t sz, const char *domain)
 	}
 	buf[o] = '\0';
 	if (changed)
-		snprintf(buf + o, sz - o, "-%08x", fnv(domain));
+		snprintf(buf + o, sz - o, "-%08x", name_hash(domain));
 	size_t len = strlen(buf);
 	snprintf(buf + len, sz - len, ".rrd");
 }
@@ -119,60 +113,23 @@ static void record_add(struct record *r, const char *ds, bool counter, double v)
 	r->v[r->nvals++] = v;
 }
 
-static void index_rebuild(struct rrd_sink *s)
-{
-	uint32_t cap = 64;
-	while (cap < s->nknown * 2 + 2)
-		cap *= 2;
-	if (cap != s->index_cap) {
-		uint32_t *p = realloc(s->index, cap * sizeof(*p));
-		if (!p)
-			abort();
-		s->index = p;
-		s->index_cap = cap;
-	}
-	memset(s->index, 0, cap * sizeof(*s->index));
-	for (uint32_t i = 0; i < s->nknown; i++) {
-		uint32_t h = fnv(s->known[i].file) & (cap - 1);
-		while (s->index[h])
-			h = (h + 1) & (cap - 1);
-		s->index[h] = i + 1;
-	}
-}
-
 static struct known *known_get(struct rrd_sink *s, const char *file)
 {
-	if (!s->index_cap)
-		return NULL;
-	for (uint32_t h = fnv(file) & (s->index_cap - 1); s->index[h]; h = (h + 1) & (s->index_cap - 1))
-		if (strcmp(s->known[s->index[h] - 1].file, file) == 0)
-			return &s->known[s->index[h] - 1];
-	return NULL;
+	uint32_t i = name_index_find(&s->index, s->known, file);
+	return i == NAME_INDEX_NONE ? NULL : &s->known[i];
 }
 
 static struct known *known_add(struct rrd_sink *s, const char *file)
 {
 	if (s->nknown == s->known_cap) {
 		s->known_cap = s->known_cap ? s->known_cap * 2 : 64;
-		struct known *k = realloc(s->known, s->known_cap * sizeof(*k));
-		if (!k)
-			abort();
-		s->known = k;
+		s->known = xreallocarray(s->known, s->known_cap, sizeof(*s->known));
 	}
 	struct known *k = &s->known[s->nknown++];
-	k->file = strdup(file);
-	if (!k->file)
-		abort();
+	k->file = xstrdup(file);
 	k->last = 0;
 	k->seen = s->passes;
-	if (s->nknown * 2 + 2 > s->index_cap) {
-		index_rebuild(s);	/* doubling: amortised O(1) per file */
-	} else {
-		uint32_t h = fnv(file) & (s->index_cap - 1);
-		while (s->index[h])
-			h = (h + 1) & (s->index_cap - 1);
-		s->index[h] = s->nknown;
-	}
+	name_index_added(&s->index, s->known, s->nknown);
 	return &s->known[s->nknown - 1];
 }
 
@@ -189,7 +146,7 @@ static void known_sweep(struct rrd_sink *s)
 	}
 	if (w != s->nknown) {
 		s->nknown = w;
-		index_rebuild(s);
+		name_index_rebuild(&s->index, s->known, s->nknown);
 	}
 }
 
@@ -198,11 +155,9 @@ static void report(struct rrd_sink *s, const char *file, const char *what)
 	pthread_mutex_lock(&s->lock);
 	s->errors++;
 	pthread_mutex_unlock(&s->lock);
-	time_t now = time(NULL);
-	if (now - s->last_log >= RRD_LOG_INTERVAL) {
+	if (log_limit_pass(&s->log_limit, clock_now_s())) {
 		log_warn("rrd: %s/%s: %s: %s (%llu errors so far; other sinks go on)", s->dir, file, what,
 			 rrd_test_error() ? rrd_get_error() : strerror(errno), (unsigned long long)s->errors);
-		s->last_log = now;
 	}
 	rrd_clear_error();
 }
@@ -353,6 +308,7 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
 		return NULL;
 	}
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	name_index_init(&s->index, sizeof(struct known), offsetof(struct known, file));
 	s->step = interval_s < 1.5 ? 1 : (unsigned long)llround(interval_s);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
@@ -451,7 +407,7 @@ void rrd_sink_close(struct rrd_sink *s)
 	for (uint32_t i = 0; i < s->nknown; i++)
 		free(s->known[i].file);
 	free(s->known);
-	free(s->index);
+	name_index_free(&s->index);
 	free(s->next.recs);
 	free(s->pending.recs);
 	free(s->work.recs);

@@ -10,6 +10,7 @@
  * Any malformed line stops the replay with FILE:LINE: reason.
  */
 #include "config.h"
+#include "lib/xalloc.h"
 #include "sources/source.h"
 
 #include <errno.h>
@@ -77,14 +78,9 @@ static uint32_t domid_for(struct replay *r, const char *name)
 			return i + 1;
 	if (r->nnames == r->names_cap) {
 		r->names_cap = r->names_cap ? r->names_cap * 2 : 16;
-		char **n = realloc(r->names, r->names_cap * sizeof(*n));
-		if (!n)
-			abort();
-		r->names = n;
+		r->names = xreallocarray(r->names, r->names_cap, sizeof(*r->names));
 	}
-	r->names[r->nnames] = strdup(name);
-	if (!r->names[r->nnames])
-		abort();
+	r->names[r->nnames] = xstrdup(name);
 	return ++r->nnames;
 }
 
@@ -119,9 +115,7 @@ static int sample_xentop(struct replay *r, struct snapshot *out, char *err, size
 		    strncmp(r->line + strspn(r->line, " "), "Net", 3) != 0 &&
 		    strncmp(r->line + strspn(r->line, " "), "VCPUs(sec):", 11) != 0) {
 			free(r->pending);
-			r->pending = strdup(r->line);
-			if (!r->pending)
-				abort();
+			r->pending = xstrdup(r->line);
 			r->pending_lineno = r->lineno;
 			r->have_pending = true;
 			break;

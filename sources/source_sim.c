@@ -15,6 +15,7 @@
  * path and 300 bytes of UTF-8, to test every exporter's escaping).
  */
 #include "config.h"
+#include "lib/xalloc.h"
 #include "sources/source.h"
 
 #include <math.h>
@@ -108,11 +109,7 @@ static void dom_init(struct sim *sim, uint32_t i)
 	uint64_t gib = 1ull << 30;
 	d->mem = (1 + splitmix(&r) % 4) * gib;
 	d->maxmem = d->mem + (i % 3 == 2 ? gib : 0);	/* some have balloon headroom */
-	d->vcpu_ns = calloc(d->vcpus, sizeof(*d->vcpu_ns));
-	if (!d->vcpu_ns) {
-		fputs("vstop: out of memory\n", stderr);
-		abort();
-	}
+	d->vcpu_ns = xcalloc(d->vcpus, sizeof(*d->vcpu_ns));
 	d->guest.ncpus = d->vcpus;
 	d->guest.user_hz = SIM_HZ;
 }

@@ -13,19 +13,15 @@
 #include <xenstore.h>
 #endif
 
-/* One log line a minute at most: a hostile guest must not flood the log. */
-#define XS_LOG_INTERVAL 60.0
-
 void xs_import_reject(struct xs_import *x, uint32_t domid, enum guest_stat_err e, double now)
 {
 	x->rejected[e]++;
-	if (x->last_log == 0 || now - x->last_log >= XS_LOG_INTERVAL) {
+	if (log_limit_pass(&x->log_limit, now)) {
 		uint64_t total = 0;
 		for (int i = 1; i < GS_NERR; i++)
 			total += x->rejected[i];
 		log_warn("xenstore: domain %" PRIu32 ": data/vstop/stat ignored: %s (%" PRIu64
 			 " values rejected so far)", domid, guest_stat_strerror(e), total);
-		x->last_log = now;
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/guest_stat.h"
+#include "lib/log.h"
 #include "lib/snapshot.h"
 
 struct xs_import {
@@ -17,7 +18,7 @@ struct xs_import {
 	char prefix[64];
 	uint64_t rejected[GS_NERR];	/* by reason */
 	uint64_t read_errors;
-	double last_log;
+	struct log_limit log_limit;
 };
 
 /* Count and rate-limit one rejected value (shared with tests: no xenstore needed). */

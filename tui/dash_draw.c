@@ -5,6 +5,7 @@
  * terminals get every column, longer names and a longer sparkline.
  */
 #include "config.h"
+#include "lib/xalloc.h"
 #include "tui/dash_draw.h"
 
 #include <curses.h>
@@ -440,9 +441,7 @@ static void host_view(struct dash *d)
 	domain_sort(&d->m, d->sort, d->sort_reverse, d->order);
 	if (d->visible_cap < s->ndoms) {
 		d->visible_cap = s->ndoms * 2;
-		d->visible = realloc(d->visible, d->visible_cap * sizeof(*d->visible));
-		if (!d->visible)
-			abort();
+		d->visible = xreallocarray(d->visible, d->visible_cap, sizeof(*d->visible));
 	}
 	uint32_t nvis = 0;
 	for (uint32_t k = 0; k < s->ndoms; k++) {

@@ -9,6 +9,7 @@
  * fixture tree instead of / (tests).
  */
 #include "config.h"
+#include "lib/xalloc.h"
 #include "tui/doctor.h"
 
 #include <dirent.h>
@@ -57,9 +58,7 @@ static void add(struct doctor *d, const char *check, enum verdict v, const char 
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
-		d->f = realloc(d->f, (size_t)d->cap * sizeof(*d->f));
-		if (!d->f)
-			abort();
+		d->f = xreallocarray(d->f, d->cap, sizeof(*d->f));
 	}
 	struct finding *f = &d->f[d->n++];
 	memset(f, 0, sizeof(*f));
