@@ -38,9 +38,10 @@ void listen_addr_ipv4_any(struct listen_addr *a)
 	describe(a);
 }
 
+/* "listen \"VALUE\": why", the value cut at 80 bytes so the reason always shows. */
 static int fail(char *err, size_t errsz, const char *s, const char *why)
 {
-	snprintf(err, errsz, "listen \"%s\": %s", s, why);
+	snprintf(err, errsz, "listen \"%.80s%s\": %s", s, strlen(s) > 80 ? "..." : "", why);
 	return -1;
 }
 
@@ -63,8 +64,9 @@ int listen_addr_parse(const char *s, struct listen_addr *out, char *err, size_t 
 			port = port * 10 + (unsigned long)(*p - '0');
 	}
 	if (port < 1 || port > 65535) {
-		snprintf(err, errsz, "listen \"%s\": port %s is outside 1-65535", s, colon + 1);
-		return -1;
+		char why[64];
+		snprintf(why, sizeof(why), "port %.20s is outside 1-65535", colon + 1);
+		return fail(err, errsz, s, why);
 	}
 	size_t hl = (size_t)(colon - s);
 	const char *h = s;
@@ -96,8 +98,9 @@ int listen_addr_parse(const char *s, struct listen_addr *out, char *err, size_t 
 	struct addrinfo *ai = NULL;
 	int rc = getaddrinfo(host, portstr, &hints, &ai);
 	if (rc != 0) {
-		snprintf(err, errsz, "listen \"%s\": %s: %s", s, host, gai_strerror(rc));
-		return -1;
+		char why[160];
+		snprintf(why, sizeof(why), "%.80s: %s", host, gai_strerror(rc));
+		return fail(err, errsz, s, why);
 	}
 	/* A name with both families listens on its IPv4 address, as Go's exporters do. */
 	const struct addrinfo *pick = ai;

@@ -1,5 +1,6 @@
 # vstopd and vstop-agent: start, reload on SIGHUP, exit cleanly on SIGTERM, reject bad configs.
 . "$top_srcdir/t/lib.sh"
+need curl curl
 VSTOPD="$top_builddir/vstopd"
 AGENT="$top_builddir/vstop-agent"
 
@@ -55,4 +56,23 @@ mkdir -p "$TMP/proc"; printf 'cpu 1 2\n' > "$TMP/proc/stat"
 "$AGENT" -c /dev/null -n 1 --proc-root "$TMP/proc" 2> "$TMP/err"
 is $? 1 "vstop-agent: a broken /proc/stat at start is an error"
 check "vstop-agent: the error names the file" grep -q "proc/stat: line 1" "$TMP/err"
+
+# [http] listen takes what Prometheus exporters take, and says where it listens.
+port=$((30000 + $$ % 20000))
+printf '[http]\nlisten = 127.0.0.1:99999\n' > "$TMP/bad.conf"
+"$VSTOPD" -c "$TMP/bad.conf" --source=sim:2 -n 1 2> "$TMP/err"
+is $? 1 "listen = 127.0.0.1:99999: exit status 1"
+check "listen = 127.0.0.1:99999: says the port is out of range" grep -q 'listen "127.0.0.1:99999": port 99999 is outside 1-65535' "$TMP/err"
+"$VSTOPD" -c /dev/null --source=sim:2 -d 0.2 -n 10 --listen ":$port" 2> "$TMP/log" &
+pid=$!
+sleep 0.6
+curl -sf "http://127.0.0.1:$port/metrics" > /dev/null
+ok $? "--listen :PORT serves on 127.0.0.1"
+curl -sf "http://[::1]:$port/metrics" > /dev/null
+ok $? "--listen :PORT serves on ::1 too"
+wait $pid
+check "--listen :PORT: the log says where" grep -qE "serving http://(\[::\]|0\.0\.0\.0):$port/metrics" "$TMP/log"
+"$VSTOPD" -c /dev/null --source=sim:2 -d 0.2 -n 3 --listen "localhost:$((port + 1))" 2> "$TMP/log"
+ok $? "--listen localhost:PORT is accepted"
+check "--listen localhost:PORT: the log names the address" grep -qE "serving http://(127\.0\.0\.1|\[::1\]):$((port + 1))/metrics" "$TMP/log"
 done_testing
