@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	double *t_src = calloc((size_t)reps, sizeof(double)), *t_model = calloc((size_t)reps, sizeof(double));
 	double *t_alarm = calloc((size_t)reps, sizeof(double)), *t_render = calloc((size_t)reps, sizeof(double));
 	double *t_push = calloc((size_t)reps, sizeof(double)), *t_tui = calloc((size_t)reps, sizeof(double));
+	double *t_encode = calloc((size_t)reps, sizeof(double));
 
 	snprintf(spec, sizeof(spec), "sim:%d", n);
 	struct source *src = source_open(spec, &so, err, sizeof(err));
@@ -138,6 +139,7 @@ int main(int argc, char **argv)
 			pts = realloc(pts, pts_cap * sizeof(*pts));
 		}
 		npoints = push_batch_points(&batch, pts);
+		double t4e = cpu_now();
 		size_t len;
 		rw_encode(enc, pts, npoints, "bench", "vstop", &len);
 		double t5 = cpu_now();
@@ -149,17 +151,19 @@ int main(int argc, char **argv)
 		t_alarm[r] = t3 - t2;
 		t_render[r] = t4 - t3;
 		t_push[r] = t5 - t4;
+		t_encode[r] = t5 - t4e;
 		t_tui[r] = t6 - t5;
 	}
 	endwin();
 	delscreen(scr);
 	struct stat3 s_src = summarize(t_src, reps), s_model = summarize(t_model, reps), s_al = summarize(t_alarm, reps);
 	struct stat3 s_ren = summarize(t_render, reps), s_push = summarize(t_push, reps), s_tui = summarize(t_tui, reps);
+	struct stat3 s_enc = summarize(t_encode, reps);
 	double loop[3] = { s_model.med + s_al.med + s_ren.med, s_model.min + s_al.min + s_ren.min,
 			   s_model.max + s_al.max + s_ren.max };
 	/* N, then median/min/max in microseconds for each, then body bytes, RSS and HWM in KiB,
-	 * then the points one push carries. */
-	printf("%d\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%zu\t%ld\t%ld\t%zu\n",
+	 * then the points one push carries and the encode alone (the sender thread's part). */
+	printf("%d\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%.1f/%.1f/%.1f\t%zu\t%ld\t%ld\t%zu\t%.1f/%.1f/%.1f\n",
 	       n, s_src.med * 1e6, s_src.min * 1e6, s_src.max * 1e6,
 	       s_model.med * 1e6, s_model.min * 1e6, s_model.max * 1e6,
 	       s_al.med * 1e6, s_al.min * 1e6, s_al.max * 1e6,
@@ -167,6 +171,7 @@ int main(int argc, char **argv)
 	       loop[0] * 1e6, loop[1] * 1e6, loop[2] * 1e6,
 	       s_push.med * 1e6, s_push.min * 1e6, s_push.max * 1e6,
 	       s_tui.med * 1e6, s_tui.min * 1e6, s_tui.max * 1e6,
-	       body.len, rss_kib("VmRSS:"), rss_kib("VmHWM:"), npoints);
+	       body.len, rss_kib("VmRSS:"), rss_kib("VmHWM:"), npoints,
+	       s_enc.med * 1e6, s_enc.min * 1e6, s_enc.max * 1e6);
 	return 0;
 }

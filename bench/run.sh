@@ -149,7 +149,7 @@ echo
 echo "| domains | source (sim, apart) | rates + history | alarms | /metrics render | **loop without source** | remote-write encode + snappy | dashboard frame (200x60) | /metrics size | RSS |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for r in "${host_rows[@]}"; do
-	IFS=$'\t' read -r n src model al ren loop push tui body rss r_hwm points <<< "$r"
+	IFS=$'\t' read -r n src model al ren loop push tui body rss r_hwm points encode <<< "$r"
 	fmt() { awk -F/ '{ printf "%s (%s / %s)", $1, $2, $3 }' <<< "$1"; }
 	echo "| $n | $(fmt "$src") | $(fmt "$model") | $(fmt "$al") | $(fmt "$ren") | **$(fmt "$loop")** | $(fmt "$push") | $(fmt "$tui") | $(awk -v b="$body" 'BEGIN { printf "%.1f KiB", b / 1024 }') | $(mib "$rss") MiB |"
 done

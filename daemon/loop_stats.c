@@ -28,18 +28,18 @@ static bool process_cpu(const void *ctx, uint32_t row, size_t arg, struct series
 #define L(field) offsetof(struct loop_stats, field)
 
 static const struct series loop_series[] = {
-	{ "vstop_samples_total", "Samples taken.", SERIES_COUNTER, NULL, count, L(samples), NULL, 0 },
-	{ "vstop_samples_failed_total", "Samples that failed and were skipped.", SERIES_COUNTER, NULL, count, L(failed), NULL, 0 },
+	{ "vstop_samples_total", "Samples taken.", SERIES_COUNTER, NULL, count, L(samples), NULL, 0, SF_CALL },
+	{ "vstop_samples_failed_total", "Samples that failed and were skipped.", SERIES_COUNTER, NULL, count, L(failed), NULL, 0, SF_CALL },
 	{ "vstop_deadlines_missed_total", "Sampling deadlines skipped because the loop ran late.", SERIES_COUNTER, NULL,
-	  count, L(missed), NULL, 0 },
+	  count, L(missed), NULL, 0, SF_CALL },
 	{ "vstop_scrape_duration_seconds", "Time the last sample took to read from its source.", SERIES_GAUGE, NULL,
-	  seconds, L(sample_seconds), NULL, 0 },
+	  seconds, L(sample_seconds), NULL, 0, SF_CALL },
 	{ "vstop_sample_lateness_max_seconds", "Worst wake-up lateness of the sampler since start.", SERIES_GAUGE, NULL,
-	  seconds, L(lateness_seconds), NULL, 0 },
+	  seconds, L(lateness_seconds), NULL, 0, SF_CALL },
 	{ "vstop_source_cpu_seconds_total", "CPU time spent reading the source (its share of process_cpu_seconds_total).",
-	  SERIES_COUNTER, NULL, seconds, L(source_cpu_seconds), NULL, 0 },
+	  SERIES_COUNTER, NULL, seconds, L(source_cpu_seconds), NULL, 0, SF_CALL },
 	{ "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", SERIES_COUNTER, NULL,
-	  process_cpu, 0, NULL, 0 },
+	  process_cpu, 0, NULL, 0, SF_CALL },
 };
 
 struct series_set loop_series_set(const struct loop_stats *ls)

@@ -16,11 +16,6 @@ uint32_t series_nrows(const struct series *se, const void *ctx)
 	return se->rows ? se->rows->count(ctx) : 1;
 }
 
-bool series_read(const struct series *se, const void *ctx, uint32_t row, struct series_value *v)
-{
-	return se->read(ctx, row, se->arg, v);
-}
-
 double series_value_double(const struct series_value *v)
 {
 	switch (v->kind) {

@@ -38,12 +38,19 @@ struct series_label { const char *name, *value; };
  * set's own file (named by the row's last label value, the CPU modes). */
 enum series_rrd_rows { RRD_FILE_PER_ROW, RRD_DS_PER_ROW };
 
+/* How a series reads its value: through its reader, or (the hot path of most
+ * domain series) straight from a field of the row's struct, at `arg`. */
+enum series_field { SF_CALL, SF_U64, SF_U32 };
+
 struct series_rows {
 	uint32_t (*count)(const void *ctx);
 	/* The row's labels, sorted by name; names are static strings, values
 	 * may live in scratch (SERIES_SCRATCH bytes) until the next call. */
 	unsigned (*labels)(const void *ctx, uint32_t row, struct series_label *out, char *scratch);
 	enum series_rrd_rows rrd;
+	/* For SF_ series: the rows' array and the size of one element. */
+	const void *(*array)(const void *ctx);
+	size_t stride;
 };
 #define SERIES_SCRATCH 32
 
@@ -56,6 +63,7 @@ struct series {
 	size_t arg;			/* passed to read: an offset, an index */
 	const char *rrd_ds;		/* NULL: not in RRD; "": the row names the data source */
 	double rrd_scale;		/* RRD keeps percent where the series has a ratio */
+	enum series_field field;	/* SF_CALL: `read`; else a field at `arg` */
 };
 
 struct series_set {
@@ -83,8 +91,6 @@ struct sample {
 void sample_add_set(struct sample *s, struct series_set set);
 /* Rows of a series in its set (1 for a row-less one). */
 uint32_t series_nrows(const struct series *se, const void *ctx);
-/* Read one row; false when the value is unknown (absent, or NaN). */
-bool series_read(const struct series *se, const void *ctx, uint32_t row, struct series_value *v);
 double series_value_double(const struct series_value *v);
 
 /* Fields of a reader's context by offset (offsetof), for the tables. */
@@ -127,6 +133,15 @@ static inline bool series_fraction(struct series_value *v, uint64_t u, uint32_t 
 	v->div = div;
 	v->digits = digits;
 	return div != 0;
+}
+
+/* Read one row; false when the value is unknown (absent, or NaN). */
+static inline bool series_read(const struct series *se, const void *ctx, uint32_t row, struct series_value *v)
+{
+	if (se->field == SF_CALL)
+		return se->read(ctx, row, se->arg, v);
+	const char *e = (const char *)se->rows->array(ctx) + (size_t)row * se->rows->stride;
+	return series_u64(v, se->field == SF_U64 ? series_field_u64(e, se->arg) : series_field_u32(e, se->arg));
 }
 
 #endif

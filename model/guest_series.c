@@ -50,9 +50,9 @@ static unsigned mode_labels(const void *ctx, uint32_t row, struct series_label *
 	return 1;
 }
 
-static const struct series_rows cpus = { cpu_count, cpu_labels, RRD_FILE_PER_ROW };
-static const struct series_rows cpu_modes = { cpu_mode_count, cpu_mode_labels, RRD_FILE_PER_ROW };
-static const struct series_rows modes = { mode_count, mode_labels, RRD_DS_PER_ROW };
+static const struct series_rows cpus = { cpu_count, cpu_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows cpu_modes = { cpu_mode_count, cpu_mode_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows modes = { mode_count, mode_labels, RRD_DS_PER_ROW, NULL, 0 };
 
 static bool ncpus(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
 {
@@ -98,14 +98,14 @@ static bool steal_ratio(const void *ctx, uint32_t row, size_t arg, struct series
 #define C SERIES_COUNTER
 
 static const struct series guest_series[] = {
-	{ "vstop_cpus", "Online CPUs of this VM.", G, NULL, ncpus, 0, NULL, 0 },
+	{ "vstop_cpus", "Online CPUs of this VM.", G, NULL, ncpus, 0, NULL, 0, SF_CALL },
 	{ "vstop_steal_seconds_total", "Time the hypervisor ran something else while this CPU wanted to run.", C, &cpus,
-	  cpu_steal_seconds, 0, NULL, 0 },
+	  cpu_steal_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_cpu_seconds_total", "CPU time accounted by the kernel (user to steal), per CPU and mode.", C, &cpu_modes,
-	  cpu_mode_seconds, 0, NULL, 0 },
-	{ "vstop_steal_ratio", "Share of this VM's CPU time stolen over the last interval.", G, NULL, steal_ratio, 0, NULL, 0 },
+	  cpu_mode_seconds, 0, NULL, 0, SF_CALL },
+	{ "vstop_steal_ratio", "Share of this VM's CPU time stolen over the last interval.", G, NULL, steal_ratio, 0, NULL, 0, SF_CALL },
 	{ "vstop_cpu_usage_ratio", "Share of this VM's CPU time in each mode over the last interval, all CPUs.", G, &modes,
-	  mode_ratio, 0, "", 100 },
+	  mode_ratio, 0, "", 100, SF_CALL },
 };
 
 struct series_set guest_series_set(const struct guest_view *g)

@@ -25,20 +25,15 @@ static unsigned dom_labels(const void *ctx, uint32_t i, struct series_label *out
 	return 1;
 }
 
-static const struct series_rows domains = { dom_count, dom_labels, RRD_FILE_PER_ROW };
-
-/* Readers: `arg` is an offset into struct domain, struct host_summary or
- * struct host_info, or a scale. */
-static bool dom_u64(const void *ctx, uint32_t i, size_t off, struct series_value *v)
+static const void *dom_array(const void *ctx)
 {
-	return series_u64(v, series_field_u64(dom(ctx, i), off));
+	return model_snapshot(M(ctx))->doms;
 }
 
-static bool dom_u32(const void *ctx, uint32_t i, size_t off, struct series_value *v)
-{
-	return series_u64(v, series_field_u32(dom(ctx, i), off));
-}
+static const struct series_rows domains = { dom_count, dom_labels, RRD_FILE_PER_ROW, dom_array, sizeof(struct domain) };
 
+/* Readers: `arg` is an offset into struct host_summary or struct host_info,
+ * or says which value; plain fields of struct domain need none (SF_U64). */
 static bool dom_sectors(const void *ctx, uint32_t i, size_t off, struct series_value *v)
 {
 	return series_u64(v, 512 * series_field_u64(dom(ctx, i), off));
@@ -126,50 +121,50 @@ static bool sum_u32(const void *ctx, uint32_t row, size_t off, struct series_val
 
 static const struct series host_series[] = {
 	/* RRD keeps its data sources in this order (cpu steal mem netrx nettx vbdrd vbdwr). */
-	{ "vstop_host_cpus", "Physical CPUs of the host.", G, NULL, host_known_u32, H(pcpus), NULL, 0 },
-	{ "vstop_host_cpu_frequency_hertz", "Physical CPU frequency.", G, NULL, host_known_u64, H(cpu_hz), NULL, 0 },
-	{ "vstop_host_memory_total_bytes", "Host memory.", G, NULL, host_known_u64, H(mem_total), NULL, 0 },
-	{ "vstop_host_memory_free_bytes", "Host memory not given to any domain.", G, NULL, host_known_u64, H(mem_free), NULL, 0 },
+	{ "vstop_host_cpus", "Physical CPUs of the host.", G, NULL, host_known_u32, H(pcpus), NULL, 0, SF_CALL },
+	{ "vstop_host_cpu_frequency_hertz", "Physical CPU frequency.", G, NULL, host_known_u64, H(cpu_hz), NULL, 0, SF_CALL },
+	{ "vstop_host_memory_total_bytes", "Host memory.", G, NULL, host_known_u64, H(mem_total), NULL, 0, SF_CALL },
+	{ "vstop_host_memory_free_bytes", "Host memory not given to any domain.", G, NULL, host_known_u64, H(mem_free), NULL, 0, SF_CALL },
 	{ "vstop_host_vcpu_overcommit_ratio", "Online vCPUs of active domains per physical CPU.", G, NULL,
-	  sum_ratio, S(vcpu_overcommit), "vcpu_oc", 1 },
+	  sum_ratio, S(vcpu_overcommit), "vcpu_oc", 1, SF_CALL },
 	{ "vstop_host_memory_overcommit_ratio", "Sum of the domains' maximum memory per byte of host memory.", G, NULL,
-	  sum_ratio, S(mem_overcommit), "mem_oc", 1 },
+	  sum_ratio, S(mem_overcommit), "mem_oc", 1, SF_CALL },
 	{ "vstop_host_cpu_saturation_ratio", "CPU used by all domains over the last interval per physical CPU.", G, NULL,
-	  sum_known_pct, S(cpu_saturation_pct), "cpu_sat", 100 },
+	  sum_known_pct, S(cpu_saturation_pct), "cpu_sat", 100, SF_CALL },
 	{ "vstop_host_steal_mean_ratio", "Mean steal over the guests that report it, last interval.", G, NULL,
-	  sum_pct, S(steal_mean), "steal_mean", 100 },
+	  sum_pct, S(steal_mean), "steal_mean", 100, SF_CALL },
 	{ "vstop_host_steal_max_ratio", "Highest steal of any guest, last interval.", G, NULL,
-	  sum_pct, S(steal_max), "steal_max", 100 },
-	{ "vstop_host_domains", "Domains on the host.", G, NULL, sum_u32, S(ndoms), "domains", 1 },
-	{ "vstop_host_vcpus_online", "Online vCPUs of active domains.", G, NULL, sum_u32, S(vcpus_online), NULL, 0 },
+	  sum_pct, S(steal_max), "steal_max", 100, SF_CALL },
+	{ "vstop_host_domains", "Domains on the host.", G, NULL, sum_u32, S(ndoms), "domains", 1, SF_CALL },
+	{ "vstop_host_vcpus_online", "Online vCPUs of active domains.", G, NULL, sum_u32, S(vcpus_online), NULL, 0, SF_CALL },
 	{ "vstop_host_guests_reporting_steal", "Guests whose steal is known (vstop-agent running).", G, NULL,
-	  sum_u32, S(steal_reporting), NULL, 0 },
-	{ "vstop_domain_cpu_seconds_total", "CPU time used by the domain, all vCPUs.", C, &domains, dom_cpu_seconds, 0, NULL, 0 },
+	  sum_u32, S(steal_reporting), NULL, 0, SF_CALL },
+	{ "vstop_domain_cpu_seconds_total", "CPU time used by the domain, all vCPUs.", C, &domains, dom_cpu_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_cpu_usage_ratio", "CPU used over the last interval, 1 = one pCPU (xentop's CPU% / 100).", G, &domains,
-	  dom_cpu_ratio, 0, "cpu", 100 },
+	  dom_cpu_ratio, 0, "cpu", 100, SF_CALL },
 	{ "vstop_domain_steal_ratio", "Share of the guest's CPU time stolen over its last interval.", G, &domains,
-	  dom_steal_ratio, 0, "steal", 100 },
-	{ "vstop_domain_memory_bytes", "Current memory.", G, &domains, dom_u64, D(mem_bytes), "mem", 1 },
-	{ "vstop_domain_network_receive_bytes_total", "Bytes received, all interfaces.", C, &domains, dom_u64, D(net.rx_bytes), "netrx", 1 },
-	{ "vstop_domain_network_transmit_bytes_total", "Bytes transmitted, all interfaces.", C, &domains, dom_u64, D(net.tx_bytes), "nettx", 1 },
-	{ "vstop_domain_vbd_read_requests_total", "Block read requests.", C, &domains, dom_u64, D(vbd.rd_reqs), "vbdrd", 1 },
-	{ "vstop_domain_vbd_write_requests_total", "Block write requests.", C, &domains, dom_u64, D(vbd.wr_reqs), "vbdwr", 1 },
-	{ "vstop_domain_vcpus", "Online vCPUs.", G, &domains, dom_u32, D(vcpus), NULL, 0 },
-	{ "vstop_domain_memory_max_bytes", "Maximum memory (absent when unlimited).", G, &domains, dom_maxmem, 0, NULL, 0 },
+	  dom_steal_ratio, 0, "steal", 100, SF_CALL },
+	{ "vstop_domain_memory_bytes", "Current memory.", G, &domains, NULL, D(mem_bytes), "mem", 1, SF_U64 },
+	{ "vstop_domain_network_receive_bytes_total", "Bytes received, all interfaces.", C, &domains, NULL, D(net.rx_bytes), "netrx", 1, SF_U64 },
+	{ "vstop_domain_network_transmit_bytes_total", "Bytes transmitted, all interfaces.", C, &domains, NULL, D(net.tx_bytes), "nettx", 1, SF_U64 },
+	{ "vstop_domain_vbd_read_requests_total", "Block read requests.", C, &domains, NULL, D(vbd.rd_reqs), "vbdrd", 1, SF_U64 },
+	{ "vstop_domain_vbd_write_requests_total", "Block write requests.", C, &domains, NULL, D(vbd.wr_reqs), "vbdwr", 1, SF_U64 },
+	{ "vstop_domain_vcpus", "Online vCPUs.", G, &domains, NULL, D(vcpus), NULL, 0, SF_U32 },
+	{ "vstop_domain_memory_max_bytes", "Maximum memory (absent when unlimited).", G, &domains, dom_maxmem, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_steal_seconds_total", "Steal time reported by the guest, all its CPUs.", C, &domains,
-	  dom_guest_seconds, 0, NULL, 0 },
+	  dom_guest_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_guest_cpu_seconds_total", "CPU time the guest accounted (steal included), all its CPUs.", C, &domains,
-	  dom_guest_seconds, 1, NULL, 0 },
-	{ "vstop_domain_vbd_read_bytes_total", "Bytes read from virtual block devices.", C, &domains, dom_sectors, D(vbd.rd_sectors), NULL, 0 },
-	{ "vstop_domain_vbd_write_bytes_total", "Bytes written to virtual block devices.", C, &domains, dom_sectors, D(vbd.wr_sectors), NULL, 0 },
-	{ "vstop_domain_vbd_out_of_requests_total", "Times the block backend ran out of requests.", C, &domains, dom_u64, D(vbd.oo_reqs), NULL, 0 },
-	{ "vstop_domain_network_receive_packets_total", "Packets received.", C, &domains, dom_u64, D(net.rx_packets), NULL, 0 },
-	{ "vstop_domain_network_transmit_packets_total", "Packets transmitted.", C, &domains, dom_u64, D(net.tx_packets), NULL, 0 },
-	{ "vstop_domain_network_receive_errors_total", "Receive errors.", C, &domains, dom_u64, D(net.rx_errors), NULL, 0 },
-	{ "vstop_domain_network_transmit_errors_total", "Transmit errors.", C, &domains, dom_u64, D(net.tx_errors), NULL, 0 },
-	{ "vstop_domain_network_receive_drops_total", "Received packets dropped.", C, &domains, dom_u64, D(net.rx_drops), NULL, 0 },
-	{ "vstop_domain_network_transmit_drops_total", "Transmitted packets dropped.", C, &domains, dom_u64, D(net.tx_drops), NULL, 0 },
-	{ "vstop_domain_id", "Current domain id (changes when the domain reboots).", G, &domains, dom_u32, D(domid), NULL, 0 },
+	  dom_guest_seconds, 1, NULL, 0, SF_CALL },
+	{ "vstop_domain_vbd_read_bytes_total", "Bytes read from virtual block devices.", C, &domains, dom_sectors, D(vbd.rd_sectors), NULL, 0, SF_CALL },
+	{ "vstop_domain_vbd_write_bytes_total", "Bytes written to virtual block devices.", C, &domains, dom_sectors, D(vbd.wr_sectors), NULL, 0, SF_CALL },
+	{ "vstop_domain_vbd_out_of_requests_total", "Times the block backend ran out of requests.", C, &domains, NULL, D(vbd.oo_reqs), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_receive_packets_total", "Packets received.", C, &domains, NULL, D(net.rx_packets), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_transmit_packets_total", "Packets transmitted.", C, &domains, NULL, D(net.tx_packets), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_receive_errors_total", "Receive errors.", C, &domains, NULL, D(net.rx_errors), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_transmit_errors_total", "Transmit errors.", C, &domains, NULL, D(net.tx_errors), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_receive_drops_total", "Received packets dropped.", C, &domains, NULL, D(net.rx_drops), NULL, 0, SF_U64 },
+	{ "vstop_domain_network_transmit_drops_total", "Transmitted packets dropped.", C, &domains, NULL, D(net.tx_drops), NULL, 0, SF_U64 },
+	{ "vstop_domain_id", "Current domain id (changes when the domain reboots).", G, &domains, NULL, D(domid), NULL, 0, SF_U32 },
 };
 
 struct series_set host_series_set(const struct model *m)

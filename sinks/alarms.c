@@ -282,11 +282,11 @@ static bool notifications(const void *ctx, uint32_t row, size_t arg, struct seri
 	return series_u64(v, ((const struct alarms *)ctx)->notifications);
 }
 
-static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW };
+static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW, NULL, 0 };
 static const struct series alarm_series[] = {
 	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
-	  alarm_firing, 0, NULL, 0 },
-	{ "vstop_alert_notifications_total", "Alarm changes notified.", SERIES_COUNTER, NULL, notifications, 0, NULL, 0 },
+	  alarm_firing, 0, NULL, 0, SF_CALL },
+	{ "vstop_alert_notifications_total", "Alarm changes notified.", SERIES_COUNTER, NULL, notifications, 0, NULL, 0, SF_CALL },
 };
 
 struct series_set alarms_series_set(const struct alarms *al)

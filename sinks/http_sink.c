@@ -47,7 +47,7 @@ static bool render_seconds(const void *ctx, uint32_t row, size_t arg, struct ser
 
 static const struct series render_series[] = {
 	{ "vstop_render_duration_seconds", "Time the last /metrics render took.", SERIES_GAUGE, NULL,
-	  render_seconds, 0, NULL, 0 },
+	  render_seconds, 0, NULL, 0, SF_CALL },
 };
 
 static struct series_set sink_series(void *state)

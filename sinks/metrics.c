@@ -222,9 +222,17 @@ static void render_set(struct strbuf *b, const struct series_set *set)
 			nrows = build_labels(se->rows, set->ctx);
 			built = se->rows;
 		}
+		/* A plain field: read in place, no call per value (most domain series). */
+		const char *array = se->field != SF_CALL ? se->rows->array(set->ctx) : NULL;
+		size_t stride = se->rows->stride;
 		for (uint32_t i = 0; i < nrows; i++) {
-			if (!series_read(se, set->ctx, i, &v))
+			if (array) {
+				const char *e = array + (size_t)i * stride;
+				v.kind = SV_U64;
+				v.u = se->field == SF_U64 ? series_field_u64(e, se->arg) : series_field_u32(e, se->arg);
+			} else if (!series_read(se, set->ctx, i, &v)) {
 				continue;	/* unknown: no line at all */
+			}
 			/* The hot loop: one reserve, two copies, the number. */
 			size_t ll = label_off[i + 1] - label_off[i] - 1;
 			sb_reserve(b, nl + ll + 48);

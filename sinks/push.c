@@ -361,19 +361,19 @@ static unsigned reason_labels(const void *ctx, uint32_t row, struct series_label
 	return 1;
 }
 
-static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW };
+static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW, NULL, 0 };
 #define P(field) offsetof(struct push_stats, field)
 /* dropped_rejected follows dropped_full in struct push_stats: row 1 reads it. */
 _Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t),
 	       "the drop reasons are adjacent");
 
 static const struct series push_series[] = {
-	{ "vstop_push_queue_points", "Points waiting to be pushed.", SERIES_GAUGE, NULL, stat_u64, P(queued_points), NULL, 0 },
-	{ "vstop_push_sent_points_total", "Points the collector accepted.", SERIES_COUNTER, NULL, stat_u64, P(sent_points), NULL, 0 },
+	{ "vstop_push_queue_points", "Points waiting to be pushed.", SERIES_GAUGE, NULL, stat_u64, P(queued_points), NULL, 0, SF_CALL },
+	{ "vstop_push_sent_points_total", "Points the collector accepted.", SERIES_COUNTER, NULL, stat_u64, P(sent_points), NULL, 0, SF_CALL },
 	{ "vstop_push_retries_total", "Requests retried after a network error, 5xx or 429.", SERIES_COUNTER, NULL,
-	  stat_u64, P(retries), NULL, 0 },
+	  stat_u64, P(retries), NULL, 0, SF_CALL },
 	{ "vstop_push_dropped_points_total", "Points dropped: queue full, or rejected (4xx).", SERIES_COUNTER, &reasons,
-	  stat_u64, P(dropped_full), NULL, 0 },
+	  stat_u64, P(dropped_full), NULL, 0, SF_CALL },
 };
 
 struct series_set push_series_set(struct push *p)

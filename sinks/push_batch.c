@@ -13,9 +13,9 @@ void push_batch_reset(struct batch *b)
 	b->next = NULL;
 }
 
-static uint32_t arena_add(struct batch *b, const char *s)
+static uint32_t arena_add(struct batch *b, const char *s, size_t len)
 {
-	size_t len = strlen(s) + 1;
+	len++;	/* the NUL */
 	if (b->arena_len + len > b->arena_cap) {
 		uint32_t cap = b->arena_cap ? b->arena_cap : 4096;
 		while (cap < b->arena_len + len)
@@ -42,9 +42,12 @@ static uint32_t add_rows(struct batch *b, const struct series_rows *rows, const 
 	for (uint32_t i = 0; i < n; i++) {
 		struct label_row *r = &b->rows[b->nrows++];
 		r->n = (uint8_t)rows->labels(ctx, i, l, scratch);
+		r->bytes = 0;
 		for (unsigned k = 0; k < r->n; k++) {
+			size_t vl = strlen(l[k].value);
 			r->name[k] = l[k].name;
-			r->value_off[k] = arena_add(b, l[k].value);
+			r->value_off[k] = arena_add(b, l[k].value, vl);
+			r->bytes += (uint32_t)(strlen(l[k].name) + vl);
 		}
 	}
 	return base;
@@ -96,10 +99,12 @@ uint32_t push_batch_points(const struct batch *b, struct rw_point *out)
 		o->v = pt->v;
 		o->ts_ms = b->ts_ms;
 		o->nlabels = 0;
+		o->bytes = 0;
 		if (pt->row == PUSH_NO_ROW)
 			continue;
 		const struct label_row *r = &b->rows[pt->row];
 		o->nlabels = r->n;
+		o->bytes = r->bytes;
 		for (unsigned l = 0; l < r->n; l++) {
 			o->label[l] = r->name[l];
 			o->value[l] = b->arena + r->value_off[l];

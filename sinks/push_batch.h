@@ -17,6 +17,7 @@ struct label_row {
 	uint8_t n;
 	const char *name[SERIES_MAX_LABELS];	/* static strings */
 	uint32_t value_off[SERIES_MAX_LABELS];	/* in the batch's arena */
+	uint32_t bytes;				/* names and values, summed */
 };
 
 struct point { const char *name; uint32_t row; double v; };	/* row: PUSH_NO_ROW or in rows[] */

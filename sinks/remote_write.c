@@ -4,12 +4,14 @@
 
 #define DYNLIB_SNAPPY
 #include "sinks/dynlibs.h"
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sinks/remote.pb-c.h"
 
 /* __name__, the point's own labels, instance and job. */
 #define LABELS_PER (RW_MAX_LABELS + 3)
+/* Per series, in e->lab: __name__ and the point's own (the targets are shared). */
 
 struct rw_encoder {
 	size_t cap;
@@ -61,64 +63,81 @@ static int reserve_bytes(char **buf, size_t *cap, size_t n)
 	return 0;
 }
 
-/* Insert l[n] among the sorted l[0..n): label lists are short. */
-static void insert_sorted(Prometheus__Label **l, size_t n)
+/* Does label name `a` sort before the target label `t`? Names are static
+ * strings and repeat from point to point: the last answer is kept. */
+struct before_cache { const char *name; bool before; };
+static bool sorts_before(struct before_cache *c, const char *a, const char *t)
 {
-	Prometheus__Label *x = l[n];
-	while (n > 0 && strcmp(l[n - 1]->name, x->name) > 0) {
-		l[n] = l[n - 1];
-		n--;
+	if (a != c->name) {
+		c->name = a;
+		c->before = strcmp(a, t) < 0;
 	}
-	l[n] = x;
+	return c->before;
 }
 
 const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n, const char *instance,
 		      const char *job, size_t *len)
 {
+	static const Prometheus__Label label_init = PROMETHEUS__LABEL__INIT;
+	static const Prometheus__Sample sample_init = PROMETHEUS__SAMPLE__INIT;
+	static const Prometheus__TimeSeries series_init = PROMETHEUS__TIME_SERIES__INIT;
 	if (reserve(e, n) < 0)
 		return NULL;
+	/* The target labels, shared by every series; "instance" < "job". */
+	Prometheus__Label target[2] = { label_init, label_init };
+	size_t ntarget = 0, target_len = 0;
+	if (instance) {
+		target[ntarget].name = (char *)"instance";
+		target[ntarget++].value = (char *)instance;
+		target_len += strlen(instance) + 8 + 12;
+	}
+	if (job) {
+		target[ntarget].name = (char *)"job";
+		target[ntarget++].value = (char *)job;
+		target_len += strlen(job) + 3 + 12;
+	}
+	struct before_cache cache[2] = { { NULL, false }, { NULL, false } };
 	/* An upper bound of the packed size, so pack() runs without a sizing
 	 * pass over every series first: per series its labels (strings plus tag
 	 * and length bytes), one sample (double + varint time), and framing. */
-	size_t bound = 16, target = (instance ? strlen(instance) + 8 + 12 : 0) + (job ? strlen(job) + 3 + 12 : 0);
+	size_t bound = 16, last_name_len = 0;
+	const char *last_name = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct rw_point *pt = &pts[i];
 		Prometheus__Label *l = &e->lab[LABELS_PER * i], **lp = &e->labp[LABELS_PER * i];
-		size_t nl = 0;
-		const char *names[LABELS_PER], *values[LABELS_PER];
-		names[nl] = "__name__";
-		values[nl++] = pt->name;
+		size_t nl = 0, t = 0;
+		/* "__name__" sorts first; the point's labels come sorted; the target
+		 * labels are merged in. */
+		l[0] = label_init;
+		l[0].name = (char *)"__name__";
+		l[0].value = (char *)pt->name;
+		lp[nl++] = &l[0];
 		for (unsigned k = 0; k < pt->nlabels && k < RW_MAX_LABELS; k++) {
-			names[nl] = pt->label[k];
-			values[nl++] = pt->value[k];
-			bound += strlen(pt->label[k]) + strlen(pt->value[k]) + 12;
+			while (t < ntarget && !sorts_before(&cache[t], pt->label[k], target[t].name))
+				lp[nl++] = &target[t++];
+			l[k + 1] = label_init;
+			l[k + 1].name = (char *)pt->label[k];
+			l[k + 1].value = (char *)pt->value[k];
+			lp[nl++] = &l[k + 1];
 		}
-		if (instance) {
-			names[nl] = "instance";
-			values[nl++] = instance;
-		}
-		if (job) {
-			names[nl] = "job";
-			values[nl++] = job;
-		}
-		for (size_t k = 0; k < nl; k++) {
-			prometheus__label__init(&l[k]);
-			l[k].name = (char *)names[k];
-			l[k].value = (char *)values[k];
-			lp[k] = &l[k];
-			insert_sorted(lp, k);
-		}
-		prometheus__sample__init(&e->smp[i]);
+		bound += pt->bytes + 12 * pt->nlabels;
+		while (t < ntarget)
+			lp[nl++] = &target[t++];
+		e->smp[i] = sample_init;
 		e->smp[i].value = pt->v;
 		e->smp[i].timestamp = pt->ts_ms;
 		e->smpp[i] = &e->smp[i];
-		prometheus__time_series__init(&e->ts[i]);
+		e->ts[i] = series_init;
 		e->ts[i].n_labels = nl;
 		e->ts[i].labels = lp;
 		e->ts[i].n_samples = 1;
 		e->ts[i].samples = &e->smpp[i];
 		e->tsp[i] = &e->ts[i];
-		bound += strlen(pt->name) + 8 + 12 + target + 24 + 12 + 16;
+		if (pt->name != last_name) {	/* names are static and repeat */
+			last_name = pt->name;
+			last_name_len = strlen(pt->name);
+		}
+		bound += last_name_len + 8 + 12 + target_len + 24 + 12 + 16;
 	}
 	Prometheus__WriteRequest req = PROMETHEUS__WRITE_REQUEST__INIT;
 	req.n_timeseries = n;

@@ -14,6 +14,7 @@ struct rw_point {
 	const char *name;	/* metric name */
 	unsigned nlabels;
 	const char *label[RW_MAX_LABELS], *value[RW_MAX_LABELS];
+	uint32_t bytes;		/* strlen of the label names and values, summed */
 	double v;
 	int64_t ts_ms;
 };
