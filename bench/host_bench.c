@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include "daemon/loop_stats.h"
-#include "lib/conf.h"
 #include "lib/strbuf.h"
 #include "model/host_series.h"
 #include "model/model.h"
@@ -67,7 +66,7 @@ int main(int argc, char **argv)
 	int reps = argc > 2 ? atoi(argv[2]) : 50;
 	char spec[64], err[256];
 	struct source_options so = { .step_s = 1 };
-	struct vstop_conf conf;
+	struct alarms_conf conf;
 	struct model m;
 	struct alarms al;
 	struct strbuf body = { 0 };
@@ -83,7 +82,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	conf_defaults(&conf);
+	alarms_conf_section.defaults(&conf);
 	model_init(&m, MODEL_HISTORY_DEFAULT);
 	alarms_init(&al, &conf, NULL);
 	/* Fill the history first: 600 intervals, as a daemon that has run 10 minutes. */
@@ -111,8 +110,7 @@ int main(int argc, char **argv)
 	d.delay_s = 1;
 	d.sort = SORT_CPU;
 	d.m = m;	/* shares the model's buffers: reads only */
-	conf_defaults(&d.conf);
-	alarms_init(&d.alarms, &d.conf, NULL);
+	alarms_init(&d.alarms, &conf, NULL);
 	d.order = calloc((size_t)n * 2, sizeof(*d.order));
 	d.order_cap = (uint32_t)n * 2;
 

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <sys/time.h>
+#include "sinks/conf_sections.h"
 #include "daemon/sinks.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -39,7 +40,7 @@ bool daemon_option(struct daemon *d, int c, const char *arg)
 void daemon_load_conf(struct daemon *d)
 {
 	char err[512];
-	if (conf_load_daemon(&d->conf, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0)
+	if (conf_load_daemon(&d->conf, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0)
 		die(1, "%s", err);
 }
 
@@ -51,10 +52,10 @@ double daemon_interval(const struct daemon *d)
 static void reload(void *ctx)
 {
 	struct daemon *d = ctx;
-	struct vstop_conf fresh;
+	static struct vstop_conf fresh;	/* 36 KiB; reloads run on the main thread only */
 	char err[512];
 
-	if (conf_load_daemon(&fresh, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0) {
+	if (conf_load_daemon(&fresh, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return;
 	}

@@ -1,58 +1,41 @@
 /*
  * sinks: the table of sinks (see sinks.h). The only place that knows which
- * sinks this build has: a sink left out of the build is a warning when the
- * configuration asks for it, never a silent gap.
+ * sinks this build has: a sink left out of the build is a warning when its
+ * section turns it on, never a silent gap. Each sink reads its own section.
  */
 #include "config.h"
 #include "daemon/sinks.h"
 
 #include "lib/log.h"
+#include "sinks/http_conf.h"
+#include "sinks/push_conf.h"
+#include "sinks/rrd_conf.h"
 
 struct sink_entry {
 	const struct sink_ops *ops;	/* NULL: not in this build */
-	bool (*wanted)(const struct vstop_conf *c, const struct sink_overrides *o);
+	const struct conf_section *conf;
+	bool (*wanted)(const void *conf, const struct sink_overrides *o);
 	const char *missing;		/* what to say when wanted but not built */
 };
 
-static bool always(const struct vstop_conf *c, const struct sink_overrides *o)
-{
-	(void)c;
-	(void)o;
-	return true;
-}
-
-static bool http_wanted(const struct vstop_conf *c, const struct sink_overrides *o)
-{
-	return c->http_enabled && !o->no_http;
-}
-
-static bool rrd_wanted(const struct vstop_conf *c, const struct sink_overrides *o)
-{
-	return c->rrd_enabled || o->rrd_dir;
-}
-
-static bool push_wanted(const struct vstop_conf *c, const struct sink_overrides *o)
-{
-	return c->push_enabled || o->push_url;
-}
-
 /* In publishing order: the alarms judge the sample before anything exports it. */
 static const struct sink_entry table[] = {
-	{ &alarms_sink_ops, always, NULL },
+	{ &alarms_sink_ops, NULL, NULL, NULL },
 #ifdef HAVE_RRD
-	{ &rrd_sink_ops, rrd_wanted, NULL },
+	{ &rrd_sink_ops, NULL, NULL, NULL },
 #else
-	{ NULL, rrd_wanted, "built without librrd: no RRD files ([rrd] enabled = no silences this)" },
+	{ NULL, &rrd_conf_section, rrd_wanted, "built without librrd: no RRD files ([rrd] enabled = no silences this)" },
 #endif
 #ifdef HAVE_PUSH
-	{ &push_sink_ops, push_wanted, NULL },
+	{ &push_sink_ops, NULL, NULL, NULL },
 #else
-	{ NULL, push_wanted, "built without libcurl, protobuf-c or snappy: no push ([push] enabled = no silences this)" },
+	{ NULL, &push_conf_section, push_wanted,
+	  "built without libcurl, protobuf-c or snappy: no push ([push] enabled = no silences this)" },
 #endif
 #ifdef HAVE_MHD
-	{ &http_sink_ops, http_wanted, NULL },
+	{ &http_sink_ops, NULL, NULL, NULL },
 #else
-	{ NULL, http_wanted, "built without libmicrohttpd: no /metrics ([http] enabled = no silences this)" },
+	{ NULL, &http_conf_section, http_wanted, "built without libmicrohttpd: no /metrics ([http] enabled = no silences this)" },
 #endif
 };
 
@@ -62,18 +45,20 @@ int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_ov
 	*k = (struct sinks){ 0 };
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		const struct sink_entry *e = &table[i];
-		if (!e->wanted(c, o))
+		const struct sink_ops *ops = e->ops;
+		const void *conf = conf_get(c, ops ? ops->conf : e->conf);
+		if (!conf || !(ops ? ops->wanted : e->wanted)(conf, o))
 			continue;
-		if (!e->ops) {
+		if (!ops) {
 			log_warn("%s", e->missing);
 			continue;
 		}
-		void *state = e->ops->open(c, o, interval, err, errsz);
+		void *state = ops->open(conf, o, interval, err, errsz);
 		if (!state) {
 			sinks_close(k);
 			return -1;
 		}
-		k->ops[k->n] = e->ops;
+		k->ops[k->n] = ops;
 		k->state[k->n++] = state;
 	}
 	return 0;
@@ -83,7 +68,7 @@ void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double inter
 {
 	for (unsigned i = 0; i < k->n; i++)
 		if (k->ops[i]->reconfigure)
-			k->ops[i]->reconfigure(k->state[i], c, interval);
+			k->ops[i]->reconfigure(k->state[i], conf_get(c, k->ops[i]->conf), interval);
 }
 
 void sinks_publish(struct sinks *k, struct sample *s)

@@ -4,15 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/conf.h"
+#include "sinks/conf_sections.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vstop_conf c;
+	static struct vstop_conf c;
 	char err[512];
 	char *text = malloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	conf_defaults(&c);
+	conf_defaults(&c, sink_conf_sections, sink_conf_nsections);
 	conf_load_string(&c, "fuzz.conf", text, err, sizeof(err));
 	free(text);
 	return 0;

@@ -15,11 +15,11 @@ lib="$src/lib"
 declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
 	[guest_stat]="$lib/guest_stat.c $lib/num.c"
-	[xentop]="$src/sources/xentop_log.c $lib/snapshot.c $lib/num.c"
-	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c -ljansson -lxenstat -lxenstore -lm"
-	[conf]="$lib/conf.c $lib/num.c -linih"
+	[xentop]="$src/sources/xentop_log.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
+	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -lm"
+	[conf]="$lib/conf.c $lib/num.c $src/sinks/conf_sections.c $src/sinks/alarms_conf.c $src/sinks/http_conf.c $src/sinks/push_conf.c $src/sinks/rrd_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
-	[http]="$src/sinks/http.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
+	[http]="$src/sinks/http.c $src/sinks/http_conf.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0
 for t in procstat guest_stat xentop replay conf nagios_range http; do

@@ -10,14 +10,14 @@
 
 static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
 
-void alarms_init(struct alarms *al, const struct vstop_conf *c, struct notifier *n)
+void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n)
 {
 	memset(al, 0, sizeof(*al));
 	al->notify = n;
 	alarms_configure(al, c);
 }
 
-void alarms_configure(struct alarms *al, const struct vstop_conf *c)
+void alarms_configure(struct alarms *al, const struct alarms_conf *c)
 {
 	memcpy(al->conf, c->alert, sizeof(al->conf));
 }

@@ -15,11 +15,11 @@
 #define VSTOP_ALARMS_H
 
 #include <stdint.h>
-#include "lib/conf.h"
 #include "lib/series.h"
 #include "model/cpu_rates.h"
 #include "model/guest_series.h"
 #include "model/model.h"
+#include "sinks/alarms_conf.h"
 #include "sinks/notify.h"
 
 enum alarm_state { ALARM_OK, ALARM_PENDING, ALARM_FIRING };
@@ -46,9 +46,9 @@ struct alarms {
 	uint64_t notifications;
 };
 
-void alarms_init(struct alarms *al, const struct vstop_conf *c, struct notifier *n);
+void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n);
 /* Take new thresholds (SIGHUP); alarms keep their state. */
-void alarms_configure(struct alarms *al, const struct vstop_conf *c);
+void alarms_configure(struct alarms *al, const struct alarms_conf *c);
 /* Judge a sample's view (its host or guest), at its monotonic time. */
 void alarms_eval(struct alarms *al, const struct sample *s);
 /* vstop_alert_active{alert,domain|cpu,severity} and the notification count. */

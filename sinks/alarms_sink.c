@@ -4,15 +4,23 @@
 #include <stdlib.h>
 #include "lib/xalloc.h"
 #include "sinks/alarms.h"
+#include "sinks/alarms_conf.h"
 #include "sinks/notify.h"
 #include "sinks/sink.h"
 
-static void *open_alarms(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
-			 size_t errsz)
+static bool wanted(const void *conf, const struct sink_overrides *o)
 {
+	(void)conf;
+	(void)o;
+	return true;	/* the alarms always judge; [alerts] says where changes go */
+}
+
+static void *open_alarms(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
+{
+	const struct alarms_conf *c = conf;
 	(void)o;
 	(void)interval;
-	struct notifier *n = notifier_open(c->alerts_log, c->alerts_exec, c->alerts_webhook, err, errsz);
+	struct notifier *n = notifier_open(c->log, c->exec, c->webhook, err, errsz);
 	if (!n)
 		return NULL;
 	struct alarms *al = xcalloc(1, sizeof(*al));
@@ -30,10 +38,10 @@ static void publish(void *state, const struct sample *s)
 	alarms_eval(state, s);
 }
 
-static void reconfigure(void *state, const struct vstop_conf *c, double interval)
+static void reconfigure(void *state, const void *conf, double interval)
 {
 	(void)interval;
-	alarms_configure(state, c);
+	alarms_configure(state, conf);
 }
 
 static void close_alarms(void *state)
@@ -44,4 +52,6 @@ static void close_alarms(void *state)
 	free(al);
 }
 
-const struct sink_ops alarms_sink_ops = { "alarms", open_alarms, series, publish, reconfigure, close_alarms };
+const struct sink_ops alarms_sink_ops = {
+	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms,
+};

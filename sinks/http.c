@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "sinks/http.h"
+#include "sinks/http_conf.h"
 
 #include <microhttpd.h>
 #include <stdbool.h>
@@ -20,7 +21,6 @@
 #include <errno.h>
 #include <zlib.h>
 #include "lib/clock.h"
-#include "lib/conf.h"
 #include "lib/listen_addr.h"
 #include "lib/strbuf.h"
 
@@ -289,14 +289,14 @@ static char *read_pem(const char *path, char *err, size_t errsz)
 	return buf;
 }
 
-struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
+struct http_exporter *http_start_conf(const struct http_conf *c, const char *listen, double stale_s,
 				      char *err, size_t errsz)
 {
-	struct http_security sec = { .user = c->http_auth_user[0] ? c->http_auth_user : NULL,
-				     .hash = c->http_auth_hash };
+	struct http_security sec = { .user = c->auth_user[0] ? c->auth_user : NULL,
+				     .hash = c->auth_hash };
 	char *cert = NULL, *key = NULL;
-	if (c->http_tls_cert[0]) {
-		if (!(cert = read_pem(c->http_tls_cert, err, errsz)) || !(key = read_pem(c->http_tls_key, err, errsz))) {
+	if (c->tls_cert[0]) {
+		if (!(cert = read_pem(c->tls_cert, err, errsz)) || !(key = read_pem(c->tls_key, err, errsz))) {
 			free(cert);
 			return NULL;
 		}

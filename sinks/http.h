@@ -25,9 +25,9 @@ struct http_security {
 struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
 				 char *err, size_t errsz);
 /* Take the rendered body: swapped in, not copied; *body gets the old one back. */
-struct vstop_conf;
+struct http_conf;
 /* http_start with [http]'s TLS and auth; reads the PEM files. */
-struct http_exporter *http_start_conf(const struct vstop_conf *c, const char *listen, double stale_s,
+struct http_exporter *http_start_conf(const struct http_conf *c, const char *listen, double stale_s,
 				      char *err, size_t errsz);
 void http_publish(struct http_exporter *h, struct strbuf *body);
 /* The URL it serves, "http://127.0.0.1:9945/metrics", for the log. */

@@ -10,6 +10,7 @@
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "sinks/http.h"
+#include "sinks/http_conf.h"
 #include "sinks/metrics.h"
 #include "sinks/sink.h"
 
@@ -25,10 +26,10 @@ static double stale_after(double interval)
 	return 3 * interval + 1;
 }
 
-static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
-		       size_t errsz)
+static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
-	const char *listen = o->listen ? o->listen : c->http_listen;
+	const struct http_conf *c = conf;
+	const char *listen = o->listen ? o->listen : c->listen;
 	struct http_exporter *h = http_start_conf(c, listen, stale_after(interval), err, errsz);
 	if (!h)
 		return NULL;
@@ -64,9 +65,9 @@ static void sink_publish(void *state, const struct sample *s)
 	http_publish(k->h, &k->body);
 }
 
-static void sink_reconfigure(void *state, const struct vstop_conf *c, double interval)
+static void sink_reconfigure(void *state, const void *conf, double interval)
 {
-	(void)c;
+	(void)conf;
 	http_set_stale(((struct http_sink *)state)->h, stale_after(interval));
 }
 
@@ -79,4 +80,6 @@ static void sink_close(void *state)
 	free(k);
 }
 
-const struct sink_ops http_sink_ops = { "http", sink_open, sink_series, sink_publish, sink_reconfigure, sink_close };
+const struct sink_ops http_sink_ops = {
+	"http", &http_conf_section, http_wanted, sink_open, sink_series, sink_publish, sink_reconfigure, sink_close,
+};

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "sinks/push.h"
+#include "sinks/push_conf.h"
 
 #define DYNLIB_CURL
 #include "sinks/dynlibs.h"
@@ -20,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/clock.h"
-#include "lib/conf.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sinks/push_batch.h"
@@ -239,19 +239,19 @@ static void *sender(void *arg)
 	return NULL;
 }
 
-void push_config_from(struct push_config *pc, const struct vstop_conf *c, const char *url_override,
+void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
 		      double interval_s)
 {
 	memset(pc, 0, sizeof(*pc));
-	pc->url = url_override ? url_override : c->push_url;
-	pc->instance = c->push_instance;
-	pc->job = c->push_job;
-	pc->bearer_token = c->push_bearer_token;
-	pc->username = c->push_username;
-	pc->password = c->push_password;
-	pc->ca_file = c->push_ca_file;
-	pc->queue_seconds = c->push_queue_s;
-	pc->timeout_s = c->push_timeout_s;
+	pc->url = url_override ? url_override : c->url;
+	pc->instance = c->instance;
+	pc->job = c->job;
+	pc->bearer_token = c->bearer_token;
+	pc->username = c->username;
+	pc->password = c->password;
+	pc->ca_file = c->ca_file;
+	pc->queue_seconds = c->queue_s;
+	pc->timeout_s = c->timeout_s;
 	pc->interval_s = interval_s;
 }
 
@@ -420,11 +420,10 @@ void push_close(struct push *p, double flush_s)
 
 /* ---- the push sink (sink.h) ----------------------------------------------- */
 
-static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
-		       size_t errsz)
+static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
 	struct push_config pc;
-	push_config_from(&pc, c, o->push_url, interval);
+	push_config_from(&pc, conf, o->push_url, interval);
 	struct push *p = push_open(&pc, err, errsz);
 	if (p)
 		log_info("pushing to %s", pc.url);
@@ -446,4 +445,6 @@ static void sink_close(void *state)
 	push_close(state, 5);	/* up to 5 s to deliver what is queued */
 }
 
-const struct sink_ops push_sink_ops = { "push", sink_open, sink_series, sink_publish, NULL, sink_close };
+const struct sink_ops push_sink_ops = {
+	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close,
+};

@@ -32,10 +32,10 @@ struct push_stats {
 };
 
 struct push;
-struct vstop_conf;
+struct push_conf;
 
 /* The [push] section as a push_config (url_override wins when set). */
-void push_config_from(struct push_config *pc, const struct vstop_conf *c, const char *url_override,
+void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
 		      double interval_s);
 
 struct push *push_open(const struct push_config *c, char *err, size_t errsz);

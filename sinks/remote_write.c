@@ -12,11 +12,12 @@
 /* __name__, the point's own labels, instance and job. */
 #define LABELS_PER (RW_MAX_LABELS + 3)
 /* Per series, in e->lab: __name__ and the point's own (the targets are shared). */
+#define OWN_LABELS (RW_MAX_LABELS + 1)
 
 struct rw_encoder {
 	size_t cap;
 	Prometheus__TimeSeries *ts, **tsp;
-	Prometheus__Label *lab, **labp;		/* LABELS_PER per series */
+	Prometheus__Label *lab, **labp;		/* OWN_LABELS, LABELS_PER per series */
 	Prometheus__Sample *smp, **smpp;
 	uint8_t *raw;
 	size_t raw_cap;
@@ -42,7 +43,7 @@ static int reserve(struct rw_encoder *e, size_t n)
 #define GROW(field, count) do { void *p_ = realloc(e->field, (count) * sizeof(*e->field)); if (!p_) return -1; e->field = p_; } while (0)
 	GROW(ts, cap);
 	GROW(tsp, cap);
-	GROW(lab, cap * LABELS_PER);
+	GROW(lab, cap * OWN_LABELS);
 	GROW(labp, cap * LABELS_PER);
 	GROW(smp, cap);
 	GROW(smpp, cap);
@@ -104,7 +105,7 @@ const char *rw_encode(struct rw_encoder *e, const struct rw_point *pts, size_t n
 	const char *last_name = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct rw_point *pt = &pts[i];
-		Prometheus__Label *l = &e->lab[LABELS_PER * i], **lp = &e->labp[LABELS_PER * i];
+		Prometheus__Label *l = &e->lab[OWN_LABELS * i], **lp = &e->labp[LABELS_PER * i];
 		size_t nl = 0, t = 0;
 		/* "__name__" sorts first; the point's labels come sorted; the target
 		 * labels are merged in. */

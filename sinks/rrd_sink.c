@@ -9,6 +9,7 @@
 #include "config.h"
 #include "lib/clock.h"
 #include "lib/name_index.h"
+#include "sinks/rrd_conf.h"
 #include "sinks/rrd_sink.h"
 
 #include <errno.h>
@@ -418,10 +419,9 @@ void rrd_sink_close(struct rrd_sink *s)
 
 /* ---- the RRD sink (sink.h) ------------------------------------------------ */
 
-static void *sink_open(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
-		       size_t errsz)
+static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
-	const char *dir = o->rrd_dir ? o->rrd_dir : c->rrd_dir;
+	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
 	struct rrd_sink *s = rrd_sink_open(dir, interval, err, errsz);
 	if (s)
 		log_info("writing RRD files to %s", dir);
@@ -438,4 +438,4 @@ static void sink_close(void *state)
 	rrd_sink_close(state);
 }
 
-const struct sink_ops rrd_sink_ops = { "rrd", sink_open, NULL, sink_publish, NULL, sink_close };
+const struct sink_ops rrd_sink_ops = { "rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close };

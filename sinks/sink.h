@@ -19,15 +19,18 @@ struct sink_overrides {
 
 struct sink_ops {
 	const char *name;
-	/* Start it (the configuration asked for it); NULL + err on failure. */
-	void *(*open)(const struct vstop_conf *c, const struct sink_overrides *o, double interval, char *err,
-		      size_t errsz);
+	/* Its section of vstop.conf: keys, defaults and checks (lib/conf.h). */
+	const struct conf_section *conf;
+	/* Whether its section (and the command line) turn it on. */
+	bool (*wanted)(const void *conf, const struct sink_overrides *o);
+	/* Start it from its section's values; NULL + err on failure. */
+	void *(*open)(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz);
 	/* Its own health as series, added to every sample (may be NULL). */
 	struct series_set (*series)(void *state);
 	/* Take one sample; never blocks on disk or network. */
 	void (*publish)(void *state, const struct sample *s);
-	/* New configuration after SIGHUP (may be NULL). */
-	void (*reconfigure)(void *state, const struct vstop_conf *c, double interval);
+	/* Its section's new values after SIGHUP (may be NULL). */
+	void (*reconfigure)(void *state, const void *conf, double interval);
 	/* Deliver what is pending (bounded), then release everything. */
 	void (*close)(void *state);
 };

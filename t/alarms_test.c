@@ -26,11 +26,11 @@ static const struct alarm *get(const struct alarms *al, enum alert_rule rule)
 
 int main(void)
 {
-	struct vstop_conf c;
+	struct alarms_conf c;
 	struct alarms al;
 	uint32_t firing;
 
-	conf_defaults(&c);
+	alarms_conf_section.defaults(&c);
 	c.alert[AR_GUEST_STEAL] = (struct alert_conf){ true, 10, 25, 5, 3, 60 };
 	c.alert[AR_VCPU_STEAL].enabled = false;
 	alarms_init(&al, &c, NULL);

@@ -33,14 +33,14 @@ int main(void)
 	struct source *src = source_open("sim:50,churn", &so, err, sizeof(err));
 	struct model m;
 	struct alarms al;
-	struct vstop_conf c;
+	struct alarms_conf c;
 	struct strbuf body = { 0 };
 	struct loop_stats ls = { 0 };
 	int bad_rows = 0, negative = 0;
 	long hwm_1000 = 0;
 
 	ok(src != NULL, "sim:50,churn opens");
-	conf_defaults(&c);
+	alarms_conf_section.defaults(&c);
 	model_init(&m, 60);
 	alarms_init(&al, &c, NULL);
 	for (int i = 0; i < 10000; i++) {

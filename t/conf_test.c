@@ -1,30 +1,39 @@
-/* conf: vstop.conf, good and hostile. */
+/* conf: vstop.conf, good and hostile; [general] in the core, the sinks' sections from their owners. */
 #include "config.h"
 #include <stdlib.h>
 #include "lib/conf.h"
+#include "sinks/alarms_conf.h"
+#include "sinks/conf_sections.h"
+#include "sinks/http_conf.h"
+#include "sinks/push_conf.h"
 #include "t/tap.h"
 
-static int load(struct vstop_conf *c, const char *text, char *err)
+static struct vstop_conf c;	/* 36 KiB each: not on the stack */
+
+static int load(struct vstop_conf *cf, const char *text, char *err)
 {
-	conf_defaults(c);
-	return conf_load_string(c, "test.conf", text, err, 300);
+	conf_defaults(cf, sink_conf_sections, sink_conf_nsections);
+	return conf_load_string(cf, "test.conf", text, err, 300);
+}
+
+static const struct http_conf *http(void)
+{
+	return conf_get(&c, &http_conf_section);
 }
 
 static void bad(const char *text, const char *fragment, const char *what)
 {
-	struct vstop_conf c;
 	char err[300] = "";
 	ok(load(&c, text, err) < 0 && strstr(err, fragment), "rejects %s (%s)", what, err);
 }
 
 int main(void)
 {
-	struct vstop_conf c;
 	char err[300] = "";
 
 	ok(load(&c, "", err) == 0 && c.interval_s == 1.0 && c.history == 600, "empty file: defaults");
 	ok(load(&c, "; comment\n[general]\ninterval = 2.5\nsource = sim:20\nlog = syslog\n\n[http]\nlisten = [::1]:9945\n", err) == 0 &&
-	   c.interval_s == 2.5 && strcmp(c.source, "sim:20") == 0 && c.syslog && strcmp(c.http_listen, "[::1]:9945") == 0,
+	   c.interval_s == 2.5 && strcmp(c.source, "sim:20") == 0 && c.syslog && strcmp(http()->listen, "[::1]:9945") == 0,
 	   "values are read (%s)", err);
 	ok(load(&c, "[general]\ninterval = 2m\n", err) == 0 && c.interval_s == 120, "interval with a unit");
 	bad("[general]\ninterval = 0\n", "test.conf:2: interval", "interval 0");
@@ -47,8 +56,22 @@ int main(void)
 		bad(big, "test.conf:2: line longer", "an over-long line");
 		free(big);
 	}
+	/* Each owner checks its own section. */
+	bad("[http]\ntls_cert_file = /a.pem\n", "tls_cert_file and tls_key_file go together", "a certificate without its key");
+	bad("[alert.guest_steal]\nwarn = 30\ncrit = 20\n", "crit 20 is below warn 30", "crit below warn");
+	bad("[alert.nope]\nwarn = 1\n", "unknown alarm [alert.nope]", "an unknown alarm");
+	bad("[push]\nqueue = 0\n", "queue", "a zero push queue");
+	bad("[rrd]\nfolder = /tmp\n", "unknown key \"folder\" in [rrd] (enabled, dir)", "a typo in [rrd], with the keys it takes");
+	ok(load(&c, "[push]\njob = fleet\n[alert.host_cpu]\nwarn = 90\n", err) == 0 &&
+	   !strcmp(((const struct push_conf *)conf_get(&c, &push_conf_section))->job, "fleet") &&
+	   ((const struct alarms_conf *)conf_get(&c, &alarms_conf_section))->alert[AR_HOST_CPU].warn == 90,
+	   "sections read into their owners' structs (%s)", err);
+	/* A program that registers only some sections refuses the others. */
+	conf_defaults(&c, NULL, 0);
+	ok(conf_load_string(&c, "t", "[http]\nenabled = no\n", err, sizeof(err)) < 0 && strstr(err, "unknown section [http]"),
+	   "an unregistered section is unknown (%s)", err);
 	/* All or nothing: a failed load leaves the config as it was. */
-	conf_defaults(&c);
+	conf_defaults(&c, sink_conf_sections, sink_conf_nsections);
 	ok(conf_load_string(&c, "t", "[general]\ninterval = 5\nbogus = 1\n", err, sizeof(err)) < 0 && c.interval_s == 1.0,
 	   "a failed load changes nothing");
 	ok(conf_load(&c, "/nonexistent/vstop.conf", err, sizeof(err)) < 0 && strstr(err, "No such file"), "missing file");

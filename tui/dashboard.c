@@ -9,6 +9,7 @@
  * q, on SIGINT/SIGTERM and on any exit path (atexit).
  */
 #include "config.h"
+#include "sinks/conf_sections.h"
 #include "tui/dashboard.h"
 
 #include <curses.h>
@@ -185,11 +186,11 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 	d->sort_reverse = o->sort_reverse;
 	gethostname(d->hostname, sizeof(d->hostname) - 1);
 	/* The alarm thresholds of this host's vstop.conf, if it has one. */
-	conf_defaults(&d->conf);
+	conf_defaults(&d->conf, sink_conf_sections, sink_conf_nsections);
 	if (access(SYSCONFDIR "/vstop/vstop.conf", R_OK) == 0 &&
 	    conf_load(&d->conf, SYSCONFDIR "/vstop/vstop.conf", err, errsz) < 0)
 		return -1;
-	alarms_init(&d->alarms, &d->conf, NULL);
+	alarms_init(&d->alarms, conf_get(&d->conf, &alarms_conf_section), NULL);
 	if (d->host) {
 		struct source_options so = o->src;
 		so.step_s = d->delay_s;

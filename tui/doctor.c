@@ -10,6 +10,8 @@
  */
 #include "config.h"
 #include "lib/xalloc.h"
+#include "sinks/alarms_conf.h"
+#include "sinks/conf_sections.h"
 #include "tui/doctor.h"
 
 #include <dirent.h>
@@ -248,10 +250,16 @@ static void check_vcpus(struct doctor *d, const struct procstat *ps)
 		add(d, "vcpus", V_OK, "", "%d vCPUs online (%s)", o, on);
 }
 
+/* The alarm thresholds doctor judges by, from vstop.conf. */
+static const struct alarms_conf *alerts(const struct doctor *d)
+{
+	return conf_get(&d->conf, &alarms_conf_section);
+}
+
 static void check_steal_now(struct doctor *d, struct guest_sampler *gs)
 {
 	char err[512];
-	const struct alert_conf *a = &d->conf.alert[AR_GUEST_STEAL];
+	const struct alert_conf *a = &alerts(d)->alert[AR_GUEST_STEAL];
 
 	if (d->window > 0)
 		usleep((useconds_t)(d->window * 1e6));
@@ -354,7 +362,7 @@ static void host_checks(struct doctor *d, const char *spec)
 	else
 		add(d, "dom0-memory", V_OK, "", "Domain-0 memory is fixed at %llu MiB", (unsigned long long)(d0->mem_bytes >> 20));
 
-	const struct alert_conf *vo = &d->conf.alert[AR_VCPU_OVERCOMMIT], *mo = &d->conf.alert[AR_MEM_OVERCOMMIT];
+	const struct alert_conf *vo = &alerts(d)->alert[AR_VCPU_OVERCOMMIT], *mo = &alerts(d)->alert[AR_MEM_OVERCOMMIT];
 	if (isnan(h->vcpu_overcommit)) {
 		add(d, "vcpu-overcommit", V_SKIP, "", "the source does not give the host's pCPUs");
 	} else {
@@ -463,7 +471,7 @@ int doctor_main(int argc, char **argv)
 	char err[512];
 	int c;
 
-	conf_defaults(&d.conf);
+	conf_defaults(&d.conf, sink_conf_sections, sink_conf_nsections);
 	while ((c = getopt_long(argc, argv, "c:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': d.json = true; break;

@@ -1,0 +1,109 @@
+/* alarms_conf: [alerts] and [alert.NAME] (see alarms_conf.h). */
+#include "config.h"
+#include "sinks/alarms_conf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const alert_rule_names[AR_NRULES] = {
+	"guest_steal", "vcpu_steal", "vcpu_overcommit", "mem_overcommit", "host_cpu", "domain_pegged",
+};
+
+/*
+ * Default thresholds, and why:
+ * guest_steal   warn 10%, crit 25%, 10 s, clear 5%: a few % of steal is the
+ *               background of any shared host; 10% held for 10 s is a tenant
+ *               visibly slowed, 25% is a quarter of its CPU gone.
+ * vcpu_steal    warn 20%, crit 40%, 10 s, clear 10%: one vCPU is noisier than
+ *               the VM's average, so its bar is higher.
+ * vcpu_overcommit warn 2, crit 4, clear 1.8: up to 2 vCPUs per pCPU is the
+ *               common sizing for mixed workloads; past 4, contention is the
+ *               norm, not the exception.
+ * mem_overcommit warn 1.0, crit 1.5, clear 0.95: above 1 the host cannot give
+ *               every guest its maximum at once (the "burst RAM" trap).
+ * host_cpu      warn 85%, crit 95%, 60 s, clear 75%: a host near saturation
+ *               is where steal comes from.
+ * domain_pegged warn 95% of its vCPUs for 60 s, clear 80%: a guest spinning on
+ *               all its vCPUs is a likely noisy neighbor (or a stuck guest).
+ * Notifications: at most one per alarm every 60 s (resolutions always go out).
+ */
+static const struct alert_conf alert_defaults[AR_NRULES] = {
+	[AR_GUEST_STEAL] = { true, 10, 25, 5, 10, 60 },
+	[AR_VCPU_STEAL] = { true, 20, 40, 10, 10, 60 },
+	[AR_VCPU_OVERCOMMIT] = { true, 2, 4, 1.8, 0, 60 },
+	[AR_MEM_OVERCOMMIT] = { true, 1.0, 1.5, 0.95, 0, 60 },
+	[AR_HOST_CPU] = { true, 85, 95, 75, 60, 60 },
+	[AR_DOMAIN_PEGGED] = { true, 95, 0, 80, 60, 60 },
+};
+
+static void defaults(void *data)
+{
+	struct alarms_conf *c = data;
+	c->log = true;
+	memcpy(c->alert, alert_defaults, sizeof(c->alert));
+}
+
+#define F(field) offsetof(struct alarms_conf, field)
+static const struct conf_key keys[] = {
+	{ "log", CONF_BOOL, F(log), 0, 0 },
+	{ "exec", CONF_STR_T, F(exec), 0, 0 },
+	{ "webhook", CONF_STR_T, F(webhook), 0, 0 },
+};
+
+#define A(field) offsetof(struct alert_conf, field)
+static const struct conf_key alert_keys[] = {
+	{ "enabled", CONF_BOOL, A(enabled), 0, 0 },
+	{ "warn", CONF_DOUBLE, A(warn), 0, 1e6 },
+	{ "crit", CONF_DOUBLE, A(crit), 0, 1e6 },
+	{ "clear", CONF_DOUBLE, A(clear), 0, 1e6 },
+	{ "for", CONF_SECONDS, A(for_s), 0, 86400 },
+	{ "min_interval", CONF_SECONDS, A(min_interval_s), 0, 86400 },
+};
+
+static void *rule(void *data, const char *name, const struct conf_key **k, size_t *n, char *why, size_t whysz)
+{
+	struct alarms_conf *c = data;
+	for (int r = 0; r < AR_NRULES; r++)
+		if (strcmp(name, alert_rule_names[r]) == 0) {
+			*k = alert_keys;
+			*n = sizeof(alert_keys) / sizeof(alert_keys[0]);
+			return &c->alert[r];
+		}
+	snprintf(why, whysz, "unknown alarm [alert.%s] (guest_steal, vcpu_steal, vcpu_overcommit, mem_overcommit, "
+		 "host_cpu, domain_pegged)", name);
+	return NULL;
+}
+
+static int check(const void *data, char *why, size_t whysz)
+{
+	const struct alarms_conf *c = data;
+	for (int r = 0; r < AR_NRULES; r++) {
+		const struct alert_conf *a = &c->alert[r];
+		if (a->crit > 0 && a->crit < a->warn) {
+			snprintf(why, whysz, "[alert.%s]: crit %g is below warn %g", alert_rule_names[r], a->crit, a->warn);
+			return -1;
+		}
+		if (a->clear > a->warn) {
+			snprintf(why, whysz, "[alert.%s]: clear %g is above warn %g (it must be lower, for hysteresis)",
+				 alert_rule_names[r], a->clear, a->warn);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_subs(const void *data, FILE *f)
+{
+	const struct alarms_conf *c = data;
+	for (int r = 0; r < AR_NRULES; r++) {
+		const struct alert_conf *a = &c->alert[r];
+		fprintf(f, "\n[alert.%s]\nenabled = %s\nwarn = %g\ncrit = %g\nclear = %g\nfor = %g\nmin_interval = %g\n",
+			alert_rule_names[r], a->enabled ? "yes" : "no", a->warn, a->crit, a->clear, a->for_s, a->min_interval_s);
+	}
+}
+
+_Static_assert(sizeof(struct alarms_conf) <= CONF_SECTION_BYTES, "[alerts] fits its slot");
+const struct conf_section alarms_conf_section = {
+	"alerts", "alert", sizeof(struct alarms_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, rule, check, print_subs,
+};

@@ -1,0 +1,14 @@
+/*
+ * conf_sections: every section of vstop.conf besides [general], one per
+ * sink, whether this build has the sink or not (a section of a sink left
+ * out of the build still parses, so a shared vstop.conf works everywhere).
+ */
+#ifndef VSTOP_CONF_SECTIONS_H
+#define VSTOP_CONF_SECTIONS_H
+
+#include "lib/conf.h"
+
+extern const struct conf_section *const sink_conf_sections[];
+extern const unsigned sink_conf_nsections;
+
+#endif

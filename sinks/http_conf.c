@@ -1,0 +1,49 @@
+/* http_conf: [http] (see http_conf.h). */
+#include "config.h"
+#include "sinks/http_conf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include "sinks/sink.h"
+
+static void defaults(void *data)
+{
+	struct http_conf *c = data;
+	c->enabled = true;
+	/* Loopback by default: metrics say who is busy, which is not for everyone. */
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:9945");
+}
+
+#define F(field) offsetof(struct http_conf, field)
+static const struct conf_key keys[] = {
+	{ "enabled", CONF_BOOL, F(enabled), 0, 0 },
+	{ "listen", CONF_STR_T, F(listen), 0, 0 },
+	{ "tls_cert_file", CONF_STR_T, F(tls_cert), 0, 0 },
+	{ "tls_key_file", CONF_STR_T, F(tls_key), 0, 0 },
+	{ "basic_auth_user", CONF_STR_T, F(auth_user), 0, 0 },
+	{ "basic_auth_hash", CONF_SECRET, F(auth_hash), 0, 0 },
+};
+
+static int check(const void *data, char *why, size_t whysz)
+{
+	const struct http_conf *c = data;
+	if ((!c->tls_cert[0]) != (!c->tls_key[0])) {
+		snprintf(why, whysz, "[http] tls_cert_file and tls_key_file go together");
+		return -1;
+	}
+	if ((!c->auth_user[0]) != (!c->auth_hash[0])) {
+		snprintf(why, whysz, "[http] basic_auth_user and basic_auth_hash go together");
+		return -1;
+	}
+	return 0;
+}
+
+_Static_assert(sizeof(struct http_conf) <= CONF_SECTION_BYTES, "[http] fits its slot");
+const struct conf_section http_conf_section = {
+	"http", NULL, sizeof(struct http_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, check, NULL,
+};
+
+bool http_wanted(const void *conf, const struct sink_overrides *o)
+{
+	return ((const struct http_conf *)conf)->enabled && !o->no_http;
+}

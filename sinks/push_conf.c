@@ -1,0 +1,39 @@
+/* push_conf: [push] (see push_conf.h). */
+#include "config.h"
+#include "sinks/push_conf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include "sinks/sink.h"
+
+static void defaults(void *data)
+{
+	struct push_conf *c = data;
+	snprintf(c->job, sizeof(c->job), "vstop");
+	c->queue_s = 900;
+	c->timeout_s = 10;
+}
+
+#define F(field) offsetof(struct push_conf, field)
+static const struct conf_key keys[] = {
+	{ "enabled", CONF_BOOL, F(enabled), 0, 0 },
+	{ "url", CONF_STR_T, F(url), 0, 0 },
+	{ "instance", CONF_STR_T, F(instance), 0, 0 },
+	{ "job", CONF_STR_T, F(job), 0, 0 },
+	{ "queue", CONF_SECONDS, F(queue_s), 1, 86400 },
+	{ "timeout", CONF_SECONDS, F(timeout_s), 0.1, 300 },
+	{ "bearer_token", CONF_SECRET, F(bearer_token), 0, 0 },
+	{ "username", CONF_STR_T, F(username), 0, 0 },
+	{ "password", CONF_SECRET, F(password), 0, 0 },
+	{ "ca_file", CONF_STR_T, F(ca_file), 0, 0 },
+};
+
+_Static_assert(sizeof(struct push_conf) <= CONF_SECTION_BYTES, "[push] fits its slot");
+const struct conf_section push_conf_section = {
+	"push", NULL, sizeof(struct push_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, NULL, NULL,
+};
+
+bool push_wanted(const void *conf, const struct sink_overrides *o)
+{
+	return ((const struct push_conf *)conf)->enabled || o->push_url;
+}

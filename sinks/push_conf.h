@@ -1,0 +1,24 @@
+/* push_conf: the [push] section of vstop.conf (remote-write). */
+#ifndef VSTOP_PUSH_CONF_H
+#define VSTOP_PUSH_CONF_H
+
+#include <stdbool.h>
+#include "lib/conf.h"
+
+struct push_conf {
+	bool enabled;
+	char url[CONF_STR];
+	char instance[CONF_STR];		/* the instance label; default: the host name */
+	char job[CONF_STR];			/* the job label (default vstop) */
+	double queue_s;				/* 15 minutes of samples ride out a restart */
+	double timeout_s;
+	char bearer_token[CONF_STR], username[CONF_STR], password[CONF_STR];
+	char ca_file[CONF_STR];
+};
+
+extern const struct conf_section push_conf_section;
+struct sink_overrides;
+/* Whether [push] (or the command line) turns it on. */
+bool push_wanted(const void *conf, const struct sink_overrides *o);
+
+#endif

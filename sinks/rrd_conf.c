@@ -1,0 +1,29 @@
+/* rrd_conf: [rrd] (see rrd_conf.h). */
+#include "config.h"
+#include "sinks/rrd_conf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include "sinks/sink.h"
+
+static void defaults(void *data)
+{
+	struct rrd_conf *c = data;
+	snprintf(c->dir, sizeof(c->dir), "/var/lib/vstop/rrd");
+}
+
+#define F(field) offsetof(struct rrd_conf, field)
+static const struct conf_key keys[] = {
+	{ "enabled", CONF_BOOL, F(enabled), 0, 0 },
+	{ "dir", CONF_STR_T, F(dir), 0, 0 },
+};
+
+_Static_assert(sizeof(struct rrd_conf) <= CONF_SECTION_BYTES, "[rrd] fits its slot");
+const struct conf_section rrd_conf_section = {
+	"rrd", NULL, sizeof(struct rrd_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, NULL, NULL,
+};
+
+bool rrd_wanted(const void *conf, const struct sink_overrides *o)
+{
+	return ((const struct rrd_conf *)conf)->enabled || o->rrd_dir;
+}
