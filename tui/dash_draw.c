@@ -155,66 +155,81 @@ static double guest_value(unsigned i, const void *ctx)
 	return guest_history_steal(c->h, c->cpu, i);
 }
 
-/* ---- host view --------------------------------------------------------- */
+/* ---- tables ------------------------------------------------------------ */
 
-enum col { C_NAME, C_STATE, C_CPU, C_STEAL, C_VCPU, C_MEM, C_MAXMEM, C_RX, C_TX, C_RD, C_WR, C_N };
+/* Both views draw their rows through one table: columns laid out by
+ * priority, a header row (the sort column marked), rows coloured by their
+ * steal, a selection kept in view, a sparkline column. A view differs only
+ * in its columns, its rows and its header lines. */
+#define TABLE_MAX_COLS 12
+#define CELL_MAX 64
 
-static const struct {
+struct column {
 	const char *title;
 	int width, priority;		/* lower priority goes first when space is short */
-	enum sort_key sort;
-} cols[C_N] = {
-	[C_NAME] = { "NAME", 14, 9, SORT_NAME },
-	[C_STATE] = { "STATE", 6, 5, SORT_STATE },
-	[C_CPU] = { "CPU%", 6, 9, SORT_CPU },
-	[C_STEAL] = { "STEAL%", 6, 9, SORT_STEAL },
-	[C_VCPU] = { "VCPUS", 5, 6, SORT_VCPUS },
-	[C_MEM] = { "MEM", 6, 6, SORT_MEM },
-	[C_MAXMEM] = { "MAXMEM", 6, 2, SORT_MAXMEM },
-	[C_RX] = { "RX/s", 6, 4, SORT_NETRX },
-	[C_TX] = { "TX/s", 6, 4, SORT_NETTX },
-	[C_RD] = { "BRD/s", 6, 3, SORT_VBDRD },
-	[C_WR] = { "WR/s", 6, 3, SORT_VBDWR },
+	int sort;			/* the enum sort_key it sorts by, or -1 */
 };
 
-struct layout { bool on[C_N]; int x[C_N]; int name_w; int spark_x, spark_w; };
+struct table {
+	const struct column *cols;	/* cols[0]: the name, left-aligned, grows */
+	int ncols;
+	uint32_t nrows;
+	int longest_name;
+	/* The k-th row shown: its name (which may live in cells[0]), the
+	 * other cells, and its steal % for the row's colour. */
+	double (*row)(struct dash *d, uint32_t k, const char **name, char cells[][CELL_MAX]);
+	/* Its sparkline in `width` columns; the colour pair to draw it in. */
+	int (*spark)(struct dash *d, uint32_t k, int width, char *out, size_t sz, int pair);
+	const char *spark_title;
+	/* Optional: lines drawn under the k-th row (counted when y < 0). */
+	int (*details)(struct dash *d, uint32_t k, int y, int ymax);
+	const char *empty;		/* what an empty table says */
+	bool scroll_only;		/* no selection: the keys scroll (the guest's CPUs) */
+};
 
-static void host_layout(struct layout *l, int width, int longest_name)
+struct layout { bool on[TABLE_MAX_COLS]; int x[TABLE_MAX_COLS]; int name_w; int spark_x, spark_w; };
+
+static int col_width(const struct table *t, const struct layout *l, int c)
+{
+	return c == 0 ? l->name_w : t->cols[c].width;
+}
+
+static void table_layout(struct layout *l, const struct table *t, int width)
 {
 	int used = 0;
 	memset(l, 0, sizeof(*l));
-	for (int c = 0; c < C_N; c++) {
+	for (int c = 0; c < t->ncols; c++) {
 		l->on[c] = true;
-		used += cols[c].width + 1;
+		used += t->cols[c].width + 1;
 	}
 	/* Drop the lowest priorities until the sparkline has room. */
 	for (int prio = 1; prio < 9 && width - used < SPARK_MIN + 1; prio++)
-		for (int c = 0; c < C_N; c++)
-			if (l->on[c] && cols[c].priority == prio) {
+		for (int c = 0; c < t->ncols; c++)
+			if (l->on[c] && t->cols[c].priority == prio) {
 				l->on[c] = false;
-				used -= cols[c].width + 1;
+				used -= t->cols[c].width + 1;
 			}
-	l->name_w = cols[C_NAME].width;
+	l->name_w = t->cols[0].width;
 	int extra = width - used - 40;	/* wide terminal: longer names first */
-	if (extra > 0 && longest_name > l->name_w) {
-		int grow = longest_name - l->name_w;
+	int longest = t->longest_name > 40 ? 40 : t->longest_name;
+	if (extra > 0 && longest > l->name_w) {
+		int grow = longest - l->name_w;
 		l->name_w += grow < extra ? grow : extra;
-		used += l->name_w - cols[C_NAME].width;
 	}
 	int x = 0;
-	for (int c = 0; c < C_N; c++) {
+	for (int c = 0; c < t->ncols; c++) {
 		if (!l->on[c])
 			continue;
 		l->x[c] = x;
-		x += (c == C_NAME ? l->name_w : cols[c].width) + 1;
+		x += col_width(t, l, c) + 1;
 	}
 	l->spark_x = x;
 	l->spark_w = width - x - 1;
-	if (l->spark_w < 0)
+	if (l->spark_w < SPARK_MIN)
 		l->spark_w = 0;
 }
 
-static void host_header_row(struct dash *d, const struct layout *l, int y)
+static void table_header_row(struct dash *d, const struct table *t, const struct layout *l, int y)
 {
 	int hattr = d->color ? COLOR_PAIR(PAIR_HEAD) : A_REVERSE;
 	char title[32];
@@ -222,26 +237,104 @@ static void host_header_row(struct dash *d, const struct layout *l, int y)
 	attron(hattr);
 	hline(' ', COLS);
 	attroff(hattr);
-	for (int c = 0; c < C_N; c++) {
+	for (int c = 0; c < t->ncols; c++) {
 		if (!l->on[c])
 			continue;
-		int w = c == C_NAME ? l->name_w : cols[c].width;
-		int x = c == C_NAME ? l->x[c] : l->x[c] + w - (int)strlen(cols[c].title);
-		snprintf(title, sizeof(title), "%s", cols[c].title);
-		bool sorted = d->sort == cols[c].sort;
+		int w = col_width(t, l, c);
+		int x = c == 0 ? l->x[c] : l->x[c] + w - (int)strlen(t->cols[c].title);
+		snprintf(title, sizeof(title), "%s", t->cols[c].title);
+		bool sorted = t->cols[c].sort >= 0 && (int)d->sort == t->cols[c].sort;
 		put(y, x, hattr | (sorted ? A_BOLD : 0), title);
 		/* Underline the letter of the key that sorts by this column. */
-		int key = sort_key_letter(cols[c].sort);
+		int key = t->cols[c].sort >= 0 ? sort_key_letter((enum sort_key)t->cols[c].sort) : 0;
 		char *at = key ? strchr(title, key) : NULL;
 		if (at)
 			mvaddch(y, x + (int)(at - title), (chtype)(unsigned char)*at | (chtype)hattr | A_UNDERLINE | (sorted ? A_BOLD : 0));
 		if (sorted && x + w < COLS)
-			put(y, c == C_NAME ? x + (int)strlen(title) : x - 1, hattr | A_BOLD,
+			put(y, c == 0 ? x + (int)strlen(title) : x - 1, hattr | A_BOLD,
 			    d->utf8 ? (d->sort_reverse ? "\xe2\x96\xb2" : "\xe2\x96\xbc") : (d->sort_reverse ? "^" : "v"));
 	}
 	if (l->spark_w > 0)
-		put(y, l->spark_x, hattr, d->spark_cpu ? "CPU HISTORY" : "STEAL HISTORY");
+		put(y, l->spark_x, hattr, t->spark_title);
 }
+
+static void table_row(struct dash *d, const struct table *t, const struct layout *l, uint32_t k, int y, bool selected)
+{
+	char cells[TABLE_MAX_COLS][CELL_MAX], name[DOMAIN_NAME_MAX * 4 + 8], spark[1024];
+	int base = selected ? A_REVERSE : 0;
+	const char *row_name = "";
+	int pair = steal_pair(t->row(d, k, &row_name, cells));
+	int attr = base | (pair && d->color ? COLOR_PAIR(pair) : 0) | (pair == PAIR_CRIT ? A_BOLD : 0);
+
+	if (selected) {
+		move(y, 0);
+		attron(A_REVERSE);
+		hline(' ', COLS);
+		attroff(A_REVERSE);
+	}
+	display_name(name, sizeof(name), row_name, l->name_w, d->utf8);
+	put(y, l->x[0], attr, name);
+	for (int c = 1; c < t->ncols; c++)
+		if (l->on[c])
+			put(y, l->x[c] + t->cols[c].width - (int)strlen(cells[c]), attr, cells[c]);
+	if (l->spark_w > 0) {
+		int sp = t->spark(d, k, l->spark_w, spark, sizeof(spark), pair);
+		put(y, l->spark_x, base | (d->color ? COLOR_PAIR(sp) : 0), spark);
+	}
+}
+
+/* The header row, then the rows from y0 to ymax, the selection kept in view. */
+static void draw_table(struct dash *d, const struct table *t, int y0, int ymax)
+{
+	struct layout l;
+	table_layout(&l, t, COLS);
+	table_header_row(d, t, &l, y0 - 1);
+	uint32_t n = t->nrows;
+	int page = ymax - y0;
+	if (page < 1)
+		page = 1;
+	if (t->scroll_only)	/* the selection is the first row shown; the last page stays full */
+		d->selected = n > (uint32_t)page ? (d->selected < n - (uint32_t)page ? d->selected : n - (uint32_t)page) : 0;
+	else if (n == 0)
+		d->selected = 0;
+	else if (d->selected >= n)
+		d->selected = n - 1;
+	if (d->selected < d->top)
+		d->top = d->selected;
+	/* Scroll so the selected row and its detail lines are on screen. */
+	for (;;) {
+		int need = 0;
+		for (uint32_t k = d->top; k <= d->selected && k < n; k++)
+			need += 1 + (t->details ? t->details(d, k, -1, ymax) : 0);
+		if (need <= page || d->top >= d->selected)
+			break;
+		d->top++;
+	}
+	int y = y0;
+	for (uint32_t k = d->top; k < n && y < ymax; k++) {
+		table_row(d, t, &l, k, y++, !t->scroll_only && k == d->selected);
+		if (t->details)
+			y = t->details(d, k, y, ymax);
+	}
+	if (!n)
+		put(y0, 0, A_DIM, t->empty);
+}
+
+/* ---- host view --------------------------------------------------------- */
+
+static const struct column host_cols[] = {
+	{ "NAME", 14, 9, SORT_NAME },
+	{ "STATE", 6, 5, SORT_STATE },
+	{ "CPU%", 6, 9, SORT_CPU },
+	{ "STEAL%", 6, 9, SORT_STEAL },
+	{ "VCPUS", 5, 6, SORT_VCPUS },
+	{ "MEM", 6, 6, SORT_MEM },
+	{ "MAXMEM", 6, 2, SORT_MAXMEM },
+	{ "RX/s", 6, 4, SORT_NETRX },
+	{ "TX/s", 6, 4, SORT_NETTX },
+	{ "BRD/s", 6, 3, SORT_VBDRD },
+	{ "WR/s", 6, 3, SORT_VBDWR },
+};
 
 static int host_detail_lines(const struct dash *d, const struct snapshot *s, const struct domain *dom)
 {
@@ -285,56 +378,49 @@ static int host_details(const struct dash *d, const struct snapshot *s, const st
 	return y;
 }
 
-static void host_row(struct dash *d, const struct layout *l, uint32_t i, int y, bool selected)
+/* The k-th visible domain as a table row. */
+static double host_row(struct dash *d, uint32_t k, const char **name, char cells[][CELL_MAX])
 {
 	const struct snapshot *s = model_snapshot(&d->m);
-	const struct domain *dom = &s->doms[i];
-	const struct dom_rates *r = &d->m.rates[i];
-	char buf[64], name[DOMAIN_NAME_MAX * 4 + 8], spark[1024];
-	int base = selected ? A_REVERSE : 0;
-	int pair = steal_pair(r->steal_pct);
-	int attr = base | (pair && d->color ? COLOR_PAIR(pair) : 0) | (pair == PAIR_CRIT ? A_BOLD : 0);
+	const struct domain *dom = &s->doms[d->visible[k]];
+	const struct dom_rates *r = &d->m.rates[d->visible[k]];
 
-	move(y, 0);
-	if (selected) {
-		attron(A_REVERSE);
-		hline(' ', COLS);
-		attroff(A_REVERSE);
-	}
-	display_name(name, sizeof(name), domain_name(s, dom), l->name_w, d->utf8);
-	put(y, l->x[C_NAME], attr, name);
-#define RIGHT(c, str) if (l->on[c]) put(y, l->x[c] + cols[c].width - (int)strlen(str), attr, str)
-	domain_state_str(dom->state, buf);
-	RIGHT(C_STATE, buf);
-	pct(buf, sizeof(buf), r->valid ? r->cpu_pct : NAN);
-	RIGHT(C_CPU, buf);
-	pct(buf, sizeof(buf), r->steal_pct);
-	RIGHT(C_STEAL, buf);
-	snprintf(buf, sizeof(buf), "%u", dom->vcpus);
-	RIGHT(C_VCPU, buf);
-	human(buf, sizeof(buf), (double)dom->mem_bytes);
-	RIGHT(C_MEM, buf);
+	*name = domain_name(s, dom);
+	domain_state_str(dom->state, cells[1]);
+	pct(cells[2], CELL_MAX, r->valid ? r->cpu_pct : NAN);
+	pct(cells[3], CELL_MAX, r->steal_pct);
+	snprintf(cells[4], CELL_MAX, "%u", dom->vcpus);
+	human(cells[5], CELL_MAX, (double)dom->mem_bytes);
 	if (dom->maxmem_bytes == MAXMEM_UNLIMITED)
-		snprintf(buf, sizeof(buf), "-");
+		snprintf(cells[6], CELL_MAX, "-");
 	else
-		human(buf, sizeof(buf), (double)dom->maxmem_bytes);
-	RIGHT(C_MAXMEM, buf);
-	human(buf, sizeof(buf), r->net_rx_Bps);
-	RIGHT(C_RX, buf);
-	human(buf, sizeof(buf), r->net_tx_Bps);
-	RIGHT(C_TX, buf);
-	human(buf, sizeof(buf), r->vbd_rd_iops);
-	RIGHT(C_RD, buf);
-	human(buf, sizeof(buf), r->vbd_wr_iops);
-	RIGHT(C_WR, buf);
-#undef RIGHT
-	if (l->spark_w > 0) {
-		struct track_ctx c = { &d->m, &d->m.tracks[r->track], d->spark_cpu };
-		/* CPU: full scale is all the domain's vCPUs; steal: 50% is already dire. */
-		double max = d->spark_cpu ? 100.0 * (dom->vcpus ? dom->vcpus : 1) : 50.0;
-		sparkline(spark, sizeof(spark), l->spark_w, max, d->utf8, track_value, &c);
-		put(y, l->spark_x, base | (d->color ? COLOR_PAIR(d->spark_cpu ? PAIR_OK : pair ? pair : PAIR_OK) : 0), spark);
-	}
+		human(cells[6], CELL_MAX, (double)dom->maxmem_bytes);
+	human(cells[7], CELL_MAX, r->net_rx_Bps);
+	human(cells[8], CELL_MAX, r->net_tx_Bps);
+	human(cells[9], CELL_MAX, r->vbd_rd_iops);
+	human(cells[10], CELL_MAX, r->vbd_wr_iops);
+	return r->steal_pct;
+}
+
+static int host_spark(struct dash *d, uint32_t k, int width, char *out, size_t sz, int pair)
+{
+	const struct snapshot *s = model_snapshot(&d->m);
+	const struct domain *dom = &s->doms[d->visible[k]];
+	const struct dom_rates *r = &d->m.rates[d->visible[k]];
+	struct track_ctx c = { &d->m, &d->m.tracks[r->track], d->spark_cpu };
+	/* CPU: full scale is all the domain's vCPUs; steal: 50% is already dire. */
+	double max = d->spark_cpu ? 100.0 * (dom->vcpus ? dom->vcpus : 1) : 50.0;
+	sparkline(out, sz, width, max, d->utf8, track_value, &c);
+	return d->spark_cpu ? PAIR_OK : pair ? pair : PAIR_OK;
+}
+
+static int host_row_details(struct dash *d, uint32_t k, int y, int ymax)
+{
+	const struct snapshot *s = model_snapshot(&d->m);
+	const struct domain *dom = &s->doms[d->visible[k]];
+	if (y < 0)
+		return host_detail_lines(d, s, dom);
+	return host_details(d, s, dom, y, ymax);
 }
 
 static bool name_matches(const char *name, const char *filter)
@@ -437,7 +523,7 @@ static void host_view(struct dash *d)
 		 d->spark_cpu ? "cpu" : "steal", d->filter[0] ? "  Filter: " : "", d->filter);
 	put(2, x, A_DIM, buf);
 
-	/* Rows: sort, filter, then scroll so the selection stays in view. */
+	/* Rows: sort, filter; the table keeps the selection in view. */
 	domain_sort(&d->m, d->sort, d->sort_reverse, d->order);
 	if (d->visible_cap < s->ndoms) {
 		d->visible_cap = s->ndoms * 2;
@@ -453,63 +539,56 @@ static void host_view(struct dash *d)
 				longest = len;
 		}
 	}
-	if (nvis == 0)
-		d->selected = 0;
-	else if (d->selected >= nvis)
-		d->selected = nvis - 1;
-	struct layout l;
-	host_layout(&l, COLS, longest > 40 ? 40 : longest);
-	host_header_row(d, &l, 4);
+	struct table t = {
+		host_cols, (int)(sizeof(host_cols) / sizeof(host_cols[0])), nvis, longest, host_row, host_spark,
+		d->spark_cpu ? "CPU HISTORY" : "STEAL HISTORY", host_row_details,
+		d->filter[0] ? "  no domain matches the filter" : "  no domains", false,
+	};
 	int pane = d->show_detail && nvis ? (LINES - 6) / 2 : 0;
-	int y0 = 5, ymax = LINES - 1 - pane;
-	int page = ymax - y0;
-	if (page < 1)
-		page = 1;
-	if (d->selected < d->top)
-		d->top = d->selected;
-	/* Scroll so the selected row and its detail lines are on screen. */
-	for (;;) {
-		int need = 0;
-		for (uint32_t k = d->top; k <= d->selected && k < nvis; k++)
-			need += 1 + host_detail_lines(d, s, &s->doms[d->visible[k]]);
-		if (need <= page || d->top >= d->selected)
-			break;
-		d->top++;
-	}
-	int y = y0;
-	for (uint32_t k = d->top; k < nvis && y < ymax; k++) {
-		host_row(d, &l, d->visible[k], y++, k == d->selected);
-		y = host_details(d, s, &s->doms[d->visible[k]], y, ymax);
-	}
-	if (!nvis)
-		put(y0, 0, A_DIM, d->filter[0] ? "  no domain matches the filter" : "  no domains");
+	int ymax = LINES - 1 - pane;
+	draw_table(d, &t, 5, ymax);
 	if (pane)
 		host_detail_pane(d, d->visible[d->selected], ymax, pane);
 }
 
 /* ---- guest view -------------------------------------------------------- */
 
-static void guest_row(struct dash *d, int y, const char *label, const struct cpu_pct *p, int cpu, int spark_w)
-{
-	char buf[128], spark[1024];
-	double steal = p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN;
-	int pair = steal_pair(steal);
-	int attr = pair && d->color ? COLOR_PAIR(pair) : 0;
+static const struct column guest_cols[] = {
+	{ "CPU", 6, 9, -1 }, { "USER", 6, 9, -1 }, { "SYS", 6, 9, -1 }, { "IDLE", 6, 9, -1 },
+	{ "IOWAIT", 6, 9, -1 }, { "IRQ", 6, 9, -1 }, { "STEAL", 6, 9, -1 },
+};
 
-	if (p->valid)
-		snprintf(buf, sizeof(buf), "%-6s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f", label,
-			 p->pct[CPU_USER] + p->pct[CPU_NICE], p->pct[CPU_SYSTEM] + p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ],
-			 p->pct[CPU_IDLE], p->pct[CPU_IOWAIT], p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ], steal);
+/* Row 0 is the whole VM, row k its k-th CPU. */
+static const struct cpu_pct *guest_pct(const struct dash *d, uint32_t k)
+{
+	return k == 0 ? &d->gs.rates.total : &d->gs.rates.cpus[k - 1].pct;
+}
+
+static double guest_row(struct dash *d, uint32_t k, const char **name, char cells[][CELL_MAX])
+{
+	const struct cpu_pct *p = guest_pct(d, k);
+	double steal = p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN;
+
+	if (k == 0)
+		snprintf(cells[0], CELL_MAX, "all");
 	else
-		snprintf(buf, sizeof(buf), "%-6s %6s %6s %6s %6s %6s %6s", label, "-", "-", "-", "-", "-", "-");
-	if (p->valid && !p->has_steal)
-		memcpy(buf + strlen(buf) - 6, "     -", 6);
-	put(y, 0, attr, buf);
-	if (spark_w > 0) {
-		struct guest_ctx c = { &d->gh, cpu };
-		sparkline(spark, sizeof(spark), spark_w, 50.0, d->utf8, guest_value, &c);
-		put(y, 49, d->color ? COLOR_PAIR(pair ? pair : PAIR_OK) : 0, spark);
-	}
+		snprintf(cells[0], CELL_MAX, "cpu%u", d->gs.rates.cpus[k - 1].id);
+	*name = cells[0];
+	/* USER takes nice, SYS takes irq and softirq, as top's summary does. */
+	pct(cells[1], CELL_MAX, p->valid ? p->pct[CPU_USER] + p->pct[CPU_NICE] : NAN);
+	pct(cells[2], CELL_MAX, p->valid ? p->pct[CPU_SYSTEM] + p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ] : NAN);
+	pct(cells[3], CELL_MAX, p->valid ? p->pct[CPU_IDLE] : NAN);
+	pct(cells[4], CELL_MAX, p->valid ? p->pct[CPU_IOWAIT] : NAN);
+	pct(cells[5], CELL_MAX, p->valid ? p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ] : NAN);
+	pct(cells[6], CELL_MAX, steal);
+	return steal;
+}
+
+static int guest_spark(struct dash *d, uint32_t k, int width, char *out, size_t sz, int pair)
+{
+	struct guest_ctx c = { &d->gh, k == 0 ? -1 : (int)d->gs.rates.cpus[k - 1].id };
+	sparkline(out, sz, width, 50.0, d->utf8, guest_value, &c);
+	return pair ? pair : PAIR_OK;
 }
 
 static void guest_view(struct dash *d)
@@ -546,29 +625,11 @@ static void guest_view(struct dash *d)
 		alarms_summary(d, 2, 0);
 	else
 		put(2, 0, A_DIM, "Waiting for the second sample...");
-	int hattr = d->color ? COLOR_PAIR(PAIR_HEAD) : A_REVERSE;
-	move(4, 0);
-	attron(hattr);
-	hline(' ', COLS);
-	attroff(hattr);
-	put(4, 0, hattr, "CPU      USER    SYS   IDLE IOWAIT    IRQ  STEAL");
-	int spark_w = COLS - 50;
-	if (spark_w >= SPARK_MIN)
-		put(4, 49, hattr, "STEAL HISTORY");
-	else
-		spark_w = 0;
-	if (!d->have_rates)
-		return;
-	int y = 5;
-	guest_row(d, y++, "all", &r->total, -1, spark_w);
-	uint32_t rows = (uint32_t)(LINES - 1 - y);
-	if (d->selected + rows > r->ncpus)
-		d->selected = r->ncpus > rows ? r->ncpus - rows : 0;
-	for (uint32_t i = d->selected; i < r->ncpus && y < LINES - 1; i++) {
-		char label[16];
-		snprintf(label, sizeof(label), "cpu%u", r->cpus[i].id);
-		guest_row(d, y++, label, &r->cpus[i].pct, (int)r->cpus[i].id, spark_w);
-	}
+	struct table t = {
+		guest_cols, (int)(sizeof(guest_cols) / sizeof(guest_cols[0])), d->have_rates ? r->ncpus + 1 : 0, 0,
+		guest_row, guest_spark, "STEAL HISTORY", NULL, "", true,
+	};
+	draw_table(d, &t, 5, LINES - 1);
 }
 
 /* ---- help -------------------------------------------------------------- */
