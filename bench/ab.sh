@@ -26,11 +26,16 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { 
 wait_up() { for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0; sleep 0.1; done; return 1; }
 # scrape_cost DAEMON-ARGS...: microseconds of the daemon's CPU per /metrics scrape
 scrape_cost() {
-	local port=$((40000 + RANDOM % 10000))
-	"$@" --listen 127.0.0.1:$port 2> /dev/null &
-	local pid=$!
-	pids="$pids $pid"
-	wait_up $port || { echo "ab: $1 did not start"; exit 1; }
+	local port pid try
+	for try in 1 2 3; do	# a random port may be taken: try another
+		port=$((40000 + RANDOM % 10000))
+		"$@" --listen 127.0.0.1:$port 2> /dev/null &
+		pid=$!
+		pids="$pids $pid"
+		wait_up $port && break
+		kill $pid 2>/dev/null || true
+		[ $try = 3 ] && { echo "ab: $1 did not start"; exit 1; }
+	done
 	sleep 1.2
 	local a b
 	a=$(cpu_ns $pid); curl -s -o /dev/null "http://127.0.0.1:$port/metrics?[1-$SCRAPES]"; b=$(cpu_ns $pid)
