@@ -1,0 +1,30 @@
+/* libFuzzer target: bytes as a Xen trace (xentrace's file, a pipe), cut in two
+ * reads at a point the first byte chooses, into the runstate accounting. */
+#include "config.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include "model/runstate.h"
+#include "sources/xen_trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct xt_parser p;
+	struct runstate rs;
+	char err[200];
+	size_t cut = size ? data[0] % (size + 1) : 0;
+
+	xt_parser_init(&p);
+	runstate_init(&rs);
+	xt_parse(&p, data, cut, runstate_record, &rs);
+	xt_parse(&p, data + cut, size - cut, runstate_record, &rs);
+	xt_parser_finish(&p, err, sizeof(err));
+	for (uint32_t i = 0; i < rs.nv; i++) {
+		uint64_t waited = 0;
+		for (unsigned k = 0; k < rs.v[i].nthieves; k++)
+			waited += rs.v[i].thief[k].ticks;
+		if (waited != rs.v[i].ticks[XT_RUNNABLE] || rs.v[i].nthieves > RS_THIEVES + 2)
+			abort();	/* every runnable tick is credited to exactly one thief */
+	}
+	runstate_free(&rs);
+	return 0;
+}

@@ -1,0 +1,188 @@
+/* runstate: per-vCPU runstate time and thieves from trace records (see runstate.h). */
+#include "config.h"
+#include "model/runstate.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "lib/xalloc.h"
+
+void runstate_init(struct runstate *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
+static uint32_t key_hash(uint32_t k)
+{
+	k ^= k >> 16;
+	k *= 0x7feb352du;
+	k ^= k >> 15;
+	return k;
+}
+
+static void put_slot(struct runstate *rs, uint32_t key, uint32_t i)
+{
+	uint32_t h = key_hash(key) & (rs->slot_cap - 1);
+	while (rs->slot[h])
+		h = (h + 1) & (rs->slot_cap - 1);
+	rs->slot[h] = i + 1;
+}
+
+static uint32_t vkey(uint16_t domid, uint16_t vcpu)
+{
+	return (uint32_t)domid << 16 | vcpu;
+}
+
+static struct rs_vcpu *find(const struct runstate *rs, uint16_t domid, uint16_t vcpu)
+{
+	if (!rs->slot_cap)
+		return NULL;
+	uint32_t key = vkey(domid, vcpu);
+	for (uint32_t h = key_hash(key) & (rs->slot_cap - 1); rs->slot[h]; h = (h + 1) & (rs->slot_cap - 1)) {
+		struct rs_vcpu *v = &rs->v[rs->slot[h] - 1];
+		if (v->domid == domid && v->vcpu == vcpu)
+			return v;
+	}
+	return NULL;
+}
+
+static struct rs_vcpu *get(struct runstate *rs, uint16_t domid, uint16_t vcpu)
+{
+	struct rs_vcpu *v = find(rs, domid, vcpu);
+	if (v)
+		return v;
+	if (rs->nv == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->v = xreallocarray(rs->v, rs->cap, sizeof(*rs->v));
+	}
+	v = &rs->v[rs->nv++];
+	memset(v, 0, sizeof(*v));
+	v->domid = domid;
+	v->vcpu = vcpu;
+	if (rs->nv * 2 > rs->slot_cap) {	/* at most half full: rebuild, doubled */
+		rs->slot_cap = rs->slot_cap ? rs->slot_cap * 2 : 128;
+		free(rs->slot);
+		rs->slot = xcalloc(rs->slot_cap, sizeof(*rs->slot));
+		for (uint32_t i = 0; i < rs->nv; i++)
+			put_slot(rs, vkey(rs->v[i].domid, rs->v[i].vcpu), i);
+	} else {
+		put_slot(rs, vkey(domid, vcpu), rs->nv - 1);
+	}
+	return v;
+}
+
+static struct rs_pcpu *pcpu(struct runstate *rs, uint32_t n)
+{
+	if (n >= rs->np) {
+		uint32_t np = n + 1;
+		rs->p = xreallocarray(rs->p, np, sizeof(*rs->p));
+		memset(rs->p + rs->np, 0, (np - rs->np) * sizeof(*rs->p));
+		rs->np = np;
+	}
+	return &rs->p[n];
+}
+
+static void credit(struct rs_vcpu *v, uint16_t domid, uint64_t ticks)
+{
+	if (!ticks)
+		return;
+	unsigned named = 0;
+	for (unsigned i = 0; i < v->nthieves; i++) {
+		if (v->thief[i].domid == domid) {
+			v->thief[i].ticks += ticks;
+			return;
+		}
+		named += v->thief[i].domid < RS_OTHERS;
+	}
+	if (domid != RS_UNKNOWN && named < RS_THIEVES) {
+		v->thief[v->nthieves++] = (struct rs_thief){ domid, ticks };
+		return;
+	}
+	uint16_t bucket = domid == RS_UNKNOWN ? RS_UNKNOWN : RS_OTHERS;
+	for (unsigned i = 0; i < v->nthieves; i++)
+		if (v->thief[i].domid == bucket) {
+			v->thief[i].ticks += ticks;
+			return;
+		}
+	v->thief[v->nthieves++] = (struct rs_thief){ bucket, ticks };
+}
+
+/* v waited on p over [from, to): credit whoever ran on p then. */
+static void credit_wait(struct rs_vcpu *v, const struct rs_pcpu *p, uint64_t from, uint64_t to)
+{
+	uint64_t end = to;
+	for (unsigned k = 0; k < p->count && end > from; k++) {
+		const struct rs_runner *r = &p->hist[(p->head + RS_HISTORY - 1 - k) % RS_HISTORY];
+		uint64_t start = r->since > from ? r->since : from;
+		if (r->since < end) {
+			/* Its own other vCPUs count too: a domain can crowd itself. */
+			credit(v, r->domid, end - start);
+			end = start;
+		}
+	}
+	if (end > from)
+		credit(v, RS_UNKNOWN, end - from);
+}
+
+static void ran(struct rs_pcpu *p, uint16_t domid, uint64_t tsc)
+{
+	p->hist[p->head] = (struct rs_runner){ tsc, domid };
+	p->head = (p->head + 1) % RS_HISTORY;
+	if (p->count < RS_HISTORY)
+		p->count++;
+}
+
+static void lost(struct runstate *rs, uint32_t n, uint32_t count)
+{
+	struct rs_pcpu *p = pcpu(rs, n);
+	p->lost += count;
+	p->count = 0;	/* who ran here meanwhile is not known */
+	rs->lost_records += count;
+	for (uint32_t i = 0; i < rs->nv; i++)
+		if (rs->v[i].pcpu == n && (rs->v[i].known || rs->v[i].lost == 0)) {
+			rs->v[i].known = false;
+			rs->v[i].lost++;
+		}
+}
+
+void runstate_record(void *ctx, const struct xt_record *r)
+{
+	struct runstate *rs = ctx;
+	rs->records++;
+	if (r->kind == XT_LOST) {
+		lost(rs, r->pcpu, r->lost);
+		return;
+	}
+	if (r->kind != XT_RUNSTATE)
+		return;
+	struct rs_vcpu *v = get(rs, r->domid, r->vcpu);
+	struct rs_pcpu *p = pcpu(rs, r->pcpu);
+	if (v->known && r->tsc < v->since) {
+		rs->backwards++;	/* TSCs of two pCPUs out of step: forget, resync */
+		v->known = false;
+	}
+	if (v->known && v->state == r->old_state) {
+		uint64_t dt = r->tsc - v->since;
+		v->ticks[r->old_state] += dt;
+		if (r->old_state == XT_RUNNABLE)
+			credit_wait(v, p, v->since, r->tsc);
+	}
+	if (r->new_state == XT_RUNNING)
+		ran(p, r->domid, r->tsc);
+	v->known = true;
+	v->state = r->new_state;
+	v->since = r->tsc;
+	v->pcpu = r->pcpu;
+}
+
+const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, uint16_t vcpu)
+{
+	return find(rs, domid, vcpu);
+}
+
+void runstate_free(struct runstate *rs)
+{
+	free(rs->v);
+	free(rs->slot);
+	free(rs->p);
+	memset(rs, 0, sizeof(*rs));
+}

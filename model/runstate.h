@@ -1,0 +1,72 @@
+/*
+ * runstate: each vCPU's time in each runstate, from Xen's scheduler trace
+ * (sources/xen_trace.h), and who took its time while it waited. Time spent
+ * runnable is steal as the hypervisor sees it, agent or not.
+ *
+ * Who took it: a vCPU's wait ends on the pCPU that finally runs it, and the
+ * wait is credited to the domains that ran on that pCPU meanwhile (each
+ * pCPU keeps its last RS_HISTORY runners). That pCPU is where the vCPU was
+ * queued when it ran; a vCPU that moved between run queues while it waited
+ * is credited to its last one, which is what the trace can show for certain.
+ * Each victim keeps RS_THIEVES named thieves, the first seen; later ones
+ * are summed as "others" (domid RS_OTHERS), so series stay few. Every
+ * runnable tick goes to exactly one of them (its own domain included: a
+ * domain with more runnable vCPUs than pCPUs crowds itself; time before the
+ * pCPU's known history goes to RS_UNKNOWN).
+ *
+ * Lost records on a pCPU break what is known there: every vCPU last seen on
+ * it forgets its state (no time is counted until its next change) and its
+ * `lost` count grows, so a consumer gives no rate for that interval.
+ */
+#ifndef VSTOP_RUNSTATE_H
+#define VSTOP_RUNSTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sources/xen_trace.h"
+
+#define RS_THIEVES 4
+#define RS_HISTORY 64
+#define RS_OTHERS 0xfffeu		/* thieves past the named ones */
+#define RS_UNKNOWN 0xffffu		/* older than the pCPU's history */
+
+struct rs_thief { uint16_t domid; uint64_t ticks; };
+
+struct rs_vcpu {
+	uint16_t domid, vcpu;
+	bool known;			/* its state and `since` are certain */
+	uint8_t state;			/* enum xt_runstate */
+	uint32_t pcpu;			/* where its last change happened */
+	uint64_t since;			/* TSC of that change */
+	uint64_t ticks[4];		/* cumulative TSC ticks per runstate */
+	uint64_t lost;			/* lost-record events that touched it */
+	struct rs_thief thief[RS_THIEVES + 2];	/* named, then RS_OTHERS and RS_UNKNOWN */
+	unsigned nthieves;
+};
+
+struct rs_runner { uint64_t since; uint16_t domid; };
+
+struct rs_pcpu {
+	struct rs_runner hist[RS_HISTORY];	/* a ring of who ran here, from when */
+	unsigned head, count;
+	uint64_t lost;
+};
+
+struct runstate {
+	struct rs_vcpu *v;
+	uint32_t nv, cap;
+	uint32_t *slot;			/* open addressing: index + 1, by domid << 16 | vcpu */
+	uint32_t slot_cap;
+	struct rs_pcpu *p;
+	uint32_t np;
+	uint64_t records, lost_records, backwards;	/* TSC going back: skipped */
+};
+
+void runstate_init(struct runstate *rs);
+/* Take one record (an xt_record_fn). */
+void runstate_record(void *rs, const struct xt_record *r);
+/* A vCPU's account, or NULL if the trace never named it. */
+const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, uint16_t vcpu);
+void runstate_free(struct runstate *rs);
+
+#endif

@@ -1,0 +1,202 @@
+/* xen_trace and runstate: trace records, whole, cut anywhere and hostile;
+ * steal and its thieves from a scheduler's story told in records. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "model/runstate.h"
+#include "sources/xen_trace.h"
+#include "t/tap.h"
+
+/* A trace under construction, in Xen's layout. */
+static uint32_t tr[1 << 16];
+static size_t ntr;
+
+static void rec(uint32_t event, bool tsc, uint64_t t, unsigned n, const uint32_t *extra)
+{
+	tr[ntr++] = event | (uint32_t)n << 28 | (tsc ? 1u << 31 : 0);
+	if (tsc) {
+		tr[ntr++] = (uint32_t)t;
+		tr[ntr++] = (uint32_t)(t >> 32);
+	}
+	for (unsigned i = 0; i < n; i++)
+		tr[ntr++] = extra[i];
+}
+
+static void cpu_change(uint32_t cpu)
+{
+	uint32_t x[2] = { cpu, 4096 };
+	rec(XT_GEN_CPU_CHANGE, false, 0, 2, x);
+}
+
+static void runstate(uint64_t t, uint16_t dom, uint16_t vcpu, unsigned from, unsigned to)
+{
+	uint32_t x = (uint32_t)dom << 16 | vcpu;
+	rec(XT_SCHED_RUNSTATE_CHANGE | from << 8 | to << 4, true, t, 1, &x);
+}
+
+struct seen { struct xt_record r[64]; unsigned n; };
+
+static void collect(void *ctx, const struct xt_record *r)
+{
+	struct seen *s = ctx;
+	if (s->n < 64)
+		s->r[s->n++] = *r;
+}
+
+int main(void)
+{
+	struct xt_parser p;
+	struct seen s = { .n = 0 };
+	char err[200];
+
+	/* 1. Records decoded as Xen wrote them. */
+	ntr = 0;
+	cpu_change(2);
+	runstate(1000, 5, 1, XT_RUNNABLE, XT_RUNNING);
+	uint32_t lostx[4] = { 17, 0, 0, 0 };
+	rec(XT_GEN_LOST_RECORDS, true, 1500, 4, lostx);
+	rec(0x00022203, true, 1600, 3, lostx);	/* a credit2 event: parsed, not ours */
+	xt_parser_init(&p);
+	ok(xt_parse(&p, tr, ntr * 4, collect, &s) == 0 && s.n == 4, "4 records, none bad (%u)", s.n);
+	ok(s.r[0].kind == XT_CPU && s.r[0].pcpu == 2, "CPU change to pCPU 2");
+	ok(s.r[1].kind == XT_RUNSTATE && s.r[1].domid == 5 && s.r[1].vcpu == 1 && s.r[1].old_state == XT_RUNNABLE &&
+	   s.r[1].new_state == XT_RUNNING && s.r[1].tsc == 1000 && s.r[1].pcpu == 2, "runstate change: d5v1 runnable -> running at 1000 on pCPU 2");
+	ok(s.r[2].kind == XT_LOST && s.r[2].lost == 17, "lost records: 17");
+	ok(s.r[3].kind == XT_OTHER && s.r[3].nextra == 3, "another scheduler event passes as XT_OTHER");
+	ok(xt_parser_finish(&p, err, sizeof(err)) == 0, "the stream ends between records");
+
+	/* 2. The same stream cut at every byte gives the same records. */
+	int same = 1;
+	for (size_t cut = 1; cut < ntr * 4; cut++) {
+		struct seen s2 = { .n = 0 };
+		xt_parser_init(&p);
+		xt_parse(&p, tr, cut, collect, &s2);
+		xt_parse(&p, (const char *)tr + cut, ntr * 4 - cut, collect, &s2);
+		const struct xt_record *a = &s2.r[1], *b = &s.r[1];
+		if (s2.n != 4 || a->kind != b->kind || a->tsc != b->tsc || a->domid != b->domid || a->vcpu != b->vcpu ||
+		    a->pcpu != b->pcpu || a->new_state != b->new_state || s2.r[2].lost != 17 ||
+		    xt_parser_finish(&p, err, sizeof(err)) != 0)
+			same = 0;
+	}
+	ok(same, "cut at any of %zu bytes, the same 4 records", ntr * 4);
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4 - 3, collect, &s);
+	ok(xt_parser_finish(&p, err, sizeof(err)) < 0 && strstr(err, "ends inside a record"), "a stream cut inside a record: %s", err);
+
+	/* 3. Hostile records are skipped, counted and said. */
+	static const struct { const char *what, *why; } hostile[] = {
+		{ "a record before any CPU change", "before any CPU change" },
+		{ "a CPU change without its pCPU", "without its pCPU" },
+		{ "a CPU change to pCPU 5000", "past 4095" },
+		{ "a runstate change without its time", "without its vCPU or its time" },
+		{ "a runstate change of domain 65534", "domain id past 32767" },
+	};
+	for (int k = 0; k < 5; k++) {
+		ntr = 0;
+		if (k == 1)
+			rec(XT_GEN_CPU_CHANGE, false, 0, 0, NULL);
+		if (k == 2) {
+			uint32_t x[2] = { 5000, 0 };
+			rec(XT_GEN_CPU_CHANGE, false, 0, 2, x);
+		}
+		if (k == 3) {
+			cpu_change(0);
+			uint32_t x = 1 << 16;
+			rec(XT_SCHED_RUNSTATE_CHANGE, false, 0, 1, &x);
+		}
+		if (k == 0)
+			runstate(10, 1, 0, XT_RUNNABLE, XT_RUNNING);
+		if (k == 4) {
+			cpu_change(0);
+			runstate(10, 0xfffe, 0, XT_RUNNABLE, XT_RUNNING);
+		}
+		s.n = 0;
+		xt_parser_init(&p);
+		uint64_t bad = xt_parse(&p, tr, ntr * 4, collect, &s);
+		ok(bad == 1 && strstr(p.why, hostile[k].why), "%s: skipped (%s)", hostile[k].what, p.why);
+		if (k == 1 || k == 2) {	/* what follows a bad CPU change belongs to no pCPU */
+			ntr = 0;
+			runstate(10, 1, 0, XT_RUNNABLE, XT_RUNNING);
+			ok(xt_parse(&p, tr, ntr * 4, collect, &s) == 1 && s.n == 0 && strstr(p.why, "before any CPU change"),
+			   "... and the records after it are skipped too");
+		}
+	}
+	/* Noise never crashes and never yields a runstate change without a pCPU. */
+	srand(7);
+	int wrong = 0;
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < 512; i++)
+			tr[i] = (uint32_t)rand() << 1 ^ (uint32_t)rand();
+		s.n = 0;
+		xt_parser_init(&p);
+		xt_parse(&p, tr, 512 * 4 - (size_t)(round % 4), collect, &s);
+		for (unsigned i = 0; i < s.n; i++)
+			if (s.r[i].kind == XT_RUNSTATE && s.r[i].pcpu >= XT_MAX_PCPUS)
+				wrong++;
+	}
+	ok(wrong == 0, "200 rounds of noise: no crash, no record on an unknown pCPU");
+
+	/* 4. Steal and its thieves: on pCPU 0, g1 (domain 1) and g2 (domain 2)
+	 * take turns of 10 ms for 1 s; each waits runnable while the other runs. */
+	struct runstate rs;
+	runstate_init(&rs);
+	ntr = 0;
+	cpu_change(0);
+	const uint64_t ms = 1000000;	/* TSC ticks at 1 GHz */
+	runstate(0, 1, 0, XT_BLOCKED, XT_RUNNING);
+	runstate(0, 2, 0, XT_BLOCKED, XT_RUNNABLE);
+	for (uint64_t t = 10 * ms; t <= 1000 * ms; t += 10 * ms) {
+		uint16_t out = (t / (10 * ms)) % 2 ? 1 : 2, in = out == 1 ? 2 : 1;
+		runstate(t, out, 0, XT_RUNNING, XT_RUNNABLE);
+		runstate(t, in, 0, XT_RUNNABLE, XT_RUNNING);
+	}
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
+	const struct rs_vcpu *g1 = runstate_vcpu(&rs, 1, 0), *g2 = runstate_vcpu(&rs, 2, 0);
+	ok(g1 && g1->ticks[XT_RUNNING] == 500 * ms && g1->ticks[XT_RUNNABLE] == 500 * ms,
+	   "g1: 500 ms running, 500 ms runnable (%llu, %llu)", g1 ? (unsigned long long)g1->ticks[0] : 0,
+	   g1 ? (unsigned long long)g1->ticks[1] : 0);
+	ok(g2 && g2->ticks[XT_RUNNABLE] == 500 * ms && g2->ticks[XT_RUNNING] == 500 * ms,
+	   "g2: 500 ms runnable, 500 ms running");
+	ok(g1 && g1->nthieves == 1 && g1->thief[0].domid == 2 && g1->thief[0].ticks == g1->ticks[XT_RUNNABLE],
+	   "g1's wait was all g2's doing");
+	ok(g2 && g2->nthieves == 1 && g2->thief[0].domid == 1, "g2's wait was all g1's doing");
+	ok(!runstate_vcpu(&rs, 3, 0), "a vCPU the trace never named has no account");
+
+	/* 5. Lost records on a pCPU: the vCPUs seen there forget their state; no time
+	 * is counted across the gap, and `lost` tells the consumer. */
+	ntr = 0;
+	cpu_change(0);
+	rec(XT_GEN_LOST_RECORDS, true, 1100 * ms, 1, lostx);
+	runstate(1200 * ms, 1, 0, XT_RUNNABLE, XT_RUNNING);	/* 200 ms after its last change */
+	uint64_t before = g1->ticks[XT_RUNNABLE];
+	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
+	g1 = runstate_vcpu(&rs, 1, 0);
+	ok(g1->lost == 1 && g1->ticks[XT_RUNNABLE] == before && rs.lost_records == 17,
+	   "after lost records: the gap is not counted as steal, and it is said (lost %llu)", (unsigned long long)g1->lost);
+
+	/* 6. More thieves than named slots: the rest are "others", nothing is lost. */
+	runstate_free(&rs);
+	runstate_init(&rs);
+	ntr = 0;
+	cpu_change(0);
+	runstate(0, 9, 0, XT_BLOCKED, XT_RUNNABLE);
+	for (uint16_t d = 1; d <= 6; d++) {
+		runstate((uint64_t)(d - 1) * ms, d, 0, XT_BLOCKED, XT_RUNNING);
+		runstate((uint64_t)d * ms, d, 0, XT_RUNNING, XT_BLOCKED);
+	}
+	runstate(6 * ms, 9, 0, XT_RUNNABLE, XT_RUNNING);
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
+	const struct rs_vcpu *v9 = runstate_vcpu(&rs, 9, 0);
+	uint64_t sum = 0, others = 0;
+	for (unsigned i = 0; v9 && i < v9->nthieves; i++) {
+		sum += v9->thief[i].ticks;
+		if (v9->thief[i].domid == RS_OTHERS)
+			others = v9->thief[i].ticks;
+	}
+	ok(v9 && v9->nthieves == RS_THIEVES + 1 && others == 2 * ms && sum == 6 * ms,
+	   "6 thieves: %d named, 2 ms as others, 6 ms in all", RS_THIEVES);
+	runstate_free(&rs);
+	return done_testing();
+}
