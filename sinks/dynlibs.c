@@ -80,7 +80,8 @@ int dynlib_load_curl(char *err, size_t errsz)
 #ifdef HAVE_RRD
 struct dyn_rrd dyn_rrd;
 static const char *const dyn_rrd_syms[] = {
-	"rrd_create_r2", "rrd_update_r", "rrd_get_error", "rrd_test_error", "rrd_clear_error", NULL,
+	"rrd_create_r2", "rrd_update_r", "rrd_get_error", "rrd_test_error", "rrd_clear_error", "rrd_info_r",
+	"rrd_info_free", NULL,
 };
 LOADER(dynlib_load_rrd, HAVE_RRD, dyn_rrd, "librrd8", "librrd.so.8", "librrd.so")
 #else

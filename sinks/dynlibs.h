@@ -51,8 +51,12 @@ struct dyn_rrd {
 	char *(*get_error)(void);
 	int (*test_error)(void);
 	void (*clear_error)(void);
+	rrd_info_t *(*info_r)(const char *);
+	void (*info_free)(rrd_info_t *);
 };
 extern struct dyn_rrd dyn_rrd;
+#define rrd_info_r dyn_rrd.info_r
+#define rrd_info_free dyn_rrd.info_free
 #define rrd_create_r2 dyn_rrd.create_r2
 #define rrd_update_r dyn_rrd.update_r
 #define rrd_get_error dyn_rrd.get_error

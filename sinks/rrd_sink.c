@@ -13,6 +13,7 @@
 #include "sinks/rrd_sink.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <math.h>
 #include <pthread.h>
@@ -195,6 +196,40 @@ static int create(struct rrd_sink *s, const char *path, const struct record *r, 
 	return 0;
 }
 
+/* Does the existing file at path have every data source of r, of the same
+ * type? An older vstop wrote rates as GAUGE where counters are now DERIVE. */
+static bool same_layout(const char *path, const struct record *r)
+{
+	rrd_info_t *info = rrd_info_r(path);
+	int matched = 0;
+	char key[64];
+	if (!info)
+		return true;	/* unreadable: the update will say why */
+	for (int i = 0; i < r->nvals; i++) {
+		snprintf(key, sizeof(key), "ds[%s].type", r->ds[i]);
+		for (const rrd_info_t *x = info; x; x = x->next)
+			if (x->type == RD_I_STR && strcmp(x->key, key) == 0 &&
+			    strcmp(x->value.u_str, r->counter[i] ? "DERIVE" : "GAUGE") == 0) {
+				matched++;
+				break;
+			}
+	}
+	rrd_info_free(info);
+	return matched == r->nvals;
+}
+
+/* A file of another layout is kept beside the new one, never overwritten. */
+static int move_aside(struct rrd_sink *s, const char *path, const char *file)
+{
+	char old[600];
+	snprintf(old, sizeof(old), "%s.old-layout", path);
+	if (rename(path, old) < 0)
+		return -1;
+	log_warn("rrd: %s/%s had another layout (an older vstop's): kept as %s.old-layout, a new one started",
+		 s->dir, file, file);
+	return 0;
+}
+
 static void write_record(struct rrd_sink *s, const struct record *r, time_t when)
 {
 	char path[512], val[256], tmpl[RRD_MAX_DS * RRD_DS_NAME];
@@ -203,7 +238,10 @@ static void write_record(struct rrd_sink *s, const struct record *r, time_t when
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, r->file);
 	if (!k) {
-		if (access(path, F_OK) != 0 && create(s, path, r, when) < 0) {
+		bool exists = access(path, F_OK) == 0;
+		if (exists && !same_layout(path, r) && move_aside(s, path, r->file) == 0)
+			exists = false;
+		if (!exists && create(s, path, r, when) < 0) {
 			report(s, r->file, "create");
 			return;
 		}

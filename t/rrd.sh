@@ -52,6 +52,17 @@ check "unknown domain: says which file" grep -q 'no RRD file' "$TMP/err"
 ok $? "vstop-agent --rrd-dir"
 check "guest.rrd written" test -s "$TMP/g/guest.rrd"
 
+# A file an older vstop wrote (rates as GAUGE, a different guest layout) is kept aside,
+# never written with values of another meaning.
+mkdir -p "$TMP/old"
+rrdtool create "$TMP/old/dom-build-01.rrd" --step 1 DS:cpu:GAUGE:3:0:U DS:steal:GAUGE:3:0:U DS:mem:GAUGE:3:0:U \
+	DS:netrx:GAUGE:3:0:U DS:nettx:GAUGE:3:0:U DS:vbdrd:GAUGE:3:0:U DS:vbdwr:GAUGE:3:0:U RRA:AVERAGE:0.5:1:60
+"$top_builddir/vstopd" -c /dev/null --source=sim:6 -d 1 --no-http --rrd-dir "$TMP/old" -n 3 2> "$TMP/old.log"
+ok $? "vstopd over an older layout runs"
+check "the older file is kept as .old-layout" test -s "$TMP/old/dom-build-01.rrd.old-layout"
+is "$(rrdtool info "$TMP/old/dom-build-01.rrd" | sed -n 's/^ds\[netrx\].type = "\(.*\)"/\1/p')" DERIVE "the new file counts bytes as DERIVE"
+check "the log says what happened" grep -q 'dom-build-01.rrd had another layout' "$TMP/old.log"
+
 # An unwritable directory: a clear error at start.
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --rrd-dir /proc/nope 2> "$TMP/err"
 is $? 1 "unwritable RRD dir: exit status 1"
