@@ -134,8 +134,10 @@ fi
 echo "lab: collecting"
 # /metrics read by check_vstop (libcurl), the way a Nagios server would.
 # The steal it reports must be one vstopd served meanwhile: each lives a second, read them all.
+# The first read is done before check_vstop starts, so no value can slip in between.
 g1m() { curl -s http://127.0.0.1:9945/metrics | sed -n 's/^vstop_domain_steal_ratio{domain="g1"} //p'; }
-( g1m; while [ ! -e /tmp/check.done ]; do g1m; sleep 0.2; done; g1m ) > /lab/out/g1_steal_metric.txt &
+g1m > /lab/out/g1_steal_metric.txt
+( while [ ! -e /tmp/check.done ]; do g1m; sleep 0.2; done; g1m ) >> /lab/out/g1_steal_metric.txt &
 rp=$!
 /usr/bin/check_vstop domain-steal -d g1 -w 20 -c 80 -H http://127.0.0.1:9945/metrics > /lab/out/check_vstop.txt 2>&1
 touch /tmp/check.done; wait $rp
