@@ -1,6 +1,7 @@
 /* libFuzzer target: bytes as a Xen trace (xentrace's file, a pipe), cut in two
  * reads at a point the first byte chooses, into the runstate accounting. */
 #include "config.h"
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "model/runstate.h"
@@ -24,6 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			waited += rs.v[i].thief[k].ticks;
 		if (waited != rs.v[i].ticks[XT_RUNNABLE] || rs.v[i].nthieves > RS_THIEVES + 2)
 			abort();	/* every runnable tick is credited to exactly one thief */
+		struct rs_domain d;
+		if (!runstate_domain(&rs, rs.v[i].domid, 1000000, &d) || d.nthieves > RS_THIEVES + 2)
+			abort();
+		double sum = 0;
+		for (unsigned k = 0; k < d.nthieves; k++)
+			sum += d.thief[k].seconds;
+		if (fabs(sum - d.seconds[XT_RUNNABLE]) > 1e-9 * (1 + d.seconds[XT_RUNNABLE]))
+			abort();	/* merged per domain, still every tick once */
 	}
 	runstate_free(&rs);
 	return 0;

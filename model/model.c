@@ -178,8 +178,10 @@ void model_commit(struct model *m)
 
 	m->gen++;
 	snapshot_sort(cur);
+	/* In doubles: a replayed file's times can be anything, and their
+	 * difference must not overflow (the fuzzer found one that did). */
 	if (m->have_prev && cur->t_ns > prev->t_ns)
-		dt = (double)(cur->t_ns - prev->t_ns) / 1e9;
+		dt = ((double)cur->t_ns - (double)prev->t_ns) / 1e9;
 	m->interval_s = dt;
 	if (m->rates_cap < cur->ndoms) {
 		m->rates_cap = cur->ndoms * 2;

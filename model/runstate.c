@@ -6,6 +6,10 @@
 #include <string.h>
 #include "lib/xalloc.h"
 
+/* A gap longer than 2^56 ticks (over a year at 2 GHz) is a TSC jump, not
+ * time spent: it also keeps every sum far from 64 bits. */
+#define RS_MAX_GAP (1ull << 56)
+
 void runstate_init(struct runstate *rs)
 {
 	memset(rs, 0, sizeof(*rs));
@@ -156,8 +160,8 @@ void runstate_record(void *ctx, const struct xt_record *r)
 		return;
 	struct rs_vcpu *v = get(rs, r->domid, r->vcpu);
 	struct rs_pcpu *p = pcpu(rs, r->pcpu);
-	if (v->known && r->tsc < v->since) {
-		rs->backwards++;	/* TSCs of two pCPUs out of step: forget, resync */
+	if (v->known && (r->tsc < v->since || r->tsc - v->since > RS_MAX_GAP)) {
+		rs->backwards++;	/* TSCs out of step, or a jump: forget, resync */
 		v->known = false;
 	}
 	if (v->known && v->state == r->old_state) {
@@ -177,6 +181,78 @@ void runstate_record(void *ctx, const struct xt_record *r)
 const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, uint16_t vcpu)
 {
 	return find(rs, domid, vcpu);
+}
+
+/* A thief of the domain, merged over its vCPUs, in seconds (sums of many
+ * vCPUs' ticks could pass 64 bits on hostile input; doubles cannot wrap). */
+struct merged { uint16_t domid; double seconds; };
+
+/* Add to thief `domid`: MERGE_MAX - 1 distinct ones, then the last slot sums
+ * the rest as RS_OTHERS. */
+#define MERGE_MAX 64
+static void merge(struct merged *all, unsigned *n, uint16_t domid, double seconds)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (all[i].domid == domid) {
+			all[i].seconds += seconds;
+			return;
+		}
+	if (*n < MERGE_MAX - 1 || (domid == RS_OTHERS && *n < MERGE_MAX))
+		all[(*n)++] = (struct merged){ domid, seconds };
+	else
+		merge(all, n, RS_OTHERS, seconds);
+}
+
+static int by_seconds(const void *a, const void *b)
+{
+	const struct merged *x = a, *y = b;
+	return x->seconds < y->seconds ? 1 : x->seconds > y->seconds ? -1 : (int)x->domid - (int)y->domid;
+}
+
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct rs_domain *out)
+{
+	struct merged all[MERGE_MAX];
+	unsigned n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!cpu_khz)
+		return false;
+	double hz = (double)cpu_khz * 1000;
+	for (uint32_t i = 0; i < rs->nv; i++) {
+		const struct rs_vcpu *v = &rs->v[i];
+		if (v->domid != domid)
+			continue;
+		out->vcpus++;
+		out->lost += v->lost;
+		for (int k = 0; k < 4; k++)
+			out->seconds[k] += (double)v->ticks[k] / hz;
+		for (unsigned t = 0; t < v->nthieves; t++)
+			merge(all, &n, v->thief[t].domid, (double)v->thief[t].ticks / hz);
+	}
+	if (!out->vcpus)
+		return false;
+	/* The largest RS_THIEVES by name; the rest (and "others" already) as others. */
+	qsort(all, n, sizeof(all[0]), by_seconds);
+	double others = 0, unknown = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (all[i].domid == RS_UNKNOWN)
+			unknown += all[i].seconds;
+		else if (all[i].domid == RS_OTHERS || out->nthieves >= RS_THIEVES)
+			others += all[i].seconds;
+		else {
+			out->thief[out->nthieves].domid = all[i].domid;
+			out->thief[out->nthieves++].seconds = all[i].seconds;
+		}
+	}
+	if (others > 0) {
+		out->thief[out->nthieves].domid = RS_OTHERS;
+		out->thief[out->nthieves++].seconds = others;
+	}
+	if (unknown > 0) {
+		out->thief[out->nthieves].domid = RS_UNKNOWN;
+		out->thief[out->nthieves++].seconds = unknown;
+	}
+	return true;
 }
 
 void runstate_free(struct runstate *rs)

@@ -59,7 +59,7 @@ struct runstate {
 	uint32_t slot_cap;
 	struct rs_pcpu *p;
 	uint32_t np;
-	uint64_t records, lost_records, backwards;	/* TSC going back: skipped */
+	uint64_t records, lost_records, backwards;	/* TSC going back or jumping: skipped */
 };
 
 void runstate_init(struct runstate *rs);
@@ -67,6 +67,19 @@ void runstate_init(struct runstate *rs);
 void runstate_record(void *rs, const struct xt_record *r);
 /* A vCPU's account, or NULL if the trace never named it. */
 const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, uint16_t vcpu);
+
+/* A domain's account over all its vCPUs, in seconds (TSC ticks / the TSC
+ * rate, xc_physinfo's cpu_khz), with its thieves merged, largest first:
+ * RS_THIEVES of them by name, the rest summed in RS_OTHERS. */
+struct rs_domain {
+	uint32_t vcpus;
+	double seconds[4];		/* per runstate, cumulative */
+	uint64_t lost;			/* lost-record events that touched its vCPUs */
+	struct { uint16_t domid; double seconds; } thief[RS_THIEVES + 2];
+	unsigned nthieves;
+};
+/* false when the trace never named the domain or cpu_khz is 0. */
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct rs_domain *out);
 void runstate_free(struct runstate *rs);
 
 #endif

@@ -162,6 +162,13 @@ int main(void)
 	   "g1's wait was all g2's doing");
 	ok(g2 && g2->nthieves == 1 && g2->thief[0].domid == 1, "g2's wait was all g1's doing");
 	ok(!runstate_vcpu(&rs, 3, 0), "a vCPU the trace never named has no account");
+	struct rs_domain dom;
+	bool d1 = runstate_domain(&rs, 1, 1000000, &dom);
+	ok(d1 && dom.vcpus == 1 && dom.seconds[XT_RUNNABLE] == 0.5 && dom.nthieves == 1 && dom.thief[0].domid == 2 &&
+	   dom.thief[0].seconds == 0.5, "g1 in seconds at 1 GHz: 0.5 s runnable, all of it g2's (%g)",
+	   dom.seconds[XT_RUNNABLE]);
+	ok(!runstate_domain(&rs, 3, 1000000, &dom) && !runstate_domain(&rs, 1, 0, &dom),
+	   "no account for an unnamed domain, nor without the TSC rate");
 
 	/* 5. Lost records on a pCPU: the vCPUs seen there forget their state; no time
 	 * is counted across the gap, and `lost` tells the consumer. */
@@ -197,6 +204,18 @@ int main(void)
 	}
 	ok(v9 && v9->nthieves == RS_THIEVES + 1 && others == 2 * ms && sum == 6 * ms,
 	   "6 thieves: %d named, 2 ms as others, 6 ms in all", RS_THIEVES);
+	/* Per domain, the largest go by name: give thief 6 more time on another vCPU of domain 9. */
+	ntr = 0;
+	runstate(10 * ms, 9, 1, XT_BLOCKED, XT_RUNNABLE);
+	runstate(10 * ms, 6, 0, XT_BLOCKED, XT_RUNNING);
+	runstate(15 * ms, 6, 0, XT_RUNNING, XT_BLOCKED);
+	runstate(15 * ms, 9, 1, XT_RUNNABLE, XT_RUNNING);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
+	bool d9 = runstate_domain(&rs, 9, 1000000, &dom);
+	ok(d9 && dom.vcpus == 2 && dom.thief[0].domid == 6 && dom.thief[0].seconds == 0.006 &&
+	   dom.nthieves == RS_THIEVES + 1 && dom.thief[RS_THIEVES].domid == RS_OTHERS,
+	   "domain 9 over its 2 vCPUs: domain 6 first (%g s: 1 ms on vCPU 0, 5 on vCPU 1), then %d more by name, the rest as others (%u)",
+	   dom.thief[0].seconds, RS_THIEVES - 1, dom.nthieves);
 	runstate_free(&rs);
 	return done_testing();
 }
