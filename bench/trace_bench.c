@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "model/runstate.h"
+#include "sources/xen_runstate.h"
 #include "sources/xen_trace.h"
 
 static double cpu_now(void)

@@ -16,6 +16,7 @@
 #include "model/host_series.h"
 #include "model/model.h"
 #include "sources/source.h"
+#include "sources/xen_conf.h"
 
 static void usage(FILE *f)
 {
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 
 	const char *spec = source_override ? source_override : d.conf.source;
 	struct source_options so = { .step_s = daemon_interval(&d) };
+	xen_conf_apply(conf_get(&d.conf, &xen_conf_section), &so);
 	struct host_source h = { .src = source_open(spec, &so, err, sizeof(err)) };
 	if (!h.src)
 		die(1, "%s", err);

@@ -19,7 +19,7 @@ declare -A srcs=(
 	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xs_import.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -lm"
 	[conf]="$lib/conf.c $lib/num.c $src/sinks/conf_sections.c $src/sinks/alarms_conf.c $src/sinks/http_conf.c $src/sinks/push_conf.c $src/sinks/rrd_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
-	[xen_trace]="$src/sources/xen_trace.c $src/model/runstate.c $lib/xalloc.c -lm"
+	[xen_trace]="$src/sources/xen_trace.c $src/sources/xen_runstate.c $lib/xalloc.c -lm"
 	[http]="$src/sinks/http.c $src/sinks/http_conf.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0

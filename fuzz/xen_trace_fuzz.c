@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "model/runstate.h"
+#include "sources/xen_runstate.h"
 #include "sources/xen_trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,20 +19,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xt_parse(&p, data, cut, runstate_record, &rs);
 	xt_parse(&p, data + cut, size - cut, runstate_record, &rs);
 	xt_parser_finish(&p, err, sizeof(err));
+	runstate_prepare(&rs, NULL, NULL);
 	for (uint32_t i = 0; i < rs.nv; i++) {
 		uint64_t waited = 0;
 		for (unsigned k = 0; k < rs.v[i].nthieves; k++)
 			waited += rs.v[i].thief[k].ticks;
 		if (waited != rs.v[i].ticks[XT_RUNNABLE] || rs.v[i].nthieves > RS_THIEVES + 2)
 			abort();	/* every runnable tick is credited to exactly one thief */
-		struct rs_domain d;
-		if (!runstate_domain(&rs, rs.v[i].domid, 1000000, &d) || d.nthieves > RS_THIEVES + 2)
+		struct hv_steal d;
+		if (!runstate_domain(&rs, rs.v[i].domid, 1000000, &d, NULL, NULL) || d.nthieves > HV_THIEVES)
 			abort();
 		double sum = 0;
 		for (unsigned k = 0; k < d.nthieves; k++)
-			sum += d.thief[k].seconds;
-		if (fabs(sum - d.seconds[XT_RUNNABLE]) > 1e-9 * (1 + d.seconds[XT_RUNNABLE]))
-			abort();	/* merged per domain, still every tick once */
+			sum += (double)d.thief[k].ns;
+		if (fabs(sum - (double)d.runnable_ns) > 1e-9 * (1 + (double)d.runnable_ns))
+			abort();	/* merged per domain (open waits too), still every tick once */
 	}
 	runstate_free(&rs);
 	return 0;

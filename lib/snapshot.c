@@ -22,7 +22,8 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 
 void snapshot_reset(struct snapshot *s)
 {
-	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->names_len = 0;
+	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = 0;
+	memset(&s->trace, 0, sizeof(s->trace));
 	memset(&s->host, 0, sizeof(s->host));
 	s->t_ns = 0;
 	s->wall = 0;
@@ -44,6 +45,7 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 	d->net_first = s->nnets;
 	d->vbd_first = s->nvbds;
 	d->vcpu_first = s->nvcpu_ns;
+	d->hv_vcpu_first = s->nhv_vcpus;
 	d->cpu_pct_reported = NAN;
 	return d;
 }
@@ -89,6 +91,13 @@ void snapshot_add_vcpu(struct snapshot *s, uint64_t ns)
 	s->doms[s->ndoms - 1].vcpu_count++;
 }
 
+void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
+{
+	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, s->nhv_vcpus + 1, sizeof(*s->hv_vcpus));
+	s->hv_vcpus[s->nhv_vcpus++] = *v;
+	s->doms[s->ndoms - 1].hv_vcpu_count++;
+}
+
 static int by_domid(const void *a, const void *b)
 {
 	const struct domain *x = a, *y = b;
@@ -124,10 +133,12 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	dst->t_ns = src->t_ns;
 	dst->wall = src->wall;
 	dst->host = src->host;
+	dst->trace = src->trace;
 	COPY_ARRAY(doms, ndoms, doms_cap);
 	COPY_ARRAY(nets, nnets, nets_cap);
 	COPY_ARRAY(vbds, nvbds, vbds_cap);
 	COPY_ARRAY(vcpu_ns, nvcpu_ns, vcpu_ns_cap);
+	COPY_ARRAY(hv_vcpus, nhv_vcpus, hv_vcpus_cap);
 	COPY_ARRAY(names, names_len, names_cap);
 }
 
@@ -137,6 +148,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->nets);
 	free(s->vbds);
 	free(s->vcpu_ns);
+	free(s->hv_vcpus);
 	free(s->names);
 	memset(s, 0, sizeof(*s));
 }

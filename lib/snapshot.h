@@ -38,6 +38,34 @@ struct guest_stat {
 	uint64_t total_ticks, steal_ticks;
 };
 
+/* Steal as the hypervisor sees it (Xen's scheduler trace), cumulative:
+ * time the domain's vCPUs spent runnable (waiting for a pCPU) and running,
+ * and who ran on the pCPU while they waited. A few thieves by domid, the
+ * largest first, then the rest summed as HV_THIEF_OTHERS and time before the
+ * pCPU's known history as HV_THIEF_UNKNOWN, so every waited ns has one thief. */
+#define HV_THIEVES_NAMED 4
+#define HV_THIEVES (HV_THIEVES_NAMED + 2)
+#define HV_THIEF_OTHERS 0xfffeu
+#define HV_THIEF_UNKNOWN 0xffffu
+#define HV_IDLE_DOMID 32767u
+struct hv_thief { uint32_t domid; uint64_t ns; };
+struct hv_steal {
+	uint64_t running_ns, runnable_ns;
+	uint64_t lost;			/* lost-record events that touched its vCPUs */
+	uint32_t nthieves;
+	struct hv_thief thief[HV_THIEVES];
+};
+/* One vCPU's part of it. */
+struct hv_vcpu { uint32_t vcpu; uint64_t runnable_ns, lost; };
+
+/* The trace itself: on or not, and what it carried since it started. */
+struct hv_trace {
+	bool on;
+	uint64_t records, lost_records;
+	uint64_t now_ns;		/* the newest record's time: how far the trace has come */
+	char why[400];			/* when off on a source that can trace: why */
+};
+
 struct domain {
 	uint32_t domid;
 	uint32_t name_off;		/* NUL-terminated, in snapshot.names */
@@ -53,6 +81,9 @@ struct domain {
 	bool has_guest;
 	struct guest_stat guest;
 	double cpu_pct_reported;	/* a log's CPU(%) column, or NaN */
+	bool has_hv;
+	struct hv_steal hv;
+	uint32_t hv_vcpu_first, hv_vcpu_count;	/* in snapshot.hv_vcpus */
 };
 
 struct host_info {
@@ -75,6 +106,9 @@ struct snapshot {
 	uint32_t nvbds, vbds_cap;
 	uint64_t *vcpu_ns;
 	uint32_t nvcpu_ns, vcpu_ns_cap;
+	struct hv_vcpu *hv_vcpus;
+	uint32_t nhv_vcpus, hv_vcpus_cap;
+	struct hv_trace trace;
 	char *names;
 	uint32_t names_len, names_cap;
 };
@@ -87,6 +121,8 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 void snapshot_add_net(struct snapshot *s, const struct dom_net *n);
 void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v);
 void snapshot_add_vcpu(struct snapshot *s, uint64_t ns);
+/* A vCPU's hypervisor account, of the last added domain. */
+void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v);
 static inline const char *domain_name(const struct snapshot *s, const struct domain *d)
 {
 	return s->names + d->name_off;

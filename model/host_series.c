@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 
 static const struct model *M(const void *ctx) { return ctx; }
 static const struct domain *dom(const void *ctx, uint32_t i) { return &model_snapshot(M(ctx))->doms[i]; }
@@ -31,6 +32,79 @@ static const void *dom_array(const void *ctx)
 }
 
 static const struct series_rows domains = { dom_count, dom_labels, RRD_FILE_PER_ROW, dom_array, sizeof(struct domain) };
+
+/* Per thief of each domain's wait, and per vCPU (the model's flat rows). */
+static uint32_t thief_count(const void *ctx)
+{
+	return M(ctx)->nthief_rows;
+}
+
+static unsigned thief_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	const struct model_row *r = &M(ctx)->thief_rows[row];
+	const struct domain *d = dom(ctx, r->dom);
+	out[0] = (struct series_label){ "domain", domain_name(model_snapshot(M(ctx)), d) };
+	out[1] = (struct series_label){ "thief", model_thief_name(M(ctx), d->hv.thief[r->k].domid, scratch, SERIES_SCRATCH) };
+	return 2;
+}
+
+static const struct series_rows thieves = { thief_count, thief_labels, RRD_FILE_PER_ROW, NULL, 0 };
+
+static uint32_t vcpu_count(const void *ctx)
+{
+	return M(ctx)->nvcpu_rows;
+}
+
+static unsigned vcpu_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	const struct model_row *r = &M(ctx)->vcpu_rows[row];
+	out[0] = (struct series_label){ "domain", domain_name(model_snapshot(M(ctx)), dom(ctx, r->dom)) };
+	snprintf(scratch, SERIES_SCRATCH, "%u", model_snapshot(M(ctx))->hv_vcpus[r->k].vcpu);
+	out[1] = (struct series_label){ "vcpu", scratch };
+	return 2;
+}
+
+static const struct series_rows vcpus = { vcpu_count, vcpu_labels, RRD_FILE_PER_ROW, NULL, 0 };
+
+static bool thief_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct model_row *r = &M(ctx)->thief_rows[row];
+	return series_fraction(v, dom(ctx, r->dom)->hv.thief[r->k].ns, 1000000000u, 9);
+}
+
+static bool vcpu_steal_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	return series_fraction(v, model_snapshot(M(ctx))->hv_vcpus[M(ctx)->vcpu_rows[row].k].runnable_ns,
+			       1000000000u, 9);
+}
+
+/* The hypervisor's counters of a domain: arg 0 runnable, 1 running. */
+static bool dom_hv_seconds(const void *ctx, uint32_t i, size_t which, struct series_value *v)
+{
+	const struct domain *d = dom(ctx, i);
+	return d->has_hv && series_fraction(v, which ? d->hv.running_ns : d->hv.runnable_ns, 1000000000u, 9);
+}
+
+static bool dom_rate_pct(const void *ctx, uint32_t i, size_t off, struct series_value *v)
+{
+	return series_double(v, series_field_double(&M(ctx)->rates[i], off) / 100);
+}
+
+static bool trace_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	(void)row;
+	const struct hv_trace *t = &model_snapshot(M(ctx))->trace;
+	return t->on && series_u64(v, series_field_u64(t, off));
+}
+
+static bool trace_on(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row, (void)arg;
+	const struct host_info *h = &model_snapshot(M(ctx))->host;
+	return h->known && series_u64(v, model_snapshot(M(ctx))->trace.on);
+}
 
 /* Readers: `arg` is an offset into struct host_summary or struct host_info,
  * or says which value; plain fields of struct domain need none (SF_U64). */
@@ -57,12 +131,6 @@ static bool dom_cpu_ratio(const void *ctx, uint32_t i, size_t arg, struct series
 	(void)arg;
 	const struct dom_rates *r = &M(ctx)->rates[i];
 	return r->valid && series_double(v, r->cpu_pct / 100);
-}
-
-static bool dom_steal_ratio(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
-{
-	(void)arg;
-	return series_double(v, M(ctx)->rates[i].steal_pct / 100);
 }
 
 /* The guest's own counters (from its agent): arg 0 steal, 1 all CPU time. */
@@ -118,6 +186,8 @@ static bool sum_u32(const void *ctx, uint32_t row, size_t off, struct series_val
 #define D(field) offsetof(struct domain, field)
 #define H(field) offsetof(struct host_info, field)
 #define S(field) offsetof(struct host_summary, field)
+#define R(field) offsetof(struct dom_rates, field)
+#define T(field) offsetof(struct hv_trace, field)
 
 static const struct series host_series[] = {
 	/* RRD keeps its data sources in this order (cpu steal mem netrx nettx vbdrd vbdwr). */
@@ -137,13 +207,13 @@ static const struct series host_series[] = {
 	  sum_pct, S(steal_max), "steal_max", 100, SF_CALL },
 	{ "vstop_host_domains", "Domains on the host.", G, NULL, sum_u32, S(ndoms), "domains", 1, SF_CALL },
 	{ "vstop_host_vcpus_online", "Online vCPUs of active domains.", G, NULL, sum_u32, S(vcpus_online), NULL, 0, SF_CALL },
-	{ "vstop_host_guests_reporting_steal", "Guests whose steal is known (vstop-agent running).", G, NULL,
+	{ "vstop_host_guests_reporting_steal", "Guests whose steal is known (from the hypervisor's trace or their agent).", G, NULL,
 	  sum_u32, S(steal_reporting), NULL, 0, SF_CALL },
 	{ "vstop_domain_cpu_seconds_total", "CPU time used by the domain, all vCPUs.", C, &domains, dom_cpu_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_cpu_usage_ratio", "CPU used over the last interval, 1 = one pCPU (xentop's CPU% / 100).", G, &domains,
 	  dom_cpu_ratio, 0, "cpu", 100, SF_CALL },
-	{ "vstop_domain_steal_ratio", "Share of the guest's CPU time stolen over its last interval.", G, &domains,
-	  dom_steal_ratio, 0, "steal", 100, SF_CALL },
+	{ "vstop_domain_steal_ratio", "Share of the domain's vCPU time stolen over the last interval: the hypervisor's "
+	  "figure, else its agent's.", G, &domains, dom_rate_pct, R(steal_pct), "steal", 100, SF_CALL },
 	{ "vstop_domain_memory_bytes", "Current memory.", G, &domains, NULL, D(mem_bytes), "mem", 1, SF_U64 },
 	{ "vstop_domain_network_receive_bytes_total", "Bytes received, all interfaces.", C, &domains, NULL, D(net.rx_bytes), "netrx", 1, SF_U64 },
 	{ "vstop_domain_network_transmit_bytes_total", "Bytes transmitted, all interfaces.", C, &domains, NULL, D(net.tx_bytes), "nettx", 1, SF_U64 },
@@ -164,6 +234,25 @@ static const struct series host_series[] = {
 	{ "vstop_domain_network_transmit_errors_total", "Transmit errors.", C, &domains, NULL, D(net.tx_errors), NULL, 0, SF_U64 },
 	{ "vstop_domain_network_receive_drops_total", "Received packets dropped.", C, &domains, NULL, D(net.rx_drops), NULL, 0, SF_U64 },
 	{ "vstop_domain_network_transmit_drops_total", "Transmitted packets dropped.", C, &domains, NULL, D(net.tx_drops), NULL, 0, SF_U64 },
+	{ "vstop_domain_hypervisor_steal_ratio", "Time the domain's vCPUs waited runnable per vCPU-second, last "
+	  "interval (Xen's scheduler trace).", G, &domains, dom_rate_pct, R(hv_steal_pct), NULL, 0, SF_CALL },
+	{ "vstop_domain_guest_steal_ratio", "Steal the guest's own agent reported, last interval.", G, &domains,
+	  dom_rate_pct, R(guest_steal_pct), NULL, 0, SF_CALL },
+	{ "vstop_domain_hypervisor_steal_seconds_total", "Time the domain's vCPUs waited runnable for a pCPU "
+	  "(Xen's scheduler trace).", C, &domains, dom_hv_seconds, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_hypervisor_running_seconds_total", "Time the domain's vCPUs ran (Xen's scheduler trace).", C,
+	  &domains, dom_hv_seconds, 1, NULL, 0, SF_CALL },
+	{ "vstop_domain_steal_by_seconds_total", "Time the domain waited while `thief` ran on its pCPU "
+	  "(the top few by name, then others).", C, &thieves, thief_seconds, 0, NULL, 0, SF_CALL },
+	{ "vstop_vcpu_hypervisor_steal_seconds_total", "Time the vCPU waited runnable (Xen's scheduler trace).", C,
+	  &vcpus, vcpu_steal_seconds, 0, NULL, 0, SF_CALL },
+	{ "vstop_xen_trace_active", "1 when Xen's scheduler trace is read (hypervisor steal), else 0.", G, NULL,
+	  trace_on, 0, NULL, 0, SF_CALL },
+	{ "vstop_xen_trace_records_total", "Trace records read since the trace started.", C, NULL,
+	  trace_u64, T(records), NULL, 0, SF_CALL },
+	{ "vstop_xen_trace_lost_records_total", "Records the hypervisor could not write (buffers full): no "
+	  "hypervisor steal for the vCPUs they touched over that interval.", C, NULL, trace_u64, T(lost_records),
+	  NULL, 0, SF_CALL },
 	{ "vstop_domain_id", "Current domain id (changes when the domain reboots).", G, &domains, NULL, D(domid), NULL, 0, SF_U32 },
 };
 

@@ -109,9 +109,48 @@ static void guest_steal(struct model *m, struct dom_track *t, const struct domai
 	t->guest_gen = m->gen;
 }
 
-static void domain_rates(const struct domain *p, const struct domain *d, double dt,
+static int by_ns_desc(const void *a, const void *b)
+{
+	const struct hv_thief *x = a, *y = b;
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+/* Steal from the hypervisor's counters, and who took it, over p -> d, per
+ * second of the trace's own time (dt, how far its records came: a reader
+ * that fell behind catches up later). No figure across lost records (what
+ * happened then is not known), a counter going back (the trace restarted)
+ * or more than all of the vCPUs' time. */
+static void hv_rates(const struct domain *p, const struct domain *d, double dt, struct dom_rates *r)
+{
+	if (!p->has_hv || !d->has_hv || !d->vcpus || d->hv.lost != p->hv.lost ||
+	    d->hv.runnable_ns < p->hv.runnable_ns || dt <= 0)
+		return;
+	uint64_t waited = d->hv.runnable_ns - p->hv.runnable_ns;
+	double pct = 100.0 * (double)waited / (dt * 1e9 * d->vcpus);
+	if (pct > 101)
+		return;
+	r->hv_steal_pct = pct > 100 ? 100 : pct;
+	r->hv_waited_ns = waited;
+	for (uint32_t i = 0; i < d->hv.nthieves && i < HV_THIEVES; i++) {
+		uint64_t before = 0;
+		for (uint32_t j = 0; j < p->hv.nthieves && j < HV_THIEVES; j++)
+			if (p->hv.thief[j].domid == d->hv.thief[i].domid)
+				before = p->hv.thief[j].ns;
+		/* A thief new among the named was in "others" before: its share
+		 * of this interval can only be bounded by the wait itself. */
+		uint64_t ns = d->hv.thief[i].ns > before ? d->hv.thief[i].ns - before : 0;
+		if (ns > waited)
+			ns = waited;
+		if (ns)
+			r->thief[r->nthieves++] = (struct hv_thief){ d->hv.thief[i].domid, ns };
+	}
+	qsort(r->thief, r->nthieves, sizeof(r->thief[0]), by_ns_desc);
+}
+
+static void domain_rates(const struct domain *p, const struct domain *d, double dt, double trace_dt,
 			 struct dom_rates *r)
 {
+	hv_rates(p, d, trace_dt, r);
 	if (d->cpu_ns >= p->cpu_ns) {
 		r->cpu_pct = 100.0 * (double)(d->cpu_ns - p->cpu_ns) / (dt * 1e9);
 		r->valid = true;
@@ -170,6 +209,29 @@ static void summarize(struct model *m, const struct snapshot *s)
 		(double)h->maxmem_sum / (double)s->host.mem_total : NAN;
 }
 
+static void add_row(struct model_row **rows, uint32_t *n, uint32_t *cap, uint32_t dom, uint32_t k)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*rows = xreallocarray(*rows, *cap, sizeof(**rows));
+	}
+	(*rows)[(*n)++] = (struct model_row){ dom, k };
+}
+
+static void index_rows(struct model *m, const struct snapshot *s)
+{
+	m->nthief_rows = m->nvcpu_rows = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *d = &s->doms[i];
+		if (!d->has_hv)
+			continue;
+		for (uint32_t k = 0; k < d->hv.nthieves && k < HV_THIEVES; k++)
+			add_row(&m->thief_rows, &m->nthief_rows, &m->thief_rows_cap, i, k);
+		for (uint32_t k = 0; k < d->hv_vcpu_count; k++)
+			add_row(&m->vcpu_rows, &m->nvcpu_rows, &m->vcpu_rows_cap, i, d->hv_vcpu_first + k);
+	}
+}
+
 void model_commit(struct model *m)
 {
 	const struct snapshot *prev = &m->snap[m->cur];
@@ -183,6 +245,13 @@ void model_commit(struct model *m)
 	if (m->have_prev && cur->t_ns > prev->t_ns)
 		dt = ((double)cur->t_ns - (double)prev->t_ns) / 1e9;
 	m->interval_s = dt;
+	/* The trace's own interval; none when it did not advance half the
+	 * wall's (its reader stalled: what it holds is not this interval). */
+	double trace_dt = 0;
+	if (cur->trace.on && prev->trace.on && cur->trace.now_ns > prev->trace.now_ns)
+		trace_dt = (double)(cur->trace.now_ns - prev->trace.now_ns) / 1e9;
+	if (trace_dt < dt / 2)
+		trace_dt = 0;
 	if (m->rates_cap < cur->ndoms) {
 		m->rates_cap = cur->ndoms * 2;
 		m->rates = xrealloc(m->rates, m->rates_cap * sizeof(*m->rates));
@@ -195,7 +264,7 @@ void model_commit(struct model *m)
 		const char *name = domain_name(cur, d);
 		const double nan = NAN;
 
-		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan,
+		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan, .hv_steal_pct = nan, .guest_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan };
 		r->track = track_get(m, name, d->domid);
@@ -211,14 +280,17 @@ void model_commit(struct model *m)
 				j++;
 			if (j < prev->ndoms && prev->doms[j].domid == d->domid &&
 			    strcmp(domain_name(prev, &prev->doms[j]), name) == 0)
-				domain_rates(&prev->doms[j], d, dt, r);
+				domain_rates(&prev->doms[j], d, dt, trace_dt, r);
 		}
 		if (!isnan(d->cpu_pct_reported) && d->cpu_pct_reported >= 0) {
 			r->cpu_pct = d->cpu_pct_reported;	/* the log's own rate */
 			r->valid = true;
 		}
 		guest_steal(m, t, d);
-		r->steal_pct = t->steal_pct;
+		r->guest_steal_pct = t->steal_pct;
+		r->steal_pct = isnan(r->hv_steal_pct) ? r->guest_steal_pct : r->hv_steal_pct;
+		r->steal_disagree = !isnan(r->hv_steal_pct) && !isnan(r->guest_steal_pct) &&
+				    fabs(r->hv_steal_pct - r->guest_steal_pct) > MODEL_STEAL_DISAGREE;
 
 		t->cpu_hist[t->head] = r->valid ? (float)r->cpu_pct : NAN;
 		t->steal_hist[t->head] = (float)r->steal_pct;
@@ -227,6 +299,7 @@ void model_commit(struct model *m)
 			t->count++;
 	}
 	summarize(m, cur);
+	index_rows(m, cur);
 	m->cur ^= 1;
 	m->have_prev = true;
 	/* The sweep moves tracks when it drops some: re-point the rates. */
@@ -243,6 +316,39 @@ float track_hist(const struct model *m, const struct dom_track *t, bool steal, u
 	return steal ? t->steal_hist[k] : t->cpu_hist[k];
 }
 
+const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, size_t bufsz)
+{
+	const struct snapshot *s = model_snapshot(m);
+	if (domid == HV_IDLE_DOMID)
+		return "idle";
+	if (domid == HV_THIEF_OTHERS)
+		return "others";
+	if (domid == HV_THIEF_UNKNOWN)
+		return "unknown";
+	for (uint32_t i = 0; i < s->ndoms; i++)
+		if (s->doms[i].domid == domid)
+			return domain_name(s, &s->doms[i]);
+	snprintf(buf, bufsz, "domain %u", domid);
+	return buf;
+}
+
+void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t n, uint64_t waited,
+		       char *out, size_t sz)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (uint32_t k = 0; k < n && waited; k++) {
+		char buf[32];
+		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", model_thief_name(m, t[k].domid, buf, sizeof(buf)),
+				 100.0 * (double)t[k].ns / (double)waited);
+		if (w < 0 || (size_t)w >= sz - o) {
+			out[o] = '\0';	/* whole names only */
+			break;
+		}
+		o += (size_t)w;
+	}
+}
+
 void model_free(struct model *m)
 {
 	for (uint32_t i = 0; i < m->ntracks; i++) {
@@ -252,6 +358,8 @@ void model_free(struct model *m)
 	free(m->tracks);
 	name_index_free(&m->index);
 	free(m->rates);
+	free(m->thief_rows);
+	free(m->vcpu_rows);
 	snapshot_free(&m->snap[0]);
 	snapshot_free(&m->snap[1]);
 	memset(m, 0, sizeof(*m));

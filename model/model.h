@@ -24,11 +24,22 @@
 #define MODEL_GUEST_STALE 3
 /* Intervals a vanished domain's history is kept, so a reboot keeps its past. */
 #define MODEL_TRACK_GRACE 60
+/* The hypervisor's and the guest's steal further apart than this many
+ * points: one of them is wrong (a broken or lying agent), and it shows. */
+#define MODEL_STEAL_DISAGREE 5.0
 
 struct dom_rates {
 	bool valid;			/* cpu_pct is a rate of this interval */
 	double cpu_pct;			/* xentop's meaning: 100 = one pCPU */
-	double steal_pct;		/* from the guest, NaN when unknown */
+	double steal_pct;		/* the one shown: the hypervisor's, else the guest's; NaN when unknown */
+	double hv_steal_pct;		/* runnable time / (interval x vCPUs), from Xen's trace */
+	double guest_steal_pct;		/* from the guest's agent */
+	bool steal_disagree;		/* both known, more than MODEL_STEAL_DISAGREE apart */
+	/* Who ran while it waited, this interval: ns of the wait per thief
+	 * (domids; HV_THIEF_* for the rest), largest first. */
+	uint64_t hv_waited_ns;
+	uint32_t nthieves;
+	struct hv_thief thief[HV_THIEVES];
 	double net_rx_Bps, net_tx_Bps, net_rx_pps, net_tx_pps;
 	double vbd_rd_iops, vbd_wr_iops, vbd_rd_Bps, vbd_wr_Bps;
 	uint32_t track;			/* index of the domain's history */
@@ -70,6 +81,9 @@ struct model {
 	struct dom_track *tracks;
 	uint32_t ntracks, tracks_cap;
 	struct name_index index;	/* tracks by name */
+	/* Flat rows of the per-thief and per-vCPU series: domain, item. */
+	struct model_row { uint32_t dom, k; } *thief_rows, *vcpu_rows;
+	uint32_t nthief_rows, nvcpu_rows, thief_rows_cap, vcpu_rows_cap;
 };
 
 void model_init(struct model *m, uint32_t history_len);
@@ -82,6 +96,12 @@ void model_drop_prev(struct model *m);
 static inline const struct snapshot *model_snapshot(const struct model *m) { return &m->snap[m->cur]; }
 /* The i-th most recent history value (0 = newest), NaN if none. */
 float track_hist(const struct model *m, const struct dom_track *t, bool steal, uint32_t i);
+/* A thief's name for people: the domain's (current sample), "idle",
+ * "others", "unknown", or "domain N" for one that is gone. */
+const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, size_t bufsz);
+/* "g2 96%, Domain-0 4%": thieves' shares of `waited` ns, as many as fit. */
+void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t n, uint64_t waited,
+		       char *out, size_t sz);
 void model_free(struct model *m);
 
 #endif

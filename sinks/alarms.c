@@ -63,6 +63,7 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
+		.neighbors_from = a->neighbors_hv ? "hypervisor" : "cpu",
 	};
 	notifier_send(al->notify, &e);
 }
@@ -105,6 +106,48 @@ static void noisy_neighbors(const struct model *m, const char *victim, double wi
 	for (int p = 0; p < 3 && top[p].cpu >= 0 && o < sz; p++)
 		o += (size_t)snprintf(out + o, sz - o, "%s%s %.0f%%", p ? ", " : "",
 				      domain_name(s, &s->doms[top[p].i]), top[p].cpu);
+}
+
+static uint32_t took_find(const struct alarm *a, uint32_t domid)
+{
+	uint32_t k = 0;
+	while (k < a->ntook && a->took[k].domid != domid)
+		k++;
+	return k;
+}
+
+/* Add an interval's thieves to the alarm's; past ALARM_THIEVES, as others. */
+static void took_add(struct alarm *a, const struct dom_rates *r)
+{
+	a->waited_ns += r->hv_waited_ns;
+	for (uint32_t i = 0; i < r->nthieves; i++) {
+		uint32_t domid = r->thief[i].domid, k = took_find(a, domid);
+		if (k == a->ntook && a->ntook >= ALARM_THIEVES - 1)
+			domid = HV_THIEF_OTHERS, k = took_find(a, domid);	/* the last slot sums the rest */
+		if (k == a->ntook)
+			a->took[a->ntook++] = (struct hv_thief){ domid, 0 };
+		a->took[k].ns += r->thief[i].ns;
+	}
+}
+
+static int by_ns_desc(const void *x, const void *y)
+{
+	const struct hv_thief *a = x, *b = y;
+	return a->ns < b->ns ? 1 : a->ns > b->ns ? -1 : 0;
+}
+
+/* Name who took the time: the hypervisor's account, else the CPU guess. */
+static void name_thieves(struct alarm *a, const struct model *m, double window_s)
+{
+	a->neighbors_hv = a->waited_ns > 0 && a->ntook > 0;
+	if (!a->neighbors_hv) {
+		noisy_neighbors(m, a->subject, window_s, a->neighbors, sizeof(a->neighbors));
+		return;
+	}
+	struct hv_thief sorted[ALARM_THIEVES];
+	memcpy(sorted, a->took, a->ntook * sizeof(sorted[0]));
+	qsort(sorted, a->ntook, sizeof(sorted[0]), by_ns_desc);
+	model_waiting_for(m, sorted, a->ntook, a->waited_ns, a->neighbors, sizeof(a->neighbors));
 }
 
 /* One step of the state machine; returns true when the alarm just fired or escalated. */
@@ -154,7 +197,7 @@ static bool step(struct alarms *al, struct alarm *a, double v, double now)
 }
 
 static void eval(struct alarms *al, enum alert_rule rule, const char *subject, double v, double now,
-		 const struct model *m)
+		 const struct model *m, const struct dom_rates *r)
 {
 	const struct alert_conf *c = &al->conf[rule];
 	struct alarm *a = find(al, rule, subject);
@@ -171,9 +214,13 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 	}
 	a->gen = al->gen;
 	bool was_firing = a->state == ALARM_FIRING;
+	if (a->state == ALARM_OK)	/* a new episode: count its thieves afresh */
+		a->ntook = 0, a->waited_ns = 0;
+	if (r)
+		took_add(a, r);
 	if (step(al, a, v, now)) {
 		if (m && rule == AR_GUEST_STEAL)
-			noisy_neighbors(m, subject, c->for_s, a->neighbors, sizeof(a->neighbors));
+			name_thieves(a, m, c->for_s);
 		notify(al, a, was_firing ? "escalated" : "firing", now);
 	}
 }
@@ -211,13 +258,13 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		const struct domain *d = &s->doms[i];
 		const struct dom_rates *r = &m->rates[i];
 		const char *name = domain_name(s, d);
-		eval(al, AR_GUEST_STEAL, name, r->steal_pct, now, m);
+		eval(al, AR_GUEST_STEAL, name, r->steal_pct, now, m, r);
 		if (r->valid && d->vcpus)
-			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m);
+			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL);
 	}
-	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m);
-	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m);
-	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m);
+	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL);
+	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL);
+	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m, NULL);
 	sweep(al, now);
 	if (al->notify)
 		notifier_reap(al->notify);
@@ -230,11 +277,11 @@ static void eval_guest(struct alarms *al, const struct guest_rates *r, double no
 	if (!r)
 		return;
 	al->gen++;
-	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL);
+	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL, NULL);
 	for (uint32_t i = 0; i < r->ncpus; i++) {
 		const struct cpu_pct *p = &r->cpus[i].pct;
 		snprintf(cpu, sizeof(cpu), "cpu%u", r->cpus[i].id);
-		eval(al, AR_VCPU_STEAL, cpu, p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN, now, NULL);
+		eval(al, AR_VCPU_STEAL, cpu, p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN, now, NULL, NULL);
 	}
 	sweep(al, now);
 	if (al->notify)

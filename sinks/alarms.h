@@ -8,8 +8,11 @@
  * (back to OK) only when it falls below `clear`, so a value hovering at the
  * threshold does not flap. Changes are notified (at most one per alarm every
  * min_interval; a resolution always goes out when the firing did).
- * A guest-steal alarm on a Dom0 names the noisy neighbors: the three domains
- * that used the most CPU over the same window.
+ * A guest-steal alarm on a Dom0 names who took the time: from the
+ * hypervisor's trace when there is one (who ran on its pCPUs while it
+ * waited, summed from the moment the alarm went pending, so over the same
+ * `for` window), else the guess: the three domains that used the most CPU
+ * over that window.
  */
 #ifndef VSTOP_ALARMS_H
 #define VSTOP_ALARMS_H
@@ -23,6 +26,7 @@
 #include "sinks/notify.h"
 
 enum alarm_state { ALARM_OK, ALARM_PENDING, ALARM_FIRING };
+#define ALARM_THIEVES 16
 
 struct alarm {
 	enum alert_rule rule;
@@ -34,6 +38,11 @@ struct alarm {
 	double last_notify;
 	bool notified;
 	char neighbors[256];
+	bool neighbors_hv;		/* named by the hypervisor's trace */
+	/* Who ran while it waited, since it went pending (hypervisor steal). */
+	struct hv_thief took[ALARM_THIEVES];
+	uint32_t ntook;
+	uint64_t waited_ns;
 	uint64_t gen;			/* last evaluation that saw this subject */
 };
 

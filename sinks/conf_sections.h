@@ -1,6 +1,6 @@
 /*
- * conf_sections: every section of vstop.conf besides [general], one per
- * sink, whether this build has the sink or not (a section of a sink left
+ * conf_sections: every section of vstop.conf besides [general]: the xen
+ * source's, and one per sink, whether this build has the sink or not (a section of a sink left
  * out of the build still parses, so a shared vstop.conf works everywhere).
  */
 #ifndef VSTOP_CONF_SECTIONS_H

@@ -56,6 +56,8 @@ static void event_json(struct strbuf *b, const struct alarm_event *e)
 	json_num(b, e->threshold, 2, true);
 	sb_printf(b, ",\"for_s\":%g,\"neighbors\":", e->for_s);
 	json_str(b, e->neighbors);
+	sb_puts(b, ",\"neighbors_from\":");
+	json_str(b, e->neighbors[0] ? e->neighbors_from : "");
 	sb_puts(b, "}");
 }
 
@@ -175,11 +177,11 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 
 static void run_exec(struct notifier *n, const struct alarm_event *e)
 {
-	char vars[8][600];
+	char vars[9][600];
 	size_t nenv = 0;
 	while (environ[nenv])
 		nenv++;
-	char **env = calloc(nenv + 9, sizeof(*env));
+	char **env = calloc(nenv + 10, sizeof(*env));
 	if (!env)
 		return;
 	size_t k = 0;
@@ -194,7 +196,8 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 	snprintf(vars[5], sizeof(vars[5]), "VSTOP_THRESHOLD=%g", e->threshold);
 	snprintf(vars[6], sizeof(vars[6]), "VSTOP_NEIGHBORS=%s", e->neighbors);
 	snprintf(vars[7], sizeof(vars[7]), "VSTOP_FOR=%g", e->for_s);
-	for (int i = 0; i < 8; i++)
+	snprintf(vars[8], sizeof(vars[8]), "VSTOP_NEIGHBORS_FROM=%s", e->neighbors[0] ? e->neighbors_from : "");
+	for (int i = 0; i < 9; i++)
 		env[k++] = vars[i];
 	pid_t pid;
 	int rc = posix_spawn(&pid, n->argv[0], NULL, NULL, n->argv, env);
@@ -210,7 +213,8 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 	if (n->log)
 		log_warn("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
 			 e->subject[0] ? " " : "", e->subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
-			 e->neighbors[0] ? "; noisy neighbors: " : "", e->neighbors);
+			 !e->neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ?
+			 "; it waited for: " : "; noisy neighbors: ", e->neighbors);
 	if (n->argv[0])
 		run_exec(n, e);
 	if (n->thread_on) {

@@ -19,6 +19,9 @@ struct alarm_event {
 	double value, threshold, for_s;
 	const char *unit;	/* "%" or "" */
 	const char *neighbors;	/* "build-01 266%, ..." or "" */
+	/* What named them: "hypervisor" (who ran while it waited, shares of
+	 * the wait) or "cpu" (the domains that used the most CPU, a guess). */
+	const char *neighbors_from;
 };
 
 struct notifier;

@@ -21,11 +21,17 @@ struct source_ops {
 	void (*close)(struct source *src);
 };
 
+/* Hypervisor steal from Xen's scheduler trace: auto (when it can be had),
+ * on (required: the source fails without it), off. */
+enum trace_mode { TRACE_AUTO, TRACE_ON, TRACE_OFF };
+
 struct source_options {
 	double step_s;		/* sim: simulated seconds per sample (the interval) */
 	double log_interval_s;	/* replay of xentop logs: seconds between records */
 	uint64_t seed;		/* sim */
 	const char *xenstore_prefix;	/* xen: where domains live, "/local/domain" */
+	enum trace_mode trace;		/* xen */
+	const char *xentrace;		/* xen: the trace reader, NULL = "xentrace" in PATH */
 };
 
 struct source {

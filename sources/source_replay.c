@@ -144,6 +144,47 @@ static int json_u64_field(json_t *o, const char *key, uint64_t *v)
 	return 0;
 }
 
+/* [a, b, ...] of n unsigned integers. */
+static bool json_u64_tuple(json_t *t, size_t n, uint64_t *v)
+{
+	if (!json_is_array(t) || json_array_size(t) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(t, i);
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return false;
+		v[i] = (uint64_t)json_integer_value(x);
+	}
+	return true;
+}
+
+/* The hypervisor's counters of a domain (host_render.c's "hv"). */
+static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char **why)
+{
+	json_t *thieves = json_object_get(h, "thieves"), *vcpus = json_object_get(h, "vcpus");
+	*why = "bad hypervisor counters (\"hv\")";
+	if (!json_is_object(h) || json_u64_field(h, "runnable_ns", &d->hv.runnable_ns) < 0 ||
+	    json_u64_field(h, "running_ns", &d->hv.running_ns) < 0 || json_u64_field(h, "lost", &d->hv.lost) < 0 ||
+	    !json_is_array(thieves) || json_array_size(thieves) > HV_THIEVES ||
+	    !json_is_array(vcpus) || json_array_size(vcpus) > 8192)
+		return -1;
+	for (size_t i = 0; i < json_array_size(thieves); i++) {
+		uint64_t t[2];
+		if (!json_u64_tuple(json_array_get(thieves, i), 2, t) || t[0] > HV_THIEF_UNKNOWN)
+			return -1;
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ (uint32_t)t[0], t[1] };
+	}
+	for (size_t i = 0; i < json_array_size(vcpus); i++) {
+		uint64_t t[3];
+		if (!json_u64_tuple(json_array_get(vcpus, i), 3, t) || t[0] > UINT32_MAX)
+			return -1;
+		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ (uint32_t)t[0], t[1], t[2] });
+	}
+	d->has_hv = true;
+	*why = NULL;
+	return 0;
+}
+
 static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 {
 	json_t *name = json_object_get(jd, "name"), *c = json_object_get(jd, "counters");
@@ -204,6 +245,9 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		d->guest.user_hz = (uint32_t)hz;
 		d->has_guest = true;
 	}
+	json_t *hv = json_object_get(c, "hv");
+	if (hv && json_hv(hv, out, d, why) < 0)
+		return -1;
 	return 0;
 }
 
@@ -242,6 +286,12 @@ static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t
 		out->host.pcpus = (uint32_t)pc;
 		out->host.cpu_hz = hz;
 		out->host.known = pc > 0;
+		json_t *tr = json_object_get(host, "trace");
+		if (tr && (!json_is_object(tr) || json_u64_field(tr, "records", &out->trace.records) < 0 ||
+			   json_u64_field(tr, "lost_records", &out->trace.lost_records) < 0 ||
+			   json_u64_field(tr, "now_ns", &out->trace.now_ns) < 0))
+			why = "bad trace fields";
+		out->trace.on = tr != NULL;
 		json_t *xv = json_object_get(host, "xen_version");
 		if (json_is_string(xv))
 			snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", json_string_value(xv));

@@ -12,7 +12,11 @@
  * at interval SIM_BURST_START, so the others' steal rises while it does.
  * Options after "sim:": N, then ",seed=S" ",churn" (domains come and go)
  * ",hostile" (guests 2-5 get names with quotes, backslashes, newlines, a
- * path and 300 bytes of UTF-8, to test every exporter's escaping).
+ * path and 300 bytes of UTF-8, to test every exporter's escaping), ",trace"
+ * (the hypervisor's counters too, as Xen's scheduler trace gives them: each
+ * guest's unmet want is time runnable, taken by the noisy neighbor, Domain-0
+ * and the others in proportion to what they got; guest 2's agent lies and
+ * reports no steal, so the two views disagree).
  */
 #include "config.h"
 #include "lib/xalloc.h"
@@ -42,6 +46,8 @@ struct sim_dom {
 	struct net_counters net;
 	struct vbd_counters vbd;
 	bool agent;		/* publishes steal like vstop-agent would */
+	bool liar;		/* ... but reports none (with ",trace") */
+	double running_acc, runnable_acc, thief_acc[3];	/* ns: noisy, Domain-0, others */
 	struct guest_stat guest;
 	double total_acc, steal_acc;	/* exact guest ticks; published floored */
 	double want, got;
@@ -51,7 +57,7 @@ struct sim {
 	uint32_t n, pcpus;
 	uint64_t seed, rng, tick;
 	double step_s;
-	bool churn, hostile;
+	bool churn, hostile, trace;
 	uint32_t next_domid;
 	struct sim_dom *doms;
 };
@@ -105,6 +111,7 @@ static void dom_init(struct sim *sim, uint32_t i)
 		d->vcpus = i == SIM_NOISY ? 4 : 1 + (uint32_t)(splitmix(&r) % 3);
 		d->base_want = 0.10 + 0.25 * uniform(&r);
 		d->agent = i + 1 != sim->n || sim->n < 3;	/* the last guest runs no agent */
+		d->liar = sim->trace && i == 2 && d->agent;
 	}
 	uint64_t gib = 1ull << 30;
 	d->mem = (1 + splitmix(&r) % 4) * gib;
@@ -138,7 +145,7 @@ static void sim_step(struct sim *sim)
 		d->want = w * d->vcpus;
 		want += d->want;
 	}
-	double share = want > sim->pcpus ? sim->pcpus / want : 1.0;
+	double share = want > sim->pcpus ? sim->pcpus / want : 1.0, gotsum = want * share;
 	for (uint32_t i = 0; i < sim->n; i++) {
 		struct sim_dom *d = &sim->doms[i];
 		double got = d->want * share;
@@ -149,9 +156,20 @@ static void sim_step(struct sim *sim)
 			d->vcpu_ns[v] += ns / d->vcpus;
 		/* The guest's own view: all its vCPU time, of which the unmet want was stolen. */
 		d->total_acc += d->vcpus * dt * SIM_HZ;
-		d->steal_acc += (d->want - got) * dt * SIM_HZ;
+		d->steal_acc += d->liar ? 0 : (d->want - got) * dt * SIM_HZ;
 		d->guest.total_ticks = (uint64_t)d->total_acc;
 		d->guest.steal_ticks = (uint64_t)d->steal_acc;
+		/* The hypervisor's view: the unmet want waited runnable while the others ran. */
+		double waited = (d->want - got) * dt * 1e9;
+		d->running_acc += got * dt * 1e9;
+		d->runnable_acc += waited;
+		if (waited > 0 && gotsum > 0) {
+			double noisy = sim->doms[SIM_NOISY < sim->n ? SIM_NOISY : 0].want * share;
+			double dom0 = sim->doms[0].want * share;
+			d->thief_acc[0] += SIM_NOISY < sim->n ? waited * noisy / gotsum : 0;
+			d->thief_acc[1] += waited * dom0 / gotsum;
+			d->thief_acc[2] += waited * (gotsum - dom0 - (SIM_NOISY < sim->n ? noisy : 0)) / gotsum;
+		}
 		uint64_t rx = (uint64_t)(uniform(&sim->rng) * 200e3 * dt) * (i ? 1 : 0);
 		d->net.rx_bytes += rx;
 		d->net.rx_packets += rx / 800;
@@ -163,6 +181,19 @@ static void sim_step(struct sim *sim)
 		d->vbd.rd_sectors += io * 16;
 		d->vbd.wr_sectors += io * 8;
 	}
+}
+
+static void sim_hv(const struct sim *sim, const struct sim_dom *s, struct domain *d, struct snapshot *out)
+{
+	d->has_hv = true;
+	d->hv.running_ns = (uint64_t)s->running_acc;
+	d->hv.runnable_ns = (uint64_t)s->runnable_acc;
+	uint32_t who[3] = { sim->doms[SIM_NOISY < sim->n ? SIM_NOISY : 0].domid, 0, HV_THIEF_OTHERS };
+	for (int k = 0; k < 3; k++)
+		if ((uint64_t)s->thief_acc[k])
+			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ who[k], (uint64_t)s->thief_acc[k] };
+	for (uint32_t v = 0; v < s->vcpus; v++)
+		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v, (uint64_t)(s->runnable_acc / s->vcpus), 0 });
 }
 
 static int sim_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
@@ -188,6 +219,8 @@ static int sim_sample(struct source *src, struct snapshot *out, char *err, size_
 		mem_used += s->mem;
 		for (uint32_t v = 0; v < s->vcpus; v++)
 			snapshot_add_vcpu(out, s->vcpu_ns[v]);
+		if (sim->trace)
+			sim_hv(sim, s, d, out);
 		if (i) {
 			struct dom_net n = { .id = 0, .c = s->net };
 			struct dom_vbd b = { .dev = 51712, .type = 1, .c = s->vbd };
@@ -195,6 +228,9 @@ static int sim_sample(struct source *src, struct snapshot *out, char *err, size_
 			snapshot_add_vbd(out, &b);
 		}
 	}
+	out->trace.on = sim->trace;
+	out->trace.records = sim->trace ? sim->tick * sim->n * 200 : 0;
+	out->trace.now_ns = sim->trace ? (uint64_t)out->t_ns : 0;
 	out->host.known = true;
 	out->host.pcpus = sim->pcpus;
 	out->host.cpu_hz = 2400000000ull;
@@ -220,7 +256,7 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 			       char *err, size_t errsz)
 {
 	uint64_t n = SIM_DEFAULT_N, seed = opt && opt->seed ? opt->seed : 1;
-	bool churn = false, hostile = false;
+	bool churn = false, hostile = false, trace = false;
 	char buf[128];
 
 	if (strlen(arg) >= sizeof(buf)) {
@@ -238,6 +274,8 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 			churn = true;
 		} else if (strcmp(tok, "hostile") == 0) {
 			hostile = true;
+		} else if (strcmp(tok, "trace") == 0) {
+			trace = true;
 		} else if (num_u64(tok, &n) < 0 || n < 1 || n > SIM_MAX_N) {
 			snprintf(err, errsz, "sim: \"%s\" is not a domain count from 1 to %d", tok, SIM_MAX_N);
 			return NULL;
@@ -257,6 +295,7 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 	sim->rng = seed;
 	sim->churn = churn;
 	sim->hostile = hostile;
+	sim->trace = trace;
 	sim->step_s = opt && opt->step_s > 0 ? opt->step_s : 1.0;
 	sim->next_domid = 1;
 	for (uint32_t i = 0; i < sim->n; i++)

@@ -2,7 +2,8 @@
  * source_xenstat: the real source, on a Xen Dom0, through libxenstat.
  * The handle is opened once and reused; each sample asks for what xentop
  * shows (vCPUs, networks, VBDs, the Xen version once) and copies it into the
- * snapshot, then reads the guests' published steal from xenstore.
+ * snapshot, adds each domain's steal as the hypervisor saw it (the scheduler
+ * trace, xentrace_child.h), then reads the guests' own steal from xenstore.
  */
 #include "config.h"
 #include "sources/source.h"
@@ -13,17 +14,69 @@
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "sources/xentrace_child.h"
 #include "sources/xs_import.h"
 
 #ifdef HAVE_XENSTAT
 #include <xenstat.h>
+
+/* A trace reader that failed is tried again after this long. */
+#define TRACE_RETRY_NS (60 * 1000000000ll)
 
 struct xen {
 	xenstat_handle *xh;
 	struct xs_import xs;
 	bool have_xs;
 	char version[64];
+	enum trace_mode trace_mode;
+	char xentrace[256];
+	struct xentrace_child trace;
+	bool tracing;
+	int64_t trace_retry_ns;		/* when to start it again */
+	char trace_why[400];		/* why it is off */
 };
+
+static void trace_try_start(struct xen *x)
+{
+	char err[400];
+	if (xentrace_start(&x->trace, x->xentrace, err, sizeof(err)) == 0) {
+		x->tracing = true;
+		log_info("hypervisor steal: reading Xen's scheduler trace (%s -e %s)", x->xentrace, XENTRACE_EVENT_MASK);
+		return;
+	}
+	log_warn("hypervisor steal off: %s; steal comes from the guests' agents (next try in %llds)", err,
+		 TRACE_RETRY_NS / 1000000000ll);
+	snprintf(x->trace_why, sizeof(x->trace_why), "%s", err);
+	x->trace_retry_ns = clock_now_ns() + TRACE_RETRY_NS;
+}
+
+/* Take what the trace holds; a reader that ended is said once, retried later. */
+static void trace_drain(struct xen *x)
+{
+	char err[400];
+	if (!x->tracing) {
+		if (x->trace_mode != TRACE_OFF && clock_now_ns() >= x->trace_retry_ns)
+			trace_try_start(x);
+		return;
+	}
+	if (xentrace_drain(&x->trace, err, sizeof(err)) == 0)
+		return;
+	log_err("hypervisor steal stopped: %s (next try in %llds)", err, TRACE_RETRY_NS / 1000000000ll);
+	snprintf(x->trace_why, sizeof(x->trace_why), "%s", err);
+	xentrace_stop(&x->trace);
+	x->tracing = false;
+	x->trace_retry_ns = clock_now_ns() + TRACE_RETRY_NS;
+}
+
+static bool domain_exists(void *node, uint16_t domid)
+{
+	return xenstat_node_domain(node, domid) != NULL;
+}
+
+static void add_hv_vcpu(void *snap, const struct hv_vcpu *v)
+{
+	snapshot_add_hv_vcpu(snap, v);
+}
 
 static int xen_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
 {
@@ -38,6 +91,9 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 		return -1;
 	}
 	out->t_ns = clock_now_ns();
+	trace_drain(x);
+	if (x->tracing)
+		runstate_prepare(&x->trace.rs, domain_exists, node);
 	out->host.known = true;
 	out->host.pcpus = xenstat_node_num_cpus(node);
 	out->host.cpu_hz = xenstat_node_cpu_hz(node);
@@ -72,6 +128,9 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 			}
 		}
 		out->doms[out->ndoms - 1].vcpus = online ? online : nv;
+		if (x->tracing)
+			d->has_hv = runstate_domain(&x->trace.rs, (uint16_t)d->domid, out->host.cpu_hz / 1000,
+						    &d->hv, add_hv_vcpu, out);
 		unsigned nn = xenstat_domain_num_networks(xd);
 		for (unsigned k = 0; k < nn; k++) {
 			xenstat_network *xn = xenstat_domain_network(xd, k);
@@ -94,6 +153,12 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 		}
 	}
 	xenstat_free_node(node);
+	out->trace.on = x->tracing;
+	out->trace.records = x->trace.rs.records;
+	out->trace.lost_records = x->trace.rs.lost_records;
+	out->trace.now_ns = runstate_ns(x->trace.rs.newest, out->host.cpu_hz / 1000);
+	snprintf(out->trace.why, sizeof(out->trace.why), "%s",
+		 x->tracing ? "" : x->trace_mode == TRACE_OFF ? "[xen] trace = off" : x->trace_why);
 	if (x->have_xs)
 		xs_import_read(&x->xs, out);
 	return 0;
@@ -102,6 +167,8 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 static void xen_close(struct source *src)
 {
 	struct xen *x = src->priv;
+	if (x->tracing)
+		xentrace_stop(&x->trace);
 	if (x->have_xs)
 		xs_import_close(&x->xs);
 	xenstat_uninit(x->xh);
@@ -113,7 +180,7 @@ static const struct source_ops xen_ops = { "xen", xen_sample, xen_close };
 
 struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz)
 {
-	char xerr[200];
+	char xerr[400];
 
 	if (!source_xen_available()) {
 		snprintf(err, errsz, "not a Xen Dom0 (no \"control_d\" in /proc/xen/capabilities): "
@@ -138,6 +205,20 @@ struct source *source_xenstat_open(const struct source_options *opt, char *err, 
 		free(x);
 		free(src);
 		return NULL;
+	}
+	x->trace_mode = opt ? opt->trace : TRACE_AUTO;
+	snprintf(x->xentrace, sizeof(x->xentrace), "%s", opt && opt->xentrace ? opt->xentrace : "xentrace");
+	if (x->trace_mode == TRACE_ON) {
+		if (xentrace_start(&x->trace, x->xentrace, xerr, sizeof(xerr)) < 0) {
+			snprintf(err, errsz, "[xen] trace = on, but hypervisor steal cannot be read: %s", xerr);
+			xenstat_uninit(x->xh);
+			free(x);
+			free(src);
+			return NULL;
+		}
+		x->tracing = true;
+	} else if (x->trace_mode == TRACE_AUTO) {
+		trace_try_start(x);
 	}
 	x->have_xs = xs_import_open(&x->xs, opt ? opt->xenstore_prefix : NULL, xerr, sizeof(xerr)) == 0;
 	if (!x->have_xs)

@@ -61,6 +61,17 @@ is "$(jq -r 'select(.subject == "cache-03") | .state' "$TMP/hook.out" | tr '\n' 
 	"webhook: cache-03 fired then resolved"
 check "webhook: neighbors in the body" sh -c "jq -r 'select(.subject == \"cache-03\" and .state == \"firing\") | .neighbors' '$TMP/hook.out' | grep -q '^build-01 '"
 
+# With the hypervisor's trace (sim:8,trace): the alarm names who ran while the victim
+# waited, shares of its wait over the alarm's window, and says where that came from.
+"$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8,trace -d 0.25 -n 16 --no-http 2> "$TMP/log3"
+hv=$(grep 'alert firing: warning guest_steal cache-03' "$TMP/log3" | head -1)
+diag "$hv"
+check "trace: the victim's alarm names build-01 first, from the hypervisor" sh -c "echo '$hv' | grep -q 'it waited for: build-01 [0-9]*%, '"
+shares=$(echo "$hv" | sed 's/.*it waited for: //' | grep -oE '[0-9]+%' | tr -d % | awk '{ s += $1 } END { print s + 0 }')
+check "trace: the shares add up to the whole wait ($shares%)" test "$shares" -ge 98 -a "$shares" -le 102
+check "trace: the webhook says the hypervisor named them" sh -c "jq -r 'select(.neighbors_from == \"hypervisor\") | .subject' '$TMP/hook.out' | grep -q ."
+check "without the trace the webhook said cpu" sh -c "jq -r 'select(.subject == \"cache-03\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx cpu"
+
 # The webhook receiver down: alarms still fire and log; the failure is logged, nothing stalls.
 sed -i "s|webhook = .*|webhook = http://127.0.0.1:$P_DOWN/hook|" "$TMP/vstop.conf"
 "$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8 -d 0.25 -n 20 --no-http 2> "$TMP/log2"

@@ -1,6 +1,7 @@
 /* model: rates, resets, churn, guest steal and overcommit from hand-made snapshots. */
 #include "config.h"
 #include <math.h>
+#include <string.h>
 #include "model/model.h"
 #include "t/tap.h"
 
@@ -115,6 +116,48 @@ int main(void)
 	const struct dom_track *t = &m.tracks[rates_of(&m, "web")->track];
 	ok(t->count == 10, "history holds its length (10)");
 	ok(!isnan(track_hist(&m, t, false, 0)) && isnan(track_hist(&m, t, false, 10)), "ring indexing");
+
+	/* Hypervisor steal: victim (2 vCPUs) waits 1 s of its 2 vCPU-seconds, 0.7 s of it
+	 * while "noisy" ran; its agent says 10%. Then lost records; then a stalled reader. */
+	{
+		struct model h;
+		model_init(&h, 10);
+		const uint64_t s1 = 1000000000ull;
+		for (int i = 0; i < 4; i++) {
+			s = model_next(&h);
+			host(s, 10 + i);
+			s->trace = (struct hv_trace){ .on = true, .now_ns = (uint64_t)(i == 3 ? 12 : 10 + i) * s1 };
+			struct domain *v = add(s, 5, "victim", 0, 2);
+			v->has_hv = true;
+			v->hv.runnable_ns = (uint64_t)i * s1;
+			v->hv.lost = i >= 2;	/* records lost before the third sample */
+			v->hv.nthieves = 2;
+			v->hv.thief[0] = (struct hv_thief){ 6, (uint64_t)i * 7 * s1 / 10 };
+			v->hv.thief[1] = (struct hv_thief){ HV_THIEF_OTHERS, (uint64_t)i * 3 * s1 / 10 };
+			v->has_guest = true;
+			v->guest = (struct guest_stat){ 2, 100, (uint64_t)i * 200, (uint64_t)i * 20 };
+			add(s, 6, "noisy", 0, 1);
+			add(s, 7, "quiet", 0, 1);	/* no agent, no trace */
+			model_commit(&h);
+			r = rates_of(&h, "victim");
+			if (i == 1) {
+				ok(fabs(r->hv_steal_pct - 50) < 1e-9 && fabs(r->guest_steal_pct - 10) < 1e-9,
+				   "hypervisor steal 50%% (1 s of 2 vCPU-seconds), the agent's 10%% (%g, %g)",
+				   r->hv_steal_pct, r->guest_steal_pct);
+				ok(r->steal_pct == r->hv_steal_pct && r->steal_disagree, "the hypervisor's is shown; they disagree");
+				char who[128];
+				model_waiting_for(&h, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+				ok(strcmp(who, "noisy 70%, others 30%") == 0, "waiting for: %s", who);
+				ok(isnan(rates_of(&h, "quiet")->steal_pct), "no trace, no agent: no steal");
+			}
+			if (i == 2)
+				ok(isnan(r->hv_steal_pct) && r->nthieves == 0 && r->steal_pct == r->guest_steal_pct,
+				   "lost records: no hypervisor steal that interval, the agent's shown");
+			if (i == 3)
+				ok(isnan(r->hv_steal_pct), "the trace did not advance with the clock: no hypervisor steal");
+		}
+		model_free(&h);
+	}
 
 	/* Churn: 1000 intervals of domains coming and going stay bounded. */
 	for (int i = 0; i < 1000; i++) {

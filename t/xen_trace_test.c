@@ -3,7 +3,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include "model/runstate.h"
+#include "sources/xen_runstate.h"
 #include "sources/xen_trace.h"
 #include "t/tap.h"
 
@@ -41,6 +41,18 @@ static void collect(void *ctx, const struct xt_record *r)
 	struct seen *s = ctx;
 	if (s->n < 64)
 		s->r[s->n++] = *r;
+}
+
+static void count_vcpu(void *ctx, const struct hv_vcpu *v)
+{
+	(void)v;
+	++*(unsigned *)ctx;
+}
+
+static bool keep_only_8(void *ctx, uint16_t domid)
+{
+	(void)ctx;
+	return domid == 8;
 }
 
 int main(void)
@@ -162,13 +174,48 @@ int main(void)
 	   "g1's wait was all g2's doing");
 	ok(g2 && g2->nthieves == 1 && g2->thief[0].domid == 1, "g2's wait was all g1's doing");
 	ok(!runstate_vcpu(&rs, 3, 0), "a vCPU the trace never named has no account");
-	struct rs_domain dom;
-	bool d1 = runstate_domain(&rs, 1, 1000000, &dom);
-	ok(d1 && dom.vcpus == 1 && dom.seconds[XT_RUNNABLE] == 0.5 && dom.nthieves == 1 && dom.thief[0].domid == 2 &&
-	   dom.thief[0].seconds == 0.5, "g1 in seconds at 1 GHz: 0.5 s runnable, all of it g2's (%g)",
-	   dom.seconds[XT_RUNNABLE]);
-	ok(!runstate_domain(&rs, 3, 1000000, &dom) && !runstate_domain(&rs, 1, 0, &dom),
+	struct hv_steal dom;
+	runstate_prepare(&rs, NULL, NULL);
+	bool d1 = runstate_domain(&rs, 1, 1000000, &dom, NULL, NULL);
+	ok(d1 && dom.runnable_ns == 500 * ms && dom.running_ns == 500 * ms && dom.nthieves == 1 &&
+	   dom.thief[0].domid == 2 && dom.thief[0].ns == 500 * ms,
+	   "g1 in ns at 1 GHz: 0.5 s runnable, all of it g2's (%llu)", (unsigned long long)dom.runnable_ns);
+	ok(!runstate_domain(&rs, 3, 1000000, &dom, NULL, NULL) && !runstate_domain(&rs, 1, 0, &dom, NULL, NULL),
 	   "no account for an unnamed domain, nor without the TSC rate");
+	/* At 2 GHz the same ticks are half the time. */
+	runstate_domain(&rs, 2, 2000000, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 250 * ms && dom.thief[0].domid == 1, "g2 at 2 GHz: 250 ms runnable");
+
+	/* 4b. A wait still going on counts up to the newest record of its pCPU;
+	 * the cumulative figure never goes back when the wait ends. */
+	{
+		struct runstate w;
+		runstate_init(&w);
+		ntr = 0;
+		cpu_change(1);
+		runstate(0, 7, 0, XT_BLOCKED, XT_RUNNING);
+		runstate(0, 8, 0, XT_BLOCKED, XT_RUNNABLE);
+		runstate(300 * ms, 7, 1, XT_BLOCKED, XT_RUNNABLE);	/* news from pCPU 1 at 300 ms */
+		xt_parser_init(&p);
+		xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+		runstate_prepare(&w, NULL, NULL);
+		runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+		uint64_t open = dom.runnable_ns;
+		ok(open == 300 * ms && dom.nthieves == 1 && dom.thief[0].domid == 7 && dom.thief[0].ns == 300 * ms,
+		   "an open wait: 300 ms so far, domain 7's (%llu)", (unsigned long long)open);
+		ntr = 0;
+		cpu_change(1);
+		runstate(400 * ms, 8, 0, XT_RUNNABLE, XT_RUNNING);
+		xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+		runstate_prepare(&w, NULL, NULL);
+		runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+		ok(dom.runnable_ns == 400 * ms && dom.runnable_ns >= open, "closed at 400 ms: 400 ms, never less");
+		/* Domains that are gone leave the accounting. */
+		runstate_prepare(&w, keep_only_8, NULL);
+		ok(w.nv == 1 && runstate_domain(&w, 8, 1000000, &dom, NULL, NULL) &&
+		   !runstate_domain(&w, 7, 1000000, &dom, NULL, NULL), "domain 7 gone: its vCPUs forgotten, 8 kept");
+		runstate_free(&w);
+	}
 
 	/* 5. Lost records on a pCPU: the vCPUs seen there forget their state; no time
 	 * is counted across the gap, and `lost` tells the consumer. */
@@ -211,11 +258,13 @@ int main(void)
 	runstate(15 * ms, 6, 0, XT_RUNNING, XT_BLOCKED);
 	runstate(15 * ms, 9, 1, XT_RUNNABLE, XT_RUNNING);
 	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
-	bool d9 = runstate_domain(&rs, 9, 1000000, &dom);
-	ok(d9 && dom.vcpus == 2 && dom.thief[0].domid == 6 && dom.thief[0].seconds == 0.006 &&
+	runstate_prepare(&rs, NULL, NULL);
+	unsigned nvcpus = 0;
+	bool d9 = runstate_domain(&rs, 9, 1000000, &dom, count_vcpu, &nvcpus);
+	ok(d9 && nvcpus == 2 && dom.thief[0].domid == 6 && dom.thief[0].ns == 6 * ms &&
 	   dom.nthieves == RS_THIEVES + 1 && dom.thief[RS_THIEVES].domid == RS_OTHERS,
-	   "domain 9 over its 2 vCPUs: domain 6 first (%g s: 1 ms on vCPU 0, 5 on vCPU 1), then %d more by name, the rest as others (%u)",
-	   dom.thief[0].seconds, RS_THIEVES - 1, dom.nthieves);
+	   "domain 9 over its 2 vCPUs: domain 6 first (%llu ns: 1 ms on vCPU 0, 5 on vCPU 1), then %d more by name, the rest as others (%u)",
+	   (unsigned long long)dom.thief[0].ns, RS_THIEVES - 1, dom.nthieves);
 	runstate_free(&rs);
 	return done_testing();
 }

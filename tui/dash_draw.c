@@ -389,6 +389,8 @@ static double host_row(struct dash *d, uint32_t k, const char **name, char cells
 	domain_state_str(dom->state, cells[1]);
 	pct(cells[2], CELL_MAX, r->valid ? r->cpu_pct : NAN);
 	pct(cells[3], CELL_MAX, r->steal_pct);
+	if (r->steal_disagree)	/* the guest's agent says otherwise: see the detail pane */
+		strncat(cells[3], "!", CELL_MAX - strlen(cells[3]) - 1);
 	snprintf(cells[4], CELL_MAX, "%u", dom->vcpus);
 	human(cells[5], CELL_MAX, (double)dom->mem_bytes);
 	if (dom->maxmem_bytes == MAXMEM_UNLIMITED)
@@ -428,6 +430,21 @@ static bool name_matches(const char *name, const char *filter)
 	return !filter[0] || strstr(name, filter) != NULL;
 }
 
+/* Both views of steal and who took it: "steal: hypervisor 54.2%, agent
+ * 53.9%  waiting for: g2 96%, Domain-0 4%". */
+static void steal_sources(const struct dash *d, uint32_t i, char *buf, size_t sz)
+{
+	const struct dom_rates *r = &d->m.rates[i];
+	char hv[16] = "-", ag[16] = "-", who[256];
+	if (!isnan(r->hv_steal_pct))
+		snprintf(hv, sizeof(hv), "%.1f%%", r->hv_steal_pct);
+	if (!isnan(r->guest_steal_pct))
+		snprintf(ag, sizeof(ag), "%.1f%%", r->guest_steal_pct);
+	model_waiting_for(&d->m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+	snprintf(buf, sz, "steal: hypervisor %s, agent %s%s  waiting for: %s", hv, ag,
+		 r->steal_disagree ? " (they disagree)" : "", who[0] ? who : "-");
+}
+
 static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 {
 	const struct snapshot *s = model_snapshot(&d->m);
@@ -442,6 +459,10 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 	move(y0, 0);
 	clrtobot();
 	put(y0, 0, A_BOLD, buf);
+	steal_sources(d, i, buf, sizeof(buf));
+	put(y0 + 1, 0, d->m.rates[i].steal_disagree && d->color ? COLOR_PAIR(PAIR_WARN) : 0, buf);
+	y0++;
+	height--;
 	/* Two bar charts, steal above CPU, each (height-1)/2 rows tall. */
 	int rows = (height - 1) / 2;
 	for (int g = 0; g < 2 && rows > 0; g++) {

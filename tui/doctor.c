@@ -408,14 +408,31 @@ static void host_checks(struct doctor *d, const char *spec)
 	else
 		add(d, "toolstack", V_SKIP, "", "no xl found (not a Dom0, or a fixture)");
 
+	/* Hypervisor steal: with it, every guest's steal is known, agent or not. */
+	if (s->trace.on)
+		add(d, "hypervisor-steal", V_OK, "", "Xen's scheduler trace is read: every guest's steal and who took it "
+		    "come from the hypervisor (%llu records, %llu lost)", (unsigned long long)s->trace.records,
+		    (unsigned long long)s->trace.lost_records);
+	else if (s->trace.why[0])
+		add(d, "hypervisor-steal", V_WARN, strstr(s->trace.why, "not found") ? "apt install xen-utils-4.17 (it has xentrace)" :
+		    strstr(s->trace.why, "being read by") ? "stop the other reader, or let vstopd be the one (vstop.conf: [xen] trace = on)" :
+		    "see vstopd(8), HYPERVISOR STEAL",
+		    "no hypervisor steal: %s; guests without vstop-agent show none", s->trace.why);
+	else
+		add(d, "hypervisor-steal", V_SKIP, "", "this source has no scheduler trace (the xen source reads it)");
+
 	list = (struct strbuf){ 0 };
 	int nq = 0;
 	for (uint32_t i = 0; i < s->ndoms; i++)
 		if (!s->doms[i].has_guest && s->doms[i].domid != 0 && strcmp(domain_name(s, &s->doms[i]), "Domain-0"))
 			if (nq++ < 8)
 				sb_printf(&list, "%s%s", nq > 1 ? ", " : "", domain_name(s, &s->doms[i]));
-	if (nq)
-		add(d, "guests-without-agent", V_WARN, "install vstop-agent in them (it publishes data/vstop/stat)",
+	if (nq && s->trace.on)
+		add(d, "guests-without-agent", V_OK, "",
+		    "%d guests run no agent; the hypervisor's trace gives their steal: %s%s", nq, list.s, nq > 8 ? ", ..." : "");
+	else if (nq)
+		add(d, "guests-without-agent", V_WARN, "install vstop-agent in them (it publishes data/vstop/stat), "
+		    "or let vstopd read Xen's scheduler trace ([xen] trace)",
 		    "%d guests publish no steal, so their suffering is invisible here: %s%s", nq, list.s, nq > 8 ? ", ..." : "");
 	else
 		add(d, "guests-without-agent", V_OK, "", "every guest publishes its steal");

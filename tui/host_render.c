@@ -100,6 +100,24 @@ static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
 	json_u64(b, v);
 }
 
+/* The hypervisor's counters, so a recording replays exactly: thieves as
+ * [domid, ns], vCPUs as [vcpu, runnable ns, lost]. */
+static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct domain *d)
+{
+	sb_printf(b, ",\"hv\":{\"runnable_ns\":%llu,\"running_ns\":%llu,\"lost\":%llu,\"thieves\":[",
+		  (unsigned long long)d->hv.runnable_ns, (unsigned long long)d->hv.running_ns,
+		  (unsigned long long)d->hv.lost);
+	for (uint32_t k = 0; k < d->hv.nthieves; k++)
+		sb_printf(b, "%s[%u,%llu]", k ? "," : "", d->hv.thief[k].domid, (unsigned long long)d->hv.thief[k].ns);
+	sb_puts(b, "],\"vcpus\":[");
+	for (uint32_t k = 0; k < d->hv_vcpu_count; k++) {
+		const struct hv_vcpu *v = &s->hv_vcpus[d->hv_vcpu_first + k];
+		sb_printf(b, "%s[%u,%llu,%llu]", k ? "," : "", v->vcpu, (unsigned long long)v->runnable_ns,
+			  (unsigned long long)v->lost);
+	}
+	sb_puts(b, "]}");
+}
+
 void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
 {
 	const struct snapshot *s = model_snapshot(m);
@@ -125,6 +143,10 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 	kv_num(b, "steal_mean_pct", h->steal_mean, 2);
 	kv_num(b, "steal_max_pct", h->steal_max, 2);
 	kv_u64(b, "steal_reporting", h->steal_reporting);
+	if (s->trace.on)
+		sb_printf(b, ",\"trace\":{\"records\":%llu,\"lost_records\":%llu,\"now_ns\":%llu}",
+			  (unsigned long long)s->trace.records, (unsigned long long)s->trace.lost_records,
+			  (unsigned long long)s->trace.now_ns);
 	sb_puts(b, "},\"domains\":[");
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		uint32_t i = order[k];
@@ -136,6 +158,22 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, ",\"domid\":%u,\"state\":\"%s\",\"vcpus\":%u", d->domid, state, d->vcpus);
 		kv_num(b, "cpu_pct", r->valid ? r->cpu_pct : NAN, 2);
 		kv_num(b, "steal_pct", r->steal_pct, 2);
+		kv_num(b, "hv_steal_pct", r->hv_steal_pct, 2);
+		kv_num(b, "guest_steal_pct", r->guest_steal_pct, 2);
+		sb_printf(b, ",\"steal_disagree\":%s", r->steal_disagree ? "true" : "false");
+		if (r->nthieves) {
+			/* Who ran while it waited, this interval. */
+			sb_puts(b, ",\"waiting_for\":[");
+			for (uint32_t j = 0; j < r->nthieves; j++) {
+				char buf[32];
+				sb_puts(b, j ? ",{\"name\":" : "{\"name\":");
+				json_str(b, model_thief_name(m, r->thief[j].domid, buf, sizeof(buf)));
+				sb_printf(b, ",\"domid\":%u", r->thief[j].domid);
+				kv_num(b, "pct", 100.0 * (double)r->thief[j].ns / (double)r->hv_waited_ns, 1);
+				sb_puts(b, "}");
+			}
+			sb_puts(b, "]");
+		}
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
@@ -173,6 +211,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, (unsigned long long)d->guest.total_ticks,
 				  (unsigned long long)d->guest.steal_ticks, d->guest.user_hz);
+		if (d->has_hv)
+			hv_counters(b, s, d);
 		sb_puts(b, "}}");
 	}
 	sb_puts(b, "]}\n");

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make check-xen: a real Xen 4.17 host under QEMU (TCG), built from Debian's packages and
-# the freshly built vstop binaries. Dom0 runs vstopd on libxenstat; guests g1 (victim) and
-# g2 (noisy) burn CPU and run vstop-agent, which publishes their steal through xenstore.
-# Phase A: g1 and g2 on separate pCPUs. Phase B: g2 pinned onto g1's pCPU.
+# the freshly built vstop binaries. Dom0 runs vstopd on libxenstat and Xen's scheduler trace;
+# guests g1 (victim) and g2 (noisy) burn CPU and run vstop-agent, which publishes their steal
+# through xenstore; g3 burns CPU with no agent. Phase A: g1 and g2 on separate pCPUs.
+# Phase B: g2 pinned onto g1's pCPU. Phase C: g3 joins them there. Phase L: the trace reader
+# stalls and the hypervisor loses records (Xen's buffers are 4 pages a pCPU: tbuf_size=4).
 # Everything the lab records comes back over the serial console; assertions are TAP.
 set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -51,6 +53,7 @@ cat > "$G/init" <<'EOF'
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 ifconfig lo 127.0.0.1 up
 ( while :; do :; done ) &
+grep -q noagent /proc/cmdline && exec sleep 100000	# g3: steal only the hypervisor can see
 vstop-agent -c /dev/null -d 1 --listen 127.0.0.1:9945 2> /dev/console &
 while :; do
 	sleep 1
@@ -68,20 +71,22 @@ D=$W/dom0
 base_root "$D"
 mkdir -p "$D/lab" "$D/lib/modules" "$D/lib/terminfo/x" "$D/lib/terminfo/l" "$D/var" "$D/etc/xen"
 printf '# the lab needs no xl settings\n' > "$D/etc/xen/xl.conf"
-copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl ${XEN_LAB_PROFILE:+/usr/bin/strace}
+copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl ${XEN_LAB_PROFILE:+/usr/bin/strace}
 mkdir -p "$D/usr/bin" "$D/usr/sbin" && cp "$B/vstopd" "$B/vstop" "$B/check_vstop" "$D/usr/bin/"
 [ -n "${XEN_LAB_PROFILE:-}" ] && cp /usr/bin/strace "$D/usr/bin/"
 ln -s $X/xl "$D/usr/sbin/xl"	# where Debian's xen-utils-common puts it
+ln -s $X/xentrace "$D/usr/sbin/xentrace"
 cp /lib/terminfo/x/xterm "$D/lib/terminfo/x/" 2> /dev/null; cp /lib/terminfo/l/linux "$D/lib/terminfo/l/" 2> /dev/null
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs; do
 	cp "/lib/modules/$KVER/kernel/drivers/xen/$m.ko" "$D/lib/modules/"
 done
 cp "$VMLINUZ" "$D/lab/vmlinuz"
 cp "$W/guest.cpio.gz" "$D/lab/guest.cpio.gz"
-for g in g1 g2; do
-	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet"\nmemory=192\nvcpus=1\n' $g > "$D/lab/$g.cfg"
+for g in g1 g2 g3; do
+	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet%s"\nmemory=192\nvcpus=1\n' \
+		$g "$([ $g = g3 ] && echo ' noagent')" > "$D/lab/$g.cfg"
 done
-printf '[alert.guest_steal]\nwarn = 20\ncrit = 80\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$D/lab/vstop.conf"
+printf '[xen]\ntrace = on\n[alert.guest_steal]\nwarn = 20\ncrit = 80\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$D/lab/vstop.conf"
 cat > "$D/init" <<'EOF'
 #!/bin/sh
 /bin/busybox --install -s /bin
@@ -117,6 +122,19 @@ sleep 6
 vp=$!
 $X/xentop -b -d 1 -i 7 > /lab/out/xentopB.log
 wait $vp
+# Phase C: g3 (no agent) joins g1 and g2 on pCPU 0. vstopd's /metrics, once a second.
+$X/xl create -q /lab/g3.cfg
+sleep 8
+$X/xl vcpu-pin g3 0 0
+echo "lab: phase C"
+sleep 4
+scrape() { for i in $(seq $1); do echo "T $(cut -d' ' -f1 /proc/uptime)"; curl -s http://127.0.0.1:9945/metrics |
+	grep -E '^vstop_(domain_(hypervisor_steal_ratio|guest_steal_ratio|steal_ratio|hypervisor_steal_seconds_total|hypervisor_running_seconds_total|steal_seconds_total|guest_cpu_seconds_total)[{]|xen_trace)'; sleep 1; done; }
+scrape 12 > /lab/out/phaseC.metrics
+# Phase L: the trace reader stops for 8 s; the hypervisor's buffers fill and it loses records.
+echo "lab: phase L"
+( sleep 3; kill -STOP $(pidof xentrace); sleep 8; kill -CONT $(pidof xentrace) ) &
+scrape 18 > /lab/out/phaseL.metrics
 # The benchmark row: vstopd's CPU (utime+stime) against xentop -b -d 1's over the same 20 s.
 # vstopd counts its own CPU (process and source) and samples in /metrics; xentop's CPU is
 # what its parent shell reaped (cutime + cstime, in USER_HZ = 100 ticks a second).
@@ -129,8 +147,6 @@ if [ -x /usr/bin/strace ]; then
 	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
 	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
 fi
-# vstop doctor finds the Xen host by itself and checks it.
-/usr/bin/vstop doctor --json --window 1 > /lab/out/doctor.json 2>&1; echo $? > /lab/out/doctor.rc
 echo "lab: collecting"
 # /metrics read by check_vstop (libcurl), the way a Nagios server would.
 # The steal it reports must be one vstopd served meanwhile: each lives a second, read them all.
@@ -141,8 +157,11 @@ g1m > /lab/out/g1_steal_metric.txt
 rp=$!
 /usr/bin/check_vstop domain-steal -d g1 -w 20 -c 80 -H http://127.0.0.1:9945/metrics > /lab/out/check_vstop.txt 2>&1
 touch /tmp/check.done; wait $rp
-TERM=xterm timeout 20 /usr/bin/script -q -c "stty rows 30 cols 100; /usr/bin/vstop --source=xen -d 1 -n 3" /lab/out/tui.raw > /dev/null 2>&1 < /dev/null
 kill -TERM $(pidof vstopd); sleep 1
+pidof xentrace > /lab/out/xentrace.after_vstopd
+# With vstopd gone the trace is free: vstop doctor and the dashboard read it themselves.
+/usr/bin/vstop doctor --json --window 1 > /lab/out/doctor.json 2> /lab/out/doctor.err; echo $? > /lab/out/doctor.rc
+TERM=xterm timeout 20 /usr/bin/script -q -c "stty rows 30 cols 100; /usr/bin/vstop --source=xen -d 1 -n 3" /lab/out/tui.raw > /dev/null 2>&1 < /dev/null
 cp /var/log/xen/console/guest-g1.log /lab/out/g1.console 2> /dev/null
 for f in /lab/out/*; do echo "=== BEGIN ${f##*/}"; cat "$f"; echo "=== END"; done
 echo "=== LAB DONE"
@@ -157,7 +176,7 @@ cp "$VMLINUZ" "$W/vmlinuz"
 start=$(date +%s)
 timeout 400 qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 3 -nographic -no-reboot -monitor none \
 	-serial stdio -kernel "$W/xen" \
-	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M dom0_max_vcpus=1 loglvl=warning noreboot smap=0 smep=0" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M dom0_max_vcpus=1 tbuf_size=4 loglvl=warning noreboot smap=0 smep=0" \
 	-initrd "$W/vmlinuz console=hvc0 rdinit=/init quiet,$W/dom0.cpio.gz" < /dev/null > "$W/serial.log" 2>&1
 echo "# the lab ran $(( $(date +%s) - start )) s"
 tr -d '\r' < "$W/serial.log" > "$W/serial.txt"
@@ -178,7 +197,7 @@ within "$b_steal" 30 70; ok $? "phase B: g1's steal between 30 and 70% ($b_steal
 within "$b_cpu1" 35 65 && within "$b_cpu2" 35 65; ok $? "phase B: g1 and g2 near 50% CPU ($b_cpu1, $b_cpu2)"
 fired=$(grep 'alert firing: .* guest_steal g1 ' "$W/out/vstopd.log" | head -1)
 echo "# $fired"
-echo "$fired" | grep -q 'noisy neighbors: g2 '; ok $? "the steal alarm fires for g1 and names g2 first"
+echo "$fired" | grep -q 'it waited for: g2 '; ok $? "the steal alarm fires for g1 and names g2 first, from the hypervisor's trace"
 # vstop's CPU % against xentop's, per domain, phase B (means over the same seconds).
 worst=0
 for d in Domain-0 g1 g2; do
@@ -209,16 +228,58 @@ own=$(sed 's/\r$//' "$W/out/g1.console" | awk '/^\[[0-9-]+ [0-9:]+/ && / OWN [0-
 d1=$(awk -v a="$own" -v b="$dom0_view" 'BEGIN { if (a == "" || b == "") { print 99; exit } d = a - b; if (d < 0) d = -d; printf "%.1f", d }')
 echo "# g1's steal over phase B: its own counters ${own:-?}%, as Dom0 received them ${dom0_view:-?}%"
 within "$d1" 0 5; ok $? "g1's own steal agrees with Dom0's view within 5 points ($d1)"
-# vstop doctor on the real Dom0: everything OK (fixed Dom0 memory, 1 vCPU per pCPU, agents in
-# both guests, xl) but the pinning phase B made: g1 and g2 on pCPU 0; so exit status 1.
+# Phase C: hypervisor steal of the three guests sharing pCPU 0 (each should wait about 2/3).
+# metric FILE NAME DOMAIN: its values, one per scrape that had it.
+metric() { sed -n "s/^$2{domain=\"$3\"} //p" "$W/out/$1"; }
+for g in g1 g2 g3; do
+	v=$(metric phaseC.metrics vstop_domain_hypervisor_steal_ratio $g | awk '{ print $1 * 100 }' | avg)
+	echo "# phase C: $g's hypervisor steal $v% ($(metric phaseC.metrics vstop_domain_hypervisor_steal_ratio $g | wc -l) readings)"
+	within "$v" 55 78; ok $? "phase C: $g's hypervisor steal between 55 and 78% ($v)"
+done
+n3=$(metric phaseC.metrics vstop_domain_steal_ratio g3 | wc -l)
+na=$(metric phaseC.metrics vstop_domain_guest_steal_ratio g3 | wc -l)
+[ "$n3" -ge 8 ] && [ "$na" = 0 ]; ok $? "g3 runs no agent and still has a steal figure ($n3 of 12 readings, $na from an agent)"
+# g1's hypervisor steal against its own agent's over the same seconds: from the first to the
+# last reading, waited / (waited + ran) and steal / all CPU time (a CPU burner never blocks).
+span() { metric phaseC.metrics "$1" g1 | sed -n '1p;$p' | awk 'NR == 1 { a = $1 } NR == 2 { printf "%.6f", $1 - a }'; }
+hv1=$(awk -v w="$(span vstop_domain_hypervisor_steal_seconds_total)" -v r="$(span vstop_domain_hypervisor_running_seconds_total)" \
+	'BEGIN { if (w + r > 0) printf "%.1f", 100 * w / (w + r); else print "nan" }')
+ag1=$(awk -v s="$(span vstop_domain_steal_seconds_total)" -v t="$(span vstop_domain_guest_cpu_seconds_total)" \
+	'BEGIN { if (t > 0) printf "%.1f", 100 * s / t; else print "nan" }')
+d2=$(awk -v a="$hv1" -v b="$ag1" 'BEGIN { if (a == "nan" || b == "nan") { print 99; exit } d = a - b; if (d < 0) d = -d; printf "%.1f", d }')
+echo "# phase C: g1's steal, hypervisor $hv1%, its agent $ag1%"
+within "$d2" 0 5; ok $? "phase C: g1's hypervisor steal agrees with its agent's within 5 points ($hv1, $ag1)"
+fired3=$(grep 'alert firing: .* guest_steal g3 ' "$W/out/vstopd.log" | head -1)
+echo "# $fired3"
+sum3=$(echo "$fired3" | sed -n 's/.*it waited for: //p' | tr ',' '\n' | awk '$1 == "g1" || $1 == "g2" { s += $2 + 0 } END { print s + 0 }')
+echo "$fired3" | grep -qE 'it waited for: g[12] [0-9]+%, g[12] [0-9]+%' && [ "$sum3" -ge 90 ]
+ok $? "the steal alarm for g3 names g1 and g2 as who took it, $sum3% of its wait"
+# Phase L: records were lost, and no reading is wrong: every hypervisor steal served is a
+# phase C figure (a stalled or lossy interval gives none).
+lost=$(sed -n 's/^vstop_xen_trace_lost_records_total //p' "$W/out/phaseL.metrics" | tail -1)
+echo "# phase L: ${lost:-0} records lost"
+[ "${lost:-0}" -gt 0 ]; ok $? "phase L: the stalled reader made the hypervisor lose records (${lost:-0})"
+wrong=0 seen=0
+for g in g1 g2 g3; do
+	for v in $(metric phaseL.metrics vstop_domain_hypervisor_steal_ratio $g); do
+		seen=$((seen + 1)); within "$(awk -v v="$v" 'BEGIN { print v * 100 }')" 50 85 || { wrong=$((wrong + 1)); echo "# phase L: $g $v"; }
+	done
+done
+echo "# phase L: $seen readings of 54 scrapes x guests, $wrong out of range"
+[ "$wrong" = 0 ] && [ "$seen" -lt 54 ]; ok $? "phase L: no wrong hypervisor steal across the stall and the lost records ($seen readings, $wrong wrong)"
+grep -q . "$W/out/xentrace.after_vstopd"; [ $? = 1 ]; ok $? "vstopd's xentrace ended with it"
+# vstop doctor on the real Dom0: everything OK (fixed Dom0 memory, the trace read, so g3 needs
+# no agent, xl) but the pinning phases B and C made: g1, g2 and g3 on pCPU 0; so exit status 1.
 jq -r '.checks[] | "# doctor: \(.verdict) \(.check): \(.evidence)"' "$W/out/doctor.json" 2> /dev/null || cat "$W/out/doctor.json"
 bad=$(jq -r '[.checks[] | select(.verdict != "OK") | .check] | join(",")' "$W/out/doctor.json" 2> /dev/null)
-n=$(jq '[.checks[] | select(.check == "dom0-memory" or .check == "guests-without-agent" or .check == "vcpu-overcommit" or .check == "toolstack")] | length' "$W/out/doctor.json" 2> /dev/null)
+n=$(jq '[.checks[] | select(.check == "dom0-memory" or .check == "guests-without-agent" or .check == "vcpu-overcommit" or .check == "toolstack" or .check == "hypervisor-steal")] | length' "$W/out/doctor.json" 2> /dev/null)
 pin=$(jq -r '.checks[] | select(.check == "vcpu-pinning") | .evidence' "$W/out/doctor.json" 2> /dev/null)
-[ "$(cat "$W/out/doctor.rc")" = 1 ] && [ "$bad" = vcpu-pinning ] && [ "$n" = 4 ]
+[ "$(cat "$W/out/doctor.rc")" = 1 ] && [ "$bad" = vcpu-pinning ] && [ "$n" = 5 ]
 ok $? "vstop doctor finds the Xen host: Dom0 checks OK but the pinning (exit $(cat "$W/out/doctor.rc"), not OK: ${bad:-none})"
-case $pin in *"pCPU 0 carries 2.0 pinned vCPUs (g1, g2)"*) r=0 ;; *) r=1 ;; esac
-ok $r "vstop doctor names the pCPU g1 and g2 were pinned onto"
+case $pin in *"pCPU 0 carries 3.0 pinned vCPUs (g1, g2, g3)"*) r=0 ;; *) r=1 ;; esac
+ok $r "vstop doctor names the pCPU g1, g2 and g3 were pinned onto"
+jq -e '.checks[] | select(.check == "hypervisor-steal" and .verdict == "OK")' "$W/out/doctor.json" > /dev/null
+ok $? "vstop doctor: hypervisor steal is available here, so g3 needs no agent"
 # The benchmark row (bench/run.sh reads this line): CPU ms per sample over the same 20 s.
 bench=$(awk 'FNR == NR { a[$1] = $2; next } { d[$1] = $2 - a[$1] }
 	END { n = d["vstop_samples_total"]; if (n < 1) n = 1

@@ -23,12 +23,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/snapshot.h"
 #include "sources/xen_trace.h"
 
-#define RS_THIEVES 4
+#define RS_THIEVES HV_THIEVES_NAMED
 #define RS_HISTORY 64
-#define RS_OTHERS 0xfffeu		/* thieves past the named ones */
-#define RS_UNKNOWN 0xffffu		/* older than the pCPU's history */
+#define RS_OTHERS HV_THIEF_OTHERS	/* thieves past the named ones */
+#define RS_UNKNOWN HV_THIEF_UNKNOWN	/* older than the pCPU's history */
 
 struct rs_thief { uint16_t domid; uint64_t ticks; };
 
@@ -50,6 +51,7 @@ struct rs_pcpu {
 	struct rs_runner hist[RS_HISTORY];	/* a ring of who ran here, from when */
 	unsigned head, count;
 	uint64_t lost;
+	uint64_t newest;		/* TSC of its newest record: "now" there */
 };
 
 struct runstate {
@@ -59,7 +61,10 @@ struct runstate {
 	uint32_t slot_cap;
 	struct rs_pcpu *p;
 	uint32_t np;
+	uint64_t *order;		/* domid, vcpu, index: sorted (runstate_prepare) */
+	uint32_t norder;
 	uint64_t records, lost_records, backwards;	/* TSC going back or jumping: skipped */
+	uint64_t newest;			/* the newest TSC of any pCPU */
 };
 
 void runstate_init(struct runstate *rs);
@@ -68,18 +73,18 @@ void runstate_record(void *rs, const struct xt_record *r);
 /* A vCPU's account, or NULL if the trace never named it. */
 const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, uint16_t vcpu);
 
-/* A domain's account over all its vCPUs, in seconds (TSC ticks / the TSC
- * rate, xc_physinfo's cpu_khz), with its thieves merged, largest first:
- * RS_THIEVES of them by name, the rest summed in RS_OTHERS. */
-struct rs_domain {
-	uint32_t vcpus;
-	double seconds[4];		/* per runstate, cumulative */
-	uint64_t lost;			/* lost-record events that touched its vCPUs */
-	struct { uint16_t domid; double seconds; } thief[RS_THIEVES + 2];
-	unsigned nthieves;
-};
-/* false when the trace never named the domain or cpu_khz is 0. */
-bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct rs_domain *out);
+/* Before reading domains: forget the vCPUs of domains that are gone
+ * (exists() says which remain; NULL keeps all) and index the rest. */
+void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t domid), void *ctx);
+/* A domain's account over all its vCPUs in ns (TSC ticks / the TSC rate,
+ * xc_physinfo's cpu_khz), each vCPU's current state counted up to the
+ * newest record of its pCPU; thieves merged, largest first: RS_THIEVES of
+ * them by name, the rest in RS_OTHERS. each_vcpu (may be NULL) gets every
+ * vCPU's part. false when the trace never named the domain or cpu_khz is 0. */
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,
+		     void (*each_vcpu)(void *ctx, const struct hv_vcpu *v), void *ctx);
+/* TSC ticks in ns at cpu_khz (0 when it is not known). */
+uint64_t runstate_ns(uint64_t ticks, uint64_t cpu_khz);
 void runstate_free(struct runstate *rs);
 
 #endif

@@ -1,6 +1,6 @@
 /* runstate: per-vCPU runstate time and thieves from trace records (see runstate.h). */
 #include "config.h"
-#include "model/runstate.h"
+#include "sources/xen_runstate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +160,12 @@ void runstate_record(void *ctx, const struct xt_record *r)
 		return;
 	struct rs_vcpu *v = get(rs, r->domid, r->vcpu);
 	struct rs_pcpu *p = pcpu(rs, r->pcpu);
+	if (r->tsc > p->newest)
+		p->newest = r->tsc;
+	if (r->tsc > rs->newest && r->tsc - rs->newest < RS_MAX_GAP)
+		rs->newest = r->tsc;
+	else if (!rs->newest)
+		rs->newest = r->tsc;
 	if (v->known && (r->tsc < v->since || r->tsc - v->since > RS_MAX_GAP)) {
 		rs->backwards++;	/* TSCs out of step, or a jump: forget, resync */
 		v->known = false;
@@ -183,75 +189,142 @@ const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, u
 	return find(rs, domid, vcpu);
 }
 
-/* A thief of the domain, merged over its vCPUs, in seconds (sums of many
- * vCPUs' ticks could pass 64 bits on hostile input; doubles cannot wrap). */
-struct merged { uint16_t domid; double seconds; };
+static int by_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t domid), void *ctx)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < rs->nv; i++)
+		if (!exists || exists(ctx, rs->v[i].domid))
+			rs->v[kept++] = rs->v[i];
+	if (kept != rs->nv) {	/* domains went away: their vCPUs with them */
+		rs->nv = kept;
+		memset(rs->slot, 0, rs->slot_cap * sizeof(*rs->slot));
+		for (uint32_t i = 0; i < rs->nv; i++)
+			put_slot(rs, vkey(rs->v[i].domid, rs->v[i].vcpu), i);
+	}
+	rs->order = xreallocarray(rs->order, rs->nv ? rs->nv : 1, sizeof(*rs->order));
+	for (uint32_t i = 0; i < rs->nv; i++)	/* the key above the index: sorted by key */
+		rs->order[i] = (uint64_t)vkey(rs->v[i].domid, rs->v[i].vcpu) << 32 | i;
+	qsort(rs->order, rs->nv, sizeof(*rs->order), by_u64);
+	rs->norder = rs->nv;
+}
+
+/* Ticks to ns at cpu_khz, in doubles so no product can wrap. */
+static uint64_t to_ns(uint64_t ticks, uint64_t khz)
+{
+	double ns = (double)ticks * 1e6 / (double)khz;
+	return ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
+}
+
+uint64_t runstate_ns(uint64_t ticks, uint64_t cpu_khz)
+{
+	return cpu_khz ? to_ns(ticks, cpu_khz) : 0;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* v's account up to the newest record of its pCPU: the state it is in
+ * still counts, so a long wait shows while it lasts. */
+static void account_now(const struct runstate *rs, const struct rs_vcpu *v, struct rs_vcpu *out)
+{
+	*out = *v;
+	if (!v->known || v->pcpu >= rs->np)
+		return;
+	const struct rs_pcpu *p = &rs->p[v->pcpu];
+	if (p->newest <= v->since || p->newest - v->since > RS_MAX_GAP)
+		return;
+	out->ticks[v->state] += p->newest - v->since;
+	if (v->state == XT_RUNNABLE)
+		credit_wait(out, p, v->since, p->newest);
+}
+
+/* A thief of the domain, merged over its vCPUs. */
+struct merged { uint16_t domid; uint64_t ns; };
 
 /* Add to thief `domid`: MERGE_MAX - 1 distinct ones, then the last slot sums
  * the rest as RS_OTHERS. */
 #define MERGE_MAX 64
-static void merge(struct merged *all, unsigned *n, uint16_t domid, double seconds)
+static void merge(struct merged *all, unsigned *n, uint16_t domid, uint64_t ns)
 {
 	for (unsigned i = 0; i < *n; i++)
 		if (all[i].domid == domid) {
-			all[i].seconds += seconds;
+			all[i].ns = add_sat(all[i].ns, ns);
 			return;
 		}
 	if (*n < MERGE_MAX - 1 || (domid == RS_OTHERS && *n < MERGE_MAX))
-		all[(*n)++] = (struct merged){ domid, seconds };
+		all[(*n)++] = (struct merged){ domid, ns };
 	else
-		merge(all, n, RS_OTHERS, seconds);
+		merge(all, n, RS_OTHERS, ns);
 }
 
-static int by_seconds(const void *a, const void *b)
+static int by_ns(const void *a, const void *b)
 {
 	const struct merged *x = a, *y = b;
-	return x->seconds < y->seconds ? 1 : x->seconds > y->seconds ? -1 : (int)x->domid - (int)y->domid;
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (int)x->domid - (int)y->domid;
 }
 
-bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct rs_domain *out)
+static void add_thief(struct hv_steal *out, uint16_t domid, uint64_t ns)
+{
+	out->thief[out->nthieves++] = (struct hv_thief){ domid, ns };
+}
+
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,
+		     void (*each_vcpu)(void *ctx, const struct hv_vcpu *v), void *ctx)
 {
 	struct merged all[MERGE_MAX];
 	unsigned n = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!cpu_khz)
+	if (!cpu_khz || rs->norder != rs->nv)
 		return false;
-	double hz = (double)cpu_khz * 1000;
-	for (uint32_t i = 0; i < rs->nv; i++) {
-		const struct rs_vcpu *v = &rs->v[i];
-		if (v->domid != domid)
-			continue;
-		out->vcpus++;
-		out->lost += v->lost;
-		for (int k = 0; k < 4; k++)
-			out->seconds[k] += (double)v->ticks[k] / hz;
-		for (unsigned t = 0; t < v->nthieves; t++)
-			merge(all, &n, v->thief[t].domid, (double)v->thief[t].ticks / hz);
+	/* The first vCPU of the domain in the index. */
+	uint32_t lo = 0, hi = rs->norder;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (rs->order[mid] >> 48 < domid)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (!out->vcpus)
+	uint32_t vcpus = 0;
+	for (uint32_t k = lo; k < rs->norder && rs->order[k] >> 48 == domid; k++) {
+		struct rs_vcpu v;
+		account_now(rs, &rs->v[(uint32_t)rs->order[k]], &v);
+		vcpus++;
+		uint64_t runnable = to_ns(v.ticks[XT_RUNNABLE], cpu_khz);
+		out->lost += v.lost;
+		out->runnable_ns = add_sat(out->runnable_ns, runnable);
+		out->running_ns = add_sat(out->running_ns, to_ns(v.ticks[XT_RUNNING], cpu_khz));
+		for (unsigned t = 0; t < v.nthieves; t++)
+			merge(all, &n, v.thief[t].domid, to_ns(v.thief[t].ticks, cpu_khz));
+		if (each_vcpu)
+			each_vcpu(ctx, &(struct hv_vcpu){ v.vcpu, runnable, v.lost });
+	}
+	if (!vcpus)
 		return false;
 	/* The largest RS_THIEVES by name; the rest (and "others" already) as others. */
-	qsort(all, n, sizeof(all[0]), by_seconds);
-	double others = 0, unknown = 0;
+	qsort(all, n, sizeof(all[0]), by_ns);
+	uint64_t others = 0, unknown = 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (all[i].domid == RS_UNKNOWN)
-			unknown += all[i].seconds;
+			unknown = add_sat(unknown, all[i].ns);
 		else if (all[i].domid == RS_OTHERS || out->nthieves >= RS_THIEVES)
-			others += all[i].seconds;
-		else {
-			out->thief[out->nthieves].domid = all[i].domid;
-			out->thief[out->nthieves++].seconds = all[i].seconds;
-		}
+			others = add_sat(others, all[i].ns);
+		else
+			add_thief(out, all[i].domid, all[i].ns);
 	}
-	if (others > 0) {
-		out->thief[out->nthieves].domid = RS_OTHERS;
-		out->thief[out->nthieves++].seconds = others;
-	}
-	if (unknown > 0) {
-		out->thief[out->nthieves].domid = RS_UNKNOWN;
-		out->thief[out->nthieves++].seconds = unknown;
-	}
+	if (others)
+		add_thief(out, RS_OTHERS, others);
+	if (unknown)
+		add_thief(out, RS_UNKNOWN, unknown);
 	return true;
 }
 
@@ -260,5 +333,6 @@ void runstate_free(struct runstate *rs)
 	free(rs->v);
 	free(rs->slot);
 	free(rs->p);
+	free(rs->order);
 	memset(rs, 0, sizeof(*rs));
 }

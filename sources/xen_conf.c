@@ -1,0 +1,51 @@
+/* xen_conf: [xen] (see xen_conf.h). */
+#include "config.h"
+#include "sources/xen_conf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const modes[] = { [TRACE_AUTO] = "auto", [TRACE_ON] = "on", [TRACE_OFF] = "off" };
+
+static void defaults(void *data)
+{
+	struct xen_conf *c = data;
+	snprintf(c->trace, sizeof(c->trace), "auto");
+	snprintf(c->xentrace, sizeof(c->xentrace), "xentrace");
+}
+
+static int mode(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, modes[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int check(const void *data, char *why, size_t whysz)
+{
+	const struct xen_conf *c = data;
+	if (mode(c->trace) < 0) {
+		snprintf(why, whysz, "[xen] trace is auto, on or off, not \"%s\"", c->trace);
+		return -1;
+	}
+	return 0;
+}
+
+#define F(field) offsetof(struct xen_conf, field)
+static const struct conf_key keys[] = {
+	{ "trace", CONF_STR_T, F(trace), 0, 0 },
+	{ "xentrace", CONF_STR_T, F(xentrace), 0, 0 },
+};
+
+_Static_assert(sizeof(struct xen_conf) <= CONF_SECTION_BYTES, "[xen] fits its slot");
+const struct conf_section xen_conf_section = {
+	"xen", NULL, sizeof(struct xen_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, check, NULL,
+};
+
+void xen_conf_apply(const struct xen_conf *c, struct source_options *so)
+{
+	so->trace = (enum trace_mode)(mode(c->trace) < 0 ? TRACE_AUTO : mode(c->trace));
+	so->xentrace = c->xentrace;
+}
