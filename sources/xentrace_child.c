@@ -104,8 +104,9 @@ int xentrace_start(struct xentrace_child *x, const char *program, char *err, siz
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(out[1], STDOUT_FILENO);
 		dup2(errp[1], STDERR_FILENO);
-		/* -D: what the buffers held before we came is from before our time. */
-		execl(path, program, "-D", "-e", XENTRACE_EVENT_MASK, (char *)NULL);
+		/* -D: what the buffers held before we came is from before our time.
+		 * Xen 4.17's xentrace wants an output file: its stdout, the pipe. */
+		execl(path, program, "-D", "-e", XENTRACE_EVENT_MASK, "/proc/self/fd/1", (char *)NULL);
 		dprintf(STDERR_FILENO, "cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}

@@ -159,6 +159,16 @@ rp=$!
 touch /tmp/check.done; wait $rp
 kill -TERM $(pidof vstopd); sleep 1
 pidof xentrace > /lab/out/xentrace.after_vstopd
+# A real trace of g1, g2 and g3 sharing pCPU 0 (the parser's fixture), and vstop -b's
+# records with the hypervisor's counters (the replay fixture): the trace is free now.
+$X/xentrace -D -e 0x00021000 -T 3 /tmp/trace.bin > /dev/null 2>&1
+base64 /tmp/trace.bin > /lab/out/trace.b64
+$X/xl vcpu-pin g3 0 all	# g3 free to move: wakes on one pCPU, runs on another
+sleep 1
+$X/xentrace -D -e 0x00021000 -T 3 /tmp/trace2.bin > /dev/null 2>&1
+base64 /tmp/trace2.bin > /lab/out/trace2.b64
+$X/xl vcpu-pin g3 0 0
+/usr/bin/vstop -b --source=xen -d 1 -n 6 --json > /lab/out/phaseT.json
 # With vstopd gone the trace is free: vstop doctor and the dashboard read it themselves.
 /usr/bin/vstop doctor --json --window 1 > /lab/out/doctor.json 2> /lab/out/doctor.err; echo $? > /lab/out/doctor.rc
 TERM=xterm timeout 20 /usr/bin/script -q -c "stty rows 30 cols 100; /usr/bin/vstop --source=xen -d 1 -n 3" /lab/out/tui.raw > /dev/null 2>&1 < /dev/null
@@ -294,6 +304,8 @@ echo "# bench: vstopd_ms=$v_ms vstopd_source_ms=$v_src_ms vstopd_samples=$v_n xe
 if [ "$F" -eq 0 ] && [ -n "${XEN_LAB_SAVE:-}" ]; then
 	cp "$W/out/xentopB.log" "$top_srcdir/t/fixtures/xen-real-xentop.log"
 	cp "$W/out/phaseB.json" "$top_srcdir/t/fixtures/xen-real-vstop.json"
+	cp "$W/out/phaseT.json" "$top_srcdir/t/fixtures/xen-real-vstop-trace.json"
+	base64 -d "$W/out/trace.b64" > "$top_srcdir/t/fixtures/xen-real-trace.bin"
 	# The dashboard as the real Dom0's terminal received it (100x30): `cat` it in a terminal.
 	sed '1d;$d' "$W/out/tui.raw" | sed 's/\x1b\[?1049l//g' > "$top_srcdir/docs/xen-host-view.typescript"
 fi
