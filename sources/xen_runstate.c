@@ -148,12 +148,37 @@ static void lost(struct runstate *rs, uint32_t n, uint32_t count)
 		}
 }
 
+/* The scheduler kept r's vCPU running. If we thought otherwise, a change
+ * was missed (before the trace began, or not recorded): what happened since
+ * its last record is not known, so it is not counted; it runs from now. */
+static void still_running(struct runstate *rs, const struct xt_record *r)
+{
+	struct rs_vcpu *v = get(rs, r->domid, r->vcpu);
+	struct rs_pcpu *p = pcpu(rs, r->pcpu);
+	if (r->tsc > p->newest)
+		p->newest = r->tsc;
+	if (v->known && v->state == XT_RUNNING && v->pcpu == r->pcpu)
+		return;
+	if (v->known)
+		rs->missed++;
+	if (!p->count || p->hist[(p->head + RS_HISTORY - 1) % RS_HISTORY].domid != r->domid)
+		ran(p, r->domid, r->tsc);
+	v->known = true;
+	v->state = XT_RUNNING;
+	v->since = r->tsc;
+	v->pcpu = r->pcpu;
+}
+
 void runstate_record(void *ctx, const struct xt_record *r)
 {
 	struct runstate *rs = ctx;
 	rs->records++;
 	if (r->kind == XT_LOST) {
 		lost(rs, r->pcpu, r->lost);
+		return;
+	}
+	if (r->kind == XT_CONTINUE) {
+		still_running(rs, r);
 		return;
 	}
 	if (r->kind != XT_RUNSTATE)

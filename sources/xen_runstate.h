@@ -65,6 +65,7 @@ struct runstate {
 	uint32_t norder;
 	uint64_t records, lost_records, backwards;	/* TSC going back or jumping: skipped */
 	uint64_t newest;			/* the newest TSC of any pCPU */
+	uint64_t missed;			/* running, by a continue-running, when thought otherwise */
 };
 
 void runstate_init(struct runstate *rs);

@@ -63,18 +63,20 @@ static void decode(struct xt_parser *p, const uint32_t *w, xt_record_fn fn, void
 	} else if (r.event == XT_GEN_LOST_RECORDS) {
 		r.kind = XT_LOST;
 		r.lost = r.nextra ? r.extra[0] : 1;
-	} else if ((r.event & ~0x330u) == XT_SCHED_RUNSTATE_CHANGE) {
+	} else if ((r.event & ~0x330u) == XT_SCHED_RUNSTATE_CHANGE || r.event == XT_SCHED_CONTINUE_RUNNING) {
+		bool change = r.event != XT_SCHED_CONTINUE_RUNNING;
 		if (r.nextra < 1 || !r.has_tsc) {
-			reject(p, "a runstate change without its vCPU or its time", hdr);
+			reject(p, change ? "a runstate change without its vCPU or its time" :
+				  "a continue-running without its vCPU or its time", hdr);
 			return;
 		}
 		if (r.extra[0] >> 16 > XT_IDLE_DOMID) {	/* Xen's domids stop at the idle domain's */
 			reject(p, "a runstate change of a domain id past 32767", hdr);
 			return;
 		}
-		r.kind = XT_RUNSTATE;
-		r.old_state = (uint8_t)((r.event >> 8) & 3);
-		r.new_state = (uint8_t)((r.event >> 4) & 3);
+		r.kind = change ? XT_RUNSTATE : XT_CONTINUE;
+		r.old_state = change ? (uint8_t)((r.event >> 8) & 3) : XT_RUNNING;
+		r.new_state = change ? (uint8_t)((r.event >> 4) & 3) : XT_RUNNING;
 		r.domid = (uint16_t)(r.extra[0] >> 16);
 		r.vcpu = (uint16_t)(r.extra[0] & 0xffff);
 	} else {

@@ -33,7 +33,8 @@
 
 enum xt_runstate { XT_RUNNING, XT_RUNNABLE, XT_BLOCKED, XT_OFFLINE };
 
-enum xt_kind { XT_CPU, XT_LOST, XT_RUNSTATE, XT_OTHER };
+/* XT_CONTINUE: the scheduler kept a vCPU running (it is running now). */
+enum xt_kind { XT_CPU, XT_LOST, XT_RUNSTATE, XT_CONTINUE, XT_OTHER };
 
 struct xt_record {
 	enum xt_kind kind;
@@ -43,7 +44,7 @@ struct xt_record {
 	uint32_t pcpu;			/* the pCPU it happened on (XT_CPU: the new one) */
 	unsigned nextra;
 	uint32_t extra[XT_MAX_EXTRA];
-	/* XT_RUNSTATE */
+	/* XT_RUNSTATE, XT_CONTINUE (both states XT_RUNNING) */
 	uint16_t domid, vcpu;
 	uint8_t old_state, new_state;	/* enum xt_runstate */
 	/* XT_LOST: how many records the hypervisor could not write */
