@@ -83,8 +83,14 @@ int xentrace_start(struct xentrace_child *x, const char *program, char *err, siz
 			 "of the trace", who);
 		return -1;
 	}
-	if (pipe2(out, O_CLOEXEC) < 0 || (pipe2(errp, O_CLOEXEC) < 0 && (close(out[0]), close(out[1]), 1))) {
+	if (pipe2(out, O_CLOEXEC) < 0) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
 		return -1;
 	}
 	pid_t pid = fork();

@@ -59,6 +59,30 @@ check "real records: g1's steal (published through xenstore) replays between 30 
 	sh -c "jq -r '.domains[] | select(.name == \"g1\") | .steal_pct // empty' '$TMP/xenj.json' | awk '{ n++; if (\$1 < 30 || \$1 > 70) bad = 1 } END { exit bad || !n }'"
 is "$(jq -r '.host.xen_version' "$TMP/xenj.json" | head -1)" 4.17.7 "real records: the Xen version"
 
+# Hypervisor steal recorded on the real host (vstop -b owning Xen's trace, g1, g2 and g3 on
+# one pCPU; g3 runs no agent): it replays exactly, steal and who took it.
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/xen-real-vstop-trace.json" > "$TMP/xent.json" 2> "$TMP/err"
+ok $? "replay of records with the hypervisor's counters"
+check "real trace: g3 (no agent) has the hypervisor's steal, 55-78%" \
+	sh -c "jq -r '.domains[] | select(.name == \"g3\") | .hv_steal_pct // empty' '$TMP/xent.json' | awk '{ n++; if (\$1 < 55 || \$1 > 78) bad = 1 } END { exit bad || !n }'"
+check "real trace: g3 waited for g1 and g2, over 90% of its wait" \
+	sh -c "jq -r '.domains[] | select(.name == \"g3\") | [.waiting_for[]? | select(.name == \"g1\" or .name == \"g2\") | .pct] | add // 0' '$TMP/xent.json' | awk '{ n++; if (\$1 < 90) bad = 1 } END { exit bad || !n }'"
+tail -n +2 "$FIX/xen-real-vstop-trace.json" | jq -c '.domains[] | select(.name == "g3") | [.hv_steal_pct, .waiting_for]' > "$TMP/rec.g3"
+jq -c '.domains[] | select(.name == "g3") | [.hv_steal_pct, .waiting_for]' "$TMP/xent.json" > "$TMP/rep.g3"
+check "real trace: the replay gives what was recorded, figure for figure" cmp -s "$TMP/rec.g3" "$TMP/rep.g3"
+# Hostile hypervisor counters: each refused with file and line.
+rec='{"time":1,"view":"host","t":1,"host":{"pcpus":2},"domains":[{"name":"g","domid":1,"counters":{"cpu_ns":1,"hv":HV}}]}'
+n=0
+for hv in '[]' '{"runnable_ns":-1,"thieves":[],"vcpus":[]}' '{"runnable_ns":1,"thieves":[[70000,1]],"vcpus":[]}' \
+	'{"runnable_ns":1,"thieves":[[1]],"vcpus":[]}' '{"runnable_ns":1,"thieves":[[1,2],[1,2],[1,2],[1,2],[1,2],[1,2],[1,2]],"vcpus":[]}' \
+	'{"runnable_ns":1,"thieves":[],"vcpus":[[0,"x",0]]}' '{"runnable_ns":1,"thieves":"x","vcpus":[]}' '{"runnable_ns":1.5,"thieves":[],"vcpus":[]}'; do
+	n=$((n + 1))
+	echo "${rec/HV/$hv}" > "$TMP/hv$n.json"
+	"$VSTOP" -b -d 0 --source="replay:$TMP/hv$n.json" > /dev/null 2> "$TMP/err"
+	r=$?
+	check "hostile hv counters $hv: refused, status 1, with file:line" sh -c "[ $r = 1 ] && grep -q 'hv$n.json:1: bad hypervisor counters' '$TMP/err'"
+done
+
 # Malformed input: a clear error naming file and line, status 1.
 for f in bad-cpu.log:2 bad-garbage.log:1 bad-record.json:1 bad-truncated.json:1; do
 	file=${f%:*} line=${f#*:}

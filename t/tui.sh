@@ -60,6 +60,20 @@ tm send-keys -t t q
 check "q quits" wait_for EXITED
 check "the terminal is sane after q (icanon)" wait_for 'TTY:icanon'
 
+# Hypervisor steal (sim:6,trace): ci-05 runs no agent yet has a steal figure; db-02's agent
+# lies (reports none), so its value carries "!"; the detail pane says who it waited for.
+start 120 40 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:6,trace -d 0.3"
+wait_for 'vstop - host' >/dev/null
+sleep 1.5
+check "trace: ci-05 (no agent) has a steal figure" has '^ci-05 +[-a-z]{6} +[0-9.]+ +[0-9.]+'
+check "trace: db-02's steal is marked: its agent disagrees" has '^db-02 +[-a-z]{6} +[0-9.]+ +[0-9.]+!'
+tm send-keys -t t S	# sort by steal: the first row is selected
+sleep 0.5
+tm send-keys -t t Enter
+check "trace: the detail pane names who it waited for" wait_for 'waiting for: .*%'
+check "trace: the detail pane shows both views of steal" has 'steal: hypervisor [0-9.]+%, agent'
+tm send-keys -t t q
+
 # SIGTERM restores the terminal too.
 start 100 30 "$VSTOP_ABS --source=sim:4 -d 0.3"
 wait_for 'vstop - host' >/dev/null

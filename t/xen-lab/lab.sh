@@ -52,11 +52,7 @@ cat > "$G/init" <<'EOF'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 ifconfig lo 127.0.0.1 up
-if grep -q busy /proc/cmdline; then	# g4, g5: block and wake thousands of times a second
-	for k in 1 2 3 4; do ( c=0; while :; do usleep 100; c=$((c + 1))
-		[ $((c % 500)) = 0 ] && echo "BUSY $k $c $(cut -d' ' -f1 /proc/uptime)"; done > /dev/console ) & done
-	exec sleep 100000
-fi
+grep -q busy /proc/cmdline && exec /usr/bin/busy 4 > /dev/console	# g4, g5: t/xen-lab/busy.c
 ( while :; do :; done ) &
 grep -q noagent /proc/cmdline && exec sleep 100000	# g3: steal only the hypervisor can see
 vstop-agent -c /dev/null -d 1 --listen 127.0.0.1:9945 2> /dev/console &
@@ -69,6 +65,7 @@ done > /dev/console 2>&1
 EOF
 chmod +x "$G/init"
 mkdir -p "$G/usr/bin" && cp "$B/vstop-agent" "$G/usr/bin/"
+gcc -static -O2 -o "$G/usr/bin/busy" "$top_srcdir/t/xen-lab/busy.c" || skip_all "cannot build t/xen-lab/busy.c statically (libc6-dev)"
 (cd "$G" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$W/guest.cpio.gz"
 
 # ---- Dom0: the Xen tools, vstopd, the scenario ---------------------------------------------
@@ -92,7 +89,7 @@ for g in g1 g2 g3 g4 g5; do
 	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet%s"\nmemory=160\nvcpus=1\n' \
 		$g "$x" > "$D/lab/$g.cfg"
 done
-printf '[general]\nlog = stderr\n[xen]\ntrace = off\n[http]\nenabled = no\n' > "$D/lab/vstop-notrace.conf"
+printf '[xen]\ntrace = off\n' > "$D/lab/vstop-notrace.conf"
 printf '[xen]\ntrace = on\n[alert.guest_steal]\nwarn = 20\ncrit = 80\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$D/lab/vstop.conf"
 cat > "$D/init" <<'EOF'
 #!/bin/sh
@@ -146,27 +143,30 @@ scrape 18 > /lab/out/phaseL.metrics
 # vstopd counts its own CPU (process and source) and samples in /metrics; xentop's CPU is
 # what its parent shell reaped (cutime + cstime, in USER_HZ = 100 ticks a second); the
 # xentrace child's is read from its /proc/PID/stat (utime + stime).
-m() { curl -s http://127.0.0.1:9945/metrics | grep -E '^(vstop_samples_total|vstop_source_cpu_seconds_total|process_cpu_seconds_total|vstop_xen_trace_records_total) '; }
+# A second vstopd with the trace off runs beside them, so all three share the same seconds.
+m() { curl -s http://127.0.0.1:${1:-9945}/metrics | grep -E '^(vstop_samples_total|vstop_source_cpu_seconds_total|process_cpu_seconds_total|vstop_xen_trace_records_total) '; }
 xt() { cut -d' ' -f14,15 /proc/$(pidof xentrace)/stat; }
-m > /lab/out/bench.before; xt > /lab/out/bench.xentrace
+/usr/bin/vstopd -c /lab/vstop-notrace.conf --source=xen -d 1 --listen 127.0.0.1:9946 2> /dev/null &
+off=$!
+sleep 3
+m > /lab/out/bench.before; m 9946 > /lab/out/bench.off.before; xt > /lab/out/bench.xentrace
 sh -c "$X/xentop -b -d 1 -i 20 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/bench.xentop
-m > /lab/out/bench.after; xt >> /lab/out/bench.xentrace
-# The same without the trace: a second vstopd, trace off, beside xentop over the same 20 s.
-sh -c "/usr/bin/vstopd -c /lab/vstop-notrace.conf --source=xen -d 1 -n 20 2> /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/bench.notrace &
-sh -c "$X/xentop -b -d 1 -i 20 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/bench.xentop2
-wait $!
+m > /lab/out/bench.after; m 9946 > /lab/out/bench.off.after; xt >> /lab/out/bench.xentrace
+kill $off
 # The busy lab: g4 and g5 share pCPU 1, each with 4 loops of 100 us sleeps. 15 s with the
-# trace on (vstopd reads it), then 15 s with it off (vstopd stopped); the guests count loops.
+# trace on (vstopd reads it), then 15 s with it off (vstopd stopped); the guests count their
+# loops, and the last count of each loop is taken at both ends of each window.
+busy() { for g in g4 g5; do tail -n 40 /var/log/xen/console/guest-$g.log | sed "s/^/$g /"; done; }
 echo "lab: phase busy"
 $X/xl create -q /lab/g4.cfg; $X/xl create -q /lab/g5.cfg
 sleep 8
 $X/xl vcpu-pin g4 0 1; $X/xl vcpu-pin g5 0 1
 sleep 3
-date +%s > /lab/out/busy.on.t
+busy > /lab/out/busy.on.start
 m > /lab/out/busy.before; xt > /lab/out/busy.xentrace
 sh -c "$X/xentop -b -d 1 -i 15 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/busy.xentop
 m > /lab/out/busy.after; xt >> /lab/out/busy.xentrace
-date +%s >> /lab/out/busy.on.t
+busy > /lab/out/busy.on.end
 # XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand.
 if [ -x /usr/bin/strace ]; then
 	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
@@ -178,17 +178,16 @@ echo "lab: collecting"
 # The first read is done before check_vstop starts, so no value can slip in between.
 g1m() { curl -s http://127.0.0.1:9945/metrics | sed -n 's/^vstop_domain_steal_ratio{domain="g1"} //p'; }
 g1m > /lab/out/g1_steal_metric.txt
-( while [ ! -e /tmp/check.done ]; do g1m; sleep 0.2; done; g1m ) >> /lab/out/g1_steal_metric.txt &
+( while [ ! -e /tmp/check.done ]; do g1m; done; g1m ) >> /lab/out/g1_steal_metric.txt &
 rp=$!
 /usr/bin/check_vstop domain-steal -d g1 -w 20 -c 80 -H http://127.0.0.1:9945/metrics > /lab/out/check_vstop.txt 2>&1
 touch /tmp/check.done; wait $rp
 kill -TERM $(pidof vstopd); sleep 1
 pidof xentrace > /lab/out/xentrace.after_vstopd
 sleep 2
-date +%s > /lab/out/busy.off.t
+busy > /lab/out/busy.off.start
 sleep 15
-date +%s >> /lab/out/busy.off.t
-cp /var/log/xen/console/guest-g4.log /lab/out/g4.console; cp /var/log/xen/console/guest-g5.log /lab/out/g5.console
+busy > /lab/out/busy.off.end
 $X/xl destroy g4; $X/xl destroy g5
 # A real trace of g1, g2 and g3 sharing pCPU 0 (the parser's fixture), and vstop -b's
 # records with the hypervisor's counters (the replay fixture): the trace is free now.
@@ -326,23 +325,22 @@ cost() { awk -v s="$4" 'FNR == NR { a[$1] = $2; next } { d[$1] = $2 - a[$1] }
 	awk -v n="$4" 'NR == 1 { a = $1 + $2 } NR == 2 { printf " %.2f\n", ($1 + $2 - a) * 10 / n }' "$3"; }
 ticks_ms() { read -r u s < "$1"; awk -v t=$(( u + s )) -v n="$2" 'BEGIN { printf "%.2f", t * 10 / n }'; }
 read -r v_ms v_src_ms v_n q_rps xt_ms <<< "$(cost "$W/out/bench.before" "$W/out/bench.after" "$W/out/bench.xentrace" 20)"
-x_ms=$(ticks_ms "$W/out/bench.xentop" 20); off_ms=$(ticks_ms "$W/out/bench.notrace" 20); x2_ms=$(ticks_ms "$W/out/bench.xentop2" 20)
+x_ms=$(ticks_ms "$W/out/bench.xentop" 20)
+read -r off_ms off_src_ms off_n off_rps off_xt <<< "$(cost "$W/out/bench.off.before" "$W/out/bench.off.after" /dev/null 20)"
 read -r b_ms b_src_ms b_n b_rps bxt_ms <<< "$(cost "$W/out/busy.before" "$W/out/busy.after" "$W/out/busy.xentrace" 15)"
 bx_ms=$(ticks_ms "$W/out/busy.xentop" 15)
 # The busy guests' loops per second, traced and not: from each loop's first and last count in
 # the window (the guest's own uptime), summed over the loops of g4 and g5.
-lps() { read -r t0 t1 < <(tr '\n' ' ' < "$W/out/busy.$1.t")
-	for g in g4 g5; do sed 's/\r$//' "$W/out/$g.console" | awk '/^\[[0-9-]+ [0-9:]+\] BUSY / { print substr($0, 2, 19) "|" $3, $4, $5 }' |
-		while IFS='|' read -r stamp rest; do echo "$(date -u -d "$stamp" +%s) $g $rest"; done; done |
-	awk -v a="$t0" -v b="$t1" '$1 > a && $1 < b { k = $2 "-" $3; if (!(k in c0)) { c0[k] = $4; u0[k] = $5 } c1[k] = $4; u1[k] = $5 }
-		END { for (k in c0) if (u1[k] > u0[k]) r += (c1[k] - c0[k]) / (u1[k] - u0[k]); printf "%.0f", r }'; }
+lps() { sed 's/\r$//' "$W/out/busy.$1.start" "$W/out/busy.$1.end" |
+	awk -v f=0 '$4 == "BUSY" && NF == 7 && $7 ~ /^[0-9.]+$/ { k = $1 "-" $5; if (!(k in first)) { first[k] = 1; c0[k] = $6; t0[k] = $7 } c1[k] = $6; t1[k] = $7 }
+		END { for (k in c0) if (t1[k] > t0[k]) r += (c1[k] - c0[k]) / (t1[k] - t0[k]); printf "%.0f", r }'; }
 on_lps=$(lps on); off_lps=$(lps off)
 loss=$(awk -v a="$on_lps" -v b="$off_lps" 'BEGIN { if (b > 0) printf "%.1f", 100 * (b - a) / b; else print "nan" }')
 per_krec=$(awk -v v="$b_ms" -v x="$bxt_ms" -v r="$b_rps" 'BEGIN { if (r > 0) printf "%.2f", (v + x) / (r / 1000); else print "nan" }')
 echo "# quiet: vstopd $v_ms ms CPU per sample + its xentrace $xt_ms ms ($v_src_ms in the source, $v_n samples, $q_rps trace records/s); xentop -b -d 1 $x_ms ms"
-echo "# trace off: vstopd $off_ms ms per sample; xentop -b -d 1 $x2_ms ms over the same 20 s"
+echo "# trace off: a second vstopd $off_ms ms per sample over the same 20 s"
 echo "# busy: vstopd $b_ms + xentrace $bxt_ms ms per sample at $b_rps records/s ($b_n samples); xentop $bx_ms ms; guests $on_lps loops/s traced, $off_lps untraced ($loss% lost)"
-echo "# bench: vstopd_ms=$v_ms vstopd_source_ms=$v_src_ms vstopd_samples=$v_n xentop_ms=$x_ms xentop_samples=20 xentrace_ms=$xt_ms quiet_rps=$q_rps notrace_ms=$off_ms xentop2_ms=$x2_ms busy_vstopd_ms=$b_ms busy_xentrace_ms=$bxt_ms busy_rps=$b_rps busy_xentop_ms=$bx_ms busy_on_lps=$on_lps busy_off_lps=$off_lps busy_loss=$loss busy_cpu_per_krec=$per_krec"
+echo "# bench: vstopd_ms=$v_ms vstopd_source_ms=$v_src_ms vstopd_samples=$v_n xentop_ms=$x_ms xentop_samples=20 xentrace_ms=$xt_ms quiet_rps=$q_rps notrace_ms=$off_ms busy_vstopd_ms=$b_ms busy_xentrace_ms=$bxt_ms busy_rps=$b_rps busy_xentop_ms=$bx_ms busy_on_lps=$on_lps busy_off_lps=$off_lps busy_loss=$loss busy_cpu_per_krec=$per_krec"
 # Keep what the real host produced: fixtures for the replay tests, and the TUI frame.
 if [ "$F" -eq 0 ] && [ -n "${XEN_LAB_SAVE:-}" ]; then
 	cp "$W/out/xentopB.log" "$top_srcdir/t/fixtures/xen-real-xentop.log"
