@@ -41,7 +41,8 @@ static void trace_try_start(struct xen *x)
 	char err[400];
 	if (xentrace_start(&x->trace, x->xentrace, err, sizeof(err)) == 0) {
 		x->tracing = true;
-		log_info("hypervisor steal: reading Xen's scheduler trace (%s -e %s)", x->xentrace, XENTRACE_EVENT_MASK);
+		log_info("hypervisor steal: reading Xen's scheduler trace (%s -s %s -e %s)", x->xentrace, XENTRACE_POLL_MS,
+			 XENTRACE_EVENT_MASK);
 		return;
 	}
 	log_warn("hypervisor steal off: %s; steal comes from the guests' agents (next try in %llds)", err,

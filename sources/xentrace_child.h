@@ -26,6 +26,8 @@
 
 /* The events asked for: TRC_SCHED_MIN, the runstate changes only. */
 #define XENTRACE_EVENT_MASK "0x00021000"
+/* How often it looks at the buffers, in ms (its default is 100). */
+#define XENTRACE_POLL_MS "250"
 
 struct xentrace_child {
 	pid_t pid;

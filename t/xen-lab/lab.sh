@@ -55,6 +55,16 @@ ifconfig lo 127.0.0.1 up
 grep -q busy /proc/cmdline && exec /usr/bin/busy 4 > /dev/console	# g4, g5: t/xen-lab/busy.c
 ( while :; do :; done ) &
 grep -q noagent /proc/cmdline && exec sleep 100000	# g3: steal only the hypervisor can see
+# g1, g2: a disk and a vif (labip=), read, written and pinged in a loop for the VBD and
+# network counters, which vstop and xentop must agree on.
+ip=$(sed -n 's/.*labip=\([0-9.]*\).*/\1/p' /proc/cmdline)
+if [ -n "$ip" ]; then
+	insmod /lib/modules/xen-blkfront.ko; insmod /lib/modules/xen-netfront.ko
+	sleep 1; ifconfig eth0 "$ip" netmask 255.255.255.0 up
+	( while :; do echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/xvda of=/dev/null bs=64k count=64 2> /dev/null
+		dd if=/dev/zero of=/dev/xvda bs=64k count=16 2> /dev/null; sync
+		ping -c 5 -s 1000 -i 0.2 10.0.0.254 > /dev/null 2>&1; done ) &
+fi
 vstop-agent -c /dev/null -d 1 --listen 127.0.0.1:9945 2> /dev/console &
 while :; do
 	sleep 1
@@ -64,7 +74,8 @@ while :; do
 done > /dev/console 2>&1
 EOF
 chmod +x "$G/init"
-mkdir -p "$G/usr/bin" && cp "$B/vstop-agent" "$G/usr/bin/"
+mkdir -p "$G/usr/bin" "$G/lib/modules" && cp "$B/vstop-agent" "$G/usr/bin/"
+cp "/lib/modules/$KVER/kernel/drivers/block/xen-blkfront.ko" "/lib/modules/$KVER/kernel/drivers/net/xen-netfront.ko" "$G/lib/modules/"
 gcc -static -O2 -o "$G/usr/bin/busy" "$top_srcdir/t/xen-lab/busy.c" || skip_all "cannot build t/xen-lab/busy.c statically (libc6-dev)"
 (cd "$G" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$W/guest.cpio.gz"
 
@@ -73,7 +84,7 @@ D=$W/dom0
 base_root "$D"
 mkdir -p "$D/lab" "$D/lib/modules" "$D/lib/terminfo/x" "$D/lib/terminfo/l" "$D/var" "$D/etc/xen"
 printf '# the lab needs no xl settings\n' > "$D/etc/xen/xl.conf"
-copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl ${XEN_LAB_PROFILE:+/usr/bin/strace}
+copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-ls ${XEN_LAB_PROFILE:+/usr/bin/strace}
 mkdir -p "$D/usr/bin" "$D/usr/sbin" && cp "$B/vstopd" "$B/vstop" "$B/check_vstop" "$D/usr/bin/"
 [ -n "${XEN_LAB_PROFILE:-}" ] && cp /usr/bin/strace "$D/usr/bin/"
 ln -s $X/xl "$D/usr/sbin/xl"	# where Debian's xen-utils-common puts it
@@ -82,12 +93,32 @@ cp /lib/terminfo/x/xterm "$D/lib/terminfo/x/" 2> /dev/null; cp /lib/terminfo/l/l
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs; do
 	cp "/lib/modules/$KVER/kernel/drivers/xen/$m.ko" "$D/lib/modules/"
 done
+cp "/lib/modules/$KVER/kernel/drivers/block/loop.ko" "/lib/modules/$KVER/kernel/drivers/block/xen-blkback/xen-blkback.ko" \
+	"/lib/modules/$KVER/kernel/drivers/net/xen-netback/xen-netback.ko" "$D/lib/modules/"
+# xl's hotplug scripts, as small as a lab allows: the disk is a loop device already, the vif
+# gets Dom0's end of a point-to-point link. Each tells xl it is done through xenstore.
+cat > "$D/lab/block-lab" <<'EOF'
+#!/bin/sh
+[ "$1" = add ] || exit 0
+dev=$(xenstore-read "$XENBUS_PATH/params")
+xenstore-write "$XENBUS_PATH/physical-device" "$(stat -L -c %t:%T "$dev")" "$XENBUS_PATH/hotplug-status" connected
+EOF
+cat > "$D/lab/vif-lab" <<'EOF'
+#!/bin/sh
+case $1 in online | add) ;; *) exit 0 ;; esac
+ip link set "$vif" up; ip addr add 10.0.0.254/32 dev "$vif" 2> /dev/null
+ip route add "$(xenstore-read "$XENBUS_PATH/ip")/32" dev "$vif"
+xenstore-write "$XENBUS_PATH/hotplug-status" connected
+EOF
+chmod +x "$D/lab/block-lab" "$D/lab/vif-lab"
 cp "$VMLINUZ" "$D/lab/vmlinuz"
 cp "$W/guest.cpio.gz" "$D/lab/guest.cpio.gz"
 for g in g1 g2 g3 g4 g5; do
-	case $g in g3) x=' noagent' ;; g4 | g5) x=' busy' ;; *) x='' ;; esac
+	case $g in g3) x=' noagent' ;; g4 | g5) x=' busy' ;; *) x=" labip=10.0.0.1${g#g}" ;; esac
 	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet%s"\nmemory=160\nvcpus=1\n' \
 		$g "$x" > "$D/lab/$g.cfg"
+	case $g in g1 | g2) printf "disk=['format=raw,vdev=xvda,access=rw,script=/lab/block-lab,target=/dev/loop%s']\nvif=['ip=10.0.0.1%s,script=/lab/vif-lab']\n" \
+		"${g#g}" "${g#g}" >> "$D/lab/$g.cfg" ;; esac
 done
 printf '[xen]\ntrace = off\n' > "$D/lab/vstop-notrace.conf"
 printf '[xen]\ntrace = on\n[alert.guest_steal]\nwarn = 20\ncrit = 80\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$D/lab/vstop.conf"
@@ -98,7 +129,8 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /run; mount -t tmpfs tmp /var; mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts	# xenconsoled makes a pty per guest
 ifconfig lo 127.0.0.1 up
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs; do insmod /lib/modules/$m.ko; done
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop xen-blkback xen-netback; do insmod /lib/modules/$m.ko; done
+for i in 1 2; do dd if=/dev/zero of=/var/g$i.img bs=1M count=16 2> /dev/null; losetup /dev/loop$i /var/g$i.img; done
 mkdir -p /proc/xen && mount -t xenfs xenfs /proc/xen
 mkdir -p /var/run/xenstored /var/lib/xenstored /var/run/xen /var/lib/xen /var/log/xen/console /lab/out
 X=/usr/lib/xen-4.17/bin
@@ -108,6 +140,8 @@ $X/xenconsoled --log=guest --log-dir=/var/log/xen/console --timestamp=guest
 echo "lab: dom0 up, creating guests"
 $X/xl create -q /lab/g1.cfg; $X/xl create -q /lab/g2.cfg
 echo "lab: guests created"; $X/xl list
+sleep 5
+{ cat /proc/net/dev; ip link; xenstore-ls -f /local/domain/0/backend/vif; dmesg | grep -iE 'vif|netback|blkback' | tail -20; } > /lab/out/net.diag 2>&1
 # Phase A: each guest on its own pCPU; Dom0 on a third, out of their way.
 $X/xl vcpu-pin Domain-0 all 2
 $X/xl vcpu-pin g1 0 0; $X/xl vcpu-pin g2 0 1
@@ -153,20 +187,19 @@ m > /lab/out/bench.before; m 9946 > /lab/out/bench.off.before; xt > /lab/out/ben
 sh -c "$X/xentop -b -d 1 -i 20 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/bench.xentop
 m > /lab/out/bench.after; m 9946 > /lab/out/bench.off.after; xt >> /lab/out/bench.xentrace
 kill $off
-# The busy lab: g4 and g5 share pCPU 1, each with 4 loops of 100 us sleeps. 15 s with the
-# trace on (vstopd reads it), then 15 s with it off (vstopd stopped); the guests count their
-# loops, and the last count of each loop is taken at both ends of each window.
+# The busy lab: g4 and g5 share pCPU 1, each with 4 loops of 100 us sleeps. 15 s with
+# vstopd reading the trace: its cost at that rate. What tracing costs the guests is measured
+# after vstopd (below): the guests count their loops, and the last count of each loop is
+# taken at both ends of each window.
 busy() { for g in g4 g5; do tail -n 40 /var/log/xen/console/guest-$g.log | sed "s/^/$g /"; done; }
 echo "lab: phase busy"
 $X/xl create -q /lab/g4.cfg; $X/xl create -q /lab/g5.cfg
 sleep 8
 $X/xl vcpu-pin g4 0 1; $X/xl vcpu-pin g5 0 1
 sleep 3
-busy > /lab/out/busy.on.start
 m > /lab/out/busy.before; xt > /lab/out/busy.xentrace
 sh -c "$X/xentop -b -d 1 -i 15 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/busy.xentop
 m > /lab/out/busy.after; xt >> /lab/out/busy.xentrace
-busy > /lab/out/busy.on.end
 # XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand.
 if [ -x /usr/bin/strace ]; then
 	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
@@ -184,10 +217,13 @@ rp=$!
 touch /tmp/check.done; wait $rp
 kill -TERM $(pidof vstopd); sleep 1
 pidof xentrace > /lab/out/xentrace.after_vstopd
-sleep 2
-busy > /lab/out/busy.off.start
-sleep 15
-busy > /lab/out/busy.off.end
+# What tracing costs the busy guests: 8 s windows traced (a bare xentrace, the same mask,
+# its output thrown away) and untraced, alternated twice, so drift touches both alike.
+for w in on1 off1 on2 off2; do
+	case $w in on*) $X/xentrace -D -s 250 -e 0x00021000 /dev/null > /dev/null 2>&1 & tp=$! ;; esac
+	sleep 2; busy > /lab/out/busy.$w.start; sleep 8; busy > /lab/out/busy.$w.end
+	case $w in on*) kill -TERM $tp; wait $tp ;; esac
+done
 $X/xl destroy g4; $X/xl destroy g5
 # A real trace of g1, g2 and g3 sharing pCPU 0 (the parser's fixture), and vstop -b's
 # records with the hypervisor's counters (the replay fixture): the trace is free now.
@@ -245,6 +281,21 @@ for d in Domain-0 g1 g2; do
 	worst=$(awk -v a="$worst" -v b="$diff" 'BEGIN { print (b > a) ? b : a }')
 done
 within "$worst" 0 5; ok $? "vstop -b --json agrees with xentop -b on the guests' CPU % within 5 points ($worst)"
+# VBD and network rates of g1 and g2 (a loop-backed disk and a vif, busy in a loop), phase A:
+# vstop's means over its records against xentop's counters over its iterations, the same
+# seconds. xentop -b prints totals: NETTX(k) NETRX(k) (KiB) and VBD_RD VBD_WR (requests).
+xrate() { awk -v d="$2" -v c="$3" -v k="$4" '$1 == d { v[n++] = $c } END { if (n > 1) printf "%.2f", (v[n - 1] - v[0]) * k / (n - 1); else print "nan" }' "$W/out/$1"; }
+for g in g1 g2; do
+	bad=""
+	for pair in "vbd_rd_per_s 15 1" "vbd_wr_per_s 16 1" "net_tx_bytes_per_s 11 1024" "net_rx_bytes_per_s 12 1024"; do
+		set -- $pair
+		v=$(dom phaseA.json $g "$1" | tail -n +2 | awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print "nan" }')
+		x=$(xrate xentopA.log $g "$2" "$3")
+		echo "# phase A: $g $1: vstop $v, xentop $x"
+		awk -v a="$v" -v b="$x" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d <= 0.25 * b) }' || bad="$bad $1"
+	done
+	[ -z "$bad" ]; ok $? "phase A: $g's VBD and network rates (a real disk and vif) agree with xentop's within 25%${bad:+ (not:$bad)}"
+done
 echo "# $(cat "$W/out/check_vstop.txt")"
 m=$(sed -n 's/.*| steal=\([0-9.]*\)%.*/\1/p' "$W/out/check_vstop.txt")
 served=$(sort -u "$W/out/g1_steal_metric.txt" | awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 * 100 }')
@@ -334,7 +385,8 @@ bx_ms=$(ticks_ms "$W/out/busy.xentop" 15)
 lps() { sed 's/\r$//' "$W/out/busy.$1.start" "$W/out/busy.$1.end" |
 	awk -v f=0 '$4 == "BUSY" && NF == 7 && $7 ~ /^[0-9.]+$/ { k = $1 "-" $5; if (!(k in first)) { first[k] = 1; c0[k] = $6; t0[k] = $7 } c1[k] = $6; t1[k] = $7 }
 		END { for (k in c0) if (t1[k] > t0[k]) r += (c1[k] - c0[k]) / (t1[k] - t0[k]); printf "%.0f", r }'; }
-on_lps=$(lps on); off_lps=$(lps off)
+on_lps=$(( ($(lps on1) + $(lps on2)) / 2 )); off_lps=$(( ($(lps off1) + $(lps off2)) / 2 ))
+echo "# busy guests' loops/s: traced $(lps on1), untraced $(lps off1), traced $(lps on2), untraced $(lps off2)"
 loss=$(awk -v a="$on_lps" -v b="$off_lps" 'BEGIN { if (b > 0) printf "%.1f", 100 * (b - a) / b; else print "nan" }')
 per_krec=$(awk -v v="$b_ms" -v x="$bxt_ms" -v r="$b_rps" 'BEGIN { if (r > 0) printf "%.2f", (v + x) / (r / 1000); else print "nan" }')
 echo "# quiet: vstopd $v_ms ms CPU per sample + its xentrace $xt_ms ms ($v_src_ms in the source, $v_n samples, $q_rps trace records/s); xentop -b -d 1 $x_ms ms"
