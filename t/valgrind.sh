@@ -27,7 +27,7 @@ if command -v python3 > /dev/null && command -v curl > /dev/null; then
 	recv=$!
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/noop.sh"; chmod +x "$TMP/noop.sh"
 	printf '[alerts]\nexec = %s\n[alert.guest_steal]\nwarn = 5\nfor = 0\n' "$TMP/noop.sh" > "$TMP/all.conf"
-	$VG "$top_builddir/vstopd" -c "$TMP/all.conf" --source=sim:20,churn -n 1000 -d 0.05 --listen 127.0.0.1:$port \
+	$VG "$top_builddir/vstopd" -c "$TMP/all.conf" --source=sim:20,churn,trace -n 1000 -d 0.05 --listen 127.0.0.1:$port \
 		--rrd-dir "$TMP/rrd" --push-url "http://127.0.0.1:$((port + 1))/api/v1/write" 2> "$TMP/vg-all" &
 	vd=$!
 	sleep 5

@@ -84,7 +84,7 @@ D=$W/dom0
 base_root "$D"
 mkdir -p "$D/lab" "$D/lib/modules" "$D/lib/terminfo/x" "$D/lib/terminfo/l" "$D/var" "$D/etc/xen"
 printf '# the lab needs no xl settings\n' > "$D/etc/xen/xl.conf"
-copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-ls ${XEN_LAB_PROFILE:+/usr/bin/strace}
+copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write ${XEN_LAB_PROFILE:+/usr/bin/strace}
 mkdir -p "$D/usr/bin" "$D/usr/sbin" && cp "$B/vstopd" "$B/vstop" "$B/check_vstop" "$D/usr/bin/"
 [ -n "${XEN_LAB_PROFILE:-}" ] && cp /usr/bin/strace "$D/usr/bin/"
 ln -s $X/xl "$D/usr/sbin/xl"	# where Debian's xen-utils-common puts it
@@ -94,7 +94,8 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs; do
 	cp "/lib/modules/$KVER/kernel/drivers/xen/$m.ko" "$D/lib/modules/"
 done
 cp "/lib/modules/$KVER/kernel/drivers/block/loop.ko" "/lib/modules/$KVER/kernel/drivers/block/xen-blkback/xen-blkback.ko" \
-	"/lib/modules/$KVER/kernel/drivers/net/xen-netback/xen-netback.ko" "$D/lib/modules/"
+	"/lib/modules/$KVER/kernel/drivers/net/xen-netback/xen-netback.ko" "/lib/modules/$KVER/kernel/net/llc/llc.ko" \
+	"/lib/modules/$KVER/kernel/net/802/stp.ko" "/lib/modules/$KVER/kernel/net/bridge/bridge.ko" "$D/lib/modules/"
 # xl's hotplug scripts, as small as a lab allows: the disk is a loop device already, the vif
 # gets Dom0's end of a point-to-point link. Each tells xl it is done through xenstore.
 cat > "$D/lab/block-lab" <<'EOF'
@@ -115,8 +116,8 @@ cp "$VMLINUZ" "$D/lab/vmlinuz"
 cp "$W/guest.cpio.gz" "$D/lab/guest.cpio.gz"
 for g in g1 g2 g3 g4 g5; do
 	case $g in g3) x=' noagent' ;; g4 | g5) x=' busy' ;; *) x=" labip=10.0.0.1${g#g}" ;; esac
-	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet%s"\nmemory=160\nvcpus=1\n' \
-		$g "$x" > "$D/lab/$g.cfg"
+	printf 'name="%s"\ntype="pv"\nkernel="/lab/vmlinuz"\nramdisk="/lab/guest.cpio.gz"\nextra="console=hvc0 rdinit=/init quiet%s"\nmemory=%s\nvcpus=1\n' \
+		$g "$x" "$(case $g in g4 | g5) echo 128 ;; *) echo 192 ;; esac)" > "$D/lab/$g.cfg"
 	case $g in g1 | g2) printf "disk=['format=raw,vdev=xvda,access=rw,script=/lab/block-lab,target=/dev/loop%s']\nvif=['ip=10.0.0.1%s,script=/lab/vif-lab']\n" \
 		"${g#g}" "${g#g}" >> "$D/lab/$g.cfg" ;; esac
 done
@@ -129,7 +130,10 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /run; mount -t tmpfs tmp /var; mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts	# xenconsoled makes a pty per guest
 ifconfig lo 127.0.0.1 up
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop xen-blkback xen-netback; do insmod /lib/modules/$m.ko; done
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop xen-blkback xen-netback llc stp bridge; do insmod /lib/modules/$m.ko; done
+# libxenstat (so xentop and vstop) gives guests their vif counters only when Dom0 has a
+# bridge (with none, xenstat_linux.c takes every interface for Dom0's bonded bridge).
+brctl addbr xenbr0; ip link set xenbr0 up
 for i in 1 2; do dd if=/dev/zero of=/var/g$i.img bs=1M count=16 2> /dev/null; losetup /dev/loop$i /var/g$i.img; done
 mkdir -p /proc/xen && mount -t xenfs xenfs /proc/xen
 mkdir -p /var/run/xenstored /var/lib/xenstored /var/run/xen /var/lib/xen /var/log/xen/console /lab/out
@@ -140,12 +144,11 @@ $X/xenconsoled --log=guest --log-dir=/var/log/xen/console --timestamp=guest
 echo "lab: dom0 up, creating guests"
 $X/xl create -q /lab/g1.cfg; $X/xl create -q /lab/g2.cfg
 echo "lab: guests created"; $X/xl list
-sleep 5
-{ cat /proc/net/dev; ip link; xenstore-ls -f /local/domain/0/backend/vif; dmesg | grep -iE 'vif|netback|blkback' | tail -20; } > /lab/out/net.diag 2>&1
 # Phase A: each guest on its own pCPU; Dom0 on a third, out of their way.
 $X/xl vcpu-pin Domain-0 all 2
 $X/xl vcpu-pin g1 0 0; $X/xl vcpu-pin g2 0 1
-/usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 1 --listen 127.0.0.1:9945 2> /lab/out/vstopd.log &
+( /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 1 --listen 127.0.0.1:9945 2> /lab/out/vstopd.log
+  echo "vstopd ended with status $?" > /lab/out/vstopd.status ) &
 sleep 12
 echo "lab: phase A"
 /usr/bin/vstop -b --source=xen -d 1 -n 6 --json > /lab/out/phaseA.json &
@@ -206,6 +209,7 @@ if [ -x /usr/bin/strace ]; then
 	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
 fi
 echo "lab: collecting"
+dmesg | tail -40 > /lab/out/dmesg.tail
 # /metrics read by check_vstop (libcurl), the way a Nagios server would.
 # The steal it reports must be one vstopd served meanwhile: each lives a second, read them all.
 # The first read is done before check_vstop starts, so no value can slip in between.
@@ -354,6 +358,8 @@ done
 echo "# phase L: $seen readings of 54 scrapes x guests, $wrong out of range"
 [ "$wrong" = 0 ] && [ "$seen" -lt 54 ]; ok $? "phase L: no wrong hypervisor steal across the stall and the lost records ($seen readings, $wrong wrong)"
 grep -q . "$W/out/xentrace.after_vstopd"; [ $? = 1 ]; ok $? "vstopd's xentrace ended with it"
+grep -qx "vstopd ended with status 0" "$W/out/vstopd.status"
+ok $? "vstopd ran through the whole lab and exited cleanly on SIGTERM ($(cat "$W/out/vstopd.status" 2> /dev/null))"
 # vstop doctor on the real Dom0: everything OK (fixed Dom0 memory, the trace read, so g3 needs
 # no agent, xl) but the pinning phases B and C made: g1, g2 and g3 on pCPU 0; so exit status 1.
 jq -r '.checks[] | "# doctor: \(.verdict) \(.check): \(.evidence)"' "$W/out/doctor.json" 2> /dev/null || cat "$W/out/doctor.json"
