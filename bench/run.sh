@@ -193,11 +193,12 @@ fi
 echo
 echo "## On a real Xen host: vstopd against xentop"
 echo
-echo "The Xen lab of \`make check-xen\` (Xen 4.17, Dom0 and two guests under QEMU's software"
+echo "The Xen lab of \`make check-xen\` (Xen 4.17, Dom0 and its guests under QEMU's software"
 echo "emulation, so every figure is far slower than on hardware; the ratio is what carries over):"
 echo "vstopd (HTTP exporter and alarms on) and \`xentop -b -d 1 -i 20\` run in the same Dom0 over"
 echo "the same 20 s. vstopd's CPU is its own process_cpu_seconds_total and sample count from"
-echo "/metrics; xentop's is what its parent reaped (cutime + cstime)."
+echo "/metrics; xentop's is what its parent reaped (cutime + cstime); vstopd's xentrace child's from"
+echo "its /proc/PID/stat. With the trace on, vstopd reads Xen's scheduler trace (hypervisor steal)."
 echo
 echo "| what | vstopd | xentop -b -d 1 | ratio | target |"
 echo "|---|---|---|---|---|"
@@ -208,7 +209,8 @@ if [ -n "$xen" ]; then
 	echo "| CPU per sample, trace on, busy ($(xv busy_rps) records/s): vstopd + its xentrace | $(xv busy_vstopd_ms) + $(xv busy_xentrace_ms) ms | $(xv busy_xentop_ms) ms | $(ratio "$(awk -v a="$(xv busy_vstopd_ms)" -v b="$(xv busy_xentrace_ms)" 'BEGIN { print a + b }')" "$(xv busy_xentop_ms)") | ≤ 1.2x |"
 	echo
 	echo "What tracing costs the guests (busy lab: g4 and g5 share a pCPU, each with 4 loops of"
-	echo "100 µs sleeps; loops per second counted inside the guests, 15 s traced then 15 s not):"
+	echo "100 µs sleeps; loops per second counted inside the guests over 6 s windows traced and not,"
+	echo "in the order off on on off on off off on, so the guests' drift touches both alike):"
 	echo "$(xv busy_on_lps) loops/s traced, $(xv busy_off_lps) untraced: **$(xv busy_loss)% lost** (target under 1%)."
 	echo "At $(xv busy_rps) records/s vstopd and xentrace spend $(xv busy_cpu_per_krec) ms of CPU per 1000 records;"
 	echo "at 100 000 records/s that is $(awk -v c="$(xv busy_cpu_per_krec)" 'BEGIN { printf "%.0f", c * 100 }') ms a second ($(awk -v c="$(xv busy_cpu_per_krec)" 'BEGIN { printf "%.0f", c * 10 }')% of one emulated CPU; hardware is"

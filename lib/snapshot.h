@@ -51,6 +51,7 @@ struct guest_stat {
 struct hv_thief { uint32_t domid; uint64_t ns; };
 struct hv_steal {
 	uint64_t running_ns, runnable_ns;
+	uint64_t now_ns;		/* how far the trace has come on its vCPUs' pCPUs (the least) */
 	uint64_t lost;			/* lost-record events that touched its vCPUs */
 	uint32_t nthieves;
 	struct hv_thief thief[HV_THIEVES];

@@ -116,14 +116,20 @@ static int by_ns_desc(const void *a, const void *b)
 }
 
 /* Steal from the hypervisor's counters, and who took it, over p -> d, per
- * second of the trace's own time (dt, how far its records came: a reader
- * that fell behind catches up later). No figure across lost records (what
- * happened then is not known), a counter going back (the trace restarted)
- * or more than all of the vCPUs' time. */
-static void hv_rates(const struct domain *p, const struct domain *d, double dt, struct dom_rates *r)
+ * second of the trace's own time: how far its records came on the domain's
+ * pCPUs (hv.now_ns; a pCPU whose records lag, or a reader that fell behind,
+ * is not taken for time without waits), else on any pCPU (trace_dt). None
+ * when that time advanced less than half the wall's (a stalled reader), across
+ * lost records (what happened then is not known), for a counter going back
+ * (the trace restarted) or more than all of the vCPUs' time. */
+static void hv_rates(const struct domain *p, const struct domain *d, double wall_dt, double trace_dt,
+		     struct dom_rates *r)
 {
+	double dt = trace_dt;
+	if (p->hv.now_ns && d->hv.now_ns)
+		dt = d->hv.now_ns > p->hv.now_ns ? (double)(d->hv.now_ns - p->hv.now_ns) / 1e9 : 0;
 	if (!p->has_hv || !d->has_hv || !d->vcpus || d->hv.lost != p->hv.lost ||
-	    d->hv.runnable_ns < p->hv.runnable_ns || dt <= 0)
+	    d->hv.runnable_ns < p->hv.runnable_ns || dt <= 0 || dt < wall_dt / 2)
 		return;
 	uint64_t waited = d->hv.runnable_ns - p->hv.runnable_ns;
 	double pct = 100.0 * (double)waited / (dt * 1e9 * d->vcpus);
@@ -150,7 +156,7 @@ static void hv_rates(const struct domain *p, const struct domain *d, double dt, 
 static void domain_rates(const struct domain *p, const struct domain *d, double dt, double trace_dt,
 			 struct dom_rates *r)
 {
-	hv_rates(p, d, trace_dt, r);
+	hv_rates(p, d, dt, trace_dt, r);
 	if (d->cpu_ns >= p->cpu_ns) {
 		r->cpu_pct = 100.0 * (double)(d->cpu_ns - p->cpu_ns) / (dt * 1e9);
 		r->valid = true;
@@ -245,13 +251,10 @@ void model_commit(struct model *m)
 	if (m->have_prev && cur->t_ns > prev->t_ns)
 		dt = ((double)cur->t_ns - (double)prev->t_ns) / 1e9;
 	m->interval_s = dt;
-	/* The trace's own interval; none when it did not advance half the
-	 * wall's (its reader stalled: what it holds is not this interval). */
+	/* The trace's own interval, on any pCPU (for records without a domain's own). */
 	double trace_dt = 0;
 	if (cur->trace.on && prev->trace.on && cur->trace.now_ns > prev->trace.now_ns)
 		trace_dt = (double)(cur->trace.now_ns - prev->trace.now_ns) / 1e9;
-	if (trace_dt < dt / 2)
-		trace_dt = 0;
 	if (m->rates_cap < cur->ndoms) {
 		m->rates_cap = cur->ndoms * 2;
 		m->rates = xrealloc(m->rates, m->rates_cap * sizeof(*m->rates));

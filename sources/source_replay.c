@@ -165,6 +165,7 @@ static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char
 	*why = "bad hypervisor counters (\"hv\")";
 	if (!json_is_object(h) || json_u64_field(h, "runnable_ns", &d->hv.runnable_ns) < 0 ||
 	    json_u64_field(h, "running_ns", &d->hv.running_ns) < 0 || json_u64_field(h, "lost", &d->hv.lost) < 0 ||
+	    json_u64_field(h, "now_ns", &d->hv.now_ns) < 0 ||
 	    !json_is_array(thieves) || json_array_size(thieves) > HV_THIEVES ||
 	    !json_is_array(vcpus) || json_array_size(vcpus) > 8192)
 		return -1;

@@ -188,6 +188,7 @@ static void sim_hv(const struct sim *sim, const struct sim_dom *s, struct domain
 	d->has_hv = true;
 	d->hv.running_ns = (uint64_t)s->running_acc;
 	d->hv.runnable_ns = (uint64_t)s->runnable_acc;
+	d->hv.now_ns = (uint64_t)out->t_ns;
 	uint32_t who[3] = { sim->doms[SIM_NOISY < sim->n ? SIM_NOISY : 0].domid, 0, HV_THIEF_OTHERS };
 	for (int k = 0; k < 3; k++)
 		if ((uint64_t)s->thief_acc[k])

@@ -320,10 +320,13 @@ bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz
 			hi = mid;
 	}
 	uint32_t vcpus = 0;
+	uint64_t covered = UINT64_MAX;	/* the least newest TSC of its vCPUs' pCPUs */
 	for (uint32_t k = lo; k < rs->norder && rs->order[k] >> 48 == domid; k++) {
 		struct rs_vcpu v;
 		account_now(rs, &rs->v[(uint32_t)rs->order[k]], &v);
 		vcpus++;
+		if (v.pcpu < rs->np && rs->p[v.pcpu].newest < covered)
+			covered = rs->p[v.pcpu].newest;
 		uint64_t runnable = to_ns(v.ticks[XT_RUNNABLE], cpu_khz);
 		out->lost += v.lost;
 		out->runnable_ns = add_sat(out->runnable_ns, runnable);
@@ -335,6 +338,7 @@ bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz
 	}
 	if (!vcpus)
 		return false;
+	out->now_ns = covered == UINT64_MAX ? 0 : to_ns(covered, cpu_khz);
 	/* The largest RS_THIEVES by name; the rest (and "others" already) as others. */
 	qsort(all, n, sizeof(all[0]), by_ns);
 	uint64_t others = 0, unknown = 0;

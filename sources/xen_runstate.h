@@ -79,7 +79,8 @@ const struct rs_vcpu *runstate_vcpu(const struct runstate *rs, uint16_t domid, u
 void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t domid), void *ctx);
 /* A domain's account over all its vCPUs in ns (TSC ticks / the TSC rate,
  * xc_physinfo's cpu_khz), each vCPU's current state counted up to the
- * newest record of its pCPU; thieves merged, largest first: RS_THIEVES of
+ * newest record of its pCPU (out->now_ns: the least of those, how far its
+ * account goes); thieves merged, largest first: RS_THIEVES of
  * them by name, the rest in RS_OTHERS. each_vcpu (may be NULL) gets every
  * vCPU's part. false when the trace never named the domain or cpu_khz is 0. */
 bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,

@@ -158,6 +158,31 @@ int main(void)
 		}
 		model_free(&h);
 	}
+	/* The domain's own trace time: its pCPU's records reached only 0.6 s further while
+	 * another pCPU's reached 1 s (a reader catching up, pCPU by pCPU): 0.3 s waited of
+	 * 0.6 s on its one vCPU is 50%, not 30%. Then its pCPU lags (0.2 s): no figure. */
+	{
+		struct model h;
+		model_init(&h, 10);
+		const uint64_t ms = 1000000ull;
+		uint64_t now[3] = { 1000, 1600, 1800 }, waited[3] = { 100, 400, 450 };
+		for (int i = 0; i < 3; i++) {
+			s = model_next(&h);
+			host(s, 10 + i);
+			s->trace = (struct hv_trace){ .on = true, .now_ns = (uint64_t)(10 + i) * 1000 * ms };
+			struct domain *v = add(s, 5, "victim", 0, 1);
+			v->has_hv = true;
+			v->hv.now_ns = now[i] * ms;
+			v->hv.runnable_ns = waited[i] * ms;
+			model_commit(&h);
+			r = rates_of(&h, "victim");
+			if (i == 1)
+				ok(fabs(r->hv_steal_pct - 50) < 1e-9, "steal over the domain's own trace time: %g%%", r->hv_steal_pct);
+			if (i == 2)
+				ok(isnan(r->hv_steal_pct), "its pCPU's records lag the clock: no figure");
+		}
+		model_free(&h);
+	}
 
 	/* Churn: 1000 intervals of domains coming and going stay bounded. */
 	for (int i = 0; i < 1000; i++) {

@@ -104,9 +104,9 @@ static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
  * [domid, ns], vCPUs as [vcpu, runnable ns, lost]. */
 static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct domain *d)
 {
-	sb_printf(b, ",\"hv\":{\"runnable_ns\":%llu,\"running_ns\":%llu,\"lost\":%llu,\"thieves\":[",
+	sb_printf(b, ",\"hv\":{\"runnable_ns\":%llu,\"running_ns\":%llu,\"lost\":%llu,\"now_ns\":%llu,\"thieves\":[",
 		  (unsigned long long)d->hv.runnable_ns, (unsigned long long)d->hv.running_ns,
-		  (unsigned long long)d->hv.lost);
+		  (unsigned long long)d->hv.lost, (unsigned long long)d->hv.now_ns);
 	for (uint32_t k = 0; k < d->hv.nthieves; k++)
 		sb_printf(b, "%s[%u,%llu]", k ? "," : "", d->hv.thief[k].domid, (unsigned long long)d->hv.thief[k].ns);
 	sb_puts(b, "],\"vcpus\":[");

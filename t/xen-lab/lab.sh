@@ -213,19 +213,25 @@ dmesg | tail -40 > /lab/out/dmesg.tail
 # /metrics read by check_vstop (libcurl), the way a Nagios server would.
 # The steal it reports must be one vstopd served meanwhile: each lives a second, read them all.
 # The first read is done before check_vstop starts, so no value can slip in between.
-g1m() { curl -s http://127.0.0.1:9945/metrics | sed -n 's/^vstop_domain_steal_ratio{domain="g1"} //p'; }
+# A second vstopd samples every 5 s for it, so each value it serves lives long enough for
+# the poller to see them all while check_vstop runs.
+/usr/bin/vstopd -c /lab/vstop-notrace.conf --source=xen -d 5 --listen 127.0.0.1:9947 2> /dev/null &
+slow=$!
+sleep 11
+g1m() { curl -s http://127.0.0.1:9947/metrics | sed -n 's/^vstop_domain_steal_ratio{domain="g1"} //p'; }
 g1m > /lab/out/g1_steal_metric.txt
-( while [ ! -e /tmp/check.done ]; do g1m; done; g1m ) >> /lab/out/g1_steal_metric.txt &
+( while [ ! -e /tmp/check.done ]; do g1m; sleep 0.5; done; g1m ) >> /lab/out/g1_steal_metric.txt &
 rp=$!
-/usr/bin/check_vstop domain-steal -d g1 -w 20 -c 80 -H http://127.0.0.1:9945/metrics > /lab/out/check_vstop.txt 2>&1
-touch /tmp/check.done; wait $rp
+/usr/bin/check_vstop domain-steal -d g1 -w 20 -c 80 -H http://127.0.0.1:9947/metrics > /lab/out/check_vstop.txt 2>&1
+touch /tmp/check.done; wait $rp; kill $slow
 kill -TERM $(pidof vstopd); sleep 1
 pidof xentrace > /lab/out/xentrace.after_vstopd
-# What tracing costs the busy guests: 8 s windows traced (a bare xentrace, the same mask,
-# its output thrown away) and untraced, alternated twice, so drift touches both alike.
-for w in on1 off1 on2 off2; do
+# What tracing costs the busy guests: 6 s windows traced (a bare xentrace, the same mask,
+# its output thrown away) and untraced, in the order off on on off on off off on, so a
+# drift of the guests' pace over the minute touches both alike.
+for w in off1 on1 on2 off2 on3 off3 off4 on4; do
 	case $w in on*) $X/xentrace -D -s 250 -e 0x00021000 /dev/null > /dev/null 2>&1 & tp=$! ;; esac
-	sleep 2; busy > /lab/out/busy.$w.start; sleep 8; busy > /lab/out/busy.$w.end
+	sleep 2; busy > /lab/out/busy.$w.start; sleep 6; busy > /lab/out/busy.$w.end
 	case $w in on*) kill -TERM $tp; wait $tp ;; esac
 done
 $X/xl destroy g4; $X/xl destroy g5
@@ -391,8 +397,9 @@ bx_ms=$(ticks_ms "$W/out/busy.xentop" 15)
 lps() { sed 's/\r$//' "$W/out/busy.$1.start" "$W/out/busy.$1.end" |
 	awk -v f=0 '$4 == "BUSY" && NF == 7 && $7 ~ /^[0-9.]+$/ { k = $1 "-" $5; if (!(k in first)) { first[k] = 1; c0[k] = $6; t0[k] = $7 } c1[k] = $6; t1[k] = $7 }
 		END { for (k in c0) if (t1[k] > t0[k]) r += (c1[k] - c0[k]) / (t1[k] - t0[k]); printf "%.0f", r }'; }
-on_lps=$(( ($(lps on1) + $(lps on2)) / 2 )); off_lps=$(( ($(lps off1) + $(lps off2)) / 2 ))
-echo "# busy guests' loops/s: traced $(lps on1), untraced $(lps off1), traced $(lps on2), untraced $(lps off2)"
+on_lps=$(( ($(lps on1) + $(lps on2) + $(lps on3) + $(lps on4)) / 4 ))
+off_lps=$(( ($(lps off1) + $(lps off2) + $(lps off3) + $(lps off4)) / 4 ))
+echo "# busy guests' loops/s, in order: $(for w in off1 on1 on2 off2 on3 off3 off4 on4; do printf '%s %s  ' $w "$(lps $w)"; done)"
 loss=$(awk -v a="$on_lps" -v b="$off_lps" 'BEGIN { if (b > 0) printf "%.1f", 100 * (b - a) / b; else print "nan" }')
 per_krec=$(awk -v v="$b_ms" -v x="$bxt_ms" -v r="$b_rps" 'BEGIN { if (r > 0) printf "%.2f", (v + x) / (r / 1000); else print "nan" }')
 echo "# quiet: vstopd $v_ms ms CPU per sample + its xentrace $xt_ms ms ($v_src_ms in the source, $v_n samples, $q_rps trace records/s); xentop -b -d 1 $x_ms ms"
