@@ -122,6 +122,19 @@ const struct domain *snapshot_find(const struct snapshot *s, const char *name)
 	return NULL;
 }
 
+const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domid)
+{
+	uint32_t lo = 0, hi = s->ndoms;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->doms[mid].domid < domid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->ndoms && s->doms[lo].domid == domid ? &s->doms[lo] : NULL;
+}
+
 #define COPY_ARRAY(field, n, cap) do { \
 	dst->field = grow(dst->field, &dst->cap, src->n, sizeof(*dst->field)); \
 	if (src->n) memcpy(dst->field, src->field, (size_t)src->n * sizeof(*dst->field)); \

@@ -131,6 +131,8 @@ static inline const char *domain_name(const struct snapshot *s, const struct dom
 /* Sort domains by domid (sources call it when their order may differ). */
 void snapshot_sort(struct snapshot *s);
 const struct domain *snapshot_find(const struct snapshot *s, const char *name);
+/* By domid, in a snapshot sorted by snapshot_sort (binary search); NULL if absent. */
+const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domid);
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 void snapshot_free(struct snapshot *s);
 /* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */

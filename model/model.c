@@ -328,9 +328,9 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
 		return "others";
 	if (domid == HV_THIEF_UNKNOWN)
 		return "unknown";
-	for (uint32_t i = 0; i < s->ndoms; i++)
-		if (s->doms[i].domid == domid)
-			return domain_name(s, &s->doms[i]);
+	const struct domain *d = snapshot_find_domid(s, domid);	/* sorted in model_commit */
+	if (d)
+		return domain_name(s, d);
 	snprintf(buf, bufsz, "domain %u", domid);
 	return buf;
 }

@@ -6,6 +6,7 @@
  * trace, xentrace_child.h), then reads the guests' own steal from xenstore.
  */
 #include "config.h"
+#include "lib/xalloc.h"
 #include "sources/source.h"
 
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct xen {
 	bool tracing;
 	int64_t trace_retry_ns;		/* when to start it again */
 	char trace_why[400];		/* why it is off */
+	uint32_t *domids, ndomids, ndomids_cap;	/* this sample's, sorted */
 };
 
 static void trace_try_start(struct xen *x)
@@ -69,9 +71,32 @@ static void trace_drain(struct xen *x)
 	x->trace_retry_ns = clock_now_ns() + TRACE_RETRY_NS;
 }
 
-static bool domain_exists(void *node, uint16_t domid)
+static int by_u32(const void *a, const void *b)
 {
-	return xenstat_node_domain(node, domid) != NULL;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The node's domids, sorted (xenstat_node_domain is a linear search, and
+ * the trace asks once per vCPU). */
+static void node_domids(struct xen *x, xenstat_node *node)
+{
+	unsigned n = xenstat_node_num_domains(node);
+	if (n > x->ndomids_cap) {
+		x->ndomids_cap = n * 2;
+		x->domids = xreallocarray(x->domids, x->ndomids_cap, sizeof(*x->domids));
+	}
+	for (unsigned i = 0; i < n; i++)
+		x->domids[i] = xenstat_domain_id(xenstat_node_domain_by_index(node, i));
+	x->ndomids = n;
+	qsort(x->domids, n, sizeof(*x->domids), by_u32);
+}
+
+static bool domain_exists(void *ctx, uint16_t domid)
+{
+	const struct xen *x = ctx;
+	uint32_t key = domid;
+	return bsearch(&key, x->domids, x->ndomids, sizeof(*x->domids), by_u32) != NULL;
 }
 
 static void add_hv_vcpu(void *snap, const struct hv_vcpu *v)
@@ -93,8 +118,10 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 	}
 	out->t_ns = clock_now_ns();
 	trace_drain(x);
-	if (x->tracing)
-		runstate_prepare(&x->trace.rs, domain_exists, node);
+	if (x->tracing) {
+		node_domids(x, node);
+		runstate_prepare(&x->trace.rs, domain_exists, x);
+	}
 	out->host.known = true;
 	out->host.pcpus = xenstat_node_num_cpus(node);
 	out->host.cpu_hz = xenstat_node_cpu_hz(node);
@@ -170,6 +197,7 @@ static void xen_close(struct source *src)
 	struct xen *x = src->priv;
 	if (x->tracing)
 		xentrace_stop(&x->trace);
+	free(x->domids);
 	if (x->have_xs)
 		xs_import_close(&x->xs);
 	xenstat_uninit(x->xh);

@@ -226,6 +226,8 @@ void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t do
 	for (uint32_t i = 0; i < rs->nv; i++)
 		if (!exists || exists(ctx, rs->v[i].domid))
 			rs->v[kept++] = rs->v[i];
+	if (kept == rs->nv && rs->norder == rs->nv)
+		return;	/* no vCPU came or went: the index stands */
 	if (kept != rs->nv) {	/* domains went away: their vCPUs with them */
 		rs->nv = kept;
 		memset(rs->slot, 0, rs->slot_cap * sizeof(*rs->slot));
