@@ -6,7 +6,6 @@
  * trace, xentrace_child.h), then reads the guests' own steal from xenstore.
  */
 #include "config.h"
-#include "lib/xalloc.h"
 #include "sources/source.h"
 
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/xalloc.h"
 #include "sources/xentrace_child.h"
 #include "sources/xs_import.h"
 
