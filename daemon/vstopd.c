@@ -16,6 +16,7 @@
 #include "model/host_series.h"
 #include "model/model.h"
 #include "sources/source.h"
+#include "sources/kvm_conf.h"
 #include "sources/xen_conf.h"
 
 static void usage(FILE *f)
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 "xenstore, and feeds the exporters and alarms configured in vstop.conf.\n"
 "\n"
 "  -c, --config=FILE     configuration (default " DAEMON_DEFAULT_CONF ")\n"
-"      --source=SRC      xen, sim[:N][,seed=S][,churn] or replay:FILE (overrides [general] source)\n"
+"      --source=SRC      auto, xen, kvm, sim[:N][,seed=S][,churn] or replay:FILE (overrides [general] source)\n"
 "  -d, --interval=SECS   sampling interval (overrides [general] interval)\n"
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
@@ -96,8 +97,11 @@ int main(int argc, char **argv)
 	signals_install();
 
 	const char *spec = source_override ? source_override : d.conf.source;
+	if (strcmp(spec, "auto") == 0 && source_auto())
+		spec = source_auto();	/* said as what it is: "sampling kvm" */
 	struct source_options so = { .step_s = daemon_interval(&d) };
 	xen_conf_apply(conf_get(&d.conf, &xen_conf_section), &so);
+	kvm_conf_apply(conf_get(&d.conf, &kvm_conf_section), &so);
 	struct host_source h = { .src = source_open(spec, &so, err, sizeof(err)) };
 	if (!h.src)
 		die(1, "%s", err);

@@ -26,11 +26,20 @@ static const struct conf_key general_keys[] = {
 	{ "xenstore", CONF_BOOL, G(xenstore), 0, 0 },
 };
 
+int conf_auto_on_off(const char *s)
+{
+	static const char *const modes[] = { "auto", "on", "off" };
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, modes[i]) == 0)
+			return i;
+	return -1;
+}
+
 void conf_defaults(struct vstop_conf *c, const struct conf_section *const *sections, unsigned n)
 {
 	memset(c, 0, offsetof(struct vstop_conf, data));
 	c->interval_s = 1.0;
-	snprintf(c->source, sizeof(c->source), "xen");
+	snprintf(c->source, sizeof(c->source), "auto");
 	c->history = 600;
 	c->xenstore = true;
 	for (unsigned i = 0; i < n && i < CONF_MAX_SECTIONS; i++) {

@@ -69,6 +69,9 @@ struct vstop_conf {
 };
 
 /* The defaults of [general] and of each section given (they stay registered). */
+/* A setting that is "auto", "on" or "off": 0, 1, 2 (the order of the
+ * sources' mode enums); -1 for anything else. */
+int conf_auto_on_off(const char *s);
 void conf_defaults(struct vstop_conf *c, const struct conf_section *const *sections, unsigned n);
 /* A section's values, or NULL when it is not registered in c. */
 const void *conf_get(const struct vstop_conf *c, const struct conf_section *s);

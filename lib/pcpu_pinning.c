@@ -74,3 +74,10 @@ int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpu
 	free(w);
 	return crowded;
 }
+
+void vcpu_affinities_free(struct vcpu_affinities *a)
+{
+	free(a->v);
+	free(a->maps);
+	memset(a, 0, sizeof(*a));
+}

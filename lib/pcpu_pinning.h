@@ -20,6 +20,15 @@ struct vcpu_affinity {
 	size_t map_bytes;
 };
 
+/* Every vCPU's affinity, as a source reads it (sources/xen_affinity.h,
+ * sources/kvm_affinity.h); domain names point into the snapshot. */
+struct vcpu_affinities {
+	struct vcpu_affinity *v;
+	size_t n;
+	uint8_t *maps;
+};
+void vcpu_affinities_free(struct vcpu_affinities *a);
+
 /* Appends "pCPU 0 carries 2.0 pinned vCPUs (g1, g2)" for each crowded pCPU
  * (up to 8, "; "-separated) to evidence; returns how many there are. */
 int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, struct strbuf *evidence);

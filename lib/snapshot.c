@@ -20,9 +20,19 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 	return q;
 }
 
+static uint32_t add_name(struct snapshot *s, const char *name, size_t len)
+{
+	uint32_t off = s->names_len;
+	s->names = grow(s->names, &s->names_cap, s->names_len + (uint32_t)len + 1, 1);
+	memcpy(s->names + s->names_len, name, len);
+	s->names[s->names_len + len] = '\0';
+	s->names_len += (uint32_t)len + 1;
+	return off;
+}
+
 void snapshot_reset(struct snapshot *s)
 {
-	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = 0;
+	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = s->nthief_names = 0;
 	memset(&s->trace, 0, sizeof(s->trace));
 	memset(&s->host, 0, sizeof(s->host));
 	s->t_ns = 0;
@@ -34,14 +44,10 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 	if (len > DOMAIN_NAME_MAX)
 		len = DOMAIN_NAME_MAX;
 	s->doms = grow(s->doms, &s->doms_cap, s->ndoms + 1, sizeof(*s->doms));
-	s->names = grow(s->names, &s->names_cap, s->names_len + (uint32_t)len + 1, 1);
 	struct domain *d = &s->doms[s->ndoms++];
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
-	d->name_off = s->names_len;
-	memcpy(s->names + s->names_len, name, len);
-	s->names[s->names_len + len] = '\0';
-	s->names_len += (uint32_t)len + 1;
+	d->name_off = add_name(s, name, len);
 	d->net_first = s->nnets;
 	d->vbd_first = s->nvbds;
 	d->vcpu_first = s->nvcpu_ns;
@@ -96,6 +102,24 @@ void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
 	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, s->nhv_vcpus + 1, sizeof(*s->hv_vcpus));
 	s->hv_vcpus[s->nhv_vcpus++] = *v;
 	s->doms[s->ndoms - 1].hv_vcpu_count++;
+}
+
+void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name)
+{
+	if (snapshot_thief_name(s, id))
+		return;
+	size_t len = strnlen(name, DOMAIN_NAME_MAX);
+	s->thief_names = grow(s->thief_names, &s->thief_names_cap, s->nthief_names + 1, sizeof(*s->thief_names));
+	s->thief_names[s->nthief_names++] = (struct thief_name){ id, add_name(s, name, len) };
+}
+
+/* A few per sample (the thieves named in its domains): a scan is enough. */
+const char *snapshot_thief_name(const struct snapshot *s, uint32_t id)
+{
+	for (uint32_t i = 0; i < s->nthief_names; i++)
+		if (s->thief_names[i].id == id)
+			return s->names + s->thief_names[i].name_off;
+	return NULL;
 }
 
 static int by_domid(const void *a, const void *b)
@@ -153,6 +177,7 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	COPY_ARRAY(vcpu_ns, nvcpu_ns, vcpu_ns_cap);
 	COPY_ARRAY(hv_vcpus, nhv_vcpus, hv_vcpus_cap);
 	COPY_ARRAY(names, names_len, names_cap);
+	COPY_ARRAY(thief_names, nthief_names, thief_names_cap);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -163,6 +188,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->vcpu_ns);
 	free(s->hv_vcpus);
 	free(s->names);
+	free(s->thief_names);
 	memset(s, 0, sizeof(*s));
 }
 

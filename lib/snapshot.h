@@ -48,6 +48,9 @@ struct guest_stat {
 #define HV_THIEF_OTHERS 0xfffeu
 #define HV_THIEF_UNKNOWN 0xffffu
 #define HV_IDLE_DOMID 32767u
+/* On KVM hosts a thief may be a host process: ids from here on, named in
+ * snapshot.thief_names ("host:COMM"). */
+#define HV_THIEF_HOST_BASE 0x80000000u
 struct hv_thief { uint32_t domid; uint64_t ns; };
 struct hv_steal {
 	uint64_t running_ns, runnable_ns;
@@ -85,14 +88,18 @@ struct domain {
 	bool has_hv;
 	struct hv_steal hv;
 	uint32_t hv_vcpu_first, hv_vcpu_count;	/* in snapshot.hv_vcpus */
+	uint32_t pid;			/* kvm: the VMM's process, 0 elsewhere */
+	uint64_t balloon_bytes;		/* kvm with libvirt: what the balloon gives the guest, 0 = not known */
+	uint64_t libvirt_delay_ns;	/* kvm with libvirt: its vcpu.N.delay summed, 0 = not known */
 };
 
 struct host_info {
 	bool known;			/* false for sources that do not say (xentop logs) */
+	char hypervisor[8];		/* "xen", "kvm"; "" = xen (older recordings) */
 	uint32_t pcpus;
 	uint64_t cpu_hz;
 	uint64_t mem_total, mem_free;	/* bytes */
-	char xen_version[64];
+	char xen_version[64];		/* the hypervisor's version (kvm: "Linux RELEASE") */
 };
 
 struct snapshot {
@@ -110,6 +117,8 @@ struct snapshot {
 	struct hv_vcpu *hv_vcpus;
 	uint32_t nhv_vcpus, hv_vcpus_cap;
 	struct hv_trace trace;
+	struct thief_name { uint32_t id, name_off; } *thief_names;	/* host thieves' names, by id */
+	uint32_t nthief_names, thief_names_cap;
 	char *names;
 	uint32_t names_len, names_cap;
 };
@@ -124,10 +133,18 @@ void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v);
 void snapshot_add_vcpu(struct snapshot *s, uint64_t ns);
 /* A vCPU's hypervisor account, of the last added domain. */
 void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v);
+/* "Xen" or "KVM", for headers. */
+static inline const char *hypervisor_label(const struct host_info *h)
+{
+	return h->hypervisor[0] == 'k' ? "KVM" : "Xen";
+}
 static inline const char *domain_name(const struct snapshot *s, const struct domain *d)
 {
 	return s->names + d->name_off;
 }
+/* Name a host thief (id >= HV_THIEF_HOST_BASE); and find it, NULL if not named. */
+void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name);
+const char *snapshot_thief_name(const struct snapshot *s, uint32_t id);
 /* Sort domains by domid (sources call it when their order may differ). */
 void snapshot_sort(struct snapshot *s);
 const struct domain *snapshot_find(const struct snapshot *s, const char *name);

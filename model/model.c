@@ -328,6 +328,13 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
 		return "others";
 	if (domid == HV_THIEF_UNKNOWN)
 		return "unknown";
+	if (domid >= HV_THIEF_HOST_BASE) {
+		const char *name = snapshot_thief_name(s, domid);
+		if (name)
+			return name;
+		snprintf(buf, bufsz, "host process %u", domid - HV_THIEF_HOST_BASE);
+		return buf;
+	}
 	const struct domain *d = snapshot_find_domid(s, domid);	/* sorted in model_commit */
 	if (d)
 		return domain_name(s, d);
@@ -341,6 +348,8 @@ void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t
 	size_t o = 0;
 	out[0] = '\0';
 	for (uint32_t k = 0; k < n && waited; k++) {
+		if (k && t[k].ns * 200 < waited)
+			break;	/* sorted: the rest would all say 0% */
 		char buf[32];
 		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", model_thief_name(m, t[k].domid, buf, sizeof(buf)),
 				 100.0 * (double)t[k].ns / (double)waited);

@@ -99,7 +99,8 @@ float track_hist(const struct model *m, const struct dom_track *t, bool steal, u
 /* A thief's name for people: the domain's (current sample), "idle",
  * "others", "unknown", or "domain N" for one that is gone. */
 const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, size_t bufsz);
-/* "g2 96%, Domain-0 4%": thieves' shares of `waited` ns, as many as fit. */
+/* "g2 96%, Domain-0 4%": thieves' shares of `waited` ns (t sorted, largest
+ * first), as many as fit; shares under 0.5% after the first are left out. */
 void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t n, uint64_t waited,
 		       char *out, size_t sz);
 void model_free(struct model *m);

@@ -6,10 +6,11 @@
 #include "sinks/http_conf.h"
 #include "sinks/push_conf.h"
 #include "sinks/rrd_conf.h"
+#include "sources/kvm_conf.h"
 #include "sources/xen_conf.h"
 
 /* In the order --print-config shows them. */
 const struct conf_section *const sink_conf_sections[] = {
-	&xen_conf_section, &http_conf_section, &rrd_conf_section, &push_conf_section, &alarms_conf_section,
+	&xen_conf_section, &kvm_conf_section, &http_conf_section, &rrd_conf_section, &push_conf_section, &alarms_conf_section,
 };
 const unsigned sink_conf_nsections = sizeof(sink_conf_sections) / sizeof(sink_conf_sections[0]);

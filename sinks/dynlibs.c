@@ -15,34 +15,7 @@
 #define DYNLIB_SNAPPY
 #endif
 #include "sinks/dynlibs.h"
-
-/* Open the first file of `names` and resolve `syms` into `table` (an array of
- * function pointers, in order). The library stays loaded for the process. */
-static int load(const char *const *names, const char *package, const char *const *syms, void **table,
-		char *err, size_t errsz)
-{
-	void *h = NULL;
-	const char *why = "not found";
-	for (int i = 0; names[i] && !h; i++) {
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-		if (!h)
-			why = dlerror();
-	}
-	if (!h) {
-		snprintf(err, errsz, "cannot load %s: %s (install %s)", names[0], why, package);
-		return -1;
-	}
-	for (int i = 0; syms[i]; i++) {
-		/* POSIX lets a data pointer hold a function's address from dlsym. */
-		void *f = dlsym(h, syms[i]);
-		if (!f) {
-			snprintf(err, errsz, "%s has no %s (too old?)", names[0], syms[i]);
-			return -1;
-		}
-		memcpy(&table[i], &f, sizeof(f));
-	}
-	return 0;
-}
+#include "lib/dynlib.h"
 
 /* Each library is loaded once, whichever thread asks first. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -55,7 +28,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 		static char saved[256]; \
 		pthread_mutex_lock(&lock); \
 		if (!state) \
-			state = load(names, package, tbl##_syms, (void **)&tbl, saved, sizeof(saved)) == 0 ? 1 : -1; \
+			state = dynlib_open(names, package, tbl##_syms, (void **)&tbl, saved, sizeof(saved)) == 0 ? 1 : -1; \
 		pthread_mutex_unlock(&lock); \
 		if (state < 0) \
 			snprintf(err, errsz, "%s", saved); \

@@ -15,9 +15,30 @@ struct source *source_open(const char *spec, const struct source_options *opt,
 		return source_sim_open(spec + 4, opt, err, errsz);
 	if (strncmp(spec, "replay:", 7) == 0 && spec[7])
 		return source_replay_open(spec + 7, opt, err, errsz);
+	if (strcmp(spec, "auto") == 0) {
+		const char *picked = source_auto();
+		if (!picked) {
+			snprintf(err, errsz, "source auto: this is neither a Xen Dom0 (no control_d in /proc/xen/capabilities) "
+				 "nor a KVM host (no /dev/kvm, no QEMU, Firecracker or cloud-hypervisor running); "
+				 "say which with --source or [general] source");
+			return NULL;
+		}
+		spec = picked;
+	}
+	if (strcmp(spec, "kvm") == 0)
+		return source_kvm_open(opt, err, errsz);
 	if (strcmp(spec, "xen") == 0)
 		return source_xenstat_open(opt, err, errsz);
-	snprintf(err, errsz, "unknown source \"%s\" (expected xen, guest, sim[:N] or replay:FILE)", spec);
+	snprintf(err, errsz, "unknown source \"%s\" (expected auto, xen, kvm, sim[:N] or replay:FILE)", spec);
+	return NULL;
+}
+
+const char *source_auto(void)
+{
+	if (source_xen_available())
+		return "xen";
+	if (source_kvm_available())
+		return "kvm";
 	return NULL;
 }
 

@@ -2,6 +2,7 @@
  * source: where host snapshots come from. One interface, three sources:
  *   xen     libxenstat on a Dom0, guests' steal from xenstore (source_xenstat.c)
  *   replay  a `xentop -b` log or vstop's own --json records (source_replay.c)
+ *   kvm     a KVM host's VMs from /proc and libvirt (source_kvm.c)
  *   sim     a deterministic simulated Dom0 with a noisy neighbor (source_sim.c)
  * The sampling loop knows only this interface.
  */
@@ -24,6 +25,8 @@ struct source_ops {
 /* Hypervisor steal from Xen's scheduler trace: auto (when it can be had),
  * on (required: the source fails without it), off. */
 enum trace_mode { TRACE_AUTO, TRACE_ON, TRACE_OFF };
+/* libvirt's statistics on KVM hosts: where libvirtd answers, required, never. */
+enum libvirt_mode { LIBVIRT_AUTO, LIBVIRT_ON, LIBVIRT_OFF };
 
 struct source_options {
 	double step_s;		/* sim: simulated seconds per sample (the interval) */
@@ -32,6 +35,9 @@ struct source_options {
 	const char *xenstore_prefix;	/* xen: where domains live, "/local/domain" */
 	enum trace_mode trace;		/* xen */
 	const char *xentrace;		/* xen: the trace reader, NULL = "xentrace" in PATH */
+	const char *proc_root;		/* kvm: where /proc is, NULL = /proc (tests and benches use trees) */
+	enum libvirt_mode libvirt;	/* kvm */
+	const char *libvirt_uri;	/* kvm: NULL = qemu:///system */
 };
 
 struct source {
@@ -40,7 +46,7 @@ struct source {
 	bool virtual_time;	/* sim and replay carry their own clock */
 };
 
-/* spec: "xen", "sim", "sim:N", "replay:FILE". NULL with a message on error. */
+/* spec: "auto" (source_auto), "xen", "kvm", "sim", "sim:N", "replay:FILE". NULL with a message on error. */
 struct source *source_open(const char *spec, const struct source_options *opt,
 			   char *err, size_t errsz);
 static inline int source_sample(struct source *s, struct snapshot *out, char *err, size_t errsz)
@@ -50,10 +56,15 @@ static inline int source_sample(struct source *s, struct snapshot *out, char *er
 void source_close(struct source *s);
 /* Is this a Xen Dom0 we can sample (privcmd present)? For auto-detection. */
 bool source_xen_available(void);
+/* Is this a KVM host (/dev/kvm, or a VMM process running)? */
+bool source_kvm_available(void);
+/* "xen" on a Dom0, "kvm" on a KVM host, else NULL (a guest, or a plain machine). */
+const char *source_auto(void);
 
 /* The constructors, one per file. */
 struct source *source_sim_open(const char *arg, const struct source_options *opt, char *err, size_t errsz);
 struct source *source_replay_open(const char *path, const struct source_options *opt, char *err, size_t errsz);
+struct source *source_kvm_open(const struct source_options *opt, char *err, size_t errsz);
 struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz);
 
 #endif

@@ -158,6 +158,24 @@ static bool json_u64_tuple(json_t *t, size_t n, uint64_t *v)
 	return true;
 }
 
+/* Host processes named as thieves: [[id, "name"], ...]. */
+static int json_thief_names(json_t *a, struct snapshot *out)
+{
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 4096)
+		return -1;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *e = json_array_get(a, i), *id = json_array_get(e, 0), *name = json_array_get(e, 1);
+		if (!json_is_array(e) || json_array_size(e) != 2 || !json_is_integer(id) || !json_is_string(name) ||
+		    json_integer_value(id) < HV_THIEF_HOST_BASE || json_integer_value(id) > UINT32_MAX ||
+		    json_string_length(name) == 0 || json_string_length(name) > 64)
+			return -1;
+		snapshot_add_thief_name(out, (uint32_t)json_integer_value(id), json_string_value(name));
+	}
+	return 0;
+}
+
 /* The hypervisor's counters of a domain (host_render.c's "hv"). */
 static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char **why)
 {
@@ -171,7 +189,8 @@ static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char
 		return -1;
 	for (size_t i = 0; i < json_array_size(thieves); i++) {
 		uint64_t t[2];
-		if (!json_u64_tuple(json_array_get(thieves, i), 2, t) || t[0] > HV_THIEF_UNKNOWN)
+		if (!json_u64_tuple(json_array_get(thieves, i), 2, t) || t[0] > UINT32_MAX ||
+		    (t[0] > HV_THIEF_UNKNOWN && t[0] < HV_THIEF_HOST_BASE))
 			return -1;
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ (uint32_t)t[0], t[1] };
 	}
@@ -213,7 +232,8 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		{ "net_rx_drops", &d->net.rx_drops }, { "net_tx_drops", &d->net.tx_drops },
 		{ "vbd_oo_reqs", &d->vbd.oo_reqs }, { "vbd_rd_reqs", &d->vbd.rd_reqs },
 		{ "vbd_wr_reqs", &d->vbd.wr_reqs }, { "vbd_rd_sectors", &d->vbd.rd_sectors },
-		{ "vbd_wr_sectors", &d->vbd.wr_sectors },
+		{ "vbd_wr_sectors", &d->vbd.wr_sectors }, { "balloon_bytes", &d->balloon_bytes },
+		{ "libvirt_delay_ns", &d->libvirt_delay_ns },
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (json_u64_field(c, f[i].key, f[i].dst) < 0) {
@@ -232,6 +252,11 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		return -1;
 	}
 	d->vcpus = (uint32_t)v;
+	if (json_u64_field(jd, "pid", &v) < 0 || v > UINT32_MAX) {
+		*why = "pid is not a process id";
+		return -1;
+	}
+	d->pid = (uint32_t)v;
 	json_t *g = json_object_get(c, "guest");
 	if (g && json_is_object(g)) {
 		uint64_t nc = 0, hz = 0;
@@ -293,6 +318,13 @@ static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t
 			   json_u64_field(tr, "now_ns", &out->trace.now_ns) < 0))
 			why = "bad trace fields";
 		out->trace.on = tr != NULL;
+		json_t *hy = json_object_get(host, "hypervisor");
+		if (hy && (!json_is_string(hy) || (strcmp(json_string_value(hy), "xen") && strcmp(json_string_value(hy), "kvm"))))
+			why = "\"hypervisor\" is neither \"xen\" nor \"kvm\"";
+		else if (hy)
+			snprintf(out->host.hypervisor, sizeof(out->host.hypervisor), "%s", json_string_value(hy));
+		if (!why && json_thief_names(json_object_get(host, "thief_names"), out) < 0)
+			why = "bad \"thief_names\" (expected [[id >= 2147483648, \"name\"], ...])";
 		json_t *xv = json_object_get(host, "xen_version");
 		if (json_is_string(xv))
 			snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", json_string_value(xv));

@@ -6,17 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void xen_affinity_free(struct xen_affinity *a)
-{
-	free(a->v);
-	free(a->maps);
-	memset(a, 0, sizeof(*a));
-}
 
 #ifdef HAVE_XENCTRL
 #include <xenctrl.h>
 
-int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *err, size_t errsz)
+int xen_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char *err, size_t errsz)
 {
 	memset(a, 0, sizeof(*a));
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
@@ -48,7 +42,7 @@ int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *er
 					if (nv)
 						a->v = nv;
 					snprintf(err, errsz, "out of memory");
-					xen_affinity_free(a);
+					vcpu_affinities_free(a);
 					xc_interface_close(xch);
 					return -1;
 				}
@@ -69,7 +63,7 @@ int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *er
 	return 0;
 }
 #else
-int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *err, size_t errsz)
+int xen_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char *err, size_t errsz)
 {
 	(void)s;
 	memset(a, 0, sizeof(*a));

@@ -10,14 +10,7 @@
 #include "lib/pcpu_pinning.h"
 #include "lib/snapshot.h"
 
-struct xen_affinity {
-	struct vcpu_affinity *v;	/* domain names point into the snapshot */
-	size_t n;
-	uint8_t *maps;
-};
-
 /* 0 and *a filled, or -1 with a reason (not built with libxenctrl, no privcmd). */
-int xen_affinity_read(const struct snapshot *s, struct xen_affinity *a, char *err, size_t errsz);
-void xen_affinity_free(struct xen_affinity *a);
+int xen_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char *err, size_t errsz);
 
 #endif

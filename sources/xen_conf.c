@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const modes[] = { [TRACE_AUTO] = "auto", [TRACE_ON] = "on", [TRACE_OFF] = "off" };
+_Static_assert(TRACE_AUTO == 0 && TRACE_ON == 1 && TRACE_OFF == 2, "in conf_auto_on_off's order");
 
 static void defaults(void *data)
 {
@@ -15,18 +15,10 @@ static void defaults(void *data)
 	snprintf(c->xentrace, sizeof(c->xentrace), "xentrace");
 }
 
-static int mode(const char *s)
-{
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, modes[i]) == 0)
-			return i;
-	return -1;
-}
-
 static int check(const void *data, char *why, size_t whysz)
 {
 	const struct xen_conf *c = data;
-	if (mode(c->trace) < 0) {
+	if (conf_auto_on_off(c->trace) < 0) {
 		snprintf(why, whysz, "[xen] trace is auto, on or off, not \"%s\"", c->trace);
 		return -1;
 	}
@@ -46,6 +38,6 @@ const struct conf_section xen_conf_section = {
 
 void xen_conf_apply(const struct xen_conf *c, struct source_options *so)
 {
-	so->trace = (enum trace_mode)(mode(c->trace) < 0 ? TRACE_AUTO : mode(c->trace));
+	so->trace = (enum trace_mode)(conf_auto_on_off(c->trace) < 0 ? TRACE_AUTO : conf_auto_on_off(c->trace));
 	so->xentrace = c->xentrace;
 }

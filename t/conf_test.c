@@ -6,6 +6,7 @@
 #include "sinks/conf_sections.h"
 #include "sinks/http_conf.h"
 #include "sinks/push_conf.h"
+#include "sources/kvm_conf.h"
 #include "t/tap.h"
 
 static struct vstop_conf c;	/* 36 KiB each: not on the stack */
@@ -56,6 +57,17 @@ int main(void)
 		bad(big, "test.conf:2: line longer", "an over-long line");
 		free(big);
 	}
+	/* [kvm]: the kvm source's. */
+	ok(load(&c, "", err) == 0 && strcmp(c.source, "auto") == 0, "[general] source: auto by default");
+	ok(load(&c, "[kvm]\nlibvirt = off\nlibvirt_uri = qemu+ssh://h/system\n", err) == 0, "[kvm] values are read (%s)", err);
+	{
+		struct source_options so = { 0 };
+		kvm_conf_apply(conf_get(&c, &kvm_conf_section), &so);
+		ok(so.libvirt == LIBVIRT_OFF && strcmp(so.libvirt_uri, "qemu+ssh://h/system") == 0, "[kvm] as the source takes it");
+	}
+	bad("[kvm]\nlibvirt = maybe\n", "[kvm] libvirt is auto, on or off", "a bad [kvm] libvirt");
+	bad("[kvm]\nlibvirt_uri = /var/run/libvirt\n", "not a libvirt URI", "a path for a libvirt URI");
+	bad("[kvm]\nlibvirt_url = qemu:///system\n", "unknown key \"libvirt_url\"", "a typo in [kvm]");
 	/* Each owner checks its own section. */
 	bad("[http]\ntls_cert_file = /a.pem\n", "tls_cert_file and tls_key_file go together", "a certificate without its key");
 	bad("[alert.guest_steal]\nwarn = 30\ncrit = 20\n", "crit 20 is below warn 30", "crit below warn");

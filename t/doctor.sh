@@ -75,7 +75,7 @@ is "$(jq -r '.checks[] | select(.check == "vcpu-overcommit") | .verdict' "$TMP/s
 is "$(jq -r '.checks[] | select(.check == "guests-without-agent") | .evidence' "$TMP/sim.json" | grep -o 'app-07')" app-07 "sim: names the guest without agent"
 is "$(jq -r '.checks[] | select(.check == "balloon-headroom") | .verdict' "$TMP/sim.json")" WARN "sim: balloon headroom under memory overcommit: WARN"
 is "$(jq -r '.checks[] | select(.check == "vcpu-pinning") | .verdict + " " + .evidence' "$TMP/sim.json")" \
-	"SKIP vCPU affinity is read on a live Xen host only (--source=xen)" "sim: vCPU pinning is skipped, and says why"
+	"SKIP vCPU affinity is read on a live Xen or KVM host only (--source=xen, kvm)" "sim: vCPU pinning is skipped, and says why"
 "$VSTOP" -b -n 2 -d 0 --json --source=sim:5 > "$TMP/rec.json"
 "$VSTOP" doctor --source="replay:$TMP/rec.json" --window 0 --json | jq -e '.checks | length >= 6' > /dev/null
 ok $? "Dom0 checks on a replayed recording"

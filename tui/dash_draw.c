@@ -512,7 +512,8 @@ static void host_view(struct dash *d)
 	double secs = d->src && !d->src->virtual_time ? host_uptime() : (double)s->t_ns / 1e9;
 	snprintf(up, sizeof(up), "%s%dd %02d:%02d", d->src && d->src->virtual_time ? "t " : "up ",
 		 (int)(secs / 86400), (int)fmod(secs / 3600, 24), (int)fmod(secs / 60, 60));
-	snprintf(buf, sizeof(buf), "vstop - host %s  Xen %s  %s  pCPUs %u @ %.0f MHz  delay %gs%s", d->hostname,
+	snprintf(buf, sizeof(buf), "vstop - host %s  %s %s  %s  pCPUs %u @ %.0f MHz  delay %gs%s", d->hostname,
+		 hypervisor_label(&s->host),
 		 s->host.xen_version[0] ? s->host.xen_version : "?", up, s->host.pcpus, (double)s->host.cpu_hz / 1e6,
 		 d->delay_s, d->paused ? "  [PAUSED]" : "");
 	put(0, 0, A_BOLD, buf);
@@ -535,7 +536,9 @@ static void host_view(struct dash *d)
 		int pair = steal_pair(h->steal_max);
 		put(2, x, pair && d->color ? COLOR_PAIR(pair) | A_BOLD : 0, buf);
 	} else {
-		snprintf(buf, sizeof(buf), "Steal -: no guest publishes it (install vstop-agent)  ");
+		/* A KVM host measures every VM itself: no rate yet, not a missing agent. */
+		snprintf(buf, sizeof(buf), "%s", s->host.hypervisor[0] == 'k' ? "Steal -: no rate yet  " :
+			 "Steal -: no guest publishes it (install vstop-agent)  ");
 		put(2, x, A_DIM, buf);
 	}
 	x += (int)strlen(buf);

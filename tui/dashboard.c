@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "sinks/conf_sections.h"
+#include "sources/kvm_conf.h"
 #include "sources/xen_conf.h"
 #include "tui/dashboard.h"
 
@@ -195,6 +196,7 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 	if (d->host) {
 		struct source_options so = o->src;
 		xen_conf_apply(conf_get(&d->conf, &xen_conf_section), &so);
+		kvm_conf_apply(conf_get(&d->conf, &kvm_conf_section), &so);
 		so.step_s = d->delay_s;
 		d->src = source_open(o->source, &so, err, errsz);
 		if (!d->src)

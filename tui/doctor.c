@@ -32,6 +32,7 @@
 #include "model/guest_sampler.h"
 #include "model/model.h"
 #include "sources/source.h"
+#include "sources/kvm_affinity.h"
 #include "sources/xen_affinity.h"
 
 enum verdict { V_OK, V_WARN, V_FAIL, V_SKIP };
@@ -304,13 +305,14 @@ static void guest_checks(struct doctor *d)
 static void check_pinning(struct doctor *d, const struct source *src, const struct snapshot *s)
 {
 	char err[256];
-	struct xen_affinity xa;
+	struct vcpu_affinities xa;
+	bool kvm = strcmp(src->ops->name, "kvm") == 0;
 
-	if (strcmp(src->ops->name, "xen")) {
-		add(d, "vcpu-pinning", V_SKIP, "", "vCPU affinity is read on a live Xen host only (--source=xen)");
+	if (strcmp(src->ops->name, "xen") && !kvm) {
+		add(d, "vcpu-pinning", V_SKIP, "", "vCPU affinity is read on a live Xen or KVM host only (--source=xen, kvm)");
 		return;
 	}
-	if (xen_affinity_read(s, &xa, err, sizeof(err)) < 0) {
+	if ((kvm ? kvm_affinity_read(s, &xa, err, sizeof(err)) : xen_affinity_read(s, &xa, err, sizeof(err))) < 0) {
 		add(d, "vcpu-pinning", V_SKIP, "", "%s", err);
 		return;
 	}
@@ -319,6 +321,7 @@ static void check_pinning(struct doctor *d, const struct source *src, const stru
 	size_t pinned = pcpu_pinning_count(xa.v, xa.n, s->host.pcpus);
 	if (crowded)
 		add(d, "vcpu-pinning", V_WARN,
+		    kvm ? "give each pinned vCPU a CPU of its own (virsh vcpupin, <cputune>), or unpin and let the scheduler balance" :
 		    "give each pinned vCPU a pCPU of its own, or unpin (xl vcpu-pin DOMAIN all all) and let the scheduler balance",
 		    "%d pCPU%s more pinned vCPUs than %s can run, so those vCPUs steal from each other: %s",
 		    crowded, crowded == 1 ? " has" : "s have", crowded == 1 ? "it" : "they", ev.s);
@@ -327,8 +330,10 @@ static void check_pinning(struct doctor *d, const struct source *src, const stru
 	else
 		add(d, "vcpu-pinning", V_OK, "", "no vCPU is pinned (%zu vCPUs): the scheduler balances them", xa.n);
 	sb_free(&ev);
-	xen_affinity_free(&xa);
+	vcpu_affinities_free(&xa);
 }
+
+static void kvm_checks(struct doctor *d, const struct snapshot *s);
 
 static void host_checks(struct doctor *d, const char *spec)
 {
@@ -352,8 +357,11 @@ static void host_checks(struct doctor *d, const char *spec)
 	}
 	const struct snapshot *s = model_snapshot(&m);
 	const struct host_summary *h = &m.sum;
+	bool kvm = s->host.hypervisor[0] == 'k';
 	const struct domain *d0 = snapshot_find(s, "Domain-0");
-	if (!d0)
+	if (kvm)
+		;	/* no Dom0: the host's own memory is not the guests' */
+	else if (!d0)
 		add(d, "dom0-memory", V_SKIP, "", "no Domain-0 in this source");
 	else if (d0->maxmem_bytes == MAXMEM_UNLIMITED || d0->maxmem_bytes > d0->mem_bytes + (64u << 20))
 		add(d, "dom0-memory", V_WARN, "give Xen dom0_mem=N,max:N on its command line and set autoballoon=\"off\" in /etc/xen/xl.conf",
@@ -367,7 +375,8 @@ static void host_checks(struct doctor *d, const char *spec)
 		add(d, "vcpu-overcommit", V_SKIP, "", "the source does not give the host's pCPUs");
 	} else {
 		enum verdict v = h->vcpu_overcommit >= vo->crit ? V_FAIL : h->vcpu_overcommit >= vo->warn ? V_WARN : V_OK;
-		add(d, "vcpu-overcommit", v, v == V_OK ? "" : "move domains to another host, or pin latency-sensitive ones to dedicated pCPUs (xl vcpu-pin)",
+		add(d, "vcpu-overcommit", v, v == V_OK ? "" : kvm ? "move VMs to another host, or pin latency-sensitive ones to dedicated CPUs (virsh vcpupin)" :
+		    "move domains to another host, or pin latency-sensitive ones to dedicated pCPUs (xl vcpu-pin)",
 		    "%u online vCPUs on %u pCPUs: %.2f per pCPU (warn %g, crit %g)",
 		    h->vcpus_online, s->host.pcpus, h->vcpu_overcommit, vo->warn, vo->crit);
 	}
@@ -379,6 +388,10 @@ static void host_checks(struct doctor *d, const char *spec)
 		add(d, "memory-overcommit", v, v == V_OK ? "" : "lower the domains' maxmem, or move some away",
 		    "the domains' maximum memory adds up to %.2fx the host's (%.1f of %.1f GiB)", h->mem_overcommit,
 		    (double)h->maxmem_sum / (1 << 30), (double)s->host.mem_total / (1 << 30));
+	}
+	if (kvm) {
+		kvm_checks(d, s);
+		goto out;
 	}
 	/* Balloon headroom: domains allowed to grow past what they hold now. */
 	struct strbuf list = { 0 };
@@ -440,6 +453,66 @@ static void host_checks(struct doctor *d, const char *spec)
 out:
 	model_free(&m);
 	source_close(src);
+}
+
+/* ---- KVM host checks --------------------------------------------------- */
+
+static void kvm_checks(struct doctor *d, const struct snapshot *s)
+{
+	/* Steal is each vCPU thread's run-queue wait: CONFIG_SCHED_INFO. */
+	struct strbuf unnamed = { 0 }, tcg = { 0 }, hidden = { 0 }, ballooned = { 0 };
+	int nu = 0, nt = 0, nh = 0, nb = 0, nlv = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *x = &s->doms[i];
+		const char *name = domain_name(s, x);
+		if (x->has_hv && x->hv_vcpu_count == 0 && nu++ < 8)
+			sb_printf(&unnamed, "%s%s", nu > 1 ? ", " : "", name);
+		struct vm_cmdline c;
+		if (x->pid && kvm_vm_cmdline(x->pid, &c) == 0) {
+			if (c.accel_tcg && nt++ < 8)
+				sb_printf(&tcg, "%s%s", nt > 1 ? ", " : "", name);
+			if (c.steal_time_off && nh++ < 8)
+				sb_printf(&hidden, "%s%s", nh > 1 ? ", " : "", name);
+		}
+		if (x->balloon_bytes)
+			nlv++;
+		if (x->balloon_bytes && x->maxmem_bytes != MAXMEM_UNLIMITED && x->balloon_bytes + (64u << 20) < x->maxmem_bytes &&
+		    nb++ < 8)
+			sb_printf(&ballooned, "%s%s (%llu of %llu MiB)", nb > 1 ? ", " : "", name,
+				  (unsigned long long)(x->balloon_bytes >> 20), (unsigned long long)(x->maxmem_bytes >> 20));
+	}
+	if (access("/proc/self/schedstat", R_OK) < 0)
+		add(d, "schedstat", V_FAIL, "a kernel with CONFIG_SCHED_INFO (Debian's and most distributions' have it)",
+		    "/proc/PID/task/TID/schedstat is missing: no VM's steal can be read on this host");
+	else if (nu)
+		add(d, "schedstat", V_WARN, "start QEMU with -name NAME,debug-threads=on (libvirt and Proxmox do)",
+		    "%d VMs' vCPU threads are not named, so their steal is every thread's wait and not per vCPU: %s%s",
+		    nu, unnamed.s, nu > 8 ? ", ..." : "");
+	else
+		add(d, "schedstat", V_OK, "", "every VM's steal and who took it come from its vCPU threads' schedstat "
+		    "(%u VMs; no agent needed)", s->ndoms);
+
+	/* Can the guests see their steal? Only with KVM's steal-time feature. */
+	if (nt || nh)
+		add(d, "guest-steal-visible", V_WARN, nt ? "run them with KVM (-accel kvm), not emulated" :
+		    "drop -kvm-steal-time from -cpu (libvirt: <feature policy='disable' name='kvm-steal-time'/>)",
+		    "%d VMs cannot see their own steal (the host still measures it): %s%s%s%s%s", nt + nh,
+		    nt ? "emulated by TCG: " : "", tcg.s ? tcg.s : "", nt && nh ? "; " : "", nh ? "steal-time hidden: " : "",
+		    hidden.s ? hidden.s : "");
+	else
+		add(d, "guest-steal-visible", V_OK, "", "every VM runs under KVM with steal time exposed to its guest");
+
+	if (!nlv)
+		add(d, "ballooning", V_SKIP, "", "no balloon figures (they come from libvirt: is libvirtd running?)");
+	else if (nb)
+		add(d, "ballooning", V_WARN, "give the host memory to back the guests, or lower their configured memory",
+		    "%d VMs are ballooned down, so the host is short of memory: %s%s", nb, ballooned.s, nb > 8 ? ", ..." : "");
+	else
+		add(d, "ballooning", V_OK, "", "no VM is ballooned down (%d report a balloon)", nlv);
+	sb_free(&unnamed);
+	sb_free(&tcg);
+	sb_free(&hidden);
+	sb_free(&ballooned);
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -514,8 +587,8 @@ int doctor_main(int argc, char **argv)
 	if (conf_path && conf_load(&d.conf, conf_path, err, sizeof(err)) < 0)
 		die(2, "doctor: %s", err);
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
-	if (!source && !d.root && source_xen_available())
-		source = "xen";
+	if (!d.root && (!source || strcmp(source, "auto") == 0))
+		source = source_auto();
 	if (source)
 		host_checks(&d, source);
 	else

@@ -49,7 +49,7 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 	sb_printf(b, "vstop host  %s  interval %.2fs", ts, m->interval_s);
 	if (s->host.known)
-		sb_printf(b, "  Xen %s  pCPUs %u @ %.0fMHz", s->host.xen_version[0] ? s->host.xen_version : "?",
+		sb_printf(b, "  %s %s  pCPUs %u @ %.0fMHz", hypervisor_label(&s->host), s->host.xen_version[0] ? s->host.xen_version : "?",
 			  s->host.pcpus, (double)s->host.cpu_hz / 1e6);
 	sb_printf(b, "\ndomains %u (%u active)  vCPUs %u", h->ndoms, h->active, h->vcpus_online);
 	if (!isnan(h->vcpu_overcommit))
@@ -62,7 +62,7 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, "  steal mean %.1f%% max %.1f%% (%u guests)", h->steal_mean, h->steal_max,
 			  h->steal_reporting);
 	else
-		sb_puts(b, "  steal - (no guest publishes it)");
+		sb_puts(b, s->host.hypervisor[0] == 'k' ? "  steal - (no rate yet)" : "  steal - (no guest publishes it)");
 	sb_printf(b, "\n%-16s %6s %7s %7s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
 		  "STEAL%", "VCPUS", "MEM(MiB)", "MAXMEM", "NETRX(k/s)", "NETTX(k/s)", "VBDRD/s", "VBDWR/s");
 	for (uint32_t k = 0; k < s->ndoms; k++) {
@@ -128,6 +128,20 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 	kv_num(b, "interval_s", m->interval_s, 3);
 	sb_puts(b, ",\"host\":{\"xen_version\":");
 	json_str(b, s->host.xen_version);
+	if (s->host.hypervisor[0]) {
+		sb_puts(b, ",\"hypervisor\":");
+		json_str(b, s->host.hypervisor);
+	}
+	if (s->nthief_names) {
+		/* Host processes named as thieves in the counters below. */
+		sb_puts(b, ",\"thief_names\":[");
+		for (uint32_t k = 0; k < s->nthief_names; k++) {
+			sb_printf(b, "%s[%u,", k ? "," : "", s->thief_names[k].id);
+			json_str(b, s->names + s->thief_names[k].name_off);
+			sb_puts(b, "]");
+		}
+		sb_puts(b, "]");
+	}
 	kv_u64(b, "pcpus", s->host.known ? s->host.pcpus : 0);
 	kv_u64(b, "cpu_hz", s->host.cpu_hz);
 	kv_u64(b, "mem_total_bytes", s->host.mem_total);
@@ -156,6 +170,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
 		json_str(b, domain_name(s, d));
 		sb_printf(b, ",\"domid\":%u,\"state\":\"%s\",\"vcpus\":%u", d->domid, state, d->vcpus);
+		if (d->pid)
+			kv_u64(b, "pid", d->pid);
 		kv_num(b, "cpu_pct", r->valid ? r->cpu_pct : NAN, 2);
 		kv_num(b, "steal_pct", r->steal_pct, 2);
 		kv_num(b, "hv_steal_pct", r->hv_steal_pct, 2);
@@ -207,6 +223,10 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_u64(b, "vbd_wr_reqs", d->vbd.wr_reqs);
 		kv_u64(b, "vbd_rd_sectors", d->vbd.rd_sectors);
 		kv_u64(b, "vbd_wr_sectors", d->vbd.wr_sectors);
+		if (d->balloon_bytes)
+			kv_u64(b, "balloon_bytes", d->balloon_bytes);
+		if (d->libvirt_delay_ns)
+			kv_u64(b, "libvirt_delay_ns", d->libvirt_delay_ns);
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, (unsigned long long)d->guest.total_ticks,

@@ -2,7 +2,7 @@
  * vstop: the dashboard and batch printer.
  *   vstop                 interactive dashboard (guest view, or host view on a Dom0)
  *   vstop -b [-n N] [-d SECS] [--json]   one block per interval, like top -b
- *   --source=xen|guest|sim[:N]|replay:FILE picks what to watch
+ *   --source=auto|xen|kvm|guest|sim[:N]|replay:FILE picks what to watch
  */
 #include "config.h"
 
@@ -35,12 +35,14 @@ static void usage(FILE *f)
 "      --json             batch: one JSON object per line\n"
 "  -s, --sort=FIELD       host view order: domid name state cpu steal vcpus mem\n"
 "                         maxmem netrx nettx vbdrd vbdwr (prefix - to reverse)\n"
-"      --source=SRC       guest (this VM's /proc/stat), xen (libxenstat, Dom0),\n"
+"      --source=SRC       auto (the default: xen on a Dom0, kvm on a KVM host, else guest),\n"
+"                         guest (this VM's /proc/stat), xen (libxenstat, Dom0),\n"
+"                         kvm (the VMs of this KVM host: /proc, and libvirt where it runs),\n"
 "                         sim[:N][,seed=S][,churn] (simulated host, N domains),\n"
 "                         replay:FILE (a xentop -b log or vstop --json records)\n"
 "      --sim              the same as --source=sim\n"
 "      --log-interval=SECS  replay: seconds between xentop log samples (default 1)\n"
-"      --proc-root=DIR    read DIR/stat instead of /proc/stat (also $VSTOP_PROC_ROOT)\n"
+"      --proc-root=DIR    read DIR instead of /proc (guest and kvm; also $VSTOP_PROC_ROOT)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
 "\n"
@@ -117,9 +119,10 @@ int main(int argc, char **argv)
 		die(2, "unexpected argument \"%s\" (see --help)", argv[optind]);
 	if (o.source && strcmp(o.source, "guest") == 0)
 		o.source = NULL;
-	else if (!o.source && source_xen_available())
-		o.source = "xen";
+	else if ((!o.source && !o.proc_root) || (o.source && strcmp(o.source, "auto") == 0))
+		o.source = source_auto();	/* a Dom0, a KVM host, else this machine as a guest */
 	o.host = o.source != NULL;
+	o.src.proc_root = o.proc_root;	/* the kvm source's /proc too */
 	if (o.json && !o.batch)
 		die(2, "--json goes with -b");
 	if (o.batch)

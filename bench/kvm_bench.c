@@ -1,0 +1,212 @@
+/*
+ * kvm_bench: CPU per sample of the kvm source (and the model behind it),
+ * timed in process (CLOCK_PROCESS_CPUTIME_ID).
+ *   kvm_bench live SAMPLES        this host's /proc, libvirt where it runs
+ *   kvm_bench tree VMS SAMPLES    a /proc tree made here (t/fake_proc.h): VMS
+ *                                 QEMUs of 4 vCPUs and 300 host processes,
+ *                                 their counters moved between samples
+ * Prints: VMs, vCPUs, microseconds per sample (median of the samples); live
+ * also the floor: the same rounds of only reading each process's stat and
+ * each vCPU thread's schedstat from open files, what /proc costs anyone.
+ */
+#include "config.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "model/model.h"
+#include "sources/source.h"
+#include "t/fake_proc.h"
+
+#define HOST_PROCS 300
+#define VCPUS 4
+
+static double cpu_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The floor: one pread of every process's stat and of every vCPU thread's
+ * schedstat, per round, from files opened beforehand. */
+static double floor_us(unsigned rounds)
+{
+	int *fds = NULL;
+	size_t n = 0, cap = 0;
+	char path[600], buf[4096];
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1) {
+				snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+				int c = open(path, O_RDONLY);
+				ssize_t k = c >= 0 ? read(c, buf, sizeof(buf)) : -1;
+				if (c >= 0)
+					close(c);
+				if (k < 12 || strncmp(buf, "qemu-system-", 12) != 0)
+					break;
+			}
+			snprintf(path, sizeof(path), "/proc/%s/task", e->d_name);
+			DIR *t = pass ? opendir(path) : NULL;
+			struct dirent *te = NULL;
+			do {
+				if (pass && !(te = readdir(t)))
+					break;
+				if (pass && te->d_name[0] == '.')
+					continue;
+				if (pass) {	/* the vCPU threads: "CPU N/TCG" */
+					snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", e->d_name, te->d_name);
+					int c = open(path, O_RDONLY);
+					ssize_t k = c >= 0 ? read(c, buf, sizeof(buf)) : -1;
+					if (c >= 0)
+						close(c);
+					if (k < 4 || strncmp(buf, "CPU ", 4) != 0)
+						continue;
+					snprintf(path, sizeof(path), "/proc/%s/task/%s/schedstat", e->d_name, te->d_name);
+				}
+				else
+					snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+				int fd = open(path, O_RDONLY);
+				if (fd < 0)
+					continue;
+				if (n == cap)
+					fds = realloc(fds, (cap = cap ? 2 * cap : 256) * sizeof(*fds));
+				fds[n++] = fd;
+			} while (pass);
+			if (t)
+				closedir(t);
+		}
+	}
+	if (d)
+		closedir(d);
+	double *us = calloc(rounds, sizeof(*us));
+	for (unsigned r = 0; r < rounds; r++) {
+		usleep(20000);
+		double a = cpu_us();
+		for (size_t i = 0; i < n; i++)
+			if (pread(fds[i], buf, sizeof(buf), 0) < 0)
+				continue;
+		us[r] = cpu_us() - a;
+	}
+	qsort(us, rounds, sizeof(*us), by_double);
+	double med = us[rounds / 2];
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	free(us);
+	return med;
+}
+
+/* The tree at step t: every vCPU ran and waited a little more. */
+static void tree_at(const char *root, unsigned vms, unsigned t)
+{
+	char cpus[16];
+	for (unsigned v = 0; v < vms; v++) {
+		unsigned pid = 10000 + v * 10;
+		snprintf(cpus, sizeof(cpus), "%u", v % 2);
+		fp_stat(root, pid, "qemu-system-x86", 'S', 4ull * t * 20, 1000 + v, 50000, 0);
+		for (unsigned c = 0; c < VCPUS; c++) {
+			char name[16];
+			snprintf(name, sizeof(name), "CPU %u/KVM", c);
+			fp_thread(root, pid, pid + 1 + c, name, t * 200000000ull, t * 50000000ull * (v % 3), cpus);
+		}
+		if (t == 0) {
+			char cmd[128];
+			int n = snprintf(cmd, sizeof(cmd), "qemu-system-x86_64%c-name%cguest=vm%u,debug-threads=on%c-smp%c4%c-m%c4G",
+					 0, 0, v, 0, 0, 0, 0);
+			fp_cmdline(root, pid, cmd, (size_t)n + 1);
+			fp_thread(root, pid, pid, "qemu-system-x86", 0, 0, cpus);
+		}
+	}
+	for (unsigned p = 0; p < HOST_PROCS; p++) {
+		char comm[16];
+		snprintf(comm, sizeof(comm), "daemon%u", p % 40);
+		fp_stat(root, 100 + p, comm, 'S', t * (p % 7), 500 + p, 100, 0);
+		if (t == 0)
+			fp_thread(root, 100 + p, 100 + p, comm, 0, 0, p % 2 ? "0-1" : "0");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	bool tree = argc == 4 && strcmp(argv[1], "tree") == 0;
+	if (!tree && !(argc == 3 && strcmp(argv[1], "live") == 0)) {
+		fprintf(stderr, "usage: kvm_bench live SAMPLES | kvm_bench tree VMS SAMPLES\n");
+		return 2;
+	}
+	unsigned vms = tree ? (unsigned)strtoul(argv[2], NULL, 10) : 0;
+	unsigned samples = (unsigned)strtoul(argv[argc - 1], NULL, 10);
+	if (samples < 3 || samples > 100000) {
+		fprintf(stderr, "kvm_bench: SAMPLES is 3 to 100000\n");
+		return 2;
+	}
+	char root[64] = "";
+	struct source_options so = { .step_s = 1 };
+	if (getenv("KVM_BENCH_NO_LIBVIRT"))	/* /proc alone: what libvirt adds, by difference */
+		so.libvirt = LIBVIRT_OFF;
+	if (tree) {
+		snprintf(root, sizeof(root), "/tmp/vstop-kvm-bench.XXXXXX");
+		if (!mkdtemp(root))
+			return 1;
+		fp_host(root);
+		tree_at(root, vms, 0);
+		so.proc_root = root;
+		so.libvirt = LIBVIRT_OFF;
+	}
+	char err[512];
+	struct source *src = source_open("kvm", &so, err, sizeof(err));
+	if (!src) {
+		fprintf(stderr, "kvm_bench: %s\n", err);
+		return 1;
+	}
+	struct model m;
+	model_init(&m, 600);
+	double *us = calloc(samples, sizeof(*us));
+	uint32_t ndoms = 0, nvcpus = 0;
+	for (unsigned i = 0; i < samples + 1; i++) {
+		if (tree)
+			tree_at(root, vms, i + 1);
+		double a = cpu_us();
+		struct snapshot *s = model_next(&m);
+		if (source_sample(src, s, err, sizeof(err)) < 0) {
+			fprintf(stderr, "kvm_bench: %s\n", err);
+			return 1;
+		}
+		model_commit(&m);
+		if (i)	/* the first sample opens every file: not the steady state */
+			us[i - 1] = cpu_us() - a;
+		ndoms = s->ndoms, nvcpus = 0;
+		for (uint32_t d = 0; d < s->ndoms; d++)
+			nvcpus += s->doms[d].vcpus;
+		if (!tree)
+			usleep(20000);
+	}
+	qsort(us, samples, sizeof(*us), by_double);
+	if (tree)
+		printf("%u\t%u\t%.1f\n", ndoms, nvcpus, us[samples / 2]);
+	else
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], floor_us(samples));
+	free(us);
+	model_free(&m);
+	source_close(src);
+	if (tree) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,83 @@
+/* libFuzzer target: what a KVM host's /proc says (any process can name itself
+ * anything, a VM's owner writes its command line): /proc/PID/stat, schedstat,
+ * VMM command lines, thread names, CPU lists; and the thief estimate over
+ * runners and a victim drawn from the input, whose shares must add up. */
+#include "config.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sources/kvm_proc.h"
+#include "sources/kvm_thieves.h"
+
+static uint64_t given;
+static void take(void *ctx, uint32_t thief, uint64_t ns)
+{
+	(void)ctx;
+	(void)thief;
+	given += ns;
+}
+
+static void thieves(const uint8_t *d, size_t n)
+{
+	static struct kvm_thieves k;
+	kt_begin(&k);
+	while (n >= 9) {	/* a runner: thief, CPU mask byte, ns (4 bytes, 2^-8 s units... any) */
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		for (int c = 0; c < 8; c++)
+			if (d[1] & (1u << c))
+				CPU_SET(c, &set);
+		uint32_t ns;
+		memcpy(&ns, d + 2, 4);
+		kt_runner(&k, d[0] % 8, ns, &set);
+		d += 9, n -= 9;
+	}
+	cpu_set_t v;
+	CPU_ZERO(&v);
+	CPU_SET(n ? d[0] % 8 : 0, &v);
+	uint64_t waited = n > 1 ? (uint64_t)d[1] * 1000003u : 12345;
+	given = 0;
+	kt_victim(&k, 1, &v, waited, n > 2 ? d[2] * 1000u : 0, 0xffff, take, NULL);
+	if (given != waited)
+		abort();	/* every waited ns goes to exactly one thief */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const char *s = (const char *)data + 1;
+	size_t n = size - 1;
+	char buf[4096], err[200];
+	struct proc_stat ps;
+	struct task_schedstat ts;
+	struct vm_cmdline c;
+	cpu_set_t set;
+	uint64_t b;
+	switch (data[0] % 6) {
+	case 0: proc_stat_parse(s, n, &ps); break;
+	case 1: task_schedstat_parse(s, n, &ts); break;
+	case 2:
+		if (vm_cmdline_parse((enum vmm)(1 + n % 3), s, n, &c, err, sizeof(err)) == 0 &&
+		    (strlen(c.name) >= sizeof(c.name) || c.ntaps > VM_TAPS))
+			abort();
+		break;
+	case 3:
+	case 4:
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		if (data[0] % 6 == 3) {
+			cpu_list_parse(buf, &set);
+			vcpu_from_thread_name(VMM_QEMU, buf);
+			vcpu_from_thread_name(VMM_CLOUD_HYPERVISOR, buf);
+		} else {
+			vmm_from_comm(buf);
+			qemu_size_parse(buf, n, &b);
+		}
+		break;
+	default: thieves(data + 1, n); break;
+	}
+	return 0;
+}

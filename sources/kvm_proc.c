@@ -1,0 +1,324 @@
+/* kvm_proc: strict parsers for /proc files and VMM command lines (kvm_proc.h). */
+#include "config.h"
+#include "sources/kvm_proc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/num.h"
+
+/* A decimal field; signed ones are checked but not kept. */
+static int field_u64(const char **p, const char *end, bool is_signed, uint64_t *out)
+{
+	const char *s = *p;
+	while (s < end && *s == ' ')
+		s++;
+	const char *t = s;
+	if (is_signed && t < end && *t == '-')
+		t++;
+	const char *digits = t;
+	while (t < end && *t >= '0' && *t <= '9')
+		t++;
+	if (t == digits || t - digits > 20 || (t < end && *t != ' ' && *t != '\n'))
+		return -1;
+	uint64_t v = 0;
+	if (*s != '-' && num_u64n(s, (size_t)(t - s), &v) < 0)
+		return -1;
+	*out = v;
+	*p = t;
+	return 0;
+}
+
+int proc_stat_parse(const char *buf, size_t len, struct proc_stat *out)
+{
+	/* "pid (comm) state ppid ...": comm may hold spaces and ')', so it
+	 * ends at the last ')'. */
+	const char *end = buf + len;
+	const char *open = memchr(buf, '(', len);
+	const char *close = NULL;
+	for (const char *q = end; q > buf; q--)
+		if (q[-1] == ')') {
+			close = q - 1;
+			break;
+		}
+	if (!open || !close || close < open || close - open - 1 > 63 || end - close < 4 || close[1] != ' ')
+		return -1;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->comm, open + 1, (size_t)(close - open - 1));
+	if (memchr(out->comm, '\0', (size_t)(close - open - 1)))
+		return -1;
+	out->state = close[2];
+	if (out->state < 'A' || out->state > 'z')
+		return -1;
+	const char *p = close + 3;
+	/* Fields 4..24 of proc(5); the signed ones are tty_nr, tpgid,
+	 * cutime, cstime, priority, nice, itrealvalue. */
+	static const bool is_signed[25] = { [7] = 1, [8] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1, [21] = 1 };
+	uint64_t f[25] = { 0 };
+	for (int i = 4; i <= 24; i++)
+		if (field_u64(&p, end, is_signed[i], &f[i]) < 0)
+			return -1;
+	if (f[4] > UINT32_MAX || f[14] > UINT64_MAX - f[15])
+		return -1;
+	out->ppid = (uint32_t)f[4];
+	out->flags = f[9];
+	out->cpu_ticks = f[14] + f[15];
+	out->start_ticks = f[22];
+	out->rss_pages = f[24];
+	return 0;
+}
+
+int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t v[3];
+	for (int i = 0; i < 3; i++)
+		if (field_u64(&p, end, false, &v[i]) < 0)
+			return -1;
+	if (p != end && !(*p == '\n' && p + 1 == end))
+		return -1;
+	*out = (struct task_schedstat){ v[0], v[1], v[2] };
+	return 0;
+}
+
+enum vmm vmm_from_comm(const char *comm)
+{
+	/* comm is cut at 15 bytes: "qemu-system-x86", "cloud-hyperviso". */
+	if (strncmp(comm, "qemu-system-", 12) == 0 || strcmp(comm, "qemu-kvm") == 0 || strcmp(comm, "kvm") == 0)
+		return VMM_QEMU;
+	if (strcmp(comm, "firecracker") == 0)
+		return VMM_FIRECRACKER;
+	if (strncmp(comm, "cloud-hyperviso", 15) == 0)
+		return VMM_CLOUD_HYPERVISOR;
+	return VMM_NONE;
+}
+
+/* "prefix" then a number below 4096, then `tail` (NULL = the end). */
+static int numbered(const char *s, const char *prefix, const char *tail)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n) != 0)
+		return -1;
+	s += n;
+	const char *d = s;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	uint64_t v;
+	if (s == d || s - d > 4 || (s - d > 1 && *d == '0') || num_u64n(d, (size_t)(s - d), &v) < 0 || v >= 4096)
+		return -1;
+	if (tail ? strncmp(s, tail, strlen(tail)) != 0 : *s != '\0')
+		return -1;
+	return (int)v;
+}
+
+int vcpu_from_thread_name(enum vmm vmm, const char *name)
+{
+	switch (vmm) {
+	case VMM_QEMU: {
+		/* "CPU N/ACCEL"; the name is cut at 15 bytes, the accelerator may be. */
+		int v = numbered(name, "CPU ", "/");
+		return v >= 0 && strchr(name, '/')[1] ? v : -1;
+	}
+	case VMM_FIRECRACKER: return numbered(name, "fc_vcpu ", NULL);
+	case VMM_CLOUD_HYPERVISOR: return numbered(name, "vcpu", NULL);
+	default: return -1;
+	}
+}
+
+int qemu_size_parse(const char *s, size_t n, uint64_t *bytes)
+{
+	size_t d = 0;
+	while (d < n && s[d] >= '0' && s[d] <= '9')
+		d++;
+	uint64_t v, unit = 1ull << 20;	/* QEMU: a bare number is MiB */
+	if (d == 0 || num_u64n(s, d, &v) < 0)
+		return -1;
+	if (n - d == 1 || (n - d == 2 && (s[d + 1] == 'B' || s[d + 1] == 'b' || s[d + 1] == 'i'))) {
+		switch (s[d]) {
+		case 'b': case 'B': unit = 1; break;
+		case 'k': case 'K': unit = 1ull << 10; break;
+		case 'm': case 'M': unit = 1ull << 20; break;
+		case 'g': case 'G': unit = 1ull << 30; break;
+		case 't': case 'T': unit = 1ull << 40; break;
+		default: return -1;
+		}
+	} else if (n != d) {
+		return -1;
+	}
+	if (v > UINT64_MAX / unit)
+		return -1;
+	*bytes = v * unit;
+	return 0;
+}
+
+/* One element of a QEMU option list ("key=value", commas doubled in values),
+ * unescaped into buf. Returns where the next element starts, or NULL at the end. */
+static const char *opt_next(const char *s, char *buf, size_t bufsz, bool *cut)
+{
+	size_t o = 0;
+	*cut = false;
+	while (*s) {
+		if (*s == ',') {
+			if (s[1] != ',')
+				break;
+			s++;	/* ",," is a comma */
+		}
+		if (o + 1 < bufsz)
+			buf[o++] = *s;
+		else
+			*cut = true;
+		s++;
+	}
+	buf[o] = '\0';
+	return *s == ',' ? s + 1 : NULL;
+}
+
+/* The value of `key` in a QEMU option list, or of its first element when it
+ * has no "key=" and `implied` is true. */
+static bool opt_get(const char *list, const char *key, bool implied, char *out, size_t outsz)
+{
+	char el[VM_NAME_MAX + 32];
+	bool first = true, cut;
+	size_t kn = strlen(key);
+	for (const char *s = list; s; first = false) {
+		s = opt_next(s, el, sizeof(el), &cut);
+		const char *eq = strchr(el, '=');
+		const char *v = NULL;
+		if (eq && (size_t)(eq - el) == kn && strncmp(el, key, kn) == 0)
+			v = eq + 1;
+		else if (!eq && first && implied)
+			v = el;
+		if (v) {
+			if (cut || strlen(v) >= outsz)
+				return false;
+			snprintf(out, outsz, "%s", v);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int bad(char *err, size_t errsz, const char *opt, const char *v)
+{
+	snprintf(err, errsz, "%s \"%.64s\" is not understood", opt, v);
+	return -1;
+}
+
+static int qemu_option(struct vm_cmdline *out, const char *opt, const char *v, char *err, size_t errsz)
+{
+	char val[VM_NAME_MAX];
+	if (strcmp(opt, "name") == 0) {
+		if (!opt_get(v, "guest", true, val, sizeof(val)) || !val[0])
+			return bad(err, errsz, "-name", v);
+		snprintf(out->name, sizeof(out->name), "%s", val);
+	} else if (strcmp(opt, "smp") == 0) {
+		uint64_t n;
+		if (!opt_get(v, "cpus", true, val, sizeof(val)) || num_u64(val, &n) < 0 || n == 0 || n > 4096)
+			return bad(err, errsz, "-smp", v);
+		out->vcpus = (uint32_t)n;
+	} else if (strcmp(opt, "m") == 0) {
+		if (!opt_get(v, "size", true, val, sizeof(val)) || qemu_size_parse(val, strlen(val), &out->mem_bytes) < 0)
+			return bad(err, errsz, "-m", v);
+	} else if (strcmp(opt, "id") == 0) {
+		uint64_t n;
+		if (num_u64(v, &n) < 0 || n == 0 || n > UINT32_MAX)
+			return bad(err, errsz, "-id", v);
+		out->proxmox_id = (uint32_t)n;
+	} else if (strcmp(opt, "accel") == 0 || strcmp(opt, "machine") == 0) {
+		if (opt_get(v, "accel", opt[0] == 'a', val, sizeof(val)) && strncmp(val, "tcg", 3) == 0)
+			out->accel_tcg = true;
+	} else if (strcmp(opt, "cpu") == 0) {
+		out->steal_time_off = strstr(v, "-kvm-steal-time") || strstr(v, "kvm-steal-time=off") ||
+			strstr(v, "-kvm_steal_time") || strstr(v, "kvm_steal_time=off");
+	} else if (strcmp(opt, "netdev") == 0 && out->ntaps < VM_TAPS) {
+		/* "tap,id=n0,ifname=tap0", "type=tap,...", or libvirt's JSON
+		 * (whose taps come as fds: their names are libvirt's to give). */
+		char type[16] = "";
+		if (v[0] != '{' && (opt_get(v, "type", true, type, sizeof(type)) && strcmp(type, "tap") == 0) &&
+		    opt_get(v, "ifname", false, val, sizeof(val))) {
+			if (strlen(val) >= sizeof(out->taps[0]) || strchr(val, '/'))
+				return bad(err, errsz, "-netdev ifname", val);
+			snprintf(out->taps[out->ntaps++], sizeof(out->taps[0]), "%s", val);
+		}
+	}
+	return 0;
+}
+
+/* cloud-hypervisor: --cpus boot=N, --memory size=S, --net tap=NAME. */
+static int ch_option(struct vm_cmdline *out, const char *opt, const char *v, char *err, size_t errsz)
+{
+	char val[VM_NAME_MAX];
+	if (strcmp(opt, "cpus") == 0 && opt_get(v, "boot", false, val, sizeof(val))) {
+		uint64_t n;
+		if (num_u64(val, &n) < 0 || n == 0 || n > 4096)
+			return bad(err, errsz, "--cpus", v);
+		out->vcpus = (uint32_t)n;
+	} else if (strcmp(opt, "memory") == 0 && opt_get(v, "size", false, val, sizeof(val))) {
+		if (qemu_size_parse(val, strlen(val), &out->mem_bytes) < 0)
+			return bad(err, errsz, "--memory", v);
+	} else if (strcmp(opt, "net") == 0 && out->ntaps < VM_TAPS && opt_get(v, "tap", false, val, sizeof(val))) {
+		if (!val[0] || strlen(val) >= sizeof(out->taps[0]) || strchr(val, '/'))
+			return bad(err, errsz, "--net tap", val);
+		snprintf(out->taps[out->ntaps++], sizeof(out->taps[0]), "%s", val);
+	}
+	return 0;
+}
+
+int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdline *out, char *err, size_t errsz)
+{
+	memset(out, 0, sizeof(*out));
+	if (len == 0 || buf[len - 1] != '\0') {
+		snprintf(err, errsz, "%s", len ? "command line not NUL-terminated" : "empty command line");
+		return -1;
+	}
+	int rc = 0;
+	const char *end = buf + len;
+	for (const char *a = buf + strlen(buf) + 1; a < end; a += strlen(a) + 1) {
+		if (a[0] != '-')
+			continue;
+		const char *opt = a + 1 + (a[1] == '-');
+		const char *v = a + strlen(a) + 1;
+		if (v >= end)
+			break;
+		int r = 0;
+		if (vmm == VMM_QEMU)
+			r = qemu_option(out, opt, v, err, errsz);
+		else if (vmm == VMM_CLOUD_HYPERVISOR)
+			r = ch_option(out, opt, v, err, errsz);
+		else if (vmm == VMM_FIRECRACKER && strcmp(opt, "id") == 0 && v[0] && strlen(v) < sizeof(out->name))
+			snprintf(out->name, sizeof(out->name), "%s", v);
+		if (r < 0)
+			rc = -1;	/* the first problem is said; the rest is still read */
+		else
+			continue;
+		err = NULL, errsz = 0;
+	}
+	return rc;
+}
+
+int cpu_list_parse(const char *s, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (;;) {
+		char *end;
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -1;
+			hi = strtoul(end + 1, &end, 10);
+		}
+		if (lo > hi || hi >= CPU_SETSIZE)
+			return -1;
+		for (unsigned long c = lo; c <= hi; c++)
+			CPU_SET(c, set);
+		s = end;
+		if (*s != ',')
+			break;
+		s++;
+	}
+	return *s == '\0' || *s == '\n' ? 0 : -1;
+}

@@ -1,0 +1,47 @@
+/*
+ * kvm_thieves: who took a vCPU thread's time while it waited, on a KVM host.
+ *
+ * The kernel says how long each thread waited runnable (schedstat) and how
+ * long each thread or process ran, not who ran on which CPU when; tracing
+ * the scheduler for that would cost every context switch. So over one
+ * interval a wait is shared among what else ran on the CPUs the victim may
+ * run on: each runner in proportion to its run time there, taken as spread
+ * evenly over the CPUs it may run on (its affinity). With pinned vCPUs and
+ * pinned or busy host processes (what causes steal) that is exact; for
+ * runners free to move it is an estimate, and docs/ARCHITECTURE.md says so.
+ *
+ * A round: kt_begin, kt_runner for everything that ran, kt_victim for each
+ * vCPU that waited (its shares come back through a callback), in any order
+ * after all runners.
+ */
+#ifndef VSTOP_KVM_THIEVES_H
+#define VSTOP_KVM_THIEVES_H
+
+#include <sched.h>		/* cpu_set_t: config.h defines _GNU_SOURCE */
+#include <stdint.h>
+
+struct kt_mask { cpu_set_t set; uint32_t ncpus; };
+struct kt_pair { uint32_t thief, mask; double ns_per_cpu; };
+
+struct kvm_thieves {
+	struct kt_mask *masks;
+	uint32_t nmasks, masks_cap;
+	struct kt_pair *pairs;
+	uint32_t npairs, pairs_cap;
+	double *overlap;		/* per mask, for the current victim */
+	double *weight;			/* per pair */
+	uint32_t sorted;		/* pairs sorted by thief, masks merged */
+};
+
+void kt_begin(struct kvm_thieves *k);
+/* `thief` ran `ns` this interval on CPUs it may use `set` (ns 0: ignored). */
+void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set_t *set);
+/* A victim of `thief` (its VM), on CPUs `set`, waited `waited_ns` and itself
+ * ran `ran_ns` (not counted against its own VM). `share` gets each thief's
+ * part; they add up to waited_ns, all of it to `unknown` when nothing else
+ * ran on those CPUs. */
+void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
+	       uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx);
+void kt_free(struct kvm_thieves *k);
+
+#endif

@@ -1,0 +1,834 @@
+/*
+ * source_kvm: the VMs of a KVM host (QEMU, Firecracker, cloud-hypervisor),
+ * from /proc, with libvirt's names and statistics where libvirtd runs.
+ *
+ * Each sample walks /proc once (its pids come in ascending order, so the
+ * previous walk's tables are merged, not searched; another tree is searched): a process whose comm is a
+ * VMM is a VM, keyed by pid and start time (a reused pid is a new VM, with a
+ * new id); every other process is a possible thief. Each vCPU thread's
+ * schedstat gives its run time and its wait on a run queue: the VM's steal,
+ * the very figure KVM's steal-time hands the guest. Who took it comes from
+ * what else ran on the vCPU's CPUs (kvm_thieves.h). vCPU threads' schedstat
+ * files stay open between samples: a read is then a pread, and a thread that
+ * ended fails it (ESRCH) rather than reading a newcomer with its number.
+ */
+#include "config.h"
+#include "sources/source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/num.h"
+#include "lib/xalloc.h"
+#include "sources/kvm_libvirt.h"
+#include "sources/kvm_proc.h"
+#include "sources/kvm_thieves.h"
+
+#define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
+#define CROSSCHECK_NS (60 * 1000000000ll)	/* libvirt's vCPU delay against schedstat's */
+#define VM_THIEVES 32			/* thieves a VM keeps by name; later ones are "others" */
+#define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
+
+struct kvm_vcpu {
+	uint32_t tid, index;
+	int fd;				/* its schedstat, open */
+	struct task_schedstat now, prev;
+	cpu_set_t set;			/* where it may run, as of the last scan */
+};
+
+struct kvm_vm {
+	uint32_t pid, id;
+	uint64_t start_ticks;
+	enum vmm vmm;
+	char name[VM_NAME_MAX];
+	struct vm_cmdline cmd;
+	struct kvm_vcpu *v;
+	uint32_t nv;
+	bool by_thread;			/* no vCPU thread names: every thread counted */
+	cpu_set_t emu_set;		/* where its main thread may run, as of the last scan */
+	int64_t scanned_ns;
+	uint64_t ticks, prev_ticks, rss_pages;
+	char state;
+	uint64_t lost;			/* thread changes: no rate across them */
+	struct hv_thief acc[VM_THIEVES];
+	uint32_t nacc;
+	uint64_t others, unknown;
+	uint64_t rd_bytes, wr_bytes;
+	int io_fd;			/* its /proc/PID/io, open; -1 until read */
+	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
+	uint64_t balloon_bytes, balloon_max_bytes;	/* libvirt's, as of then */
+	bool lv_disagreed;		/* said once */
+	bool seen;
+};
+
+/* Every process of the last walk, VMs too: its stat file stays open (a read
+ * is then one pread, not a path walk), and what a host process last ran. */
+struct host_proc { uint32_t pid, name; uint64_t start_ticks, ticks; int fd; };
+
+struct kvm {
+	char proc[256];
+	bool real_proc;			/* /proc itself: affinities by syscall */
+	struct kvm_vm *vms;
+	uint32_t nvms, vms_cap;
+	struct host_proc *procs, *next;
+	uint32_t nprocs, nnext, procs_cap, next_cap;
+	uint32_t open_fds, fd_budget;	/* stat files kept open, and how many may be */
+	char (*names)[72];		/* "host:COMM", id HV_THIEF_HOST_BASE + i */
+	uint32_t *named_in;		/* per name: the last sample that carried it */
+	uint32_t nnames, gen;
+	uint32_t next_id;
+	struct kvm_thieves kt;
+	double ns_per_tick;
+	long page_size;
+	char version[64];
+	uint64_t cpu_hz;
+	bool first;
+	struct kvm_libvirt *lv;
+	int64_t crosscheck_ns;		/* when libvirt's vCPU figures are next asked for */
+	char buf[65536];
+};
+
+/* Read a file under the proc root (or a fd) into k->buf; its length or -1. */
+static ssize_t read_path(struct kvm *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static ssize_t read_path(struct kvm *k, const char *fmt, ...)
+{
+	char path[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t got = read(fd, k->buf, sizeof(k->buf) - 1);
+	close(fd);
+	if (got >= 0)
+		k->buf[got] = '\0';
+	return got;
+}
+
+/* Where a task may run: sched_getaffinity on this host's /proc, its status
+ * file's Cpus_allowed_list on another tree (a test's, a recording's). */
+static void affinity(struct kvm *k, uint32_t pid, uint32_t tid, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	if (k->real_proc) {
+		if (sched_getaffinity((pid_t)tid, sizeof(*set), set) == 0)
+			return;
+	} else if (read_path(k, "%s/%u/task/%u/status", k->proc, pid, tid) > 0) {
+		const char *l = strstr(k->buf, "\nCpus_allowed_list:");
+		if (l && cpu_list_parse(l + 19, set) == 0)
+			return;
+	}
+	for (int c = 0; c < CPU_SETSIZE; c++)	/* not known: anywhere */
+		CPU_SET(c, set);
+}
+
+/* ---- host processes: their CPU time, and names as thieves ---- */
+
+/* Kernel threads by their kind: "kworker/0:1-events" is a kworker. */
+static size_t kind_len(const struct proc_stat *ps)
+{
+	return ps->flags & PF_KTHREAD ? strcspn(ps->comm, "/") : strlen(ps->comm);
+}
+
+/* Does thief id still name this process (an exec changes its comm)? */
+static bool names_it(const struct kvm *k, uint32_t id, const struct proc_stat *ps)
+{
+	if (id == HV_THIEF_OTHERS)
+		return true;	/* past HOST_NAMES: not looked up again */
+	if (id < HV_THIEF_HOST_BASE || id - HV_THIEF_HOST_BASE >= k->nnames)
+		return false;
+	const char *n = k->names[id - HV_THIEF_HOST_BASE] + 5;
+	size_t len = kind_len(ps);
+	return strncmp(n, ps->comm, len) == 0 && n[len] == '\0';
+}
+
+static uint32_t host_name(struct kvm *k, const struct proc_stat *ps)
+{
+	char name[72];
+	snprintf(name, sizeof(name), "host:%.*s", (int)kind_len(ps), ps->comm);
+	for (uint32_t i = 0; i < k->nnames; i++)
+		if (strcmp(k->names[i], name) == 0)
+			return HV_THIEF_HOST_BASE + i;
+	if (k->nnames == HOST_NAMES)
+		return HV_THIEF_OTHERS;
+	if (k->nnames >= 64 && (k->nnames & (k->nnames - 1)) == 0) {
+		k->names = xreallocarray(k->names, 2 * k->nnames, sizeof(*k->names));
+		k->named_in = xreallocarray(k->named_in, 2 * k->nnames, sizeof(*k->named_in));
+	} else if (k->nnames == 0) {
+		k->names = xreallocarray(k->names, 64, sizeof(*k->names));
+		k->named_in = xreallocarray(k->named_in, 64, sizeof(*k->named_in));
+	}
+	k->named_in[k->nnames] = 0;
+	memcpy(k->names[k->nnames], name, sizeof(name));
+	return HV_THIEF_HOST_BASE + k->nnames++;
+}
+
+/* A process's stat: from its open file when the last walk kept one (moved
+ * into *fd), else opened now (kept while the budget allows). Its length in
+ * k->buf, or -1 when it is gone or not readable. */
+static ssize_t read_stat(struct kvm *k, struct host_proc *was, const char *pid, int *fd)
+{
+	*fd = -1;
+	if (was && was->fd >= 0) {
+		*fd = was->fd;
+		was->fd = -1;
+		ssize_t n = pread(*fd, k->buf, sizeof(k->buf) - 1, 0);
+		if (n > 0) {
+			k->buf[n] = '\0';
+			return n;
+		}
+		close(*fd);	/* ended: a newcomer with its pid is opened afresh */
+		k->open_fds--;
+		*fd = -1;
+	}
+	char path[sizeof(k->proc) + 300];	/* a d_name is up to 255 bytes */
+	snprintf(path, sizeof(path), "%s/%s/stat", k->proc, pid);
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	ssize_t n = read(f, k->buf, sizeof(k->buf) - 1);
+	/* Only /proc's files fail once their process ends; a tree's would
+	 * read on as they were. */
+	if (n > 0 && k->real_proc && k->open_fds < k->fd_budget) {
+		*fd = f;
+		k->open_fds++;
+	} else {
+		close(f);
+	}
+	if (n > 0)
+		k->buf[n] = '\0';
+	return n > 0 ? n : -1;
+}
+
+static void proc_keep(struct kvm *k, uint32_t pid, uint32_t name, const struct proc_stat *ps, int fd)
+{
+	if (k->nnext == k->next_cap) {
+		k->next_cap = k->next_cap ? 2 * k->next_cap : 256;
+		k->next = xreallocarray(k->next, k->next_cap, sizeof(*k->next));
+	}
+	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd };
+}
+
+/* One process that is not a VM: what it ran since the last walk. */
+static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, const struct host_proc *was, int fd)
+{
+	if (was && was->start_ticks != ps->start_ticks)
+		was = NULL;	/* a reused pid */
+	uint32_t name = was && names_it(k, was->name, ps) ? was->name : host_name(k, ps);
+	proc_keep(k, pid, name, ps, fd);
+	if (!was || ps->cpu_ticks <= was->ticks || k->first)
+		return;
+	cpu_set_t set;
+	affinity(k, pid, pid, &set);
+	kt_runner(&k->kt, name, (uint64_t)((double)(ps->cpu_ticks - was->ticks) * k->ns_per_tick), &set);
+}
+
+/* ---- VMs ---- */
+
+static void vm_close_threads(struct kvm_vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nv; i++)
+		close(vm->v[i].fd);
+	vm->nv = 0;
+}
+
+static void vm_free(struct kvm_vm *vm)
+{
+	vm_close_threads(vm);
+	if (vm->io_fd >= 0)
+		close(vm->io_fd);
+	free(vm->v);
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct kvm_vcpu *x = a, *y = b;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Its vCPU threads by name (or, with none named, every thread), and its
+ * taps from the tun fds it holds (libvirt passes them as fds, unnamed). */
+static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
+{
+	char path[512];
+	struct kvm_vcpu *old = vm->v;
+	uint32_t nold = vm->nv;
+	vm->v = NULL;
+	vm->nv = 0;
+	uint32_t cap = 0;
+	vm->scanned_ns = now;
+	for (int pass = 0; pass < 2 && vm->nv == 0; pass++) {
+		snprintf(path, sizeof(path), "%s/%u/task", k->proc, vm->pid);
+		DIR *d = opendir(path);
+		if (!d)
+			break;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			uint64_t tid;
+			if (num_u64(e->d_name, &tid) < 0 || tid > UINT32_MAX)
+				continue;
+			int index = -1;
+			if (pass == 0) {
+				ssize_t n = read_path(k, "%s/%u/task/%s/comm", k->proc, vm->pid, e->d_name);
+				if (n <= 0)
+					continue;
+				k->buf[strcspn(k->buf, "\n")] = '\0';
+				if ((index = vcpu_from_thread_name(vm->vmm, k->buf)) < 0)
+					continue;
+			} else {
+				index = (int)vm->nv;
+			}
+			char sp[sizeof(k->proc) + 64];
+			snprintf(sp, sizeof(sp), "%s/%u/task/%u/schedstat", k->proc, vm->pid, (unsigned)tid);
+			int fd = open(sp, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (vm->nv == cap) {
+				cap = cap ? 2 * cap : 4;
+				vm->v = xreallocarray(vm->v, cap, sizeof(*vm->v));
+			}
+			struct kvm_vcpu *v = &vm->v[vm->nv++];
+			*v = (struct kvm_vcpu){ .tid = (uint32_t)tid, .index = (uint32_t)index, .fd = fd };
+			affinity(k, vm->pid, v->tid, &v->set);	/* a pinning change shows at the next scan */
+			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
+				if (old[i].tid == v->tid)
+					v->prev = old[i].now;
+		}
+		closedir(d);
+		vm->by_thread = pass == 1;
+	}
+	qsort(vm->v, vm->nv, sizeof(*vm->v), by_index);
+	affinity(k, vm->pid, vm->pid, &vm->emu_set);
+	bool same = nold == vm->nv;
+	for (uint32_t i = 0; same && i < nold; i++)
+		same = old[i].tid == vm->v[i].tid;
+	if (!same && nold)
+		vm->lost++;	/* threads came or went: this interval's sums are not comparable */
+	for (uint32_t i = 0; i < nold; i++)
+		close(old[i].fd);
+	free(old);
+}
+
+static void vm_taps_from_fds(struct kvm *k, struct kvm_vm *vm)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%u/fdinfo", k->proc, vm->pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) && vm->cmd.ntaps < VM_TAPS) {
+		if (e->d_name[0] == '.' || read_path(k, "%s/%u/fdinfo/%s", k->proc, vm->pid, e->d_name) <= 0)
+			continue;
+		const char *iff = strstr(k->buf, "\niff:\t");
+		if (!iff)
+			continue;
+		iff += 6;
+		size_t n = strcspn(iff, "\n");
+		if (n == 0 || n >= sizeof(vm->cmd.taps[0]) || memchr(iff, '/', n))
+			continue;
+		bool dup = false;
+		for (uint32_t i = 0; i < vm->cmd.ntaps; i++)
+			dup |= strncmp(vm->cmd.taps[i], iff, n) == 0 && vm->cmd.taps[i][n] == '\0';
+		if (!dup)
+			snprintf(vm->cmd.taps[vm->cmd.ntaps++], sizeof(vm->cmd.taps[0]), "%.*s", (int)n, iff);
+	}
+	closedir(d);
+}
+
+static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const struct proc_stat *ps, enum vmm vmm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->pid = pid;
+	vm->start_ticks = ps->start_ticks;
+	vm->vmm = vmm;
+	vm->io_fd = -1;
+	vm->id = k->next_id++;
+	if (k->next_id == HV_IDLE_DOMID || k->next_id >= HV_THIEF_OTHERS)
+		k->next_id = k->next_id >= HV_THIEF_OTHERS ? 1 : k->next_id + 1;
+	char err[200];
+	ssize_t n = read_path(k, "%s/%u/cmdline", k->proc, pid);
+	if (n > 0 && vm_cmdline_parse(vmm, k->buf, (size_t)n, &vm->cmd, err, sizeof(err)) < 0)
+		log_warn("VM pid %u: %s; what it says is not used", pid, err);
+	if (vm->cmd.name[0])
+		snprintf(vm->name, sizeof(vm->name), "%s", vm->cmd.name);
+	else if (vm->cmd.proxmox_id)
+		snprintf(vm->name, sizeof(vm->name), "vm%u", vm->cmd.proxmox_id);
+	else
+		snprintf(vm->name, sizeof(vm->name), "%s-%u", ps->comm, pid);
+	vm_scan(k, vm, clock_now_ns());
+	vm_taps_from_fds(k, vm);
+	if (vm->by_thread)
+		log_warn("VM %s (pid %u): its vCPU threads are not named (QEMU without -name ...,debug-threads=on): "
+			 "its steal is every thread's wait, and not per vCPU", vm->name, pid);
+}
+
+/* Read its vCPUs; a thread gone means a rescan. Returns the vCPUs' run time. */
+static void vm_read(struct kvm *k, struct kvm_vm *vm, int64_t now)
+{
+	if (now - vm->scanned_ns >= RESCAN_NS)
+		vm_scan(k, vm, now);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		bool ok = true;
+		for (uint32_t i = 0; i < vm->nv && ok; i++) {
+			struct kvm_vcpu *v = &vm->v[i];
+			char b[128];
+			ssize_t n = pread(v->fd, b, sizeof(b) - 1, 0);
+			ok = n > 0 && task_schedstat_parse(b, (size_t)n, &v->now) == 0;
+			if (n > 0 && !ok && attempt == 0)
+				log_warn("VM %s: thread %u's schedstat \"%.*s\" is not understood", vm->name, v->tid,
+					 (int)strcspn(b, "\n"), b);
+		}
+		if (ok)
+			return;
+		vm_scan(k, vm, now);
+		vm->lost++;
+	}
+	vm_close_threads(vm);	/* twice unreadable: no vCPU figures this time */
+}
+
+/* libvirt reads the same schedstat field of the vCPU threads it knows: a
+ * difference means vstop counts other threads than libvirt does. */
+static void vm_crosscheck(struct kvm_vm *vm, const struct lv_dom *lv)
+{
+	if (!lv || !lv->has_full)
+		return;
+	vm->balloon_bytes = lv->balloon_bytes;
+	vm->balloon_max_bytes = lv->balloon_max_bytes;
+	if (!lv->has_delay || vm->by_thread || !vm->nv)
+		return;
+	vm->lv_delay_ns = lv->delay_ns;
+	uint64_t ours = 0;
+	for (uint32_t i = 0; i < vm->nv; i++)
+		ours += vm->v[i].now.wait_ns;
+	uint64_t diff = ours > lv->delay_ns ? ours - lv->delay_ns : lv->delay_ns - ours;
+	if (diff > 100000000ull && diff > ours / 50 && !vm->lv_disagreed) {
+		vm->lv_disagreed = true;
+		log_warn("VM %s: libvirt says its vCPUs waited %.3f s, their threads' schedstat %.3f s: "
+			 "vstop may be reading other threads than its vCPUs", vm->name, (double)lv->delay_ns / 1e9,
+			 (double)ours / 1e9);
+	}
+}
+
+static void acc_add(void *ctx, uint32_t thief, uint64_t ns)
+{
+	struct kvm_vm *vm = ctx;
+	if (thief == HV_THIEF_UNKNOWN) {
+		vm->unknown += ns;
+		return;
+	}
+	for (uint32_t i = 0; i < vm->nacc; i++)
+		if (vm->acc[i].domid == thief) {
+			vm->acc[i].ns += ns;
+			return;
+		}
+	if (thief != HV_THIEF_OTHERS && vm->nacc < VM_THIEVES)
+		vm->acc[vm->nacc++] = (struct hv_thief){ thief, ns };
+	else
+		vm->others += ns;
+}
+
+/* What the VM's threads ran, as thieves of the others. */
+static void vm_runners(struct kvm *k, struct kvm_vm *vm)
+{
+	uint64_t vcpu_run = 0;
+	for (uint32_t i = 0; i < vm->nv; i++) {
+		struct kvm_vcpu *v = &vm->v[i];
+		if (v->now.run_ns > v->prev.run_ns && v->prev.run_ns) {
+			kt_runner(&k->kt, vm->id, v->now.run_ns - v->prev.run_ns, &v->set);
+			vcpu_run += v->now.run_ns - v->prev.run_ns;
+		}
+	}
+	/* Its other threads (QEMU's main loop, I/O threads): the process's
+	 * time less its vCPUs', where the tick counts say so. */
+	if (!vm->by_thread && vm->prev_ticks && vm->ticks > vm->prev_ticks) {
+		double rest = (double)(vm->ticks - vm->prev_ticks) * k->ns_per_tick - (double)vcpu_run;
+		if (rest > 0)
+			kt_runner(&k->kt, vm->id, (uint64_t)rest, &vm->emu_set);
+	}
+}
+
+static void vm_victims(struct kvm *k, struct kvm_vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nv; i++) {
+		struct kvm_vcpu *v = &vm->v[i];
+		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns)
+			kt_victim(&k->kt, vm->id, &v->set, v->now.wait_ns - v->prev.wait_ns, v->now.run_ns - v->prev.run_ns,
+				  HV_THIEF_UNKNOWN, acc_add, vm);
+	}
+}
+
+static int by_ns_desc(const void *a, const void *b)
+{
+	const struct hv_thief *x = a, *y = b;
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+/* Every host thief a VM still counts is named in each sample, not only the
+ * largest few: an alarm's window sums thieves of earlier samples too. */
+static void emit_thief_name(struct kvm *k, struct snapshot *out, uint32_t id)
+{
+	uint32_t i = id - HV_THIEF_HOST_BASE;
+	if (id < HV_THIEF_HOST_BASE || i >= k->nnames || k->named_in[i] == k->gen)
+		return;
+	k->named_in[i] = k->gen;
+	snapshot_add_thief_name(out, id, k->names[i]);
+}
+
+static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev);
+
+static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int64_t now, const char *netdev)
+{
+	struct domain *d = snapshot_add_domain(out, vm->id, vm->name, strlen(vm->name));
+	d->pid = vm->pid;
+	d->state = vm->state == 'R' ? DOM_RUNNING : vm->state == 'T' || vm->state == 't' ? DOM_PAUSED :
+		vm->state == 'Z' || vm->state == 'X' ? DOM_DYING : DOM_BLOCKED;
+	d->vcpus = vm->by_thread ? (vm->cmd.vcpus ? vm->cmd.vcpus : 1) : vm->nv;
+	d->mem_bytes = vm->rss_pages * (uint64_t)k->page_size;
+	d->maxmem_bytes = vm->cmd.mem_bytes ? vm->cmd.mem_bytes : d->mem_bytes;
+	d->has_hv = true;
+	d->hv.now_ns = (uint64_t)now;
+	d->hv.lost = vm->lost;
+	for (uint32_t i = 0; i < vm->nv; i++) {
+		const struct kvm_vcpu *v = &vm->v[i];
+		d->cpu_ns += v->now.run_ns;
+		d->hv.running_ns += v->now.run_ns;
+		d->hv.runnable_ns += v->now.wait_ns;
+		if (!vm->by_thread) {
+			snapshot_add_vcpu(out, v->now.run_ns);
+			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost });
+		}
+	}
+	/* The largest few by name, the rest as others. */
+	struct hv_thief sorted[VM_THIEVES];
+	memcpy(sorted, vm->acc, vm->nacc * sizeof(sorted[0]));
+	qsort(sorted, vm->nacc, sizeof(sorted[0]), by_ns_desc);
+	uint64_t others = vm->others;
+	for (uint32_t i = 0; i < vm->nacc; i++) {
+		emit_thief_name(k, out, sorted[i].domid);
+		if (i < HV_THIEVES_NAMED)
+			d->hv.thief[d->hv.nthieves++] = sorted[i];
+		else
+			others += sorted[i].ns;
+	}
+	if (others)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, others };
+	if (vm->unknown)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_UNKNOWN, vm->unknown };
+	/* libvirt's figures where it has them; /proc's otherwise (the taps'
+	 * counters, the process's bytes to and from storage). */
+	const struct lv_dom *lv = kvm_libvirt_find(k->lv, vm->name);
+	if (lv) {
+		d->balloon_bytes = vm->balloon_bytes;
+		if (vm->balloon_max_bytes)
+			d->maxmem_bytes = vm->balloon_max_bytes;
+		d->libvirt_delay_ns = vm->lv_delay_ns;
+	}
+	if (lv && lv->nnets)
+		snapshot_add_net(out, &(struct dom_net){ 0, lv->net });
+	else if (netdev)
+		vm_nets(out, vm, netdev);
+	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
+}
+
+/* /proc/net/dev, for the taps: the host's receive is the VM's transmit. */
+static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev)
+{
+	for (uint32_t t = 0; t < vm->cmd.ntaps; t++) {
+		const char *l = netdev;
+		size_t n = strlen(vm->cmd.taps[t]);
+		while ((l = strstr(l, vm->cmd.taps[t]))) {
+			bool at_start = l == netdev || l[-1] == ' ' || l[-1] == '\n';
+			l += n;
+			if (!at_start || *l != ':')
+				continue;
+			unsigned long long f[16];
+			if (sscanf(l + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2],
+				   &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]) != 12)
+				break;
+			struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
+				.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };
+			snapshot_add_net(out, &dn);
+			break;
+		}
+	}
+}
+
+/* The bytes its process read and wrote: its disks, where libvirt has none. */
+static void vm_io(struct kvm *k, struct kvm_vm *vm)
+{
+	if (vm->io_fd < 0) {
+		char path[sizeof(k->proc) + 32];
+		snprintf(path, sizeof(path), "%s/%u/io", k->proc, vm->pid);
+		if ((vm->io_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return;
+	}
+	ssize_t n = pread(vm->io_fd, k->buf, sizeof(k->buf) - 1, 0);
+	if (n <= 0)
+		return;
+	k->buf[n] = '\0';
+	const char *r = strstr(k->buf, "\nread_bytes: "), *w = strstr(k->buf, "\nwrite_bytes: ");
+	unsigned long long rb, wb;
+	if (r && w && sscanf(r + 13, "%llu", &rb) == 1 && sscanf(w + 14, "%llu", &wb) == 1)
+		vm->rd_bytes = rb, vm->wr_bytes = wb;
+}
+
+/* ---- the sample ---- */
+
+static void host_info(struct kvm *k, struct snapshot *out)
+{
+	out->host.known = true;
+	snprintf(out->host.hypervisor, sizeof(out->host.hypervisor), "kvm");
+	snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", k->version);
+	out->host.cpu_hz = k->cpu_hz;
+	out->host.pcpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (read_path(k, "%s/meminfo", k->proc) > 0) {
+		const char *t = strstr(k->buf, "MemTotal:"), *a = strstr(k->buf, "MemAvailable:");
+		unsigned long long kb;
+		if (t && sscanf(t + 9, "%llu", &kb) == 1)
+			out->host.mem_total = kb << 10;
+		if (a && sscanf(a + 13, "%llu", &kb) == 1)
+			out->host.mem_free = kb << 10;
+	}
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct host_proc *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+{
+	struct kvm *k = src->priv;
+	int64_t now = clock_now_ns();
+	DIR *d = opendir(k->proc);
+	if (!d) {
+		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
+		return -1;
+	}
+	kt_begin(&k->kt);
+	k->gen++;
+	for (uint32_t i = 0; i < k->nvms; i++)
+		k->vms[i].seen = false;
+	k->nnext = 0;
+	uint32_t cursor = 0, vcursor = 0;
+	uint64_t last_pid = 0;
+	bool unordered = false;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		uint64_t pid;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || num_u64(e->d_name, &pid) < 0 || pid > UINT32_MAX)
+			continue;
+		if (pid < last_pid) {	/* not /proc (a test's tree): search from the start */
+			cursor = vcursor = 0;
+			unordered = true;
+		}
+		last_pid = pid;
+		while (cursor < k->nprocs && k->procs[cursor].pid < pid)
+			cursor++;
+		struct host_proc *was = cursor < k->nprocs && k->procs[cursor].pid == pid ? &k->procs[cursor] : NULL;
+		struct proc_stat ps;
+		int fd;
+		ssize_t n = read_stat(k, was, e->d_name, &fd);
+		if (n <= 0 || proc_stat_parse(k->buf, (size_t)n, &ps) < 0) {
+			if (fd >= 0) {
+				close(fd);
+				k->open_fds--;
+			}
+			continue;	/* gone meanwhile, or not ours to read */
+		}
+		enum vmm vmm = ps.flags & PF_KTHREAD ? VMM_NONE : vmm_from_comm(ps.comm);
+		if (vmm == VMM_NONE) {
+			host_process(k, (uint32_t)pid, &ps, was, fd);
+			continue;
+		}
+		proc_keep(k, (uint32_t)pid, HV_THIEF_OTHERS, &ps, fd);
+		/* VMs are kept sorted by pid too; a new one is inserted in place. */
+		while (vcursor < k->nvms && k->vms[vcursor].pid < pid)
+			vcursor++;
+		struct kvm_vm *vm = vcursor < k->nvms && k->vms[vcursor].pid == pid ? &k->vms[vcursor] : NULL;
+		if (vm && vm->start_ticks != ps.start_ticks) {
+			vm_free(vm);	/* a reused pid: a new VM */
+			vm_discover(k, vm, (uint32_t)pid, &ps, vmm);
+		} else if (!vm) {
+			if (k->nvms == k->vms_cap) {
+				k->vms_cap = k->vms_cap ? 2 * k->vms_cap : 8;
+				k->vms = xreallocarray(k->vms, k->vms_cap, sizeof(*k->vms));
+			}
+			memmove(&k->vms[vcursor + 1], &k->vms[vcursor], (k->nvms - vcursor) * sizeof(*k->vms));
+			k->nvms++;
+			vm = &k->vms[vcursor];
+			vm_discover(k, vm, (uint32_t)pid, &ps, vmm);
+		}
+		vm->seen = true;
+		vm->prev_ticks = vm->ticks;
+		vm->ticks = ps.cpu_ticks;
+		vm->rss_pages = ps.rss_pages;
+		vm->state = ps.state;
+	}
+	closedir(d);
+	if (unordered)
+		qsort(k->next, k->nnext, sizeof(*k->next), by_pid);
+	/* Processes that ended leave with the old table, their files closed. */
+	for (uint32_t i = 0; i < k->nprocs; i++)
+		if (k->procs[i].fd >= 0) {
+			close(k->procs[i].fd);
+			k->open_fds--;
+		}
+	struct host_proc *t = k->procs;
+	uint32_t tc = k->procs_cap;
+	k->procs = k->next, k->nprocs = k->nnext, k->procs_cap = k->next_cap;
+	k->next = t, k->next_cap = tc;
+
+	uint32_t o = 0;
+	for (uint32_t i = 0; i < k->nvms; i++) {
+		if (!k->vms[i].seen) {
+			vm_free(&k->vms[i]);
+			continue;
+		}
+		k->vms[o++] = k->vms[i];
+	}
+	k->nvms = o;
+	bool crosscheck = k->lv && now >= k->crosscheck_ns;
+	if (crosscheck)
+		k->crosscheck_ns = now + CROSSCHECK_NS;
+	if (k->lv)
+		kvm_libvirt_fetch(k->lv, crosscheck);
+	for (uint32_t i = 0; i < k->nvms; i++) {
+		vm_read(k, &k->vms[i], now);
+		if (crosscheck)
+			vm_crosscheck(&k->vms[i], kvm_libvirt_find(k->lv, k->vms[i].name));
+		vm_io(k, &k->vms[i]);
+		vm_runners(k, &k->vms[i]);
+	}
+	for (uint32_t i = 0; i < k->nvms; i++)
+		vm_victims(k, &k->vms[i]);
+
+	out->t_ns = now;
+	out->wall = clock_wall_s();
+	host_info(k, out);
+	bool taps = false;
+	for (uint32_t i = 0; i < k->nvms; i++)
+		taps |= k->vms[i].cmd.ntaps > 0;
+	ssize_t nd = taps ? read_path(k, "%s/net/dev", k->proc) : -1;
+	char *netdev = nd > 0 ? xstrdup(k->buf) : NULL;
+	for (uint32_t i = 0; i < k->nvms; i++) {
+		vm_emit(k, &k->vms[i], out, now, netdev);
+		for (uint32_t j = 0; j < k->vms[i].nv; j++)
+			k->vms[i].v[j].prev = k->vms[i].v[j].now;
+	}
+	free(netdev);
+	snapshot_sort(out);
+	k->first = false;
+	return 0;
+}
+
+static void kvm_close(struct source *src)
+{
+	struct kvm *k = src->priv;
+	for (uint32_t i = 0; i < k->nvms; i++)
+		vm_free(&k->vms[i]);
+	free(k->vms);
+	for (uint32_t i = 0; i < k->nprocs; i++)
+		if (k->procs[i].fd >= 0)
+			close(k->procs[i].fd);
+	free(k->procs);
+	free(k->next);
+	free(k->names);
+	free(k->named_in);
+	kt_free(&k->kt);
+	kvm_libvirt_close(k->lv);
+	free(k);
+	free(src);
+}
+
+static const struct source_ops kvm_ops = { "kvm", kvm_sample, kvm_close };
+
+/* Is this a KVM host: /dev/kvm, or a VMM running (QEMU under TCG has no /dev/kvm)? */
+bool source_kvm_available(void)
+{
+	if (access("/dev/kvm", F_OK) == 0)
+		return true;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	char path[300], comm[32];
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = '\0';
+			found = vmm_from_comm(comm) != VMM_NONE;
+		}
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+struct source *source_kvm_open(const struct source_options *opt, char *err, size_t errsz)
+{
+	struct kvm *k = xcalloc(1, sizeof(*k));
+	const char *root = opt->proc_root && opt->proc_root[0] ? opt->proc_root : "/proc";
+	snprintf(k->proc, sizeof(k->proc), "%s", root);
+	k->real_proc = strcmp(root, "/proc") == 0;
+	if (access(k->proc, R_OK | X_OK) < 0) {
+		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
+		free(k);
+		return NULL;
+	}
+	/* A stat file open per process: half of what the process may open,
+	 * its soft limit raised to the hard one (64Ki at most) first. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+		if (rl.rlim_cur < want) {
+			rl.rlim_cur = want;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		k->fd_budget = (uint32_t)(rl.rlim_cur / 2);
+	}
+	long hz = sysconf(_SC_CLK_TCK);
+	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
+	k->page_size = sysconf(_SC_PAGESIZE);
+	k->next_id = 1;
+	k->first = true;
+	struct utsname u;
+	snprintf(k->version, sizeof(k->version), "Linux %.56s", uname(&u) == 0 ? u.release : "?");
+	if (read_path(k, "%s/cpuinfo", k->proc) > 0) {
+		const char *m = strstr(k->buf, "cpu MHz");
+		double mhz;
+		if (m && (m = strchr(m, ':')) && sscanf(m + 1, "%lf", &mhz) == 1 && mhz > 0 && mhz < 1e6)
+			k->cpu_hz = (uint64_t)(mhz * 1e6);
+	}
+	if (k->real_proc && opt->libvirt != LIBVIRT_OFF)
+		k->lv = kvm_libvirt_open(opt->libvirt_uri, opt->libvirt == LIBVIRT_ON, err, errsz);
+	if (opt->libvirt == LIBVIRT_ON && !k->lv) {
+		free(k);
+		return NULL;
+	}
+	struct source *s = xcalloc(1, sizeof(*s));
+	s->ops = &kvm_ops;
+	s->priv = k;
+	return s;
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# make check-kvm: a real KVM-style host on this machine. QEMU runs two guests (A, B) directly
+# and libvirtd a third (c), all emulated (TCG: no /dev/kvm needed; each vCPU is a host thread
+# with real schedstat, as under KVM), each guest burning CPU; a host process (burn) too.
+# Phase A: each VM on its own CPU: no steal. Phase B: all of them and burn on CPU 0: vstop's
+# steal against schedstat read here and against libvirt's own vcpu.N.delay, and the steal
+# alarm naming the other VMs and the host process. Then VMs come and go. Assertions are TAP.
+set -uo pipefail
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=$(cd "${top_builddir:-.}" && pwd)
+W=${KVM_LAB_DIR:-$B/kvm-lab}
+T=0 F=0
+ok() { T=$((T + 1)); if [ "$1" -eq 0 ]; then echo "ok $T - $2"; else echo "not ok $T - $2"; F=$((F + 1)); fi; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+VMLINUZ=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -1)
+command -v qemu-system-x86_64 > /dev/null || skip_all "qemu-system-x86 not installed"
+[ -n "$VMLINUZ" ] || skip_all "linux-image-amd64 not installed"
+[ -x /bin/busybox ] || skip_all "busybox-static not installed"
+command -v jq > /dev/null || skip_all "jq not installed"
+[ -x /usr/sbin/libvirtd ] && command -v virsh > /dev/null || skip_all "libvirt-daemon-system / libvirt-clients not installed"
+[ "$(nproc)" -ge 2 ] || skip_all "needs 2 CPUs"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (libvirtd, taskset of other users' threads)"
+[ -r /proc/self/schedstat ] || skip_all "kernel without CONFIG_SCHED_INFO"
+pgrep -x 'qemu-system-x86' > /dev/null && skip_all "QEMU already runs here: the lab wants the host to itself"
+
+rm -rf "$W" && mkdir -p "$W/g/bin" "$W/out"
+V="virsh -q -c qemu:///system"
+cleanup() {
+	$V destroy c > /dev/null 2>&1
+	for p in "$W"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2> /dev/null; done
+	[ -n "${burn:-}" ] && kill "$burn" 2> /dev/null
+	[ -n "${vstopd:-}" ] && kill "$vstopd" 2> /dev/null
+	if [ -n "${started_libvirt:-}" ]; then pkill -x libvirtd; pkill -x virtlogd; fi
+	wait 2> /dev/null
+}
+trap cleanup EXIT
+
+# ---- the guests: a busybox initramfs whose init burns CPU ---------------------------------
+cp /bin/busybox "$W/g/bin/busybox"
+printf '#!/bin/busybox sh\nwhile :; do :; done\n' > "$W/g/init"
+chmod +x "$W/g/init"
+(cd "$W/g" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$W/guest.cpio.gz"
+chmod 755 "$W" && chmod 644 "$W/guest.cpio.gz"	# libvirt's QEMU runs as libvirt-qemu
+qemu() { # qemu NAME CPU: a guest straight under QEMU, named as libvirt and Proxmox name theirs
+	taskset -c "$2" qemu-system-x86_64 -name "$1,debug-threads=on" -accel tcg -m 96 -smp 1 -nodefaults \
+		-kernel "$VMLINUZ" -initrd "$W/guest.cpio.gz" -append "rdinit=/init quiet" \
+		-display none -serial null -monitor none -daemonize -pidfile "$W/$1.pid"
+}
+qemu A 0 && qemu B 1; ok $? "two guests started under QEMU (A on CPU 0, B on CPU 1)"
+
+# ---- libvirtd, without systemd, and a guest under it ----------------------------------------
+mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt/qemu
+if [ ! -S /var/run/libvirt/libvirt-sock ]; then
+	started_libvirt=1
+	virtlogd -d && libvirtd -d
+	for _ in $(seq 50); do [ -S /var/run/libvirt/libvirt-sock ] && break; sleep 0.2; done
+fi
+cat > "$W/c.xml" <<EOF
+<domain type='qemu'>
+  <name>c</name>
+  <memory unit='MiB'>96</memory>
+  <vcpu placement='static' cpuset='1'>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><kernel>$VMLINUZ</kernel><initrd>$W/guest.cpio.gz</initrd>
+    <cmdline>rdinit=/init quiet</cmdline></os>
+  <devices><memballoon model='virtio'/></devices>
+</domain>
+EOF
+$V create "$W/c.xml" > "$W/out/virsh.log" 2>&1 && $V suspend c >> "$W/out/virsh.log" 2>&1
+ok $? "a third guest (c) started under libvirtd, suspended for phase A"
+pa=$(cat "$W/A.pid") pb=$(cat "$W/B.pid")
+pc=$(cat /var/run/libvirt/qemu/c.pid 2> /dev/null)
+sleep 3	# the kernels boot (about a second under TCG) and init starts burning
+
+vstop_json() { # vstop_json FILE SECONDS: two records SECONDS apart; the second has the rates
+	"$B/vstop" -b --json --source=kvm -d "$2" -n 2 > "$W/out/$1" 2>> "$W/out/vstop.err"
+}
+last() { tail -1 "$W/out/$1" | jq -r --arg d "$2" ".domains[] | select(.name == \$d) | .$3 // empty"; }
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
+
+# ---- phase A: each on its own CPU ------------------------------------------------------------
+vstop_json A.json 3
+sa=$(last A.json A steal_pct) sb=$(last A.json B steal_pct) sc=$(last A.json c steal_pct)
+echo "# phase A: steal A $sa%, B $sb%, c $sc% (suspended)"
+within "$sa" 0 5 && within "$sb" 0 5 && within "$sc" 0 5; ok $? "phase A: A and B on CPUs of their own, c suspended: every VM's steal under 5%"
+[ "$(last A.json c pid)" = "$pc" ] && [ "$(last A.json A pid)" = "$pa" ]; ok $? "VMs found by their processes, named by -name (libvirt's too)"
+# c on CPU 1 alone: B stopped, c resumed.
+kill -STOP "$pb"; $V resume c >> "$W/out/virsh.log" 2>&1
+vstop_json A2.json 3
+sc=$(last A2.json c steal_pct) sa=$(last A2.json A steal_pct)
+echo "# phase A2 (B stopped): steal c $sc%, A $sa%"
+within "$sc" 0 5 && within "$sa" 0 5; ok $? "phase A: c on a CPU of its own: its steal under 5% too"
+kill -CONT "$pb"
+
+# ---- phase B: everyone on CPU 0 ----------------------------------------------------------------
+taskset -a -p -c 0 "$pa" > /dev/null && taskset -a -p -c 0 "$pb" > /dev/null &&
+	$V vcpupin c 0 0 > /dev/null && $V emulatorpin c 0 > /dev/null
+ok $? "phase B: A, B (taskset) and c (virsh vcpupin, emulatorpin) on CPU 0"
+cp /bin/busybox "$W/burn"	# a host process with a name of its own (comm is the file's; argv[0] the applet)
+taskset -c 0 bash -c 'exec -a sh "$0" -c "while :; do :; done"' "$W/burn" &
+burn=$!
+printf '[alert.guest_steal]\nwarn = 20\ncrit = 95\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$W/vstop.conf"
+"$B/vstopd" -c "$W/vstop.conf" --source=kvm -d 1 --listen 127.0.0.1:9948 2> "$W/out/vstopd.log" &
+vstopd=$!
+sleep 2
+
+# The vCPU threads' schedstat, read here, independently of vstop: "run wait slices".
+vcpu_wait() { for t in /proc/"$1"/task/*; do grep -q '^CPU 0/' "$t/comm" 2> /dev/null && cut -d' ' -f2 "$t/schedstat"; done; }
+delay() { $V domstats --vcpu c | sed -n 's/.*vcpu\.0\.delay=//p'; }
+t0=$(date +%s%N) wa0=$(vcpu_wait "$pa") wb0=$(vcpu_wait "$pb") wc0=$(vcpu_wait "$pc") d0=$(delay)
+vstop_json B.json 5
+t1=$(date +%s%N) wa1=$(vcpu_wait "$pa") wb1=$(vcpu_wait "$pb") wc1=$(vcpu_wait "$pc") d1=$(delay)
+pct() { awk -v a="$1" -v b="$2" -v t="$(( t1 - t0 ))" 'BEGIN { printf "%.1f", 100 * (b - a) / t }'; }
+for vm in A:$wa0:$wa1 B:$wb0:$wb1 c:$wc0:$wc1; do
+	IFS=: read -r n w0 w1 <<< "$vm"
+	s=$(pct "$w0" "$w1") v=$(last B.json "$n" steal_pct)
+	d=$(awk -v a="$s" -v b="$v" 'BEGIN { d = a - b; print d < 0 ? -d : d }')
+	echo "# phase B: $n steal: vstop $v%, schedstat $s%"
+	within "$d" 0 5; ok $? "phase B: $n's steal within 5 points of its vCPU thread's schedstat ($v vs $s)"
+done
+l=$(pct "$d0" "$d1") v=$(last B.json c steal_pct)
+echo "# phase B: c steal: vstop $v%, virsh domstats vcpu.0.delay $l%"
+d=$(awk -v a="$l" -v b="$v" 'BEGIN { d = a - b; print d < 0 ? -d : d }')
+within "$d" 0 5; ok $? "phase B: c's steal within 5 points of libvirt's vcpu.0.delay ($v vs $l)"
+within "$(last B.json A steal_pct)" 50 95; ok $? "phase B: four on one CPU: A's steal is most of its time"
+who=$(tail -1 "$W/out/B.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for | map("\(.name) \(.pct)") | join(", ")')
+echo "# A waited for: $who"
+echo "$who" | grep -q 'B ' && echo "$who" | grep -q 'c ' && echo "$who" | grep -q 'host:burn '
+ok $? "vstop -b --json: A waited for B, c and host:burn"
+
+for _ in $(seq 15); do grep -q 'alert firing: .* guest_steal A ' "$W/out/vstopd.log" && break; sleep 1; done
+fired=$(grep 'alert firing: .* guest_steal A ' "$W/out/vstopd.log" | head -1)
+echo "# $fired"
+sum=$(echo "$fired" | sed -n 's/.*it waited for: //p' | tr ',' '\n' | awk '$1 == "B" || $1 == "c" || $1 == "host:burn" { s += $2 + 0 } END { print s + 0 }')
+echo "$fired" | grep -q 'it waited for: .*B [0-9]' && echo "$fired" | grep -q 'c [0-9]' && echo "$fired" | grep -q 'host:burn [0-9]' && [ "$sum" -ge 90 ]
+ok $? "the steal alarm for A names B, c and host:burn, shares adding to $sum% (>= 90)"
+m=$(curl -s http://127.0.0.1:9948/metrics)
+echo "$m" | grep -q '^vstop_domain_steal_by_seconds_total{domain="A",thief="host:burn"} ' &&
+	echo "$m" | grep -qE '^vstop_domain_hypervisor_steal_ratio\{domain="c"\} 0\.[5-9]'
+ok $? "/metrics: steal by host:burn, and c's hypervisor steal ratio"
+
+# ---- the rest of vstop on this source ------------------------------------------------------------
+"$B/vstop" -b --json --source=replay:"$W/out/B.json" > "$W/out/replayed.json" 2> /dev/null
+[ "$(tail -1 "$W/out/replayed.json" | jq -c '[.domains[] | [.name, .steal_pct, .waiting_for]]')" = \
+  "$(tail -1 "$W/out/B.json" | jq -c '[.domains[] | [.name, .steal_pct, .waiting_for]]')" ]
+ok $? "a recording replays to the same steal and thieves (host processes by name)"
+"$B/vstop" doctor --source=kvm --window 1 --json > "$W/out/doctor.json" 2> /dev/null
+verdict() { jq -r --arg c "$1" '.checks[] | select(.check == $c) | .verdict' "$W/out/doctor.json"; }
+[ "$(verdict schedstat)" = OK ] && [ "$(verdict guest-steal-visible)" = WARN ] && [ "$(verdict vcpu-pinning)" = WARN ]
+ok $? "doctor: schedstat OK, guests emulated cannot see their steal (WARN), CPU 0 crowded by pinning (WARN)"
+kill "$vstopd"; wait "$vstopd"; rc=$? vstopd=
+[ "$rc" -eq 0 ]; ok $? "vstopd exits cleanly on SIGTERM ($rc)"
+
+# ---- VMs come and go -------------------------------------------------------------------------------
+kill "$pa"; for _ in $(seq 20); do kill -0 "$pa" 2> /dev/null || break; sleep 0.2; done
+"$B/vstop" -b --json --source=kvm -n 1 > "$W/out/gone.json" 2> /dev/null
+[ -z "$(last gone.json A name)" ] && [ -n "$(last gone.json B name)" ]; ok $? "a VM that ended is gone from the next sample"
+qemu A 1
+"$B/vstop" -b --json --source=kvm -n 1 > "$W/out/back.json" 2> /dev/null
+[ -n "$(last back.json A pid)" ] && [ "$(last back.json A pid)" != "$pa" ]; ok $? "a VM started again is found again, as a new process"
+
+echo "1..$T"
+[ "$F" -eq 0 ]

@@ -1,0 +1,255 @@
+/* kvm_proc and kvm_thieves: a KVM host's /proc files, VMM command lines, and
+ * who a wait is shared among; real samples from this machine and hostile ones. */
+#include "config.h"
+#include "sources/kvm_proc.h"
+#include "sources/kvm_thieves.h"
+#include "t/tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static int stat_ok(const char *s)
+{
+	struct proc_stat ps;
+	return proc_stat_parse(s, strlen(s), &ps) == 0;
+}
+
+static void test_proc_stat(void)
+{
+	/* A QEMU process's stat, as read on the lab (TCG, one vCPU). */
+	static const char qemu[] = "27976 (qemu-system-x86) S 1 27975 27975 0 -1 4194624 5771 0 0 0 1734 41 0 0 20 0 "
+		"3 0 4419880 1427984384 47638 18446744073709551615 1 1 0 0 0 0 0 4096 17123 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+	struct proc_stat ps;
+	ok(proc_stat_parse(S(qemu), &ps) == 0, "a QEMU process's stat parses");
+	is_str(ps.comm, "qemu-system-x86", "its comm");
+	ok(ps.state == 'S' && ps.ppid == 1, "state and parent");
+	ok(ps.cpu_ticks == 1775 && ps.start_ticks == 4419880 && ps.rss_pages == 47638, "utime+stime, start, rss");
+	ok(vmm_from_comm(ps.comm) == VMM_QEMU, "a QEMU");
+
+	/* comm may hold spaces and parentheses: it ends at the last ')'. */
+	ok(proc_stat_parse(S("7 (a) b) (c) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 3\n"), &ps) == 0 &&
+	   strcmp(ps.comm, "a) b) (c") == 0 && ps.cpu_ticks == 11, "comm \"a) b) (c\" taken whole");
+	ok(proc_stat_parse(S("2 (kworker/0:1-events) I 2 0 0 0 -1 69238880 0 0 0 0 0 3 0 0 20 0 1 0 40 0 0\n"), &ps) == 0 &&
+	   (ps.flags & PF_KTHREAD), "a kernel thread: PF_KTHREAD");
+
+	/* Hostile or broken. */
+	ok(!stat_ok(""), "empty: refused");
+	ok(!stat_ok("1 (x R 1"), "no ')': refused");
+	ok(!stat_ok("1 (x) R 1 1 1 0 -1 0 0 0 0 0 5 6"), "cut short: refused");
+	ok(!stat_ok("1 (0123456789012345678901234567890123456789012345678901234567890123) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 3"),
+	   "comm over 63 bytes: refused");
+	ok(!stat_ok("1 (x) R 1 1 1 0 -1 0 0 0 0 0 5x 6 0 0 20 0 1 0 9 0 3"), "garbage in a field: refused");
+	ok(!stat_ok("1 (x) R 1 1 1 0 -1 0 0 0 0 0 -5 6 0 0 20 0 1 0 9 0 3"), "a negative utime: refused");
+	ok(!stat_ok("1 (x) R 1 1 1 0 -1 0 0 0 0 0 18446744073709551615 1 0 0 20 0 1 0 9 0 3"),
+	   "utime + stime overflowing 64 bits: refused");
+	ok(!stat_ok("1 (x) R 1 1 1 0 -1 0 0 0 0 0 99999999999999999999999 6 0 0 20 0 1 0 9 0 3"),
+	   "a number over 64 bits: refused");
+	ok(!stat_ok("1 (x) R 4294967296 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 3"), "a ppid over 32 bits: refused");
+	char nul[] = "1 (a\0b) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 3";
+	ok(proc_stat_parse(nul, sizeof(nul) - 1, &ps) < 0, "a NUL inside comm: refused");
+}
+
+static void test_schedstat(void)
+{
+	struct task_schedstat t;
+	ok(task_schedstat_parse(S("13012345678 13312345678 5012\n"), &t) == 0 && t.run_ns == 13012345678ull &&
+	   t.wait_ns == 13312345678ull && t.slices == 5012, "run, wait, timeslices");
+	ok(task_schedstat_parse(S("1 2 3"), &t) == 0, "without the newline");
+	ok(task_schedstat_parse(S("1 2\n"), &t) < 0, "two fields: refused");
+	ok(task_schedstat_parse(S("1 2 3 4\n"), &t) < 0, "four fields: refused");
+	ok(task_schedstat_parse(S("1 -2 3\n"), &t) < 0, "a negative wait: refused");
+	ok(task_schedstat_parse(S("1 2 3\n\n"), &t) < 0, "trailing lines: refused");
+	ok(task_schedstat_parse(S(""), &t) < 0, "empty: refused");
+}
+
+static void test_names(void)
+{
+	ok(vmm_from_comm("qemu-system-x86") == VMM_QEMU && vmm_from_comm("qemu-system-aar") == VMM_QEMU &&
+	   vmm_from_comm("kvm") == VMM_QEMU && vmm_from_comm("qemu-kvm") == VMM_QEMU, "QEMU by its names (Proxmox: kvm)");
+	ok(vmm_from_comm("firecracker") == VMM_FIRECRACKER && vmm_from_comm("cloud-hyperviso") == VMM_CLOUD_HYPERVISOR,
+	   "Firecracker, cloud-hypervisor");
+	ok(vmm_from_comm("qemu-img") == VMM_NONE && vmm_from_comm("kvm-pit/1234") == VMM_NONE &&
+	   vmm_from_comm("") == VMM_NONE, "qemu-img, KVM's kernel threads, nothing: not VMs");
+
+	ok(vcpu_from_thread_name(VMM_QEMU, "CPU 0/TCG") == 0 && vcpu_from_thread_name(VMM_QEMU, "CPU 12/KVM") == 12,
+	   "QEMU's CPU N/TCG and CPU N/KVM");
+	ok(vcpu_from_thread_name(VMM_QEMU, "CPU 1234/K") == 1234, "a name cut at 15 bytes still counts");
+	ok(vcpu_from_thread_name(VMM_QEMU, "qemu-system-x86") < 0 && vcpu_from_thread_name(VMM_QEMU, "CPU 0/") < 0 &&
+	   vcpu_from_thread_name(VMM_QEMU, "CPU /KVM") < 0 && vcpu_from_thread_name(VMM_QEMU, "CPU 01/KVM") < 0 &&
+	   vcpu_from_thread_name(VMM_QEMU, "CPU 99999/KVM") < 0 && vcpu_from_thread_name(VMM_QEMU, "call_rcu") < 0,
+	   "other threads, and odd numbers: not vCPUs");
+	ok(vcpu_from_thread_name(VMM_FIRECRACKER, "fc_vcpu 3") == 3 && vcpu_from_thread_name(VMM_FIRECRACKER, "fc_api") < 0,
+	   "Firecracker's fc_vcpu N");
+	ok(vcpu_from_thread_name(VMM_CLOUD_HYPERVISOR, "vcpu7") == 7 && vcpu_from_thread_name(VMM_CLOUD_HYPERVISOR, "vcpu7x") < 0,
+	   "cloud-hypervisor's vcpuN");
+}
+
+static void test_cmdline(void)
+{
+	struct vm_cmdline c;
+	char err[200];
+	/* libvirt 9.0's (cut), JSON netdevs and all. */
+	static const char lv[] = "/usr/bin/qemu-system-x86_64\0-name\0guest=web1,,prod,debug-threads=on\0-S\0"
+		"-machine\0pc-i440fx-7.2,usb=off\0-accel\0tcg\0-m\0size=1048576k\0-smp\0"
+		"2,sockets=2,cores=1,threads=1\0-netdev\0{\"type\":\"tap\",\"fd\":\"27\",\"id\":\"hostnet0\"}\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(lv), &c, err, sizeof(err)) == 0, "libvirt's QEMU command line parses");
+	is_str(c.name, "web1,prod", "the libvirt name (guest=, with a doubled comma)");
+	ok(c.vcpus == 2 && c.mem_bytes == 1ull << 30 && c.ntaps == 0, "2 vCPUs, 1 GiB, taps by fd (unnamed)");
+	ok(c.accel_tcg, "-accel tcg seen");
+
+	static const char pve[] = "/usr/bin/kvm\0-id\0" "101\0-name\0db,debug-threads=on\0-smp\0" "4,sockets=1,cores=4,maxcpus=4\0"
+		"-m\0" "8192\0-cpu\0host,+kvm_pv_unhalt,-kvm-steal-time\0-netdev\0type=tap,id=net0,ifname=tap101i0,script=/x\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(pve), &c, err, sizeof(err)) == 0, "Proxmox's parses");
+	ok(c.proxmox_id == 101 && strcmp(c.name, "db") == 0 && c.vcpus == 4 && c.mem_bytes == 8192ull << 20,
+	   "VMID 101, name db, 4 vCPUs, 8 GiB");
+	ok(c.ntaps == 1 && strcmp(c.taps[0], "tap101i0") == 0, "its tap by name");
+	ok(c.steal_time_off && !c.accel_tcg, "-kvm-steal-time: the guest cannot see its steal");
+
+	static const char ch[] = "cloud-hypervisor\0--cpus\0boot=2,max=4\0--memory\0size=2G\0--net\0tap=chtap0,mac=aa:bb\0";
+	ok(vm_cmdline_parse(VMM_CLOUD_HYPERVISOR, S(ch), &c, err, sizeof(err)) == 0 && c.vcpus == 2 &&
+	   c.mem_bytes == 2ull << 30 && c.ntaps == 1 && strcmp(c.taps[0], "chtap0") == 0, "cloud-hypervisor's");
+	static const char fc[] = "firecracker\0--id\0fc-7\0--api-sock\0/run/fc.sock\0";
+	ok(vm_cmdline_parse(VMM_FIRECRACKER, S(fc), &c, err, sizeof(err)) == 0 && strcmp(c.name, "fc-7") == 0,
+	   "Firecracker's --id");
+
+	/* Hostile: said clearly, and what can be read is still read. */
+	static const char badm[] = "qemu\0-name\0vm9\0-m\0lots\0-smp\0" "3\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(badm), &c, err, sizeof(err)) < 0 && strstr(err, "-m \"lots\""),
+	   "-m lots: refused, named");
+	ok(strcmp(c.name, "vm9") == 0 && c.vcpus == 3 && c.mem_bytes == 0, "the rest still read");
+	static const char badsmp[] = "qemu\0-smp\0" "0\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(badsmp), &c, err, sizeof(err)) < 0 && strstr(err, "-smp"), "-smp 0: refused");
+	static const char tap[] = "qemu\0-netdev\0tap,ifname=../../etc\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(tap), &c, err, sizeof(err)) < 0 && c.ntaps == 0, "a tap name with '/': refused");
+	static const char longtap[] = "qemu\0-netdev\0tap,ifname=abcdefghijklmnopq\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(longtap), &c, err, sizeof(err)) < 0, "a tap name over 15 bytes: refused");
+	char big[2048];
+	size_t n = (size_t)snprintf(big, sizeof(big), "qemu%c-name%c", 0, 0);
+	memset(big + n, 'x', 600);
+	big[n + 600] = '\0';
+	ok(vm_cmdline_parse(VMM_QEMU, big, n + 601, &c, err, sizeof(err)) < 0 && c.name[0] == '\0',
+	   "a 600-byte name: refused, not cut");
+	ok(vm_cmdline_parse(VMM_QEMU, "", 0, &c, err, sizeof(err)) < 0, "empty: refused");
+	ok(vm_cmdline_parse(VMM_QEMU, "qemu", 4, &c, err, sizeof(err)) < 0, "not NUL-terminated: refused");
+	static const char dangling[] = "qemu\0-name\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(dangling), &c, err, sizeof(err)) == 0 && c.name[0] == '\0',
+	   "an option without its value: nothing taken");
+}
+
+static void test_sizes_and_lists(void)
+{
+	uint64_t b;
+	ok(qemu_size_parse(S("512"), &b) == 0 && b == 512ull << 20, "512 = MiB");
+	ok(qemu_size_parse(S("1048576k"), &b) == 0 && b == 1ull << 30, "1048576k");
+	ok(qemu_size_parse(S("2G"), &b) == 0 && b == 2ull << 30, "2G");
+	ok(qemu_size_parse(S("2GiB"), &b) < 0 && qemu_size_parse(S("G"), &b) < 0 && qemu_size_parse(S("1X"), &b) < 0 &&
+	   qemu_size_parse(S("99999999999T"), &b) < 0, "odd suffixes, no number, overflow: refused");
+	cpu_set_t s;
+	ok(cpu_list_parse("0-3,8,10-11\n", &s) == 0 && CPU_COUNT(&s) == 7 && CPU_ISSET(8, &s) && !CPU_ISSET(9, &s),
+	   "Cpus_allowed_list 0-3,8,10-11");
+	ok(cpu_list_parse("3-1", &s) < 0 && cpu_list_parse("", &s) < 0 && cpu_list_parse("1,", &s) < 0 &&
+	   cpu_list_parse("0-99999", &s) < 0 && cpu_list_parse("1 2", &s) < 0, "backwards, empty, dangling, huge: refused");
+}
+
+/* ---- who took it ---- */
+
+struct shares { uint32_t id[16]; uint64_t ns[16]; int n; };
+static void take(void *ctx, uint32_t thief, uint64_t ns)
+{
+	struct shares *s = ctx;
+	s->id[s->n] = thief;
+	s->ns[s->n++] = ns;
+}
+static uint64_t share_of(const struct shares *s, uint32_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->id[i] == id)
+			return s->ns[i];
+	return 0;
+}
+static uint64_t sum(const struct shares *s)
+{
+	uint64_t t = 0;
+	for (int i = 0; i < s->n; i++)
+		t += s->ns[i];
+	return t;
+}
+
+static void test_thieves(void)
+{
+	struct kvm_thieves k = { 0 };
+	cpu_set_t c0, c1, all;
+	CPU_ZERO(&c0);
+	CPU_SET(0, &c0);
+	CPU_ZERO(&c1);
+	CPU_SET(1, &c1);
+	CPU_ZERO(&all);
+	CPU_SET(0, &all);
+	CPU_SET(1, &all);
+	enum { A = 1, B = 2, HOST = 0x80000000u, UNKNOWN = 0xffff };
+
+	/* The lab's phase B: VMs A and B and a host burner on CPU 0, a third
+	 * of a second each; A waited two thirds. */
+	kt_begin(&k);
+	kt_runner(&k, A, 333000000, &c0);
+	kt_runner(&k, B, 333000000, &c0);
+	kt_runner(&k, HOST, 333000000, &c0);
+	kt_runner(&k, HOST + 1, 900000000, &c1);	/* elsewhere: no part in it */
+	struct shares s = { 0 };
+	kt_victim(&k, A, &c0, 666000000, 333000000, UNKNOWN, take, &s);
+	ok(sum(&s) == 666000000, "the shares add up to the wait exactly");
+	is_num((double)share_of(&s, B), 333000000, 1, "B took half");
+	is_num((double)share_of(&s, HOST), 333000000, 1, "the host process took half");
+	ok(share_of(&s, A) == 0 && share_of(&s, HOST + 1) == 0, "not itself, nor what ran on another CPU");
+
+	/* A runner free on both CPUs counts half of its time on CPU 0. */
+	kt_begin(&k);
+	kt_runner(&k, B, 400000000, &c0);
+	kt_runner(&k, HOST, 800000000, &all);
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 100000000, 0, UNKNOWN, take, &s);
+	is_num((double)share_of(&s, B), 50000000, 1, "pinned B: 400 of 800 ms on CPU 0");
+	is_num((double)share_of(&s, HOST), 50000000, 1, "free host process: 400 of its 800 ms there");
+	ok(sum(&s) == 100000000, "adds up");
+
+	/* A VM's other vCPU on the same CPU is a thief too (the VM crowds
+	 * itself); the victim's own run time is not. */
+	kt_begin(&k);
+	kt_runner(&k, A, 500000000, &c0);	/* A's vCPU 0 */
+	kt_runner(&k, A, 500000000, &c0);	/* A's vCPU 1 */
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 500000000, 500000000, UNKNOWN, take, &s);
+	ok(s.n == 1 && share_of(&s, A) == 500000000, "its own VM's other vCPU: all of it");
+
+	/* Nothing else ran there: unknown, not invented. */
+	kt_begin(&k);
+	kt_runner(&k, B, 500000000, &c1);
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 7000, 0, UNKNOWN, take, &s);
+	ok(s.n == 1 && share_of(&s, UNKNOWN) == 7000, "no runner on its CPUs: all unknown");
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 0, 0, UNKNOWN, take, &s);
+	ok(s.n == 0, "no wait: no shares");
+
+	/* Many thieves, odd numbers: still exact. */
+	kt_begin(&k);
+	for (uint32_t i = 0; i < 7; i++)
+		kt_runner(&k, 10 + i, 1000003 + i * 7919, i % 2 ? &all : &c0);
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 999999937, 0, UNKNOWN, take, &s);
+	ok(sum(&s) == 999999937 && s.n == 7, "seven thieves, a prime wait: adds up exactly");
+	kt_free(&k);
+}
+
+int main(void)
+{
+	test_proc_stat();
+	test_schedstat();
+	test_names();
+	test_cmdline();
+	test_sizes_and_lists();
+	test_thieves();
+	return done_testing();
+}

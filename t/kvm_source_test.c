@@ -1,0 +1,178 @@
+/* The kvm source over a /proc tree made here (t/fake_proc.h): VMs found and
+ * named, each vCPU's wait, who took it (other VMs, host processes by name),
+ * VMs coming and going, a reused pid, unnamed threads, hostile files. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "model/model.h"
+#include "sources/source.h"
+#include "t/fake_proc.h"
+#include "t/tap.h"
+
+#define MS 1000000ull
+#define A(lit) lit, sizeof(lit)
+
+static char root[64];
+
+static const struct domain *dom(const struct snapshot *s, const char *name)
+{
+	return snapshot_find(s, name);
+}
+
+static uint64_t thief_ns(const struct snapshot *s, const struct domain *d, const char *name)
+{
+	for (uint32_t i = 0; i < d->hv.nthieves; i++) {
+		uint32_t id = d->hv.thief[i].domid;
+		const char *n = id >= HV_THIEF_HOST_BASE ? snapshot_thief_name(s, id) : NULL;
+		const struct domain *t = id < HV_THIEF_HOST_BASE ? snapshot_find_domid(s, id) : NULL;
+		if ((n && strcmp(n, name) == 0) || (t && strcmp(domain_name(s, t), name) == 0))
+			return d->hv.thief[i].ns;
+	}
+	return 0;
+}
+
+/* The host at time t: web (2 vCPUs), Proxmox's VMID 101, a host process
+ * burning, a kernel thread elsewhere, a QEMU without thread names. All but
+ * the kernel thread on CPU 0; each vCPU ran a quarter of t and waited
+ * three quarters. */
+static void host_at(unsigned t_ms)
+{
+	unsigned long long run = t_ms / 4 * MS, wait = 3 * (t_ms / 4) * MS;
+	fp_stat(root, 100, "qemu-system-x86", 'S', 2 * run / (10 * MS), 5000, 25600, 0);
+	fp_cmdline(root, 100, A("/usr/bin/qemu-system-x86_64\0-name\0guest=web,debug-threads=on\0-smp\0" "2\0-m\0" "1G\0"
+			      "-netdev\0tap,id=n0,ifname=tapweb0\0"));
+	fp_thread(root, 100, 100, "qemu-system-x86", 0, 0, "0");
+	fp_thread(root, 100, 101, "CPU 0/TCG", run, wait, "0");
+	fp_thread(root, 100, 102, "CPU 1/TCG", run, wait, "0");
+
+	fp_stat(root, 200, "kvm", 'R', run / (10 * MS), 6000, 100, 0);
+	fp_cmdline(root, 200, A("/usr/bin/kvm\0-id\0" "101\0-smp\0" "1\0-m\0" "512\0"));
+	fp_thread(root, 200, 200, "kvm", 0, 0, "0");
+	fp_thread(root, 200, 201, "CPU 0/KVM", run, wait, "0");
+
+	fp_stat(root, 300, "burn", 'R', run / (10 * MS), 7000, 10, 0);
+	fp_thread(root, 300, 300, "burn", run, 0, "0");
+	fp_stat(root, 400, "kworker/1:1-events", 'I', 10 * run / (10 * MS), 10, 0, 0x00200000);
+	fp_thread(root, 400, 400, "kworker/1:1-events", 10 * run, 0, "1");
+
+	fp_stat(root, 500, "qemu-system-x86", 'S', 0, 8000, 100, 0);
+	fp_cmdline(root, 500, A("qemu-system-x86_64\0-smp\0" "2\0"));
+	fp_thread(root, 500, 500, "qemu-system-x86", run / 2, wait / 2, "0");
+	fp_thread(root, 500, 501, "qemu-system-x86", run / 2, wait / 2, "0");
+	fp_write(root, "Inter-|   Receive\n face |bytes    packets errs drop fifo frame compressed multicast|bytes\n"
+		 "tapweb0: 1000 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n", -1, "net/dev");
+}
+
+/* One sample into the model, at a time of the test's choosing. */
+static const struct snapshot *sample(struct source *src, struct model *m, unsigned t_ms)
+{
+	char err[256] = "";
+	struct snapshot *s = model_next(m);
+	int rc = source_sample(src, s, err, sizeof(err));
+	if (rc < 0)
+		printf("# sample: %s\n", err);
+	s->t_ns = (int64_t)t_ms * (int64_t)MS;
+	for (uint32_t i = 0; i < s->ndoms; i++)
+		s->doms[i].hv.now_ns = (uint64_t)t_ms * MS;
+	model_commit(m);
+	return model_snapshot(m);
+}
+
+static double steal_of(const struct model *m, const char *name)
+{
+	const struct snapshot *s = model_snapshot(m);
+	const struct domain *d = dom(s, name);
+	return d ? m->rates[d - s->doms].steal_pct : -1;
+}
+
+int main(void)
+{
+	snprintf(root, sizeof(root), "/tmp/vstop-kvm-test.XXXXXX");
+	if (!mkdtemp(root))
+		return 99;
+	fp_host(root);
+	host_at(4000);
+	char err[256] = "";
+	struct source_options so = { .step_s = 1, .proc_root = root, .libvirt = LIBVIRT_OFF };
+	struct source *src = source_open("kvm", &so, err, sizeof(err));
+	ok(src != NULL, "the kvm source opens on a /proc tree (%s)", err);
+	if (!src)
+		return done_testing();
+	struct model m;
+	model_init(&m, 8);
+	const struct snapshot *s = sample(src, &m, 4000);
+	ok(s->ndoms == 3, "three VMs: two QEMUs and Proxmox's kvm (%u)", s->ndoms);
+	is_str(s->host.hypervisor, "kvm", "the host says kvm");
+	ok(s->host.pcpus > 0 && s->host.mem_total == 16384000ull << 10 && s->host.cpu_hz == 2400000000ull,
+	   "host memory and CPU speed from meminfo and cpuinfo");
+	const struct domain *web = dom(s, "web"), *pve = dom(s, "vm101"), *anon = dom(s, "qemu-system-x86-500");
+	ok(web && pve && anon, "named by -name guest=, by Proxmox's -id, else by command and pid");
+	if (!web || !pve || !anon)
+		return done_testing();
+	ok(web->pid == 100 && web->vcpus == 2 && web->hv_vcpu_count == 2, "web: pid 100, two vCPU threads by name");
+	ok(web->maxmem_bytes == 1ull << 30 && web->mem_bytes == 25600ull * (uint64_t)sysconf(_SC_PAGESIZE),
+	   "web: configured 1 GiB (-m), backed by its RSS");
+	ok(web->net_count == 1 && web->net.tx_bytes == 1000 && web->net.rx_bytes == 5000, "web: its tap from -netdev ifname= (the host's receive is its transmit)");
+	ok(anon->vcpus == 2 && anon->hv_vcpu_count == 0, "unnamed threads: vCPUs from -smp, no per-vCPU figures");
+	ok(isnan(steal_of(&m, "web")), "first sample: no rate");
+
+	host_at(8000);
+	s = sample(src, &m, 8000);
+	web = dom(s, "web"), pve = dom(s, "vm101"), anon = dom(s, "qemu-system-x86-500");
+	/* Over 4 s each vCPU waited 3 s: 75% steal. */
+	is_num(steal_of(&m, "web"), 75, 0.01, "web's steal: 75%% (3 s of 4 waited, on each vCPU)");
+	is_num(steal_of(&m, "vm101"), 75, 0.01, "vm101's steal: 75%%");
+	/* Its two threads waited 1.5 s each, over its 2 vCPUs (-smp) of 4 s. */
+	is_num(steal_of(&m, "qemu-system-x86-500"), 37.5, 0.01, "the unnamed QEMU's: every thread's wait over -smp's vCPUs");
+	ok(web->hv.runnable_ns == 2 * 6000 * MS && web->hv.running_ns == 2 * 2000 * MS, "web: cumulative wait and run");
+
+	/* On CPU 0 over the 4 s: web's two vCPUs 1 s each, vm101 1 s, burn
+	 * 1 s, the unnamed QEMU 1 s; the kworker on CPU 1 is no thief. Each of
+	 * web's vCPUs waited 3 s, shared by everything else there (its own
+	 * other vCPU included): 0.75 s to each of four. */
+	uint64_t by_burn = thief_ns(s, web, "host:burn");
+	is_num((double)by_burn, 1500.0 * MS, 1, "web waited 1.5 s for host:burn (named by its command)");
+	is_num((double)thief_ns(s, web, "vm101"), 1500.0 * MS, 1, "and 1.5 s for vm101");
+	is_num((double)thief_ns(s, web, "web"), 1500.0 * MS, 1, "and 1.5 s for itself (its other vCPU)");
+	ok(thief_ns(s, web, "host:kworker") == 0, "the kernel thread on CPU 1 took nothing");
+	uint64_t all = 0;
+	for (uint32_t i = 0; i < web->hv.nthieves; i++)
+		all += web->hv.thief[i].ns;
+	ok(all == web->hv.runnable_ns - 2 * 3000 * MS, "every waited ns of the interval has one thief (%llu)",
+	   (unsigned long long)all);
+	const struct dom_rates *r = &m.rates[web - s->doms];
+	char who[256];
+	model_waiting_for(&m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+	ok(strstr(who, "host:burn 25%") && strstr(who, "vm101 25%"), "waiting for: %s", who);
+
+	/* vm101 ends; web's pid is reused by another VM: a new VM, a new id. */
+	uint32_t web_id = web->domid;
+	char path[256];
+	snprintf(path, sizeof(path), "rm -rf %s/200 %s/100", root, root);
+	ok(system(path) == 0, "vm101 and web end");
+	host_at(12000);
+	snprintf(path, sizeof(path), "rm -rf %s/200", root);
+	ok(system(path) == 0, "(the tree without vm101)");
+	fp_stat(root, 100, "qemu-system-x86", 'S', 0, 9999, 10, 0);	/* a later start: another process */
+	fp_cmdline(root, 100, A("qemu-system-x86_64\0-name\0web2,debug-threads=on\0"));
+	s = sample(src, &m, 12000);
+	ok(!dom(s, "vm101") && !dom(s, "web"), "a VM that ended is gone");
+	const struct domain *web2 = dom(s, "web2");
+	ok(web2 && web2->domid != web_id, "a reused pid is a new VM with a new id (web2)");
+	ok(web2 && isnan(steal_of(&m, "web2")), "and no rate against the old one");
+
+	/* Hostile files: never a crash, the VM skipped or its figures not used. */
+	fp_write(root, "100 (qemu-system-x86) S garbage\n", -1, "100/stat");
+	fp_write(root, "1 2\n", -1, "500/task/500/schedstat");
+	fp_write(root, "\xff\xfe", 2, "500/cmdline");
+	s = sample(src, &m, 13000);
+	ok(!dom(s, "web2"), "an unreadable stat: that VM is not in the sample");
+	ok(dom(s, "qemu-system-x86-500") != NULL, "a broken schedstat: the VM stays, its figures dropped");
+
+	model_free(&m);
+	source_close(src);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	ok(system(path) == 0, "tree removed");
+	return done_testing();
+}
