@@ -237,9 +237,10 @@ echo "## On a KVM host: --source=kvm against prometheus-libvirt-exporter"
 echo
 echo "bench/kvm.sh: TCG guests of 4 vCPUs under libvirtd, paused (their vCPU threads exist and"
 echo "are read as running ones are), 3 and then 50; vstop's kvm source with libvirt on, timed in"
-echo "process by bench/kvm_bench (100 samples 20 ms apart, median), against Debian's"
-echo "prometheus-libvirt-exporter scraped 20 times over the same guests. Each side's CPU is its"
-echo "own plus what it makes libvirtd spend. The floor is only reading, from open files, every"
+echo "process by bench/kvm_bench (300 samples 20 ms apart, median), against Debian's"
+echo "prometheus-libvirt-exporter scraped 30 times over the same guests. Each side's CPU is its"
+echo "own plus what it makes libvirtd spend (its idle rate, measured just before, taken off). The"
+echo "floor is only reading, from open files, every"
 echo "process's stat and every vCPU thread's schedstat: what any tool that measures each vCPU"
 echo "pays to the kernel."
 echo

@@ -127,28 +127,19 @@ static void take(struct lv_dom *d, const virTypedParameter *p)
 		d->balloon_max_bytes = v << 10;
 	else if (indexed(p->field, "vcpu.", &i, &f) && strcmp(f, "delay") == 0)
 		d->delay_ns += v, d->has_delay = true;
-	else if (indexed(p->field, "net.", &i, &f)) {
-		struct net_counters *c = &d->net;
-		uint64_t *dst = !strcmp(f, "rx.bytes") ? &c->rx_bytes : !strcmp(f, "rx.pkts") ? &c->rx_packets :
-			!strcmp(f, "rx.errs") ? &c->rx_errors : !strcmp(f, "rx.drop") ? &c->rx_drops :
-			!strcmp(f, "tx.bytes") ? &c->tx_bytes : !strcmp(f, "tx.pkts") ? &c->tx_packets :
-			!strcmp(f, "tx.errs") ? &c->tx_errors : !strcmp(f, "tx.drop") ? &c->tx_drops : NULL;
-		if (dst)
-			*dst += v;
-		if (i + 1 > d->nnets)
-			d->nnets = i + 1;
-	}
+	else if (indexed(p->field, "net.", &i, &f) && i + 1 > d->nnets)
+		d->nnets = i + 1;
 }
 
-void kvm_libvirt_fetch(struct kvm_libvirt *lv, bool full)
+void kvm_libvirt_fetch(struct kvm_libvirt *lv)
 {
 	char why[400];
 	lv->ndoms = 0;
 	if (!lv->conn && (clock_now_ns() < lv->retry_ns || !lv_connect(lv, why, sizeof(why))))
 		return;
 	virDomainStatsRecordPtr *recs = NULL;
-	int n = virConnectGetAllDomainStats(lv->conn, VIR_DOMAIN_STATS_INTERFACE |
-					    (full ? VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU : 0),
+	int n = virConnectGetAllDomainStats(lv->conn, VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BALLOON |
+					    VIR_DOMAIN_STATS_VCPU,
 					    &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
 	if (n < 0) {
 		const virError *e = virGetLastError();
@@ -170,7 +161,6 @@ void kvm_libvirt_fetch(struct kvm_libvirt *lv, bool full)
 		if (!name || strlen(name) >= sizeof(d->name))
 			continue;
 		snprintf(d->name, sizeof(d->name), "%s", name);
-		d->has_full = full;
 		for (int j = 0; j < recs[i]->nparams; j++)
 			take(d, &recs[i]->params[j]);
 		lv->ndoms++;
@@ -206,11 +196,7 @@ struct kvm_libvirt *kvm_libvirt_open(const char *uri, bool required, char *err, 
 	return NULL;
 }
 
-void kvm_libvirt_fetch(struct kvm_libvirt *lv, bool full)
-{
-	(void)lv;
-	(void)full;
-}
+void kvm_libvirt_fetch(struct kvm_libvirt *lv) { (void)lv; }
 
 const struct lv_dom *kvm_libvirt_find(const struct kvm_libvirt *lv, const char *name)
 {

@@ -35,7 +35,7 @@
 #include "sources/kvm_thieves.h"
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
-#define CROSSCHECK_NS (60 * 1000000000ll)	/* libvirt's vCPU delay against schedstat's */
+#define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */
 #define VM_THIEVES 32			/* thieves a VM keeps by name; later ones are "others" */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
@@ -94,7 +94,7 @@ struct kvm {
 	uint64_t cpu_hz;
 	bool first;
 	struct kvm_libvirt *lv;
-	int64_t crosscheck_ns;		/* when libvirt's vCPU figures are next asked for */
+	int64_t libvirt_ns;		/* when libvirt is next asked */
 	char buf[65536];
 };
 
@@ -401,14 +401,20 @@ static void vm_read(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	vm_close_threads(vm);	/* twice unreadable: no vCPU figures this time */
 }
 
-/* libvirt reads the same schedstat field of the vCPU threads it knows: a
- * difference means vstop counts other threads than libvirt does. */
-static void vm_crosscheck(struct kvm_vm *vm, const struct lv_dom *lv)
+static void vm_taps_from_fds(struct kvm *k, struct kvm_vm *vm);
+
+/* What libvirt says of a VM, once a minute: its balloon; interfaces this
+ * source has not found (hot-plugged since: its taps are looked for again);
+ * its vCPUs' delay, the same schedstat field of the threads libvirt knows,
+ * so a difference means vstop counts other threads than libvirt does. */
+static void vm_from_libvirt(struct kvm *k, struct kvm_vm *vm, const struct lv_dom *lv)
 {
-	if (!lv || !lv->has_full)
+	if (!lv)
 		return;
 	vm->balloon_bytes = lv->balloon_bytes;
 	vm->balloon_max_bytes = lv->balloon_max_bytes;
+	if (lv->nnets > vm->cmd.ntaps)
+		vm_taps_from_fds(k, vm);
 	if (!lv->has_delay || vm->by_thread || !vm->nv)
 		return;
 	vm->lv_delay_ns = lv->delay_ns;
@@ -529,18 +535,13 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, others };
 	if (vm->unknown)
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_UNKNOWN, vm->unknown };
-	/* libvirt's figures where it has them; /proc's otherwise (the taps'
-	 * counters, the process's bytes to and from storage). */
-	const struct lv_dom *lv = kvm_libvirt_find(k->lv, vm->name);
-	if (lv) {
-		d->balloon_bytes = vm->balloon_bytes;
-		if (vm->balloon_max_bytes)
-			d->maxmem_bytes = vm->balloon_max_bytes;
-		d->libvirt_delay_ns = vm->lv_delay_ns;
-	}
-	if (lv && lv->nnets)
-		snapshot_add_net(out, &(struct dom_net){ 0, lv->net });
-	else if (netdev)
+	/* libvirt's balloon as of its last answer; the taps' counters and the
+	 * process's bytes to and from storage from /proc. */
+	d->balloon_bytes = vm->balloon_bytes;
+	if (vm->balloon_max_bytes)
+		d->maxmem_bytes = vm->balloon_max_bytes;
+	d->libvirt_delay_ns = vm->lv_delay_ns;
+	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
 }
@@ -704,15 +705,15 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 		k->vms[o++] = k->vms[i];
 	}
 	k->nvms = o;
-	bool crosscheck = k->lv && now >= k->crosscheck_ns;
-	if (crosscheck)
-		k->crosscheck_ns = now + CROSSCHECK_NS;
-	if (k->lv)
-		kvm_libvirt_fetch(k->lv, crosscheck);
+	bool ask_libvirt = k->lv && now >= k->libvirt_ns;
+	if (ask_libvirt) {
+		k->libvirt_ns = now + LIBVIRT_NS;
+		kvm_libvirt_fetch(k->lv);
+	}
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_read(k, &k->vms[i], now);
-		if (crosscheck)
-			vm_crosscheck(&k->vms[i], kvm_libvirt_find(k->lv, k->vms[i].name));
+		if (ask_libvirt)
+			vm_from_libvirt(k, &k->vms[i], kvm_libvirt_find(k->lv, k->vms[i].name));
 		vm_io(k, &k->vms[i]);
 		vm_runners(k, &k->vms[i]);
 	}

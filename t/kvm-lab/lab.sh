@@ -121,6 +121,8 @@ l=$(pct "$d0" "$d1") v=$(last B.json c steal_pct)
 echo "# phase B: c steal: vstop $v%, virsh domstats vcpu.0.delay $l%"
 d=$(awk -v a="$l" -v b="$v" 'BEGIN { d = a - b; print d < 0 ? -d : d }')
 within "$d" 0 5; ok $? "phase B: c's steal within 5 points of libvirt's vcpu.0.delay ($v vs $l)"
+[ "$(last B.json c counters.balloon_bytes)" = $((96 << 20)) ] && [ "$(last B.json c counters.libvirt_delay_ns)" -gt 0 ]
+ok $? "libvirt's figures for c: its balloon (96 MiB) and its own vCPU delay"
 within "$(last B.json A steal_pct)" 50 95; ok $? "phase B: four on one CPU: A's steal is most of its time"
 who=$(tail -1 "$W/out/B.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for | map("\(.name) \(.pct)") | join(", ")')
 echo "# A waited for: $who"
