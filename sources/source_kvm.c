@@ -36,7 +36,8 @@
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
 #define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */
-#define VM_THIEVES 32			/* thieves a VM keeps by name; later ones are "others" */
+#define VM_THIEVES 32			/* thieves a VM follows; past that, the least recent makes room */
+#define THIEF_DECAY 0.7			/* per sample: thieves are ranked by the last few intervals */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
 struct kvm_vcpu {
@@ -44,6 +45,19 @@ struct kvm_vcpu {
 	int fd;				/* its schedstat, open */
 	struct task_schedstat now, prev;
 	cpu_set_t set;			/* where it may run, as of the last scan */
+};
+
+/* One thief of one VM. The snapshot names the few that took most over the
+ * last intervals, not since the VM started: a backup that starts after a
+ * month is named at once, not after it has outdone the month's thieves. A
+ * named thief's counter runs from when it was named; what the others took
+ * goes to "others": every interval's wait is in exactly one counter. */
+struct vm_thief {
+	uint32_t id;
+	bool named;
+	uint64_t pending;		/* this interval's share */
+	uint64_t published;		/* while named: its counter */
+	double recent;			/* decaying sum of shares: its rank */
 };
 
 struct kvm_vm {
@@ -60,8 +74,8 @@ struct kvm_vm {
 	uint64_t ticks, prev_ticks, rss_pages;
 	char state;
 	uint64_t lost;			/* thread changes: no rate across them */
-	struct hv_thief acc[VM_THIEVES];
-	uint32_t nacc;
+	struct vm_thief th[VM_THIEVES];
+	uint32_t nth;
 	uint64_t others, unknown;
 	uint64_t rd_bytes, wr_bytes;
 	int io_fd;			/* its /proc/PID/io, open; -1 until read */
@@ -437,15 +451,48 @@ static void acc_add(void *ctx, uint32_t thief, uint64_t ns)
 		vm->unknown += ns;
 		return;
 	}
-	for (uint32_t i = 0; i < vm->nacc; i++)
-		if (vm->acc[i].domid == thief) {
-			vm->acc[i].ns += ns;
+	for (uint32_t i = 0; i < vm->nth; i++)
+		if (vm->th[i].id == thief) {
+			vm->th[i].pending += ns;
 			return;
 		}
-	if (thief != HV_THIEF_OTHERS && vm->nacc < VM_THIEVES)
-		vm->acc[vm->nacc++] = (struct hv_thief){ thief, ns };
+	if (thief != HV_THIEF_OTHERS && vm->nth < VM_THIEVES)
+		vm->th[vm->nth++] = (struct vm_thief){ .id = thief, .pending = ns };
 	else
 		vm->others += ns;
+}
+
+static int by_recent(const void *a, const void *b)
+{
+	const struct vm_thief *x = a, *y = b;
+	if (x->recent != y->recent)
+		return x->recent < y->recent ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* After an interval's shares: rank, name the top few, fold the rest into
+ * others, forget thieves that have not taken anything for a while. */
+static void vm_settle_thieves(struct kvm_vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nth; i++)
+		vm->th[i].recent = vm->th[i].recent * THIEF_DECAY + (double)vm->th[i].pending;
+	qsort(vm->th, vm->nth, sizeof(vm->th[0]), by_recent);
+	uint32_t o = 0;
+	for (uint32_t i = 0; i < vm->nth; i++) {
+		struct vm_thief *t = &vm->th[i];
+		bool named = i < HV_THIEVES_NAMED && t->recent >= 1;
+		if (named && !t->named)
+			t->published = 0;
+		t->named = named;
+		if (named)
+			t->published += t->pending;
+		else
+			vm->others += t->pending;
+		t->pending = 0;
+		if (named || t->recent >= 1000)	/* a microsecond's worth still ranks */
+			vm->th[o++] = *t;
+	}
+	vm->nth = o;
 }
 
 /* What the VM's threads ran, as thieves of the others. */
@@ -476,12 +523,6 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 			kt_victim(&k->kt, vm->id, &v->set, v->now.wait_ns - v->prev.wait_ns, v->now.run_ns - v->prev.run_ns,
 				  HV_THIEF_UNKNOWN, acc_add, vm);
 	}
-}
-
-static int by_ns_desc(const void *a, const void *b)
-{
-	const struct hv_thief *x = a, *y = b;
-	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (x->domid > y->domid) - (x->domid < y->domid);
 }
 
 /* Every host thief a VM still counts is named in each sample, not only the
@@ -519,20 +560,14 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost });
 		}
 	}
-	/* The largest few by name, the rest as others. */
-	struct hv_thief sorted[VM_THIEVES];
-	memcpy(sorted, vm->acc, vm->nacc * sizeof(sorted[0]));
-	qsort(sorted, vm->nacc, sizeof(sorted[0]), by_ns_desc);
-	uint64_t others = vm->others;
-	for (uint32_t i = 0; i < vm->nacc; i++) {
-		emit_thief_name(k, out, sorted[i].domid);
-		if (i < HV_THIEVES_NAMED)
-			d->hv.thief[d->hv.nthieves++] = sorted[i];
-		else
-			others += sorted[i].ns;
+	/* The named few (vm_settle_thieves), the rest as others. */
+	for (uint32_t i = 0; i < vm->nth; i++) {
+		emit_thief_name(k, out, vm->th[i].id);
+		if (vm->th[i].named)
+			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ vm->th[i].id, vm->th[i].published };
 	}
-	if (others)
-		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, others };
+	if (vm->others)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, vm->others };
 	if (vm->unknown)
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_UNKNOWN, vm->unknown };
 	/* libvirt's balloon as of its last answer; the taps' counters and the
@@ -717,8 +752,10 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 		vm_io(k, &k->vms[i]);
 		vm_runners(k, &k->vms[i]);
 	}
-	for (uint32_t i = 0; i < k->nvms; i++)
+	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_victims(k, &k->vms[i]);
+		vm_settle_thieves(&k->vms[i]);
+	}
 
 	out->t_ns = now;
 	out->wall = clock_wall_s();

@@ -86,6 +86,51 @@ static double steal_of(const struct model *m, const char *name)
 	return d ? m->rates[d - s->doms].steal_pct : -1;
 }
 
+/* Thieves are named by what they took lately, not since the VM started: after
+ * five processes took from v for 20 intervals, a sixth that takes everything
+ * is named in the very next interval, with all of its wait. */
+static void test_recent_thieves(void)
+{
+	char r2[sizeof(root) + 16];
+	snprintf(r2, sizeof(r2), "%s/recent", root);
+	if (mkdir(r2, 0755) < 0)
+		fp_die("mkdir", r2);
+	fp_host(r2);
+	struct model m;
+	model_init(&m, 8);
+	char err[256] = "";
+	struct source_options so = { .step_s = 1, .proc_root = r2, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	unsigned long long wait = 0, run = 0, ticks[7] = { 0 };
+	for (unsigned step = 0; step <= 21; step++) {
+		for (unsigned p = 1; p <= 6; p++) {
+			char comm[8];
+			snprintf(comm, sizeof(comm), "p%u", p);
+			ticks[p] += step == 0 ? 0 : step < 21 ? (p <= 5 ? 10 : 0) : (p == 6 ? 50 : 0);
+			fp_stat(r2, 1000 + p, comm, 'R', ticks[p], 100 + p, 1, 0);
+			fp_thread(r2, 1000 + p, 1000 + p, comm, 0, 0, "0");
+		}
+		fp_stat(r2, 2000, "qemu-system-x86", 'S', run / (10 * MS), 900, 1, 0);
+		fp_cmdline(r2, 2000, A("qemu\0-name\0v,debug-threads=on\0"));
+		fp_thread(r2, 2000, 2001, "CPU 0/KVM", run, wait, "0");
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		sample(src, &m, 1000 * step + 1000);
+		run += 100 * MS, wait += 500 * MS;	/* v ran 0.1 s and waited 0.5 s of each second */
+	}
+	const struct snapshot *s = model_snapshot(&m);
+	const struct domain *v = dom(s, "v");
+	const struct dom_rates *r = v ? &m.rates[v - s->doms] : NULL;
+	char who[256] = "";
+	if (r)
+		model_waiting_for(&m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+	ok(r && strncmp(who, "host:p6 100%", 12) == 0, "a new thief is named at once, with all the wait: %s", who);
+	model_free(&m);
+	source_close(src);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/vstop-kvm-test.XXXXXX");
@@ -172,6 +217,7 @@ int main(void)
 
 	model_free(&m);
 	source_close(src);
+	test_recent_thieves();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	ok(system(path) == 0, "tree removed");
 	return done_testing();
