@@ -37,58 +37,56 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Does the file at path begin with prefix (a comm: "qemu-system-", "CPU ")? */
+static bool begins(const char *path, const char *prefix)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	if (fd >= 0)
+		close(fd);
+	return n >= (ssize_t)strlen(prefix) && strncmp(buf, prefix, strlen(prefix)) == 0;
+}
+
+struct fds { int *v; size_t n, cap; };
+static void keep_open(struct fds *f, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	if (f->n == f->cap)
+		f->v = realloc(f->v, (f->cap = f->cap ? 2 * f->cap : 256) * sizeof(*f->v));
+	f->v[f->n++] = fd;
+}
+
 /* The floor: one pread of every process's stat and of every vCPU thread's
  * schedstat, per round, from files opened beforehand. */
 static double floor_us(unsigned rounds)
 {
-	int *fds = NULL;
-	size_t n = 0, cap = 0;
+	struct fds f = { 0 };
 	char path[600], buf[4096];
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
-		for (int pass = 0; pass < 2; pass++) {
-			if (pass == 1) {
-				snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-				int c = open(path, O_RDONLY);
-				ssize_t k = c >= 0 ? read(c, buf, sizeof(buf)) : -1;
-				if (c >= 0)
-					close(c);
-				if (k < 12 || strncmp(buf, "qemu-system-", 12) != 0)
-					break;
-			}
-			snprintf(path, sizeof(path), "/proc/%s/task", e->d_name);
-			DIR *t = pass ? opendir(path) : NULL;
-			struct dirent *te = NULL;
-			do {
-				if (pass && !(te = readdir(t)))
-					break;
-				if (pass && te->d_name[0] == '.')
-					continue;
-				if (pass) {	/* the vCPU threads: "CPU N/TCG" */
-					snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", e->d_name, te->d_name);
-					int c = open(path, O_RDONLY);
-					ssize_t k = c >= 0 ? read(c, buf, sizeof(buf)) : -1;
-					if (c >= 0)
-						close(c);
-					if (k < 4 || strncmp(buf, "CPU ", 4) != 0)
-						continue;
-					snprintf(path, sizeof(path), "/proc/%s/task/%s/schedstat", e->d_name, te->d_name);
-				}
-				else
-					snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-				int fd = open(path, O_RDONLY);
-				if (fd < 0)
-					continue;
-				if (n == cap)
-					fds = realloc(fds, (cap = cap ? 2 * cap : 256) * sizeof(*fds));
-				fds[n++] = fd;
-			} while (pass);
-			if (t)
-				closedir(t);
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		keep_open(&f, path);
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (!begins(path, "qemu-system-"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", e->d_name);
+		DIR *t = opendir(path);
+		struct dirent *te;
+		while (t && (te = readdir(t))) {
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", e->d_name, te->d_name);
+			if (te->d_name[0] == '.' || !begins(path, "CPU "))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/schedstat", e->d_name, te->d_name);
+			keep_open(&f, path);
 		}
+		if (t)
+			closedir(t);
 	}
 	if (d)
 		closedir(d);
@@ -96,16 +94,16 @@ static double floor_us(unsigned rounds)
 	for (unsigned r = 0; r < rounds; r++) {
 		usleep(20000);
 		double a = cpu_us();
-		for (size_t i = 0; i < n; i++)
-			if (pread(fds[i], buf, sizeof(buf), 0) < 0)
+		for (size_t i = 0; i < f.n; i++)
+			if (pread(f.v[i], buf, sizeof(buf), 0) < 0)
 				continue;
 		us[r] = cpu_us() - a;
 	}
 	qsort(us, rounds, sizeof(*us), by_double);
 	double med = us[rounds / 2];
-	for (size_t i = 0; i < n; i++)
-		close(fds[i]);
-	free(fds);
+	for (size_t i = 0; i < f.n; i++)
+		close(f.v[i]);
+	free(f.v);
 	free(us);
 	return med;
 }

@@ -97,6 +97,9 @@ int main(int argc, char **argv)
 	signals_install();
 
 	const char *spec = source_override ? source_override : d.conf.source;
+	if (source_spec_check(spec, err, sizeof(err)) < 0 || strcmp(spec, "guest") == 0)
+		die(source_override ? 2 : 1, "%s%s", source_override ? "--source: " : "[general] source: ",
+		    strcmp(spec, "guest") ? err : "guest is vstop-agent's (vstopd watches a host)");
 	if (strcmp(spec, "auto") == 0 && source_auto())
 		spec = source_auto();	/* said as what it is: "sampling kvm" */
 	struct source_options so = { .step_s = daemon_interval(&d) };

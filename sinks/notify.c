@@ -23,6 +23,7 @@ extern char **environ;
 
 #define EXEC_MAX_ARGS 16
 #define WEBHOOK_QUEUE 64
+#define EXEC_RUNNING 16		/* exec hooks running at once; past that an alarm's is skipped, and said */
 #define WEBHOOK_TRIES 3
 
 struct notifier {
@@ -37,7 +38,8 @@ struct notifier {
 	char *queue[WEBHOOK_QUEUE];
 	unsigned qhead, qlen;
 	uint64_t sent, failed, dropped;
-	unsigned children;	/* exec hooks spawned and not reaped yet */
+	pid_t kids[EXEC_RUNNING];	/* exec hooks spawned and not reaped yet */
+	unsigned nkids;
 };
 
 static void event_json(struct strbuf *b, const struct alarm_event *e)
@@ -201,10 +203,14 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 		env[k++] = vars[i];
 	pid_t pid;
 	int rc = posix_spawn(&pid, n->argv[0], NULL, NULL, n->argv, env);
-	if (rc != 0)
+	if (rc != 0) {
 		log_warn("alert exec %s: %s", n->argv[0], strerror(rc));
-	else
-		n->children++;
+		pthread_mutex_lock(&n->lock);
+		n->failed++;
+		pthread_mutex_unlock(&n->lock);
+	} else {
+		n->kids[n->nkids++] = pid;
+	}
 	free(env);
 }
 
@@ -215,7 +221,10 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 			 e->subject[0] ? " " : "", e->subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
 			 !e->neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ?
 			 "; it waited for: " : "; noisy neighbors: ", e->neighbors);
-	if (n->argv[0])
+	if (n->argv[0] && n->nkids == EXEC_RUNNING)
+		log_warn("alert exec %s: %d hooks still running, not starting another for %s %s", n->argv[0],
+			 EXEC_RUNNING, e->alert, e->subject);
+	else if (n->argv[0])
 		run_exec(n, e);
 	if (n->thread_on) {
 		struct strbuf b = { 0 };
@@ -232,19 +241,29 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 	}
 }
 
+/* Its own hooks only, by pid: vstopd has other children (xentrace). A hook
+ * that failed is said, as a failed webhook is. No hook running: no system
+ * call (this runs every sample). */
 void notifier_reap(struct notifier *n)
 {
-	int status;
-	/* No hook running: no system call (this runs every sample). */
-	while (n->children) {
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		if (pid > 0)
-			n->children--;
-		else {
-			if (pid < 0 && errno == ECHILD)	/* reaped elsewhere */
-				n->children = 0;
-			break;
+	for (unsigned i = 0; i < n->nkids;) {
+		int status;
+		pid_t pid = waitpid(n->kids[i], &status, WNOHANG);
+		if (pid == 0) {
+			i++;
+			continue;
 		}
+		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			log_warn("alert exec %s: exited with status %d", n->argv[0], WEXITSTATUS(status));
+		else if (pid > 0 && WIFSIGNALED(status))
+			log_warn("alert exec %s: killed by signal %d (%s)", n->argv[0], WTERMSIG(status),
+				 strsignal(WTERMSIG(status)));
+		if (pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+			pthread_mutex_lock(&n->lock);
+			n->failed++;
+			pthread_mutex_unlock(&n->lock);
+		}
+		n->kids[i] = n->kids[--n->nkids];	/* reaped, or not ours to wait for (ECHILD) */
 	}
 }
 

@@ -33,6 +33,23 @@ struct source *source_open(const char *spec, const struct source_options *opt,
 	return NULL;
 }
 
+int source_spec_check(const char *spec, char *err, size_t errsz)
+{
+	static const char *const exact[] = { "auto", "guest", "xen", "kvm", "sim" };
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(spec, exact[i]) == 0)
+			return 0;
+	if ((strncmp(spec, "sim:", 4) == 0 && spec[4]) || (strncmp(spec, "replay:", 7) == 0 && spec[7]))
+		return 0;
+	snprintf(err, errsz, "unknown source \"%s\" (expected auto, guest, xen, kvm, sim[:N] or replay:FILE)", spec);
+	return -1;
+}
+
+bool source_spec_own_clock(const char *spec)
+{
+	return spec && (strcmp(spec, "sim") == 0 || strncmp(spec, "sim:", 4) == 0 || strncmp(spec, "replay:", 7) == 0);
+}
+
 const char *source_auto(void)
 {
 	if (source_xen_available())

@@ -56,6 +56,11 @@ static inline int source_sample(struct source *s, struct snapshot *out, char *er
 void source_close(struct source *s);
 /* Is this a Xen Dom0 we can sample (privcmd present)? For auto-detection. */
 bool source_xen_available(void);
+/* Is spec a source vstop has (its kind; files are opened later)? 0, or -1
+ * with the kinds it takes in err: a usage error, said before anything runs. */
+int source_spec_check(const char *spec, char *err, size_t errsz);
+/* Does it keep its own clock (sim, replay): -d 0 then runs as fast as it goes. */
+bool source_spec_own_clock(const char *spec);
 /* Is this a KVM host (/dev/kvm, or a VMM process running)? */
 bool source_kvm_available(void);
 /* "xen" on a Dom0, "kvm" on a KVM host, else NULL (a guest, or a plain machine). */

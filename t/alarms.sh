@@ -80,6 +80,13 @@ check "the alarm still fires" grep -q 'alert firing: warning guest_steal' "$TMP/
 check "the webhook failure is logged" grep -q 'alert webhook http://127.0.0.1:'"$P_DOWN"'/hook: ' "$TMP/log2"
 check "no deadline was missed" grep -q '0 deadlines missed' "$TMP/log2"
 
+# A hook that fails is said, with its status, as a failed webhook is.
+printf '#!/bin/sh\nexit 3\n' > "$TMP/fail.sh"
+chmod +x "$TMP/fail.sh"
+sed -e "s|^exec = .*|exec = $TMP/fail.sh|" -e '/^webhook = /d' "$TMP/vstop.conf" > "$TMP/fail.conf"
+"$top_builddir/vstopd" -c "$TMP/fail.conf" --source=sim:8 -d 0.25 -n 20 --no-http 2> "$TMP/log4"
+check "a failing exec hook is logged with its status" grep -q "alert exec $TMP/fail.sh: exited with status 3" "$TMP/log4"
+
 # Bad alarm configuration is refused with a reason.
 printf '[alert.guest_steal]\nwarn = 10\nclear = 20\n' > "$TMP/bad.conf"
 "$top_builddir/vstopd" -c "$TMP/bad.conf" --source=sim -n 1 2> "$TMP/err"

@@ -30,7 +30,7 @@ is "$(awk '/^NAME/{getline; print $1; exit}' "$TMP/rev.txt")" web-08 "-s -name: 
 # Bad sources and sizes.
 "$VSTOP" -b --source=sim:0 2> "$TMP/err"; is $? 1 "sim:0 rejected"
 check "sim:0 says why" grep -q 'domain count from 1 to 100000' "$TMP/err"
-"$VSTOP" -b --source=bogus 2> "$TMP/err"; is $? 1 "unknown source rejected"
+"$VSTOP" -b --source=bogus 2> "$TMP/err"; is $? 2 "unknown source rejected as a usage error (2)"
 "$VSTOP" -b -s bogus --source=sim 2> "$TMP/err"; is $? 2 "unknown sort field rejected"
 "$VSTOP" -b --source=sim:1000 -n 1 -d 0 --json | jq -e '.domains | length == 1000' > /dev/null
 ok $? "sim:1000 runs"

@@ -35,6 +35,10 @@
 #include "sources/kvm_affinity.h"
 #include "sources/xen_affinity.h"
 
+/* Exit status when doctor could not run at all: a Nagios plugin's UNKNOWN,
+ * apart from its verdicts (0 OK, 1 WARN, 2 FAIL). */
+#define DOCTOR_USAGE 3
+
 enum verdict { V_OK, V_WARN, V_FAIL, V_SKIP };
 static const char *const verdict_names[] = { "OK", "WARN", "FAIL", "SKIP" };
 
@@ -569,23 +573,26 @@ int doctor_main(int argc, char **argv)
 		case 's': source = optarg; break;
 		case 'w':
 			if (num_seconds(optarg, 0, 3600, &d.window) < 0)
-				die(2, "doctor: --window: \"%s\" is not a number of seconds", optarg);
+				die(DOCTOR_USAGE, "doctor: --window: \"%s\" is not a number of seconds", optarg);
 			break;
 		case 'c': conf_path = optarg; break;
 		case 'h':
 			printf("Usage: vstop doctor [--json] [--window SECS] [--source=SRC] [-c vstop.conf] [--root DIR]\n"
 			       "Checks the settings that cost throughput or hide steal; see vstop(1).\n"
-			       "Exit status: 0 all OK, 1 some WARN, 2 some FAIL.\n");
+			       "Exit status: 0 all OK, 1 some WARN, 2 some FAIL, 3 it could not run (a bad option\n"
+			       "or configuration), as a Nagios plugin's UNKNOWN.\n");
 			return 0;
-		default: return 2;
+		default: return DOCTOR_USAGE;
 		}
 	}
 	if (optind < argc)
-		die(2, "doctor: unexpected argument \"%s\"", argv[optind]);
+		die(DOCTOR_USAGE, "doctor: unexpected argument \"%s\"", argv[optind]);
+	if (source && source_spec_check(source, err, sizeof(err)) < 0)
+		die(DOCTOR_USAGE, "doctor: --source: %s", err);
 	if (!conf_path && access(SYSCONFDIR "/vstop/vstop.conf", R_OK) == 0)
 		conf_path = SYSCONFDIR "/vstop/vstop.conf";
 	if (conf_path && conf_load(&d.conf, conf_path, err, sizeof(err)) < 0)
-		die(2, "doctor: %s", err);
+		die(DOCTOR_USAGE, "doctor: %s", err);
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
 	if (!d.root && (!source || strcmp(source, "auto") == 0))
 		source = source_auto();

@@ -86,9 +86,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'b': o.batch = true; break;
 		case 'd':
-			if (num_seconds(optarg, 0, 3600, &o.delay_s) < 0 ||
-			    (o.delay_s > 0 && o.delay_s < 0.001))
-				die(2, "-d: \"%s\" is not a delay in seconds from 0 to 3600", optarg);
+			if (num_seconds(optarg, 0, 3600, &o.delay_s) < 0 || (o.delay_s > 0 && o.delay_s < 0.05))
+				die(2, "-d: \"%s\" is not a delay from 0.05 to 3600 seconds (0 with -b: a replay or "
+				    "simulation as fast as it goes)", optarg);
 			break;
 		case 'n':
 			if (num_u64(optarg, &o.iterations) < 0 || o.iterations == 0)
@@ -117,6 +117,14 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\" (see --help)", argv[optind]);
+	char err[300];
+	if (o.source && source_spec_check(o.source, err, sizeof(err)) < 0)
+		die(2, "--source: %s", err);
+	/* No time between two live readings gives no rate: 0 is for sources
+	 * with their own clock, in batch mode. */
+	if (o.delay_s == 0 && (!o.batch || !source_spec_own_clock(o.source)))
+		die(2, "-d 0 runs a replay or a simulation as fast as it goes, with -b; %s takes 0.05 to 3600 seconds",
+		    o.batch ? "a live source" : "the dashboard");
 	if (o.source && strcmp(o.source, "guest") == 0)
 		o.source = NULL;
 	else if ((!o.source && !o.proc_root) || (o.source && strcmp(o.source, "auto") == 0))
