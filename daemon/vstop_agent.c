@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
 	daemon_load_conf(&d);
-	log_init("vstop-agent", d.conf.syslog);
+	log_init_daemon("vstop-agent", d.conf.syslog);
 	signals_install();
 
 	if (guest_sampler_open(&g.gs, proc_root, err, sizeof(err)) < 0)

@@ -93,13 +93,15 @@ int main(int argc, char **argv)
 		conf_print(&d.conf, stdout);
 		return 0;
 	}
-	log_init("vstopd", d.conf.syslog);
-	signals_install();
-
+	/* A mistake on the command line is said plainly, before the log turns
+	 * to the daemon's form. */
 	const char *spec = source_override ? source_override : d.conf.source;
 	if (source_spec_check(spec, err, sizeof(err)) < 0 || strcmp(spec, "guest") == 0)
 		die(source_override ? 2 : 1, "%s%s", source_override ? "--source: " : "[general] source: ",
 		    strcmp(spec, "guest") ? err : "guest is vstop-agent's (vstopd watches a host)");
+	log_init_daemon("vstopd", d.conf.syslog);
+	signals_install();
+
 	if (strcmp(spec, "auto") == 0 && source_auto())
 		spec = source_auto();	/* said as what it is: "sampling kvm" */
 	struct source_options so = { .step_s = daemon_interval(&d) };

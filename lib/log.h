@@ -1,6 +1,10 @@
 /*
  * log: one-line messages to stderr (with the program's name) or to syslog.
- * Daemons pick syslog or stderr at start; systemd captures stderr as well.
+ * A daemon, once running (log_init_daemon), writes stderr as logfmt with a
+ * time and a level (ts=... level=warn msg="..."), as node_exporter does, so
+ * a nohup'ed or redirected log says when; under systemd's journal (stderr is
+ * its stream, JOURNAL_STREAM) it writes sd-daemon's "<4>message" instead,
+ * and the journal keeps the time and level.
  */
 #ifndef VSTOP_LOG_H
 #define VSTOP_LOG_H
@@ -8,6 +12,7 @@
 #include <stdbool.h>
 
 void log_init(const char *ident, bool use_syslog);
+void log_init_daemon(const char *ident, bool use_syslog);
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
