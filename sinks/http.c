@@ -176,6 +176,33 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return ret;
 }
 
+/* A listening TCP socket on a (dual-stack for [::]), or -1 with errno. */
+static int listen_socket(const struct listen_addr *a)
+{
+	int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1, zero = 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (a->ss.ss_family == AF_INET6 && a->any)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 || listen(fd, 64) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void http_free_auth(struct http_exporter *h)
+{
+	pthread_mutex_destroy(&h->lock);
+	free(h->user);
+	free(h->hash);
+	free(h);
+}
+
 struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
 				 char *err, size_t errsz)
 {
@@ -205,11 +232,23 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		free(h);
 		return NULL;
 	}
+	/* The socket is bound here, not by the library, so a failure says what
+	 * happened ("Address already in use"), not a list of guesses. */
+	int fd = listen_socket(&la);
+	if (fd < 0 && la.any && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
+		listen_addr_ipv4_any(&la);	/* no IPv6 on this host: every IPv4 address */
+		fd = listen_socket(&la);
+	}
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot listen on %s: %s", la.text, strerror(errno));
+		http_free_auth(h);
+		return NULL;
+	}
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (tls ? MHD_USE_TLS : 0) |
-			 (la.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (la.any ? MHD_USE_DUAL_STACK : 0);
+			 (la.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	/* TLS options only with TLS on: the library refuses them otherwise. */
 	struct MHD_OptionItem ops[] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, &la.ss },
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL },
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY, NULL },
@@ -219,21 +258,15 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
-	if (!h->mhd && la.any) {	/* no IPv6 on this host: every IPv4 address */
-		listen_addr_ipv4_any(&la);
-		flags &= ~(unsigned)(MHD_USE_IPv6 | MHD_USE_DUAL_STACK);
-		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
-	}
-	if (h->mhd)
-		snprintf(h->where, sizeof(h->where), "%s://%s/metrics", tls ? "https" : "http", la.text);
 	if (!h->mhd) {
-		snprintf(err, errsz, "cannot listen on %s (address in use, not an address of this host, or a bad TLS key/certificate?)", listen);
-		pthread_mutex_destroy(&h->lock);
-		free(h->user);
-		free(h->hash);
-		free(h);
+		/* Bound already: what is left to refuse is the key or certificate. */
+		snprintf(err, errsz, "%s on %s: libmicrohttpd would not start%s", listen, la.text,
+			 tls ? " with this TLS key and certificate (do they match, and are they PEM?)" : "");
+		close(fd);
+		http_free_auth(h);
 		return NULL;
 	}
+	snprintf(h->where, sizeof(h->where), "%s://%s/metrics", tls ? "https" : "http", la.text);
 	return h;
 }
 

@@ -59,6 +59,14 @@ check "vstop-agent: the error names the file" grep -q "proc/stat: line 1" "$TMP/
 
 # [http] listen takes what Prometheus exporters take, and says where it listens.
 port=$((30000 + $$ % 20000))
+# A port in use: the error that happened, not a list of guesses.
+"$VSTOPD" -c /dev/null --source=sim:2 -d 1 --listen 127.0.0.1:$((port + 7)) 2> /dev/null &
+first=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 7))/metrics" && break; sleep 0.1; done
+"$VSTOPD" -c /dev/null --source=sim:2 -n 1 --listen 127.0.0.1:$((port + 7)) 2> "$TMP/err"
+is $? 1 "a port in use: exit status 1"
+check "a port in use: says so" grep -q "cannot listen on 127.0.0.1:$((port + 7)): Address already in use" "$TMP/err"
+kill $first; wait $first 2> /dev/null
 printf '[http]\nlisten = 127.0.0.1:99999\n' > "$TMP/bad.conf"
 "$VSTOPD" -c "$TMP/bad.conf" --source=sim:2 -n 1 2> "$TMP/err"
 is $? 1 "listen = 127.0.0.1:99999: exit status 1"
