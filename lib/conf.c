@@ -116,13 +116,22 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 		memcpy(dst, &b, sizeof(b));
 		return 0;
 	case CONF_STR_T:
-	case CONF_SECRET:
+	case CONF_SECRET: {
+		/* "value" in quotes, as people write it: the quotes are not part of it. */
+		size_t len = strlen(v);
+		char unq[CONF_STR];
+		if (len >= 2 && len < CONF_STR && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
+			memcpy(unq, v + 1, len - 2);
+			unq[len - 2] = '\0';
+			v = unq;
+		}
 		if (strlen(v) >= CONF_STR || !*v) {
 			snprintf(why, whysz, "%s: value empty or longer than %d bytes", k->name, CONF_STR - 1);
 			return -1;
 		}
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;
+	}
 	}
 	return -1;
 }

@@ -129,6 +129,17 @@ static void *webhook_worker(void *arg)
 }
 #endif
 
+/* A word that only a shell would understand: a redirection, a pipe, a
+ * list, a substitution. */
+static bool shell_syntax(const char *w)
+{
+	static const char *const ops[] = { "|", "||", "&", "&&", ";", "<", ">", ">>", "2>&1", "&>" };
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(w, ops[i]) == 0)
+			return true;
+	return w[0] == '>' || w[0] == '<' || w[0] == '|' || strncmp(w, "2>", 2) == 0 || strstr(w, "$(") || strchr(w, '`');
+}
+
 struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
@@ -145,6 +156,12 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 		for (char *save = NULL, *t = strtok_r(n->exec_buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
 			if (argc == EXEC_MAX_ARGS) {
 				snprintf(err, errsz, "[alerts] exec: more than %d words", EXEC_MAX_ARGS);
+				notifier_close(n);
+				return NULL;
+			}
+			if (shell_syntax(t)) {
+				snprintf(err, errsz, "[alerts] exec: \"%s\" is shell syntax, but no shell runs the command "
+					 "(it is split on spaces and run as is): put the redirection or pipe in a script", t);
 				notifier_close(n);
 				return NULL;
 			}

@@ -57,6 +57,12 @@ int main(void)
 		bad(big, "test.conf:2: line longer", "an over-long line");
 		free(big);
 	}
+	ok(load(&c, "[http]\nlisten = \"127.0.0.1:9945\"\n", err) == 0 && strcmp(http()->listen, "127.0.0.1:9945") == 0,
+	   "a value in double quotes: the quotes are not part of it");
+	ok(load(&c, "[http]\nlisten = '[::1]:9945'\n", err) == 0 && strcmp(http()->listen, "[::1]:9945") == 0,
+	   "in single quotes too");
+	ok(load(&c, "[http]\nlisten = \"127.0.0.1:9945\n", err) == 0 && strcmp(http()->listen, "\"127.0.0.1:9945") == 0,
+	   "an unmatched quote is kept (and the listen check then refuses it)");
 	/* [kvm]: the kvm source's. */
 	ok(load(&c, "", err) == 0 && strcmp(c.source, "auto") == 0, "[general] source: auto by default");
 	ok(load(&c, "[kvm]\nlibvirt = off\nlibvirt_uri = qemu+ssh://h/system\n", err) == 0, "[kvm] values are read (%s)", err);
