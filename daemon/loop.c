@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <sys/time.h>
+#include <unistd.h>
 #include "sinks/conf_sections.h"
 #include "daemon/sinks.h"
 #include "lib/clock.h"
@@ -33,15 +34,69 @@ bool daemon_option(struct daemon *d, int c, const char *arg)
 	case DAEMON_OPT_NOHTTP: d->over.no_http = true; return true;
 	case DAEMON_OPT_RRDDIR: d->over.rrd_dir = arg; return true;
 	case DAEMON_OPT_PUSHURL: d->over.push_url = arg; return true;
+	case DAEMON_OPT_PRINT: d->print_config = true; return true;
+	case 't': d->check_config = true; return true;
 	default: return false;
 	}
+}
+
+/* The command line's values written into the configuration, as if the file
+ * said them: what --print-config shows is what runs, and a reload keeps them. */
+static int apply_overrides(const struct daemon *d, struct vstop_conf *c, char *err, size_t errsz)
+{
+	char interval[32];
+	snprintf(interval, sizeof(interval), "%g", d->interval_override);
+	const struct { const char *section, *key, *value; bool on; } set[] = {
+		{ "general", "interval", interval, d->interval_override > 0 },
+		{ "general", "source", d->source_override, d->source_override != NULL },
+		{ "http", "listen", d->over.listen, d->over.listen != NULL },
+		{ "http", "enabled", "no", d->over.no_http },
+		{ "rrd", "dir", d->over.rrd_dir, d->over.rrd_dir != NULL },
+		{ "rrd", "enabled", "yes", d->over.rrd_dir != NULL },
+		{ "push", "url", d->over.push_url, d->over.push_url != NULL },
+		{ "push", "enabled", "yes", d->over.push_url != NULL },
+	};
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		if (!set[i].on)
+			continue;
+		char why[400];
+		if (conf_set(c, set[i].section, set[i].key, set[i].value, why, sizeof(why)) < 0) {
+			snprintf(err, errsz, "the command line's [%s] %s = %s: %s", set[i].section, set[i].key, set[i].value, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The file, the command line over it, and what the sinks would refuse. */
+static int load_checked(const struct daemon *d, struct vstop_conf *c, char *err, size_t errsz)
+{
+	if (conf_load_daemon(c, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, errsz) < 0 ||
+	    apply_overrides(d, c, err, errsz) < 0)
+		return -1;
+	char why[450];
+	if (sinks_check(c, &d->over, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
+		snprintf(err, errsz, "%s: %s", access(d->conf_path, F_OK) == 0 ? d->conf_path : "the defaults", why);
+		return -1;
+	}
+	return 0;
 }
 
 void daemon_load_conf(struct daemon *d)
 {
 	char err[512];
-	if (conf_load_daemon(&d->conf, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0)
+	int rc = load_checked(d, &d->conf, err, sizeof(err));
+	if (d->print_config && rc == 0) {
+		conf_print(&d->conf, stdout);
+		exit(0);
+	}
+	if (rc < 0)
 		die(1, "%s", err);
+	if (d->check_config) {
+		printf("%s: %s: the configuration is valid\n", d->name,
+		       access(d->conf_path, F_OK) == 0 || d->conf_explicit ? d->conf_path : "(no file: the defaults)");
+		exit(0);
+	}
 }
 
 double daemon_interval(const struct daemon *d)
@@ -55,7 +110,7 @@ static void reload(void *ctx)
 	static struct vstop_conf fresh;	/* 36 KiB; reloads run on the main thread only */
 	char err[512];
 
-	if (conf_load_daemon(&fresh, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, sizeof(err)) < 0) {
+	if (load_checked(d, &fresh, err, sizeof(err)) < 0) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return;
 	}

@@ -38,14 +38,18 @@ struct daemon {
 	double interval_override;
 	uint64_t iterations;		/* 0: run until SIGTERM */
 	struct sink_overrides over;
+	const char *source_override;	/* vstopd's --source */
+	bool print_config, check_config;
+	/* The daemon's own checks of a loaded configuration (vstopd: its source). */
+	int (*check)(const struct vstop_conf *c, char *err, size_t errsz);
 	struct vstop_conf conf;
 	struct ticker ticker;		/* while running */
 	struct sinks sinks;
 };
 
 /* The options both daemons take, for getopt_long (an OPT_ value each). */
-enum { DAEMON_OPT_LISTEN = 1000, DAEMON_OPT_NOHTTP, DAEMON_OPT_RRDDIR, DAEMON_OPT_PUSHURL };
-#define DAEMON_SHORT_OPTIONS "c:d:n:hV"
+enum { DAEMON_OPT_LISTEN = 1000, DAEMON_OPT_NOHTTP, DAEMON_OPT_RRDDIR, DAEMON_OPT_PUSHURL, DAEMON_OPT_PRINT };
+#define DAEMON_SHORT_OPTIONS "c:d:n:thV"
 #define DAEMON_LONG_OPTIONS \
 	{ "config", required_argument, NULL, 'c' }, \
 	{ "interval", required_argument, NULL, 'd' }, \
@@ -54,6 +58,8 @@ enum { DAEMON_OPT_LISTEN = 1000, DAEMON_OPT_NOHTTP, DAEMON_OPT_RRDDIR, DAEMON_OP
 	{ "no-http", no_argument, NULL, DAEMON_OPT_NOHTTP }, \
 	{ "rrd-dir", required_argument, NULL, DAEMON_OPT_RRDDIR }, \
 	{ "push-url", required_argument, NULL, DAEMON_OPT_PUSHURL }, \
+	{ "print-config", no_argument, NULL, DAEMON_OPT_PRINT }, \
+	{ "check-config", no_argument, NULL, 't' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 

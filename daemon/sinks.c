@@ -64,6 +64,17 @@ int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_ov
 	return 0;
 }
 
+int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const struct sink_ops *ops = table[i].ops;
+		const void *conf = ops ? conf_get(c, ops->conf) : NULL;
+		if (conf && ops->check && ops->wanted(conf, o) && ops->check(conf, o, err, errsz) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval)
 {
 	for (unsigned i = 0; i < k->n; i++)

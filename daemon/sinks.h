@@ -21,6 +21,8 @@ struct sinks {
 /* 0, or -1 with the reason (a port in use, an unwritable RRD dir...). */
 int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_overrides *o, double interval,
 	       char *err, size_t errsz);
+/* What opening would refuse, without opening anything. 0, or -1 + err. */
+int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char *err, size_t errsz);
 /* After a reload: new thresholds and /healthz staleness. */
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval);
 /* Add every sink's health series to the sample, then hand it to each. */

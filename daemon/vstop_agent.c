@@ -34,6 +34,8 @@ static void usage(FILE *f)
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "      --push-url=URL    remote-write to URL (turns [push] on)\n"
 "      --rrd-dir=DIR     write guest.rrd to DIR (turns [rrd] on)\n"
+"      --print-config    print the configuration in effect (file and options) and exit\n"
+"  -t, --check-config    check the configuration (file and options) and exit: 0 valid\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }

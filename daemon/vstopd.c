@@ -23,8 +23,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: vstopd [OPTION]...\n"
-"Dom0 daemon: samples every domain (libxenstat), reads the guests' steal from\n"
-"xenstore, and feeds the exporters and alarms configured in vstop.conf.\n"
+"Host daemon (a Xen Dom0 or a KVM host): samples every VM and its steal from the\n"
+"hypervisor, and feeds the exporters and alarms configured in vstop.conf.\n"
 "\n"
 "  -c, --config=FILE     configuration (default " DAEMON_DEFAULT_CONF ")\n"
 "      --source=SRC      auto, xen, kvm, sim[:N][,seed=S][,churn] or replay:FILE (overrides [general] source)\n"
@@ -34,7 +34,8 @@ static void usage(FILE *f)
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "      --push-url=URL    remote-write to URL (turns [push] on)\n"
 "      --rrd-dir=DIR     write RRD files to DIR (turns [rrd] on)\n"
-"      --print-config    print the effective configuration and exit\n"
+"      --print-config    print the configuration in effect (file and options) and exit\n"
+"  -t, --check-config    check the configuration (file and options) and exit: 0 valid\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
 }
@@ -59,19 +60,28 @@ static int sample_host(void *ctx, struct sample *s, char *err, size_t errsz)
 	return 0;
 }
 
+static const char guest_is_not_ours[] = "guest is vstop-agent's (vstopd watches a host)";
+
+static int check_source(const struct vstop_conf *c, char *err, size_t errsz)
+{
+	char why[300];
+	if (strcmp(c->source, "guest") == 0 || source_spec_check(c->source, why, sizeof(why)) < 0) {
+		snprintf(err, errsz, "[general] source: %s", strcmp(c->source, "guest") ? why : guest_is_not_ours);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256, OPT_PRINT };
+	enum { OPT_SOURCE = 256 };
 	static const struct option lopts[] = {
 		DAEMON_LONG_OPTIONS,
 		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "print-config", no_argument, NULL, OPT_PRINT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d;
-	const char *source_override = NULL;
 	char err[512];
-	bool print = false;
 	int c;
 
 	daemon_init(&d, "vstopd");
@@ -79,8 +89,11 @@ int main(int argc, char **argv)
 		if (daemon_option(&d, c, optarg))
 			continue;
 		switch (c) {
-		case OPT_SOURCE: source_override = optarg; break;
-		case OPT_PRINT: print = true; break;
+		case OPT_SOURCE:
+			if (source_spec_check(optarg, err, sizeof(err)) < 0 || strcmp(optarg, "guest") == 0)
+				die(2, "--source: %s", strcmp(optarg, "guest") ? err : guest_is_not_ours);
+			d.source_override = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstopd %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -88,17 +101,9 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
-	daemon_load_conf(&d);
-	if (print) {
-		conf_print(&d.conf, stdout);
-		return 0;
-	}
-	/* A mistake on the command line is said plainly, before the log turns
-	 * to the daemon's form. */
-	const char *spec = source_override ? source_override : d.conf.source;
-	if (source_spec_check(spec, err, sizeof(err)) < 0 || strcmp(spec, "guest") == 0)
-		die(source_override ? 2 : 1, "%s%s", source_override ? "--source: " : "[general] source: ",
-		    strcmp(spec, "guest") ? err : "guest is vstop-agent's (vstopd watches a host)");
+	d.check = check_source;
+	daemon_load_conf(&d);	/* the command line's source is in d.conf now */
+	const char *spec = d.conf.source;
 	log_init_daemon("vstopd", d.conf.syslog);
 	signals_install();
 

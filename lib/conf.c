@@ -224,6 +224,26 @@ int conf_load_string(struct vstop_conf *c, const char *name, const char *text, c
 	return 0;
 }
 
+int conf_set(struct vstop_conf *c, const char *section, const char *key, const char *value, char *err, size_t errsz)
+{
+	static struct vstop_conf tmp;	/* as in conf_load_string */
+	struct load_state st = { .cfg = &tmp };
+	tmp = *c;
+	if (!handler(&st, section, key, value)) {
+		snprintf(err, errsz, "%s", st.why);
+		return -1;
+	}
+	for (unsigned i = 0; i < tmp.nsections; i++) {
+		const struct conf_section *s = tmp.sections[i];
+		if (s->check && s->check(tmp.data[i], st.why, sizeof(st.why)) < 0) {
+			snprintf(err, errsz, "%s", st.why);
+			return -1;
+		}
+	}
+	*c = tmp;
+	return 0;
+}
+
 int conf_load_daemon(struct vstop_conf *c, const struct conf_section *const *sections, unsigned n, const char *path,
 		     bool explicit_path, char *err, size_t errsz)
 {

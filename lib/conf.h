@@ -86,5 +86,8 @@ int conf_load_daemon(struct vstop_conf *c, const struct conf_section *const *sec
 		     bool explicit_path, char *err, size_t errsz);
 /* The same over a string (tests and fuzzing); name appears in messages. */
 int conf_load_string(struct vstop_conf *c, const char *name, const char *text, char *err, size_t errsz);
+/* One key set as if the file said it (a command-line override), then every
+ * section's checks. 0, or -1 with the reason. */
+int conf_set(struct vstop_conf *c, const char *section, const char *key, const char *value, char *err, size_t errsz);
 
 #endif

@@ -28,6 +28,12 @@ static void *open_alarms(const void *conf, const struct sink_overrides *o, doubl
 	return al;
 }
 
+static int check_alarms(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+{
+	(void)o;
+	return notifier_check_exec(((const struct alarms_conf *)conf)->exec, err, errsz);
+}
+
 static struct series_set series(void *state)
 {
 	return alarms_series_set(state);
@@ -53,5 +59,5 @@ static void close_alarms(void *state)
 }
 
 const struct sink_ops alarms_sink_ops = {
-	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms,
+	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms, check_alarms,
 };

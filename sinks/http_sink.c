@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include "lib/clock.h"
+#include "lib/listen_addr.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
@@ -37,6 +38,13 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	struct http_sink *k = xcalloc(1, sizeof(*k));
 	k->h = h;
 	return k;
+}
+
+static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+{
+	const struct http_conf *c = conf;
+	struct listen_addr la;
+	return listen_addr_parse(o->listen ? o->listen : c->listen, &la, err, errsz);
 }
 
 static bool render_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
@@ -82,4 +90,5 @@ static void sink_close(void *state)
 
 const struct sink_ops http_sink_ops = {
 	"http", &http_conf_section, http_wanted, sink_open, sink_series, sink_publish, sink_reconfigure, sink_close,
+	sink_check,
 };

@@ -23,12 +23,13 @@ extern char **environ;
 
 #define EXEC_MAX_ARGS 16
 #define WEBHOOK_QUEUE 64
+#define EXEC_BUF 256
 #define EXEC_RUNNING 16		/* exec hooks running at once; past that an alarm's is skipped, and said */
 #define WEBHOOK_TRIES 3
 
 struct notifier {
 	bool log;
-	char exec_buf[256];
+	char exec_buf[EXEC_BUF];
 	char *argv[EXEC_MAX_ARGS + 1];
 	char webhook[256];
 	pthread_t thread;
@@ -140,6 +141,38 @@ static bool shell_syntax(const char *w)
 	return w[0] == '>' || w[0] == '<' || w[0] == '|' || strncmp(w, "2>", 2) == 0 || strstr(w, "$(") || strchr(w, '`');
 }
 
+/* Split the command into argv (words in buf), as it will run: by absolute
+ * path, no shell. 0, or -1 with the reason. */
+static int split_exec(const char *cmd, char *buf, char **argv, char *err, size_t errsz)
+{
+	int argc = 0;
+	snprintf(buf, EXEC_BUF, "%s", cmd);
+	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (argc == EXEC_MAX_ARGS) {
+			snprintf(err, errsz, "[alerts] exec: more than %d words", EXEC_MAX_ARGS);
+			return -1;
+		}
+		if (shell_syntax(t)) {
+			snprintf(err, errsz, "[alerts] exec: \"%s\" is shell syntax, but no shell runs the command "
+				 "(it is split on spaces and run as is): put the redirection or pipe in a script", t);
+			return -1;
+		}
+		argv[argc++] = t;
+	}
+	argv[argc] = NULL;
+	if (!argc || argv[0][0] != '/' || access(argv[0], X_OK) != 0) {
+		snprintf(err, errsz, "[alerts] exec: \"%s\" is not an executable given by absolute path", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+int notifier_check_exec(const char *exec_cmd, char *err, size_t errsz)
+{
+	char buf[EXEC_BUF], *argv[EXEC_MAX_ARGS + 1];
+	return exec_cmd && *exec_cmd ? split_exec(exec_cmd, buf, argv, err, errsz) : 0;
+}
+
 struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
@@ -150,28 +183,9 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 	n->log = log;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->cond, NULL);
-	if (exec_cmd && *exec_cmd) {
-		int argc = 0;
-		snprintf(n->exec_buf, sizeof(n->exec_buf), "%s", exec_cmd);
-		for (char *save = NULL, *t = strtok_r(n->exec_buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-			if (argc == EXEC_MAX_ARGS) {
-				snprintf(err, errsz, "[alerts] exec: more than %d words", EXEC_MAX_ARGS);
-				notifier_close(n);
-				return NULL;
-			}
-			if (shell_syntax(t)) {
-				snprintf(err, errsz, "[alerts] exec: \"%s\" is shell syntax, but no shell runs the command "
-					 "(it is split on spaces and run as is): put the redirection or pipe in a script", t);
-				notifier_close(n);
-				return NULL;
-			}
-			n->argv[argc++] = t;
-		}
-		if (!argc || n->argv[0][0] != '/' || access(n->argv[0], X_OK) != 0) {
-			snprintf(err, errsz, "[alerts] exec: \"%s\" is not an executable given by absolute path", exec_cmd);
-			notifier_close(n);
-			return NULL;
-		}
+	if (exec_cmd && *exec_cmd && split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz) < 0) {
+		notifier_close(n);
+		return NULL;
 	}
 	if (webhook && *webhook) {
 #ifdef HAVE_CURL

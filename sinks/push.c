@@ -446,5 +446,5 @@ static void sink_close(void *state)
 }
 
 const struct sink_ops push_sink_ops = {
-	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close,
+	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, NULL,
 };

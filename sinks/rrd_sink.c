@@ -476,4 +476,39 @@ static void sink_close(void *state)
 	rrd_sink_close(state);
 }
 
-const struct sink_ops rrd_sink_ops = { "rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close };
+/* The directory is created if missing: its parent must then exist; an
+ * existing one must be a directory this process may write in. */
+static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+{
+	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, errsz, "[rrd] dir %s: not a directory", dir);
+			return -1;
+		}
+		if (access(dir, W_OK | X_OK) < 0) {
+			snprintf(err, errsz, "[rrd] dir %s: cannot write in it: %s", dir, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (slash == parent)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), ".");
+	if (access(parent, W_OK | X_OK) < 0) {
+		snprintf(err, errsz, "[rrd] dir %s does not exist, and cannot be made in %s: %s", dir, parent, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+const struct sink_ops rrd_sink_ops = {
+	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check,
+};

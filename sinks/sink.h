@@ -33,6 +33,9 @@ struct sink_ops {
 	void (*reconfigure)(void *state, const void *conf, double interval);
 	/* Deliver what is pending (bounded), then release everything. */
 	void (*close)(void *state);
+	/* What open would refuse, found without opening it (no port bound, no
+	 * thread): for --check-config and reloads. 0, or -1 + err. May be NULL. */
+	int (*check)(const void *conf, const struct sink_overrides *o, char *err, size_t errsz);
 };
 
 extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops;

@@ -3,7 +3,7 @@
 need jq jq
 
 # 1. JSON lines on the real machine parse, with one row per online CPU.
-"$VSTOP" -b -n 3 -d 0.2 --json > "$TMP/out.json" 2> "$TMP/err"
+"$VSTOP" -b --source=guest -n 3 -d 0.2 --json > "$TMP/out.json" 2> "$TMP/err"
 ok $? "vstop -b -n 3 -d 0.2 --json exits 0"
 is "$(wc -l < "$TMP/out.json")" 3 "three lines for -n 3"
 check "every line is JSON" jq -e . "$TMP/out.json" > /dev/null
@@ -15,7 +15,7 @@ is "$(jq -s '[.[] | .view == "guest" and (.total | has("steal") and has("user") 
 # 2. The steal shown agrees with a hand computation from two reads of /proc/stat.
 hand() { awk '/^cpu /{ t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat; }
 read -r t0 s0 <<< "$(hand)"
-"$VSTOP" -b -n 1 -d 1 --json > "$TMP/one.json"
+"$VSTOP" -b --source=guest -n 1 -d 1 --json > "$TMP/one.json"
 read -r t1 s1 <<< "$(hand)"
 mine=$(jq '.total.steal' "$TMP/one.json")
 theirs=$(awk -v a="$t0" -v b="$t1" -v c="$s0" -v d="$s1" 'BEGIN { printf "%.3f", (d - c) * 100 / (b - a) }')
@@ -34,7 +34,7 @@ is "$(jq '.per_cpu[1].pct.steal' "$TMP/fake.json")" 10 "cpu1 steal 50/500 = 10%"
 is "$(jq '.total.user' "$TMP/fake.json")" 10 "user 10% (guest time not counted twice)"
 
 # 4. Text mode, like top -b.
-"$VSTOP" -b -n 1 -d 0.1 > "$TMP/out.txt"
+"$VSTOP" -b --source=guest -n 1 -d 0.1 > "$TMP/out.txt"
 check "text block has the header row" grep -q '^CPU .*steal' "$TMP/out.txt"
 check "text block has the aggregate row" grep -q '^all ' "$TMP/out.txt"
 

@@ -70,7 +70,7 @@ kill $first; wait $first 2> /dev/null
 printf '[http]\nlisten = 127.0.0.1:99999\n' > "$TMP/bad.conf"
 "$VSTOPD" -c "$TMP/bad.conf" --source=sim:2 -n 1 2> "$TMP/err"
 is $? 1 "listen = 127.0.0.1:99999: exit status 1"
-check "listen = 127.0.0.1:99999: says the port is out of range" grep -q -F 'listen \"127.0.0.1:99999\": port 99999 is outside 1-65535' "$TMP/err"
+check "listen = 127.0.0.1:99999: says the port is out of range" grep -q 'listen "127.0.0.1:99999": port 99999 is outside 1-65535' "$TMP/err"
 "$VSTOPD" -c /dev/null --source=sim:2 -d 0.2 -n 10 --listen ":$port" 2> "$TMP/log" &
 pid=$!
 sleep 0.6

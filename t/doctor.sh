@@ -62,7 +62,7 @@ check "hpet: fix names clocksource=xen" sh -c "'$VSTOP' doctor --root '$TMP/slow
 is "$(verdict slow vcpus)" WARN "2 of 4 vCPUs online: WARN"
 
 # This real VM: every guest check gives a verdict; JSON parses; exit status matches.
-"$VSTOP" doctor --window 1 --json > "$TMP/real.json"; rc=$?
+"$VSTOP" doctor --source=guest --window 1 --json > "$TMP/real.json"; rc=$?
 check "on this VM: JSON parses" jq -e . "$TMP/real.json" > /dev/null
 is "$(jq -r '[.checks[].check] | join(" ")' "$TMP/real.json")" "steal-visible io-scheduler clocksource ballooning vcpus steal-now" \
 	"on this VM: every guest check present"

@@ -101,7 +101,7 @@ check "C locale: ASCII sparkline" has '^build-01 .*[_.:=+*#-]{3,} *$'
 tm send-keys -t t q
 
 # Guest view on this real VM: one row per online CPU plus the aggregate.
-start 100 30 "$VSTOP_ABS -d 0.3"
+start 100 30 "$VSTOP_ABS --source=guest -d 0.3"
 check "guest view starts" wait_for 'vstop - guest'
 check "guest view: steal summary" wait_for 'Steal now'
 sleep 1

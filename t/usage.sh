@@ -22,6 +22,27 @@ usage 2 'unknown source "foo"' "vstopd --source=foo" -- "$VSTOPD" -c /dev/null -
 usage 2 "guest is vstop-agent's" "vstopd --source=guest" -- "$VSTOPD" -c /dev/null --source=guest -n 1
 usage 3 'unknown source "foo"' "vstop doctor --source=foo" -- "$VSTOP" doctor --source=foo
 usage 1 'missing: No such file' "a replay of a missing file: a runtime failure" -- "$VSTOP" -b -d 0 --source=replay:"$TMP/missing"
+# The configuration in effect, and a check before a reload (as nginx -t, sshd -t).
+"$VSTOPD" -c /dev/null -d 5 --source=sim --listen=0.0.0.0:1234 --rrd-dir="$TMP/rrd" --print-config > "$TMP/eff"
+is $? 0 "--print-config: exit status 0"
+check "--print-config shows the command line's interval and source" sh -c "grep -qx 'interval = 5' '$TMP/eff' && grep -qx 'source = sim' '$TMP/eff'"
+check "--print-config shows the command line's listen" grep -qx 'listen = 0.0.0.0:1234' "$TMP/eff"
+check "--print-config shows RRD on, in the command line's directory" sh -c "sed -n '/^\[rrd\]/,/^\[/p' '$TMP/eff' | grep -qx 'enabled = yes' && grep -qx 'dir = $TMP/rrd' '$TMP/eff'"
+usage 1 'listen "9945": expected :PORT' "--print-config validates: listen = 9945" -- "$VSTOPD" -c /dev/null --listen 9945 --print-config
+"$VSTOPD" -c /dev/null --source=sim -t > "$TMP/out" 2>&1
+is $? 0 "vstopd -t on a valid configuration: 0"
+check "and says so" grep -q 'the configuration is valid' "$TMP/out"
+printf '[http]\nlisten = 9945\n' > "$TMP/bad.conf"
+usage 1 'bad.conf' "vstopd -t: a listen that would fail at start" -- "$VSTOPD" -c "$TMP/bad.conf" -t
+: > "$TMP/file"
+usage 1 'not a directory' "vstopd -t: an RRD dir that is a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file" -t
+usage 1 'cannot be made in' "vstopd -t: an RRD dir whose parent is missing" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/no/such" -t
+printf '[alerts]\nexec = /bin/true >> /tmp/log\n' > "$TMP/bad.conf"
+usage 1 'is shell syntax' "vstopd -t: an exec with a redirection" -- "$VSTOPD" -c "$TMP/bad.conf" --source=sim -t
+printf '[general]\nsource = guest\n' > "$TMP/bad.conf"
+usage 1 "guest is vstop-agent's" "vstopd -t: [general] source = guest" -- "$VSTOPD" -c "$TMP/bad.conf" -t
+usage 0 'the configuration is valid' "vstop-agent -t" -- sh -c "'$top_builddir/vstop-agent' -c /dev/null -t >&2"
+
 "$VSTOP" -b -d 0 -n 2 --source=sim:3 > "$TMP/out" 2>&1
 is $? 0 "vstop -b -d 0 on a simulation runs as fast as it goes"
 check "and prints its rates" grep -qE '^[a-z].* [0-9]+\.[0-9]' "$TMP/out"

@@ -7,7 +7,7 @@ need valgrind valgrind
 VG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 
-$VG "$VSTOP" -b -n 5 -d 0.2 > /dev/null 2> "$TMP/vg"
+$VG "$VSTOP" -b --source=guest -n 5 -d 0.2 > /dev/null 2> "$TMP/vg"
 ok $? "vstop -b -n 5 -d 0.2 (guest): clean"
 $VG "$VSTOP" -b --source=sim -n 5 -d 0.2 --json > /dev/null 2> "$TMP/vg"
 ok $? "vstop -b --source=sim --json: clean"

@@ -596,7 +596,7 @@ int doctor_main(int argc, char **argv)
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
 	if (!d.root && (!source || strcmp(source, "auto") == 0))
 		source = source_auto();
-	if (source)
+	if (source && strcmp(source, "guest") != 0)
 		host_checks(&d, source);
 	else
 		guest_checks(&d);
