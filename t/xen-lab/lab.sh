@@ -294,17 +294,20 @@ within "$worst" 0 5; ok $? "vstop -b --json agrees with xentop -b on the guests'
 # VBD and network rates of g1 and g2 (a loop-backed disk and a vif, busy in a loop), phase A:
 # vstop's means over its records against xentop's counters over its iterations, the same
 # seconds. xentop -b prints totals: NETTX(k) NETRX(k) (KiB) and VBD_RD VBD_WR (requests).
+# The two windows start a second or so apart and disk requests come in bursts of a few a
+# second (CI saw writes at 4.8/s against 6.7/s: 29 requests against 40), so request rates
+# may also differ by 2/s; bytes by 25% only. A wrong counter is off by far more.
 xrate() { awk -v d="$2" -v c="$3" -v k="$4" '$1 == d { v[n++] = $c } END { if (n > 1) printf "%.2f", (v[n - 1] - v[0]) * k / (n - 1); else print "nan" }' "$W/out/$1"; }
 for g in g1 g2; do
 	bad=""
-	for pair in "vbd_rd_per_s 15 1" "vbd_wr_per_s 16 1" "net_tx_bytes_per_s 11 1024" "net_rx_bytes_per_s 12 1024"; do
+	for pair in "vbd_rd_per_s 15 1 2" "vbd_wr_per_s 16 1 2" "net_tx_bytes_per_s 11 1024 0" "net_rx_bytes_per_s 12 1024 0"; do
 		set -- $pair
 		v=$(dom phaseA.json $g "$1" | tail -n +2 | awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print "nan" }')
 		x=$(xrate xentopA.log $g "$2" "$3")
 		echo "# phase A: $g $1: vstop $v, xentop $x"
-		awk -v a="$v" -v b="$x" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d <= 0.25 * b) }' || bad="$bad $1"
+		awk -v a="$v" -v b="$x" -v slack="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && (d <= 0.25 * b || d <= slack)) }' || bad="$bad $1"
 	done
-	[ -z "$bad" ]; ok $? "phase A: $g's VBD and network rates (a real disk and vif) agree with xentop's within 25%${bad:+ (not:$bad)}"
+	[ -z "$bad" ]; ok $? "phase A: $g's VBD and network rates (a real disk and vif) agree with xentop's within 25% (requests: or 2/s)${bad:+ (not:$bad)}"
 done
 echo "# $(cat "$W/out/check_vstop.txt")"
 m=$(sed -n 's/.*| steal=\([0-9.]*\)%.*/\1/p' "$W/out/check_vstop.txt")
