@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/num.h"
+#include "lib/virt_detect.h"
 #include "lib/xalloc.h"
 
-static ssize_t slurp(const char *path, char *buf, size_t sz)
+/* A command line: NUL-separated, so its length matters (read_small_file cuts at a newline). */
+static ssize_t read_cmdline(const char *path, char *buf, size_t sz)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -28,13 +30,12 @@ int kvm_vm_cmdline(uint32_t pid, struct vm_cmdline *c)
 {
 	char path[64], comm[32], *buf = xmalloc(65536), err[200];
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	if (slurp(path, comm, sizeof(comm)) <= 0) {
+	if (read_small_file(NULL, path, comm, sizeof(comm)) < 0) {
 		free(buf);
 		return -1;
 	}
-	comm[strcspn(comm, "\n")] = '\0';
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	ssize_t n = slurp(path, buf, 65536);
+	ssize_t n = read_cmdline(path, buf, 65536);
 	int rc = n > 0 ? 0 : -1;
 	if (n > 0)
 		vm_cmdline_parse(vmm_from_comm(comm), buf, (size_t)n, c, err, sizeof(err));	/* what it can read */
@@ -50,9 +51,8 @@ int kvm_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char 
 		const struct domain *d = &s->doms[i];
 		char path[96], comm[32];
 		snprintf(path, sizeof(path), "/proc/%u/comm", d->pid);
-		if (!d->pid || slurp(path, comm, sizeof(comm)) <= 0)
+		if (!d->pid || read_small_file(NULL, path, comm, sizeof(comm)) < 0)
 			continue;
-		comm[strcspn(comm, "\n")] = '\0';
 		enum vmm vmm = vmm_from_comm(comm);
 		snprintf(path, sizeof(path), "/proc/%u/task", d->pid);
 		DIR *dir = opendir(path);
@@ -64,9 +64,8 @@ int kvm_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char 
 			if (num_u64(e->d_name, &tid) < 0 || tid > INT32_MAX)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", d->pid, (unsigned)tid);
-			if (slurp(path, comm, sizeof(comm)) <= 0)
+			if (read_small_file(NULL, path, comm, sizeof(comm)) < 0)
 				continue;
-			comm[strcspn(comm, "\n")] = '\0';
 			int vcpu = vcpu_from_thread_name(vmm, comm);
 			cpu_set_t set;
 			if (vcpu < 0 || sched_getaffinity((pid_t)tid, sizeof(set), &set) < 0)

@@ -29,6 +29,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
+#include "lib/virt_detect.h"
 #include "lib/xalloc.h"
 #include "sources/kvm_libvirt.h"
 #include "sources/kvm_proc.h"
@@ -110,6 +111,7 @@ struct kvm {
 	struct kvm_libvirt *lv;
 	int64_t libvirt_ns;		/* when libvirt is next asked */
 	char buf[65536];
+	char netdev[65536];		/* /proc/net/dev, while the VMs' taps are read from it */
 };
 
 /* Read a file under the proc root (or a fd) into k->buf; its length or -1. */
@@ -764,13 +766,12 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 	for (uint32_t i = 0; i < k->nvms; i++)
 		taps |= k->vms[i].cmd.ntaps > 0;
 	ssize_t nd = taps ? read_path(k, "%s/net/dev", k->proc) : -1;
-	char *netdev = nd > 0 ? xstrdup(k->buf) : NULL;
+	const char *netdev = nd > 0 ? memcpy(k->netdev, k->buf, (size_t)nd + 1) : NULL;
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_emit(k, &k->vms[i], out, now, netdev);
 		for (uint32_t j = 0; j < k->vms[i].nv; j++)
 			k->vms[i].v[j].prev = k->vms[i].v[j].now;
 	}
-	free(netdev);
 	snapshot_sort(out);
 	k->first = false;
 	return 0;
@@ -812,13 +813,7 @@ bool source_kvm_available(void)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (f && fgets(comm, sizeof(comm), f)) {
-			comm[strcspn(comm, "\n")] = '\0';
-			found = vmm_from_comm(comm) != VMM_NONE;
-		}
-		if (f)
-			fclose(f);
+		found = read_small_file(NULL, path, comm, sizeof(comm)) == 0 && vmm_from_comm(comm) != VMM_NONE;
 	}
 	closedir(d);
 	return found;
