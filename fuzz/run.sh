@@ -16,7 +16,7 @@ declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
 	[guest_stat]="$lib/guest_stat.c $lib/num.c"
 	[xentop]="$src/sources/xentop_log.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
-	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xentrace_child.c $src/sources/xen_runstate.c $src/sources/xen_trace.c $src/sources/xs_import.c $src/sources/source_kvm.c $src/sources/kvm_proc.c $src/sources/kvm_thieves.c $src/sources/kvm_libvirt.c $lib/dynlib.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
+	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xentrace_child.c $src/sources/xen_runstate.c $src/sources/xen_trace.c $src/sources/xs_import.c $src/sources/source_kvm.c $src/sources/kvm_proc.c $src/sources/kvm_thieves.c $src/sources/kvm_libvirt.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
 	[conf]="$lib/conf.c $lib/num.c $src/sinks/conf_sections.c $src/sources/xen_conf.c $src/sources/kvm_conf.c $src/sinks/alarms_conf.c $src/sinks/http_conf.c $src/sinks/push_conf.c $src/sinks/rrd_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
 	[kvm_proc]="$src/sources/kvm_proc.c $src/sources/kvm_thieves.c $lib/num.c $lib/xalloc.c"
@@ -27,7 +27,7 @@ status=0
 for t in procstat guest_stat xentop replay conf nagios_range http xen_trace kvm_proc; do
 	# shellcheck disable=SC2086
 	if ! clang $flags -o "$out/${t}_fuzz" "$src/fuzz/${t}_fuzz.c" ${srcs[$t]} 2> "$out/$t.build.log"; then
-		echo "fuzz $t: build failed"; cat "$out/$t.build.log"; status=1; continue
+		echo "not ok - fuzz $t: build failed"; cat "$out/$t.build.log"; status=1; continue
 	fi
 	mkdir -p "$out/corpus-$t"
 	if "$out/${t}_fuzz" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
