@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # build.sh: install the build dependencies (Debian/Ubuntu, via apt-get), then
-# configure and build vstop in this directory. Extra arguments go to ./configure.
+# configure and build vstop in this directory. Extra arguments go to ./configure;
+# without any, the configuration and state live where Debian's packages keep them
+# (/etc/vstop, /var/lib/vstop) and the programs under /usr/local.
 set -euo pipefail
 cd "$(dirname "$0")"
 SUDO=""
@@ -14,5 +16,6 @@ if [ -n "${missing// /}" ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi
 [ -x configure ] || autoreconf -fi
+[ $# -gt 0 ] || set -- --sysconfdir=/etc --localstatedir=/var
 [ -f Makefile ] || ./configure "$@"
 make -j"$(nproc)"

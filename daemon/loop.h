@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/paths.h"
 #include "daemon/loop_stats.h"
 #include "daemon/sinks.h"
 #include "lib/clock.h"
@@ -17,7 +18,7 @@
 #include "lib/series.h"
 #include "sinks/sink.h"
 
-#define DAEMON_DEFAULT_CONF SYSCONFDIR "/vstop/vstop.conf"
+#define DAEMON_DEFAULT_CONF VSTOP_CONF_PATH
 
 /* What the loop samples: a Dom0's domains, this VM's /proc/stat. */
 struct loop_source {

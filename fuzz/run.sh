@@ -10,7 +10,7 @@ out="$bld/fuzz-out"
 command -v clang > /dev/null || { echo "SKIP: clang not installed (apt-get install clang libclang-rt-14-dev)"; exit 0; }
 mkdir -p "$out"
 inc="-I$src -I$bld"
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $inc -DSYSCONFDIR=\"/etc\""
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $inc"
 lib="$src/lib"
 declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"

@@ -1,6 +1,7 @@
 /* rrd_conf: [rrd] (see rrd_conf.h). */
 #include "config.h"
 #include "sinks/rrd_conf.h"
+#include "lib/paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 static void defaults(void *data)
 {
 	struct rrd_conf *c = data;
-	snprintf(c->dir, sizeof(c->dir), "/var/lib/vstop/rrd");
+	snprintf(c->dir, sizeof(c->dir), "%s", VSTOP_RRD_DIR);
 }
 
 #define F(field) offsetof(struct rrd_conf, field)

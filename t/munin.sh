@@ -5,7 +5,7 @@ need munin-run munin-node
 need curl curl
 MR="munin-run --servicedir $TMP/plugins --sconffile $TMP/plugin.conf"
 mkdir -p "$TMP/plugins"
-cp "$top_srcdir/contrib/munin/vstop_" "$TMP/vstop_"
+cp "$top_builddir/contrib/munin/vstop_" "$TMP/vstop_"
 chmod 755 "$TMP/vstop_"
 for g in steal cpu overcommit; do ln -s "$TMP/vstop_" "$TMP/plugins/vstop_$g"; done
 VSTOPD_ABS=$(cd "$top_builddir" && pwd)/vstopd
@@ -31,6 +31,17 @@ $MR vstop_cpu config | grep -qx 'steal.type DERIVE'
 ok $? "vstop_cpu config has the steal mode"
 is "$($MR vstop_cpu | grep -c '\.value ')" 8 "vstop_cpu: eight modes"
 is "$($MR vstop_steal suggest | tr '\n' ' ')" "steal cpu " "suggest in a guest: steal cpu"
+
+# Thresholds it cannot read are said, not silently replaced (Munin logs plugins' stderr).
+sed 's|^env.vstopd .*|env.vstopd /nonexistent/vstopd|' "$TMP/plugin.conf" > "$TMP/nobin.conf"
+munin-run --servicedir "$TMP/plugins" --sconffile "$TMP/nobin.conf" vstop_steal config > "$TMP/nobin.out" 2> "$TMP/nobin.err"
+ok $? "without vstopd: config still answers"
+check "... with the built-in thresholds (10, 25)" grep -qx 'steal.warning 10' "$TMP/nobin.out"
+check "... and says why on stderr" grep -q '/nonexistent/vstopd not found: built-in alarm thresholds' "$TMP/nobin.err"
+printf '[alert.guest_steal]\nwarn = lots\n' > "$TMP/bad.conf"
+sed "s|^env.vstop_conf .*|env.vstop_conf $TMP/bad.conf|" "$TMP/plugin.conf" > "$TMP/badconf.conf"
+munin-run --servicedir "$TMP/plugins" --sconffile "$TMP/badconf.conf" vstop_steal config > /dev/null 2> "$TMP/badconf.err"
+check "a bad vstop.conf: stderr names the file and line ($(head -c 150 "$TMP/badconf.err"))" grep -q "bad.conf:2" "$TMP/badconf.err"
 
 # A Dom0: a running vstopd on the simulator, hostile names included.
 port=$((20000 + ($$ * 19) % 20000))

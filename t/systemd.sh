@@ -3,10 +3,10 @@
 need systemd-analyze systemd
 bin=$(cd "$top_builddir" && pwd)
 mkdir -p "$TMP/man/man8" "$TMP/man/man5"
-cp "$top_srcdir/doc/vstopd.8" "$top_srcdir/doc/vstop-agent.8" "$TMP/man/man8/"
-cp "$top_srcdir/doc/vstop.conf.5" "$TMP/man/man5/"
+cp "$top_builddir/doc/vstopd.8" "$top_builddir/doc/vstop-agent.8" "$TMP/man/man8/"
+cp "$top_builddir/doc/vstop.conf.5" "$TMP/man/man5/"
 for u in vstopd vstop-agent; do
-	sed -e "s|@sbindir@|$bin|g" -e "s|@sysconfdir@|/etc|g" "$top_srcdir/contrib/systemd/$u.service.in" > "$TMP/$u.service"
+	sed -e "s|@sbindir@|$bin|g" -e "s|@sysconfdir@|/etc|g" -e "s|@localstatedir@|/var|g" "$top_srcdir/contrib/systemd/$u.service.in" > "$TMP/$u.service"
 	MANPATH="$TMP/man" systemd-analyze verify "$TMP/$u.service" > "$TMP/$u.out" 2>&1
 	ok $? "systemd-analyze verify $u.service"
 	is "$(cat "$TMP/$u.out")" "" "$u.service: no warnings"

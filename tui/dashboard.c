@@ -8,6 +8,7 @@
  * sends only the cells that changed: no flicker. The terminal is restored on
  * q, on SIGINT/SIGTERM and on any exit path (atexit).
  */
+#include "lib/paths.h"
 #include "config.h"
 #include "sinks/conf_sections.h"
 #include "sources/kvm_conf.h"
@@ -189,8 +190,8 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 	gethostname(d->hostname, sizeof(d->hostname) - 1);
 	/* The alarm thresholds of this host's vstop.conf, if it has one. */
 	conf_defaults(&d->conf, sink_conf_sections, sink_conf_nsections);
-	if (access(SYSCONFDIR "/vstop/vstop.conf", R_OK) == 0 &&
-	    conf_load(&d->conf, SYSCONFDIR "/vstop/vstop.conf", err, errsz) < 0)
+	if (access(VSTOP_CONF_PATH, R_OK) == 0 &&
+	    conf_load(&d->conf, VSTOP_CONF_PATH, err, errsz) < 0)
 		return -1;
 	alarms_init(&d->alarms, conf_get(&d->conf, &alarms_conf_section), NULL);
 	if (d->host) {

@@ -8,6 +8,7 @@
  * Exit 0 when all is OK, 1 on any WARN, 2 on any FAIL. --root DIR reads a
  * fixture tree instead of / (tests).
  */
+#include "lib/paths.h"
 #include "config.h"
 #include "lib/xalloc.h"
 #include "sinks/alarms_conf.h"
@@ -589,8 +590,8 @@ int doctor_main(int argc, char **argv)
 		die(DOCTOR_USAGE, "doctor: unexpected argument \"%s\"", argv[optind]);
 	if (source && source_spec_check(source, err, sizeof(err)) < 0)
 		die(DOCTOR_USAGE, "doctor: --source: %s", err);
-	if (!conf_path && access(SYSCONFDIR "/vstop/vstop.conf", R_OK) == 0)
-		conf_path = SYSCONFDIR "/vstop/vstop.conf";
+	if (!conf_path && access(VSTOP_CONF_PATH, R_OK) == 0)
+		conf_path = VSTOP_CONF_PATH;
 	if (conf_path && conf_load(&d.conf, conf_path, err, sizeof(err)) < 0)
 		die(DOCTOR_USAGE, "doctor: %s", err);
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
