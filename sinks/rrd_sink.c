@@ -13,6 +13,9 @@
 #include "sinks/rrd_sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/file.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <math.h>
@@ -55,7 +58,8 @@ struct known {			/* a file we created or found, and its last update */
 };
 
 struct rrd_sink {
-	char dir[256];
+	char dir[256];			/* absolute */
+	int lock_fd;			/* dir/.vstop.lock, flock'ed while open */
 	unsigned long step;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -329,6 +333,39 @@ static int mkdir_p(const char *dir)
 	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* One writer a directory: two daemons updating the same files would each see the
+ * other's updates as "illegal attempt to update" (time going backwards). The lock
+ * is an flock on DIR/.vstop.lock, which holds the owner's pid for the message; the
+ * kernel drops it when the owner dies, so a crash leaves nothing to clean up. */
+static int lock_dir(const char *dir, char *err, size_t errsz)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/.vstop.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		snprintf(err, errsz, "rrd dir %s: cannot open its lock file: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		char owner[24] = "";
+		ssize_t n = pread(fd, owner, sizeof(owner) - 1, 0);
+		owner[n > 0 ? strspn(owner, "0123456789") : 0] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, errsz, "rrd dir %s: in use by another vstop daemon%s%s%s (one writer a directory)",
+				 dir, owner[0] ? " (pid " : "", owner, owner[0] ? ")" : "");
+		else
+			snprintf(err, errsz, "rrd dir %s: cannot lock %s: %s", dir, path, strerror(e));
+		close(fd);
+		return -1;
+	}
+	char pid[24];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+		log_warn("rrd dir %s: cannot write the pid to %s: %s", dir, path, strerror(errno));
+	return fd;
+}
+
 struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz)
 {
 	if (dynlib_load_rrd(err, errsz) < 0)
@@ -337,22 +374,33 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
 		snprintf(err, errsz, "rrd dir \"%s\": empty or too long", dir);
 		return NULL;
 	}
-	if (mkdir_p(dir) < 0) {
+	char abs[PATH_MAX];
+	if (mkdir_p(dir) < 0 || !realpath(dir, abs)) {
 		snprintf(err, errsz, "rrd dir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
+	if (strlen(abs) >= 200) {
+		snprintf(err, errsz, "rrd dir %s: its path is too long", abs);
+		return NULL;
+	}
+	int lock_fd = lock_dir(abs, err, errsz);
+	if (lock_fd < 0)
+		return NULL;
 	struct rrd_sink *s = calloc(1, sizeof(*s));
 	if (!s) {
+		close(lock_fd);
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	s->lock_fd = lock_fd;
+	snprintf(s->dir, sizeof(s->dir), "%s", abs);
 	name_index_init(&s->index, sizeof(struct known), offsetof(struct known, file));
 	s->step = interval_s < 1.5 ? 1 : (unsigned long)llround(interval_s);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	if (pthread_create(&s->thread, NULL, worker, s) != 0) {
 		snprintf(err, errsz, "rrd: cannot start its thread");
+		close(s->lock_fd);
 		free(s);
 		return NULL;
 	}
@@ -452,6 +500,7 @@ void rrd_sink_close(struct rrd_sink *s)
 	free(s->work.recs);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
+	close(s->lock_fd);	/* the lock goes with it */
 	free(s);
 }
 
@@ -462,7 +511,7 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
 	struct rrd_sink *s = rrd_sink_open(dir, interval, err, errsz);
 	if (s)
-		log_info("writing RRD files to %s", dir);
+		log_info("writing RRD files to %s", s->dir);
 	return s;
 }
 
@@ -476,34 +525,33 @@ static void sink_close(void *state)
 	rrd_sink_close(state);
 }
 
-/* The directory is created if missing: its parent must then exist; an
- * existing one must be a directory this process may write in. */
+/* The directory is created if missing, with its parents: the nearest one that
+ * exists must then be a directory this process may write in; an existing one must
+ * be one too. */
 static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
+	char up[4096];
+	snprintf(up, sizeof(up), "%s", dir);
 	struct stat st;
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, errsz, "[rrd] dir %s: not a directory", dir);
-			return -1;
+	while (stat(up, &st) < 0) {
+		char *slash = strrchr(up, '/');
+		while (slash && slash > up && slash[1] == '\0') {	/* "a/b/" */
+			*slash = '\0';
+			slash = strrchr(up, '/');
 		}
-		if (access(dir, W_OK | X_OK) < 0) {
-			snprintf(err, errsz, "[rrd] dir %s: cannot write in it: %s", dir, strerror(errno));
-			return -1;
-		}
-		return 0;
+		if (!slash)
+			snprintf(up, sizeof(up), ".");
+		else
+			slash[slash == up] = '\0';	/* "/x" -> "/" */
 	}
-	char parent[4096];
-	snprintf(parent, sizeof(parent), "%s", dir);
-	char *slash = strrchr(parent, '/');
-	if (slash == parent)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		snprintf(parent, sizeof(parent), ".");
-	if (access(parent, W_OK | X_OK) < 0) {
-		snprintf(err, errsz, "[rrd] dir %s does not exist, and cannot be made in %s: %s", dir, parent, strerror(errno));
+	const char *what = strcmp(up, dir) == 0 ? "" : " does not exist, and cannot be made in ";
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errsz, "[rrd] dir %s%s%s: not a directory", dir, what, *what ? up : "");
+		return -1;
+	}
+	if (access(up, W_OK | X_OK) < 0) {
+		snprintf(err, errsz, "[rrd] dir %s%s%s: cannot write in it: %s", dir, what, *what ? up : "", strerror(errno));
 		return -1;
 	}
 	return 0;

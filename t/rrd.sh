@@ -16,7 +16,7 @@ check "plain names keep their name" grep -qx dom-build-01.rrd "$TMP/files"
 check "no file name holds a slash, quote, backslash or newline" sh -c "! grep -q '[\"\\\\/]' '$TMP/files'"
 check "hostile names are hashed (quote, backslash)" grep -qE '^dom-we_ird_name-[0-9a-f]{8}\.rrd$' "$TMP/files"
 check "300-byte UTF-8 name is cut and hashed" grep -qE '^dom-_{20,}.*-[0-9a-f]{8}\.rrd$' "$TMP/files"
-is "$(find "$TMP/rrd" -type f | wc -l)" 7 "nothing written outside the directory"
+is "$(find "$TMP/rrd" -type f ! -name .vstop.lock | wc -l)" 7 "nothing written outside the directory"
 
 # rrdtool reads back what the sampler computed: every stored CPU % of build-01 is one of
 # the values vstop -b computed for the same deterministic run (steps are 1 s, updates whole seconds).
@@ -43,6 +43,11 @@ check "PNG is more than 5 KB" test "$(stat -c %s "$TMP/g.png")" -gt 5000
 ok $? "vstop graph (host)"
 "$VSTOP" graph 'we"ird\name' --dir "$TMP/rrd" --since -2min -o "$TMP/w.png" > /dev/null
 ok $? "vstop graph of a hostile name finds its file"
+"$VSTOP" graph --dir "$TMP/rrd" --since 5min -o "$TMP/5min.png" > /dev/null 2> "$TMP/err"
+ok $? "vstop graph --since 5min: a time ago, as written ($(head -c 200 "$TMP/err"))"
+"$VSTOP" graph --dir "$TMP/rrd" --since yesterdayish -o "$TMP/bad.png" > /dev/null 2> "$TMP/err"
+is $? 1 "vstop graph --since yesterdayish: exit status 1"
+check "... saying the forms it takes ($(head -c 300 "$TMP/err"))" grep -q 'take a time ago such as 5min, 1h' "$TMP/err"
 "$VSTOP" graph nobody --dir "$TMP/rrd" 2> "$TMP/err"
 is $? 1 "unknown domain: exit status 1"
 check "unknown domain: says which file" grep -q 'no RRD file' "$TMP/err"
@@ -67,4 +72,19 @@ check "the log says what happened" grep -q 'dom-build-01.rrd had another layout'
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --rrd-dir /proc/nope 2> "$TMP/err"
 is $? 1 "unwritable RRD dir: exit status 1"
 check "unwritable RRD dir: says why" grep -q 'rrd dir /proc/nope' "$TMP/err"
+
+# One writer a directory: a second daemon on it is refused and names the first.
+"$top_builddir/vstopd" -c /dev/null --source=sim:2 -d 0.2 --no-http --rrd-dir "$TMP/shared" 2> "$TMP/first.log" &
+first=$!
+for _ in $(seq 50); do grep -q 'writing RRD files' "$TMP/first.log" && break; sleep 0.1; done
+"$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 2 --no-http --rrd-dir "$TMP/shared" 2> "$TMP/second.log"
+is $? 1 "a second vstopd on the same RRD dir: exit status 1"
+check "... saying who holds it ($(head -c 200 "$TMP/second.log"))" grep -q "in use by another vstop daemon (pid $first)" "$TMP/second.log"
+kill $first; wait $first
+"$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 2 --no-http --rrd-dir "$TMP/shared" 2> "$TMP/third.log"
+ok $? "once the first has stopped, the directory is free again"
+# A relative directory is the working directory's, and the log says the absolute one.
+(cd "$TMP" && "$OLDPWD/$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 2 --no-http --rrd-dir rel/rrd 2> "$TMP/rel.log")
+check "a relative --rrd-dir is under the working directory" test -f "$TMP/rel/rrd/host.rrd"
+check "... and the log names it absolute" grep -q "writing RRD files to $TMP/rel/rrd" "$TMP/rel.log"
 done_testing

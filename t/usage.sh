@@ -36,7 +36,9 @@ printf '[http]\nlisten = 9945\n' > "$TMP/bad.conf"
 usage 1 'bad.conf' "vstopd -t: a listen that would fail at start" -- "$VSTOPD" -c "$TMP/bad.conf" -t
 : > "$TMP/file"
 usage 1 'not a directory' "vstopd -t: an RRD dir that is a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file" -t
-usage 1 'cannot be made in' "vstopd -t: an RRD dir whose parent is missing" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/no/such" -t
+usage 1 'cannot be made in' "vstopd -t: an RRD dir under a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file/rrd" -t
+"$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/no/such" -t > /dev/null 2>&1
+ok $? "vstopd -t: an RRD dir whose parents are missing is valid (made at start)"
 printf '[alerts]\nexec = /bin/true >> /tmp/log\n' > "$TMP/bad.conf"
 usage 1 'is shell syntax' "vstopd -t: an exec with a redirection" -- "$VSTOPD" -c "$TMP/bad.conf" --source=sim -t
 printf '[general]\nsource = guest\n' > "$TMP/bad.conf"

@@ -4,6 +4,7 @@
  * through librrd's graph API: a domain's file, else host.rrd (Dom0) or
  * guest.rrd (VM). File names are derived exactly as the writer does.
  */
+#include "lib/paths.h"
 #include "config.h"
 #include "tui/graph.h"
 
@@ -18,7 +19,7 @@
 #include "sinks/rrd_sink.h"
 #endif
 
-#define DEFAULT_DIR "/var/lib/vstop/rrd"
+#define DEFAULT_DIR VSTOP_RRD_DIR
 
 static void usage(FILE *f)
 {
@@ -27,13 +28,37 @@ static void usage(FILE *f)
 "Draw steal and CPU of DOMAIN (or of the host, or this guest) from the RRD files.\n"
 "\n"
 "      --dir=DIR        where the RRD files are (default " DEFAULT_DIR ")\n"
-"      --since=TIME     start, as rrdtool understands it (default -1h; e.g. -10min, -1d)\n"
-"      --until=TIME     end (default now)\n"
+"      --since=TIME     start: a time ago (5min, 1h, 2d, 1w) or any rrdtool time\n"
+"                       (-10min, now-2d, an epoch); default 1h\n"
+"      --until=TIME     end, the same forms (default now)\n"
 "  -o, --output=FILE    the PNG to write (default vstop-DOMAIN.png or vstop-host.png)\n"
 "      --width=N, --height=N   plot size in pixels (default 800x240)\n");
 }
 
 #ifdef HAVE_RRD
+/* A time given as a duration (5min, 90s, 1h, 2d, 1w) is that long ago, as sysadmins
+ * write it; anything else goes to rrdtool as it is (-1h, now-2d, an epoch). */
+static const char *graph_time(const char *arg, char *buf, size_t sz)
+{
+	static const struct { const char *unit; double s; } units[] = {
+		{ "s", 1 }, { "sec", 1 }, { "second", 1 }, { "seconds", 1 },
+		{ "m", 60 }, { "min", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+	};
+	char *end;
+	if (arg[0] < '0' || arg[0] > '9')
+		return arg;
+	double v = strtod(arg, &end);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (v >= 0 && v * units[i].s < 1e10 && strcmp(end, units[i].unit) == 0) {
+			snprintf(buf, sz, "-%.0f", v * units[i].s);
+			return buf;
+		}
+	return arg;
+}
+
 /* rrd's DEF takes "vname=file:ds:cf": colons and backslashes in the path must be escaped. */
 static void def_path(char *out, size_t sz, const char *path)
 {
@@ -58,7 +83,7 @@ int graph_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = DEFAULT_DIR, *since = "-1h", *until = "now", *out = NULL, *domain = NULL;
+	const char *dir = DEFAULT_DIR, *since = "1h", *until = "now", *out = NULL, *domain = NULL;
 	char width[16] = "800", height[16] = "240";
 	int c;
 
@@ -85,6 +110,9 @@ int graph_main(int argc, char **argv)
 	if (optind < argc)
 		die(2, "graph: unexpected argument \"%s\"", argv[optind]);
 
+	char since_buf[32], until_buf[32];
+	since = graph_time(since, since_buf, sizeof(since_buf));
+	until = graph_time(until, until_buf, sizeof(until_buf));
 	char file[200], path[512], esc[1100], outbuf[300], title[300];
 	const char *kind;
 	if (domain) {
@@ -153,7 +181,9 @@ int graph_main(int argc, char **argv)
 	rrd_clear_error();
 	rrd_info_t *info = rrd_graph_v(n, (char **)args);
 	if (!info || rrd_test_error()) {
-		log_err("graph: %s", rrd_test_error() ? rrd_get_error() : "rrdtool failed");
+		const char *e = rrd_test_error() ? rrd_get_error() : "rrdtool failed";
+		log_err("graph: %s%s", e, strstr(e, "time") ? " (--since and --until take a time ago such as 5min, 1h, "
+				"2d, or an rrdtool time such as -1h, now-2d, an epoch)" : "");
 		if (info)
 			rrd_info_free(info);
 		return 1;
