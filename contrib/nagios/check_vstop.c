@@ -3,12 +3,13 @@
  * development guidelines: one status line with perfdata, exit 0/1/2/3,
  * threshold ranges, -t timeout (UNKNOWN on expiry), -h, -V, -v.
  *
- *   check_vstop steal        this VM's steal over -i SECS (reads /proc/stat)
- *   check_vstop overcommit   a Dom0's vCPU overcommit (memory as perfdata)
+ *   check_vstop steal        a VM's steal over -i SECS: this one's /proc/stat, or
+ *                            with -H the /metrics of vstop-agent on that VM
+ *   check_vstop overcommit   a host's vCPU overcommit (memory as perfdata)
  *   check_vstop domain-steal one domain's steal (-d NAME), or the worst of all
  *   check_vstop alarms       the worst alarm vstopd has firing
- * The Dom0 checks read a running vstopd's /metrics (-H URL) or sample
- * directly with --source (xen, sim, replay:FILE).
+ * The host checks read a running vstopd's /metrics (-H HOST -p PORT -u PATH, as
+ * check_http takes them; localhost by default) or sample directly with --source.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "lib/num.h"
 #include "lib/prom_text.h"
 #include "lib/strbuf.h"
+#include "lib/xalloc.h"
 #include "model/cpu_rates.h"
 #include "model/guest_sampler.h"
 #include "model/model.h"
@@ -35,25 +38,33 @@
 enum { OK, WARNING, CRITICAL, UNKNOWN };
 static const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 static int timeout_s = 10;
+static char timeout_msg[96];		/* made before the alarm is set: the handler only writes */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: check_vstop CHECK [-w RANGE] [-c RANGE] [-i SECS] [-t SECS] [-v]\n"
-"                   [-H URL | --source=SRC] [-d DOMAIN]\n"
+"                   [-H HOST [-p PORT] [-u PATH] [-S] [-a USER:PASS] | --source=SRC]\n"
+"                   [-d DOMAIN]\n"
 "Checks steal time and overcommit for Nagios-compatible monitoring.\n"
 "\n"
 "CHECK is one of:\n"
-"  steal         this VM's steal %% over -i seconds (default 5)      -w 10 -c 25\n"
-"  overcommit    a Xen host's vCPU overcommit ratio                 -w 2 -c 4\n"
-"  domain-steal  steal %% of -d DOMAIN, or of the worst guest        -w 10 -c 25\n"
-"  alarms        the worst alarm a running vstopd has firing\n"
+"  steal         a VM's steal %% over -i seconds (default 5): this VM's,\n"
+"                or with -H the VM whose vstop-agent serves /metrics  -w 10 -c 25\n"
+"  overcommit    a host's vCPU overcommit ratio                       -w 2 -c 4\n"
+"  domain-steal  steal %% of -d DOMAIN, or of the worst guest          -w 10 -c 25\n"
+"  alarms        the worst alarm a running vstopd or agent has firing\n"
 "\n"
 "  -w, --warning=RANGE    WARNING when the value is outside RANGE\n"
 "  -c, --critical=RANGE   CRITICAL likewise; RANGE is N, N:, ~:N, N:M or @N:M\n"
 "  -i, --interval=SECS    sampling window (steal, --source)\n"
-"  -H, --url=URL          vstopd's /metrics (default http://127.0.0.1:9945/metrics)\n"
-"      --source=SRC       sample directly instead: xen, sim[:N], replay:FILE\n"
+"  -H, --hostname=HOST    the daemon's host name or address (default 127.0.0.1\n"
+"                         for the host checks; steal without -H reads /proc/stat)\n"
+"  -p, --port=PORT        its port (default 9945)\n"
+"  -u, --url=PATH         its metrics path (default /metrics), or a whole URL\n"
+"  -S, --ssl              HTTPS (the daemon's [http] tls_cert_file)\n"
+"  -a, --authorization=USER:PASS  basic authentication ([http] basic_auth_user)\n"
+"      --source=SRC       sample directly instead: xen, kvm, sim[:N], replay:FILE\n"
 "  -d, --domain=NAME      the domain for domain-steal\n"
 "  -t, --timeout=SECS     UNKNOWN after SECS (default 10)\n"
 "  -v, --verbose          more detail after the status line\n"
@@ -65,9 +76,7 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	/* Only async-signal-safe calls here. */
-	char msg[80];
-	int n = snprintf(msg, sizeof(msg), "VSTOP UNKNOWN - timed out after %d s\n", timeout_s);
-	if (n > 0 && write(STDOUT_FILENO, msg, (size_t)n) < 0)
+	if (write(STDOUT_FILENO, timeout_msg, strlen(timeout_msg)) < 0)
 		_exit(UNKNOWN);
 	_exit(UNKNOWN);
 }
@@ -76,7 +85,7 @@ static void unknown(const char *what, const char *fmt, ...) __attribute__((forma
 static void unknown(const char *what, const char *fmt, ...)
 {
 	va_list ap;
-	printf("VSTOP %s UNKNOWN - ", what);
+	printf("VSTOP %s%sUNKNOWN - ", what, *what ? " " : "");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -89,7 +98,10 @@ struct check {
 	struct nagios_range warn, crit;
 	int verbose;
 	double interval;
-	const char *url, *source, *domain;
+	const char *host, *path, *auth, *source, *domain;
+	unsigned port;
+	bool ssl;
+	char url[1024];			/* from host, port, path and ssl */
 };
 
 static int judge(const struct check *c, double v)
@@ -158,6 +170,92 @@ static int check_steal(struct check *c, struct strbuf *out)
 	return st;
 }
 
+/* ---- steal of another VM: its vstop-agent's counters, -i seconds apart ---- */
+
+static void fetch(const struct check *c, struct strbuf *body);
+
+struct agent_cpu { char cpu[16]; double total, steal; };
+struct agent_cpus { struct agent_cpu *v; uint32_t n, cap; };
+
+static struct agent_cpu *agent_cpu_of(struct agent_cpus *t, const char *cpu)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].cpu, cpu))
+			return &t->v[i];
+	if (t->n == 4096)
+		return NULL;	/* more CPUs than any host: not believed */
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
+	struct agent_cpu *ct = &t->v[t->n++];
+	snprintf(ct->cpu, sizeof(ct->cpu), "%s", cpu);
+	ct->total = ct->steal = 0;
+	return ct;
+}
+
+static int add_total(const char *cpu, double v, void *ctx)
+{
+	struct agent_cpu *ct = cpu[0] ? agent_cpu_of(ctx, cpu) : NULL;
+	if (ct)
+		ct->total += v;	/* every mode's seconds: the CPU's time */
+	return 0;
+}
+
+static int add_steal(const char *cpu, double v, void *ctx)
+{
+	struct agent_cpu *ct = cpu[0] ? agent_cpu_of(ctx, cpu) : NULL;
+	if (ct)
+		ct->steal = v;
+	return 0;
+}
+
+static void remote_times(const struct check *c, struct agent_cpus *t)
+{
+	struct strbuf body = { 0 };
+	fetch(c, &body);
+	t->n = 0;
+	if (!prom_each(body.s, body.len, "vstop_cpu_seconds_total", "cpu", add_total, t))
+		unknown(c->name, "%s serves no vstop_cpu_seconds_total: not a vstop-agent "
+			"(a host's guests: check_vstop domain-steal)", c->url);
+	prom_each(body.s, body.len, "vstop_steal_seconds_total", "cpu", add_steal, t);
+	sb_free(&body);
+}
+
+static int check_steal_remote(struct check *c, struct strbuf *out)
+{
+	struct agent_cpus a = { 0 }, b = { 0 };
+	remote_times(c, &a);
+	usleep((useconds_t)(c->interval * 1e6));
+	remote_times(c, &b);
+	double total = 0, steal = 0;
+	for (uint32_t i = 0; i < b.n; i++) {
+		const struct agent_cpu *was = agent_cpu_of(&a, b.v[i].cpu);
+		if (!was || b.v[i].total < was->total || b.v[i].steal < was->steal)
+			continue;	/* a CPU that came online, or counters reset */
+		total += b.v[i].total - was->total;
+		steal += b.v[i].steal - was->steal;
+	}
+	if (!(total > 0))
+		unknown(c->name, "%s: no CPU time passed in %gs (is the agent sampling?)", c->url, c->interval);
+	double pct = 100 * steal / total;
+	int st = judge(c, pct);
+	sb_printf(out, "VSTOP STEAL %s - steal %.1f%% over %gs on %s | ", status_names[st], pct, c->interval, c->host);
+	perf(out, "steal", pct, "%", c, "0", "100");
+	for (uint32_t i = 0; i < b.n; i++) {
+		const struct agent_cpu *was = agent_cpu_of(&a, b.v[i].cpu);
+		double dt = was ? b.v[i].total - was->total : 0;
+		if (dt > 0 && b.v[i].steal >= was->steal) {
+			char label[32];
+			snprintf(label, sizeof(label), "cpu%s_steal", b.v[i].cpu);
+			perf(out, label, 100 * (b.v[i].steal - was->steal) / dt, "%", c, "0", "100");
+		}
+	}
+	free(a.v);
+	free(b.v);
+	return st;
+}
+
 /* ---- Dom0 data: vstopd's /metrics, or a direct sample -------------------- */
 
 #ifdef HAVE_CURL
@@ -184,11 +282,19 @@ static void fetch(const struct check *c, struct strbuf *body)
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	if (c->auth) {
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h, CURLOPT_USERPWD, c->auth);
+	}
 	CURLcode rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(h);
 	if (rc != CURLE_OK)
-		unknown(c->name, "%s: %s (is vstopd running?)", c->url, curl_easy_strerror(rc));
+		unknown(c->name, "%s: %s (is vstopd or vstop-agent running there?)", c->url, curl_easy_strerror(rc));
+	if (code == 401)
+		unknown(c->name, "%s: HTTP 401: the daemon asks for -a USER:PASS", c->url);
+	if (code == 404)
+		unknown(c->name, "%s: HTTP 404: not a vstop daemon's metrics path (-u, default /metrics)", c->url);
 	if (code != 200)
 		unknown(c->name, "%s: HTTP %ld", c->url, code);
 #else
@@ -227,6 +333,32 @@ static void direct(const struct check *c, struct model *m)
 		model_commit(m);
 	}
 	source_close(src);
+}
+
+struct alarm_line { char alert[64], severity[16], domain[DOMAIN_NAME_MAX + 1], cpu[16]; double value; };
+
+struct label_buf { char *s; size_t sz; };
+
+static int copy_label(const char *label, double v, void *ctx)
+{
+	(void)v;
+	const struct label_buf *b = ctx;
+	snprintf(b->s, b->sz, "%s", label);
+	return 1;
+}
+
+/* vstop_alert_active's label `label` on the line [p, p+l) into dst; 0 when no such sample. */
+static int line_label(const char *p, size_t l, const char *label, char *dst, size_t sz)
+{
+	struct label_buf b = { dst, sz };
+	return prom_each(p, l, "vstop_alert_active", label, copy_label, &b);
+}
+
+static int copy_value(const char *label, double v, void *ctx)
+{
+	(void)label;
+	*(double *)ctx = v;
+	return 1;
 }
 
 static int check_host(struct check *c, const char *what, struct strbuf *out)
@@ -277,19 +409,28 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 		if (mem.n)
 			perf(out, "memory_overcommit", mem.v, "", &none, "0", "");
 	} else if (!strcmp(what, "alarms")) {
-		/* vstop_alert_active{alert=...,severity=...} 1: count by severity. */
+		/* vstop_alert_active{alert=...,domain|cpu=...,severity=...} 1: count by
+		 * severity; -v lists them as "CRITICAL guest_steal on web-1". */
 		int nw = 0, nc = 0;
 		struct strbuf detail = { 0 };
 		for (const char *p = body.s, *end = body.s + body.len; p < end;) {
 			const char *eol = memchr(p, '\n', (size_t)(end - p));
 			size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
-			if (l > 21 && !memcmp(p, "vstop_alert_active{", 19) && !memcmp(p + l - 2, " 1", 2)) {
-				if (memmem(p, l, "severity=\"critical\"", 19))
-					nc++;
-				else
-					nw++;
-				sb_putc(&detail, '\n');
-				sb_append(&detail, p + 19, l - 21);
+			struct alarm_line a = { 0 };
+			if (line_label(p, l, "alert", a.alert, sizeof(a.alert))) {
+				line_label(p, l, "severity", a.severity, sizeof(a.severity));
+				line_label(p, l, "domain", a.domain, sizeof(a.domain));
+				line_label(p, l, "cpu", a.cpu, sizeof(a.cpu));
+				prom_each(p, l, "vstop_alert_active", NULL, copy_value, &a.value);
+			}
+			if (a.value == 1) {
+				bool crit = !strcmp(a.severity, "critical");
+				crit ? nc++ : nw++;
+				sb_printf(&detail, "\n%s %s", crit ? "CRITICAL" : "WARNING", a.alert);
+				if (a.domain[0])
+					sb_printf(&detail, " on %s", a.domain);
+				else if (a.cpu[0])
+					sb_printf(&detail, " on cpu %s", a.cpu);
 			}
 			p = eol ? eol + 1 : end;
 		}
@@ -315,22 +456,47 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 	return st;
 }
 
+/* http[s]://HOST:PORT/PATH from -H, -p, -u and -S, as check_http builds it; -u may be
+ * a whole URL (and -H one too, as earlier versions took it). */
+static void make_url(struct check *c)
+{
+	const char *whole = strstr(c->path, "://") ? c->path : c->host && strstr(c->host, "://") ? c->host : NULL;
+	if (whole) {
+		if (strlen(whole) >= sizeof(c->url))
+			unknown(c->name, "the URL is longer than %zu bytes", sizeof(c->url) - 1);
+		snprintf(c->url, sizeof(c->url), "%s", whole);
+		if (!c->host || strstr(c->host, "://"))
+			c->host = c->url;
+		return;
+	}
+	if (c->host && (!c->host[0] || strpbrk(c->host, "/?#@ ")))
+		unknown(c->name, "-H: \"%s\" is not a host name or address", c->host);
+	const char *h = c->host ? c->host : "127.0.0.1";
+	bool v6 = strchr(h, ':') && h[0] != '[';	/* ::1 -> [::1] */
+	int n = snprintf(c->url, sizeof(c->url), "%s://%s%s%s:%u%s%s", c->ssl ? "https" : "http", v6 ? "[" : "", h,
+			 v6 ? "]" : "", c->port, c->path[0] == '/' ? "" : "/", c->path);
+	if (n < 0 || (size_t)n >= sizeof(c->url))
+		unknown(c->name, "the URL is longer than %zu bytes", sizeof(c->url) - 1);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "warning", required_argument, NULL, 'w' }, { "critical", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, 'i' }, { "url", required_argument, NULL, 'H' },
-		{ "source", required_argument, NULL, 'S' }, { "domain", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, 'i' }, { "hostname", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' }, { "url", required_argument, NULL, 'u' },
+		{ "ssl", no_argument, NULL, 'S' }, { "authorization", required_argument, NULL, 'a' },
+		{ "source", required_argument, NULL, 's' }, { "domain", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' }, { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check c = { .name = "", .interval = 5, .url = "http://127.0.0.1:9945/metrics" };
+	struct check c = { .name = "", .interval = 5, .port = 9945, .path = "/metrics" };
 	const char *w = NULL, *k = NULL;
 	char err[200];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "w:c:i:H:d:t:vhV", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "w:c:i:H:p:u:Sa:d:t:vhV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'w': w = optarg; break;
 		case 'c': k = optarg; break;
@@ -338,8 +504,22 @@ int main(int argc, char **argv)
 			if (num_seconds(optarg, 0.1, 3600, &c.interval) < 0)
 				unknown("", "-i: \"%s\" is not a number of seconds", optarg);
 			break;
-		case 'H': c.url = optarg; break;
-		case 'S': c.source = optarg; break;
+		case 'H': c.host = optarg; break;
+		case 'p': {
+			uint64_t port;
+			if (num_u64(optarg, &port) < 0 || port < 1 || port > 65535)
+				unknown("", "-p: \"%s\" is not a port from 1 to 65535", optarg);
+			c.port = (unsigned)port;
+			break;
+		}
+		case 'u': c.path = optarg; break;
+		case 'S': c.ssl = true; break;
+		case 'a':
+			if (!strchr(optarg, ':'))
+				unknown("", "-a: \"%s\" is not USER:PASSWORD", optarg);
+			c.auth = optarg;
+			break;
+		case 's': c.source = optarg; break;
 		case 'd': c.domain = optarg; break;
 		case 't': {
 			uint64_t t;
@@ -370,6 +550,11 @@ int main(int argc, char **argv)
 	if (which < 0)
 		unknown("", "unknown check \"%s\" (steal, overcommit, domain-steal, alarms)", what);
 	c.name = checks[which][1];
+	if (c.source && (c.host || strcmp(c.path, "/metrics")))
+		unknown(c.name, "--source samples here: it takes no -H or -u");
+	if (which == 0 && c.source)
+		unknown(c.name, "steal reads this VM's /proc/stat, or with -H a vstop-agent: no --source");
+	make_url(&c);
 	/* Defaults are the alarm defaults (see vstop.conf(5)). */
 	char dw[16] = "", dc[16] = "";
 	if (checks[which][2][0])
@@ -377,11 +562,12 @@ int main(int argc, char **argv)
 	if (nagios_range_parse(w ? w : dw[0] ? dw : "~:", &c.warn, err, sizeof(err)) < 0 ||
 	    nagios_range_parse(k ? k : dc[0] ? dc : "~:", &c.crit, err, sizeof(err)) < 0)
 		unknown(c.name, "%s", err);
+	snprintf(timeout_msg, sizeof(timeout_msg), "VSTOP %s UNKNOWN - timed out after %d s\n", c.name, timeout_s);
 	signal(SIGALRM, on_alarm);
 	alarm((unsigned)timeout_s);
 
 	struct strbuf out = { 0 };
-	int st = which == 0 ? check_steal(&c, &out) : check_host(&c, what, &out);
+	int st = which != 0 ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
 	/* Perfdata ends the line without a trailing space. */
 	while (out.len && out.s[out.len - 1] == ' ')
 		out.s[--out.len] = '\0';
