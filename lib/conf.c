@@ -8,6 +8,7 @@
 #include "lib/conf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <ini.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -180,6 +181,48 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 0;
 }
 
+void conf_fault(struct conf_fault *f, const char *section, const char *key1, const char *key2, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	va_end(ap);
+	snprintf(f->section, sizeof(f->section), "%s", section);
+	f->keys[0] = key1;
+	f->keys[1] = key2;
+}
+
+/* The last line of the file that set one of the fault's keys in its section (inih
+ * keeps the last value), or 0 when the file set neither (defaults, -c /dev/null). */
+static int fault_line(const char *text, const struct conf_fault *f)
+{
+	char section[sizeof(f->section)] = "";
+	int line = 0, found = 0;
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		line++;
+		while (len && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		const char *end = memchr(p, p[0] == '[' ? ']' : '=', len);
+		if (!end && p[0] != '[')
+			end = memchr(p, ':', len);	/* inih takes key: value too */
+		if (end && p[0] == '[') {
+			size_t n = (size_t)(end - p - 1);
+			snprintf(section, sizeof(section), "%.*s", (int)(n < sizeof(section) ? n : sizeof(section) - 1), p + 1);
+		} else if (end && p[0] != ';' && p[0] != '#' && !strcmp(section, f->section)) {
+			size_t n = (size_t)(end - p);
+			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+				n--;
+			for (int k = 0; k < 2; k++)
+				if (f->keys[k] && strlen(f->keys[k]) == n && !memcmp(p, f->keys[k], n))
+					found = line;
+		}
+		p = eol ? eol + 1 : p + len;
+	}
+	return found;
+}
+
 /* inih splits lines longer than INI_MAX_LINE: refuse them instead. */
 static int long_line(const char *text)
 {
@@ -215,8 +258,13 @@ int conf_load_string(struct vstop_conf *c, const char *name, const char *text, c
 	}
 	for (unsigned i = 0; i < tmp.nsections; i++) {
 		const struct conf_section *s = tmp.sections[i];
-		if (s->check && s->check(tmp.data[i], st.why, sizeof(st.why)) < 0) {
-			snprintf(err, errsz, "%s: %s", name, st.why);
+		struct conf_fault f = { .why = "" };
+		if (s->check && s->check(tmp.data[i], &f) < 0) {
+			int at = fault_line(text, &f);
+			if (at)
+				snprintf(err, errsz, "%s:%d: %s", name, at, f.why);
+			else
+				snprintf(err, errsz, "%s: %s", name, f.why);
 			return -1;
 		}
 	}
@@ -235,8 +283,9 @@ int conf_set(struct vstop_conf *c, const char *section, const char *key, const c
 	}
 	for (unsigned i = 0; i < tmp.nsections; i++) {
 		const struct conf_section *s = tmp.sections[i];
-		if (s->check && s->check(tmp.data[i], st.why, sizeof(st.why)) < 0) {
-			snprintf(err, errsz, "%s", st.why);
+		struct conf_fault f = { .why = "" };
+		if (s->check && s->check(tmp.data[i], &f) < 0) {
+			snprintf(err, errsz, "%s", f.why);
 			return -1;
 		}
 	}

@@ -35,6 +35,16 @@ struct conf_key {
 /* A section of vstop.conf and the module that owns it. Its values are one
  * struct of `size` bytes (at most CONF_SECTION_BYTES) kept in the
  * configuration, so a whole configuration is copied by value. */
+/* What a section's check found wrong: the reason and where (the section and up to
+ * two keys), so that the error names the line of the file that set them. */
+struct conf_fault {
+	char why[200];
+	char section[80];
+	const char *keys[2];
+};
+void conf_fault(struct conf_fault *f, const char *section, const char *key1, const char *key2, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 struct conf_section {
 	const char *name;	/* [name] */
 	const char *sub_name;	/* [sub_name.SUB] sections, with `sub` (or NULL) */
@@ -46,8 +56,9 @@ struct conf_section {
 	 * SUB's keys apply to, or NULL with the reason. */
 	void *(*sub)(void *data, const char *sub, const struct conf_key **keys, size_t *nkeys, char *why,
 		     size_t whysz);
-	/* Optional, once the file is read: keys that go together, orders of values. */
-	int (*check)(const void *data, char *why, size_t whysz);
+	/* Optional, once the file is read: keys that go together, orders of values.
+	 * On a fault, fills f with conf_fault() and returns -1. */
+	int (*check)(const void *data, struct conf_fault *f);
 	/* Optional: print the [name.SUB] sections (conf_print). */
 	void (*print_subs)(const void *data, FILE *f);
 };

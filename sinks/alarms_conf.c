@@ -75,18 +75,20 @@ static void *rule(void *data, const char *name, const struct conf_key **k, size_
 	return NULL;
 }
 
-static int check(const void *data, char *why, size_t whysz)
+static int check(const void *data, struct conf_fault *f)
 {
 	const struct alarms_conf *c = data;
 	for (int r = 0; r < AR_NRULES; r++) {
 		const struct alert_conf *a = &c->alert[r];
+		char section[64];
+		snprintf(section, sizeof(section), "alert.%s", alert_rule_names[r]);
 		if (a->crit > 0 && a->crit < a->warn) {
-			snprintf(why, whysz, "[alert.%s]: crit %g is below warn %g", alert_rule_names[r], a->crit, a->warn);
+			conf_fault(f, section, "crit", "warn", "[%s]: crit %g is below warn %g", section, a->crit, a->warn);
 			return -1;
 		}
 		if (a->clear > a->warn) {
-			snprintf(why, whysz, "[alert.%s]: clear %g is above warn %g (it must be lower, for hysteresis)",
-				 alert_rule_names[r], a->clear, a->warn);
+			conf_fault(f, section, "clear", "warn", "[%s]: clear %g is above warn %g (it must be lower, for hysteresis)",
+				   section, a->clear, a->warn);
 			return -1;
 		}
 	}

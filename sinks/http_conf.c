@@ -24,15 +24,15 @@ static const struct conf_key keys[] = {
 	{ "basic_auth_hash", CONF_SECRET, F(auth_hash), 0, 0 },
 };
 
-static int check(const void *data, char *why, size_t whysz)
+static int check(const void *data, struct conf_fault *f)
 {
 	const struct http_conf *c = data;
 	if ((!c->tls_cert[0]) != (!c->tls_key[0])) {
-		snprintf(why, whysz, "[http] tls_cert_file and tls_key_file go together");
+		conf_fault(f, "http", "tls_cert_file", "tls_key_file", "[http] tls_cert_file and tls_key_file go together");
 		return -1;
 	}
 	if ((!c->auth_user[0]) != (!c->auth_hash[0])) {
-		snprintf(why, whysz, "[http] basic_auth_user and basic_auth_hash go together");
+		conf_fault(f, "http", "basic_auth_user", "basic_auth_hash", "[http] basic_auth_user and basic_auth_hash go together");
 		return -1;
 	}
 	return 0;

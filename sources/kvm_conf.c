@@ -15,17 +15,18 @@ static void defaults(void *data)
 	snprintf(c->libvirt_uri, sizeof(c->libvirt_uri), "qemu:///system");
 }
 
-static int check(const void *data, char *why, size_t whysz)
+static int check(const void *data, struct conf_fault *f)
 {
 	const struct kvm_conf *c = data;
 	if (conf_auto_on_off(c->libvirt) < 0) {
-		snprintf(why, whysz, "[kvm] libvirt is auto, on or off, not \"%s\"", c->libvirt);
+		conf_fault(f, "kvm", "libvirt", NULL, "[kvm] libvirt is auto, on or off, not \"%s\"", c->libvirt);
 		return -1;
 	}
 	/* A URI names a driver: "qemu:///system", "qemu+ssh://host/system". */
 	const char *colon = strchr(c->libvirt_uri, ':');
 	if (!colon || colon == c->libvirt_uri || strncmp(colon, "://", 3) != 0) {
-		snprintf(why, whysz, "[kvm] libvirt_uri \"%s\" is not a libvirt URI (like qemu:///system)", c->libvirt_uri);
+		conf_fault(f, "kvm", "libvirt_uri", NULL, "[kvm] libvirt_uri \"%s\" is not a libvirt URI (like qemu:///system)",
+			   c->libvirt_uri);
 		return -1;
 	}
 	return 0;

@@ -15,11 +15,11 @@ static void defaults(void *data)
 	snprintf(c->xentrace, sizeof(c->xentrace), "xentrace");
 }
 
-static int check(const void *data, char *why, size_t whysz)
+static int check(const void *data, struct conf_fault *f)
 {
 	const struct xen_conf *c = data;
 	if (conf_auto_on_off(c->trace) < 0) {
-		snprintf(why, whysz, "[xen] trace is auto, on or off, not \"%s\"", c->trace);
+		conf_fault(f, "xen", "trace", NULL, "[xen] trace is auto, on or off, not \"%s\"", c->trace);
 		return -1;
 	}
 	return 0;

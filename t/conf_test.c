@@ -71,12 +71,21 @@ int main(void)
 		kvm_conf_apply(conf_get(&c, &kvm_conf_section), &so);
 		ok(so.libvirt == LIBVIRT_OFF && strcmp(so.libvirt_uri, "qemu+ssh://h/system") == 0, "[kvm] as the source takes it");
 	}
-	bad("[kvm]\nlibvirt = maybe\n", "[kvm] libvirt is auto, on or off", "a bad [kvm] libvirt");
+	bad("[kvm]\nlibvirt = maybe\n", "test.conf:2: [kvm] libvirt is auto, on or off", "a bad [kvm] libvirt");
 	bad("[kvm]\nlibvirt_uri = /var/run/libvirt\n", "not a libvirt URI", "a path for a libvirt URI");
 	bad("[kvm]\nlibvirt_url = qemu:///system\n", "unknown key \"libvirt_url\"", "a typo in [kvm]");
 	/* Each owner checks its own section. */
 	bad("[http]\ntls_cert_file = /a.pem\n", "tls_cert_file and tls_key_file go together", "a certificate without its key");
-	bad("[alert.guest_steal]\nwarn = 30\ncrit = 20\n", "crit 20 is below warn 30", "crit below warn");
+	bad("[alert.guest_steal]\nwarn = 30\ncrit = 20\n", "test.conf:3: [alert.guest_steal]: crit 20 is below warn 30",
+	    "crit below warn, with the line");
+	bad("[alert.guest_steal]\nclear = 20\n\n[http]\nenabled = yes\n[alert.guest_steal]\n  warn = 10\n",
+	    "test.conf:7: [alert.guest_steal]: clear 20 is above warn 10", "clear above warn: the later of the two lines");
+	bad("[alert.vcpu_steal]\nclear = 20\n[alert.guest_steal]\nclear = 20\n", "test.conf:4: [alert.guest_steal]: clear 20",
+	    "the line in the right [alert.NAME]");
+	bad("[http]\ntls_key_file = /k.pem\n", "test.conf:2: [http] tls_cert_file and tls_key_file go together",
+	    "a key without its certificate, with the line");
+	bad("[general]\nintreval = 1\n", "unknown key \"intreval\" in [general] (interval, source, history",
+	    "an unknown [general] key lists the valid ones");
 	bad("[alert.nope]\nwarn = 1\n", "unknown alarm [alert.nope]", "an unknown alarm");
 	bad("[push]\nqueue = 0\n", "queue", "a zero push queue");
 	bad("[rrd]\nfolder = /tmp\n", "unknown key \"folder\" in [rrd] (enabled, dir)", "a typo in [rrd], with the keys it takes");
