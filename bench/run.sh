@@ -139,6 +139,13 @@ fi
 [ -n "$kvm_skip" ] && echo "SKIP: KVM: $kvm_skip"
 kv() { tr ' ' '\n' <<< "$kvm" | sed -n "s/^$1=//p"; }
 
+# ---- the push queue on disk against the one in memory, at 1000 domains -------------------
+echo "bench: push queue in memory and on disk, 1000 domains (bench/push_queue.sh, about a minute)"
+top_builddir="$B" bash "$top_srcdir/bench/push_queue.sh" > "$TMP/pq.out" 2>&1
+pq=$(sed -n 's/^# bench: //p' "$TMP/pq.out" | tr '\n' ' ')
+pq_skip=$(sed -n 's/^SKIP: //p' "$TMP/pq.out")
+pv() { tr ' ' '\n' <<< "$pq" | sed -n "s/^$1=//p"; }
+
 # ---- the report ----------------------------------------------------------------------
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 {
@@ -231,6 +238,24 @@ if [ -n "$xen" ]; then
 	echo "many times faster), and the parser alone (above) takes $(awk -v m="$tr_m" 'BEGIN { printf "%.1f", 100000 / (m * 1e6) * 1000 }') ms."
 else
 	echo "| CPU per sample | SKIP: $xen_skip | | | ≤ 1x |"
+fi
+echo
+echo "## Push: the queue on disk against the queue in memory"
+echo
+if [ -n "$pq" ]; then
+	echo "bench/push_queue.sh: vstopd on 1000 simulated domains, one sample each 0.2 s for $(pv push_samples) samples,"
+	echo "pushing to a receiver that answers 204 at once; all of the process's CPU (sampling, encoding,"
+	echo "sending, and on disk: writing, reading back, a sync a second), median of $(pv push_rounds) alternate rounds."
+	echo
+	echo "| queue | CPU per sample | on disk per sample | a 15-minute outage at 1 s | target |"
+	echo "|---|---|---|---|---|"
+	echo "| memory (default) | $(pv push_mem_us) µs | - | held in memory | |"
+	echo "| disk (\\`[push] queue_dir\\`) | $(pv push_disk_us) µs ($(pv push_ratio)) | $(pv push_record_kib) KiB | $(pv push_15min_mib) MiB | ≤ +10% |"
+	echo
+	echo "The default bound, \\`queue_max_bytes = 256M\\`, holds a 15-minute outage of 1000 domains; the"
+	echo "age bound (\\`queue\\`, 15 minutes) is the one that binds on smaller hosts."
+else
+	echo "SKIP: ${pq_skip:-bench/push_queue.sh did not finish}"
 fi
 echo
 echo "## On a KVM host: --source=kvm against prometheus-libvirt-exporter"

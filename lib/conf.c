@@ -97,6 +97,16 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 		x = (unsigned)u;
 		memcpy(dst, &x, sizeof(x));
 		return 0;
+	case CONF_BYTES:
+		if (num_bytes(v, (uint64_t)k->lo, (uint64_t)k->hi, &u) < 0) {
+			char lo[32], hi[32];
+			num_bytes_str((uint64_t)k->lo, lo, sizeof(lo));
+			num_bytes_str((uint64_t)k->hi, hi, sizeof(hi));
+			snprintf(why, whysz, "%s: \"%s\" is not a size from %s to %s (like 512M, 2G)", k->name, v, lo, hi);
+			return -1;
+		}
+		memcpy(dst, &u, sizeof(u));
+		return 0;
 	case CONF_BOOL:
 		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
 			b = true;
@@ -346,6 +356,14 @@ static void print_keys(FILE *f, const char *section, const struct conf_key *keys
 		case CONF_UINT: memcpy(&uv, p, sizeof(uv)); fprintf(f, "%s = %u\n", k->name, uv); break;
 		case CONF_BOOL: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "yes" : "no"); break;
 		case CONF_LOG: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "syslog" : "stderr"); break;
+		case CONF_BYTES: {
+			uint64_t b;
+			char text[32];
+			memcpy(&b, p, sizeof(b));
+			num_bytes_str(b, text, sizeof(text));
+			fprintf(f, "%s = %s\n", k->name, text);
+			break;
+		}
 		case CONF_STR_T: case CONF_SECRET:
 			if (!*p)
 				fprintf(f, "; %s =\n", k->name);	/* unset */

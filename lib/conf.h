@@ -23,6 +23,7 @@ enum conf_type {
 	CONF_STR_T,		/* char[CONF_STR], not empty */
 	CONF_SECRET,		/* the same, never printed */
 	CONF_LOG,		/* syslog | stderr, as a bool (true: syslog) */
+	CONF_BYTES,		/* "512M", "2G" (lib/num.h), as a uint64_t */
 };
 
 struct conf_key {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,4 +71,48 @@ int num_seconds(const char *s, double lo, double hi, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int num_bytes(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	char buf[32];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n + 1);
+	/* "512MiB", "512MB", "512M": the unit's letter is all that counts. */
+	if (n > 2 && !strcmp(buf + n - 2, "iB"))
+		buf[n -= 2] = '\0';
+	else if (n > 1 && buf[n - 1] == 'B' && strchr(units, buf[n - 2]))
+		buf[--n] = '\0';
+	uint64_t mult = 1;
+	const char *u = n ? strchr(units, buf[n - 1]) : NULL;
+	if (u && buf[n - 1]) {
+		for (const char *p = units; p <= u; p++)
+			mult *= 1024;
+		buf[--n] = '\0';
+	}
+	uint64_t v;
+	if (num_u64(buf, &v) < 0 || v > UINT64_MAX / mult)
+		return -1;
+	v *= mult;
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void num_bytes_str(uint64_t v, char *out, size_t sz)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	while (u < 3 && v && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, sz, "%llu", (unsigned long long)v);
+	else
+		snprintf(out, sz, "%llu%c", (unsigned long long)v, units[u]);
 }

@@ -21,9 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/clock.h"
+#include "lib/dir_check.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sinks/push_batch.h"
+#include "sinks/push_disk.h"
 #include "sinks/remote_write.h"
 #include "sinks/sink.h"
 
@@ -33,7 +35,7 @@
 
 struct push {
 	struct push_config c;
-	char url[1024], instance[256], job[256], token[1024], user[256], pass[256], ca[1024];
+	char url[1024], instance[256], job[256], token[1024], user[256], pass[256], ca[1024], queue_dir[1024];
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -47,8 +49,10 @@ struct push {
 	struct rw_encoder *enc;
 	struct rw_point *rw;
 	size_t rw_cap;
-	struct log_limit log_limit;
+	struct log_limit log_limit, disk_log_limit;
 	unsigned seed;
+	struct push_disk *disk;		/* with a queue_dir; the sender thread's */
+	struct pd_stats disk_st;	/* its figures, under lock */
 };
 
 /* ---- batches (sampling thread) ------------------------------------------- */
@@ -161,12 +165,18 @@ static bool nap(struct push *p, double secs)
 	return !(p->stopping && clock_now_s() >= p->flush_deadline);
 }
 
+static void sender_disk(struct push *p);
+
 static void *sender(void *arg)
 {
 	struct push *p = arg;
 	double backoff = 0;
 	char why[256];
 
+	if (p->disk) {
+		sender_disk(p);
+		return NULL;
+	}
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->head && !p->stopping)
@@ -239,6 +249,114 @@ static void *sender(void *arg)
 	return NULL;
 }
 
+/* ---- the queue on disk (sender thread) ------------------------------------ */
+
+/* One batch, encoded as it will be POSTed, appended to the disk queue. */
+static bool to_disk(struct push *p, struct batch *b)
+{
+	if (!b->n)
+		return true;
+	if (b->n > p->rw_cap) {
+		p->rw_cap = b->n * 2;
+		p->rw = xreallocarray(p->rw, p->rw_cap, sizeof(*p->rw));
+	}
+	uint32_t n = push_batch_points(b, p->rw);
+	size_t len = 0;
+	const char *body = rw_encode(p->enc, p->rw, n, p->instance, p->job, &len);
+	if (!body)
+		return true;	/* cannot be encoded: sending it would fail the same way */
+	if (pd_append(p->disk, b->ts_ms, n, body, len) == 0)
+		return true;
+	if (log_limit_pass(&p->disk_log_limit, clock_now_s()))
+		log_warn("push: cannot write to the queue in %s: %s; samples wait in memory (%llu points) until it can",
+			 p->c.queue_dir, strerror(errno), (unsigned long long)p->queued_points);
+	return false;
+}
+
+/* Move what the sampler queued to disk; with the lock held (dropped while writing). */
+static void drain_to_disk(struct push *p)
+{
+	while (p->head) {
+		struct batch *b = p->head;
+		b->in_flight = true;	/* the sampler's bound does not drop it meanwhile */
+		pthread_mutex_unlock(&p->lock);
+		bool ok = to_disk(p, b);
+		struct pd_stats ds;
+		pd_stats(p->disk, &ds);
+		pthread_mutex_lock(&p->lock);
+		p->disk_st = ds;
+		b->in_flight = false;
+		if (!ok)
+			return;
+		p->head = b->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued_points -= b->n;
+		b->next = p->free_list;
+		p->free_list = b;
+	}
+}
+
+static void sender_disk(struct push *p)
+{
+	double backoff = 0, next_try = 0, last_sync = clock_now_s();
+	char why[256];
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		drain_to_disk(p);
+		if (p->stopping)
+			break;	/* what is left in memory, push_close writes */
+		double now = clock_now_s();
+		if (now - last_sync >= 1) {	/* a power cut loses at most about a second */
+			pd_sync(p->disk);
+			last_sync = now;
+		}
+		if (now < next_try) {
+			nap(p, next_try - now);
+			continue;
+		}
+		pthread_mutex_unlock(&p->lock);
+		const uint8_t *body;
+		size_t len;
+		uint32_t points;
+		int have = pd_peek(p->disk, &body, &len, &points);
+		long status = 0;
+		int r = have ? send_request(p, (const char *)body, len, &status, why, sizeof(why)) : 0;
+		if (have && r != 1)
+			pd_commit(p->disk);	/* delivered, or rejected for good */
+		struct pd_stats ds;
+		pd_stats(p->disk, &ds);
+		pthread_mutex_lock(&p->lock);
+		p->disk_st = ds;
+		if (!have) {
+			if (!p->head && !p->stopping)
+				nap(p, 1);	/* woken by the next sample */
+			continue;
+		}
+		p->st.requests++;
+		if (r == 1) {
+			p->st.retries++;
+			p->st.failures++;
+			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
+			double wait = backoff + backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
+			next_try = clock_now_s() + wait;
+			log_limited(p, "%s: %s; %llu points queued on disk, retrying in %.1fs", p->url, why,
+				    (unsigned long long)ds.points, wait);
+			continue;
+		}
+		backoff = 0;
+		if (r == 0) {
+			p->st.sent_points += points;
+		} else {
+			p->st.dropped_rejected += points;
+			p->st.failures++;
+			log_limited(p, "%s: %s: the collector rejected %u points, dropped", p->url, why, points);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
 		      double interval_s)
 {
@@ -251,6 +369,8 @@ void push_config_from(struct push_config *pc, const struct push_conf *c, const c
 	pc->password = c->password;
 	pc->ca_file = c->ca_file;
 	pc->queue_seconds = c->queue_s;
+	pc->queue_dir = c->queue_dir;
+	pc->queue_max_bytes = c->queue_max_bytes;
 	pc->timeout_s = c->timeout_s;
 	pc->interval_s = interval_s;
 }
@@ -280,11 +400,23 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 	if (p->c.interval_s <= 0)
 		p->c.interval_s = 1;
 	p->seed = (unsigned)getpid();
+	if (c->queue_dir && *c->queue_dir) {
+		snprintf(p->queue_dir, sizeof(p->queue_dir), "%s", c->queue_dir);
+		p->c.queue_dir = p->queue_dir;
+		p->disk = pd_open(c->queue_dir, c->queue_max_bytes ? c->queue_max_bytes : 256ull << 20,
+				  p->c.queue_seconds, err, errsz);
+		if (!p->disk) {
+			free(p);
+			return NULL;
+		}
+		pd_stats(p->disk, &p->disk_st);
+	}
 	p->enc = rw_encoder_new();
 	p->curl = curl_easy_init();
 	if (!p->enc || !p->curl) {
 		snprintf(err, errsz, "push: cannot initialise libcurl");
 		rw_encoder_free(p->enc);
+		pd_close(p->disk);
 		free(p);
 		return NULL;
 	}
@@ -325,6 +457,7 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 		curl_slist_free_all(p->headers);
 		curl_easy_cleanup(p->curl);
 		rw_encoder_free(p->enc);
+		pd_close(p->disk);
 		free(p);
 		return NULL;
 	}
@@ -335,7 +468,10 @@ void push_stats(struct push *p, struct push_stats *s)
 {
 	pthread_mutex_lock(&p->lock);
 	*s = p->st;
-	s->queued_points = p->queued_points;
+	s->queued_points = p->queued_points + p->disk_st.points;
+	s->dropped_full += p->disk_st.dropped_full;
+	s->dropped_corrupt = p->disk_st.dropped_corrupt;
+	s->disk_bytes = p->disk_st.bytes;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -350,21 +486,23 @@ static bool stat_u64(const void *ctx, uint32_t row, size_t off, struct series_va
 static uint32_t reason_count(const void *ctx)
 {
 	(void)ctx;
-	return 2;
+	return 3;
 }
 
 static unsigned reason_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
 {
 	(void)ctx;
 	(void)scratch;
-	out[0] = (struct series_label){ "reason", row ? "rejected" : "queue_full" };
+	static const char *const reason[] = { "queue_full", "rejected", "corrupt" };
+	out[0] = (struct series_label){ "reason", reason[row < 3 ? row : 0] };
 	return 1;
 }
 
 static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW, NULL, 0 };
 #define P(field) offsetof(struct push_stats, field)
-/* dropped_rejected follows dropped_full in struct push_stats: row 1 reads it. */
-_Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t),
+/* dropped_rejected and dropped_corrupt follow dropped_full in struct push_stats: rows 1 and 2 read them. */
+_Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t) &&
+	       offsetof(struct push_stats, dropped_corrupt) == offsetof(struct push_stats, dropped_full) + 2 * sizeof(uint64_t),
 	       "the drop reasons are adjacent");
 
 static const struct series push_series[] = {
@@ -372,7 +510,9 @@ static const struct series push_series[] = {
 	{ "vstop_push_sent_points_total", "Points the collector accepted.", SERIES_COUNTER, NULL, stat_u64, P(sent_points), NULL, 0, SF_CALL },
 	{ "vstop_push_retries_total", "Requests retried after a network error, 5xx or 429.", SERIES_COUNTER, NULL,
 	  stat_u64, P(retries), NULL, 0, SF_CALL },
-	{ "vstop_push_dropped_points_total", "Points dropped: queue full, or rejected (4xx).", SERIES_COUNTER, &reasons,
+	{ "vstop_push_queue_disk_bytes", "Bytes of the push queue on disk ([push] queue_dir).", SERIES_GAUGE, NULL, stat_u64,
+	  P(disk_bytes), NULL, 0, SF_CALL },
+	{ "vstop_push_dropped_points_total", "Points dropped: queue full, rejected (4xx), or cut from the disk queue as torn or corrupt.", SERIES_COUNTER, &reasons,
 	  stat_u64, P(dropped_full), NULL, 0, SF_CALL },
 };
 
@@ -401,6 +541,15 @@ void push_close(struct push *p, double flush_s)
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
+	if (p->disk) {
+		pthread_mutex_lock(&p->lock);
+		drain_to_disk(p);	/* nothing the sampler took is left behind */
+		pthread_mutex_unlock(&p->lock);
+		if (p->disk_st.points)
+			log_info("push: %llu points wait in %s for the next start", (unsigned long long)p->disk_st.points,
+				 p->c.queue_dir);
+		pd_close(p->disk);
+	}
 	if (p->queued_points)
 		log_warn("push: exiting with %llu points not sent to %s (collector unreachable)",
 			 (unsigned long long)p->queued_points, p->url);
@@ -445,6 +594,14 @@ static void sink_close(void *state)
 	push_close(state, 5);	/* up to 5 s to deliver what is queued */
 }
 
+/* A queue_dir is made at start if missing: can it be? */
+static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+{
+	(void)o;
+	const struct push_conf *c = conf;
+	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
+}
+
 const struct sink_ops push_sink_ops = {
-	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, NULL,
+	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check,
 };

@@ -8,6 +8,11 @@
  * backoff and jitter, the batches staying queued; other 4xx drop the request,
  * counted and logged. The queue is bounded in points: when full, the oldest
  * batch not being sent is dropped and counted. Nothing is lost within it.
+ *
+ * With a queue_dir, the sender thread first writes each queued sample to the
+ * queue on disk (push_disk.h), encoded as it will be POSTed, and sends from
+ * there: what was not delivered survives a restart or a crash. A sample the
+ * disk cannot take (full) waits in memory, within the memory bound.
  */
 #ifndef VSTOP_PUSH_H
 #define VSTOP_PUSH_H
@@ -21,13 +26,16 @@ struct push_config {
 	const char *job;		/* the job label; default: vstop */
 	const char *bearer_token, *username, *password, *ca_file;
 	double queue_seconds;		/* how long an outage the queue rides out */
+	const char *queue_dir;		/* the queue on disk, or NULL/"" for memory */
+	uint64_t queue_max_bytes;	/* its bound */
 	double timeout_s;
 	double interval_s;
 };
 
 struct push_stats {
 	uint64_t queued_points, sent_points, retries, failures;
-	uint64_t dropped_full, dropped_rejected;
+	uint64_t dropped_full, dropped_rejected, dropped_corrupt;
+	uint64_t disk_bytes;		/* the queue on disk */
 	uint64_t requests;
 };
 

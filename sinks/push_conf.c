@@ -11,6 +11,7 @@ static void defaults(void *data)
 	struct push_conf *c = data;
 	snprintf(c->job, sizeof(c->job), "vstop");
 	c->queue_s = 900;
+	c->queue_max_bytes = 256ull << 20;	/* docs/PERFORMANCE.md: 15 minutes of 1000 domains */
 	c->timeout_s = 10;
 }
 
@@ -20,7 +21,9 @@ static const struct conf_key keys[] = {
 	{ "url", CONF_STR_T, F(url), 0, 0 },
 	{ "instance", CONF_STR_T, F(instance), 0, 0 },
 	{ "job", CONF_STR_T, F(job), 0, 0 },
-	{ "queue", CONF_SECONDS, F(queue_s), 1, 86400 },
+	{ "queue", CONF_SECONDS, F(queue_s), 1, 86400 * 7 },
+	{ "queue_dir", CONF_STR_T, F(queue_dir), 0, 0 },
+	{ "queue_max_bytes", CONF_BYTES, F(queue_max_bytes), 1 << 20, 1ull << 40 },
 	{ "timeout", CONF_SECONDS, F(timeout_s), 0.1, 300 },
 	{ "bearer_token", CONF_SECRET, F(bearer_token), 0, 0 },
 	{ "username", CONF_STR_T, F(username), 0, 0 },

@@ -3,6 +3,7 @@
 #define VSTOP_PUSH_CONF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "lib/conf.h"
 
 struct push_conf {
@@ -10,7 +11,9 @@ struct push_conf {
 	char url[CONF_STR];
 	char instance[CONF_STR];		/* the instance label; default: the host name */
 	char job[CONF_STR];			/* the job label (default vstop) */
-	double queue_s;				/* 15 minutes of samples ride out a restart */
+	double queue_s;				/* 15 minutes of samples ride out an outage */
+	char queue_dir[CONF_STR];		/* the queue on disk (push_disk.h); unset: memory */
+	uint64_t queue_max_bytes;		/* its bound on disk */
 	double timeout_s;
 	char bearer_token[CONF_STR], username[CONF_STR], password[CONF_STR];
 	char ca_file[CONF_STR];

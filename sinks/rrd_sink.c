@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "lib/clock.h"
+#include "lib/dir_check.h"
 #include "lib/name_index.h"
 #include "sinks/rrd_conf.h"
 #include "sinks/rrd_sink.h"
@@ -318,21 +319,6 @@ static void submit(struct rrd_sink *s, double wall)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static int mkdir_p(const char *dir)
-{
-	char tmp[256];
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* One writer a directory: two daemons updating the same files would each see the
  * other's updates as "illegal attempt to update" (time going backwards). The lock
  * is an flock on DIR/.vstop.lock, which holds the owner's pid for the message; the
@@ -375,7 +361,7 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
 		return NULL;
 	}
 	char abs[PATH_MAX];
-	if (mkdir_p(dir) < 0 || !realpath(dir, abs)) {
+	if (dir_make(dir, 0755) < 0 || !realpath(dir, abs)) {
 		snprintf(err, errsz, "rrd dir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
@@ -525,36 +511,10 @@ static void sink_close(void *state)
 	rrd_sink_close(state);
 }
 
-/* The directory is created if missing, with its parents: the nearest one that
- * exists must then be a directory this process may write in; an existing one must
- * be one too. */
+/* The directory is made at start if missing: can it be? */
 static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
-	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
-	char up[4096];
-	snprintf(up, sizeof(up), "%s", dir);
-	struct stat st;
-	while (stat(up, &st) < 0) {
-		char *slash = strrchr(up, '/');
-		while (slash && slash > up && slash[1] == '\0') {	/* "a/b/" */
-			*slash = '\0';
-			slash = strrchr(up, '/');
-		}
-		if (!slash)
-			snprintf(up, sizeof(up), ".");
-		else
-			slash[slash == up] = '\0';	/* "/x" -> "/" */
-	}
-	const char *what = strcmp(up, dir) == 0 ? "" : " does not exist, and cannot be made in ";
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "[rrd] dir %s%s%s: not a directory", dir, what, *what ? up : "");
-		return -1;
-	}
-	if (access(up, W_OK | X_OK) < 0) {
-		snprintf(err, errsz, "[rrd] dir %s%s%s: cannot write in it: %s", dir, what, *what ? up : "", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return dir_check_writable("[rrd] dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, err, errsz);
 }
 
 const struct sink_ops rrd_sink_ops = {

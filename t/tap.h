@@ -37,6 +37,8 @@ static inline int tap_ok(int pass, const char *file, int line, const char *fmt, 
 	return pass;
 }
 
+/* A comment line in the output, for what a failure needs to be understood. */
+#define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_num(got, want, eps, ...) do { \
 	double g_ = (got), w_ = (want); \

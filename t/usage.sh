@@ -37,6 +37,10 @@ usage 1 'bad.conf' "vstopd -t: a listen that would fail at start" -- "$VSTOPD" -
 : > "$TMP/file"
 usage 1 'not a directory' "vstopd -t: an RRD dir that is a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file" -t
 usage 1 'cannot be made in' "vstopd -t: an RRD dir under a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file/rrd" -t
+printf '[push]\nenabled = yes\nurl = http://127.0.0.1:1/api/v1/write\nqueue_dir = %s/file/q\n' "$TMP" > "$TMP/q.conf"
+usage 1 '\[push\] queue_dir .* cannot be made in' "vstopd -t: a push queue_dir under a file" -- "$VSTOPD" -c "$TMP/q.conf" --source=sim -t
+printf '[push]\nqueue_max_bytes = 10 GB\n' > "$TMP/q2.conf"
+usage 1 'q2.conf:2: queue_max_bytes: "10 GB" is not a size from 1M to 1T (like 512M, 2G)' "vstopd -t: a size with a space" -- "$VSTOPD" -c "$TMP/q2.conf" --source=sim -t
 "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/no/such" -t > /dev/null 2>&1
 ok $? "vstopd -t: an RRD dir whose parents are missing is valid (made at start)"
 printf '[alerts]\nexec = /bin/true >> /tmp/log\n' > "$TMP/bad.conf"
