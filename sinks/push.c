@@ -574,7 +574,9 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	struct push_config pc;
 	push_config_from(&pc, conf, o->push_url, interval);
 	struct push *p = push_open(&pc, err, errsz);
-	if (p)
+	if (p && p->disk)
+		log_info("pushing to %s, queueing on disk in %s", pc.url, pd_dir(p->disk));
+	else if (p)
 		log_info("pushing to %s", pc.url);
 	return p;
 }
@@ -594,11 +596,21 @@ static void sink_close(void *state)
 	push_close(state, 5);	/* up to 5 s to deliver what is queued */
 }
 
-/* A queue_dir is made at start if missing: can it be? */
+/* What push_open would refuse, said by -t and reload too: the URL, and whether
+ * the queue_dir (made at start if missing) can be made. */
 static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
-	(void)o;
 	const struct push_conf *c = conf;
+	const char *url = o->push_url ? o->push_url : c->url;
+	if (!url[0]) {
+		snprintf(err, errsz, "[push] is enabled without a url (the receiver's remote-write URL, "
+			 "like http://metrics.example.org:8428/api/v1/write)");
+		return -1;
+	}
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		snprintf(err, errsz, "[push] url \"%s\": expected http:// or https://", url);
+		return -1;
+	}
 	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
 }
 

@@ -475,6 +475,11 @@ void pd_stats(const struct push_disk *d, struct pd_stats *out)
 	out->bytes = total_bytes(d);
 }
 
+const char *pd_dir(const struct push_disk *d)
+{
+	return d->dir;
+}
+
 void pd_close(struct push_disk *d)
 {
 	if (!d)

@@ -48,6 +48,8 @@ void pd_commit(struct push_disk *d);
 /* fdatasync what was appended since the last sync. */
 void pd_sync(struct push_disk *d);
 void pd_stats(const struct push_disk *d, struct pd_stats *s);
+/* Its directory, absolute. */
+const char *pd_dir(const struct push_disk *d);
 void pd_close(struct push_disk *d);
 
 #endif

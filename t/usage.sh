@@ -39,6 +39,9 @@ usage 1 'not a directory' "vstopd -t: an RRD dir that is a file" -- "$VSTOPD" -c
 usage 1 'cannot be made in' "vstopd -t: an RRD dir under a file" -- "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/file/rrd" -t
 printf '[push]\nenabled = yes\nurl = http://127.0.0.1:1/api/v1/write\nqueue_dir = %s/file/q\n' "$TMP" > "$TMP/q.conf"
 usage 1 '\[push\] queue_dir .* cannot be made in' "vstopd -t: a push queue_dir under a file" -- "$VSTOPD" -c "$TMP/q.conf" --source=sim -t
+printf '[push]\nenabled = yes\n' > "$TMP/q3.conf"
+usage 1 'enabled without a url' "vstopd -t: push enabled without a url" -- "$VSTOPD" -c "$TMP/q3.conf" --source=sim -t
+usage 1 'expected http:// or https://' "vstopd -t: a push url that is not HTTP" -- "$VSTOPD" -c "$TMP/q3.conf" --source=sim --push-url ftp://x/ -t
 printf '[push]\nqueue_max_bytes = 10 GB\n' > "$TMP/q2.conf"
 usage 1 'q2.conf:2: queue_max_bytes: "10 GB" is not a size from 1M to 1T (like 512M, 2G)' "vstopd -t: a size with a space" -- "$VSTOPD" -c "$TMP/q2.conf" --source=sim -t
 "$VSTOPD" -c /dev/null --source=sim --rrd-dir "$TMP/no/such" -t > /dev/null 2>&1
