@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/name_safe.h"
+#include "lib/snapshot.h"
 #include "lib/strbuf.h"
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
@@ -247,11 +249,19 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 
 void notifier_send(struct notifier *n, const struct alarm_event *e)
 {
-	if (n->log)
+	if (n->log) {
+		/* Names as a human may read them (lib/name_safe.h); the webhook's JSON and the
+		 * exec hook's environment keep the exact bytes. */
+		char subject[DOMAIN_NAME_MAX * 4 + 32], neighbors[1024];
+		name_safe(subject, sizeof(subject), e->subject);
+		if (strcmp(e->subject, "Domain-0") != 0 && name_looks_like_dom0(e->subject))
+			strncat(subject, " (not Domain-0)", sizeof(subject) - strlen(subject) - 1);
+		name_safe(neighbors, sizeof(neighbors), e->neighbors);
 		log_warn("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
-			 e->subject[0] ? " " : "", e->subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
-			 !e->neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ?
-			 "; it waited for: " : "; noisy neighbors: ", e->neighbors);
+			 subject[0] ? " " : "", subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
+			 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ?
+			 "; it waited for: " : "; noisy neighbors: ", neighbors);
+	}
 	if (n->argv[0] && n->nkids == EXEC_RUNNING)
 		log_warn("alert exec %s: %d hooks still running, not starting another for %s %s", n->argv[0],
 			 EXEC_RUNNING, e->alert, e->subject);

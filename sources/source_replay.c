@@ -37,7 +37,7 @@ struct replay {
 	struct xentop_parser xp;
 	double interval_s;
 	uint64_t nsamples;
-	char **names;			/* xentop: domid = index + 1 here */
+	char **names;			/* xentop: domid = index + 1 here (Domain-0 is 0) */
 	uint32_t nnames, names_cap;
 };
 
@@ -73,6 +73,8 @@ static int next_line(struct replay *r, char *err, size_t errsz)
 
 static uint32_t domid_for(struct replay *r, const char *name)
 {
+	if (strcmp(name, "Domain-0") == 0)
+		return 0;	/* on Xen always; xentop names it so */
 	for (uint32_t i = 0; i < r->nnames; i++)
 		if (strcmp(r->names[i], name) == 0)
 			return i + 1;

@@ -5,7 +5,9 @@
  * terminals get every column, longer names and a longer sparkline.
  */
 #include "config.h"
+#include "lib/name_safe.h"
 #include "lib/xalloc.h"
+#include "tui/name_marks.h"
 #include "tui/dash_draw.h"
 
 #include <curses.h>
@@ -49,23 +51,22 @@ static void pct(char *buf, size_t sz, double v)
 		snprintf(buf, sz, "%.1f", v);
 }
 
-/* A domain name as the terminal may show it: controls and (outside UTF-8
- * locales) non-ASCII bytes become '?', cut to `width` columns. */
+/* A domain name as the terminal may show it: made safe (lib/name_safe.h: controls,
+ * invisible and bidi characters shown escaped), then (outside UTF-8 locales)
+ * non-ASCII bytes as '?', cut to `width` columns. */
 static void display_name(char *out, size_t outsz, const char *in, int width, bool utf8)
 {
+	char safe[DOMAIN_NAME_MAX * 4 + 16];
+	name_safe(safe, sizeof(safe), in);
 	size_t o = 0;
 	int cols = 0;
-	const unsigned char *s = (const unsigned char *)in;
+	const unsigned char *s = (const unsigned char *)safe;
 
 	while (*s && cols < width && o + 5 < outsz) {
 		size_t n = 1;
-		if (*s >= 0x80 && utf8) {
-			n = (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 0;
-			for (size_t k = 1; k < n; k++)
-				if ((s[k] & 0xc0) != 0x80)
-					n = 0;
-		}
-		if (*s < 0x20 || *s == 0x7f || (*s >= 0x80 && (!utf8 || n == 0))) {
+		if (*s >= 0x80 && utf8)	/* name_safe left only whole UTF-8 characters */
+			n = (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : 4;
+		if (*s >= 0x80 && !utf8) {
 			out[o++] = '?';
 			s++;
 		} else {
@@ -386,6 +387,10 @@ static double host_row(struct dash *d, uint32_t k, const char **name, char cells
 	const struct dom_rates *r = &d->m.rates[d->visible[k]];
 
 	*name = domain_name(s, dom);
+	if (d->marks[d->visible[k]]) {
+		snprintf(d->marked_name, sizeof(d->marked_name), "#%u %s", dom->domid, *name);
+		*name = d->marked_name;
+	}
 	domain_state_str(dom->state, cells[1]);
 	pct(cells[2], CELL_MAX, r->valid ? r->cpu_pct : NAN);
 	pct(cells[3], CELL_MAX, r->steal_pct);
@@ -553,6 +558,11 @@ static void host_view(struct dash *d)
 		d->visible_cap = s->ndoms * 2;
 		d->visible = xreallocarray(d->visible, d->visible_cap, sizeof(*d->visible));
 	}
+	if (d->marks_cap < s->ndoms) {
+		d->marks_cap = s->ndoms * 2;
+		d->marks = xreallocarray(d->marks, d->marks_cap, sizeof(*d->marks));
+	}
+	name_marks(s, 0, d->marks);
 	uint32_t nvis = 0;
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		const char *name = domain_name(s, &s->doms[d->order[k]]);

@@ -32,6 +32,9 @@ struct dash {
 	struct model m;
 	uint32_t *order, order_cap;	/* sorted domain indexes */
 	uint32_t *visible, visible_cap;	/* after the filter */
+	bool *marks;			/* names shown with their domid (tui/name_marks.h) */
+	uint32_t marks_cap;
+	char marked_name[DOMAIN_NAME_MAX + 16];
 	/* guest view */
 	struct guest_sampler gs;
 	bool have_guest_prev, have_rates;

@@ -218,6 +218,7 @@ static void dash_close(struct dash *d)
 	if (d->host) {
 		free(d->order);
 		free(d->visible);
+		free(d->marks);
 		model_free(&d->m);
 		source_close(d->src);
 	} else {

@@ -4,8 +4,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include "lib/json.h"
+#include "lib/xalloc.h"
+#include "tui/name_marks.h"
 
 #define MIB (1024.0 * 1024.0)
 #define GIB (MIB * 1024.0)
@@ -18,23 +21,13 @@ static void num_or_dash(struct strbuf *b, int width, int prec, double v)
 		sb_printf(b, " %*.*f", width, prec, v);
 }
 
-/* A name for a terminal: control bytes shown as \n, \t or \xNN, so a guest's
- * name cannot break the table or send escape sequences. */
-static void text_name(struct strbuf *b, const char *name, int width)
+/* A name for a terminal or a script (lib/name_safe.h), "#DOMID " before it when
+ * it could pass for another (tui/name_marks.h), padded to width. */
+static void text_name(struct strbuf *b, const struct snapshot *s, const struct domain *d, bool marked, int width)
 {
-	size_t start = b->len;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p == '\n')
-			sb_puts(b, "\\n");
-		else if (*p == '\t')
-			sb_puts(b, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			sb_printf(b, "\\x%02x", *p);
-		else
-			sb_putc(b, (char)*p);
-	}
-	for (int n = (int)(b->len - start); n < width; n++)
-		sb_putc(b, ' ');
+	char shown[DOMAIN_NAME_MAX * 4 + 16];
+	name_shown(shown, sizeof(shown), s, d, marked);
+	sb_printf(b, "%-*s", width, shown);
 }
 
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
@@ -65,12 +58,14 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_puts(b, s->host.hypervisor[0] == 'k' ? "  steal - (no rate yet)" : "  steal - (no guest publishes it)");
 	sb_printf(b, "\n%-16s %6s %7s %7s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
 		  "STEAL%", "VCPUS", "MEM(MiB)", "MAXMEM", "NETRX(k/s)", "NETTX(k/s)", "VBDRD/s", "VBDWR/s");
+	bool *marks = xcalloc(s->ndoms ? s->ndoms : 1, sizeof(*marks));
+	name_marks(s, 0, marks);
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		uint32_t i = order[k];
 		const struct domain *d = &s->doms[i];
 		const struct dom_rates *r = &m->rates[i];
 		domain_state_str(d->state, state);
-		text_name(b, domain_name(s, d), 16);
+		text_name(b, s, d, marks[i], 16);
 		sb_printf(b, " %6s", state);
 		num_or_dash(b, 7, 1, r->valid ? r->cpu_pct : NAN);
 		num_or_dash(b, 7, 1, r->steal_pct);
@@ -85,6 +80,7 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 		num_or_dash(b, 8, 1, r->vbd_wr_iops);
 		sb_putc(b, '\n');
 	}
+	free(marks);
 	sb_putc(b, '\n');
 }
 

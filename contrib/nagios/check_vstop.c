@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "contrib/nagios/nagios_range.h"
+#include "lib/name_safe.h"
 #include "lib/num.h"
 #include "lib/prom_text.h"
 #include "lib/strbuf.h"
@@ -448,7 +449,11 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 					       : "no guest publishes steal (%s)", c->domain ? c->domain : "install vstop-agent");
 		double pct = w.v * 100;
 		st = judge(c, pct);
-		sb_printf(out, "VSTOP DOMAIN-STEAL %s - %s steal %.1f%%%s | ", status_names[st], w.name, pct,
+		char shown[sizeof(w.name) * 4 + 32];	/* as a human may read it (lib/name_safe.h) */
+		name_safe(shown, sizeof(shown), w.name);
+		if (strcmp(w.name, "Domain-0") != 0 && name_looks_like_dom0(w.name))
+			strncat(shown, " (not Domain-0)", sizeof(shown) - strlen(shown) - 1);
+		sb_printf(out, "VSTOP DOMAIN-STEAL %s - %s steal %.1f%%%s | ", status_names[st], shown, pct,
 			  c->domain ? "" : " (worst guest)");
 		perf(out, "steal", pct, "%", c, "0", "100");
 	}
