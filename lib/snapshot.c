@@ -180,6 +180,18 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	COPY_ARRAY(thief_names, nthief_names, thief_names_cap);
 }
 
+void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len)
+{
+	s->doms = grow(s->doms, &s->doms_cap, ndoms, sizeof(*s->doms));
+	s->nets = grow(s->nets, &s->nets_cap, nnets, sizeof(*s->nets));
+	s->vbds = grow(s->vbds, &s->vbds_cap, nvbds, sizeof(*s->vbds));
+	s->vcpu_ns = grow(s->vcpu_ns, &s->vcpu_ns_cap, nvcpu_ns, sizeof(*s->vcpu_ns));
+	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, nhv_vcpus, sizeof(*s->hv_vcpus));
+	s->thief_names = grow(s->thief_names, &s->thief_names_cap, nthief_names, sizeof(*s->thief_names));
+	s->names = grow(s->names, &s->names_cap, names_len, 1);
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	free(s->doms);

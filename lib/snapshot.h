@@ -151,6 +151,9 @@ const struct domain *snapshot_find(const struct snapshot *s, const char *name);
 /* By domid, in a snapshot sorted by snapshot_sort (binary search); NULL if absent. */
 const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domid);
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+/* Room for that many of each (for a reader that fills the arrays itself). */
+void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len);
 void snapshot_free(struct snapshot *s);
 /* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */
 void domain_state_str(uint32_t state, char buf[7]);
