@@ -106,3 +106,12 @@ bool log_limit_pass(struct log_limit *l, double now)
 	l->last = now;
 	return true;
 }
+
+int errorf(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return -1;
+}

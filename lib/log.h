@@ -10,6 +10,7 @@
 #define VSTOP_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 void log_init(const char *ident, bool use_syslog);
 void log_init_daemon(const char *ident, bool use_syslog);
@@ -23,6 +24,9 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct log_limit { double last; bool used; };
 /* True (and the clock restarts) when a message may go out at `now` seconds. */
 bool log_limit_pass(struct log_limit *l, double now);
+/* Format a reason into the caller's err buffer and return -1, for parsers that
+ * say why they refused: `return errorf(err, errsz, "line %u: ...", n);` */
+int errorf(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print "ident: message" to stderr and exit(status). */
 void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 

@@ -3,9 +3,9 @@
  * the cross-checks (indexes, offsets) to us. */
 #include "config.h"
 #include "lib/snapshot_wire.h"
+#include "lib/log.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -247,16 +247,6 @@ static void get_counters(struct rd *r, uint64_t *v, int n)
 		v[i] = get_u64(r);
 }
 
-static int bad(char *why, size_t whysz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad(char *why, size_t whysz, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, whysz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int wire_header(const uint8_t *buf, size_t len, enum wire_type *type, uint32_t *payload_len, const char **why)
 {
 	struct rd r = { buf, buf + (len < WIRE_HEADER ? len : WIRE_HEADER), false };
@@ -343,36 +333,36 @@ int wire_get_snapshot(const uint8_t *payload, size_t len, struct snapshot *s, ch
 	s->wall = get_f64(&r);
 	flags_ok &= get_bool(&r, &s->host.known);
 	if (!get_fixed(&r, s->host.hypervisor, sizeof(s->host.hypervisor)))
-		return bad(why, whysz, "the hypervisor's name has no end");
+		return errorf(why, whysz, "the hypervisor's name has no end");
 	s->host.pcpus = get_u32(&r);
 	s->host.cpu_hz = get_u64(&r);
 	s->host.mem_total = get_u64(&r);
 	s->host.mem_free = get_u64(&r);
 	if (!get_fixed(&r, s->host.xen_version, sizeof(s->host.xen_version)))
-		return bad(why, whysz, "the hypervisor's version has no end");
+		return errorf(why, whysz, "the hypervisor's version has no end");
 	flags_ok &= get_bool(&r, &s->trace.on);
 	s->trace.records = get_u64(&r);
 	s->trace.lost_records = get_u64(&r);
 	s->trace.now_ns = get_u64(&r);
 	if (!get_fixed(&r, s->trace.why, sizeof(s->trace.why)))
-		return bad(why, whysz, "the trace's reason has no end");
+		return errorf(why, whysz, "the trace's reason has no end");
 	uint32_t ndoms = get_u32(&r), nnets = get_u32(&r), nvbds = get_u32(&r), nvcpu = get_u32(&r);
 	uint32_t nhv = get_u32(&r), nthief = get_u32(&r), names_len = get_u32(&r);
 	if (r.short_)
-		return bad(why, whysz, "a snapshot cut short in its header");
+		return errorf(why, whysz, "a snapshot cut short in its header");
 	if (!isfinite(s->wall))
-		return bad(why, whysz, "a sample time that is not a number");
+		return errorf(why, whysz, "a sample time that is not a number");
 	if (ndoms > WIRE_MAX_ITEMS || nnets > WIRE_MAX_ITEMS || nvbds > WIRE_MAX_ITEMS || nvcpu > WIRE_MAX_ITEMS ||
 	    nhv > WIRE_MAX_ITEMS || nthief > WIRE_MAX_ITEMS || names_len > WIRE_MAX_PAYLOAD)
-		return bad(why, whysz, "a count past any host's");
+		return errorf(why, whysz, "a count past any host's");
 	/* What the counts say must be exactly what is there, before anything is allocated. */
 	uint64_t need = (uint64_t)ndoms * WIRE_DOMAIN + (uint64_t)nnets * WIRE_NET + (uint64_t)nvbds * WIRE_VBD +
 			(uint64_t)nvcpu * 8 + (uint64_t)nhv * WIRE_HV_VCPU + (uint64_t)nthief * WIRE_THIEF_NAME + names_len;
 	if (need != (uint64_t)(r.end - r.p))
-		return bad(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)need,
+		return errorf(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)need,
 			   (size_t)(r.end - r.p));
 	if (names_len && payload[len - 1] != '\0')
-		return bad(why, whysz, "the names do not end with a terminator");
+		return errorf(why, whysz, "the names do not end with a terminator");
 	snapshot_reserve(s, ndoms, nnets, nvbds, nvcpu, nhv, nthief, names_len);
 	for (uint32_t i = 0; i < ndoms; i++)
 		flags_ok &= get_domain(&r, &s->doms[i]);
@@ -403,25 +393,25 @@ int wire_get_snapshot(const uint8_t *payload, size_t len, struct snapshot *s, ch
 	}
 	const uint8_t *names = take(&r, names_len);
 	if (r.short_ || r.p != r.end)
-		return bad(why, whysz, "a snapshot whose parts do not add up to its length");
+		return errorf(why, whysz, "a snapshot whose parts do not add up to its length");
 	if (!flags_ok)
-		return bad(why, whysz, "a yes/no field that is neither");
+		return errorf(why, whysz, "a yes/no field that is neither");
 	if (names_len)
 		memcpy(s->names, names, names_len);
 	/* Cross-checks: every index into an array and every name inside the names. */
 	for (uint32_t i = 0; i < ndoms; i++) {
 		const struct domain *d = &s->doms[i];
 		if (d->name_off >= names_len || strlen(s->names + d->name_off) > DOMAIN_NAME_MAX)
-			return bad(why, whysz, "domain %u: its name is outside the names, or too long", i);
+			return errorf(why, whysz, "domain %u: its name is outside the names, or too long", i);
 		if (!in_range(d->net_first, d->net_count, nnets) || !in_range(d->vbd_first, d->vbd_count, nvbds) ||
 		    !in_range(d->vcpu_first, d->vcpu_count, nvcpu) || !in_range(d->hv_vcpu_first, d->hv_vcpu_count, nhv))
-			return bad(why, whysz, "domain %u: its devices or vCPUs are outside their arrays", i);
+			return errorf(why, whysz, "domain %u: its devices or vCPUs are outside their arrays", i);
 		if (d->hv.nthieves > HV_THIEVES)
-			return bad(why, whysz, "domain %u: %u thieves, at most %d", i, d->hv.nthieves, HV_THIEVES);
+			return errorf(why, whysz, "domain %u: %u thieves, at most %d", i, d->hv.nthieves, HV_THIEVES);
 	}
 	for (uint32_t i = 0; i < nthief; i++)
 		if (s->thief_names[i].name_off >= names_len)
-			return bad(why, whysz, "thief name %u is outside the names", i);
+			return errorf(why, whysz, "thief name %u is outside the names", i);
 	s->ndoms = ndoms;
 	s->nnets = nnets;
 	s->nvbds = nvbds;

@@ -3,9 +3,9 @@
 #include "sources/xentop_log.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/log.h"
 #include "lib/num.h"
 
 #define MAX_TOKENS 96
@@ -22,15 +22,6 @@ static const struct { const char *name; enum xentop_col col; } headers[] = {
 	{ "SSID", XC_SSID },
 };
 
-static int fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int tokenize(const char *line, struct tok *t, int max)
 {
@@ -84,7 +75,7 @@ static int tok_u64_suffix(const struct tok *t, const char *suffix, uint64_t *v)
 static int parse_header(struct xentop_parser *p, const struct tok *t, int n, char *err, size_t errsz)
 {
 	if (n > XENTOP_MAX_COLS)
-		return fail(err, errsz, "header has %d columns, at most %d expected", n, XENTOP_MAX_COLS);
+		return errorf(err, errsz, "header has %d columns, at most %d expected", n, XENTOP_MAX_COLS);
 	unsigned seen = 0;
 	for (int i = 0; i < n; i++) {
 		p->cols[i] = XC_UNKNOWN;
@@ -94,13 +85,13 @@ static int parse_header(struct xentop_parser *p, const struct tok *t, int n, cha
 		if (p->cols[i] != XC_UNKNOWN) {
 			if (seen & (1u << p->cols[i])) {
 				p->ncols = 0;
-				return fail(err, errsz, "header names column %.*s twice", (int)t[i].n, t[i].s);
+				return errorf(err, errsz, "header names column %.*s twice", (int)t[i].n, t[i].s);
 			}
 			seen |= 1u << p->cols[i];
 		}
 	}
 	if (p->cols[0] != XC_NAME)
-		return fail(err, errsz, "header does not start with NAME");
+		return errorf(err, errsz, "header does not start with NAME");
 	p->ncols = (unsigned)n;
 	return 0;
 }
@@ -155,7 +146,7 @@ static int parse_row(struct xentop_parser *p, const struct tok *t, int n, struct
 {
 	int first = row_split(p, t, n);
 	if (first < 1)
-		return fail(err, errsz, "domain row has %d fields, the header names %u columns", n, p->ncols);
+		return errorf(err, errsz, "domain row has %d fields, the header names %u columns", n, p->ncols);
 	size_t namelen = (size_t)(t[first - 1].s + t[first - 1].n - t[0].s);
 	/* xentop prints no domid: the replay source numbers names as it meets them. */
 	struct domain *d = snapshot_add_domain(snap, 0, t[0].s, namelen);
@@ -163,7 +154,7 @@ static int parse_row(struct xentop_parser *p, const struct tok *t, int n, struct
 	int i = first;
 	for (unsigned c = 1; c < p->ncols; c++, i++) {
 		if (i >= n)	/* "no" "limit" read differently than row_split did */
-			return fail(err, errsz, "domain row ends before the header's last column");
+			return errorf(err, errsz, "domain row ends before the header's last column");
 		const struct tok *v = &t[i];
 		uint64_t u = 0;
 		double x = 0;
@@ -201,7 +192,7 @@ static int parse_row(struct xentop_parser *p, const struct tok *t, int n, struct
 		default: break;	/* a column this parser does not know: skipped */
 		}
 		if (!ok)
-			return fail(err, errsz, "column %s: \"%.*s\" is not valid",
+			return errorf(err, errsz, "column %s: \"%.*s\" is not valid",
 				    p->cols[c] < XC_UNKNOWN ? headers[p->cols[c]].name : "?", (int)v->n, v->s);
 	}
 	p->net_seen = p->vbd_seen = false;
@@ -219,10 +210,10 @@ static int parse_net(struct xentop_parser *p, const struct tok *t, int n, struct
 
 	if (n != 11 || !tok_is(&t[1], "RX:") || !tok_is(&t[6], "TX:") ||
 	    num_u64n(t[0].s + 3, t[0].n - 3, &id) < 0 || id > UINT32_MAX)
-		return fail(err, errsz, "malformed Net line");
+		return errorf(err, errsz, "malformed Net line");
 	for (int k = 0; k < 8; k++)
 		if (tok_u64_suffix(&t[k < 4 ? 2 + k : 3 + k], suf[k % 4], f[k]) < 0)
-			return fail(err, errsz, "malformed Net line: \"%.*s\"", (int)t[k < 4 ? 2 + k : 3 + k].n,
+			return errorf(err, errsz, "malformed Net line: \"%.*s\"", (int)t[k < 4 ? 2 + k : 3 + k].n,
 				    t[k < 4 ? 2 + k : 3 + k].s);
 	net.id = (uint32_t)id;
 	struct domain *d = &snap->doms[snap->ndoms - 1];
@@ -244,7 +235,7 @@ static int parse_vbd(struct xentop_parser *p, const struct tok *t, int n, struct
 	int k = 0;
 
 	if (n < 13 || tok_u64(&t[2], &dev) < 0 || dev > UINT32_MAX)
-		return fail(err, errsz, "malformed VBD line");
+		return errorf(err, errsz, "malformed VBD line");
 	v.dev = (uint32_t)dev;
 	v.type = tok_is(&t[1], "BlkBack") ? 1 : tok_is(&t[1], "BlkTap") ? 2 : 0;
 	for (int i = 3; i + 1 < n && k < 5; i++) {
@@ -253,12 +244,12 @@ static int parse_vbd(struct xentop_parser *p, const struct tok *t, int n, struct
 		if (tok_is(&t[i + 1], "-"))
 			v.error = true;
 		else if (tok_u64(&t[i + 1], f[k]) < 0)
-			return fail(err, errsz, "malformed VBD line: %s \"%.*s\"", key[k], (int)t[i + 1].n, t[i + 1].s);
+			return errorf(err, errsz, "malformed VBD line: %s \"%.*s\"", key[k], (int)t[i + 1].n, t[i + 1].s);
 		k++;
 		i++;
 	}
 	if (k != 5)
-		return fail(err, errsz, "malformed VBD line: missing %s", key[k]);
+		return errorf(err, errsz, "malformed VBD line: missing %s", key[k]);
 	struct domain *d = &snap->doms[snap->ndoms - 1];
 	if (!p->vbd_seen) {
 		memset(&d->vbd, 0, sizeof(d->vbd));
@@ -277,7 +268,7 @@ static int parse_vcpus(const struct tok *t, int n, int start, struct snapshot *s
 		if (i + 1 >= n || t[i].n < 2 || t[i].s[t[i].n - 1] != ':' ||
 		    num_u64n(t[i].s, t[i].n - 1, &id) < 0 || tok_u64_suffix(&t[i + 1], "s", &sec) < 0 ||
 		    sec > UINT64_MAX / 1000000000ull)
-			return fail(err, errsz, "malformed VCPUs line");
+			return errorf(err, errsz, "malformed VCPUs line");
 		snapshot_add_vcpu(snap, sec * 1000000000ull);
 	}
 	return XL_DETAIL;
@@ -290,17 +281,17 @@ int xentop_parse_line(struct xentop_parser *p, const char *line, struct snapshot
 	int n = tokenize(line, t, MAX_TOKENS), kind;
 
 	if (n < 0)
-		return fail(err, errsz, "too many fields");
+		return errorf(err, errsz, "too many fields");
 	if (n == 0)
 		return XL_BLANK;
 	if (tok_is(&t[0], "NAME") && n > 1 && tok_is(&t[1], "STATE")) {
 		kind = parse_header(p, t, n, err, errsz) < 0 ? -1 : XL_HEADER;
 	} else if (!p->ncols) {
-		return fail(err, errsz, "not a xentop -b log (no NAME STATE header before this line)");
+		return errorf(err, errsz, "not a xentop -b log (no NAME STATE header before this line)");
 	} else if (tok_is(&t[0], "VCPUs(sec):") || (p->last == XL_DETAIL + 10 && t[0].n > 1 &&
 		   t[0].s[t[0].n - 1] == ':' && t[0].s[0] >= '0' && t[0].s[0] <= '9')) {
 		if (!snap->ndoms)
-			return fail(err, errsz, "detail line before any domain row");
+			return errorf(err, errsz, "detail line before any domain row");
 		kind = parse_vcpus(t, n, tok_is(&t[0], "VCPUs(sec):") ? 1 : 0, snap, err, errsz);
 		if (kind >= 0) {
 			p->last = XL_DETAIL + 10;	/* continuation lines may follow */
@@ -308,10 +299,10 @@ int xentop_parse_line(struct xentop_parser *p, const char *line, struct snapshot
 		}
 	} else if (t[0].n > 3 && memcmp(t[0].s, "Net", 3) == 0 && n > 1 && tok_is(&t[1], "RX:")) {
 		kind = snap->ndoms ? parse_net(p, t, n, snap, err, errsz)
-				   : fail(err, errsz, "detail line before any domain row");
+				   : errorf(err, errsz, "detail line before any domain row");
 	} else if (tok_is(&t[0], "VBD") && n > 2 && t[2].s[0] >= '0' && t[2].s[0] <= '9') {
 		kind = snap->ndoms ? parse_vbd(p, t, n, snap, err, errsz)
-				   : fail(err, errsz, "detail line before any domain row");
+				   : errorf(err, errsz, "detail line before any domain row");
 	} else {
 		kind = parse_row(p, t, n, snap, err, errsz);
 	}
