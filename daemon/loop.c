@@ -1,8 +1,10 @@
 /* loop: the daemons' shared main loop (see loop.h). */
 #include "config.h"
 #include "daemon/loop.h"
+#include "lib/privdrop.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include "sinks/conf_sections.h"
@@ -120,6 +122,32 @@ static void reload(void *ctx)
 	log_info("configuration reloaded: interval %gs", daemon_interval(d));
 }
 
+/* Root is for opening: xenbus, the listening socket, the sinks' directories.
+ * From here on the daemon is [general] user (default vstop, when it exists). */
+static int become_user(struct daemon *d, char *err, size_t errsz)
+{
+	if (!d->drop_privileges || geteuid() != 0)
+		return 0;
+	const char *name = d->conf.user[0] ? d->conf.user : "vstop";
+	if (strcmp(name, "root") == 0) {
+		log_warn("running as root ([general] user = root): everything that faces the network does too");
+		return 0;
+	}
+	struct priv_user u;
+	if (priv_lookup(name, &u, err, errsz) < 0) {
+		if (d->conf.user[0])
+			return -1;	/* asked for by name: not becoming it is a failure */
+		log_warn("staying root: %s (useradd --system --no-create-home --shell /usr/sbin/nologin vstop, "
+			 "or set [general] user)", err);
+		return 0;
+	}
+	if (sinks_give_dirs(&d->sinks, &u, err, errsz) < 0 || priv_drop(&u, err, errsz) < 0 ||
+	    sinks_dirs_writable(&d->sinks, err, errsz) < 0)
+		return -1;
+	log_info("running as %s (uid %u) from now on", u.name, (unsigned)u.uid);
+	return 0;
+}
+
 int daemon_run(struct daemon *d, struct loop_source *src)
 {
 	char err[512];
@@ -129,6 +157,11 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 
 	if (sinks_open(sinks, &d->conf, &d->over, daemon_interval(d), err, sizeof(err)) < 0) {
 		log_err("%s", err);
+		return 1;
+	}
+	if (become_user(d, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		sinks_close(sinks);
 		return 1;
 	}
 	log_info("sampling %s every %gs", src->what, daemon_interval(d));

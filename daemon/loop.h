@@ -41,6 +41,8 @@ struct daemon {
 	struct sink_overrides over;
 	const char *source_override;	/* vstopd's --source */
 	bool print_config, check_config;
+	/* Become [general] user once the sinks are open (vstop-agent; vstopd awaits its split). */
+	bool drop_privileges;
 	/* The daemon's own checks of a loaded configuration (vstopd: its source). */
 	int (*check)(const struct vstop_conf *c, char *err, size_t errsz);
 	struct vstop_conf conf;

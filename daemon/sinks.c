@@ -6,7 +6,11 @@
 #include "config.h"
 #include "daemon/sinks.h"
 
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 #include "lib/log.h"
+#include "lib/privdrop.h"
 #include "sinks/http_conf.h"
 #include "sinks/push_conf.h"
 #include "sinks/rrd_conf.h"
@@ -89,6 +93,27 @@ void sinks_publish(struct sinks *k, struct sample *s)
 			sample_add_set(s, k->ops[i]->series(k->state[i]));
 	for (unsigned i = 0; i < k->n; i++)
 		k->ops[i]->publish(k->state[i], s);
+}
+
+int sinks_give_dirs(struct sinks *k, const struct priv_user *u, char *err, size_t errsz)
+{
+	for (unsigned i = 0; i < k->n; i++) {
+		const char *dir = k->ops[i]->dir ? k->ops[i]->dir(k->state[i]) : NULL;
+		if (dir && priv_give_dir(dir, u, err, errsz) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sinks_dirs_writable(struct sinks *k, char *err, size_t errsz)
+{
+	for (unsigned i = 0; i < k->n; i++) {
+		const char *dir = k->ops[i]->dir ? k->ops[i]->dir(k->state[i]) : NULL;
+		if (dir && access(dir, W_OK | X_OK) < 0)
+			return errorf(err, errsz, "%s: %s: %s as this user (is a directory above it closed to it?)",
+				      k->ops[i]->name, dir, strerror(errno));
+	}
+	return 0;
 }
 
 void sinks_close(struct sinks *k)

@@ -27,6 +27,11 @@ int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval);
 /* Add every sink's health series to the sample, then hand it to each. */
 void sinks_publish(struct sinks *k, struct sample *s);
+/* Give the directories the open sinks write in to the user the daemon becomes. */
+struct priv_user;
+int sinks_give_dirs(struct sinks *k, const struct priv_user *u, char *err, size_t errsz);
+/* After: can this process write in them? 0, or -1 + err. */
+int sinks_dirs_writable(struct sinks *k, char *err, size_t errsz);
 /* Flushes what push has queued (up to 5 s), then releases everything. */
 void sinks_close(struct sinks *k);
 

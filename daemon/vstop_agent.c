@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	int c;
 
 	daemon_init(&d, "vstop-agent");
+	d.drop_privileges = true;	/* once xenbus and the sinks are open */
 	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, lopts, NULL)) != -1) {
 		if (daemon_option(&d, c, optarg))
 			continue;

@@ -25,6 +25,7 @@ static const struct conf_key general_keys[] = {
 	{ "history", CONF_UINT, G(history), 10, 100000 },
 	{ "log", CONF_LOG, G(syslog), 0, 0 },
 	{ "xenstore", CONF_BOOL, G(xenstore), 0, 0 },
+	{ "user", CONF_STR_T, G(user), 0, 0 },
 };
 
 int conf_auto_on_off(const char *s)

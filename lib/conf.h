@@ -74,6 +74,7 @@ struct vstop_conf {
 	unsigned history;		/* intervals kept per domain */
 	bool syslog;			/* log = syslog | stderr */
 	bool xenstore;			/* agent: publish steal when on Xen */
+	char user[CONF_STR];		/* the user a daemon becomes once started; "": vstop if it exists */
 	/* The other sections, as their owners declared them. */
 	const struct conf_section *sections[CONF_MAX_SECTIONS];
 	unsigned nsections;

@@ -90,5 +90,5 @@ static void sink_close(void *state)
 
 const struct sink_ops http_sink_ops = {
 	"http", &http_conf_section, http_wanted, sink_open, sink_series, sink_publish, sink_reconfigure, sink_close,
-	sink_check,
+	sink_check, NULL,
 };

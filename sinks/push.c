@@ -614,6 +614,13 @@ static int sink_check(const void *conf, const struct sink_overrides *o, char *er
 	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
 }
 
+static const char *sink_dir(void *state)
+{
+	const struct push *p = state;
+	return p->disk ? pd_dir(p->disk) : NULL;
+}
+
 const struct sink_ops push_sink_ops = {
 	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check,
+	sink_dir,
 };

@@ -517,6 +517,11 @@ static int sink_check(const void *conf, const struct sink_overrides *o, char *er
 	return dir_check_writable("[rrd] dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, err, errsz);
 }
 
+static const char *sink_dir(void *state)
+{
+	return ((struct rrd_sink *)state)->dir;
+}
+
 const struct sink_ops rrd_sink_ops = {
-	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check,
+	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check, sink_dir,
 };

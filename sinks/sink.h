@@ -36,6 +36,9 @@ struct sink_ops {
 	/* What open would refuse, found without opening it (no port bound, no
 	 * thread): for --check-config and reloads. 0, or -1 + err. May be NULL. */
 	int (*check)(const void *conf, const struct sink_overrides *o, char *err, size_t errsz);
+	/* The directory it writes in, once open (absolute), or NULL: what a daemon
+	 * gives to its user before it drops root (lib/privdrop.h). May be NULL. */
+	const char *(*dir)(void *state);
 };
 
 extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops;
