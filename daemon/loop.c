@@ -70,11 +70,19 @@ static int apply_overrides(const struct daemon *d, struct vstop_conf *c, char *e
 	return 0;
 }
 
-/* The file, the command line over it, and what the sinks would refuse. */
-static int load_checked(const struct daemon *d, struct vstop_conf *c, char *err, size_t errsz)
+/* The file (read from its path, or from conf_fd: -1 for none), the command
+ * line over it, and what the sinks would refuse. */
+#define CONF_FROM_PATH (-2)
+static int load_checked(const struct daemon *d, struct vstop_conf *c, int conf_fd, char *err, size_t errsz)
 {
-	if (conf_load_daemon(c, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, errsz) < 0 ||
-	    apply_overrides(d, c, err, errsz) < 0)
+	int rc;
+	if (conf_fd == CONF_FROM_PATH) {
+		rc = conf_load_daemon(c, sink_conf_sections, sink_conf_nsections, d->conf_path, d->conf_explicit, err, errsz);
+	} else {
+		conf_defaults(c, sink_conf_sections, sink_conf_nsections);
+		rc = conf_fd < 0 ? 0 : conf_load_fd(c, d->conf_path, conf_fd, err, errsz);
+	}
+	if (rc < 0 || apply_overrides(d, c, err, errsz) < 0)
 		return -1;
 	char why[450];
 	if (sinks_check(c, &d->over, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
@@ -87,7 +95,7 @@ static int load_checked(const struct daemon *d, struct vstop_conf *c, char *err,
 void daemon_load_conf(struct daemon *d)
 {
 	char err[512];
-	int rc = load_checked(d, &d->conf, err, sizeof(err));
+	int rc = load_checked(d, &d->conf, CONF_FROM_PATH, err, sizeof(err));
 	if (d->print_config && rc == 0) {
 		conf_print(&d->conf, stdout);
 		exit(0);
@@ -106,13 +114,17 @@ double daemon_interval(const struct daemon *d)
 	return d->interval_override > 0 ? d->interval_override : d->conf.interval_s;
 }
 
-static void reload(void *ctx)
+int daemon_reload_check(const struct daemon *d, struct vstop_conf *fresh, char *err, size_t errsz)
 {
-	struct daemon *d = ctx;
+	return load_checked(d, fresh, CONF_FROM_PATH, err, errsz);
+}
+
+void daemon_reload(struct daemon *d, int conf_fd)
+{
 	static struct vstop_conf fresh;	/* 36 KiB; reloads run on the main thread only */
 	char err[512];
 
-	if (load_checked(d, &fresh, err, sizeof(err)) < 0) {
+	if (load_checked(d, &fresh, conf_fd, err, sizeof(err)) < 0) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return;
 	}
@@ -120,6 +132,11 @@ static void reload(void *ctx)
 	sinks_reconfigure(&d->sinks, &d->conf, daemon_interval(d));
 	ticker_set_period(&d->ticker, daemon_interval(d));
 	log_info("configuration reloaded: interval %gs", daemon_interval(d));
+}
+
+static void reload(void *ctx)
+{
+	daemon_reload(ctx, CONF_FROM_PATH);
 }
 
 /* Root is for opening: xenbus, the listening socket, the sinks' directories.
@@ -168,7 +185,7 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 	ticker_start(t, daemon_interval(d));
 	bool wait = src->wait_first;
 	for (;;) {
-		if (wait) {
+		if (wait && !src->paced) {
 			if (signals_wait_tick(t, reload, d) < 0)
 				break;
 			double late = (double)-ticker_remaining_ns(t) / 1e9 + daemon_interval(d);
@@ -176,11 +193,16 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 				ls.lateness_seconds = late;
 		}
 		wait = true;
-		struct sample s = { .wall = clock_wall_s() };
 		int64_t t0 = clock_now_ns(), c0 = clock_thread_cpu_ns();
+		/* When it was taken; a paced source says when its sampler took it. */
+		struct sample s = { .wall = clock_wall_s(), .now = (double)t0 / 1e9 };
 		int rc = src->sample(src->ctx, &s, err, sizeof(err));
 		ls.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
 		ls.source_cpu_seconds += (double)(clock_thread_cpu_ns() - c0) / 1e9;
+		if (src->stats)
+			src->stats(src->ctx, &ls);	/* a paced source's own schedule and CPU */
+		if (signal_term)
+			break;
 		if (rc > 0) {
 			log_info("%s: end of data after %llu samples", src->what, (unsigned long long)ls.samples);
 			break;
@@ -192,8 +214,8 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 			continue;
 		}
 		ls.samples++;
-		ls.missed = t->missed;
-		s.now = (double)t0 / 1e9;
+		if (!src->paced)
+			ls.missed = t->missed;
 		sample_add_set(&s, loop_series_set(&ls));
 		sinks_publish(sinks, &s);
 		if (d->iterations && ls.samples >= d->iterations)

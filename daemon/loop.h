@@ -29,6 +29,12 @@ struct loop_source {
 	/* One sample: the view's set and view pointer into s. 0, -1 + err
 	 * (skipped and counted), or 1 at the end of the data (a replay). */
 	int (*sample)(void *ctx, struct sample *s, char *err, size_t errsz);
+	/* Paced: sample() waits for the next sample itself (vstopd's rest waits
+	 * for the sampler), so the loop keeps no schedule of its own. */
+	bool paced;
+	/* Optional, after each sample: what the source knows of the loop's
+	 * health (the sampler's lateness, failures, CPU). */
+	void (*stats)(void *ctx, struct loop_stats *ls);
 	void *ctx;
 };
 
@@ -41,7 +47,7 @@ struct daemon {
 	struct sink_overrides over;
 	const char *source_override;	/* vstopd's --source */
 	bool print_config, check_config;
-	/* Become [general] user once the sinks are open (vstop-agent; vstopd awaits its split). */
+	/* Become [general] user once the sinks are open (vstop-agent, vstopd's rest). */
 	bool drop_privileges;
 	/* The daemon's own checks of a loaded configuration (vstopd: its source). */
 	int (*check)(const struct vstop_conf *c, char *err, size_t errsz);
@@ -72,6 +78,12 @@ void daemon_init(struct daemon *d, const char *name);
 bool daemon_option(struct daemon *d, int c, const char *arg);
 /* Load the configuration (exit 1 with FILE:LINE: reason when it is bad). */
 void daemon_load_conf(struct daemon *d);
+/* For a reload: the file and the command line, checked, into fresh. 0, or -1 + err. */
+int daemon_reload_check(const struct daemon *d, struct vstop_conf *fresh, char *err, size_t errsz);
+/* Reload while running (SIGHUP): from the path, or (vstopd's rest) from the
+ * file the supervisor opened (conf_fd; -1: no file, the defaults). A bad file
+ * keeps the running configuration. */
+void daemon_reload(struct daemon *d, int conf_fd);
 double daemon_interval(const struct daemon *d);
 /* Open the sinks, sample until SIGTERM, the end of the data or -n, close.
  * 0, or 1 when a sink could not start. */

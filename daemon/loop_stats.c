@@ -19,10 +19,9 @@ static bool seconds(const void *ctx, uint32_t row, size_t off, struct series_val
 
 static bool process_cpu(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
 {
-	(void)ctx;
 	(void)row;
 	(void)arg;
-	return series_double(v, clock_process_cpu_s());
+	return series_double(v, clock_process_cpu_s() + ((const struct loop_stats *)ctx)->other_cpu_seconds);
 }
 
 #define L(field) offsetof(struct loop_stats, field)
@@ -38,7 +37,7 @@ static const struct series loop_series[] = {
 	  seconds, L(lateness_seconds), NULL, 0, SF_CALL },
 	{ "vstop_source_cpu_seconds_total", "CPU time spent reading the source (its share of process_cpu_seconds_total).",
 	  SERIES_COUNTER, NULL, seconds, L(source_cpu_seconds), NULL, 0, SF_CALL },
-	{ "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", SERIES_COUNTER, NULL,
+	{ "process_cpu_seconds_total", "Total user and system CPU time spent in seconds (vstopd: its sampler process's too).", SERIES_COUNTER, NULL,
 	  process_cpu, 0, NULL, 0, SF_CALL },
 };
 

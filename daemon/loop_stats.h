@@ -13,6 +13,7 @@ struct loop_stats {
 	double sample_seconds;			/* how long the last sample took */
 	double source_cpu_seconds;		/* CPU spent reading the source, in all */
 	double lateness_seconds;		/* worst wake-up lateness so far */
+	double other_cpu_seconds;		/* vstopd's sampler process: in process_cpu_seconds_total */
 };
 
 struct series_set loop_series_set(const struct loop_stats *ls);

@@ -95,6 +95,13 @@ void sinks_publish(struct sinks *k, struct sample *s)
 		k->ops[i]->publish(k->state[i], s);
 }
 
+void sinks_stale(struct sinks *k, const char *why)
+{
+	for (unsigned i = 0; i < k->n; i++)
+		if (k->ops[i]->stale)
+			k->ops[i]->stale(k->state[i], why);
+}
+
 int sinks_give_dirs(struct sinks *k, const struct priv_user *u, char *err, size_t errsz)
 {
 	for (unsigned i = 0; i < k->n; i++) {

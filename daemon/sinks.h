@@ -27,6 +27,8 @@ int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval);
 /* Add every sink's health series to the sample, then hand it to each. */
 void sinks_publish(struct sinks *k, struct sample *s);
+/* The data is stale until the next sample, and why (sink.h's stale). */
+void sinks_stale(struct sinks *k, const char *why);
 /* Give the directories the open sinks write in to the user the daemon becomes. */
 struct priv_user;
 int sinks_give_dirs(struct sinks *k, const struct priv_user *u, char *err, size_t errsz);

@@ -4,12 +4,24 @@
  * rates and history, and hand the sample to the sinks (exporters, alarms).
  * Sinks never sample on their own and never delay a sample. SIGHUP reloads vstop.conf (a bad
  * file keeps the running configuration), SIGTERM/SIGINT exit cleanly.
+ *
+ * It runs as three processes (docs/ARCHITECTURE.md, "Privileges"): the
+ * supervisor (daemon/supervisor.c), the sampler that keeps root for the
+ * source (daemon/sampler.c), and the rest, which becomes [general] user
+ * before anything faces the network (daemon/sampler_link.c feeds it).
+ * -f keeps one process, for debugging.
  */
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdio.h>
 #include "daemon/loop.h"
+#include "daemon/sampler.h"
+#include "daemon/sampler_link.h"
+#include "daemon/supervisor.h"
 #include "lib/conf.h"
 #include "lib/log.h"
 #include "lib/signals.h"
@@ -29,6 +41,7 @@ static void usage(FILE *f)
 "  -c, --config=FILE     configuration (default " DAEMON_DEFAULT_CONF ")\n"
 "      --source=SRC      auto, xen, kvm, sim[:N][,seed=S][,churn] or replay:FILE (overrides [general] source)\n"
 "  -d, --interval=SECS   sampling interval (overrides [general] interval)\n"
+"  -f, --no-split        one process, root throughout (for debugging: see vstopd(8))\n"
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
@@ -38,26 +51,6 @@ static void usage(FILE *f)
 "  -t, --check-config    check the configuration (file and options) and exit: 0 valid\n"
 "  -h, --help            this help\n"
 "  -V, --version         version\n");
-}
-
-/* The host view as the loop's source: a snapshot, then the model's rates. */
-struct host_source {
-	struct source *src;
-	struct model m;
-};
-
-static int sample_host(void *ctx, struct sample *s, char *err, size_t errsz)
-{
-	struct host_source *h = ctx;
-	int rc = source_sample(h->src, model_next(&h->m), err, errsz);
-	if (rc < 0)
-		model_drop_prev(&h->m);
-	if (rc)
-		return rc;
-	model_commit(&h->m);
-	s->host = &h->m;
-	sample_add_set(s, host_series_set(&h->m));
-	return 0;
 }
 
 static const char guest_is_not_ours[] = "guest is vstop-agent's (vstopd watches a host)";
@@ -72,28 +65,176 @@ static int check_source(const struct vstop_conf *c, char *err, size_t errsz)
 	return 0;
 }
 
+/* What every role of vstopd shares: the daemon, and the view it keeps. */
+struct vstopd {
+	struct daemon d;
+	struct model m;
+	struct source *src;		/* -f: the source in this process */
+	struct sampler_link link;	/* the rest: the sampler's messages */
+};
+
+/* The source as the configuration says it: "auto" said as what it is ("sampling kvm"). */
+static const char *source_spec(const struct vstop_conf *c)
+{
+	return strcmp(c->source, "auto") == 0 && source_auto() ? source_auto() : c->source;
+}
+
+static struct source_options source_options_of(const struct daemon *d, const struct vstop_conf *c)
+{
+	struct source_options so = { .step_s = d->interval_override > 0 ? d->interval_override : c->interval_s };
+	xen_conf_apply(conf_get(c, &xen_conf_section), &so);
+	kvm_conf_apply(conf_get(c, &kvm_conf_section), &so);
+	return so;
+}
+
+/* The host view from a sample: the model's rates, and its series. */
+static void host_view(struct vstopd *v, struct sample *s)
+{
+	model_commit(&v->m);
+	s->host = &v->m;
+	sample_add_set(s, host_series_set(&v->m));
+}
+
+/* -f: the source, in this process. */
+static int sample_direct(void *ctx, struct sample *s, char *err, size_t errsz)
+{
+	struct vstopd *v = ctx;
+	int rc = source_sample(v->src, model_next(&v->m), err, errsz);
+	if (rc < 0)
+		model_drop_prev(&v->m);
+	if (rc)
+		return rc;
+	host_view(v, s);
+	return 0;
+}
+
+/* The rest: the next snapshot from the sampler, dealing with what comes between. */
+static int sample_linked(void *ctx, struct sample *s, char *err, size_t errsz)
+{
+	struct vstopd *v = ctx;
+	for (;;) {
+		switch (sampler_link_next(&v->link, model_next(&v->m), err, errsz)) {
+		case LINK_SNAPSHOT:
+			s->wall = v->link.now.wall;	/* when the sampler took it, not when it came */
+			s->now = v->link.now.mono;
+			host_view(v, s);
+			sample_add_set(s, sampler_link_series_set(&v->link));
+			return 0;
+		case LINK_FAILED:
+			model_drop_prev(&v->m);
+			break;
+		case LINK_RELOAD:
+			daemon_reload(&v->d, v->link.reload_fd);
+			if (v->link.reload_fd >= 0)
+				close(v->link.reload_fd);
+			v->link.reload_fd = -1;
+			break;
+		case LINK_DOWN:
+			sinks_stale(&v->d.sinks, err);
+			break;
+		case LINK_END:
+			if (strcmp(err, "the end of the data")) {
+				log_warn("%s: exiting", err);
+				signal_term = 1;	/* a stop, not the end of a replay */
+			}
+			return 1;
+		case LINK_STOPPED:
+			return 1;
+		}
+	}
+}
+
+static void linked_stats(void *ctx, struct loop_stats *ls)
+{
+	sampler_link_stats(&((struct vstopd *)ctx)->link, ls);
+}
+
+static int run_sampler(void *ctx, int out, int ready)
+{
+	struct vstopd *v = ctx;
+	struct sampler_args a = { .spec = source_spec(&v->d.conf), .so = source_options_of(&v->d, &v->d.conf) };
+	return sampler_run(&a, out, ready);
+}
+
+/* The rest: the sinks open as root, then it becomes [general] user (daemon_run). */
+static int run_rest(void *ctx, int ctl)
+{
+	struct vstopd *v = ctx;
+	sigset_t block, wait_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	/* Blocked here, and so in the sinks' threads: a signal wakes the main thread's wait only. */
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sampler_link_init(&v->link, ctl, &wait_mask);
+	v->d.drop_privileges = true;
+	model_init(&v->m, v->d.conf.history);
+	struct loop_source ls = { .what = source_spec(&v->d.conf), .paced = true, .sample = sample_linked,
+				  .stats = linked_stats, .ctx = v };
+	int rc = daemon_run(&v->d, &ls);
+	sampler_link_close(&v->link);
+	model_free(&v->m);
+	return rc;
+}
+
+static bool sampler_changed(void *ctx, const struct vstop_conf *fresh)
+{
+	const struct vstopd *v = ctx;
+	const struct vstop_conf *old = &v->d.conf;
+	const struct conf_section *const mine[] = { &xen_conf_section, &kvm_conf_section };
+	if (strcmp(old->source, fresh->source) || (v->d.interval_override <= 0 && old->interval_s != fresh->interval_s))
+		return true;
+	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
+		if (memcmp(conf_get(old, mine[i]), conf_get(fresh, mine[i]), mine[i]->size))
+			return true;
+	return false;
+}
+
+static int run_single(struct vstopd *v)
+{
+	char err[512];
+	const char *spec = source_spec(&v->d.conf);
+	struct source_options so = source_options_of(&v->d, &v->d.conf);
+	log_warn("-f: one process, and it keeps root: what faces the network runs with the source's privileges "
+		 "(for debugging only)");
+	v->src = source_open(spec, &so, err, sizeof(err));
+	if (!v->src)
+		die(1, "%s", err);
+	model_init(&v->m, v->d.conf.history);
+	struct loop_source ls = { .what = spec, .sample = sample_direct, .ctx = v };
+	int rc = daemon_run(&v->d, &ls);
+	model_free(&v->m);
+	source_close(v->src);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_SOURCE = 256 };
 	static const struct option lopts[] = {
 		DAEMON_LONG_OPTIONS,
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "no-split", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon d;
+	static struct vstopd v;	/* the configuration is 36 KiB */
+	struct daemon *d = &v.d;
+	bool single = false;
 	char err[512];
 	int c;
 
-	daemon_init(&d, "vstopd");
-	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, lopts, NULL)) != -1) {
-		if (daemon_option(&d, c, optarg))
+	daemon_init(d, "vstopd");
+	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS "f", lopts, NULL)) != -1) {
+		if (daemon_option(d, c, optarg))
 			continue;
 		switch (c) {
 		case OPT_SOURCE:
 			if (source_spec_check(optarg, err, sizeof(err)) < 0 || strcmp(optarg, "guest") == 0)
 				die(2, "--source: %s", strcmp(optarg, "guest") ? err : guest_is_not_ours);
-			d.source_override = optarg;
+			d->source_override = optarg;
 			break;
+		case 'f': single = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstopd %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -101,24 +242,12 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
-	d.check = check_source;
-	daemon_load_conf(&d);	/* the command line's source is in d.conf now */
-	const char *spec = d.conf.source;
-	log_init_daemon("vstopd", d.conf.syslog);
+	d->check = check_source;
+	daemon_load_conf(d);	/* the command line's source is in d->conf now */
+	log_init_daemon("vstopd", d->conf.syslog);
 	signals_install();
-
-	if (strcmp(spec, "auto") == 0 && source_auto())
-		spec = source_auto();	/* said as what it is: "sampling kvm" */
-	struct source_options so = { .step_s = daemon_interval(&d) };
-	xen_conf_apply(conf_get(&d.conf, &xen_conf_section), &so);
-	kvm_conf_apply(conf_get(&d.conf, &kvm_conf_section), &so);
-	struct host_source h = { .src = source_open(spec, &so, err, sizeof(err)) };
-	if (!h.src)
-		die(1, "%s", err);
-	model_init(&h.m, d.conf.history);
-	struct loop_source ls = { .what = spec, .sample = sample_host, .ctx = &h };
-	int rc = daemon_run(&d, &ls);
-	model_free(&h.m);
-	source_close(h.src);
-	return rc;
+	if (single)
+		return run_single(&v);
+	const struct supervisor sv = { d, run_sampler, run_rest, sampler_changed, &v };
+	return supervise(&sv);
 }

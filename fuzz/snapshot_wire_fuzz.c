@@ -1,31 +1,59 @@
-/* libFuzzer target: messages from vstopd's sampler (lib/snapshot_wire.h), which
- * the unprivileged side reads as hostile: any bytes give a refusal or a
- * snapshot whose every index and name is within its arrays. */
+/* libFuzzer target: the stream from vstopd's sampler (lib/snapshot_wire.h,
+ * lib/wire_reader.h), which the unprivileged side reads as hostile. The bytes
+ * arrive in pieces (the first byte sets their size); every message cut out of
+ * them gives a refusal or a value within bounds: a snapshot whose every index
+ * and name is within its arrays, a loop message with finite times. */
 #include "config.h"
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/snapshot_wire.h"
+#include "lib/wire_reader.h"
+
+static void check(const struct snapshot *s)
+{
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *d = &s->doms[i];
+		if (strlen(domain_name(s, d)) > DOMAIN_NAME_MAX || d->net_first + (uint64_t)d->net_count > s->nnets)
+			abort();
+	}
+	for (uint32_t i = 0; i < s->nthief_names; i++)
+		(void)strlen(s->names + s->thief_names[i].name_off);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct snapshot s;
+	struct wire_reader r = { 0 };
 	char why[256];
-	enum wire_type type;
-	uint32_t len;
-	const char *hw;
-	if (wire_header(data, size, &type, &len, &hw) == 0 && type == WIRE_SNAPSHOT && len <= size - WIRE_HEADER &&
-	    wire_get_snapshot(data + WIRE_HEADER, len, &s, why, sizeof(why)) == 0) {
-		for (uint32_t i = 0; i < s.ndoms; i++) {
-			const struct domain *d = &s.doms[i];
-			if (strlen(domain_name(&s, d)) > DOMAIN_NAME_MAX || d->net_first + (uint64_t)d->net_count > s.nnets)
+	if (!size)
+		return 0;
+	size_t piece = 1 + data[0] % 64;
+	data++, size--;
+	for (size_t at = 0; at < size;) {
+		size_t n = piece < size - at ? piece : size - at;
+		wire_reader_add(&r, data + at, n);
+		at += n;
+		enum wire_type type;
+		const uint8_t *payload;
+		uint32_t len;
+		const char *hw;
+		int got;
+		while ((got = wire_reader_next(&r, &type, &payload, &len, &hw)) == 1) {
+			struct wire_loop l;
+			if (type == WIRE_SNAPSHOT && wire_get_snapshot(payload, len, &s, why, sizeof(why)) == 0)
+				check(&s);
+			if (type == WIRE_LOOP && wire_get_loop(payload, len, &l, why, sizeof(why)) == 0 &&
+			    (!isfinite(l.wall) || l.cpu_seconds < 0))
 				abort();
 		}
-		for (uint32_t i = 0; i < s.nthief_names; i++)
-			(void)strlen(s.names + s.thief_names[i].name_off);
+		if (got < 0)
+			break;	/* the channel would be dropped here */
 	}
-	/* The payload alone, whatever the header says. */
-	if (size > WIRE_HEADER)
-		(void)wire_get_snapshot(data + WIRE_HEADER, size - WIRE_HEADER, &s, why, sizeof(why));
+	wire_reader_free(&r);
+	/* The payload alone, whatever a header would say. */
+	if (size > WIRE_HEADER && wire_get_snapshot(data + WIRE_HEADER, size - WIRE_HEADER, &s, why, sizeof(why)) == 0)
+		check(&s);
 	return 0;
 }

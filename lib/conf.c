@@ -8,6 +8,7 @@
 #include "lib/conf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <ini.h>
 #include <stddef.h>
@@ -318,17 +319,30 @@ int conf_load_daemon(struct vstop_conf *c, const struct conf_section *const *sec
 
 int conf_load(struct vstop_conf *c, const char *path, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	int rc = conf_load_fd(c, path, fd, err, errsz);
+	close(fd);
+	return rc;
+}
+
+int conf_load_fd(struct vstop_conf *c, const char *path, int fd, char *err, size_t errsz)
+{
 	char *buf = malloc(CONF_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, CONF_MAX_BYTES + 1, f) : 0;
-	int rd_err = ferror(f);
-	fclose(f);
-	if (!buf || rd_err || n > CONF_MAX_BYTES) {
-		snprintf(err, errsz, "%s: %s", path, !buf ? "out of memory" : rd_err ? "read error" : "larger than 1 MiB");
+	size_t n = 0;
+	ssize_t got = 1;
+	while (buf && n <= CONF_MAX_BYTES && got > 0) {
+		got = pread(fd, buf + n, CONF_MAX_BYTES + 1 - n, (off_t)n);
+		if (got < 0 && errno == EINTR)
+			got = 1;
+		else if (got > 0)
+			n += (size_t)got;
+	}
+	if (!buf || got < 0 || n > CONF_MAX_BYTES) {
+		snprintf(err, errsz, "%s: %s", path, !buf ? "out of memory" : got < 0 ? strerror(errno) : "larger than 1 MiB");
 		free(buf);
 		return -1;
 	}

@@ -93,6 +93,8 @@ void conf_print(const struct vstop_conf *c, FILE *f);
 /* Load FILE over c as it is (defaults, or a running configuration): all or
  * nothing. 0, or -1 with "FILE:LINE: reason" in err. */
 int conf_load(struct vstop_conf *c, const char *path, char *err, size_t errsz);
+/* The same from a file already open (vstopd's rest: the supervisor opened it); path names it. */
+int conf_load_fd(struct vstop_conf *c, const char *path, int fd, char *err, size_t errsz);
 /* A daemon's configuration: FILE over the defaults; a missing FILE is fine
  * when it is the default path (explicit = false), an error otherwise. */
 int conf_load_daemon(struct vstop_conf *c, const struct conf_section *const *sections, unsigned n, const char *path,

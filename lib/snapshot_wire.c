@@ -182,6 +182,18 @@ void wire_put_control(struct strbuf *b, enum wire_type type)
 	put_header(b, type, 0);
 }
 
+void wire_put_loop(struct strbuf *b, const struct wire_loop *l)
+{
+	put_header(b, WIRE_LOOP, WIRE_LOOP_PAYLOAD);
+	put_f64(b, l->wall);
+	put_f64(b, l->mono);
+	put_u64(b, l->failed);
+	put_u64(b, l->missed);
+	put_f64(b, l->sample_seconds);
+	put_f64(b, l->cpu_seconds);
+	put_f64(b, l->lateness_seconds);
+}
+
 /* ---- reading ------------------------------------------------------------------- */
 
 struct rd { const uint8_t *p, *end; bool short_; };
@@ -261,11 +273,13 @@ int wire_header(const uint8_t *buf, size_t len, enum wire_type *type, uint32_t *
 		*why = "not a vstop message (magic)";
 	else if (version != WIRE_VERSION)
 		*why = "a message of another version (the sampler and the rest come from different builds?)";
-	else if (t < WIRE_SNAPSHOT || t > WIRE_STOP)
+	else if (t < WIRE_SNAPSHOT || t > WIRE_SAMPLER)
 		*why = "an unknown message type";
 	else if (*payload_len > WIRE_MAX_PAYLOAD)
 		*why = "a payload larger than any sample";
-	else if (t != WIRE_SNAPSHOT && *payload_len != 0)
+	else if (t == WIRE_LOOP && *payload_len != WIRE_LOOP_PAYLOAD)
+		*why = "a loop message of the wrong length";
+	else if (t != WIRE_SNAPSHOT && t != WIRE_LOOP && *payload_len != 0)
 		*why = "a control message with a payload";
 	if (*why)
 		return -1;
@@ -419,5 +433,24 @@ int wire_get_snapshot(const uint8_t *payload, size_t len, struct snapshot *s, ch
 	s->nhv_vcpus = nhv;
 	s->nthief_names = nthief;
 	s->names_len = names_len;
+	return 0;
+}
+
+int wire_get_loop(const uint8_t *payload, size_t len, struct wire_loop *l, char *why, size_t whysz)
+{
+	struct rd r = { payload, payload + len, false };
+	l->wall = get_f64(&r);
+	l->mono = get_f64(&r);
+	l->failed = get_u64(&r);
+	l->missed = get_u64(&r);
+	l->sample_seconds = get_f64(&r);
+	l->cpu_seconds = get_f64(&r);
+	l->lateness_seconds = get_f64(&r);
+	if (r.short_ || r.p != r.end)
+		return errorf(why, whysz, "a loop message of %zu bytes, not %d", len, WIRE_LOOP_PAYLOAD);
+	const double t[] = { l->wall, l->mono, l->sample_seconds, l->cpu_seconds, l->lateness_seconds };
+	for (int i = 0; i < 5; i++)
+		if (!isfinite(t[i]) || t[i] < 0)
+			return errorf(why, whysz, "a loop message with a time that is negative or not a number");
 	return 0;
 }

@@ -59,5 +59,5 @@ static void close_alarms(void *state)
 }
 
 const struct sink_ops alarms_sink_ops = {
-	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms, check_alarms, NULL,
+	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms, check_alarms, NULL, NULL,
 };

@@ -36,6 +36,7 @@ struct http_exporter {
 	int gz_valid;
 	int64_t published_ns;
 	double stale_s;
+	char down[256];			/* why no sample is coming, until the next one ("": none) */
 	char *user, *hash;		/* basic auth, or NULL */
 	char *last_good;		/* the last password that matched: bcrypt is slow by design */
 	char where[128];		/* the URL it serves, for the log */
@@ -154,7 +155,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(url, "/healthz") == 0) {
 		pthread_mutex_lock(&h->lock);
 		double age = h->published_ns ? (double)(clock_now_ns() - h->published_ns) / 1e9 : 1e9;
+		char down[sizeof(h->down) + 16];
+		int n = h->down[0] ? snprintf(down, sizeof(down), "stale: %s\n", h->down) : 0;
 		pthread_mutex_unlock(&h->lock);
+		if (n > 0)
+			return reply(c, 503, text, down, (size_t)n < sizeof(down) ? (size_t)n : sizeof(down) - 1, NULL);
 		if (age > h->stale_s)
 			return reply(c, 503, text, "stale: no sample recently\n", 26, NULL);
 		return reply(c, 200, text, "ok\n", 3, NULL);
@@ -278,6 +283,14 @@ void http_publish(struct http_exporter *h, struct strbuf *body)
 	*body = old;
 	h->gz_valid = 0;
 	h->published_ns = clock_now_ns();
+	h->down[0] = '\0';
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_set_down(struct http_exporter *h, const char *why)
+{
+	pthread_mutex_lock(&h->lock);
+	snprintf(h->down, sizeof(h->down), "%s", why);
 	pthread_mutex_unlock(&h->lock);
 }
 

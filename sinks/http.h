@@ -33,6 +33,8 @@ void http_publish(struct http_exporter *h, struct strbuf *body);
 /* The URL it serves, "http://127.0.0.1:9945/metrics", for the log. */
 const char *http_where(const struct http_exporter *h);
 void http_set_stale(struct http_exporter *h, double stale_s);
+/* /healthz answers 503 "stale: WHY" until the next publish. */
+void http_set_down(struct http_exporter *h, const char *why);
 void http_stop(struct http_exporter *h);
 
 /* Request routing as the handler sees it (pure, for tests and fuzzing):

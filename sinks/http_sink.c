@@ -79,6 +79,11 @@ static void sink_reconfigure(void *state, const void *conf, double interval)
 	http_set_stale(((struct http_sink *)state)->h, stale_after(interval));
 }
 
+static void sink_stale(void *state, const char *why)
+{
+	http_set_down(((struct http_sink *)state)->h, why);
+}
+
 static void sink_close(void *state)
 {
 	struct http_sink *k = state;
@@ -90,5 +95,5 @@ static void sink_close(void *state)
 
 const struct sink_ops http_sink_ops = {
 	"http", &http_conf_section, http_wanted, sink_open, sink_series, sink_publish, sink_reconfigure, sink_close,
-	sink_check, NULL,
+	sink_check, NULL, sink_stale,
 };

@@ -622,5 +622,5 @@ static const char *sink_dir(void *state)
 
 const struct sink_ops push_sink_ops = {
 	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check,
-	sink_dir,
+	sink_dir, NULL,
 };

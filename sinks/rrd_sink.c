@@ -523,5 +523,5 @@ static const char *sink_dir(void *state)
 }
 
 const struct sink_ops rrd_sink_ops = {
-	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check, sink_dir,
+	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check, sink_dir, NULL,
 };

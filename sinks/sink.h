@@ -39,6 +39,9 @@ struct sink_ops {
 	/* The directory it writes in, once open (absolute), or NULL: what a daemon
 	 * gives to its user before it drops root (lib/privdrop.h). May be NULL. */
 	const char *(*dir)(void *state);
+	/* No sample is coming for now (vstopd's sampler died): say so until the
+	 * next publish (/healthz). May be NULL. */
+	void (*stale)(void *state, const char *why);
 };
 
 extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops;

@@ -3,6 +3,7 @@
  * KVM host thieves), and every kind of bad message is refused with a reason. */
 #include "config.h"
 #include "lib/snapshot_wire.h"
+#include "lib/wire_reader.h"
 #include "sources/source.h"
 #include "t/tap.h"
 
@@ -137,6 +138,70 @@ int main(void)
 	ok(wire_get_snapshot(p, plen, &back, why, sizeof(why)) == 0, "restored, it reads again");
 	memset(p + plen - 1, 'x', 1);
 	ok(wire_get_snapshot(p, plen, &back, why, sizeof(why)) < 0 && strstr(why, "terminator"), "names without a terminator");
+
+	/* The sampler's loop message: a round trip, and what is refused. */
+	struct wire_loop wl = { 1.8e9, 1234.5, 3, 2, 0.004, 1.25, 0.01 }, wl2;
+	struct strbuf lm = { 0 };
+	wire_put_loop(&lm, &wl);
+	ok(lm.len == WIRE_HEADER + WIRE_LOOP_PAYLOAD && wire_header((const uint8_t *)lm.s, lm.len, &type, &len, &hw) == 0 &&
+	   type == WIRE_LOOP && len == WIRE_LOOP_PAYLOAD, "a loop message has its type and fixed length");
+	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, len, &wl2, why, sizeof(why)) == 0 &&
+	   memcmp(&wl, &wl2, sizeof(wl)) == 0, "a loop message round trips");
+	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, len - 1, &wl2, why, sizeof(why)) < 0, "a loop message cut short is refused");
+	double nan_ = NAN, neg = -1;
+	memcpy(lm.s + WIRE_HEADER + 16 + 16, &nan_, 8);
+	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, len, &wl2, why, sizeof(why)) < 0 && strstr(why, "not a number"),
+	   "a loop message with a NaN time is refused (%s)", why);
+	memcpy(lm.s + WIRE_HEADER + 16 + 16, &neg, 8);
+	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, len, &wl2, why, sizeof(why)) < 0, "... and a negative one");
+	lm.s[8] = 41;	/* its length field */
+	ok(wire_header((const uint8_t *)lm.s, lm.len, &type, &len, &hw) < 0 && strstr(hw, "wrong length"),
+	   "a loop header with another length is refused");
+	lm.len = 0;
+	wire_put_control(&lm, WIRE_STOP);
+	lm.s[8] = 1;
+	ok(wire_header((const uint8_t *)lm.s, lm.len, &type, &len, &hw) < 0 && strstr(hw, "control message with a payload"),
+	   "a stop with a payload is refused");
+	lm.s[6] = 9;
+	ok(wire_header((const uint8_t *)lm.s, lm.len, &type, &len, &hw) < 0 && strstr(hw, "unknown"), "an unknown type is refused");
+
+	/* The stream reader: a loop and a snapshot message fed a few bytes at a time come out whole, once. */
+	struct wire_reader rd = { 0 };
+	lm.len = 0;
+	wire_put_loop(&lm, &wl);
+	sb_append(&lm, b.s, b.len);
+	const uint8_t *pl;
+	int whole = 0, early = 0;
+	for (size_t at = 0; at < lm.len;) {
+		size_t n = 1 + (at * 7) % 97;
+		if (n > lm.len - at)
+			n = lm.len - at;
+		wire_reader_add(&rd, lm.s + at, n);
+		at += n;
+		int got;
+		while ((got = wire_reader_next(&rd, &type, &pl, &len, &hw)) == 1) {
+			whole++;
+			if (type == WIRE_SNAPSHOT) {
+				early += at != lm.len;
+				ok(wire_get_snapshot(pl, len, &back, why, sizeof(why)) == 0 && same(&snap, &back),
+				   "the reader gives the snapshot whole, after its last byte");
+			}
+		}
+		if (got < 0)
+			ok(0, "the reader refused a good stream: %s", hw);
+	}
+	ok(whole == 2, "two messages out of the pieces (%d)", whole);
+	ok(early == 0, "none before its last byte came");
+	ok(wire_reader_pending(&rd) == 0, "nothing left over");
+	wire_reader_add(&rd, "GARBAGE, NOT A MESSAGE", 22);
+	int refused_ = wire_reader_next(&rd, &type, &pl, &len, &hw) < 0 && strstr(hw, "magic");
+	ok(refused_, "garbage in the stream is refused (%s)", hw);
+	wire_reader_reset(&rd);
+	wire_reader_add(&rd, b.s, WIRE_HEADER + 5);
+	ok(wire_reader_next(&rd, &type, &pl, &len, &hw) == 0 && wire_reader_pending(&rd) == WIRE_HEADER + 5,
+	   "a message cut off waits, and the reader says how much is pending");
+	wire_reader_free(&rd);
+	sb_free(&lm);
 
 	source_close(src);
 	snapshot_free(&snap);

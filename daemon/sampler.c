@@ -1,0 +1,90 @@
+/* sampler: the source, on schedule, into a channel (see sampler.h). */
+#include "config.h"
+#include "daemon/sampler.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/signals.h"
+#include "lib/snapshot_wire.h"
+#include "lib/strbuf.h"
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR && !signal_term)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void no_reload(void *ctx)
+{
+	(void)ctx;	/* the supervisor reloads; a new interval restarts the sampler */
+}
+
+int sampler_run(const struct sampler_args *a, int out, int ready)
+{
+	char err[512];
+	signal(SIGHUP, SIG_IGN);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	struct source *src = source_open(a->spec, &a->so, err, sizeof(err));
+	if (!src) {
+		log_err("%s", err);
+		return SAMPLER_NO_SOURCE;
+	}
+	if (ready >= 0) {
+		(void)!write(ready, "r", 1);
+		close(ready);
+	}
+	struct snapshot snap = { 0 };
+	struct strbuf b = { 0 };
+	struct wire_loop wl = { 0 };
+	struct ticker t;
+	int status = SAMPLER_LOST;
+	uint64_t samples = 0;
+	ticker_start(&t, a->so.step_s);
+	for (bool first = true;; first = false) {
+		if (!first) {
+			if (signals_wait_tick(&t, no_reload, NULL) < 0)
+				break;
+			double late = (double)-ticker_remaining_ns(&t) / 1e9 + a->so.step_s;
+			if (late > wl.lateness_seconds && samples > 1)
+				wl.lateness_seconds = late;
+		}
+		int64_t t0 = clock_now_ns();
+		wl.wall = clock_wall_s();
+		wl.mono = (double)t0 / 1e9;
+		snapshot_reset(&snap);	/* sources fill a reset snapshot */
+		int rc = source_sample(src, &snap, err, sizeof(err));
+		wl.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
+		b.len = 0;
+		if (rc > 0) {
+			wire_put_control(&b, WIRE_STOP);
+			status = write_all(out, b.s, b.len) == 0 ? SAMPLER_DONE : SAMPLER_LOST;
+			break;
+		}
+		if (rc < 0 && wl.failed++ % 60 == 0)
+			log_warn("%s (%llu samples failed so far)", err, (unsigned long long)wl.failed);
+		samples += rc == 0;
+		wl.missed = t.missed;
+		wl.cpu_seconds = clock_process_cpu_s();
+		wire_put_loop(&b, &wl);	/* a failure goes too: the rest's next rates start afresh */
+		if (rc == 0)
+			wire_put_snapshot(&b, &snap);
+		if (write_all(out, b.s, b.len) < 0)
+			break;	/* the rest is gone or dropped the channel */
+	}
+	sb_free(&b);
+	snapshot_free(&snap);
+	source_close(src);
+	return status;
+}
