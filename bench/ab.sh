@@ -22,7 +22,11 @@ fi
 make -C "$NEW" -s bench/host_bench vstopd vstop-agent > /dev/null
 pids=""
 trap 'kill $pids 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
+# A process's CPU with its children's (vstopd's sampler and rest), from per-thread schedstat.
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat $(for c in $(pgrep -P "$1"); do echo /proc/"$c"/task/*/schedstat; done) 2>/dev/null |
+		awk '{ s += $1 } END { printf "%d", s }'
+}
 wait_up() { for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0; sleep 0.1; done; return 1; }
 # scrape_cost DAEMON-ARGS...: microseconds of the daemon's CPU per /metrics scrape
 scrape_cost() {

@@ -22,7 +22,8 @@
 
 #define BACKOFF_FIRST_S 1.0
 #define BACKOFF_MAX_S 60.0
-#define LIVED_LONG_S 30.0	/* a sampler that ran this long starts the backoff over */
+#define LIVED_LONG_S 30.0
+#define SAMPLER_PIPE_BYTES (1 << 20)	/* /proc/sys/fs/pipe-max-size's default */	/* a sampler that ran this long starts the backoff over */
 
 static volatile sig_atomic_t child_exited;
 
@@ -69,6 +70,8 @@ static int start_sampler(struct state *st, bool wait_ready)
 		log_err("sampler: pipe: %s", strerror(errno));
 		return -1;
 	}
+	/* A sample of 1000 domains is half a megabyte: a pipe that holds it takes it in one go. */
+	(void)fcntl(data[1], F_SETPIPE_SZ, SAMPLER_PIPE_BYTES);
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(st, "vstopd-sampler");

@@ -98,10 +98,14 @@ ok $? "phase B: A, B (taskset) and c (virsh vcpupin, emulatorpin) on CPU 0"
 cp /bin/busybox "$W/burn"	# a host process with a name of its own (comm is the file's; argv[0] the applet)
 taskset -c 0 bash -c 'exec -a sh "$0" -c "while :; do :; done"' "$W/burn" &
 burn=$!
-printf '[alert.guest_steal]\nwarn = 20\ncrit = 95\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$W/vstop.conf"
+printf '[general]\nuser = nobody\n[alert.guest_steal]\nwarn = 20\ncrit = 95\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$W/vstop.conf"
 "$B/vstopd" -c "$W/vstop.conf" --source=kvm -d 1 --listen 127.0.0.1:9948 2> "$W/out/vstopd.log" &
 vstopd=$!
 sleep 2
+# The split on a KVM host: the sampler keeps root (other users' /proc), the listener does not.
+sh "$top_srcdir/t/split_report.sh" --check "$vstopd" 9948 > "$W/out/split.txt"
+ok $? "the split on KVM: /metrics is served by vstopd-rest as nobody, no capabilities; the sampler (root) holds no TCP/UDP socket"
+sed 's/^/# split: /' "$W/out/split.txt"
 
 # The vCPU threads' schedstat, read here, independently of vstop: "run wait slices".
 vcpu_wait() { for t in /proc/"$1"/task/*; do grep -q '^CPU 0/' "$t/comm" 2> /dev/null && cut -d' ' -f2 "$t/schedstat"; done; }

@@ -86,6 +86,10 @@ mkdir -p "$D/lab" "$D/lib/modules" "$D/lib/terminfo/x" "$D/lib/terminfo/l" "$D/v
 printf '# the lab needs no xl settings\n' > "$D/etc/xen/xl.conf"
 copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write ${XEN_LAB_PROFILE:+/usr/bin/strace}
 mkdir -p "$D/usr/bin" "$D/usr/sbin" && cp "$B/vstopd" "$B/vstop" "$B/check_vstop" "$D/usr/bin/"
+cp "$top_srcdir/t/split_report.sh" "$D/lab/"
+# The user vstopd's network side becomes ([general] user defaults to vstop when it exists).
+echo "vstop:x:101:101:vstop:/nonexistent:/bin/false" >> "$D/etc/passwd"
+echo "vstop:x:101:" > "$D/etc/group"
 [ -n "${XEN_LAB_PROFILE:-}" ] && cp /usr/bin/strace "$D/usr/bin/"
 ln -s $X/xl "$D/usr/sbin/xl"	# where Debian's xen-utils-common puts it
 ln -s $X/xentrace "$D/usr/sbin/xentrace"
@@ -150,6 +154,11 @@ $X/xl vcpu-pin g1 0 0; $X/xl vcpu-pin g2 0 1
 ( /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 1 --listen 127.0.0.1:9945 2> /lab/out/vstopd.log
   echo "vstopd ended with status $?" > /lab/out/vstopd.status ) &
 sleep 12
+# The split on the real Dom0: the /metrics listener is vstopd-rest as vstop without
+# capabilities, the sampler keeps root (libxenstat, xentrace) and no TCP or UDP socket.
+for p in $(pidof vstopd); do [ "$(cat /proc/$p/comm)" = vstopd ] && main=$p; done
+sh /lab/split_report.sh --check "$main" 9945 > /lab/out/split.txt
+echo "rc=$?" >> /lab/out/split.txt
 echo "lab: phase A"
 # The same seconds for both: N records give N-1 rates, N iterations N-1 deltas.
 /usr/bin/vstop -b --source=xen -d 1 -n 11 --json > /lab/out/phaseA.json &
@@ -371,6 +380,9 @@ for g in g1 g2 g3; do
 done
 echo "# phase L: $seen readings of 54 scrapes x guests, $wrong out of range"
 [ "$wrong" = 0 ] && [ "$seen" -lt 54 ]; ok $? "phase L: no wrong hypervisor steal across the stall and the lost records ($seen readings, $wrong wrong)"
+sed 's/^/# split: /' "$W/out/split.txt"
+grep -qx 'rc=0' "$W/out/split.txt" && grep -q ' vstopd-sampler .* uid=0 ' "$W/out/split.txt"
+ok $? "the split on Xen: /metrics is served by vstopd-rest as vstop, no capabilities; the sampler (root, xentrace's parent) holds no TCP/UDP socket"
 grep -q . "$W/out/xentrace.after_vstopd"; [ $? = 1 ]; ok $? "vstopd's xentrace ended with it"
 grep -qx "vstopd ended with status 0" "$W/out/vstopd.status"
 ok $? "vstopd ran through the whole lab and exited cleanly on SIGTERM ($(cat "$W/out/vstopd.status" 2> /dev/null))"
