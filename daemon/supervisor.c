@@ -62,8 +62,9 @@ static void send_control(struct state *st, enum wire_type type, int fd)
 }
 
 /* Fork a sampler and give the rest its channel. With wait_ready (the first),
- * wait until it has opened its source: -1 when it could not (it said why). */
-static int start_sampler(struct state *st, bool wait_ready)
+ * wait until it has opened its source: -1 when it could not (it said why),
+ * its exit status in *failed. */
+static int start_sampler(struct state *st, bool wait_ready, int *failed)
 {
 	int data[2], ready[2] = { -1, -1 };
 	if (pipe2(data, O_CLOEXEC) < 0 || (wait_ready && pipe2(ready, O_CLOEXEC) < 0)) {
@@ -96,7 +97,9 @@ static int start_sampler(struct state *st, bool wait_ready)
 		while (n < 0 && errno == EINTR);
 		close(ready[0]);
 		if (n != 1) {
-			waitpid(pid, NULL, 0);
+			int status = 0;
+			waitpid(pid, &status, 0);
+			*failed = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 			st->sampler = 0;
 			close(data[0]);
 			return -1;
@@ -213,11 +216,12 @@ int supervise(const struct supervisor *s)
 		return 1;
 	}
 	st.ctl = pair[0];
-	if (start_sampler(&st, true) < 0 || start_rest(&st, pair[1]) < 0) {
+	int failed = 1;
+	if (start_sampler(&st, true, &failed) < 0 || start_rest(&st, pair[1]) < 0) {
 		if (st.sampler)
 			kill(st.sampler, SIGTERM);
 		close(st.ctl);
-		return 1;
+		return failed == SAMPLER_NO_SOURCE ? VSTOPD_EXIT_NO_SOURCE : 1;
 	}
 	int rest_status = 0;
 	bool stopping = false;
@@ -241,7 +245,7 @@ int supervise(const struct supervisor *s)
 		double now = clock_now_s();
 		if (st.restart_at && !st.sampler && !stopping && now >= st.restart_at) {
 			st.restart_at = 0;
-			if (start_sampler(&st, false) < 0)
+			if (start_sampler(&st, false, &failed) < 0)
 				st.restart_at = now + BACKOFF_MAX_S;
 			continue;
 		}

@@ -23,8 +23,12 @@ struct supervisor {
 	void *ctx;
 };
 
-/* Run until the rest ends (its status), or 1 when the first sampler cannot
- * open its source or a process cannot be started. */
+/* vstopd's exit status when its source cannot be opened at start (not a Dom0 or
+ * KVM host, or the source is missing): the unit does not restart on it. */
+enum { VSTOPD_EXIT_NO_SOURCE = 3 };
+
+/* Run until the rest ends (its status), VSTOPD_EXIT_NO_SOURCE when the first
+ * sampler cannot open its source, or 1 when a process cannot be started. */
 int supervise(const struct supervisor *s);
 
 #endif

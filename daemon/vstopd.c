@@ -200,7 +200,7 @@ static int run_single(struct vstopd *v)
 		 "(for debugging only)");
 	v->src = source_open(spec, &so, err, sizeof(err));
 	if (!v->src)
-		die(1, "%s", err);
+		die(VSTOPD_EXIT_NO_SOURCE, "%s", err);
 	model_init(&v->m, v->d.conf.history);
 	struct loop_source ls = { .what = spec, .sample = sample_direct, .ctx = v };
 	int rc = daemon_run(&v->d, &ls);
