@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/dynlib.h"
 #include "lib/log.h"
 #ifdef HAVE_XENSTORE
 #include <xenstore.h>
@@ -29,10 +30,23 @@ void guest_stat_from_procstat(const struct procstat *ps, uint32_t user_hz, struc
 }
 
 #ifdef HAVE_XENSTORE
+/* libxenstore is loaded only on a Xen guest: the agent's package does not depend on
+ * Xen's libraries, which a KVM or cloud guest never uses. */
+static struct {
+	struct xs_handle *(*open)(unsigned long flags);
+	bool (*write)(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
+		      unsigned int len);
+	void (*close)(struct xs_handle *h);
+} xs;
+static const char *const xs_syms[] = {"xs_open", "xs_write", "xs_close", NULL};
+static const char *const xs_names[] = {"libxenstore.so.4", "libxenstore.so", NULL};
+
 int xs_publish_open(struct xs_publish *p, char *err, size_t errsz)
 {
 	memset(p, 0, sizeof(*p));
-	p->xsh = xs_open(0);
+	if (!xs.open && dynlib_open(xs_names, "libxenstore4", xs_syms, (void **)&xs, err, errsz) < 0)
+		return -1;
+	p->xsh = xs.open(0);
 	if (!p->xsh) {
 		snprintf(err, errsz, "cannot open xenbus: %s", strerror(errno));
 		return -1;
@@ -45,7 +59,7 @@ int xs_publish_write(struct xs_publish *p, const struct guest_stat *g, double no
 	char buf[GUEST_STAT_MAX_LEN + 1];
 	int n = guest_stat_format(buf, sizeof(buf), g);
 
-	if (n > 0 && xs_write(p->xsh, XBT_NULL, XS_KEY, buf, (unsigned)n)) {
+	if (n > 0 && xs.write(p->xsh, XBT_NULL, XS_KEY, buf, (unsigned)n)) {
 		p->written++;
 		return 0;
 	}
@@ -60,7 +74,7 @@ int xs_publish_write(struct xs_publish *p, const struct guest_stat *g, double no
 void xs_publish_close(struct xs_publish *p)
 {
 	if (p->xsh)
-		xs_close(p->xsh);
+		xs.close(p->xsh);
 	p->xsh = NULL;
 }
 #else
