@@ -44,7 +44,9 @@ base_root() { # base_root ROOT: busybox and the directories every init needs
 # ---- the guest: burns CPU, publishes steal, prints its own view ---------------------------
 G=$W/guest
 base_root "$G"
-copy_bin "$G" "$B/vstop-agent"
+# libxenstore as a Xen guest installs it (libxenstore4): the agent loads it to publish.
+xenstore_lib=$(ldconfig -p | awk '/libxenstore\.so\.4 / {print $NF; exit}')
+copy_bin "$G" "$B/vstop-agent" "$xenstore_lib"
 # The guest prints the agent's own counters every second (from its /metrics) on its
 # console, which xenconsoled logs in Dom0 with Dom0's time.
 cat > "$G/init" <<'EOF'
