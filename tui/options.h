@@ -22,6 +22,8 @@ struct vstop_options {
 	bool sort_reverse;
 	const char *source;		/* NULL = guest view */
 	const char *proc_root;
+	const char *only_host;		/* the fleet view: one host's guests (--host) */
+	double stale_s;			/* the fleet view: a host silent this long is stale; 0 = default */
 	struct source_options src;
 };
 

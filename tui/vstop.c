@@ -17,6 +17,8 @@
 #include "tui/batch.h"
 #include "tui/dashboard.h"
 #include "tui/doctor.h"
+#include "tui/fleet_query.h"
+#include "tui/fleet_view.h"
 #include "tui/graph.h"
 #include "tui/options.h"
 
@@ -39,7 +41,12 @@ static void usage(FILE *f)
 "                         guest (this VM's /proc/stat), xen (libxenstat, Dom0),\n"
 "                         kvm (the VMs of this KVM host: /proc, and libvirt where it runs),\n"
 "                         sim[:N][,seed=S][,churn] (simulated host, N domains),\n"
-"                         replay:FILE (a xentop -b log or vstop --json records)\n"
+"                         replay:FILE (a xentop -b log or vstop --json records),\n"
+"                         prom:URL (the fleet: every host reporting to a Prometheus or\n"
+"                         VictoriaMetrics, by its query API URL)\n"
+"      --host=NAME        the fleet view: that host's guests only (its instance label)\n"
+"      --stale=SECS       the fleet view: a host silent this long is stale (default 30,\n"
+"                         or three refreshes when -d is longer)\n"
 "      --sim              the same as --source=sim\n"
 "      --log-interval=SECS  replay: seconds between xentop log samples (default 1)\n"
 "      --proc-root=DIR    read DIR instead of /proc (guest and kvm; also $VSTOP_PROC_ROOT)\n"
@@ -58,7 +65,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT };
+	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT, OPT_HOST, OPT_STALE };
 	static const struct option lopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "delay", required_argument, NULL, 'd' },
@@ -69,6 +76,8 @@ int main(int argc, char **argv)
 		{ "sim", no_argument, NULL, OPT_SIM },
 		{ "log-interval", required_argument, NULL, OPT_LOGINT },
 		{ "proc-root", required_argument, NULL, OPT_PROCROOT },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "stale", required_argument, NULL, OPT_STALE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -110,6 +119,11 @@ int main(int argc, char **argv)
 				die(2, "--log-interval: \"%s\" is not a number of seconds", optarg);
 			break;
 		case OPT_PROCROOT: o.proc_root = optarg; break;
+		case OPT_HOST: o.only_host = optarg; break;
+		case OPT_STALE:
+			if (num_seconds(optarg, 1, 86400, &o.stale_s) < 0)
+				die(2, "--stale: \"%s\" is not 1 to 86400 seconds", optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstop %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -118,6 +132,18 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\" (see --help)", argv[optind]);
 	char err[300];
+	const char *fleet = fleet_source_url(o.source);
+	if (fleet) {	/* the fleet: rates come computed from the store, not from a source */
+		if (fleet_url_check(fleet, err, sizeof(err)) < 0)
+			die(2, "--source: %s", err);
+		if (o.delay_s < 0.5)
+			die(2, "-d: the fleet view refreshes every 0.5 to 3600 seconds");
+		if (o.json && !o.batch)
+			die(2, "--json goes with -b");
+		return fleet_run(&o, fleet);
+	}
+	if (o.only_host || o.stale_s)
+		die(2, "--%s goes with --source=prom:URL (the fleet view)", o.only_host ? "host" : "stale");
 	if (o.source && source_spec_check(o.source, err, sizeof(err)) < 0)
 		die(2, "--source: %s", err);
 	/* No time between two live readings gives no rate: 0 is for sources

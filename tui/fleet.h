@@ -1,0 +1,62 @@
+/*
+ * fleet: the fleet view's data (`vstop --source=prom:URL`): one row per guest
+ * across every host that reports to a Prometheus-compatible store (HOST is the
+ * instance label), and a line per host. Filled from the answers of a handful of
+ * PromQL instant queries (fleet_queries), each parsed as hostile input: the
+ * store's answer, and every label in it, comes from hosts we do not control.
+ */
+#ifndef VSTOP_FLEET_H
+#define VSTOP_FLEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/name_index.h"
+
+struct fleet_guest {
+	char *key;			/* host and name, unambiguous (the index's key) */
+	const char *host, *name;	/* into key */
+	double steal, cpu, vcpus, mem;	/* ratios, count, bytes; NaN = not known */
+	char *thief;			/* who ran while it waited most, or NULL */
+	double thief_ratio;		/* that thief's share of the guest's wait */
+};
+
+struct fleet_host {
+	char *host;
+	double last;			/* Unix time of its newest sample, 0 = not known */
+	bool current;			/* in the instant queries (a sample within the store's lookback) */
+	bool stale;			/* fleet_finish: no sample for longer than stale_after */
+	double pcpus, domains, vcpu_overcommit, mem_overcommit, saturation, steal_max;
+	uint32_t guests;		/* rows in the guest table */
+};
+
+/* The queries, in the order their answers are given to fleet_add_answer:
+ * FQ_VCPUS makes the guests' rows (every domain has vCPUs), the others fill them. */
+enum fleet_query {
+	FQ_VCPUS, FQ_STEAL, FQ_CPU, FQ_MEM, FQ_THIEF, FQ_HOST, FQ_HOST_SAMPLE, FQ_HOST_SEEN, FQ_COUNT
+};
+extern const char *const fleet_queries[FQ_COUNT];
+
+struct fleet {
+	struct fleet_guest *guest;
+	uint32_t nguests, guests_cap;
+	struct fleet_host *host;
+	uint32_t nhosts, hosts_cap;
+	struct name_index guest_index, host_index;
+	uint64_t unlabelled;		/* series without the labels a row needs: ignored, counted */
+};
+
+void fleet_init(struct fleet *f);
+void fleet_reset(struct fleet *f);
+void fleet_free(struct fleet *f);
+
+/* One query's answer (the API's JSON body) into f. 0, or -1 with the reason in
+ * err: not JSON, not a success, not an instant vector, a malformed sample. */
+int fleet_add_answer(struct fleet *f, enum fleet_query q, const char *body, size_t len, char *err, size_t errsz);
+
+/* After every answer: mark hosts silent for more than stale_after seconds at
+ * `now`, count each host's guests, sort guests by steal (highest first), hosts
+ * by name. `only_host`, when set, keeps that host's guests only. */
+void fleet_finish(struct fleet *f, double now, double stale_after, const char *only_host);
+
+#endif

@@ -1,0 +1,243 @@
+/* fleet_view: the fleet as text, JSON and a dashboard (see fleet_view.h). */
+#include "config.h"
+#include "tui/fleet_view.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/name_safe.h"
+#include "lib/num.h"
+#include "tui/fleet_query.h"
+
+const char *fleet_source_url(const char *source)
+{
+	return source && strncmp(source, "prom:", 5) == 0 ? source + 5 : NULL;
+}
+
+/* A value with a width, or "-" when not known. */
+static void col(struct strbuf *b, int width, int decimals, double v, double scale)
+{
+	if (isnan(v))
+		sb_printf(b, " %*s", width, "-");
+	else
+		sb_printf(b, " %*.*f", width, decimals, v * scale);
+}
+
+static void age_str(double s, char *out, size_t sz)
+{
+	if (s < 120)
+		snprintf(out, sz, "%.0fs", s < 0 ? 0 : s);
+	else if (s < 7200)
+		snprintf(out, sz, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
+	else
+		snprintf(out, sz, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
+}
+
+void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, size_t bytes, double took_s,
+		unsigned rows)
+{
+	char when[32], safe[4 * DOMAIN_NAME_MAX], safe2[4 * DOMAIN_NAME_MAX], age[32];
+	time_t t = (time_t)now;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+	uint32_t stale = 0;
+	for (uint32_t i = 0; i < f->nhosts; i++)
+		stale += f->host[i].stale;
+	name_safe(safe, sizeof(safe), url);
+	sb_printf(b, "vstop fleet  %s  %s  hosts %u (%u stale)  guests %u  %d queries, %zu KiB in %.0f ms\n", safe,
+		  when, f->nhosts, stale, f->nguests, FQ_COUNT, (bytes + 1023) / 1024, took_s * 1e3);
+	if (f->unlabelled)
+		sb_printf(b, "(%llu series without an instance or domain label ignored)\n",
+			  (unsigned long long)f->unlabelled);
+	sb_printf(b, "%-20s %5s %5s %7s %6s %6s %9s  %s\n", "HOST", "DOMS", "PCPUS", "VCPU-OC", "MEM-OC", "SAT%",
+		  "STEAL-MAX", "LAST SAMPLE");
+	for (uint32_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->host[i];
+		name_safe(safe, sizeof(safe), h->host);
+		sb_printf(b, "%-20s", safe);
+		col(b, 5, 0, h->domains, 1);
+		col(b, 5, 0, h->pcpus, 1);
+		col(b, 7, 2, h->vcpu_overcommit, 1);
+		col(b, 6, 2, h->mem_overcommit, 1);
+		col(b, 6, 1, h->saturation, 100);
+		col(b, 8, 1, h->steal_max, 100);
+		age_str(now - h->last, age, sizeof(age));
+		sb_printf(b, "%%  %s%s%s\n", h->stale ? "STALE " : "", h->last > 0 ? age : "never", h->last > 0 ? " ago" : "");
+	}
+	sb_printf(b, "%-20s %-24s %6s %6s %5s %6s  %s\n", "HOST", "NAME", "STEAL%", "CPU%", "VCPUS", "MEM", "THIEF");
+	for (uint32_t i = 0; i < f->nguests && (!rows || i < rows); i++) {
+		const struct fleet_guest *g = &f->guest[i];
+		char mem[16] = "-";
+		if (!isnan(g->mem))
+			num_bytes_str((uint64_t)g->mem, mem, sizeof(mem));
+		name_safe(safe, sizeof(safe), g->host);
+		name_safe(safe2, sizeof(safe2), g->name);
+		sb_printf(b, "%-20s %-24s", safe, safe2);
+		col(b, 6, 1, g->steal, 100);
+		col(b, 6, 1, g->cpu, 100);
+		col(b, 5, 0, g->vcpus, 1);
+		sb_printf(b, " %6s", mem);
+		if (g->thief) {
+			name_safe(safe, sizeof(safe), g->thief);
+			sb_printf(b, "  %s %.0f%%", safe, g->thief_ratio * 100);
+		}
+		sb_putc(b, '\n');
+	}
+}
+
+static void json_field(struct strbuf *b, const char *name, double v, int decimals, double scale)
+{
+	sb_printf(b, ",\"%s\":", name);
+	json_num(b, v * scale, decimals, !isnan(v));
+}
+
+void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now)
+{
+	sb_printf(b, "{\"time\":%.3f,\"view\":\"fleet\",\"source\":", now);
+	json_str(b, url);
+	sb_printf(b, ",\"unlabelled_series\":%llu,\"hosts\":[", (unsigned long long)f->unlabelled);
+	for (uint32_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->host[i];
+		sb_puts(b, i ? ",{\"host\":" : "{\"host\":");
+		json_str(b, h->host);
+		sb_printf(b, ",\"stale\":%s,\"guests\":%u", h->stale ? "true" : "false", h->guests);
+		json_field(b, "last_sample", h->last > 0 ? h->last : NAN, 3, 1);
+		json_field(b, "domains", h->domains, 0, 1);
+		json_field(b, "pcpus", h->pcpus, 0, 1);
+		json_field(b, "vcpu_overcommit", h->vcpu_overcommit, 6, 1);
+		json_field(b, "mem_overcommit", h->mem_overcommit, 6, 1);
+		json_field(b, "cpu_saturation_pct", h->saturation, 6, 100);
+		json_field(b, "steal_max_pct", h->steal_max, 6, 100);
+		sb_putc(b, '}');
+	}
+	sb_puts(b, "],\"domains\":[");
+	for (uint32_t i = 0; i < f->nguests; i++) {
+		const struct fleet_guest *g = &f->guest[i];
+		sb_puts(b, i ? ",{\"host\":" : "{\"host\":");
+		json_str(b, g->host);
+		sb_puts(b, ",\"name\":");
+		json_str(b, g->name);
+		json_field(b, "steal_pct", g->steal, 6, 100);
+		json_field(b, "cpu_pct", g->cpu, 6, 100);
+		json_field(b, "vcpus", g->vcpus, 0, 1);
+		json_field(b, "mem_bytes", g->mem, 0, 1);
+		sb_puts(b, ",\"thief\":");
+		if (g->thief)
+			json_str(b, g->thief);
+		else
+			sb_puts(b, "null");
+		json_field(b, "thief_pct", g->thief ? g->thief_ratio : NAN, 6, 100);
+		sb_putc(b, '}');
+	}
+	sb_puts(b, "]}\n");
+}
+
+/* One refresh into f: -1 with the reason in err. */
+static int sample_fleet(struct fleet *f, const struct vstop_options *o, const char *url, size_t *bytes, double *took,
+		   char *err, size_t errsz)
+{
+	double t0 = clock_now_s(), now = clock_wall_s();
+	int rc = fleet_fetch(f, url, now, bytes, err, errsz);
+	*took = clock_now_s() - t0;
+	/* Hosts push every sample: half a minute of silence, or three refreshes, is news. */
+	double stale_after = o->stale_s > 0 ? o->stale_s : 3 * o->delay_s > 30 ? 3 * o->delay_s : 30;
+	if (rc == 0)
+		fleet_finish(f, now, stale_after, o->only_host);
+	return rc;
+}
+
+static int run_batch(const struct vstop_options *o, const char *url)
+{
+	struct fleet f;
+	struct strbuf b = { 0 };
+	fleet_init(&f);
+	int status = 0;
+	for (uint64_t i = 0; !o->iterations || i < o->iterations; i++) {
+		if (i)
+			usleep((useconds_t)(o->delay_s * 1e6));
+		char err[600];
+		size_t bytes;
+		double took;
+		if (sample_fleet(&f, o, url, &bytes, &took, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vstop: prom:%s: %s\n", url, err);
+			status = 1;
+			break;
+		}
+		sb_reset(&b);
+		if (o->json)
+			fleet_json(&b, &f, url, clock_wall_s());
+		else
+			fleet_text(&b, &f, url, clock_wall_s(), bytes, took, 0);
+		if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout)) {
+			status = 1;
+			break;
+		}
+		if (!o->json && (!o->iterations || i + 1 < o->iterations))
+			putchar('\n');
+	}
+	sb_free(&b);
+	fleet_free(&f);
+	return status;
+}
+
+/* The dashboard: the same text, as many guests as the terminal has lines for;
+ * q quits, / asks for a host to drill into (empty: the whole fleet). */
+static int run_dashboard(const struct vstop_options *o, const char *url)
+{
+	struct vstop_options mine = *o;
+	char host[256] = "";
+	struct fleet f;
+	struct strbuf b = { 0 };
+	fleet_init(&f);
+	initscr();
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	int status = 0;
+	for (uint64_t i = 0; !o->iterations || i < o->iterations; i++) {
+		char err[600];
+		size_t bytes = 0;
+		double took = 0;
+		sb_reset(&b);
+		if (sample_fleet(&f, &mine, url, &bytes, &took, err, sizeof(err)) < 0)
+			sb_printf(&b, "vstop fleet  prom:%s\n\n%s\n(retrying every %.0f s; q quits)\n", url, err,
+				  o->delay_s);
+		else
+			fleet_text(&b, &f, url, clock_wall_s(), bytes, took,
+				   LINES > (int)f.nhosts + 5 ? (unsigned)(LINES - (int)f.nhosts - 5) : 1);
+		erase();
+		mvaddnstr(0, 0, b.s, (int)b.len);
+		mvprintw(LINES - 1, 0, " q quit  / host %s", mine.only_host ? mine.only_host : "(all)");
+		refresh();
+		timeout((int)(o->delay_s * 1000));
+		int ch = getch();
+		if (ch == 'q' || ch == 'Q')
+			break;
+		if (ch == '/') {
+			mvprintw(LINES - 1, 0, " host (empty: all): ");
+			clrtoeol();
+			echo();
+			curs_set(1);
+			timeout(-1);
+			getnstr(host, sizeof(host) - 1);
+			noecho();
+			curs_set(0);
+			mine.only_host = host[0] ? host : NULL;
+		}
+	}
+	endwin();
+	sb_free(&b);
+	fleet_free(&f);
+	return status;
+}
+
+int fleet_run(const struct vstop_options *o, const char *url)
+{
+	return o->batch ? run_batch(o, url) : run_dashboard(o, url);
+}

@@ -1,0 +1,27 @@
+/*
+ * fleet_view: `vstop --source=prom:URL`: the fleet's guests across every host
+ * reporting to a central Prometheus or VictoriaMetrics, worst steal first, with
+ * a line per host (overcommit, saturation, how long since its last sample).
+ * As `-b` text or JSON lines, or a dashboard refreshed every -d seconds.
+ */
+#ifndef VSTOP_FLEET_VIEW_H
+#define VSTOP_FLEET_VIEW_H
+
+#include <stdio.h>
+#include "lib/strbuf.h"
+#include "tui/fleet.h"
+#include "tui/options.h"
+
+/* The URL of a --source=prom:URL, or NULL when the source is another one. */
+const char *fleet_source_url(const char *source);
+
+/* One refresh as text (hosts, then guests; names shown safely) or one JSON line
+ * (names exact, escaped). `rows` caps the guests printed as text (0: all). */
+void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, size_t bytes, double took_s,
+		unsigned rows);
+void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now);
+
+/* Batch or dashboard; exit status 0, or 1 with the reason on stderr. */
+int fleet_run(const struct vstop_options *o, const char *url);
+
+#endif
