@@ -120,17 +120,17 @@ static const char *label(json_t *metric, const char *name)
 
 static void put_host_value(struct fleet_host *h, const char *metric, double v)
 {
-	static const struct { const char *name; size_t off; } field[] = {
-		{ "vstop_host_cpus", offsetof(struct fleet_host, pcpus) },
-		{ "vstop_host_domains", offsetof(struct fleet_host, domains) },
-		{ "vstop_host_vcpu_overcommit_ratio", offsetof(struct fleet_host, vcpu_overcommit) },
-		{ "vstop_host_memory_overcommit_ratio", offsetof(struct fleet_host, mem_overcommit) },
-		{ "vstop_host_cpu_saturation_ratio", offsetof(struct fleet_host, saturation) },
-		{ "vstop_host_steal_max_ratio", offsetof(struct fleet_host, steal_max) },
+	const struct { const char *name; double *to; } field[] = {
+		{ "vstop_host_cpus", &h->pcpus },
+		{ "vstop_host_domains", &h->domains },
+		{ "vstop_host_vcpu_overcommit_ratio", &h->vcpu_overcommit },
+		{ "vstop_host_memory_overcommit_ratio", &h->mem_overcommit },
+		{ "vstop_host_cpu_saturation_ratio", &h->saturation },
+		{ "vstop_host_steal_max_ratio", &h->steal_max },
 	};
 	for (size_t i = 0; i < sizeof(field) / sizeof(field[0]); i++)
 		if (strcmp(metric, field[i].name) == 0)
-			*(double *)((char *)h + field[i].off) = v;
+			*field[i].to = v;
 }
 
 /* One sample of the vector: its labels and value into the rows. */
