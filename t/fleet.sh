@@ -84,6 +84,10 @@ for engine in prom vm; do
 		sh -c "jq -r '.domains[] | select(.host == \"fleet-b\") | .name' '$TMP/fleet.$engine.json' | grep -qxF 'we\"ird\\name'"
 done
 
+fleet --json --top=5 --source="prom:$VM" > "$TMP/top.json"
+is "$(jq -c '[.domains[] | [.host, .name]]' "$TMP/top.json")" "$(jq -c '[.domains[:5][] | [.host, .name]]' "$TMP/fleet.vm.json")" \
+	"--top=5: the five guests with the most steal, the same as the whole view's first five"
+
 # Text: a HOST column and a line per host; hostile names shown safely.
 fleet --source="prom:$VM" > "$TMP/text" 2>&1
 check "text: a host line per host, then HOST NAME STEAL% rows" \
@@ -92,6 +96,9 @@ is "$(grep -cvE '^(vstop fleet|HOST|fleet-[abc] )' "$TMP/text")" 0 "text: a newl
 fleet --source="prom:$VM" --host=fleet-c --json > "$TMP/one.json"
 is "$(jq -r '[.hosts[].host] | join(",")' "$TMP/one.json"):$(jq '[.domains[] | select(.host == "fleet-c")] | length' "$TMP/one.json"):$(jq '.domains | length' "$TMP/one.json")" \
 	"fleet-c:9:9" "--host=fleet-c: that host's line and its nine guests only"
+
+fleet --source="prom:$VM" --host='no"such\host' --json > "$TMP/none.json" 2> "$TMP/none.err"
+is "$?:$(jq '.domains | length' "$TMP/none.json")" "0:0" "--host with a quote and a backslash: escaped in the query, no guest"
 
 # A host that stopped pushing: stale, not dropped. fleet-a and fleet-b sample again; fleet-c stays stopped.
 kill -CONT $samplers
@@ -123,13 +130,15 @@ check "dashboard: q quits" sh -c "$(declare -f tm screen wait_for); SOCK=$SOCK; 
 fleet --source=prom:ftp://x > /dev/null 2> "$TMP/e1"
 is "$?:$(grep -c 'not an http' "$TMP/e1")" "2:1" "prom:ftp://x: status 2, not an http URL"
 fleet --source="prom:http://127.0.0.1:$P_HTTP" > /dev/null 2> "$TMP/e2"
-is "$?:$(grep -c 'vstop_domain_vcpus: .*onnect' "$TMP/e2")" "1:1" "nothing listening: status 1, the query and the connection error"
+is "$?:$(grep -c 'vstop_domain_vcpus{}: .*onnect' "$TMP/e2")" "1:1" "nothing listening: status 1, the query and the connection error"
 fleet --source="prom:http://127.0.0.1:$((base + 10))" > /dev/null 2> "$TMP/e3"
 is "$?:$(grep -c 'HTTP 404' "$TMP/e3")" "1:1" "a vstopd's /metrics is not a query API: HTTP 404"
 fleet --source="prom:$PROM" -d 0.1 > /dev/null 2>&1
 is "$?" 2 "-d 0.1: refused (0.5 s at least)"
 "$VSTOP" -b -n 1 --host=x > /dev/null 2>&1
 is "$?" 2 "--host without the fleet view: refused"
+fleet --source="prom:$VM" --top=0 > /dev/null 2> "$TMP/e4"
+is "$?:$(grep -c 'not 1 to 1000000' "$TMP/e4")" "2:1" "--top=0: refused"
 mkdir -p "$TMP/www/api/v1"
 python3 -m http.server --bind 127.0.0.1 "$P_HTTP" --directory "$TMP/www" > /dev/null 2>&1 &
 pids="$pids $!"

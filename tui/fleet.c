@@ -9,22 +9,23 @@
 #include <string.h>
 #include "lib/xalloc.h"
 
-/* Few and bounded: one instant query per column family, whatever the fleet's size. */
+/* Few and bounded: one instant query per column family, whatever the fleet's
+ * size. "{@}" and ",@" mark where --host's matcher goes (fleet_query.c). */
 const char *const fleet_queries[FQ_COUNT] = {
-	[FQ_VCPUS] = "vstop_domain_vcpus",
-	[FQ_STEAL] = "vstop_domain_steal_ratio",
-	[FQ_CPU] = "vstop_domain_cpu_usage_ratio",
-	[FQ_MEM] = "vstop_domain_memory_bytes",
+	[FQ_VCPUS] = "vstop_domain_vcpus{@}",
+	[FQ_STEAL] = "vstop_domain_steal_ratio{@}",
+	[FQ_CPU] = "vstop_domain_cpu_usage_ratio{@}",
+	[FQ_MEM] = "vstop_domain_memory_bytes{@}",
 	/* Each guest's main thief, as its share of the guest's wait. */
-	[FQ_THIEF] = "topk by (instance, domain) (1, rate(vstop_domain_steal_by_seconds_total[1m])"
+	[FQ_THIEF] = "topk by (instance, domain) (1, rate(vstop_domain_steal_by_seconds_total{@}[1m])"
 		     " / on (instance, domain) group_left sum by (instance, domain)"
-		     " (rate(vstop_domain_steal_by_seconds_total[1m])) > 0)",
+		     " (rate(vstop_domain_steal_by_seconds_total{@}[1m])) > 0)",
 	[FQ_HOST] = "{__name__=~\"vstop_host_(cpus|domains|vcpu_overcommit_ratio|memory_overcommit_ratio"
-		    "|cpu_saturation_ratio|steal_max_ratio)\"}",
+		    "|cpu_saturation_ratio|steal_max_ratio)\",@}",
 	/* The newest sample's time, for hosts within the lookback; and over the last
 	 * hour (to the minute), so a host that went silent is still shown, as stale. */
-	[FQ_HOST_SAMPLE] = "timestamp(vstop_host_domains)",
-	[FQ_HOST_SEEN] = "max_over_time(timestamp(vstop_host_domains)[1h:1m])",
+	[FQ_HOST_SAMPLE] = "timestamp(vstop_host_domains{@})",
+	[FQ_HOST_SEEN] = "max_over_time(timestamp(vstop_host_domains{@})[1h:1m])",
 };
 
 void fleet_init(struct fleet *f)

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "tui/fleet_query.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/strbuf.h"
@@ -39,6 +40,32 @@ static void put_escaped(struct strbuf *b, const char *s)
 	}
 }
 
+/* A query with its "{@}" and ",@" marks: --host's instance="HOST" matcher (the
+ * store then reads that host's series only), or nothing. */
+static void put_query(struct strbuf *b, const char *q, const char *host)
+{
+	for (; *q; q++) {
+		bool comma = q[0] == ',' && q[1] == '@';
+		if (*q != '@' && !comma) {
+			sb_putc(b, *q);
+			continue;
+		}
+		q += comma;
+		if (!host)
+			continue;
+		sb_puts(b, comma ? ",instance=\"" : "instance=\"");
+		for (const char *h = host; *h; h++) {
+			if (*h == '\\' || *h == '"')
+				sb_putc(b, '\\');
+			if (*h == '\n')
+				sb_puts(b, "\\n");
+			else
+				sb_putc(b, *h);
+		}
+		sb_putc(b, '"');
+	}
+}
+
 #ifdef HAVE_CURL
 static size_t collect(char *ptr, size_t size, size_t n, void *ud)
 {
@@ -49,7 +76,8 @@ static size_t collect(char *ptr, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-static int ask(CURL *h, const char *base, const char *query, double at, struct strbuf *body, char *err, size_t errsz)
+static int ask(CURL *h, const char *base, const char *query, double at, struct strbuf *body, double *http_s, char *err,
+	       size_t errsz)
 {
 	struct strbuf url = { 0 };
 	size_t bl = strlen(base);
@@ -62,7 +90,10 @@ static int ask(CURL *h, const char *base, const char *query, double at, struct s
 	CURLcode rc = curl_easy_perform(h);
 	sb_free(&url);
 	long code = 0;
+	double secs = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &secs);
+	*http_s += secs;
 	if (rc != CURLE_OK) {
 		snprintf(err, errsz, "%s", rc == CURLE_WRITE_ERROR ? "an answer over 1 GiB" : curl_easy_strerror(rc));
 		return -1;
@@ -76,10 +107,11 @@ static int ask(CURL *h, const char *base, const char *query, double at, struct s
 }
 #endif
 
-int fleet_fetch(struct fleet *f, const char *base, double at, size_t *bytes, char *err, size_t errsz)
+int fleet_fetch(struct fleet *f, const char *base, double at, const char *host, unsigned top, struct fleet_cost *cost,
+		char *err, size_t errsz)
 {
 	fleet_reset(f);
-	*bytes = 0;
+	*cost = (struct fleet_cost){ 0 };
 #ifdef HAVE_CURL
 	if (dynlib_load_curl(err, errsz) < 0)
 		return -1;
@@ -95,21 +127,37 @@ int fleet_fetch(struct fleet *f, const char *base, double at, size_t *bytes, cha
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	int rc = 0;
+	struct strbuf query = { 0 };
 	for (int q = 0; q < FQ_COUNT && rc == 0; q++) {
 		char why[400];
-		rc = ask(h, base, fleet_queries[q], at, &body, why, sizeof(why));
-		*bytes += body.len;
+		sb_reset(&query);
+		/* --top: each guest answer holds the N worst guests only, whatever the fleet's size. */
+		if (top && q <= FQ_THIEF)
+			sb_puts(&query, "(");
+		put_query(&query, fleet_queries[q], host);
+		if (top && q <= FQ_THIEF) {
+			sb_puts(&query, ") and on (instance, domain) topk(");
+			sb_printf(&query, "%u, ", top);
+			put_query(&query, "vstop_domain_steal_ratio{@}", host);
+			sb_puts(&query, ")");
+		}
+		rc = ask(h, base, query.s, at, &body, &cost->http_s, why, sizeof(why));
+		cost->bytes += body.len;
 		if (rc == 0)
 			rc = fleet_add_answer(f, (enum fleet_query)q, body.s ? body.s : "", body.len, why, sizeof(why));
 		if (rc < 0)
-			snprintf(err, errsz, "%s: %s", fleet_queries[q], why);
+			snprintf(err, errsz, "%s: %s", query.s, why);
 	}
 	sb_free(&body);
+	sb_free(&query);
 	curl_easy_cleanup(h);
 	return rc;
 #else
 	(void)base;
 	(void)at;
+	(void)top;
+	(void)host;
+	(void)put_query;
 	snprintf(err, errsz, "built without libcurl");
 	return -1;
 #endif

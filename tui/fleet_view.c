@@ -39,8 +39,8 @@ static void age_str(double s, char *out, size_t sz)
 		snprintf(out, sz, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
 }
 
-void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, size_t bytes, double took_s,
-		unsigned rows)
+void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
+		double took_s, unsigned rows)
 {
 	char when[32], safe[4 * DOMAIN_NAME_MAX], safe2[4 * DOMAIN_NAME_MAX], age[32];
 	time_t t = (time_t)now;
@@ -49,8 +49,9 @@ void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double
 	for (uint32_t i = 0; i < f->nhosts; i++)
 		stale += f->host[i].stale;
 	name_safe(safe, sizeof(safe), url);
-	sb_printf(b, "vstop fleet  %s  %s  hosts %u (%u stale)  guests %u  %d queries, %zu KiB in %.0f ms\n", safe,
-		  when, f->nhosts, stale, f->nguests, FQ_COUNT, (bytes + 1023) / 1024, took_s * 1e3);
+	sb_printf(b, "vstop fleet  %s  %s  hosts %u (%u stale)  guests %u  %d queries, %zu KiB in %.0f ms (store %.0f ms)\n",
+		  safe, when, f->nhosts, stale, f->nguests, FQ_COUNT, (cost->bytes + 1023) / 1024, took_s * 1e3,
+		  cost->http_s * 1e3);
 	if (f->unlabelled)
 		sb_printf(b, "(%llu series without an instance or domain label ignored)\n",
 			  (unsigned long long)f->unlabelled);
@@ -138,11 +139,11 @@ void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double
 }
 
 /* One refresh into f: -1 with the reason in err. */
-static int sample_fleet(struct fleet *f, const struct vstop_options *o, const char *url, size_t *bytes, double *took,
-		   char *err, size_t errsz)
+static int sample_fleet(struct fleet *f, const struct vstop_options *o, const char *url, struct fleet_cost *cost,
+			double *took, char *err, size_t errsz)
 {
 	double t0 = clock_now_s(), now = clock_wall_s();
-	int rc = fleet_fetch(f, url, now, bytes, err, errsz);
+	int rc = fleet_fetch(f, url, now, o->only_host, o->top, cost, err, errsz);
 	*took = clock_now_s() - t0;
 	/* Hosts push every sample: half a minute of silence, or three refreshes, is news. */
 	double stale_after = o->stale_s > 0 ? o->stale_s : 3 * o->delay_s > 30 ? 3 * o->delay_s : 30;
@@ -161,9 +162,9 @@ static int run_batch(const struct vstop_options *o, const char *url)
 		if (i)
 			usleep((useconds_t)(o->delay_s * 1e6));
 		char err[600];
-		size_t bytes;
+		struct fleet_cost cost;
 		double took;
-		if (sample_fleet(&f, o, url, &bytes, &took, err, sizeof(err)) < 0) {
+		if (sample_fleet(&f, o, url, &cost, &took, err, sizeof(err)) < 0) {
 			fprintf(stderr, "vstop: prom:%s: %s\n", url, err);
 			status = 1;
 			break;
@@ -172,7 +173,7 @@ static int run_batch(const struct vstop_options *o, const char *url)
 		if (o->json)
 			fleet_json(&b, &f, url, clock_wall_s());
 		else
-			fleet_text(&b, &f, url, clock_wall_s(), bytes, took, 0);
+			fleet_text(&b, &f, url, clock_wall_s(), &cost, took, 0);
 		if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout)) {
 			status = 1;
 			break;
@@ -202,14 +203,14 @@ static int run_dashboard(const struct vstop_options *o, const char *url)
 	int status = 0;
 	for (uint64_t i = 0; !o->iterations || i < o->iterations; i++) {
 		char err[600];
-		size_t bytes = 0;
+		struct fleet_cost cost;
 		double took = 0;
 		sb_reset(&b);
-		if (sample_fleet(&f, &mine, url, &bytes, &took, err, sizeof(err)) < 0)
+		if (sample_fleet(&f, &mine, url, &cost, &took, err, sizeof(err)) < 0)
 			sb_printf(&b, "vstop fleet  prom:%s\n\n%s\n(retrying every %.0f s; q quits)\n", url, err,
 				  o->delay_s);
 		else
-			fleet_text(&b, &f, url, clock_wall_s(), bytes, took,
+			fleet_text(&b, &f, url, clock_wall_s(), &cost, took,
 				   LINES > (int)f.nhosts + 5 ? (unsigned)(LINES - (int)f.nhosts - 5) : 1);
 		erase();
 		mvaddnstr(0, 0, b.s, (int)b.len);

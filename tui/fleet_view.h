@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "lib/strbuf.h"
 #include "tui/fleet.h"
+#include "tui/fleet_query.h"
 #include "tui/options.h"
 
 /* The URL of a --source=prom:URL, or NULL when the source is another one. */
@@ -17,8 +18,8 @@ const char *fleet_source_url(const char *source);
 
 /* One refresh as text (hosts, then guests; names shown safely) or one JSON line
  * (names exact, escaped). `rows` caps the guests printed as text (0: all). */
-void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, size_t bytes, double took_s,
-		unsigned rows);
+void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
+		double took_s, unsigned rows);
 void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now);
 
 /* Batch or dashboard; exit status 0, or 1 with the reason on stderr. */

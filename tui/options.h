@@ -23,6 +23,7 @@ struct vstop_options {
 	const char *source;		/* NULL = guest view */
 	const char *proc_root;
 	const char *only_host;		/* the fleet view: one host's guests (--host) */
+	unsigned top;			/* the fleet view: the N guests with the most steal only; 0 = all */
 	double stale_s;			/* the fleet view: a host silent this long is stale; 0 = default */
 	struct source_options src;
 };

@@ -45,6 +45,8 @@ static void usage(FILE *f)
 "                         prom:URL (the fleet: every host reporting to a Prometheus or\n"
 "                         VictoriaMetrics, by its query API URL)\n"
 "      --host=NAME        the fleet view: that host's guests only (its instance label)\n"
+"      --top=N            the fleet view: the N guests with the most steal only (bounded\n"
+"                         answers however large the fleet; guests without steal are left out)\n"
 "      --stale=SECS       the fleet view: a host silent this long is stale (default 30,\n"
 "                         or three refreshes when -d is longer)\n"
 "      --sim              the same as --source=sim\n"
@@ -65,7 +67,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT, OPT_HOST, OPT_STALE };
+	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT, OPT_HOST, OPT_STALE, OPT_TOP };
 	static const struct option lopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "delay", required_argument, NULL, 'd' },
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
 		{ "proc-root", required_argument, NULL, OPT_PROCROOT },
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "stale", required_argument, NULL, OPT_STALE },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -120,6 +123,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PROCROOT: o.proc_root = optarg; break;
 		case OPT_HOST: o.only_host = optarg; break;
+		case OPT_TOP: {
+			uint64_t n;
+			if (num_u64(optarg, &n) < 0 || n < 1 || n > 1000000)
+				die(2, "--top: \"%s\" is not 1 to 1000000 guests", optarg);
+			o.top = (unsigned)n;
+			break;
+		}
 		case OPT_STALE:
 			if (num_seconds(optarg, 1, 86400, &o.stale_s) < 0)
 				die(2, "--stale: \"%s\" is not 1 to 86400 seconds", optarg);
@@ -142,8 +152,8 @@ int main(int argc, char **argv)
 			die(2, "--json goes with -b");
 		return fleet_run(&o, fleet);
 	}
-	if (o.only_host || o.stale_s)
-		die(2, "--%s goes with --source=prom:URL (the fleet view)", o.only_host ? "host" : "stale");
+	if (o.only_host || o.stale_s || o.top)
+		die(2, "--%s goes with --source=prom:URL (the fleet view)", o.only_host ? "host" : o.top ? "top" : "stale");
 	if (o.source && source_spec_check(o.source, err, sizeof(err)) < 0)
 		die(2, "--source: %s", err);
 	/* No time between two live readings gives no rate: 0 is for sources
