@@ -18,6 +18,8 @@ cat > "$TMP/notify.sh" <<SH
 echo "\$VSTOP_STATE|\$VSTOP_ALERT|\$VSTOP_SUBJECT|\$VSTOP_SEVERITY|\$VSTOP_NEIGHBORS|\$1" >> "$TMP/exec.out"
 SH
 chmod +x "$TMP/notify.sh"
+# The hook runs as the daemons' user (vstop where it exists): it may write its record.
+: > "$TMP/exec.out" && chmod 666 "$TMP/exec.out"
 cat > "$TMP/vstop.conf" <<CONF
 [alerts]
 exec = $TMP/notify.sh an-argument

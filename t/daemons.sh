@@ -30,7 +30,7 @@ check "exit is logged with counts" grep -q 'exiting after [0-9]* samples (0 fail
 
 if ! grep -qs control_d /proc/xen/capabilities; then
 	"$VSTOPD" -c /dev/null --source=xen -n 1 2> "$TMP/err"
-	is $? 1 "vstopd --source=xen off a Dom0: exit status 1"
+	is $? 3 "vstopd --source=xen off a Dom0: exit status 3 (no source here)"
 	check "vstopd --source=xen off a Dom0: one clear line" grep -q 'not a Xen Dom0' "$TMP/err"
 fi
 

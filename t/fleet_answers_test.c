@@ -57,6 +57,13 @@ int main(void)
 	ok(f.host[1].stale && f.host[1].current, "h2 sampled 1010 s ago: stale though the store still answers for it");
 	ok(f.host[2].stale && !f.host[2].current && f.host[2].last == 1699990000, "h4, seen within the hour only: stale, with its last sample");
 
+	/* Nothing at all (fuzz regression: sorting no rows passed NULL to qsort). */
+	struct fleet empty;
+	fleet_init(&empty);
+	fleet_finish(&empty, 0, 30, NULL);
+	ok(empty.nguests == 0 && empty.nhosts == 0, "an empty fleet finishes empty");
+	fleet_free(&empty);
+
 	/* Two hosts and names that would join into the same string are two rows. */
 	fleet_reset(&f);
 	answer(&f, FQ_VCPUS, VEC(S("\"instance\":\"ab\",\"domain\":\"c\"", "1") "," S("\"instance\":\"a\",\"domain\":\"bc\"", "2")));

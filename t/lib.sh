@@ -7,6 +7,9 @@ T_COUNT=0
 T_FAILED=0
 exec 3>&1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vstop-test.XXXXXX")
+# Where a user vstop exists (the packages make it), the daemons' network side becomes it
+# and must reach the directories it writes under $TMP (each is chowned to it, not $TMP).
+chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 
 ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION

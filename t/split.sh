@@ -119,7 +119,7 @@ check "... and its children are gone ($kids)" sh -c "! kill -0 $kids 2>/dev/null
 is $? 0 "a replay to its end: exit status 0"
 check "... 'end of data'" grep -q 'end of data after' "$TMP/r.log"
 "$VSTOPD" -c "$TMP/w.conf" --source=xen --no-http -n 1 2> "$TMP/x.log"
-is $? 1 "a source that cannot open (xen here): exit status 1, as before the split"
+is $? 3 "a source that cannot open (xen here): exit status 3, as -f gives (vstopd(8): the unit does not restart on it)"
 check "... with the source's reason" grep -qi 'xen' "$TMP/x.log"
 
 # 7. -f: one process, for debugging, with a warning.

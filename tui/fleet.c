@@ -255,7 +255,8 @@ void fleet_finish(struct fleet *f, double now, double stale_after, const char *o
 		f->guest[kept++] = *g;
 	}
 	f->nguests = kept;
-	qsort(f->guest, f->nguests, sizeof(*f->guest), by_steal);
+	if (f->nguests > 1)
+		qsort(f->guest, f->nguests, sizeof(*f->guest), by_steal);
 	name_index_rebuild(&f->guest_index, f->guest, f->nguests);
 	kept = 0;
 	for (uint32_t i = 0; i < f->nhosts; i++) {
@@ -272,6 +273,7 @@ void fleet_finish(struct fleet *f, double now, double stale_after, const char *o
 		struct fleet_host *h = &f->host[i];
 		h->stale = !h->current || (h->last > 0 && now - h->last > stale_after);
 	}
-	qsort(f->host, f->nhosts, sizeof(*f->host), by_host);
+	if (f->nhosts > 1)
+		qsort(f->host, f->nhosts, sizeof(*f->host), by_host);
 	name_index_rebuild(&f->host_index, f->host, f->nhosts);
 }
