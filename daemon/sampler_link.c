@@ -44,17 +44,17 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 	const char *why;
 	if (n == 0) {
 		snprintf(err, errsz, "the supervisor is gone");
-		return LINK_END;
+		return LINK_GONE;
 	}
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return LINK_STOPPED;	/* looked at again by the caller */
+		return LINK_NONE;	/* looked at again by the caller */
 	if (n != WIRE_HEADER || wire_header(msg, (size_t)n, &type, &len, &why) < 0 ||
 	    (type != WIRE_SAMPLER && type != WIRE_RELOAD) || (type == WIRE_SAMPLER && fd < 0)) {
 		/* The supervisor is root and ours: this is a bug, not an attack; say so and go on. */
 		log_err("a control message that is not one (%zd bytes): ignored", n);
 		if (fd >= 0)
 			close(fd);
-		return LINK_STOPPED;
+		return LINK_NONE;
 	}
 	if (type == WIRE_RELOAD) {
 		l->reload_fd = fd;
@@ -65,7 +65,7 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 		l->restarts++;
 	l->data = fd;
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	return LINK_STOPPED;
+	return LINK_NONE;
 }
 
 /* Whole messages already read: a snapshot or a failure ends the wait. */
@@ -130,7 +130,7 @@ enum link_event sampler_link_next(struct sampler_link *l, struct snapshot *s, ch
 			continue;	/* a signal: looked at above */
 		if (p[0].revents) {
 			ev = from_supervisor(l, err, errsz);
-			if (ev != LINK_STOPPED)
+			if (ev != LINK_NONE)
 				return ev;
 		}
 		if (l->data < 0 || !p[1].revents)

@@ -35,8 +35,10 @@ enum link_event {
 	LINK_FAILED,	/* the sampler's sample failed: the next rates start afresh */
 	LINK_RELOAD,	/* the supervisor reloaded: the configuration is at reload_fd */
 	LINK_DOWN,	/* the channel ended or was refused (err says why): the data is stale */
-	LINK_END,	/* the end of the data (a replay), or the supervisor is gone (err) */
+	LINK_END,	/* the end of the data (a replay) */
+	LINK_GONE,	/* the supervisor is gone (err): time to stop */
 	LINK_STOPPED,	/* SIGTERM or SIGINT */
+	LINK_NONE,	/* internal: nothing for the caller yet */
 };
 
 void sampler_link_init(struct sampler_link *l, int ctl, const sigset_t *wait_mask);

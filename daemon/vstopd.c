@@ -132,13 +132,13 @@ static int sample_linked(void *ctx, struct sample *s, char *err, size_t errsz)
 		case LINK_DOWN:
 			sinks_stale(&v->d.sinks, err);
 			break;
-		case LINK_END:
-			if (strcmp(err, "the end of the data")) {
-				log_warn("%s: exiting", err);
-				signal_term = 1;	/* a stop, not the end of a replay */
-			}
+		case LINK_GONE:
+			log_warn("%s: exiting", err);
+			signal_term = 1;	/* a stop, not the end of a replay */
 			return 1;
+		case LINK_END:
 		case LINK_STOPPED:
+		case LINK_NONE:
 			return 1;
 		}
 	}

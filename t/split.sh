@@ -105,8 +105,20 @@ is $? 1 "the rest killed: vstopd exits with status 1"
 check "the log says so" grep -q "the rest of vstopd (pid $rest) killed by signal 9" "$TMP/v.log"
 check "the sampler is gone too" sh -c "! kill -0 $sampler 2>/dev/null"
 
-# 6. SIGTERM stops all three cleanly; -n and the end of a replay still end it with 0.
+# 5b. The supervisor dies: the rest and the sampler end too (the control socket closes, and
+# PR_SET_PDEATHSIG), instead of serving on unsupervised.
 printf '[general]\nuser = nobody\n' > "$TMP/w.conf"
+"$VSTOPD" -c "$TMP/w.conf" --source=sim:4 -d 0.2 --listen 127.0.0.1:$port 2> "$TMP/sv.log" &
+main=$!
+wait_for 10 healthy
+kids=$(pgrep -P $main | tr '\n' ' ')
+is "$(echo $kids | wc -w)" 2 "a supervisor with its two children"
+kill -9 $main
+wait $main 2> /dev/null
+for _ in $(seq 30); do kill -0 $kids 2> /dev/null || break; sleep 0.1; done
+check "the supervisor killed: the rest and the sampler end within 3 s ($kids)" sh -c "! kill -0 $kids 2>/dev/null"
+
+# 6. SIGTERM stops all three cleanly; -n and the end of a replay still end it with 0.
 "$VSTOPD" -c "$TMP/w.conf" --source=sim:4 -d 0.2 --listen 127.0.0.1:$port 2> "$TMP/w.log" &
 main=$!
 wait_for 10 healthy
