@@ -72,10 +72,18 @@ for engine in prom vm; do
 		n=$((n + 1))
 	done
 	url=$( [ $engine = prom ] && echo "$PROM" || echo "$VM")
-	fleet --json --source="prom:$url" > "$TMP/fleet.$engine.json" 2> "$TMP/fleet.$engine.err"
-	ok $? "$engine: vstop -b --json --source=prom:URL"
-	python3 "$top_srcdir/t/fleet_compare.py" "$TMP/fleet.$engine.json" $args > "$TMP/cmp.$engine" 2>&1
-	ok $? "$engine: every host's domains, with the values its vstopd served (steal, CPU, vCPUs, memory, overcommit)"
+	# The last samples' push may still be on its way, or not yet searchable (VictoriaMetrics
+	# makes new data visible within a second or two): ask until the store agrees, 20 s at most.
+	for _ in $(seq 20); do
+		fleet --json --source="prom:$url" > "$TMP/fleet.$engine.json" 2> "$TMP/fleet.$engine.err"
+		rc=$?
+		python3 "$top_srcdir/t/fleet_compare.py" "$TMP/fleet.$engine.json" $args > "$TMP/cmp.$engine" 2>&1
+		cmp_rc=$?
+		[ $rc -eq 0 ] && [ $cmp_rc -eq 0 ] && break
+		sleep 1
+	done
+	ok $rc "$engine: vstop -b --json --source=prom:URL"
+	ok $cmp_rc "$engine: every host's domains, with the values its vstopd served (steal, CPU, vCPUs, memory, overcommit)"
 	sed 's/^/#   /' "$TMP/cmp.$engine"
 	is "$(jq '.domains | length' "$TMP/fleet.$engine.json")" 19 "$engine: 6 + 4 + 9 guests, one row each"
 	jq -r '.domains[].steal_pct // -1' "$TMP/fleet.$engine.json" > "$TMP/steal.$engine"
