@@ -5,6 +5,8 @@
  *   kvm_bench tree VMS SAMPLES    a /proc tree made here (t/fake_proc.h): VMS
  *                                 QEMUs of 4 vCPUs and 300 host processes,
  *                                 their counters moved between samples
+ *   kvm_bench make VMS DIR        only make that tree, in DIR (bench/split.sh
+ *                                 samples it through vstopd --proc-root)
  * Prints: VMs, vCPUs, microseconds per sample (median of the samples); live
  * also the floor: the same rounds of only reading each process's stat and
  * each vCPU thread's schedstat from open files, what /proc costs anyone.
@@ -140,9 +142,20 @@ static void tree_at(const char *root, unsigned vms, unsigned t)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "make") == 0) {
+		unsigned vms = (unsigned)strtoul(argv[2], NULL, 10);
+		if (vms < 1 || vms > 100000 || (mkdir(argv[3], 0755) < 0 && errno != EEXIST)) {
+			fprintf(stderr, "kvm_bench make: VMS is 1 to 100000, DIR a directory it can make\n");
+			return 2;
+		}
+		fp_host(argv[3]);
+		tree_at(argv[3], vms, 0);
+		tree_at(argv[3], vms, 1);	/* counters that moved: the model has rates to make */
+		return 0;
+	}
 	bool tree = argc == 4 && strcmp(argv[1], "tree") == 0;
 	if (!tree && !(argc == 3 && strcmp(argv[1], "live") == 0)) {
-		fprintf(stderr, "usage: kvm_bench live SAMPLES | kvm_bench tree VMS SAMPLES\n");
+		fprintf(stderr, "usage: kvm_bench live SAMPLES | kvm_bench tree VMS SAMPLES | kvm_bench make VMS DIR\n");
 		return 2;
 	}
 	unsigned vms = tree ? (unsigned)strtoul(argv[2], NULL, 10) : 0;

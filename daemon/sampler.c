@@ -3,12 +3,17 @@
 #include "daemon/sampler.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/sample_slots.h"
 #include "lib/signals.h"
+#include "lib/snapshot_image.h"
 #include "lib/snapshot_wire.h"
 #include "lib/strbuf.h"
 
@@ -26,16 +31,48 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* A slot the rest is not reading. It hands each back with a byte, the slot's
+ * number, once it has copied the image out; while every slot is lent (the
+ * rest is behind) this waits. -1 when the rest is gone. */
+static int free_slot(int acks, bool lent[SAMPLE_SLOTS])
+{
+	for (;;) {
+		uint8_t back[64];
+		ssize_t n = read(acks, back, sizeof(back));
+		for (ssize_t i = 0; i < n; i++)
+			if (back[i] < SAMPLE_SLOTS)
+				lent[back[i]] = false;	/* anything else names no slot: ignored */
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (n > 0)
+			continue;
+		for (int i = 0; i < SAMPLE_SLOTS; i++)
+			if (!lent[i])
+				return i;
+		if (signal_term)
+			return -1;
+		struct pollfd p = { .fd = acks, .events = POLLIN };
+		(void)poll(&p, 1, -1);
+	}
+}
+
 static void no_reload(void *ctx)
 {
 	(void)ctx;	/* the supervisor reloads; a new interval restarts the sampler */
 }
 
-int sampler_run(const struct sampler_args *a, int out, int ready)
+int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, int ready)
 {
 	char err[512];
+	struct sample_slots slots;
 	signal(SIGHUP, SIG_IGN);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (sample_slots_map(&slots, ch->slots, true, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return SAMPLER_LOST;
+	}
+	close(ch->slots);
+	fcntl(ch->acks, F_SETFL, fcntl(ch->acks, F_GETFL) | O_NONBLOCK);
 	struct source *src = source_open(a->spec, &a->so, err, sizeof(err));
 	if (!src) {
 		log_err("%s", err);
@@ -48,6 +85,7 @@ int sampler_run(const struct sampler_args *a, int out, int ready)
 	struct snapshot snap = { 0 };
 	struct strbuf b = { 0 };
 	struct wire_loop wl = { 0 };
+	bool lent[SAMPLE_SLOTS] = { false };
 	struct ticker t;
 	int status = SAMPLER_LOST;
 	uint64_t samples = 0;
@@ -69,8 +107,14 @@ int sampler_run(const struct sampler_args *a, int out, int ready)
 		b.len = 0;
 		if (rc > 0) {
 			wire_put_control(&b, WIRE_STOP);
-			status = write_all(out, b.s, b.len) == 0 ? SAMPLER_DONE : SAMPLER_LOST;
+			status = write_all(ch->data, b.s, b.len) == 0 ? SAMPLER_DONE : SAMPLER_LOST;
 			break;
+		}
+		size_t size = rc == 0 ? snapshot_image_size(&snap) : 0;
+		if (size > SAMPLE_SLOT_BYTES) {
+			snprintf(err, sizeof(err), "a sample of %zu bytes (%u domains) is larger than a slot (%zu): not sent",
+				 size, snap.ndoms, SAMPLE_SLOT_BYTES);
+			rc = -1;
 		}
 		if (rc < 0 && wl.failed++ % 60 == 0)
 			log_warn("%s (%llu samples failed so far)", err, (unsigned long long)wl.failed);
@@ -78,11 +122,18 @@ int sampler_run(const struct sampler_args *a, int out, int ready)
 		wl.missed = t.missed;
 		wl.cpu_seconds = clock_process_cpu_s();
 		wire_put_loop(&b, &wl);	/* a failure goes too: the rest's next rates start afresh */
-		if (rc == 0)
-			wire_put_snapshot(&b, &snap);
-		if (write_all(out, b.s, b.len) < 0)
+		if (rc == 0) {
+			int slot = free_slot(ch->acks, lent);
+			if (slot < 0)
+				break;	/* the rest is gone */
+			snapshot_image_put(sample_slot(&slots, (uint32_t)slot), &snap);
+			lent[slot] = true;
+			wire_put_snapshot(&b, (uint32_t)slot, (uint32_t)size);
+		}
+		if (write_all(ch->data, b.s, b.len) < 0)
 			break;	/* the rest is gone or dropped the channel */
 	}
+	sample_slots_unmap(&slots);
 	sb_free(&b);
 	snapshot_free(&snap);
 	source_close(src);

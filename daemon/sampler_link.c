@@ -12,10 +12,11 @@
 #include "lib/fd_pass.h"
 #include "lib/log.h"
 #include "lib/signals.h"
+#include "lib/snapshot_image.h"
 
 void sampler_link_init(struct sampler_link *l, int ctl, const sigset_t *wait_mask)
 {
-	*l = (struct sampler_link){ .ctl = ctl, .data = -1, .reload_fd = -1, .wait_mask = *wait_mask };
+	*l = (struct sampler_link){ .ctl = ctl, .data = -1, .acks = -1, .reload_fd = -1, .wait_mask = *wait_mask };
 }
 
 /* The sampler's channel is over: what it counted joins what earlier ones did. */
@@ -24,7 +25,9 @@ static void drop_channel(struct sampler_link *l)
 	if (l->data < 0)
 		return;
 	close(l->data);
-	l->data = -1;
+	close(l->acks);
+	l->data = l->acks = -1;
+	sample_slots_unmap(&l->slots);
 	wire_reader_reset(&l->rd);
 	l->gone.failed += l->now.failed;
 	l->gone.missed += l->now.missed;
@@ -37,8 +40,8 @@ static void drop_channel(struct sampler_link *l)
 static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t errsz)
 {
 	uint8_t msg[WIRE_HEADER + 1];
-	int fd;
-	ssize_t n = fd_recv(l->ctl, msg, sizeof(msg), &fd);
+	int fd[FD_PASS_MAX], nfd;
+	ssize_t n = fd_recv(l->ctl, msg, sizeof(msg), fd, &nfd);
 	enum wire_type type;
 	uint32_t len;
 	const char *why;
@@ -49,22 +52,32 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return LINK_NONE;	/* looked at again by the caller */
 	if (n != WIRE_HEADER || wire_header(msg, (size_t)n, &type, &len, &why) < 0 ||
-	    (type != WIRE_SAMPLER && type != WIRE_RELOAD) || (type == WIRE_SAMPLER && fd < 0)) {
+	    !((type == WIRE_SAMPLER && nfd == 3) || (type == WIRE_RELOAD && nfd <= 1))) {
 		/* The supervisor is root and ours: this is a bug, not an attack; say so and go on. */
-		log_err("a control message that is not one (%zd bytes): ignored", n);
-		if (fd >= 0)
-			close(fd);
+		log_err("a control message that is not one (%zd bytes, %d descriptors): ignored", n, nfd);
+		for (int i = 0; i < nfd; i++)
+			close(fd[i]);
 		return LINK_NONE;
 	}
 	if (type == WIRE_RELOAD) {
-		l->reload_fd = fd;
+		l->reload_fd = fd[0];
 		return LINK_RELOAD;
 	}
 	drop_channel(l);
 	if (l->channels++)
 		l->restarts++;
-	l->data = fd;
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	char err_[256];
+	if (sample_slots_map(&l->slots, fd[2], false, err_, sizeof(err_)) < 0) {
+		log_err("the new sampler's channel: %s: dropped", err_);	/* it sees its pipe close and ends */
+		for (int i = 0; i < nfd; i++)
+			close(fd[i]);
+		return LINK_NONE;
+	}
+	close(fd[2]);
+	l->data = fd[0];
+	l->acks = fd[1];
+	fcntl(l->data, F_SETFL, fcntl(l->data, F_GETFL) | O_NONBLOCK);
+	fcntl(l->acks, F_SETFL, fcntl(l->acks, F_GETFL) | O_NONBLOCK);
 	return LINK_NONE;
 }
 
@@ -79,7 +92,15 @@ static int take_messages(struct sampler_link *l, struct snapshot *s, enum link_e
 	int got;
 	while ((got = wire_reader_next(&l->rd, &type, &payload, &len, &why)) == 1) {
 		if (type == WIRE_SNAPSHOT) {
-			if (wire_get_snapshot(payload, len, s, bad, sizeof(bad)) < 0) {
+			uint32_t slot, size;
+			if (wire_get_snapshot(payload, len, &slot, &size, bad, sizeof(bad)) < 0) {
+				why = bad;
+				break;
+			}
+			int rc = snapshot_image_get(sample_slot(&l->slots, slot), size, s, bad, sizeof(bad));
+			uint8_t back = (uint8_t)slot;
+			(void)!write(l->acks, &back, 1);	/* copied out, good or bad: the sampler may reuse it */
+			if (rc < 0) {
 				why = bad;
 				break;
 			}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "daemon/loop_stats.h"
+#include "lib/sample_slots.h"
 #include "lib/series.h"
 #include "lib/snapshot.h"
 #include "lib/snapshot_wire.h"
@@ -22,6 +23,8 @@
 struct sampler_link {
 	int ctl;			/* the supervisor's control socket */
 	int data;			/* the sampler's channel, -1 while there is none */
+	int acks;			/* where slots go back to it */
+	struct sample_slots slots;	/* its slots, mapped to read */
 	struct wire_reader rd;
 	struct wire_loop now;		/* the current sampler's last loop message */
 	struct wire_loop gone;		/* what samplers before it counted, summed */

@@ -17,13 +17,14 @@
 #include "lib/clock.h"
 #include "lib/fd_pass.h"
 #include "lib/log.h"
+#include "lib/sample_slots.h"
 #include "lib/signals.h"
 #include "lib/snapshot_wire.h"
 
 #define BACKOFF_FIRST_S 1.0
 #define BACKOFF_MAX_S 60.0
-#define LIVED_LONG_S 30.0
-#define SAMPLER_PIPE_BYTES (1 << 20)	/* /proc/sys/fs/pipe-max-size's default */	/* a sampler that ran this long starts the backoff over */
+#define LIVED_LONG_S 30.0	/* a sampler that ran this long starts the backoff over */
+
 
 static volatile sig_atomic_t child_exited;
 
@@ -52,13 +53,47 @@ static void child_setup(const struct state *st, const char *name)
 	prctl(PR_SET_NAME, name);
 }
 
-static void send_control(struct state *st, enum wire_type type, int fd)
+static void send_control(struct state *st, enum wire_type type, const int *fds, int nfds)
 {
 	struct strbuf b = { 0 };
 	wire_put_control(&b, type);
-	if (fd_send(st->ctl, b.s, b.len, fd) < 0 && errno != EPIPE)
+	if (fd_send(st->ctl, b.s, b.len, fds, nfds) < 0 && errno != EPIPE)
 		log_err("cannot reach the rest of vstopd: %s", strerror(errno));
 	sb_free(&b);
+}
+
+static void channel_close(struct sampler_channel *c)
+{
+	const int fds[] = { c->data, c->acks, c->slots };
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	*c = (struct sampler_channel){ -1, -1, -1 };
+}
+
+/* A new channel: the sampler's ends in *s, the rest's in *r. */
+static int channel_open(struct sampler_channel *s, struct sampler_channel *r)
+{
+	int data[2], acks[2];
+	char err[256];
+	*s = *r = (struct sampler_channel){ -1, -1, -1 };
+	if (pipe2(data, O_CLOEXEC) < 0) {
+		log_err("sampler: pipe: %s", strerror(errno));
+		return -1;
+	}
+	s->data = data[1], r->data = data[0];
+	if (pipe2(acks, O_CLOEXEC) < 0) {
+		log_err("sampler: pipe: %s", strerror(errno));
+		channel_close(s), channel_close(r);
+		return -1;
+	}
+	r->acks = acks[1], s->acks = acks[0];
+	if (sample_slots_create(&s->slots, &r->slots, err, sizeof(err)) < 0) {
+		log_err("sampler: %s", err);
+		channel_close(s), channel_close(r);
+		return -1;
+	}
+	return 0;
 }
 
 /* Fork a sampler and give the rest its channel. With wait_ready (the first),
@@ -66,24 +101,26 @@ static void send_control(struct state *st, enum wire_type type, int fd)
  * its exit status in *failed. */
 static int start_sampler(struct state *st, bool wait_ready, int *failed)
 {
-	int data[2], ready[2] = { -1, -1 };
-	if (pipe2(data, O_CLOEXEC) < 0 || (wait_ready && pipe2(ready, O_CLOEXEC) < 0)) {
+	struct sampler_channel mine, theirs;
+	int ready[2] = { -1, -1 };
+	if (channel_open(&mine, &theirs) < 0)
+		return -1;
+	if (wait_ready && pipe2(ready, O_CLOEXEC) < 0) {
 		log_err("sampler: pipe: %s", strerror(errno));
+		channel_close(&mine), channel_close(&theirs);
 		return -1;
 	}
-	/* A sample of 1000 domains is half a megabyte: a pipe that holds it takes it in one go. */
-	(void)fcntl(data[1], F_SETPIPE_SZ, SAMPLER_PIPE_BYTES);
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(st, "vstopd-sampler");
-		const int keep[] = { data[1], ready[1] };
-		fds_close_except(keep, 2);
-		exit(st->s->sampler(st->s->ctx, data[1], ready[1]));
+		const int keep[] = { mine.data, mine.acks, mine.slots, ready[1] };
+		fds_close_except(keep, 4);
+		exit(st->s->sampler(st->s->ctx, &mine, ready[1]));
 	}
-	close(data[1]);
+	channel_close(&mine);
 	if (pid < 0) {
 		log_err("sampler: fork: %s", strerror(errno));
-		close(data[0]);
+		channel_close(&theirs);
 		return -1;
 	}
 	st->sampler = pid;
@@ -101,12 +138,13 @@ static int start_sampler(struct state *st, bool wait_ready, int *failed)
 			waitpid(pid, &status, 0);
 			*failed = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 			st->sampler = 0;
-			close(data[0]);
+			channel_close(&theirs);
 			return -1;
 		}
 	}
-	send_control(st, WIRE_SAMPLER, data[0]);
-	close(data[0]);
+	const int fds[] = { theirs.data, theirs.acks, theirs.slots };
+	send_control(st, WIRE_SAMPLER, fds, 3);
+	channel_close(&theirs);
 	return 0;
 }
 
@@ -186,7 +224,7 @@ static void reload(struct state *st)
 		log_err("reload: %s: %s", d->conf_path, strerror(errno));
 		return;
 	}
-	send_control(st, WIRE_RELOAD, fd);	/* the rest reads it as we did: it may not open it itself */
+	send_control(st, WIRE_RELOAD, &fd, fd >= 0);	/* the rest reads it as we did: it may not open it itself */
 	if (fd >= 0)
 		close(fd);
 	if (restart && st->sampler) {
@@ -245,7 +283,7 @@ int supervise(const struct supervisor *s)
 		double now = clock_now_s();
 		if (st.restart_at && !st.sampler && !stopping && now >= st.restart_at) {
 			st.restart_at = 0;
-			if (start_sampler(&st, false, &failed) < 0)
+			if (start_sampler(&st, false, NULL) < 0)
 				st.restart_at = now + BACKOFF_MAX_S;
 			continue;
 		}

@@ -11,11 +11,12 @@
 
 #include <stdbool.h>
 #include "daemon/loop.h"
+#include "daemon/sampler.h"
 
 struct supervisor {
 	struct daemon *d;
 	/* Each role in its child; the value is the child's exit status. */
-	int (*sampler)(void *ctx, int out, int ready);
+	int (*sampler)(void *ctx, const struct sampler_channel *ch, int ready);
 	int (*rest)(void *ctx, int ctl);
 	/* After a reload, with d->conf still the old one: must the sampler
 	 * start again (a new interval or source)? */

@@ -43,6 +43,7 @@ static void usage(FILE *f)
 "  -d, --interval=SECS   sampling interval (overrides [general] interval)\n"
 "  -f, --no-split        one process, root throughout (for debugging: see vstopd(8))\n"
 "  -n, --iterations=N    exit after N samples (for tests and benchmarks)\n"
+"      --proc-root=DIR   the kvm source reads DIR instead of /proc (for tests and benchmarks)\n"
 "      --listen=ADDR     serve /metrics on ADDR (overrides [http] listen)\n"
 "      --no-http         no HTTP exporter (overrides [http] enabled)\n"
 "      --push-url=URL    remote-write to URL (turns [push] on)\n"
@@ -71,6 +72,7 @@ struct vstopd {
 	struct model m;
 	struct source *src;		/* -f: the source in this process */
 	struct sampler_link link;	/* the rest: the sampler's messages */
+	const char *proc_root;		/* --proc-root, or NULL */
 };
 
 /* The source as the configuration says it: "auto" said as what it is ("sampling kvm"). */
@@ -79,11 +81,13 @@ static const char *source_spec(const struct vstop_conf *c)
 	return strcmp(c->source, "auto") == 0 && source_auto() ? source_auto() : c->source;
 }
 
-static struct source_options source_options_of(const struct daemon *d, const struct vstop_conf *c)
+static struct source_options source_options_of(const struct vstopd *v, const struct vstop_conf *c)
 {
+	const struct daemon *d = &v->d;
 	struct source_options so = { .step_s = d->interval_override > 0 ? d->interval_override : c->interval_s };
 	xen_conf_apply(conf_get(c, &xen_conf_section), &so);
 	kvm_conf_apply(conf_get(c, &kvm_conf_section), &so);
+	so.proc_root = v->proc_root;
 	return so;
 }
 
@@ -149,11 +153,11 @@ static void linked_stats(void *ctx, struct loop_stats *ls)
 	sampler_link_stats(&((struct vstopd *)ctx)->link, ls);
 }
 
-static int run_sampler(void *ctx, int out, int ready)
+static int run_sampler(void *ctx, const struct sampler_channel *ch, int ready)
 {
 	struct vstopd *v = ctx;
-	struct sampler_args a = { .spec = source_spec(&v->d.conf), .so = source_options_of(&v->d, &v->d.conf) };
-	return sampler_run(&a, out, ready);
+	struct sampler_args a = { .spec = source_spec(&v->d.conf), .so = source_options_of(v, &v->d.conf) };
+	return sampler_run(&a, ch, ready);
 }
 
 /* The rest: the sinks open as root, then it becomes [general] user (daemon_run). */
@@ -195,7 +199,7 @@ static int run_single(struct vstopd *v)
 {
 	char err[512];
 	const char *spec = source_spec(&v->d.conf);
-	struct source_options so = source_options_of(&v->d, &v->d.conf);
+	struct source_options so = source_options_of(v, &v->d.conf);
 	log_warn("-f: one process, and it keeps root: what faces the network runs with the source's privileges "
 		 "(for debugging only)");
 	v->src = source_open(spec, &so, err, sizeof(err));
@@ -211,10 +215,11 @@ static int run_single(struct vstopd *v)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256 };
+	enum { OPT_SOURCE = 256, OPT_PROC_ROOT };
 	static const struct option lopts[] = {
 		DAEMON_LONG_OPTIONS,
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "no-split", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -234,6 +239,7 @@ int main(int argc, char **argv)
 				die(2, "--source: %s", strcmp(optarg, "guest") ? err : guest_is_not_ours);
 			d->source_override = optarg;
 			break;
+		case OPT_PROC_ROOT: v.proc_root = optarg; break;
 		case 'f': single = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstopd %s\n", PACKAGE_VERSION); return 0;

@@ -11,40 +11,46 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int fd_send(int sock, const void *msg, size_t len, int fd)
+int fd_send(int sock, const void *msg, size_t len, const int *fds, int n)
 {
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } ctl;
+	union { struct cmsghdr h; char b[CMSG_SPACE(FD_PASS_MAX * sizeof(int))]; } ctl;
 	struct iovec iov = { (void *)msg, len };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (fd >= 0) {
+	if (n < 0 || n > FD_PASS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n > 0) {
 		memset(&ctl, 0, sizeof(ctl));
 		m.msg_control = ctl.b;
-		m.msg_controllen = sizeof(ctl.b);
+		m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
 		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
 	}
-	ssize_t n;
+	ssize_t sent;
 	do
-		n = sendmsg(sock, &m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0 && (size_t)n != len) {
+		sent = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	if (sent >= 0 && (size_t)sent != len) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	return n < 0 ? -1 : 0;
+	return sent < 0 ? -1 : 0;
 }
 
-ssize_t fd_recv(int sock, void *msg, size_t cap, int *fd)
+ssize_t fd_recv(int sock, void *msg, size_t cap, int fds[FD_PASS_MAX], int *n)
 {
-	union { struct cmsghdr h; char b[CMSG_SPACE(4 * sizeof(int))]; } ctl;
+	union { struct cmsghdr h; char b[CMSG_SPACE(8 * sizeof(int))]; } ctl;
 	struct iovec iov = { msg, cap };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
-	*fd = -1;
-	ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	if (n < 0)
+	*n = 0;
+	for (int i = 0; i < FD_PASS_MAX; i++)
+		fds[i] = -1;
+	ssize_t got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (got < 0)
 		return -1;
 	bool bad = (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
@@ -54,24 +60,26 @@ ssize_t fd_recv(int sock, void *msg, size_t cap, int *fd)
 		}
 		size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (size_t i = 0; i < count; i++) {
-			int got;
-			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*fd < 0 && !bad)
-				*fd = got;
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*n < FD_PASS_MAX && !bad)
+				fds[(*n)++] = fd;
 			else {
-				close(got);
+				close(fd);
 				bad = true;
 			}
 		}
 	}
 	if (bad) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
+		for (int i = 0; i < *n; i++) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+		*n = 0;
 		errno = EBADMSG;
 		return -1;
 	}
-	return n;
+	return got;
 }
 
 void fds_close_except(const int *keep, int n)

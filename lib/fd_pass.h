@@ -1,7 +1,7 @@
 /*
- * fd_pass: a small message with at most one file descriptor attached
- * (SCM_RIGHTS) over a local socket, as vstopd's supervisor hands the
- * unprivileged rest each new sampler's channel and the configuration file.
+ * fd_pass: a small message with a few file descriptors attached (SCM_RIGHTS)
+ * over a local socket, as vstopd's supervisor hands the unprivileged rest each
+ * new sampler's channel and the configuration file.
  * And closing every descriptor a forked child should not keep.
  */
 #ifndef VSTOP_FD_PASS_H
@@ -10,12 +10,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Send msg[0..len) with fd attached (fd < 0: none). 0, or -1 with errno. */
-int fd_send(int sock, const void *msg, size_t len, int fd);
-/* Receive one message: its length (0 at EOF), -1 with errno. *fd is the
- * descriptor that came with it (close-on-exec), or -1; a message cut short
- * or carrying anything else is refused (EBADMSG) and what came is closed. */
-ssize_t fd_recv(int sock, void *msg, size_t cap, int *fd);
+#define FD_PASS_MAX 3
+
+/* Send msg[0..len) with fds[0..n) attached (n <= FD_PASS_MAX). 0, or -1 with errno. */
+int fd_send(int sock, const void *msg, size_t len, const int *fds, int n);
+/* Receive one message: its length (0 at EOF), -1 with errno. fds[0..*n) are
+ * the descriptors that came with it (close-on-exec), the rest of fds[FD_PASS_MAX]
+ * -1; a message cut short, with more descriptors or anything else attached is
+ * refused (EBADMSG) and what came is closed. */
+ssize_t fd_recv(int sock, void *msg, size_t cap, int fds[FD_PASS_MAX], int *n);
 /* In a forked child: close every descriptor above 2 but the n in keep. */
 void fds_close_except(const int *keep, int n);
 

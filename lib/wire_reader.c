@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "lib/xalloc.h"
 
-#define READ_CHUNK (64u << 10)	/* a pipe's worth */
+#define READ_CHUNK 4096u	/* messages are small: a snapshot's is a slot's number */
 
 /* Room for n more bytes after what is unread, moving it to the front first. */
 static void make_room(struct wire_reader *r, size_t n)
@@ -29,15 +29,7 @@ static void make_room(struct wire_reader *r, size_t n)
 
 ssize_t wire_reader_fill(struct wire_reader *r, int fd)
 {
-	/* Room for the rest of the message begun, so a big one comes in few reads. */
-	size_t want = READ_CHUNK, avail = r->have - r->start;
-	enum wire_type type;
-	uint32_t len;
-	const char *why;
-	if (avail >= WIRE_HEADER && wire_header(r->buf + r->start, avail, &type, &len, &why) == 0 &&
-	    WIRE_HEADER + (size_t)len > avail + want)
-		want = WIRE_HEADER + (size_t)len - avail;
-	make_room(r, want);
+	make_room(r, READ_CHUNK);
 	ssize_t n;
 	do
 		n = read(fd, r->buf + r->have, r->cap - r->have);

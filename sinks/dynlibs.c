@@ -39,7 +39,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 struct dyn_curl dyn_curl;
 static const char *const dyn_curl_syms[] = {
 	"curl_easy_init", "curl_easy_setopt", "curl_easy_perform", "curl_easy_getinfo", "curl_easy_cleanup",
-	"curl_easy_strerror", "curl_slist_append", "curl_slist_free_all", NULL,
+	"curl_easy_strerror", "curl_slist_append", "curl_slist_free_all", "curl_easy_escape", "curl_free", NULL,
 };
 LOADER(dynlib_load_curl, HAVE_CURL, dyn_curl, "libcurl4", "libcurl.so.4", "libcurl.so")
 #else

@@ -29,6 +29,8 @@ struct dyn_curl {
 	const char *(*easy_strerror)(CURLcode);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free)(void *);
 };
 extern struct dyn_curl dyn_curl;
 #undef curl_easy_setopt
@@ -41,6 +43,8 @@ extern struct dyn_curl dyn_curl;
 #define curl_easy_strerror dyn_curl.easy_strerror
 #define curl_slist_append dyn_curl.slist_append
 #define curl_slist_free_all dyn_curl.slist_free_all
+#define curl_easy_escape dyn_curl.easy_escape
+#define curl_free dyn_curl.free
 #endif
 
 #ifdef DYNLIB_RRD

@@ -55,6 +55,10 @@ check "the sampler is a separate child" test -n "$sampler" -a "$sampler" != "$re
 is "$(status_field "$sampler" Uid | cut -d' ' -f2)" 0 "the sampler keeps root for the source"
 sockets=$(ls -l /proc/"$sampler"/fd | grep -c 'socket:')
 is "$sockets" 0 "the sampler holds no socket ($(ls -l /proc/"$sampler"/fd | awk 'NR > 1 { print $9 $10 $11 }' | tr '\n' ' '))"
+slots() { awk '/memfd:vstopd-samples/ { print $2 }' /proc/"$1"/maps | sort -u | tr '\n' ' '; }
+is "$(slots "$sampler")" "rw-s " "the sampler maps the shared sample slots to write"
+is "$(slots "$rest")" "r--s " "the rest maps them read-only"
+check "... and keeps no descriptor of them (it had a read-only one: no mprotect can make the mapping writable)" sh -c "! ls -l /proc/$rest/fd | grep -q vstopd-samples"
 check "the supervisor holds no listening socket" sh -c "! ls -l /proc/$main/fd | grep -q \"socket:\\[\$(awk -v h=':$(printf '%04X' $port)' '\$2 ~ h\"\$\" { print \$10 }' /proc/net/tcp)\\]\""
 check "the log says who the rest runs as" grep -q 'running as nobody (uid 65534) from now on' "$TMP/v.log"
 

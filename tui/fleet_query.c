@@ -28,18 +28,6 @@ int fleet_url_check(const char *base, char *err, size_t errsz)
 	return 0;
 }
 
-/* RFC 3986 unreserved characters stay; every other byte is %XX. */
-static void put_escaped(struct strbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c))
-			sb_putc(b, (char)c);
-		else
-			sb_printf(b, "%%%02X", c);
-	}
-}
-
 /* A query with its "{@}" and ",@" marks: --host's instance="HOST" matcher (the
  * store then reads that host's series only), or nothing. */
 static void put_query(struct strbuf *b, const char *q, const char *host)
@@ -83,7 +71,14 @@ static int ask(CURL *h, const char *base, const char *query, double at, struct s
 	size_t bl = strlen(base);
 	sb_append(&url, base, bl && base[bl - 1] == '/' ? bl - 1 : bl);
 	sb_puts(&url, "/api/v1/query?query=");
-	put_escaped(&url, query);
+	char *escaped = curl_easy_escape(h, query, 0);
+	if (!escaped) {
+		sb_free(&url);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	sb_puts(&url, escaped);
+	curl_free(escaped);
 	sb_printf(&url, "&time=%.3f", at);
 	sb_reset(body);
 	curl_easy_setopt(h, CURLOPT_URL, url.s);
