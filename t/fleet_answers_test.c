@@ -45,7 +45,7 @@ int main(void)
 	ok(rc == 0, "the hosts' newest samples");
 	rc = answer(&f, FQ_HOST_SEEN, VEC(S("\"instance\":\"h4\"", "1699990000")));
 	ok(rc == 0, "a host seen within the hour only");
-	fleet_finish(&f, 1700000010, 30, NULL);
+	fleet_finish(&f, 1700000010, 30);
 	ok(f.nguests == 3 && strcmp(f.guest[0].host, "h2") == 0 && f.guest[1].steal == 0.25 && isnan(f.guest[2].steal),
 	   "sorted by steal, highest first; not known last");
 	const struct fleet_guest *g = row(&f, "h1", "db");
@@ -60,7 +60,7 @@ int main(void)
 	/* Nothing at all (fuzz regression: sorting no rows passed NULL to qsort). */
 	struct fleet empty;
 	fleet_init(&empty);
-	fleet_finish(&empty, 0, 30, NULL);
+	fleet_finish(&empty, 0, 30);
 	ok(empty.nguests == 0 && empty.nhosts == 0, "an empty fleet finishes empty");
 	fleet_free(&empty);
 
@@ -68,9 +68,31 @@ int main(void)
 	fleet_reset(&f);
 	answer(&f, FQ_VCPUS, VEC(S("\"instance\":\"ab\",\"domain\":\"c\"", "1") "," S("\"instance\":\"a\",\"domain\":\"bc\"", "2")));
 	ok(f.nguests == 2, "host ab + c and host a + bc: two rows");
-	fleet_finish(&f, 0, 30, "a");
-	ok(f.nguests == 1 && strcmp(f.guest[0].name, "bc") == 0 && f.nhosts == 1 && strcmp(f.host[0].host, "a") == 0,
-	   "--host=a keeps a's line and its guest only");
+	fleet_finish(&f, 0, 30);
+	ok(f.nguests == 2 && f.nhosts == 2, "... and two hosts");
+
+	/* The queries' text: --host is in every selector, escaped; --top wraps the guests' queries. */
+	struct strbuf q = { 0 };
+	fleet_query_text(&q, FQ_STEAL, NULL, 0);
+	is_str(q.s, "vstop_domain_steal_ratio{}", "the steal query, for every host (no matcher)");
+	sb_reset(&q);
+	fleet_query_text(&q, FQ_STEAL, "db\"1\\x", 0);
+	is_str(q.s, "vstop_domain_steal_ratio{instance=\"db\\\"1\\\\x\"}", "--host: the instance, quote and backslash escaped");
+	sb_reset(&q);
+	fleet_query_text(&q, FQ_STEAL, "h", 5);
+	is_str(q.s, "(vstop_domain_steal_ratio{instance=\"h\"}) and on (instance, domain) topk(5, vstop_domain_steal_ratio{instance=\"h\"})",
+	       "--top=5 with --host");
+	bool all = true;
+	for (int i = 0; i < FQ_COUNT; i++) {
+		sb_reset(&q);
+		fleet_query_text(&q, (enum fleet_query)i, "h", 0);
+		all &= strstr(q.s, "instance=\"h\"") != NULL && !strchr(q.s, '@');
+	}
+	ok(all, "--host reaches all %d queries, and no mark is left", FQ_COUNT);
+	sb_reset(&q);
+	fleet_query_text(&q, FQ_HOST, "h", 5);
+	ok(!strstr(q.s, "topk"), "--top leaves the hosts' queries whole");
+	sb_free(&q);
 
 	/* Hostile answers. */
 	static const struct { const char *body, *want, *what; } bad[] = {

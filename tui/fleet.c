@@ -242,31 +242,11 @@ static int by_host(const void *a, const void *b)
 	return strcmp(((const struct fleet_host *)a)->host, ((const struct fleet_host *)b)->host);
 }
 
-void fleet_finish(struct fleet *f, double now, double stale_after, const char *only_host)
+void fleet_finish(struct fleet *f, double now, double stale_after)
 {
-	uint32_t kept = 0;
-	for (uint32_t i = 0; i < f->nguests; i++) {
-		struct fleet_guest *g = &f->guest[i];
-		if (only_host && strcmp(g->host, only_host)) {
-			free(g->key);
-			free(g->thief);
-			continue;
-		}
-		f->guest[kept++] = *g;
-	}
-	f->nguests = kept;
 	if (f->nguests > 1)
 		qsort(f->guest, f->nguests, sizeof(*f->guest), by_steal);
 	name_index_rebuild(&f->guest_index, f->guest, f->nguests);
-	kept = 0;
-	for (uint32_t i = 0; i < f->nhosts; i++) {
-		if (only_host && strcmp(f->host[i].host, only_host))
-			free(f->host[i].host);
-		else
-			f->host[kept++] = f->host[i];
-	}
-	f->nhosts = kept;
-	name_index_rebuild(&f->host_index, f->host, f->nhosts);
 	for (uint32_t i = 0; i < f->nguests; i++)
 		host_find(f, f->guest[i].host)->guests++;
 	for (uint32_t i = 0; i < f->nhosts; i++) {
@@ -276,4 +256,44 @@ void fleet_finish(struct fleet *f, double now, double stale_after, const char *o
 	if (f->nhosts > 1)
 		qsort(f->host, f->nhosts, sizeof(*f->host), by_host);
 	name_index_rebuild(&f->host_index, f->host, f->nhosts);
+}
+
+/* A query with its "{@}" and ",@" marks: --host's instance="HOST" matcher (the
+ * store then reads that host's series only), or nothing. */
+static void put_query(struct strbuf *b, const char *q, const char *host)
+{
+	for (; *q; q++) {
+		bool comma = q[0] == ',' && q[1] == '@';
+		if (*q != '@' && !comma) {
+			sb_putc(b, *q);
+			continue;
+		}
+		q += comma;
+		if (!host)
+			continue;
+		sb_puts(b, comma ? ",instance=\"" : "instance=\"");
+		for (const char *h = host; *h; h++) {
+			if (*h == '\\' || *h == '"')
+				sb_putc(b, '\\');
+			if (*h == '\n')
+				sb_puts(b, "\\n");
+			else
+				sb_putc(b, *h);
+		}
+		sb_putc(b, '"');
+	}
+}
+
+void fleet_query_text(struct strbuf *b, enum fleet_query q, const char *host, unsigned top)
+{
+	/* --top: each guest answer holds the N worst guests only, whatever the fleet's size. */
+	bool worst = top && q <= FQ_THIEF;
+	if (worst)
+		sb_puts(b, "(");
+	put_query(b, fleet_queries[q], host);
+	if (worst) {
+		sb_printf(b, ") and on (instance, domain) topk(%u, ", top);
+		put_query(b, "vstop_domain_steal_ratio{@}", host);
+		sb_puts(b, ")");
+	}
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/name_index.h"
+#include "lib/strbuf.h"
 
 struct fleet_guest {
 	char *key;			/* host and name, unambiguous (the index's key) */
@@ -56,7 +57,12 @@ int fleet_add_answer(struct fleet *f, enum fleet_query q, const char *body, size
 
 /* After every answer: mark hosts silent for more than stale_after seconds at
  * `now`, count each host's guests, sort guests by steal (highest first), hosts
- * by name. `only_host`, when set, keeps that host's guests only. */
-void fleet_finish(struct fleet *f, double now, double stale_after, const char *only_host);
+ * by name. */
+void fleet_finish(struct fleet *f, double now, double stale_after);
+
+/* Query q's text into b: with host (--host), every selector matches that
+ * instance only, so the store sends nothing else; with top (--top), each guest
+ * query keeps the top worst guests by steal. */
+void fleet_query_text(struct strbuf *b, enum fleet_query q, const char *host, unsigned top);
 
 #endif

@@ -28,32 +28,6 @@ int fleet_url_check(const char *base, char *err, size_t errsz)
 	return 0;
 }
 
-/* A query with its "{@}" and ",@" marks: --host's instance="HOST" matcher (the
- * store then reads that host's series only), or nothing. */
-static void put_query(struct strbuf *b, const char *q, const char *host)
-{
-	for (; *q; q++) {
-		bool comma = q[0] == ',' && q[1] == '@';
-		if (*q != '@' && !comma) {
-			sb_putc(b, *q);
-			continue;
-		}
-		q += comma;
-		if (!host)
-			continue;
-		sb_puts(b, comma ? ",instance=\"" : "instance=\"");
-		for (const char *h = host; *h; h++) {
-			if (*h == '\\' || *h == '"')
-				sb_putc(b, '\\');
-			if (*h == '\n')
-				sb_puts(b, "\\n");
-			else
-				sb_putc(b, *h);
-		}
-		sb_putc(b, '"');
-	}
-}
-
 #ifdef HAVE_CURL
 static size_t collect(char *ptr, size_t size, size_t n, void *ud)
 {
@@ -126,16 +100,7 @@ int fleet_fetch(struct fleet *f, const char *base, double at, const char *host, 
 	for (int q = 0; q < FQ_COUNT && rc == 0; q++) {
 		char why[400];
 		sb_reset(&query);
-		/* --top: each guest answer holds the N worst guests only, whatever the fleet's size. */
-		if (top && q <= FQ_THIEF)
-			sb_puts(&query, "(");
-		put_query(&query, fleet_queries[q], host);
-		if (top && q <= FQ_THIEF) {
-			sb_puts(&query, ") and on (instance, domain) topk(");
-			sb_printf(&query, "%u, ", top);
-			put_query(&query, "vstop_domain_steal_ratio{@}", host);
-			sb_puts(&query, ")");
-		}
+		fleet_query_text(&query, (enum fleet_query)q, host, top);
 		rc = ask(h, base, query.s, at, &body, &cost->http_s, why, sizeof(why));
 		cost->bytes += body.len;
 		if (rc == 0)
@@ -152,7 +117,6 @@ int fleet_fetch(struct fleet *f, const char *base, double at, const char *host, 
 	(void)at;
 	(void)top;
 	(void)host;
-	(void)put_query;
 	snprintf(err, errsz, "built without libcurl");
 	return -1;
 #endif

@@ -148,7 +148,7 @@ static int sample_fleet(struct fleet *f, const struct vstop_options *o, const ch
 	/* Hosts push every sample: half a minute of silence, or three refreshes, is news. */
 	double stale_after = o->stale_s > 0 ? o->stale_s : 3 * o->delay_s > 30 ? 3 * o->delay_s : 30;
 	if (rc == 0)
-		fleet_finish(f, now, stale_after, o->only_host);
+		fleet_finish(f, now, stale_after);
 	return rc;
 }
 
