@@ -5,7 +5,7 @@
 need curl curl
 need python3 python3
 need jq jq
-base=$((20000 + ($$ * 13) % 20000))
+base=$(port_base)
 P_VSTOPD=$base P_HOOK=$((base + 1)) P_DOWN=$((base + 2))
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -42,7 +42,7 @@ check "overcommit: perfdata" line_ok "$out"
 
 # Dom0 checks through a running vstopd's /metrics, during the noisy-neighbor burst.
 need curl curl
-port=$((20000 + ($$ * 17) % 20000))
+port=$(port_base)
 printf '[alert.guest_steal]\nwarn = 5\ncrit = 50\nclear = 2\nfor = 0\n' > "$TMP/v.conf"
 "$top_builddir/vstopd" -c "$TMP/v.conf" --source=sim:8 -d 0.3 --listen 127.0.0.1:$port 2> /dev/null &
 pid=$!

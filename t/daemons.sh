@@ -59,7 +59,7 @@ check "vstop-agent: the error names the file" grep -q "proc/stat: line 1" "$TMP/
 
 # [http] listen takes what Prometheus exporters take, and says where it listens.
 # Ports below the kernel's ephemeral range (32768-60999), so no outgoing connection holds one.
-port=$((20000 + $$ % 12000))
+port=$(port_base)
 # A port in use: the error that happened, not a list of guesses.
 "$VSTOPD" -c /dev/null --source=sim:2 -d 1 --listen 127.0.0.1:$((port + 7)) 2> /dev/null &
 first=$!

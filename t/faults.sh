@@ -4,7 +4,7 @@
 . "$top_srcdir/t/lib.sh"
 need curl curl
 need python3 python3
-base=$((20000 + ($$ * 23) % 20000))
+base=$(port_base)
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; umount "$TMP/full" 2>/dev/null; rm -rf "$TMP"' EXIT
 # ASan keeps freed memory in quarantine: memory bounds are checked in the plain build only.

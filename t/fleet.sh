@@ -12,7 +12,7 @@ need jq jq
 need python3 python3
 need tmux tmux
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
-base=$((20000 + ($$ * 13) % 20000))
+base=$(port_base)
 P_PROM=$base P_VM=$((base + 1)) P_HTTP=$((base + 2))
 pids=""
 SOCK="vstop-fleet-$$"

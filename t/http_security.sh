@@ -4,7 +4,7 @@
 . "$top_srcdir/t/lib.sh"
 need curl curl
 need openssl openssl
-port=$((20000 + ($$ * 31) % 20000))
+port=$(port_base)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 2 \
 	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2> /dev/null
 ok $? "a self-signed certificate"

@@ -29,5 +29,22 @@ need() { # need CMD PACKAGE: skip the whole file visibly when a peer is missing
 	command -v "$1" >/dev/null 2>&1 || skip_all "$1 not installed (apt-get install $2)"
 }
 done_testing() { echo "1..$T_COUNT"; [ "$T_FAILED" -eq 0 ]; }
+# port_base: the first of 128 consecutive TCP ports that no socket here uses now, picked at
+# random from 20000-59999, so tests running side by side (make -j check) take different ones.
+port_base() {
+	local used base p clash
+	used=" $(for f in /proc/net/tcp /proc/net/tcp6; do
+		[ -r "$f" ] && awk 'NR > 1 { n = split($2, a, ":"); print a[n] }' "$f"
+	done | while read -r hex; do printf '%d ' "0x$hex"; done)"
+	for _ in $(seq 100); do
+		base=$((20000 + (RANDOM % 312) * 128)) clash=0
+		for p in $(seq "$base" $((base + 127))); do
+			case $used in *" $p "*) clash=1; break ;; esac
+		done
+		[ "$clash" -eq 0 ] && { echo "$base"; return 0; }
+	done
+	echo "port_base: no free block of 128 ports" >&2
+	return 1
+}
 # near A B EPS: |A-B| <= EPS
 near() { awk -v a="$1" -v b="$2" -v e="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= e) }'; }

@@ -44,7 +44,7 @@ munin-run --servicedir "$TMP/plugins" --sconffile "$TMP/badconf.conf" vstop_stea
 check "a bad vstop.conf: stderr names the file and line ($(head -c 150 "$TMP/badconf.err"))" grep -q "bad.conf:2" "$TMP/badconf.err"
 
 # A Dom0: a running vstopd on the simulator, hostile names included.
-port=$((20000 + ($$ * 19) % 20000))
+port=$(port_base)
 "$VSTOPD_ABS" -c /dev/null --source=sim:6,hostile -d 0.3 --listen 127.0.0.1:$port 2> /dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -7,7 +7,7 @@ need prometheus prometheus
 need curl curl
 need python3 python3
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
-base=$((20000 + ($$ * 13) % 20000))
+base=$(port_base)
 P_PROM=$base P_VSTOPD=$((base + 1)) P_AGENT=$((base + 2))
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -8,7 +8,7 @@ need curl curl
 getent passwd nobody > /dev/null || skip_all "no user nobody here"
 AGENT="$top_builddir/vstop-agent"
 chmod 755 "$TMP"
-port=$((20000 + ($$ * 23) % 20000))
+port=$(port_base)
 mkdir -p "$TMP/rrd"
 : > "$TMP/rrd/guest.rrd.old-layout"	# left by an earlier run as root
 printf '[general]\nuser = nobody\n[rrd]\nenabled = yes\ndir = %s/rrd\n' "$TMP" > "$TMP/a.conf"

@@ -11,7 +11,7 @@ need curl curl
 need jq jq
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
 RULES="$top_srcdir/contrib/prometheus"
-base=$((20000 + ($$ * 31) % 20000))
+base=$(port_base)
 P_VM=$base P_VMALERT=$((base + 1)) P_NOTIFY=$((base + 2))
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -5,7 +5,7 @@ need prometheus prometheus
 need promtool prometheus
 need curl curl
 need jq jq
-base=$((20000 + $$ % 20000))
+base=$(port_base)
 P_VSTOPD=$base P_AGENT=$((base + 1)) P_PROM=$((base + 2))
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -5,7 +5,7 @@ need prometheus prometheus
 need curl curl
 need jq jq
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
-base=$((20000 + ($$ * 7) % 20000))
+base=$(port_base)
 P_PROM=$base P_VSTOPD=$((base + 1))
 pids=""
 trap 'kill $pids 2>/dev/null; kill $prom 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

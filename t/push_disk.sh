@@ -8,7 +8,7 @@ need victoria-metrics victoria-metrics
 need curl curl
 need jq jq
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
-base=$((20000 + ($$ * 11) % 20000))
+base=$(port_base)
 P_RECV=$base P_VSTOPD=$((base + 1))
 recv="" vstopd=""
 trap 'kill -9 $vstopd 2>/dev/null; kill $recv 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -7,7 +7,7 @@ need curl curl
 need jq jq
 "$top_builddir/vstopd" --help | grep -q push-url || skip_all "built without push support"
 [ "$(id -u)" = 0 ] || skip_all "mounting a small tmpfs needs root"
-base=$((20000 + ($$ * 13) % 20000))
+base=$(port_base)
 P_RECV=$base P_VSTOPD=$((base + 1))
 mkdir -p "$TMP/small"
 mount -t tmpfs -o size=256k tmpfs "$TMP/small" || skip_all "cannot mount a tmpfs here"

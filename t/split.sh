@@ -9,7 +9,7 @@ need curl curl
 getent passwd nobody > /dev/null || skip_all "no user nobody here"
 VSTOPD="$top_builddir/vstopd"
 chmod 755 "$TMP"
-port=$((20000 + ($$ * 29) % 20000))
+port=$(port_base)
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 

@@ -22,7 +22,7 @@ ok $? "vstop-agent: 5 samples: clean"
 
 # vstopd over 1000 sim intervals with every sink on: HTTP (scraped), RRD, push, alarms (exec).
 if command -v python3 > /dev/null && command -v curl > /dev/null; then
-	port=$((20000 + ($$ * 29) % 20000))
+	port=$(port_base)
 	python3 "$top_srcdir/t/fake_receiver.py" $((port + 1)) ok "$TMP/recv.count" &
 	recv=$!
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/noop.sh"; chmod +x "$TMP/noop.sh"
