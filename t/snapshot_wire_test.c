@@ -122,19 +122,23 @@ int main(void)
 	}
 
 	/* Hostile images: each refused, with its reason. */
-	refused(&snap, name_outside, "name", "a name outside the names");
-	refused(&snap, names_unended, "terminator", "names without a terminator");
-	refused(&snap, nets_outside, "outside their arrays", "a domain's devices past the devices");
-	refused(&snap, vcpus_wrap, "outside their arrays", "a domain's vCPUs wrapping around");
-	refused(&snap, thieves_many, "thieves", "too many thieves");
-	refused(&snap, guest_two, "yes/no", "a yes/no byte of 2");
-	refused(&snap, hv_two, "yes/no", "a yes/no byte of 255");
-	refused(&snap, vbd_error_two, "yes/no", "a device's error byte of 7");
-	refused(&snap, known_two, "yes/no", "the host's yes/no byte of 3");
-	refused(&snap, hypervisor_unended, "no end", "a hypervisor name without its end");
-	refused(&snap, why_unended, "no end", "a trace reason without its end");
-	refused(&snap, wall_nan, "not a number", "a sample time that is NaN");
-	refused(&snap, thief_name_outside, "thief name", "a thief's name outside the names");
+	static const struct { void (*spoil)(struct snapshot *); const char *want, *what; } hostile[] = {
+		{ name_outside, "name", "a name outside the names" },
+		{ names_unended, "terminator", "names without a terminator" },
+		{ nets_outside, "outside their arrays", "a domain's devices past the devices" },
+		{ vcpus_wrap, "outside their arrays", "a domain's vCPUs wrapping around" },
+		{ thieves_many, "thieves", "too many thieves" },
+		{ guest_two, "yes/no", "a yes/no byte of 2" },
+		{ hv_two, "yes/no", "a yes/no byte of 255" },
+		{ vbd_error_two, "yes/no", "a device's error byte of 7" },
+		{ known_two, "yes/no", "the host's yes/no byte of 3" },
+		{ hypervisor_unended, "no end", "a hypervisor name without its end" },
+		{ why_unended, "no end", "a trace reason without its end" },
+		{ wall_nan, "not a number", "a sample time that is NaN" },
+		{ thief_name_outside, "thief name", "a thief's name outside the names" },
+	};
+	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
+		refused(&snap, hostile[i].spoil, hostile[i].want, hostile[i].what);
 	ok(trip(&snap, &back, &img, &len, why, sizeof(why)) == 0, "the image itself reads");
 	img[0] ^= 1;
 	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) < 0 && strstr(why, "magic"), "a wrong magic (%s)", why);
