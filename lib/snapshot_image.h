@@ -8,6 +8,10 @@
  *   head (counts, the snapshot's own fields)  domains  nets  vbds  vCPU ns
  *   hypervisor vCPUs  thief names  names      (each array 8-byte aligned)
  *
+ * The structs' padding goes along: bytes of the sampler's own memory, which
+ * the rest may see (snapshot_add_domain zeroes each domain, and what the
+ * sampler holds is the host's metrics, which the rest is given anyway).
+ *
  * The reader trusts nothing in the block and reads each byte of it once: it
  * copies the head and the arrays out first and checks only its copies (the
  * writer could be wrong, or still writing), every count against the length,
