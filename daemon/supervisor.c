@@ -259,7 +259,7 @@ int supervise(const struct supervisor *s)
 		if (st.sampler)
 			kill(st.sampler, SIGTERM);
 		close(st.ctl);
-		return failed == SAMPLER_NO_SOURCE ? VSTOPD_EXIT_NO_SOURCE : 1;
+		return failed == VSTOPD_EXIT_NO_SOURCE ? failed : 1;
 	}
 	int rest_status = 0;
 	bool stopping = false;

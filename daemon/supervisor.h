@@ -25,8 +25,9 @@ struct supervisor {
 };
 
 /* vstopd's exit status when its source cannot be opened at start (not a Dom0 or
- * KVM host, or the source is missing): the unit does not restart on it. */
-enum { VSTOPD_EXIT_NO_SOURCE = 3 };
+ * KVM host, or the source is missing): the sampler's, passed on. The unit does
+ * not restart on it. */
+enum { VSTOPD_EXIT_NO_SOURCE = SAMPLER_NO_SOURCE };
 
 /* Run until the rest ends (its status), VSTOPD_EXIT_NO_SOURCE when the first
  * sampler cannot open its source, or 1 when a process cannot be started. */

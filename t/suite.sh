@@ -12,7 +12,7 @@ is "$dups" "" "no two tests share a log name"
 unlisted=""
 for f in "$top_srcdir"/t/*.sh; do
 	n=t/$(basename "$f")
-	[ "$n" = t/lib.sh ] || [ "$n" = t/split_report.sh ] || echo "$tests" | grep -qx "$n" || unlisted="$unlisted $n"
+	[ "$n" = t/lib.sh ] || [ "$n" = t/lab_tap.sh ] || [ "$n" = t/split_report.sh ] || echo "$tests" | grep -qx "$n" || unlisted="$unlisted $n"
 done
-is "$unlisted" "" "every t/*.sh is in SHELL_TESTS (t/lib.sh and t/split_report.sh are helpers)"
+is "$unlisted" "" "every t/*.sh is in SHELL_TESTS (t/lib.sh, t/lab_tap.sh and t/split_report.sh are helpers)"
 done_testing

@@ -10,10 +10,7 @@ set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=$(cd "${top_builddir:-.}" && pwd)
 W=${DEB_LAB_DIR:-$B/deb-lab}
-T=0 F=0
-ok() { T=$((T + 1)); if [ "$1" -eq 0 ]; then echo "ok $T - $2"; else echo "not ok $T - $2"; F=$((F + 1)); fi; }
-check() { local d=$1; shift; if "$@"; then ok 0 "$d"; else ok 1 "$d"; fi; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+. "$top_srcdir/t/lab_tap.sh"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (it installs the packages)"
 for c in dpkg-buildpackage dh lintian apt-get curl munin-run systemd-analyze; do
 	command -v "$c" > /dev/null || skip_all "$c not installed (apt-get install $(grep -v '^#' "$top_srcdir/.ci/packages-deb" | tr '\n' ' '))"

@@ -9,9 +9,7 @@ set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=$(cd "${top_builddir:-.}" && pwd)
 W=${KVM_LAB_DIR:-$B/kvm-lab}
-T=0 F=0
-ok() { T=$((T + 1)); if [ "$1" -eq 0 ]; then echo "ok $T - $2"; else echo "not ok $T - $2"; F=$((F + 1)); fi; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+. "$top_srcdir/t/lab_tap.sh"
 VMLINUZ=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -1)
 command -v qemu-system-x86_64 > /dev/null || skip_all "qemu-system-x86 not installed"
 [ -n "$VMLINUZ" ] || skip_all "linux-image-amd64 not installed"

@@ -10,9 +10,7 @@ set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=$(cd "${top_builddir:-.}" && pwd)
 W=${XEN_LAB_DIR:-$B/xen-lab}
-T=0 F=0
-ok() { T=$((T + 1)); if [ "$1" -eq 0 ]; then echo "ok $T - $2"; else echo "not ok $T - $2"; F=$((F + 1)); fi; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+. "$top_srcdir/t/lab_tap.sh"
 XEN_GZ=$(ls /boot/xen-4.17-amd64.gz 2>/dev/null)
 VMLINUZ=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -1)
 KVER=${VMLINUZ#/boot/vmlinuz-}
