@@ -3,8 +3,11 @@
 #include "lib/dir_check.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,4 +60,34 @@ int dir_make(const char *dir, unsigned mode)
 		*p = '/';
 	}
 	return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int dir_lock(const char *what, const char *dir, const char *name, char *err, size_t errsz)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);	/* anyone may read who holds it */
+	if (fd < 0) {
+		snprintf(err, errsz, "%s %s: cannot open its lock file: %s", what, dir, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		char owner[24] = "";
+		ssize_t n = pread(fd, owner, sizeof(owner) - 1, 0);
+		owner[n > 0 ? strspn(owner, "0123456789") : 0] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, errsz, "%s %s: in use by another vstop daemon%s%s%s", what, dir,
+				 owner[0] ? " (pid " : "", owner, owner[0] ? ")" : "");
+		else
+			snprintf(err, errsz, "%s %s: cannot lock %s: %s", what, dir, path, strerror(e));
+		close(fd);
+		return -1;
+	}
+	char pid[24];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
+		/* The lock holds without it; the next daemon's message only lacks the pid. */
+	}
+	return fd;
 }

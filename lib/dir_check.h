@@ -13,5 +13,10 @@
 int dir_check_writable(const char *what, const char *dir, char *err, size_t errsz);
 /* mkdir -p with mode; -1 with errno. */
 int dir_make(const char *dir, unsigned mode);
+/* One daemon a directory: an flock on DIR/NAME, which holds the owner's pid for
+ * the next one's message; the kernel drops it when the owner dies, so a crash
+ * leaves nothing to clean up. The descriptor (the lock lives while it is open),
+ * or -1 with "WHAT DIR: in use by another vstop daemon (pid N)" in err. */
+int dir_lock(const char *what, const char *dir, const char *name, char *err, size_t errsz);
 
 #endif

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -310,14 +309,8 @@ struct push_disk *pd_open(const char *dir, uint64_t max_bytes, double max_age_s,
 		free(d);
 		return NULL;
 	}
-	char path[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/.lock", d->dir);
-	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		snprintf(err, errsz, "push queue_dir %s: %s", d->dir,
-			 errno == EWOULDBLOCK ? "in use by another vstop daemon (one queue a daemon)" : strerror(errno));
-		if (d->lock_fd >= 0)
-			close(d->lock_fd);
+	d->lock_fd = dir_lock("push queue_dir", d->dir, ".lock", err, errsz);	/* one queue a daemon */
+	if (d->lock_fd < 0) {
 		free(d);
 		return NULL;
 	}

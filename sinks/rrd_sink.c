@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sys/file.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <math.h>
@@ -319,39 +318,6 @@ static void submit(struct rrd_sink *s, double wall)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* One writer a directory: two daemons updating the same files would each see the
- * other's updates as "illegal attempt to update" (time going backwards). The lock
- * is an flock on DIR/.vstop.lock, which holds the owner's pid for the message; the
- * kernel drops it when the owner dies, so a crash leaves nothing to clean up. */
-static int lock_dir(const char *dir, char *err, size_t errsz)
-{
-	char path[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/.vstop.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		snprintf(err, errsz, "rrd dir %s: cannot open its lock file: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-		char owner[24] = "";
-		ssize_t n = pread(fd, owner, sizeof(owner) - 1, 0);
-		owner[n > 0 ? strspn(owner, "0123456789") : 0] = '\0';
-		if (e == EWOULDBLOCK)
-			snprintf(err, errsz, "rrd dir %s: in use by another vstop daemon%s%s%s (one writer a directory)",
-				 dir, owner[0] ? " (pid " : "", owner, owner[0] ? ")" : "");
-		else
-			snprintf(err, errsz, "rrd dir %s: cannot lock %s: %s", dir, path, strerror(e));
-		close(fd);
-		return -1;
-	}
-	char pid[24];
-	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
-		log_warn("rrd dir %s: cannot write the pid to %s: %s", dir, path, strerror(errno));
-	return fd;
-}
-
 struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz)
 {
 	if (dynlib_load_rrd(err, errsz) < 0)
@@ -369,7 +335,9 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
 		snprintf(err, errsz, "rrd dir %s: its path is too long", abs);
 		return NULL;
 	}
-	int lock_fd = lock_dir(abs, err, errsz);
+	/* One writer a directory: two daemons updating the same files would each see the
+	 * other's updates as "illegal attempt to update" (time going backwards). */
+	int lock_fd = dir_lock("rrd dir", abs, ".vstop.lock", err, errsz);
 	if (lock_fd < 0)
 		return NULL;
 	struct rrd_sink *s = calloc(1, sizeof(*s));
