@@ -10,10 +10,14 @@
 #include "sources/source.h"
 #include "t/tap.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static bool same(const struct snapshot *a, const struct snapshot *b)
 {
@@ -170,6 +174,39 @@ int main(void)
 	}
 	ok(nrefused > 0 && bounded, "flipped bytes: %d of %d refused, the rest within bounds", nrefused, tried);
 	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) == 0 && same(&snap, &back), "restored, it reads again");
+
+	/* The slots: sealed memory of the one size, read-only for the rest (no mprotect makes it writable). */
+	int rw, ro;
+	struct sample_slots w = { 0 }, r = { 0 };
+	if (!ok(sample_slots_create(&rw, &ro, why, sizeof(why)) == 0, "the slots are made: sealed, with a read-only descriptor"))
+		diag("%s", why);
+	ok(sample_slots_map(&w, rw, true, why, sizeof(why)) == 0 && sample_slots_map(&r, ro, false, why, sizeof(why)) == 0,
+	   "mapped to write and to read");
+	snapshot_image_put(sample_slot(&w, 1), &snap);
+	ok(snapshot_image_get(sample_slot(&r, 1), len, &back, why, sizeof(why)) == 0 && same(&snap, &back),
+	   "an image written into slot 1 reads back through the read-only mapping");
+	ok(mprotect(r.base, 4096, PROT_READ | PROT_WRITE) < 0 && errno == EACCES,
+	   "the read-only mapping cannot be made writable (EACCES)");
+	struct sample_slots bad = { 0 };
+	ok(sample_slots_map(&bad, rw, false, why, sizeof(why)) == 0 && mprotect(bad.base, 4096, PROT_READ | PROT_WRITE) == 0,
+	   "... as one from the writer's descriptor could: the descriptor is what keeps it read-only");
+	sample_slots_unmap(&bad);
+	int loose = memfd_create("unsealed", MFD_CLOEXEC);
+	ok(loose >= 0 && ftruncate(loose, 2 * (off_t)SAMPLE_SLOT_BYTES) == 0 &&
+	   sample_slots_map(&bad, loose, false, why, sizeof(why)) < 0 && strstr(why, "not sealed"),
+	   "unsealed memory is refused (%s)", why);
+	int tiny = memfd_create("tiny", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	ok(tiny >= 0 && ftruncate(tiny, 4096) == 0 &&
+	   fcntl(tiny, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0 &&
+	   sample_slots_map(&bad, tiny, false, why, sizeof(why)) < 0 && strstr(why, "bytes"),
+	   "sealed memory of another size is refused (%s)", why);
+	int file = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ok(sample_slots_map(&bad, file, false, why, sizeof(why)) < 0 && strstr(why, "not sealed"), "a file that is not memory is refused");
+	const int fds[] = { rw, ro, loose, tiny, file };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+	sample_slots_unmap(&w);
+	sample_slots_unmap(&r);
 
 	/* The message that lends a slot. */
 	struct strbuf b = { 0 };
