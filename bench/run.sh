@@ -271,7 +271,7 @@ echo
 if [ -n "$sp" ]; then
 	echo "bench/split.sh: vstopd at $(sv split_domains) domains, from two sources: the simulator (one sample each 0.05 s) and the"
 	echo "kvm source reading a /proc tree of $(sv split_domains) QEMUs of 4 vCPUs and 300 host processes on tmpfs (bench/kvm_bench"
-	echo "make; one sample each 0.2 s). CPU of the whole process tree as reaped (times), a 20-sample run's taken from a"
+	echo "make; one sample each 0.05 s, which it keeps up with). CPU of the whole process tree as reaped (times), a 20-sample run's taken from a"
 	echo "longer run's, so start-up is left out; median of $(sv split_rounds) alternate rounds (simulator: split $(sv split_split_all),"
 	echo "one process $(sv split_single_all); kvm: split $(sv split_kvm_split_all), one process $(sv split_kvm_single_all))."
 	echo

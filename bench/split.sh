@@ -10,8 +10,8 @@
 # start-up is not counted. Prints "# bench: key=value" lines.
 set -uo pipefail
 B=${top_builddir:-$PWD}
-ROUNDS=${BENCH_SPLIT_ROUNDS:-3} SAMPLES=${BENCH_SPLIT_SAMPLES:-200} DOMS=${BENCH_SPLIT_DOMAINS:-1000}
-KVM_SAMPLES=${BENCH_SPLIT_KVM_SAMPLES:-60}
+ROUNDS=${BENCH_SPLIT_ROUNDS:-5} SAMPLES=${BENCH_SPLIT_SAMPLES:-200} DOMS=${BENCH_SPLIT_DOMAINS:-1000}
+KVM_SAMPLES=${BENCH_SPLIT_KVM_SAMPLES:-100}
 cpu_s() { # cpu_s N INTERVAL ARGS...: seconds of CPU of a run of N samples
 	local n=$1 d=$2
 	shift 2
@@ -46,7 +46,7 @@ if [ -x "$B/bench/kvm_bench" ] || make -C "$B" bench/kvm_bench > /dev/null 2>&1;
 	trap 'rm -rf "$tree"' EXIT
 	printf '[kvm]\nlibvirt = off\n' > "$tree.conf"
 	"$B/bench/kvm_bench" make "$DOMS" "$tree/proc" && \
-		measure split_kvm "$KVM_SAMPLES" 0.2 -c "$tree.conf" --source=kvm --proc-root="$tree/proc"
+		measure split_kvm "$KVM_SAMPLES" 0.05 -c "$tree.conf" --source=kvm --proc-root="$tree/proc"
 	rm -f "$tree.conf"
 else
 	echo "SKIP: split_kvm: bench/kvm_bench does not build"
