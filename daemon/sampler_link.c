@@ -66,9 +66,9 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 	drop_channel(l);
 	if (l->channels++)
 		l->restarts++;
-	char err_[256];
-	if (sample_slots_map(&l->slots, fd[2], false, err_, sizeof(err_)) < 0) {
-		log_err("the new sampler's channel: %s: dropped", err_);	/* it sees its pipe close and ends */
+	char bad[256];
+	if (sample_slots_map(&l->slots, fd[2], false, bad, sizeof(bad)) < 0) {
+		log_err("the new sampler's channel: %s: dropped", bad);	/* it sees its pipe close and ends */
 		for (int i = 0; i < nfd; i++)
 			close(fd[i]);
 		return LINK_NONE;

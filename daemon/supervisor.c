@@ -25,7 +25,6 @@
 #define BACKOFF_MAX_S 60.0
 #define LIVED_LONG_S 30.0	/* a sampler that ran this long starts the backoff over */
 
-
 static volatile sig_atomic_t child_exited;
 
 static void on_chld(int sig)
