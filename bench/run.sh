@@ -280,12 +280,12 @@ if [ -n "$sp" ]; then
 	echo "| kvm source (/proc of 1000 QEMUs) | $(sv split_kvm_single_us) µs | $(sv split_kvm_split_us) µs ($(sv split_kvm_split_ratio)) | ≤ +10% |"
 	echo "| simulator (no source cost) | $(sv split_single_us) µs | $(sv split_split_us) µs ($(sv split_split_ratio)) | |"
 	echo
-	echo "What the split adds is the hand-off of each snapshot, the same bytes whatever the source: the source fills"
-	echo "it in a shared slot (about 520 KiB at 1000 domains), the pipe carries the slot's number, the rest copies"
-	echo "the image out and checks every count, index, name and yes/no byte, and hands the slot back; and a second"
-	echo "process wakes each interval. Against a real source that is lost in the reading of /proc (or of libxenstat"
-	echo "and xenstore on Xen); against the simulator, whose whole sample takes about 0.1 ms, it is the copy of half"
-	echo "a megabyte that remains (docs/ARCHITECTURE.md, \"Privileges\")."
+	echo "What the split adds is the hand-off of each snapshot, the same bytes whatever the source: the sampler lays"
+	echo "it out in a shared slot (about 520 KiB at 1000 domains, its arrays copied as they are), the pipe carries"
+	echo "the slot's number, the rest copies the image out and checks every count, index, name and yes/no byte, and"
+	echo "hands the slot back; and a second process wakes each interval. Against a real source that is lost in the"
+	echo "reading of /proc (or of libxenstat and xenstore on Xen); against the simulator, whose whole sample takes"
+	echo "about 0.1 ms, it is the two copies of half a megabyte that remain (docs/ARCHITECTURE.md, \"Privileges\")."
 else
 	echo "SKIP: bench/split.sh did not finish"
 fi

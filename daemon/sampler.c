@@ -98,15 +98,10 @@ int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, 
 			if (late > wl.lateness_seconds && samples > 1)
 				wl.lateness_seconds = late;
 		}
-		/* The source fills the snapshot in a free slot itself: no copy on this side. */
-		int slot = free_slot(ch->acks, lent);
-		if (slot < 0)
-			break;	/* the rest is gone */
-		uint8_t *room = sample_slot(&slots, (uint32_t)slot);
-		snapshot_image_lend(room, SAMPLE_SLOT_BYTES, &snap);
 		int64_t t0 = clock_now_ns();
 		wl.wall = clock_wall_s();
 		wl.mono = (double)t0 / 1e9;
+		snapshot_reset(&snap);	/* sources fill a reset snapshot */
 		int rc = source_sample(src, &snap, err, sizeof(err));
 		wl.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
 		b.len = 0;
@@ -115,10 +110,10 @@ int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, 
 			status = write_all(ch->data, b.s, b.len) == 0 ? SAMPLER_DONE : SAMPLER_LOST;
 			break;
 		}
-		size_t size = rc == 0 ? snapshot_image_finish(room, SAMPLE_SLOT_BYTES, &snap) : 0;
-		if (rc == 0 && size == 0) {
-			snprintf(err, sizeof(err), "a sample of %u domains is larger than a slot (%zu bytes): not sent",
-				 snap.ndoms, SAMPLE_SLOT_BYTES);
+		size_t size = rc == 0 ? snapshot_image_size(&snap) : 0;
+		if (size > SAMPLE_SLOT_BYTES) {
+			snprintf(err, sizeof(err), "a sample of %zu bytes (%u domains) is larger than a slot (%zu): not sent",
+				 size, snap.ndoms, SAMPLE_SLOT_BYTES);
 			rc = -1;
 		}
 		if (rc < 0 && wl.failed++ % 60 == 0)
@@ -128,15 +123,19 @@ int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, 
 		wl.cpu_seconds = clock_process_cpu_s();
 		wire_put_loop(&b, &wl);	/* a failure goes too: the rest's next rates start afresh */
 		if (rc == 0) {
+			int slot = free_slot(ch->acks, lent);
+			if (slot < 0)
+				break;	/* the rest is gone */
+			snapshot_image_put(sample_slot(&slots, (uint32_t)slot), &snap);
 			lent[slot] = true;
 			wire_put_snapshot(&b, (uint32_t)slot, (uint32_t)size);
 		}
 		if (write_all(ch->data, b.s, b.len) < 0)
 			break;	/* the rest is gone or dropped the channel */
 	}
-	sb_free(&b);
-	snapshot_free(&snap);	/* what is in the slots is not its to free */
 	sample_slots_unmap(&slots);
+	sb_free(&b);
+	snapshot_free(&snap);
 	source_close(src);
 	return status;
 }

@@ -8,36 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for need elements of array a; storage lent by snapshot_lend is never
- * reallocated or freed here: what outgrows it moves to the heap. */
-static void *grow_slow(struct snapshot *s, enum snapshot_array a, void *p, uint32_t *cap, uint32_t need, size_t elem)
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 {
+	if (need <= *cap)
+		return p;
 	uint32_t c = *cap ? *cap : 16;
 	while (c < need)
 		c *= 2;
-	void *q;
-	if (s->lent & (1u << a)) {
-		q = xreallocarray(NULL, c, elem);
-		if (*cap)
-			memcpy(q, p, (size_t)*cap * elem);
-		s->lent &= ~(1u << a);
-	} else {
-		q = xreallocarray(p, c, elem);
-	}
+	void *q = xreallocarray(p, c, elem);
 	*cap = c;
 	return q;
-}
-
-/* Called for every element a source adds: the common case stays inline. */
-static inline void *grow(struct snapshot *s, enum snapshot_array a, void *p, uint32_t *cap, uint32_t need, size_t elem)
-{
-	return need <= *cap ? p : grow_slow(s, a, p, cap, need, elem);
 }
 
 static uint32_t add_name(struct snapshot *s, const char *name, size_t len)
 {
 	uint32_t off = s->names_len;
-	s->names = grow(s, SA_NAMES, s->names, &s->names_cap, s->names_len + (uint32_t)len + 1, 1);
+	s->names = grow(s->names, &s->names_cap, s->names_len + (uint32_t)len + 1, 1);
 	memcpy(s->names + s->names_len, name, len);
 	s->names[s->names_len + len] = '\0';
 	s->names_len += (uint32_t)len + 1;
@@ -57,7 +43,7 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 {
 	if (len > DOMAIN_NAME_MAX)
 		len = DOMAIN_NAME_MAX;
-	s->doms = grow(s, SA_DOMS, s->doms, &s->doms_cap, s->ndoms + 1, sizeof(*s->doms));
+	s->doms = grow(s->doms, &s->doms_cap, s->ndoms + 1, sizeof(*s->doms));
 	struct domain *d = &s->doms[s->ndoms++];
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
@@ -75,7 +61,7 @@ void snapshot_add_net(struct snapshot *s, const struct dom_net *n)
 	struct domain *d = &s->doms[s->ndoms - 1];
 	struct net_counters *t = &d->net;
 
-	s->nets = grow(s, SA_NETS, s->nets, &s->nets_cap, s->nnets + 1, sizeof(*s->nets));
+	s->nets = grow(s->nets, &s->nets_cap, s->nnets + 1, sizeof(*s->nets));
 	s->nets[s->nnets++] = *n;
 	d->net_count++;
 	t->rx_bytes += n->c.rx_bytes;
@@ -92,7 +78,7 @@ void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v)
 {
 	struct domain *d = &s->doms[s->ndoms - 1];
 
-	s->vbds = grow(s, SA_VBDS, s->vbds, &s->vbds_cap, s->nvbds + 1, sizeof(*s->vbds));
+	s->vbds = grow(s->vbds, &s->vbds_cap, s->nvbds + 1, sizeof(*s->vbds));
 	s->vbds[s->nvbds++] = *v;
 	d->vbd_count++;
 	if (v->error)
@@ -106,14 +92,14 @@ void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v)
 
 void snapshot_add_vcpu(struct snapshot *s, uint64_t ns)
 {
-	s->vcpu_ns = grow(s, SA_VCPU_NS, s->vcpu_ns, &s->vcpu_ns_cap, s->nvcpu_ns + 1, sizeof(*s->vcpu_ns));
+	s->vcpu_ns = grow(s->vcpu_ns, &s->vcpu_ns_cap, s->nvcpu_ns + 1, sizeof(*s->vcpu_ns));
 	s->vcpu_ns[s->nvcpu_ns++] = ns;
 	s->doms[s->ndoms - 1].vcpu_count++;
 }
 
 void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
 {
-	s->hv_vcpus = grow(s, SA_HV_VCPUS, s->hv_vcpus, &s->hv_vcpus_cap, s->nhv_vcpus + 1, sizeof(*s->hv_vcpus));
+	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, s->nhv_vcpus + 1, sizeof(*s->hv_vcpus));
 	s->hv_vcpus[s->nhv_vcpus++] = *v;
 	s->doms[s->ndoms - 1].hv_vcpu_count++;
 }
@@ -123,7 +109,7 @@ void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name)
 	if (snapshot_thief_name(s, id))
 		return;
 	size_t len = strnlen(name, DOMAIN_NAME_MAX);
-	s->thief_names = grow(s, SA_THIEF_NAMES, s->thief_names, &s->thief_names_cap, s->nthief_names + 1, sizeof(*s->thief_names));
+	s->thief_names = grow(s->thief_names, &s->thief_names_cap, s->nthief_names + 1, sizeof(*s->thief_names));
 	s->thief_names[s->nthief_names++] = (struct thief_name){ id, add_name(s, name, len) };
 }
 
@@ -173,8 +159,8 @@ const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domi
 	return lo < s->ndoms && s->doms[lo].domid == domid ? &s->doms[lo] : NULL;
 }
 
-#define COPY_ARRAY(field, n, cap, which) do { \
-	dst->field = grow(dst, which, dst->field, &dst->cap, src->n, sizeof(*dst->field)); \
+#define COPY_ARRAY(field, n, cap) do { \
+	dst->field = grow(dst->field, &dst->cap, src->n, sizeof(*dst->field)); \
 	if (src->n) memcpy(dst->field, src->field, (size_t)src->n * sizeof(*dst->field)); \
 	dst->n = src->n; \
 } while (0)
@@ -185,73 +171,36 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	dst->wall = src->wall;
 	dst->host = src->host;
 	dst->trace = src->trace;
-	COPY_ARRAY(doms, ndoms, doms_cap, SA_DOMS);
-	COPY_ARRAY(nets, nnets, nets_cap, SA_NETS);
-	COPY_ARRAY(vbds, nvbds, vbds_cap, SA_VBDS);
-	COPY_ARRAY(vcpu_ns, nvcpu_ns, vcpu_ns_cap, SA_VCPU_NS);
-	COPY_ARRAY(hv_vcpus, nhv_vcpus, hv_vcpus_cap, SA_HV_VCPUS);
-	COPY_ARRAY(names, names_len, names_cap, SA_NAMES);
-	COPY_ARRAY(thief_names, nthief_names, thief_names_cap, SA_THIEF_NAMES);
+	COPY_ARRAY(doms, ndoms, doms_cap);
+	COPY_ARRAY(nets, nnets, nets_cap);
+	COPY_ARRAY(vbds, nvbds, vbds_cap);
+	COPY_ARRAY(vcpu_ns, nvcpu_ns, vcpu_ns_cap);
+	COPY_ARRAY(hv_vcpus, nhv_vcpus, hv_vcpus_cap);
+	COPY_ARRAY(names, names_len, names_cap);
+	COPY_ARRAY(thief_names, nthief_names, thief_names_cap);
 }
 
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
 		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len)
 {
-	s->doms = grow(s, SA_DOMS, s->doms, &s->doms_cap, ndoms, sizeof(*s->doms));
-	s->nets = grow(s, SA_NETS, s->nets, &s->nets_cap, nnets, sizeof(*s->nets));
-	s->vbds = grow(s, SA_VBDS, s->vbds, &s->vbds_cap, nvbds, sizeof(*s->vbds));
-	s->vcpu_ns = grow(s, SA_VCPU_NS, s->vcpu_ns, &s->vcpu_ns_cap, nvcpu_ns, sizeof(*s->vcpu_ns));
-	s->hv_vcpus = grow(s, SA_HV_VCPUS, s->hv_vcpus, &s->hv_vcpus_cap, nhv_vcpus, sizeof(*s->hv_vcpus));
-	s->thief_names = grow(s, SA_THIEF_NAMES, s->thief_names, &s->thief_names_cap, nthief_names, sizeof(*s->thief_names));
-	s->names = grow(s, SA_NAMES, s->names, &s->names_cap, names_len, 1);
-}
-
-/* Each array's storage goes, unless it was lent. */
-static void free_owned(struct snapshot *s)
-{
-#define FREE_OWNED(field, which) if (!(s->lent & (1u << which))) free(s->field)
-	FREE_OWNED(doms, SA_DOMS);
-	FREE_OWNED(nets, SA_NETS);
-	FREE_OWNED(vbds, SA_VBDS);
-	FREE_OWNED(vcpu_ns, SA_VCPU_NS);
-	FREE_OWNED(hv_vcpus, SA_HV_VCPUS);
-	FREE_OWNED(thief_names, SA_THIEF_NAMES);
-	FREE_OWNED(names, SA_NAMES);
-#undef FREE_OWNED
-}
-
-void snapshot_lend(struct snapshot *s, void *const at[SA_COUNT], const uint32_t cap[SA_COUNT])
-{
-	free_owned(s);
-	s->doms = at[SA_DOMS], s->doms_cap = cap[SA_DOMS];
-	s->nets = at[SA_NETS], s->nets_cap = cap[SA_NETS];
-	s->vbds = at[SA_VBDS], s->vbds_cap = cap[SA_VBDS];
-	s->vcpu_ns = at[SA_VCPU_NS], s->vcpu_ns_cap = cap[SA_VCPU_NS];
-	s->hv_vcpus = at[SA_HV_VCPUS], s->hv_vcpus_cap = cap[SA_HV_VCPUS];
-	s->thief_names = at[SA_THIEF_NAMES], s->thief_names_cap = cap[SA_THIEF_NAMES];
-	s->names = at[SA_NAMES], s->names_cap = cap[SA_NAMES];
-	s->lent = (1u << SA_COUNT) - 1;
-	snapshot_reset(s);
-}
-
-void snapshot_unlend(struct snapshot *s)
-{
-#define UNLEND(field, cap, which) if (s->lent & (1u << which)) s->field = NULL, s->cap = 0
-	UNLEND(doms, doms_cap, SA_DOMS);
-	UNLEND(nets, nets_cap, SA_NETS);
-	UNLEND(vbds, vbds_cap, SA_VBDS);
-	UNLEND(vcpu_ns, vcpu_ns_cap, SA_VCPU_NS);
-	UNLEND(hv_vcpus, hv_vcpus_cap, SA_HV_VCPUS);
-	UNLEND(thief_names, thief_names_cap, SA_THIEF_NAMES);
-	UNLEND(names, names_cap, SA_NAMES);
-#undef UNLEND
-	s->lent = 0;
-	snapshot_reset(s);
+	s->doms = grow(s->doms, &s->doms_cap, ndoms, sizeof(*s->doms));
+	s->nets = grow(s->nets, &s->nets_cap, nnets, sizeof(*s->nets));
+	s->vbds = grow(s->vbds, &s->vbds_cap, nvbds, sizeof(*s->vbds));
+	s->vcpu_ns = grow(s->vcpu_ns, &s->vcpu_ns_cap, nvcpu_ns, sizeof(*s->vcpu_ns));
+	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, nhv_vcpus, sizeof(*s->hv_vcpus));
+	s->thief_names = grow(s->thief_names, &s->thief_names_cap, nthief_names, sizeof(*s->thief_names));
+	s->names = grow(s->names, &s->names_cap, names_len, 1);
 }
 
 void snapshot_free(struct snapshot *s)
 {
-	free_owned(s);
+	free(s->doms);
+	free(s->nets);
+	free(s->vbds);
+	free(s->vcpu_ns);
+	free(s->hv_vcpus);
+	free(s->names);
+	free(s->thief_names);
 	memset(s, 0, sizeof(*s));
 }
 

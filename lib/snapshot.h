@@ -102,9 +102,6 @@ struct host_info {
 	char xen_version[64];		/* the hypervisor's version (kvm: "Linux RELEASE") */
 };
 
-/* The arrays, as snapshot_lend names them. */
-enum snapshot_array { SA_DOMS, SA_NETS, SA_VBDS, SA_VCPU_NS, SA_HV_VCPUS, SA_THIEF_NAMES, SA_NAMES, SA_COUNT };
-
 struct snapshot {
 	int64_t t_ns;			/* when, on the source's monotonic clock */
 	double wall;			/* Unix time of the sample, for display */
@@ -124,7 +121,6 @@ struct snapshot {
 	uint32_t nthief_names, thief_names_cap;
 	char *names;
 	uint32_t names_len, names_cap;
-	uint32_t lent;			/* arrays in storage snapshot_lend gave (bit 1 << SA_*) */
 };
 
 void snapshot_reset(struct snapshot *s);
@@ -158,13 +154,6 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* Room for that many of each (for a reader that fills the arrays itself). */
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
 		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len);
-/* Give the arrays storage the snapshot does not own (vstopd's sampler: a shared
- * slot), and reset it: at[a] with room for cap[a] elements of array a. An array
- * keeps its storage until it outgrows it, then moves to the heap; lent storage
- * is never freed here. */
-void snapshot_lend(struct snapshot *s, void *const at[SA_COUNT], const uint32_t cap[SA_COUNT]);
-/* Let go of lent storage (those arrays start again on the heap), and reset. */
-void snapshot_unlend(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 /* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */
 void domain_state_str(uint32_t state, char buf[7]);

@@ -11,8 +11,7 @@
 
 #define IMAGE_MAGIC 0x31495356u	/* "VSI1" */
 
-enum { P_DOMS = SA_DOMS, P_NETS = SA_NETS, P_VBDS = SA_VBDS, P_VCPU_NS = SA_VCPU_NS, P_HV_VCPUS = SA_HV_VCPUS,
-       P_THIEF_NAMES = SA_THIEF_NAMES, P_NAMES = SA_NAMES, PARTS = SA_COUNT };
+enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
 	sizeof(struct domain), sizeof(struct dom_net), sizeof(struct dom_vbd), sizeof(uint64_t),
 	sizeof(struct hv_vcpu), sizeof(struct thief_name), 1,
@@ -22,7 +21,6 @@ struct image_head {
 	uint32_t magic;
 	uint16_t part_size[PARTS];	/* each element's size, as the writer's build has it */
 	uint32_t count[PARTS];
-	uint64_t off[PARTS];		/* where each array starts, from the image's start */
 	int64_t t_ns;
 	double wall;
 	struct host_info host;
@@ -64,92 +62,24 @@ size_t snapshot_image_size(const struct snapshot *s)
 	return (size_t)off[PARTS];
 }
 
-static void put_head(uint8_t *dst, const struct snapshot *s, const uint64_t off[PARTS])
+void snapshot_image_put(uint8_t *dst, const struct snapshot *s)
 {
 	struct image_head h;
+	uint64_t off[PARTS + 1];
 	memset(&h, 0, sizeof(h));
 	h.magic = IMAGE_MAGIC;
 	memcpy(h.part_size, part_size, sizeof(part_size));
 	counts_of(s, h.count);
-	memcpy(h.off, off, sizeof(h.off));
 	h.t_ns = s->t_ns;
 	h.wall = s->wall;
 	h.host = s->host;
 	h.trace = s->trace;
+	layout(h.count, off);
 	memcpy(dst, &h, sizeof(h));
-}
-
-static uint32_t cap_of(const struct snapshot *s, int i)
-{
-	const uint32_t cap[PARTS] = { s->doms_cap, s->nets_cap, s->vbds_cap, s->vcpu_ns_cap, s->hv_vcpus_cap,
-				      s->thief_names_cap, s->names_cap };
-	return cap[i];
-}
-
-static const void *part_of(const struct snapshot *s, int i)
-{
 	const void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->names };
-	return part[i];
-}
-
-void snapshot_image_put(uint8_t *dst, const struct snapshot *s)
-{
-	uint32_t count[PARTS];
-	uint64_t off[PARTS + 1];
-	counts_of(s, count);
-	layout(count, off);
-	put_head(dst, s, off);
 	for (int i = 0; i < PARTS; i++)
-		if (count[i])
-			memcpy(dst + off[i], part_of(s, i), (size_t)count[i] * part_size[i]);
-}
-
-bool snapshot_image_lend(uint8_t *dst, size_t room, struct snapshot *s)
-{
-	uint32_t want[PARTS];
-	uint64_t off[PARTS + 1];
-	for (int i = 0; i < PARTS; i++) {	/* as much as the largest sample so far, and some */
-		uint32_t cap = cap_of(s, i);
-		want[i] = cap < 16 ? 16 : cap > UINT32_MAX / 2 ? cap : cap + cap / 4;
-	}
-	layout(want, off);
-	if (off[PARTS] > room) {	/* none of the room then, nor of an earlier slot's: the heap */
-		snapshot_unlend(s);
-		return false;
-	}
-	void *at[PARTS];
-	for (int i = 0; i < PARTS; i++)
-		at[i] = dst + off[i];
-	snapshot_lend(s, at, want);
-	return true;
-}
-
-size_t snapshot_image_finish(uint8_t *dst, size_t room, const struct snapshot *s)
-{
-	uint32_t count[PARTS];
-	uint64_t off[PARTS + 1], end = align8(sizeof(struct image_head));
-	counts_of(s, count);
-	/* Arrays still in the slot stay where they are; what outgrew it follows them. */
-	for (int i = 0; i < PARTS; i++)
-		if (s->lent & (1u << i)) {
-			off[i] = (uint64_t)((const uint8_t *)part_of(s, i) - dst);
-			uint64_t cap_end = off[i] + (uint64_t)cap_of(s, i) * part_size[i];
-			if (cap_end > end)
-				end = cap_end;
-		}
-	uint64_t size = end;
-	for (int i = 0; i < PARTS; i++) {
-		if (s->lent & (1u << i))
-			continue;
-		off[i] = align8(size);
-		size = off[i] + (uint64_t)count[i] * part_size[i];
-		if (size > room)
-			return 0;
-		if (count[i])
-			memcpy(dst + off[i], part_of(s, i), (size_t)count[i] * part_size[i]);
-	}
-	put_head(dst, s, off);
-	return (size_t)size;
+		if (h.count[i])
+			memcpy(dst + off[i], part[i], (size_t)h.count[i] * part_size[i]);
 }
 
 /* A bool's byte, read as a byte: anything but 0 or 1 would be undefined as a bool. */
@@ -201,6 +131,7 @@ static int check_parts(const struct snapshot *s, const uint32_t count[PARTS], ch
 int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char *why, size_t whysz)
 {
 	struct image_head h;
+	uint64_t off[PARTS + 1];
 	snapshot_reset(s);
 	if (len < sizeof(h))
 		return errorf(why, whysz, "an image of %zu bytes, shorter than its head", len);
@@ -209,12 +140,9 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 		return errorf(why, whysz, "not a snapshot image (magic)");
 	if (memcmp(h.part_size, part_size, sizeof(part_size)))
 		return errorf(why, whysz, "an image of another layout (the sampler and the rest come from different builds?)");
-	for (int i = 0; i < PARTS; i++) {	/* counts of 32 bits times sizes of 16: no overflow in 64 */
-		uint64_t end = h.off[i] + (uint64_t)h.count[i] * part_size[i];
-		if (h.off[i] < sizeof(h) || h.off[i] > len || end > len)
-			return errorf(why, whysz, "array %d (%u of %u bytes at %llu) is outside the image's %zu bytes", i,
-				      h.count[i], part_size[i], (unsigned long long)h.off[i], len);
-	}
+	layout(h.count, off);	/* 7 counts of 32 bits times sizes of 16: no overflow in 64 */
+	if (off[PARTS] != len)
+		return errorf(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)off[PARTS], len);
 	if (!yes_no(&h, offsetof(struct image_head, host) + offsetof(struct host_info, known)) ||
 	    !yes_no(&h, offsetof(struct image_head, trace) + offsetof(struct hv_trace, on)))
 		return errorf(why, whysz, "a yes/no field that is neither");
@@ -229,7 +157,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->names };
 	for (int i = 0; i < PARTS; i++)
 		if (c[i])
-			memcpy(part[i], img + h.off[i], (size_t)c[i] * part_size[i]);
+			memcpy(part[i], img + off[i], (size_t)c[i] * part_size[i]);
 	if (check_parts(s, c, why, whysz) < 0)
 		return -1;
 	s->t_ns = h.t_ns;

@@ -5,13 +5,8 @@
  * sides are the same program, forked; the head records each element's size so
  * that a mismatch is refused, not misread):
  *
- *   head (counts, offsets, the snapshot's own fields), then the arrays:
- *   domains, nets, vbds, vCPU ns, hypervisor vCPUs, thief names, names
- *
- * Written two ways: snapshot_image_put copies a snapshot in; or the sampler
- * lends the slot's room to its snapshot before the source fills it
- * (snapshot_image_lend), so the arrays are written in place, and
- * snapshot_image_finish adds the head (and copies in what outgrew its room).
+ *   head (counts, the snapshot's own fields)  domains  nets  vbds  vCPU ns
+ *   hypervisor vCPUs  thief names  names      (each array 8-byte aligned)
  *
  * The structs' padding goes along: bytes of the sampler's own memory, which
  * the rest may see (snapshot_add_domain zeroes each domain, and what the
@@ -26,7 +21,6 @@
 #ifndef VSTOP_SNAPSHOT_IMAGE_H
 #define VSTOP_SNAPSHOT_IMAGE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/snapshot.h"
@@ -35,13 +29,6 @@
 size_t snapshot_image_size(const struct snapshot *s);
 /* Lay s out at dst, which has snapshot_image_size(s) bytes. */
 void snapshot_image_put(uint8_t *dst, const struct snapshot *s);
-/* Lend the room at dst[0..room) to s's arrays (and reset s): as much as the
- * largest sample so far had, and a quarter more. false (s only reset) when
- * that does not fit. */
-bool snapshot_image_lend(uint8_t *dst, size_t room, struct snapshot *s);
-/* After s was filled: the image at dst, around what was written in place. Its
- * size, or 0 when it does not fit in room. */
-size_t snapshot_image_finish(uint8_t *dst, size_t room, const struct snapshot *s);
 /* Copy the image at img[0..len) into s: 0, or -1 with why (s then holds nothing usable). */
 int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char *why, size_t whysz);
 
