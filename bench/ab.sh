@@ -32,7 +32,7 @@ wait_up() { for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$1/m
 scrape_cost() {
 	local port pid try
 	for try in 1 2 3; do	# a random port may be taken: try another
-		port=$((40000 + RANDOM % 10000))
+		port=$((20000 + RANDOM % 10000))	# below the ephemeral range (t/lib.sh port_base)
 		"$@" --listen 127.0.0.1:$port 2> /dev/null &
 		pid=$!
 		pids="$pids $pid"

@@ -30,14 +30,20 @@ need() { # need CMD PACKAGE: skip the whole file visibly when a peer is missing
 }
 done_testing() { echo "1..$T_COUNT"; [ "$T_FAILED" -eq 0 ]; }
 # port_base: the first of 128 consecutive TCP ports that no socket here uses now, picked at
-# random from 20000-59999, so tests running side by side (make -j check) take different ones.
+# random below the kernel's ephemeral range (ip_local_port_range, from 10000), so tests running
+# side by side (make -j check) take different ones. Never inside that range: a client's
+# connection there leaves its port in TIME_WAIT for a minute, and a listener cannot bind it
+# then, SO_REUSEADDR or not (t/push.sh lost its vstopd that way once in CI).
 port_base() {
-	local used base p clash
+	local used base p clash low=32768 blocks
+	read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+	blocks=$(((low - 10000) / 128))
+	[ "$blocks" -ge 8 ] || { echo "port_base: the ephemeral range starts at $low, below 11024" >&2; return 1; }
 	used=" $(for f in /proc/net/tcp /proc/net/tcp6; do
 		[ -r "$f" ] && awk 'NR > 1 { n = split($2, a, ":"); print a[n] }' "$f"
 	done | while read -r hex; do printf '%d ' "0x$hex"; done)"
 	for _ in $(seq 100); do
-		base=$((20000 + (RANDOM % 312) * 128)) clash=0
+		base=$((10000 + (RANDOM % blocks) * 128)) clash=0
 		for p in $(seq "$base" $((base + 127))); do
 			case $used in *" $p "*) clash=1; break ;; esac
 		done

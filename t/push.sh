@@ -71,6 +71,7 @@ printf '[push]\nqueue = 1s\n' > "$TMP/small.conf"
 	--push-url "http://127.0.0.1:$((P_PROM + 7))/api/v1/write" 2> "$TMP/full.log" &
 full=$!
 sleep 3
+kill -0 $full 2>/dev/null || { diag "vstopd ended early:"; sed 's/^/#   /' "$TMP/full.log"; }
 dropped=$(curl -s "http://127.0.0.1:$((P_VSTOPD + 5))/metrics" | awk '$1 == "vstop_push_dropped_points_total{reason=\"queue_full\"}" {print $2}')
 queued=$(curl -s "http://127.0.0.1:$((P_VSTOPD + 5))/metrics" | awk '$1 == "vstop_push_queue_points" {print $2}')
 per_sample=$(curl -s "http://127.0.0.1:$((P_VSTOPD + 5))/metrics" | grep -vc '^#')
