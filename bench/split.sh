@@ -39,6 +39,31 @@ measure() {
 	echo "# bench: ${name}_rounds=$ROUNDS ${name}_samples=$n ${name}_domains=$DOMS ${name}_split_all=$(echo $split | tr ' ' ,) ${name}_single_all=$(echo $single | tr ' ' ,)"
 }
 measure split "$SAMPLES" 0.05 -c /dev/null --source=sim:$DOMS
+# Where the simulator's split goes, process by process: each one's CPU (its threads' schedstat)
+# over 200 samples of a running vstopd, against one process's.
+proc_ns() { cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
+per_process() { # per_process ARGS...: "comm microseconds-per-sample" for vstopd and its descendants
+	"$B/vstopd" "$@" -c /dev/null --source=sim:$DOMS -d 0.05 -n 400 --no-http 2> /dev/null &
+	local top=$! p procs a
+	sleep 4
+	procs="$top $(pgrep -P $top | tr '\n' ' ')"
+	for p in $procs; do procs="$procs $(pgrep -P "$p" | tr '\n' ' ')"; done
+	procs=$(echo $procs | tr ' ' '\n' | sort -u)
+	declare -A t0
+	for p in $procs; do t0[$p]=$(proc_ns "$p"); done
+	sleep 10	# 200 samples
+	for p in $procs; do
+		a=$(proc_ns "$p")
+		echo "$(cat /proc/"$p"/comm) $(( (a - ${t0[$p]}) / 200 / 1000 ))"
+	done
+	wait $top
+}
+per_process > "${TMPDIR:-/tmp}/split-procs.$$"
+one=$(per_process -f | awk '$1 == "vstopd" { print $2 }')
+awk -v one="$one" '$1 == "vstopd-sampler" { s = $2 } $1 == "vstopd-rest" { r = $2 } $1 == "vstopd" { v = $2 }
+	END { printf "# bench: split_sampler_us=%d split_rest_us=%d split_supervisor_us=%d split_one_us=%d\n", s, r, v, one }' \
+	"${TMPDIR:-/tmp}/split-procs.$$"
+rm -f "${TMPDIR:-/tmp}/split-procs.$$"
 if [ -x "$B/bench/kvm_bench" ] || make -C "$B" bench/kvm_bench > /dev/null 2>&1; then
 	base=/dev/shm
 	[ -w "$base" ] || base=${TMPDIR:-/tmp}
