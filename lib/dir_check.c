@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lib/log.h"
 
 int dir_check_writable(const char *what, const char *dir, char *err, size_t errsz)
 {
@@ -86,8 +87,7 @@ int dir_lock(const char *what, const char *dir, const char *name, char *err, siz
 	}
 	char pid[24];
 	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
-		/* The lock holds without it; the next daemon's message only lacks the pid. */
-	}
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)	/* the lock holds without it */
+		log_warn("%s %s: cannot write the pid to %s: %s", what, dir, path, strerror(errno));
 	return fd;
 }

@@ -35,7 +35,7 @@ done_testing() { echo "1..$T_COUNT"; [ "$T_FAILED" -eq 0 ]; }
 # connection there leaves its port in TIME_WAIT for a minute, and a listener cannot bind it
 # then, SO_REUSEADDR or not (t/push.sh lost its vstopd that way once in CI).
 port_base() {
-	local used base p clash low=32768 blocks
+	local used base p clash low blocks
 	read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
 	blocks=$(((low - 10000) / 128))
 	[ "$blocks" -ge 8 ] || { echo "port_base: the ephemeral range starts at $low, below 11024" >&2; return 1; }
