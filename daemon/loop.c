@@ -139,9 +139,9 @@ static void reload(void *ctx)
 	daemon_reload(ctx, CONF_FROM_PATH);
 }
 
-/* Root is for opening: xenbus, the listening socket, the sinks' directories.
- * From here on the daemon is [general] user (default vstop, when it exists). */
-static int become_user(struct daemon *d, char *err, size_t errsz)
+/* Who the daemon becomes ([general] user, default vstop when it exists): 1
+ * with *u, 0 to stay as it is, -1 + err. */
+static int daemon_user(const struct daemon *d, struct priv_user *u, char *err, size_t errsz)
 {
 	if (!d->drop_privileges || geteuid() != 0)
 		return 0;
@@ -150,19 +150,33 @@ static int become_user(struct daemon *d, char *err, size_t errsz)
 		log_warn("running as root ([general] user = root): everything that faces the network does too");
 		return 0;
 	}
-	struct priv_user u;
-	if (priv_lookup(name, &u, err, errsz) < 0) {
+	if (priv_lookup(name, u, err, errsz) < 0) {
 		if (d->conf.user[0])
 			return -1;	/* asked for by name: not becoming it is a failure */
 		log_warn("staying root: %s (useradd --system --no-create-home --shell /usr/sbin/nologin vstop, "
 			 "or set [general] user)", err);
 		return 0;
 	}
-	if (sinks_give_dirs(&d->sinks, &u, err, errsz) < 0 || priv_drop(&u, err, errsz) < 0 ||
-	    sinks_dirs_writable(&d->sinks, err, errsz) < 0)
+	return 1;
+}
+
+/* Root is for opening: xenbus, the listening socket, making the sinks'
+ * directories. What is inside those is opened as the user, once root is gone. */
+static int open_sinks(struct daemon *d, char *err, size_t errsz)
+{
+	struct priv_user u;
+	int drop = daemon_user(d, &u, err, errsz);
+	if (drop < 0 || sinks_claim_dirs(&d->conf, &d->over, drop ? &u : NULL, err, errsz) < 0 ||
+	    sinks_open(&d->sinks, &d->conf, &d->over, daemon_interval(d), SINKS_WITHOUT_DIR, err, errsz) < 0)
 		return -1;
-	log_info("running as %s (uid %u) from now on", u.name, (unsigned)u.uid);
-	return 0;
+	if (drop) {
+		if (priv_drop(&u, err, errsz) < 0 || sinks_dirs_writable(&d->conf, &d->over, u.name, err, errsz) < 0) {
+			sinks_close(&d->sinks);
+			return -1;
+		}
+		log_info("running as %s (uid %u) from now on", u.name, (unsigned)u.uid);
+	}
+	return sinks_open(&d->sinks, &d->conf, &d->over, daemon_interval(d), SINKS_WITH_DIR, err, errsz);
 }
 
 int daemon_run(struct daemon *d, struct loop_source *src)
@@ -172,13 +186,8 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 	struct loop_stats ls = { 0 };
 	struct ticker *t = &d->ticker;
 
-	if (sinks_open(sinks, &d->conf, &d->over, daemon_interval(d), err, sizeof(err)) < 0) {
+	if (open_sinks(d, err, sizeof(err)) < 0) {
 		log_err("%s", err);
-		return 1;
-	}
-	if (become_user(d, err, sizeof(err)) < 0) {
-		log_err("%s", err);
-		sinks_close(sinks);
 		return 1;
 	}
 	log_info("sampling %s every %gs", src->what, daemon_interval(d));

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <cap-ng.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +57,30 @@ static int free_slot(int acks, bool lent[SAMPLE_SLOTS])
 	}
 }
 
+/* A byte to the watchdog; a full pipe (the supervisor is behind) loses none
+ * that matters: it reads the last one. */
+static void beat(int fd, char what)
+{
+	if (fd >= 0)
+		(void)!write(fd, &what, 1);
+}
+
+/* Started by hand or by another init than the unit, root's sampler would keep
+ * every capability. It keeps what a source needs, as the unit's bounding set
+ * says (less what the supervisor needs to start the rest): the hypervisor's
+ * interfaces and trace buffers, other users' /proc/PID/io. Its children
+ * (xentrace) can get no more. */
+static int keep_source_caps(char *err, size_t errsz)
+{
+	if (geteuid() != 0)
+		return 0;
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, CAP_SYS_ADMIN,
+			  CAP_IPC_LOCK, CAP_SYS_PTRACE, -1) < 0 || capng_apply(CAPNG_SELECT_BOTH) < 0)
+		return errorf(err, errsz, "the sampler cannot give up the capabilities it does not need");
+	return 0;
+}
+
 static void no_reload(void *ctx)
 {
 	(void)ctx;	/* the supervisor reloads; a new interval restarts the sampler */
@@ -67,13 +92,21 @@ int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, 
 	struct sample_slots slots;
 	signal(SIGHUP, SIG_IGN);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (keep_source_caps(err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return SAMPLER_NO_SOURCE;
+	}
 	if (sample_slots_map(&slots, ch->slots, true, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return SAMPLER_LOST;
 	}
 	close(ch->slots);
 	fcntl(ch->acks, F_SETFL, fcntl(ch->acks, F_GETFL) | O_NONBLOCK);
+	if (ch->beat >= 0)
+		fcntl(ch->beat, F_SETFL, fcntl(ch->beat, F_GETFL) | O_NONBLOCK);
+	signals_sample_begin();
 	struct source *src = source_open(a->spec, &a->so, err, sizeof(err));
+	signals_sample_end();
 	if (!src) {
 		log_err("%s", err);
 		return SAMPLER_NO_SOURCE;
@@ -102,7 +135,11 @@ int sampler_run(const struct sampler_args *a, const struct sampler_channel *ch, 
 		wl.wall = clock_wall_s();
 		wl.mono = (double)t0 / 1e9;
 		snapshot_reset(&snap);	/* sources fill a reset snapshot */
+		beat(ch->beat, SAMPLER_BEAT_BEGIN);
+		signals_sample_begin();
 		int rc = source_sample(src, &snap, err, sizeof(err));
+		signals_sample_end();
+		beat(ch->beat, SAMPLER_BEAT_END);
 		wl.sample_seconds = (double)(clock_now_ns() - t0) / 1e9;
 		b.len = 0;
 		if (rc > 0) {

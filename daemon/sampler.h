@@ -16,8 +16,13 @@ enum { SAMPLER_DONE = 0, SAMPLER_LOST = 1, SAMPLER_NO_SOURCE = 3 };
 
 /* A sampler's channel: the pipe of its messages, the pipe on which the rest
  * hands slots back, and the slots. The sampler holds the write end, the read
- * end and the slots to write; the rest the other ends and the slots to read. */
-struct sampler_channel { int data, acks, slots; };
+ * end and the slots to write; the rest the other ends and the slots to read.
+ * beat: the sampler's pipe to the supervisor's watchdog (the rest's is -1). */
+struct sampler_channel { int data, acks, slots, beat; };
+
+/* On beat, a byte when a sample begins and one when it ends: the supervisor
+ * kills a sampler whose sample has not ended within the watchdog's time. */
+enum { SAMPLER_BEAT_BEGIN = 'b', SAMPLER_BEAT_END = 'e' };
 
 struct sampler_args {
 	const char *spec;		/* the source, as source_open takes it */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "lib/fd_pass.h"
 #include "lib/log.h"
 #include "lib/signals.h"
@@ -37,6 +38,16 @@ static void drop_channel(struct sampler_link *l)
 	l->now = (struct wire_loop){ 0 };
 }
 
+/* A sampler replaced one that died: the intervals no sampler was there for
+ * are missed deadlines too (the one due now is the new sampler's). */
+static void count_restart(struct sampler_link *l)
+{
+	l->restarts++;
+	double gap = clock_now_s() - l->last_snapshot_s;
+	if (l->last_snapshot_s > 0 && l->interval_s > 0 && gap > 2 * l->interval_s)
+		l->gone.missed += (uint64_t)(gap / l->interval_s) - 1;
+}
+
 static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t errsz)
 {
 	uint8_t msg[WIRE_HEADER + 1];
@@ -52,7 +63,8 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return LINK_NONE;	/* looked at again by the caller */
 	if (n != WIRE_HEADER || wire_header(msg, (size_t)n, &type, &len, &why) < 0 ||
-	    !((type == WIRE_SAMPLER && nfd == 3) || (type == WIRE_RELOAD && nfd <= 1))) {
+	    !(((type == WIRE_SAMPLER || type == WIRE_SAMPLER_RESTART) && nfd == 3) ||
+	      (type == WIRE_RELOAD && nfd <= 1))) {
 		/* The supervisor is root and ours: this is a bug, not an attack; say so and go on. */
 		log_err("a control message that is not one (%zd bytes, %d descriptors): ignored", n, nfd);
 		for (int i = 0; i < nfd; i++)
@@ -64,8 +76,9 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 		return LINK_RELOAD;
 	}
 	drop_channel(l);
-	if (l->channels++)
-		l->restarts++;
+	l->channels++;
+	if (type == WIRE_SAMPLER_RESTART)
+		count_restart(l);
 	char bad[256];
 	if (sample_slots_map(&l->slots, fd[2], false, bad, sizeof(bad)) < 0) {
 		log_err("the new sampler's channel: %s: dropped", bad);	/* it sees its pipe close and ends */
@@ -105,6 +118,7 @@ static int take_messages(struct sampler_link *l, struct snapshot *s, enum link_e
 				break;
 			}
 			*ev = LINK_SNAPSHOT;
+			l->last_snapshot_s = clock_now_s();
 			return 1;
 		}
 		if (type == WIRE_LOOP) {

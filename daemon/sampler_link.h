@@ -29,6 +29,8 @@ struct sampler_link {
 	struct wire_loop now;		/* the current sampler's last loop message */
 	struct wire_loop gone;		/* what samplers before it counted, summed */
 	uint64_t channels, restarts, refused;
+	double interval_s;		/* the sampler's, set by its owner: for missed deadlines */
+	double last_snapshot_s;		/* monotonic: when the last snapshot came */
 	int reload_fd;			/* with LINK_RELOAD: the file, or -1 for none (the defaults) */
 	sigset_t wait_mask;		/* the signal mask while waiting (ppoll) */
 };
@@ -49,7 +51,8 @@ void sampler_link_init(struct sampler_link *l, int ctl, const sigset_t *wait_mas
 enum link_event sampler_link_next(struct sampler_link *l, struct snapshot *s, char *err, size_t errsz);
 /* The sampler's health as the loop's (daemon/loop_stats.h), summed over restarts. */
 void sampler_link_stats(const struct sampler_link *l, struct loop_stats *ls);
-/* vstop_sampler_restarts_total and vstop_sampler_messages_refused_total. */
+/* vstop_sampler_restarts_total (samplers that replaced one that died, not a
+ * reload's) and vstop_sampler_messages_refused_total. */
 struct series_set sampler_link_series_set(const struct sampler_link *l);
 void sampler_link_close(struct sampler_link *l);
 

@@ -43,27 +43,71 @@ static const struct sink_entry table[] = {
 #endif
 };
 
-int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_overrides *o, double interval,
-	       char *err, size_t errsz)
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+_Static_assert(NTABLE <= SINKS_MAX, "the table fits struct sinks");
+
+static bool sink_has_dir(const struct sink_ops *ops, const void *conf, const struct sink_overrides *o,
+			 struct sink_dir *dir)
 {
-	*k = (struct sinks){ 0 };
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	return ops->dir && ops->dir(conf, o, dir);
+}
+
+int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_overrides *o, double interval,
+	       enum sinks_phase phase, char *err, size_t errsz)
+{
+	if (phase == SINKS_WITHOUT_DIR)
+		*k = (struct sinks){ .n = NTABLE };
+	for (size_t i = 0; i < NTABLE; i++) {
 		const struct sink_entry *e = &table[i];
 		const struct sink_ops *ops = e->ops;
 		const void *conf = conf_get(c, ops ? ops->conf : e->conf);
+		struct sink_dir dir;
 		if (!conf || !(ops ? ops->wanted : e->wanted)(conf, o))
 			continue;
 		if (!ops) {
-			log_warn("%s", e->missing);
+			if (phase == SINKS_WITHOUT_DIR)
+				log_warn("%s", e->missing);
 			continue;
 		}
+		if (sink_has_dir(ops, conf, o, &dir) != (phase == SINKS_WITH_DIR))
+			continue;
 		void *state = ops->open(conf, o, interval, err, errsz);
 		if (!state) {
 			sinks_close(k);
 			return -1;
 		}
-		k->ops[k->n] = ops;
-		k->state[k->n++] = state;
+		k->ops[i] = ops;
+		k->state[i] = state;
+	}
+	return 0;
+}
+
+int sinks_claim_dirs(const struct vstop_conf *c, const struct sink_overrides *o, const struct priv_user *u,
+		     char *err, size_t errsz)
+{
+	for (size_t i = 0; i < NTABLE; i++) {
+		const struct sink_ops *ops = table[i].ops;
+		const void *conf = ops ? conf_get(c, ops->conf) : NULL;
+		struct sink_dir dir;
+		if (conf && ops->wanted(conf, o) && sink_has_dir(ops, conf, o, &dir) &&
+		    priv_claim_dir(dir.what, dir.path, dir.mode, u, err, errsz) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sinks_dirs_writable(const struct vstop_conf *c, const struct sink_overrides *o, const char *user,
+			char *err, size_t errsz)
+{
+	for (size_t i = 0; i < NTABLE; i++) {
+		const struct sink_ops *ops = table[i].ops;
+		const void *conf = ops ? conf_get(c, ops->conf) : NULL;
+		struct sink_dir dir;
+		if (conf && ops->wanted(conf, o) && sink_has_dir(ops, conf, o, &dir) && access(dir.path, W_OK | X_OK) < 0)
+			return errorf(err, errsz, "%s %s: %s as the user %s: it existed before, and vstop changes the "
+				      "owner only of a directory it makes (chown %s it, or name one that does not "
+				      "exist yet; is a directory above it closed to %s?)", dir.what, dir.path,
+				      strerror(errno), user, user, user);
 	}
 	return 0;
 }
@@ -82,50 +126,31 @@ int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval)
 {
 	for (unsigned i = 0; i < k->n; i++)
-		if (k->ops[i]->reconfigure)
+		if (k->state[i] && k->ops[i]->reconfigure)
 			k->ops[i]->reconfigure(k->state[i], conf_get(c, k->ops[i]->conf), interval);
 }
 
 void sinks_publish(struct sinks *k, struct sample *s)
 {
 	for (unsigned i = 0; i < k->n; i++)
-		if (k->ops[i]->series)
+		if (k->state[i] && k->ops[i]->series)
 			sample_add_set(s, k->ops[i]->series(k->state[i]));
 	for (unsigned i = 0; i < k->n; i++)
-		k->ops[i]->publish(k->state[i], s);
+		if (k->state[i])
+			k->ops[i]->publish(k->state[i], s);
 }
 
 void sinks_stale(struct sinks *k, const char *why)
 {
 	for (unsigned i = 0; i < k->n; i++)
-		if (k->ops[i]->stale)
+		if (k->state[i] && k->ops[i]->stale)
 			k->ops[i]->stale(k->state[i], why);
-}
-
-int sinks_give_dirs(struct sinks *k, const struct priv_user *u, char *err, size_t errsz)
-{
-	for (unsigned i = 0; i < k->n; i++) {
-		const char *dir = k->ops[i]->dir ? k->ops[i]->dir(k->state[i]) : NULL;
-		if (dir && priv_give_dir(dir, u, err, errsz) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int sinks_dirs_writable(struct sinks *k, char *err, size_t errsz)
-{
-	for (unsigned i = 0; i < k->n; i++) {
-		const char *dir = k->ops[i]->dir ? k->ops[i]->dir(k->state[i]) : NULL;
-		if (dir && access(dir, W_OK | X_OK) < 0)
-			return errorf(err, errsz, "%s: %s: %s as this user (is a directory above it closed to it?)",
-				      k->ops[i]->name, dir, strerror(errno));
-	}
-	return 0;
 }
 
 void sinks_close(struct sinks *k)
 {
 	for (unsigned i = k->n; i-- > 0;)
-		k->ops[i]->close(k->state[i]);
-	k->n = 0;
+		if (k->state[i])
+			k->ops[i]->close(k->state[i]);
+	*k = (struct sinks){ 0 };
 }

@@ -24,6 +24,10 @@
 #define BACKOFF_FIRST_S 1.0
 #define BACKOFF_MAX_S 60.0
 #define LIVED_LONG_S 30.0	/* a sampler that ran this long starts the backoff over */
+/* A sample that has not ended after this many intervals (and this long at
+ * least) is stuck: a hostile input, a hung file system, a bug. */
+#define WATCHDOG_INTERVALS 3
+#define WATCHDOG_MIN_S 10.0
 
 static volatile sig_atomic_t child_exited;
 
@@ -39,7 +43,10 @@ struct state {
 	sigset_t run_mask;		/* what children and the wait unblock */
 	pid_t sampler, rest;
 	double started, restart_at, backoff;	/* restart_at 0: none due */
+	int beat;			/* the sampler's watchdog pipe (sampler.h) */
+	double sample_began;		/* when its sample in progress began; 0: none */
 	bool restart_now;		/* a reload asked for a new sampler */
+	bool replaces_dead;		/* the next one replaces one that died (counted) */
 	unsigned restarts;
 };
 
@@ -63,11 +70,11 @@ static void send_control(struct state *st, enum wire_type type, const int *fds, 
 
 static void channel_close(struct sampler_channel *c)
 {
-	const int fds[] = { c->data, c->acks, c->slots };
-	for (int i = 0; i < 3; i++)
+	const int fds[] = { c->data, c->acks, c->slots, c->beat };
+	for (int i = 0; i < 4; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	*c = (struct sampler_channel){ -1, -1, -1 };
+	*c = (struct sampler_channel){ -1, -1, -1, -1 };
 }
 
 /* A new channel: the sampler's ends in *s, the rest's in *r. */
@@ -75,7 +82,7 @@ static int channel_open(struct sampler_channel *s, struct sampler_channel *r)
 {
 	int data[2], acks[2];
 	char err[256];
-	*s = *r = (struct sampler_channel){ -1, -1, -1 };
+	*s = *r = (struct sampler_channel){ -1, -1, -1, -1 };
 	if (pipe2(data, O_CLOEXEC) < 0) {
 		log_err("sampler: pipe: %s", strerror(errno));
 		return -1;
@@ -98,12 +105,18 @@ static int channel_open(struct sampler_channel *s, struct sampler_channel *r)
 /* Fork a sampler and give the rest its channel. With wait_ready (the first),
  * wait until it has opened its source: -1 when it could not (it said why),
  * its exit status in *failed. */
-static int start_sampler(struct state *st, bool wait_ready, int *failed)
+static int start_sampler(struct state *st, bool wait_ready, bool replaces_dead, int *failed)
 {
 	struct sampler_channel mine, theirs;
-	int ready[2] = { -1, -1 };
+	int ready[2] = { -1, -1 }, beat[2];
 	if (channel_open(&mine, &theirs) < 0)
 		return -1;
+	if (pipe2(beat, O_CLOEXEC | O_NONBLOCK) < 0) {
+		log_err("sampler: pipe: %s", strerror(errno));
+		channel_close(&mine), channel_close(&theirs);
+		return -1;
+	}
+	mine.beat = beat[1];
 	if (wait_ready && pipe2(ready, O_CLOEXEC) < 0) {
 		log_err("sampler: pipe: %s", strerror(errno));
 		channel_close(&mine), channel_close(&theirs);
@@ -112,18 +125,23 @@ static int start_sampler(struct state *st, bool wait_ready, int *failed)
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(st, "vstopd-sampler");
-		const int keep[] = { mine.data, mine.acks, mine.slots, ready[1] };
-		fds_close_except(keep, 4);
+		const int keep[] = { mine.data, mine.acks, mine.slots, mine.beat, ready[1] };
+		fds_close_except(keep, 5);
 		exit(st->s->sampler(st->s->ctx, &mine, ready[1]));
 	}
 	channel_close(&mine);
 	if (pid < 0) {
 		log_err("sampler: fork: %s", strerror(errno));
 		channel_close(&theirs);
+		close(beat[0]);
 		return -1;
 	}
+	if (st->beat >= 0)
+		close(st->beat);
+	st->beat = beat[0];
 	st->sampler = pid;
 	st->started = clock_now_s();
+	st->sample_began = st->started;	/* opening the source counts as its first sample */
 	if (wait_ready) {
 		char c;
 		close(ready[1]);
@@ -142,7 +160,7 @@ static int start_sampler(struct state *st, bool wait_ready, int *failed)
 		}
 	}
 	const int fds[] = { theirs.data, theirs.acks, theirs.slots };
-	send_control(st, WIRE_SAMPLER, fds, 3);
+	send_control(st, replaces_dead ? WIRE_SAMPLER_RESTART : WIRE_SAMPLER, fds, 3);
 	channel_close(&theirs);
 	return 0;
 }
@@ -152,7 +170,7 @@ static int start_rest(struct state *st, int their_end)
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(st, "vstopd-rest");
-		close(st->ctl);
+		fds_close_except(&their_end, 1);	/* nothing of its launcher's: only the control socket */
 		exit(st->s->rest(st->s->ctx, their_end));
 	}
 	close(their_end);
@@ -192,6 +210,7 @@ static void reap(struct state *st, int *rest_status)
 		st->sampler = 0;
 		if (signal_term || !st->rest || (WIFEXITED(status) && WEXITSTATUS(status) == SAMPLER_DONE))
 			continue;	/* stopping, or the end of the data: nothing to restart */
+		st->replaces_dead = !st->restart_now;
 		if (st->restart_now) {
 			st->restart_now = false;
 			st->restart_at = clock_now_s();
@@ -205,6 +224,42 @@ static void reap(struct state *st, int *rest_status)
 		log_err("the sampler (pid %d) %s after %.0f s; the last data is served as stale; "
 			"restarting it in %.0f s (restart %u)", (int)pid, how, lived, st->backoff, st->restarts);
 	}
+}
+
+/* The sampler's beats since the last look: the last one says whether a sample
+ * is in progress. Its end of the pipe closed (it is ending): ours is closed
+ * too, or ppoll would keep answering at once and SIGCHLD would never come in. */
+static void read_beats(struct state *st)
+{
+	char b[64];
+	ssize_t n;
+	while (st->beat >= 0 && (n = read(st->beat, b, sizeof(b))) != 0) {
+		if (n < 0)
+			return;
+		st->sample_began = b[n - 1] == SAMPLER_BEAT_BEGIN ? clock_now_s() : 0;
+	}
+	if (st->beat >= 0) {
+		close(st->beat);
+		st->beat = -1;
+	}
+}
+
+static double watchdog_s(const struct state *st)
+{
+	double w = WATCHDOG_INTERVALS * daemon_interval(st->s->d);
+	return w > WATCHDOG_MIN_S ? w : WATCHDOG_MIN_S;
+}
+
+/* A sampler stuck in a sample is killed; reap() restarts it, counted. SIGKILL:
+ * what is stuck may not be at a point where SIGTERM is looked at. */
+static void watchdog(struct state *st, double now)
+{
+	if (!st->sampler || !st->sample_began || now - st->sample_began < watchdog_s(st))
+		return;
+	log_err("the sampler (pid %d) has been in one sample for %.0f s (the watchdog allows %.0f s): killing it",
+		(int)st->sampler, now - st->sample_began, watchdog_s(st));
+	kill(st->sampler, SIGKILL);
+	st->sample_began = 0;
 }
 
 static void reload(struct state *st)
@@ -235,7 +290,7 @@ static void reload(struct state *st)
 
 int supervise(const struct supervisor *s)
 {
-	struct state st = { .s = s, .ctl = -1 };
+	struct state st = { .s = s, .ctl = -1, .beat = -1 };
 	sigset_t block;
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
@@ -254,7 +309,7 @@ int supervise(const struct supervisor *s)
 	}
 	st.ctl = pair[0];
 	int failed = 1;
-	if (start_sampler(&st, true, &failed) < 0 || start_rest(&st, pair[1]) < 0) {
+	if (start_sampler(&st, true, false, &failed) < 0 || start_rest(&st, pair[1]) < 0) {
 		if (st.sampler)
 			kill(st.sampler, SIGTERM);
 		close(st.ctl);
@@ -279,26 +334,34 @@ int supervise(const struct supervisor *s)
 			if (!stopping)
 				reload(&st);
 		}
+		read_beats(&st);
 		double now = clock_now_s();
+		if (!stopping)
+			watchdog(&st, now);
 		if (st.restart_at && !st.sampler && !stopping && now >= st.restart_at) {
 			st.restart_at = 0;
-			if (start_sampler(&st, false, NULL) < 0)
+			if (start_sampler(&st, false, st.replaces_dead, NULL) < 0)
 				st.restart_at = now + BACKOFF_MAX_S;
 			continue;
 		}
-		struct timespec ts, *timeout = NULL;
-		if (st.restart_at && !st.sampler) {
-			double wait = st.restart_at > now ? st.restart_at - now : 0;
+		double wait = -1;	/* the next thing due: a restart, or the watchdog's deadline */
+		if (st.restart_at && !st.sampler)
+			wait = st.restart_at > now ? st.restart_at - now : 0;
+		else if (st.sampler && st.sample_began)
+			wait = st.sample_began + watchdog_s(&st) - now + 0.01;
+		struct timespec ts = { 0 };
+		if (wait > 0)
 			ts = (struct timespec){ (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
-			timeout = &ts;
-		}
-		ppoll(NULL, 0, timeout, &st.run_mask);
+		struct pollfd beat = { .fd = st.sampler ? st.beat : -1, .events = POLLIN };
+		ppoll(&beat, 1, wait < 0 ? NULL : &ts, &st.run_mask);
 	}
 	if (st.sampler) {
 		kill(st.sampler, SIGTERM);
 		waitpid(st.sampler, NULL, 0);
 	}
 	close(st.ctl);
+	if (st.beat >= 0)
+		close(st.beat);
 	if (WIFSIGNALED(rest_status))
 		return 1;
 	return WEXITSTATUS(rest_status);

@@ -119,6 +119,7 @@ static int sample_linked(void *ctx, struct sample *s, char *err, size_t errsz)
 	for (;;) {
 		switch (sampler_link_next(&v->link, model_next(&v->m), err, errsz)) {
 		case LINK_SNAPSHOT:
+			v->link.interval_s = daemon_interval(&v->d);
 			s->wall = v->link.now.wall;	/* when the sampler took it, not when it came */
 			s->now = v->link.now.mono;
 			host_view(v, s);

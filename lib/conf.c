@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "lib/num.h"
+#include "lib/url_redact.h"
 
 #define G(field) offsetof(struct vstop_conf, field)
 static const struct conf_key general_keys[] = {
@@ -129,7 +130,8 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 		memcpy(dst, &b, sizeof(b));
 		return 0;
 	case CONF_STR_T:
-	case CONF_SECRET: {
+	case CONF_SECRET:
+	case CONF_URL: {
 		/* "value" in quotes, as people write it: the quotes are not part of it. */
 		size_t len = strlen(v);
 		char unq[CONF_STR];
@@ -379,12 +381,15 @@ static void print_keys(FILE *f, const char *section, const struct conf_key *keys
 			fprintf(f, "%s = %s\n", k->name, text);
 			break;
 		}
-		case CONF_STR_T: case CONF_SECRET:
+		case CONF_STR_T: case CONF_SECRET: case CONF_URL: {
+			char shown[CONF_STR + 16];
 			if (!*p)
 				fprintf(f, "; %s =\n", k->name);	/* unset */
 			else	/* secrets stay out of any output */
-				fprintf(f, "%s = %s\n", k->name, k->type == CONF_SECRET ? "(set)" : p);
+				fprintf(f, "%s = %s\n", k->name, k->type == CONF_SECRET ? "(set)" :
+					k->type == CONF_URL ? url_redact(p, shown, sizeof(shown)) : p);
 			break;
+		}
 		}
 	}
 }

@@ -22,6 +22,7 @@ enum conf_type {
 	CONF_DOUBLE, CONF_UINT, CONF_BOOL,
 	CONF_STR_T,		/* char[CONF_STR], not empty */
 	CONF_SECRET,		/* the same, never printed */
+	CONF_URL,		/* the same, printed without its password (lib/url_redact.h) */
 	CONF_LOG,		/* syslog | stderr, as a bool (true: syslog) */
 	CONF_BYTES,		/* "512M", "2G" (lib/num.h), as a uint64_t */
 };

@@ -22,6 +22,10 @@ int dir_check_writable(const char *what, const char *dir, char *err, size_t errs
 	snprintf(up, sizeof(up), "%s", dir);
 	struct stat st;
 	while (stat(up, &st) < 0) {
+		if (strcmp(up, ".") == 0 || strcmp(up, "/") == 0) {	/* nothing shorter to try */
+			snprintf(err, errsz, "%s %s: %s", what, dir, strerror(errno));
+			return -1;
+		}
 		char *slash = strrchr(up, '/');
 		while (slash && slash > up && slash[1] == '\0') {	/* "a/b/" */
 			*slash = '\0';

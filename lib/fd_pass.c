@@ -3,7 +3,6 @@
 #include "config.h"
 #include "lib/fd_pass.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -82,24 +81,23 @@ ssize_t fd_recv(int sock, void *msg, size_t cap, int fds[FD_PASS_MAX], int *n)
 	return got;
 }
 
+static int by_fd(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 void fds_close_except(const int *keep, int n)
 {
-	DIR *d = opendir("/proc/self/fd");
-	int fds[1024], nfds = 0;
-	if (d) {
-		const struct dirent *e;
-		while ((e = readdir(d)) && nfds < (int)(sizeof(fds) / sizeof(fds[0]))) {
-			int fd = atoi(e->d_name);
-			if (fd > 2 && fd != dirfd(d))
-				fds[nfds++] = fd;
-		}
-		closedir(d);
+	int sorted[8], k = 0;
+	for (int i = 0; i < n && k < 8; i++)
+		if (keep[i] > 2)
+			sorted[k++] = keep[i];
+	qsort(sorted, (size_t)k, sizeof(sorted[0]), by_fd);
+	unsigned from = 3;	/* every descriptor between the kept ones, however many */
+	for (int i = 0; i < k; i++) {
+		if ((unsigned)sorted[i] > from)
+			close_range(from, (unsigned)sorted[i] - 1, 0);
+		from = (unsigned)sorted[i] + 1;
 	}
-	for (int i = 0; i < nfds; i++) {
-		bool kept = false;
-		for (int k = 0; k < n; k++)
-			kept |= fds[i] == keep[k];
-		if (!kept)
-			close(fds[i]);
-	}
+	close_range(from, ~0U, 0);
 }

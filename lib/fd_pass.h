@@ -19,7 +19,7 @@ int fd_send(int sock, const void *msg, size_t len, const int *fds, int n);
  * -1; a message cut short, with more descriptors or anything else attached is
  * refused (EBADMSG) and what came is closed. */
 ssize_t fd_recv(int sock, void *msg, size_t cap, int fds[FD_PASS_MAX], int *n);
-/* In a forked child: close every descriptor above 2 but the n in keep. */
+/* In a forked child: close every descriptor above 2 but the n (up to 8) in keep. */
 void fds_close_except(const int *keep, int n);
 
 #endif

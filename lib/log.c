@@ -44,43 +44,58 @@ static const char *level_name(int prio)
 	return prio <= LOG_ERR ? "error" : prio == LOG_WARNING ? "warn" : "info";
 }
 
+/* One line whatever the message holds: names and text from guests, command
+ * lines and files reach the log, and a newline, CR or escape in them must not
+ * start a forged entry (journald reads "<0>" after a newline as a priority) or
+ * drive a terminal. Control bytes become \n, \r, \t or \xNN; with quoted,
+ * " and \ are escaped too (logfmt). */
+static void escape_line(const char *msg, char *out, size_t outsz, bool quoted)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *s = (const unsigned char *)msg; *s && o + 5 < outsz; s++) {
+		if (quoted && (*s == '"' || *s == '\\')) {
+			out[o++] = '\\', out[o++] = (char)*s;
+		} else if (*s == '\n' || *s == '\r' || *s == '\t') {
+			out[o++] = '\\', out[o++] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+		} else if (*s < 0x20 || *s == 0x7f) {
+			out[o++] = '\\', out[o++] = 'x', out[o++] = hex[*s >> 4], out[o++] = hex[*s & 15];
+		} else {
+			out[o++] = (char)*s;
+		}
+	}
+	out[o] = '\0';
+}
+
 /* logfmt: ts=2026-11-29T16:03:00.123Z level=warn msg="...", the message
- * quoted with \ " and newlines escaped. */
+ * quoted and escaped. */
 static void print_logfmt(int prio, const char *msg)
 {
 	struct timespec ts;
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	char when[32], q[2200];
+	char when[32], q[4200];
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	size_t o = 0;
-	for (const char *s = msg; *s && o + 3 < sizeof(q); s++) {
-		if (*s == '"' || *s == '\\')
-			q[o++] = '\\', q[o++] = *s;
-		else if (*s == '\n')
-			q[o++] = '\\', q[o++] = 'n';
-		else
-			q[o++] = *s;
-	}
-	q[o] = '\0';
+	escape_line(msg, q, sizeof(q), true);
 	fprintf(stderr, "ts=%s.%03ldZ level=%s msg=\"%s\"\n", when, ts.tv_nsec / 1000000, level_name(prio), q);
 }
 
 static void vlog(int prio, const char *fmt, va_list ap)
 {
-	if (log_syslog) {
-		vsyslog(prio, fmt, ap);
+	char msg[1024], line[4100];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_form == LOGFMT) {
+		print_logfmt(prio, msg);
 		return;
 	}
-	char msg[1024];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_form == LOGFMT)
-		print_logfmt(prio, msg);
+	escape_line(msg, line, sizeof(line), false);
+	if (log_syslog)
+		syslog(prio, "%s", line);
 	else if (log_form == JOURNAL)
-		fprintf(stderr, "<%d>%s\n", prio, msg);
+		fprintf(stderr, "<%d>%s\n", prio, line);
 	else
-		fprintf(stderr, "%s: %s\n", log_ident, msg);
+		fprintf(stderr, "%s: %s\n", log_ident, line);
 }
 
 #define DEFINE_LOG(fn, prio) \

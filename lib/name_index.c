@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 #include "lib/xalloc.h"
 
 uint32_t name_hash(const char *s)
@@ -12,6 +14,31 @@ uint32_t name_hash(const char *s)
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
 	return h;
+}
+
+/* Where a name goes in the table: FNV-1a, then mixed with a seed of this
+ * process's. Names come from guests, command lines and files; without the
+ * seed, names made to share their low bits would pile up in one run of slots
+ * (quadratic). name_hash itself stays unseeded: file names depend on it. */
+static uint32_t seed;
+
+/* Before main, so every thread's indexes use the one seed. */
+__attribute__((constructor)) static void seed_init(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (uint32_t)(uintptr_t)&seed ^ (uint32_t)getpid();
+	seed = r;
+}
+
+static uint32_t slot_hash(const char *s)
+{
+	uint32_t h = name_hash(s) ^ seed;
+	h ^= h >> 16;	/* murmur3's finalizer: every bit of the seed reaches the low bits */
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 void name_index_init(struct name_index *x, size_t stride, size_t key_off)
@@ -28,7 +55,7 @@ static const char *key(const struct name_index *x, const void *base, uint32_t i)
 
 static void put(struct name_index *x, const char *name, uint32_t i)
 {
-	uint32_t h = name_hash(name) & (x->cap - 1);
+	uint32_t h = slot_hash(name) & (x->cap - 1);
 	while (x->slot[h])
 		h = (h + 1) & (x->cap - 1);
 	x->slot[h] = i + 1;
@@ -38,7 +65,7 @@ uint32_t name_index_find(const struct name_index *x, const void *base, const cha
 {
 	if (!x->cap)
 		return NAME_INDEX_NONE;
-	for (uint32_t h = name_hash(name) & (x->cap - 1); x->slot[h]; h = (h + 1) & (x->cap - 1))
+	for (uint32_t h = slot_hash(name) & (x->cap - 1); x->slot[h]; h = (h + 1) & (x->cap - 1))
 		if (strcmp(key(x, base, x->slot[h] - 1), name) == 0)
 			return x->slot[h] - 1;
 	return NAME_INDEX_NONE;

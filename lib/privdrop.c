@@ -2,7 +2,6 @@
 #include "config.h"
 #include "lib/privdrop.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -28,33 +27,67 @@ int priv_lookup(const char *name, struct priv_user *u, char *err, size_t errsz)
 	return 0;
 }
 
-int priv_give_dir(const char *dir, const struct priv_user *u, char *err, size_t errsz)
+/* The parents of dir, made as plain root directories when missing. */
+static int make_parents(const char *dir)
 {
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return errorf(err, errsz, "%s: %s", dir, strerror(errno));
-	if (fchown(dfd, u->uid, u->gid) < 0) {
-		close(dfd);
-		return errorf(err, errsz, "cannot give %s to %s: %s", dir, u->name, strerror(errno));
-	}
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return errorf(err, errsz, "%s: %s", dir, strerror(errno));
-	}
-	const struct dirent *e;
-	int rc = 0;
-	while ((e = readdir(d))) {
-		struct stat st;
-		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
 			continue;
-		if (fchownat(dfd, e->d_name, u->uid, u->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = errorf(err, errsz, "cannot give %s/%s to %s: %s", dir, e->d_name, u->name, strerror(errno));
-			break;
-		}
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
 	}
-	closedir(d);
+	return 0;
+}
+
+/* The directory this call made: give it to u, through a descriptor that cannot
+ * be a link swapped in meanwhile, and only while it is still root's. */
+static int give_made(const char *what, const char *dir, unsigned mode, const struct priv_user *u,
+		     char *err, size_t errsz)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != 0) {
+		int e = fd < 0 ? errno : EPERM;
+		if (fd >= 0)
+			close(fd);
+		return errorf(err, errsz, "%s %s: changed while it was being made (%s): not given to %s",
+			      what, dir, strerror(e), u->name);
+	}
+	int rc = 0;
+	if (fchown(fd, u->uid, u->gid) < 0 || fchmod(fd, (mode_t)mode) < 0)
+		rc = errorf(err, errsz, "%s %s: cannot give it to %s: %s", what, dir, u->name, strerror(errno));
+	close(fd);
 	return rc;
+}
+
+int priv_claim_dir(const char *what, const char *dir, unsigned mode, const struct priv_user *u,
+		   char *err, size_t errsz)
+{
+	if (!dir[0] || strlen(dir) >= 4096)
+		return errorf(err, errsz, "%s \"%s\": empty or too long", what, dir);
+	if (make_parents(dir) < 0)
+		return errorf(err, errsz, "%s %s: cannot make its parents: %s", what, dir, strerror(errno));
+	if (mkdir(dir, (mode_t)mode) == 0)
+		return u ? give_made(what, dir, mode, u, err, errsz) : 0;
+	if (errno != EEXIST)
+		return errorf(err, errsz, "%s %s: %s", what, dir, strerror(errno));
+	struct stat st;
+	if (lstat(dir, &st) < 0)
+		return errorf(err, errsz, "%s %s: %s", what, dir, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return errorf(err, errsz, "%s %s: a symbolic link; name the directory itself", what, dir);
+	if (!S_ISDIR(st.st_mode))
+		return errorf(err, errsz, "%s %s: not a directory", what, dir);
+	/* Root opening files where another user may plant links would follow them. */
+	if (!u && geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 022)))
+		return errorf(err, errsz, "%s %s: %s, and the daemon runs as root: a link planted there would be "
+			      "followed by root (chown root and chmod go-w it, or set [general] user)", what, dir,
+			      st.st_uid != 0 ? "belongs to another user" : "others may write in it");
+	return 0;
 }
 
 int priv_drop(const struct priv_user *u, char *err, size_t errsz)

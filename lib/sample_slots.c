@@ -21,7 +21,10 @@ int sample_slots_create(int *rw, int *ro, char *err, size_t errsz)
 	int fd = memfd_create("vstopd-samples", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return errorf(err, errsz, "memfd_create: %s", strerror(errno));
-	if (ftruncate(fd, SLOTS_SIZE) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+	/* memfd_create makes it 0777: a process of another user holding the
+	 * read-only descriptor could reopen it writable through /proc/PID/fd.
+	 * 0600: only its owner (root, who made the read-only one) can. */
+	if (fchmod(fd, 0600) < 0 || ftruncate(fd, SLOTS_SIZE) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
 		errorf(err, errsz, "sealing the sample slots: %s", strerror(errno));
 		close(fd);
 		return -1;

@@ -3,13 +3,28 @@
 #include "lib/signals.h"
 
 #include <string.h>
+#include <unistd.h>
 
 volatile sig_atomic_t signal_term, signal_hup;
+static volatile sig_atomic_t in_sample;
 
 static void on_term(int sig)
 {
-	(void)sig;
-	signal_term = 1;
+	signal_term = sig;
+	if (in_sample)
+		_exit(128 + sig);	/* a sample that does not end must not hold a stop */
+}
+
+void signals_sample_begin(void)
+{
+	in_sample = 1;
+	if (signal_term)	/* came while opening or between: this sample would not be looked at */
+		_exit(128 + signal_term);
+}
+
+void signals_sample_end(void)
+{
+	in_sample = 0;
 }
 
 static void on_hup(int sig)

@@ -56,6 +56,12 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 	return d;
 }
 
+void snapshot_rename(struct snapshot *s, struct domain *d, const char *name)
+{
+	size_t len = strlen(name);
+	d->name_off = add_name(s, name, len > DOMAIN_NAME_MAX ? DOMAIN_NAME_MAX : len);
+}
+
 void snapshot_add_net(struct snapshot *s, const struct dom_net *n)
 {
 	struct domain *d = &s->doms[s->ndoms - 1];

@@ -127,6 +127,8 @@ void snapshot_reset(struct snapshot *s);
 /* Append a domain (zeroed, cpu_pct_reported = NaN) and return it. The pointer
  * is valid until the next snapshot_add_domain. Names are cut at DOMAIN_NAME_MAX. */
 struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const char *name, size_t len);
+/* Give d another name (the old one's bytes stay unused until the reset). */
+void snapshot_rename(struct snapshot *s, struct domain *d, const char *name);
 /* Per-device details of the last added domain; they also add into its sums. */
 void snapshot_add_net(struct snapshot *s, const struct dom_net *n);
 void snapshot_add_vbd(struct snapshot *s, const struct dom_vbd *v);

@@ -158,7 +158,7 @@ int wire_header(const uint8_t *buf, size_t len, enum wire_type *type, uint32_t *
 		*why = "not a vstop message (magic)";
 	else if (version != WIRE_VERSION)
 		*why = "a message of another version (the sampler and the rest come from different builds?)";
-	else if (t < WIRE_SNAPSHOT || t > WIRE_SAMPLER)
+	else if (t < WIRE_SNAPSHOT || t > WIRE_SAMPLER_RESTART)
 		*why = "an unknown message type";
 	else if (t == WIRE_LOOP && *payload_len != WIRE_LOOP_PAYLOAD)
 		*why = "a loop message of the wrong length";

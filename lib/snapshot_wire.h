@@ -27,7 +27,10 @@
  * supervisor -> rest (a control socket, descriptors attached): SAMPLER with a
  * new sampler's channel (its pipe, the pipe back, its slots), RELOAD with the
  * configuration file (none: the defaults). */
-enum wire_type { WIRE_SNAPSHOT = 1, WIRE_RELOAD = 2, WIRE_STOP = 3, WIRE_LOOP = 4, WIRE_SAMPLER = 5 };
+/* WIRE_SAMPLER hands over a sampler started at start or by a reload;
+ * WIRE_SAMPLER_RESTART one that replaces a sampler that died or was killed. */
+enum wire_type { WIRE_SNAPSHOT = 1, WIRE_RELOAD = 2, WIRE_STOP = 3, WIRE_LOOP = 4, WIRE_SAMPLER = 5,
+		 WIRE_SAMPLER_RESTART = 6 };
 
 /* The sampler's own health, sent before each snapshot (daemon/loop_stats.h). */
 struct wire_loop {

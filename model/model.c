@@ -18,6 +18,15 @@ void model_init(struct model *m, uint32_t history_len)
 	memset(m, 0, sizeof(*m));
 	m->history_len = history_len ? history_len : MODEL_HISTORY_DEFAULT;
 	name_index_init(&m->index, sizeof(struct dom_track), offsetof(struct dom_track, name));
+	name_clash_init(&m->clash);
+}
+
+/* Did the domain `domid` have this name in the samples before (its track)? */
+static bool owns_name(void *ctx, const char *name, uint32_t domid)
+{
+	const struct model *m = ctx;
+	uint32_t t = name_index_find(&m->index, m->tracks, name);
+	return t != NAME_INDEX_NONE && m->tracks[t].domid == domid;
 }
 
 struct snapshot *model_next(struct model *m)
@@ -246,6 +255,7 @@ void model_commit(struct model *m)
 
 	m->gen++;
 	snapshot_sort(cur);
+	name_clash_resolve(&m->clash, cur, owns_name, m);
 	/* In doubles: a replayed file's times can be anything, and their
 	 * difference must not overflow (the fuzzer found one that did). */
 	if (m->have_prev && cur->t_ns > prev->t_ns)
@@ -369,6 +379,7 @@ void model_free(struct model *m)
 	}
 	free(m->tracks);
 	name_index_free(&m->index);
+	name_clash_free(&m->clash);
 	free(m->rates);
 	free(m->thief_rows);
 	free(m->vcpu_rows);

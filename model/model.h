@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "lib/name_index.h"
 #include "lib/snapshot.h"
+#include "model/name_clash.h"
 
 /* 10 minutes at the default 1 s interval: enough for the 5-minute alarm
  * windows with room to spare, and 1000 domains x 600 x 2 floats = 4.8 MB. */
@@ -81,6 +82,7 @@ struct model {
 	struct dom_track *tracks;
 	uint32_t ntracks, tracks_cap;
 	struct name_index index;	/* tracks by name */
+	struct name_clash clash;	/* two domains of one name are two */
 	/* Flat rows of the per-thief and per-vCPU series: domain, item. */
 	struct model_row { uint32_t dom, k; } *thief_rows, *vcpu_rows;
 	uint32_t nthief_rows, nvcpu_rows, thief_rows_cap, vcpu_rows_cap;

@@ -48,7 +48,7 @@ static void defaults(void *data)
 static const struct conf_key keys[] = {
 	{ "log", CONF_BOOL, F(log), 0, 0 },
 	{ "exec", CONF_STR_T, F(exec), 0, 0 },
-	{ "webhook", CONF_STR_T, F(webhook), 0, 0 },
+	{ "webhook", CONF_URL, F(webhook), 0, 0 },
 };
 
 #define A(field) offsetof(struct alert_conf, field)

@@ -16,6 +16,7 @@
 #include "lib/name_safe.h"
 #include "lib/snapshot.h"
 #include "lib/strbuf.h"
+#include "lib/url_redact.h"
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
 #include "sinks/dynlibs.h"
@@ -115,8 +116,11 @@ static void *webhook_worker(void *arg)
 			if (rc == CURLE_OK && code >= 400 && code < 500)
 				break;	/* the receiver says no: trying again will not help */
 		}
-		if (!ok)
-			log_warn("alert webhook %s: %s", n->webhook, rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+		if (!ok) {
+			char shown[sizeof(n->webhook) + 16];
+			log_warn("alert webhook %s: %s", url_redact(n->webhook, shown, sizeof(shown)),
+				 rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+		}
 		free(body);
 		pthread_mutex_lock(&n->lock);
 		if (ok)
@@ -192,7 +196,9 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 	if (webhook && *webhook) {
 #ifdef HAVE_CURL
 		if (strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
-			snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://", webhook);
+			char shown[300];
+			snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://",
+				 url_redact(webhook, shown, sizeof(shown)));
 			notifier_close(n);
 			return NULL;
 		}

@@ -23,6 +23,7 @@
 #include "lib/clock.h"
 #include "lib/dir_check.h"
 #include "lib/log.h"
+#include "lib/url_redact.h"
 #include "lib/xalloc.h"
 #include "sinks/push_batch.h"
 #include "sinks/push_disk.h"
@@ -35,7 +36,7 @@
 
 struct push {
 	struct push_config c;
-	char url[1024], instance[256], job[256], token[1024], user[256], pass[256], ca[1024], queue_dir[1024];
+	char url[1024], url_shown[1040], instance[256], job[256], token[1024], user[256], pass[256], ca[1024], queue_dir[1024];
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -219,7 +220,7 @@ static void *sender(void *arg)
 			p->st.failures++;
 			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
 			double jitter = backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
-			log_limited(p, "%s: %s; %llu points queued, retrying in %.1fs", p->url, why,
+			log_limited(p, "%s: %s; %llu points queued, retrying in %.1fs", p->url_shown, why,
 				    (unsigned long long)p->queued_points, backoff + jitter);
 			if (!nap(p, backoff + jitter))
 				break;
@@ -242,7 +243,7 @@ static void *sender(void *arg)
 		}
 		if (r == 2) {
 			p->st.failures++;
-			log_limited(p, "%s: %s: the collector rejected %zu points, dropped", p->url, why, n);
+			log_limited(p, "%s: %s: the collector rejected %zu points, dropped", p->url_shown, why, n);
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -341,7 +342,7 @@ static void sender_disk(struct push *p)
 			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
 			double wait = backoff + backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
 			next_try = clock_now_s() + wait;
-			log_limited(p, "%s: %s; %llu points queued on disk, retrying in %.1fs", p->url, why,
+			log_limited(p, "%s: %s; %llu points queued on disk, retrying in %.1fs", p->url_shown, why,
 				    (unsigned long long)ds.points, wait);
 			continue;
 		}
@@ -351,7 +352,7 @@ static void sender_disk(struct push *p)
 		} else {
 			p->st.dropped_rejected += points;
 			p->st.failures++;
-			log_limited(p, "%s: %s: the collector rejected %u points, dropped", p->url, why, points);
+			log_limited(p, "%s: %s: the collector rejected %u points, dropped", p->url_shown, why, points);
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -378,7 +379,9 @@ void push_config_from(struct push_config *pc, const struct push_conf *c, const c
 struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 {
 	if (!c->url || (strncmp(c->url, "http://", 7) && strncmp(c->url, "https://", 8))) {
-		snprintf(err, errsz, "push url \"%s\": expected http:// or https://", c->url ? c->url : "");
+		char shown[1040];
+		snprintf(err, errsz, "push url \"%s\": expected http:// or https://",
+			 url_redact(c->url ? c->url : "", shown, sizeof(shown)));
 		return NULL;
 	}
 	if (dynlib_load_curl(err, errsz) < 0 || dynlib_load_snappy(err, errsz) < 0)
@@ -390,6 +393,7 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 	}
 	p->c = *c;
 	snprintf(p->url, sizeof(p->url), "%s", c->url);
+	url_redact(p->url, p->url_shown, sizeof(p->url_shown));	/* what the log says */
 	if (c->instance && *c->instance)
 		snprintf(p->instance, sizeof(p->instance), "%s", c->instance);
 	else
@@ -552,7 +556,7 @@ void push_close(struct push *p, double flush_s)
 	}
 	if (p->queued_points)
 		log_warn("push: exiting with %llu points not sent to %s (collector unreachable)",
-			 (unsigned long long)p->queued_points, p->url);
+			 (unsigned long long)p->queued_points, p->url_shown);
 	log_info("push: %llu points sent, %llu dropped (queue full), %llu rejected, %llu retries",
 		 (unsigned long long)p->st.sent_points, (unsigned long long)p->st.dropped_full,
 		 (unsigned long long)p->st.dropped_rejected, (unsigned long long)p->st.retries);
@@ -575,9 +579,9 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	push_config_from(&pc, conf, o->push_url, interval);
 	struct push *p = push_open(&pc, err, errsz);
 	if (p && p->disk)
-		log_info("pushing to %s, queueing on disk in %s", pc.url, pd_dir(p->disk));
+		log_info("pushing to %s, queueing on disk in %s", p->url_shown, pd_dir(p->disk));
 	else if (p)
-		log_info("pushing to %s", pc.url);
+		log_info("pushing to %s", p->url_shown);
 	return p;
 }
 
@@ -608,16 +612,19 @@ static int sink_check(const void *conf, const struct sink_overrides *o, char *er
 		return -1;
 	}
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		snprintf(err, errsz, "[push] url \"%s\": expected http:// or https://", url);
+		char shown[CONF_STR + 16];
+		snprintf(err, errsz, "[push] url \"%s\": expected http:// or https://", url_redact(url, shown, sizeof(shown)));
 		return -1;
 	}
 	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
 }
 
-static const char *sink_dir(void *state)
+static bool sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
 {
-	const struct push *p = state;
-	return p->disk ? pd_dir(p->disk) : NULL;
+	const struct push_conf *c = conf;
+	(void)o;
+	*out = (struct sink_dir){ "push queue_dir", c->queue_dir, 0700 };
+	return c->queue_dir[0] != '\0';
 }
 
 const struct sink_ops push_sink_ops = {

@@ -18,7 +18,7 @@ static void defaults(void *data)
 #define F(field) offsetof(struct push_conf, field)
 static const struct conf_key keys[] = {
 	{ "enabled", CONF_BOOL, F(enabled), 0, 0 },
-	{ "url", CONF_STR_T, F(url), 0, 0 },
+	{ "url", CONF_URL, F(url), 0, 0 },
 	{ "instance", CONF_STR_T, F(instance), 0, 0 },
 	{ "job", CONF_STR_T, F(job), 0, 0 },
 	{ "queue", CONF_SECONDS, F(queue_s), 1, 86400 * 7 },

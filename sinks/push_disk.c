@@ -80,7 +80,10 @@ static void cursor_save(struct push_disk *d)
 	snprintf(path, sizeof(path), "%s/cursor", d->dir);
 	uint64_t id = d->nsegs ? d->segs[0].id : 0;
 	int n = snprintf(text, sizeof(text), "vstop push cursor 1\n%016" PRIx64 " %" PRIu64 "\n", id, d->read_off);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A new file, never one found there: nothing in the directory is followed. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, (size_t)n) != n || close(fd) < 0 || rename(tmp, path) < 0) {
 		/* The next commit tries again; meanwhile a restart resends from the last one. */
 		if (fd >= 0)
@@ -133,7 +136,7 @@ static int seg_start(struct push_disk *d, uint64_t id)
 {
 	char path[PATH_MAX + 32];
 	seg_path(d, id, path, sizeof(path));
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	if (d->fd >= 0) {
@@ -151,8 +154,13 @@ static int seg_recover(struct push_disk *d, struct segment *s, uint64_t *from)
 {
 	char path[PATH_MAX + 32];
 	seg_path(d, s->id, path, sizeof(path));
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_warn("push queue: %s is not a regular file: left alone", path);
+		close(fd);
+		return -1;
+	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		log_warn("push queue: cannot read %s: %s", path, strerror(errno));
 		if (fd >= 0)
@@ -250,9 +258,10 @@ static int recover(struct push_disk *d, char *err, size_t errsz)
 	char path[PATH_MAX + 16], text[128] = "";
 	snprintf(path, sizeof(path), "%s/cursor", d->dir);
 	uint64_t cur_id = 0, cur_off = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	if (fd >= 0) {
-		ssize_t got = read(fd, text, sizeof(text) - 1);
+		ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, text, sizeof(text) - 1) : -1;
 		close(fd);
 		text[got > 0 ? got : 0] = '\0';
 		if (cursor_parse(text, &cur_id, &cur_off) < 0) {
@@ -385,7 +394,7 @@ int pd_peek(struct push_disk *d, const uint8_t **body, size_t *len, uint32_t *po
 			seg_path(d, s->id, path, sizeof(path));
 			if (d->read_fd >= 0)
 				close(d->read_fd);
-			d->read_fd = open(path, O_RDONLY | O_CLOEXEC);
+			d->read_fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 			d->read_id = s->id;
 			if (d->read_fd < 0) {
 				log_warn("push queue: cannot read %s: %s; its points are lost", path, strerror(errno));

@@ -66,7 +66,8 @@ struct rrd_sink {
 	pthread_cond_t cond;
 	struct batch next, pending, work;
 	int pending_ready, stopping, busy;
-	uint64_t dropped, errors, passes;
+	uint64_t dropped, errors, passes;	/* under lock: the worker counts */
+	uint64_t shown[2];		/* dropped, errors as of the last publish: /metrics */
 	struct log_limit log_limit;
 	struct known *known;
 	uint32_t nknown, known_cap;
@@ -156,19 +157,27 @@ static void known_sweep(struct rrd_sink *s)
 	}
 }
 
-static void report(struct rrd_sink *s, const char *file, const char *what)
+/* What went wrong, right after librrd said so: its message, else errno's
+ * (ENOSPC on a full disk), before anything else can change either. */
+static void failure(char *why, size_t whysz)
 {
-	pthread_mutex_lock(&s->lock);
-	s->errors++;
-	pthread_mutex_unlock(&s->lock);
-	if (log_limit_pass(&s->log_limit, clock_now_s())) {
-		log_warn("rrd: %s/%s: %s: %s (%llu errors so far; other sinks go on)", s->dir, file, what,
-			 rrd_test_error() ? rrd_get_error() : strerror(errno), (unsigned long long)s->errors);
-	}
+	int e = errno;
+	snprintf(why, whysz, "%s", rrd_test_error() ? rrd_get_error() : strerror(e));
 	rrd_clear_error();
 }
 
-static int create(struct rrd_sink *s, const char *path, const struct record *r, time_t when)
+static void report(struct rrd_sink *s, const char *file, const char *what, const char *why)
+{
+	pthread_mutex_lock(&s->lock);
+	uint64_t errors = ++s->errors;
+	pthread_mutex_unlock(&s->lock);
+	if (log_limit_pass(&s->log_limit, clock_now_s()))
+		log_warn("rrd: %s/%s: %s: %s (%llu errors so far; other sinks go on)", s->dir, file, what, why,
+			 (unsigned long long)errors);
+}
+
+static int create(struct rrd_sink *s, const char *path, const struct record *r, time_t when, char *why,
+		  size_t whysz)
 {
 	const char *argv[RRD_MAX_DS + 8];
 	char dsdef[RRD_MAX_DS][64], rra[8][64];
@@ -193,6 +202,7 @@ static int create(struct rrd_sink *s, const char *path, const struct record *r, 
 		}
 	rrd_clear_error();
 	if (rrd_create_r2(path, st, when - 1, 1, NULL, NULL, argc, argv) != 0) {
+		failure(why, whysz);
 		if (access(path, F_OK) == 0)
 			return 0;	/* exists already: ours from an earlier run */
 		return -1;
@@ -236,7 +246,7 @@ static int move_aside(struct rrd_sink *s, const char *path, const char *file)
 
 static void write_record(struct rrd_sink *s, const struct record *r, time_t when)
 {
-	char path[512], val[256], tmpl[RRD_MAX_DS * RRD_DS_NAME];
+	char path[512], val[256], tmpl[RRD_MAX_DS * RRD_DS_NAME], why[300];
 	size_t o;
 	struct known *k = known_get(s, r->file);
 
@@ -245,8 +255,8 @@ static void write_record(struct rrd_sink *s, const struct record *r, time_t when
 		bool exists = access(path, F_OK) == 0;
 		if (exists && !same_layout(path, r) && move_aside(s, path, r->file) == 0)
 			exists = false;
-		if (!exists && create(s, path, r, when) < 0) {
-			report(s, r->file, "create");
+		if (!exists && create(s, path, r, when, why, sizeof(why)) < 0) {
+			report(s, r->file, "create", why);
 			return;
 		}
 		k = known_add(s, r->file);
@@ -266,7 +276,8 @@ static void write_record(struct rrd_sink *s, const struct record *r, time_t when
 	rrd_clear_error();
 	/* By name (a template), so the order of the catalog is not the file's. */
 	if (rrd_update_r(path, tmpl, 1, argv) != 0) {
-		report(s, r->file, "update");
+		failure(why, sizeof(why));
+		report(s, r->file, "update", why);
 		/* A file that went bad (deleted, disk full) is looked at afresh next time. */
 		k->seen = 0;
 		return;
@@ -426,13 +437,9 @@ void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp)
 		}
 	}
 	submit(s, smp->wall);
-}
-
-void rrd_sink_counters(struct rrd_sink *s, uint64_t *dropped, uint64_t *errors)
-{
 	pthread_mutex_lock(&s->lock);
-	*dropped = s->dropped;
-	*errors = s->errors;
+	s->shown[0] = s->dropped;
+	s->shown[1] = s->errors;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -445,6 +452,9 @@ void rrd_sink_close(struct rrd_sink *s)
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);	/* the worker writes what is pending first */
+	if (s->errors || s->dropped)
+		log_warn("rrd: %llu writes failed, %llu samples dropped (the disk was slower than the interval)",
+			 (unsigned long long)s->errors, (unsigned long long)s->dropped);
 	for (uint32_t i = 0; i < s->nknown; i++)
 		free(s->known[i].file);
 	free(s->known);
@@ -469,6 +479,24 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	return s;
 }
 
+static bool count(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	(void)row;
+	return series_u64(v, series_field_u64(ctx, off));
+}
+
+static const struct series rrd_series[] = {
+	{ "vstop_rrd_samples_dropped_total", "Samples not written to RRD: the disk was slower than the interval.",
+	  SERIES_COUNTER, NULL, count, offsetof(struct rrd_sink, shown[0]), NULL, 0, SF_CALL },
+	{ "vstop_rrd_errors_total", "RRD files that could not be created or updated (the log says why).",
+	  SERIES_COUNTER, NULL, count, offsetof(struct rrd_sink, shown[1]), NULL, 0, SF_CALL },
+};
+
+static struct series_set sink_series(void *state)
+{
+	return (struct series_set){ rrd_series, sizeof(rrd_series) / sizeof(rrd_series[0]), state, NULL };
+}
+
 static void sink_publish(void *state, const struct sample *smp)
 {
 	rrd_sink_publish(state, smp);
@@ -485,11 +513,13 @@ static int sink_check(const void *conf, const struct sink_overrides *o, char *er
 	return dir_check_writable("[rrd] dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, err, errsz);
 }
 
-static const char *sink_dir(void *state)
+static bool sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
 {
-	return ((struct rrd_sink *)state)->dir;
+	*out = (struct sink_dir){ "rrd dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, 0755 };
+	return true;
 }
 
 const struct sink_ops rrd_sink_ops = {
-	"rrd", &rrd_conf_section, rrd_wanted, sink_open, NULL, sink_publish, NULL, sink_close, sink_check, sink_dir, NULL,
+	"rrd", &rrd_conf_section, rrd_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check, sink_dir,
+	NULL,
 };

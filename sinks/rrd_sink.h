@@ -20,7 +20,6 @@ struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, si
  * domain, and the set's own (host.rrd, guest.rrd) for the rest. */
 void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp);
 /* Samples the worker could not keep up with, and failed writes, so far. */
-void rrd_sink_counters(struct rrd_sink *r, uint64_t *dropped, uint64_t *errors);
 /* Waits for the pending sample to be written, then stops the worker. */
 void rrd_sink_close(struct rrd_sink *r);
 

@@ -17,6 +17,9 @@ struct sink_overrides {
 	const char *listen, *rrd_dir, *push_url;
 };
 
+/* A directory a sink writes in: "[rrd] dir /var/lib/vstop/rrd", made with mode. */
+struct sink_dir { const char *what, *path; unsigned mode; };
+
 struct sink_ops {
 	const char *name;
 	/* Its section of vstop.conf: keys, defaults and checks (lib/conf.h). */
@@ -36,9 +39,10 @@ struct sink_ops {
 	/* What open would refuse, found without opening it (no port bound, no
 	 * thread): for --check-config and reloads. 0, or -1 + err. May be NULL. */
 	int (*check)(const void *conf, const struct sink_overrides *o, char *err, size_t errsz);
-	/* The directory it writes in, once open (absolute), or NULL: what a daemon
-	 * gives to its user before it drops root (lib/privdrop.h). May be NULL. */
-	const char *(*dir)(void *state);
+	/* The directory it will write in, if any, and the mode it is made with:
+	 * a daemon makes it as root (lib/privdrop.h priv_claim_dir) and opens a
+	 * sink that has one only after it became its user. May be NULL. */
+	bool (*dir)(const void *conf, const struct sink_overrides *o, struct sink_dir *out);
 	/* No sample is coming for now (vstopd's sampler died): say so until the
 	 * next publish (/healthz). May be NULL. */
 	void (*stale)(void *state, const char *why);

@@ -236,7 +236,7 @@ static int qemu_option(struct vm_cmdline *out, const char *opt, const char *v, c
 		char type[16] = "";
 		if (v[0] != '{' && (opt_get(v, "type", true, type, sizeof(type)) && strcmp(type, "tap") == 0) &&
 		    opt_get(v, "ifname", false, val, sizeof(val))) {
-			if (strlen(val) >= sizeof(out->taps[0]) || strchr(val, '/'))
+			if (!val[0] || strlen(val) >= sizeof(out->taps[0]) || strchr(val, '/'))
 				return bad(err, errsz, "-netdev ifname", val);
 			snprintf(out->taps[out->ntaps++], sizeof(out->taps[0]), "%s", val);
 		}

@@ -10,14 +10,29 @@ void kt_begin(struct kvm_thieves *k)
 {
 	k->nmasks = k->npairs = 0;
 	k->sorted = 0;
+	k->overflow = false;
 }
 
-/* Runners share a few masks (all CPUs, a pinning or two): find it or add it. */
+/* Runners share a few masks (all CPUs, a pinning or two): find it or add it.
+ * Any user can give each of its processes a mask of its own: past KT_MASKS_MAX
+ * a new one counts as the whole host's, so the work stays linear. */
+#define KT_MASKS_MAX 256
 static uint32_t mask_id(struct kvm_thieves *k, const cpu_set_t *set)
 {
 	for (uint32_t i = 0; i < k->nmasks; i++)
 		if (CPU_EQUAL(&k->masks[i].set, set))
 			return i;
+	cpu_set_t all;
+	if (k->nmasks >= KT_MASKS_MAX) {
+		if (k->overflow)
+			return k->overflow_id;
+		CPU_ZERO(&all);	/* the union of those seen, added once a sample */
+		for (uint32_t i = 0; i < k->nmasks; i++)
+			CPU_OR(&all, &all, &k->masks[i].set);
+		set = &all;
+		k->overflow = true;
+		k->overflow_id = k->nmasks;
+	}
 	if (k->nmasks == k->masks_cap) {
 		k->masks_cap = k->masks_cap ? 2 * k->masks_cap : 8;
 		k->masks = xreallocarray(k->masks, k->masks_cap, sizeof(*k->masks));

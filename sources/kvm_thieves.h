@@ -18,6 +18,7 @@
 #define VSTOP_KVM_THIEVES_H
 
 #include <sched.h>		/* cpu_set_t: config.h defines _GNU_SOURCE */
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kt_mask { cpu_set_t set; uint32_t ncpus; };
@@ -31,6 +32,8 @@ struct kvm_thieves {
 	double *overlap;		/* per mask, for the current victim */
 	double *weight;			/* per pair */
 	uint32_t sorted;		/* pairs sorted by thief, masks merged */
+	bool overflow;			/* more masks than kept: the rest share one */
+	uint32_t overflow_id;
 };
 
 void kt_begin(struct kvm_thieves *k);

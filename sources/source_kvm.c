@@ -239,6 +239,19 @@ static void proc_keep(struct kvm *k, uint32_t pid, uint32_t name, const struct p
 	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd };
 }
 
+/* Clock ticks as nanoseconds, saturated: /proc's counts are the kernel's, but
+ * a value that would not fit is never a wrapped one. */
+static uint64_t ticks_ns(const struct kvm *k, uint64_t ticks)
+{
+	double ns = (double)ticks * k->ns_per_tick;
+	return ns >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)ns;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* One process that is not a VM: what it ran since the last walk. */
 static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, const struct host_proc *was, int fd)
 {
@@ -250,7 +263,7 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		return;
 	cpu_set_t set;
 	affinity(k, pid, pid, &set);
-	kt_runner(&k->kt, name, (uint64_t)((double)(ps->cpu_ticks - was->ticks) * k->ns_per_tick), &set);
+	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - was->ticks), &set);
 }
 
 /* ---- VMs ---- */
@@ -327,7 +340,8 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 		closedir(d);
 		vm->by_thread = pass == 1;
 	}
-	qsort(vm->v, vm->nv, sizeof(*vm->v), by_index);
+	if (vm->nv)
+		qsort(vm->v, vm->nv, sizeof(*vm->v), by_index);
 	affinity(k, vm->pid, vm->pid, &vm->emu_set);
 	bool same = nold == vm->nv;
 	for (uint32_t i = 0; same && i < nold; i++)
@@ -478,7 +492,8 @@ static void vm_settle_thieves(struct kvm_vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nth; i++)
 		vm->th[i].recent = vm->th[i].recent * THIEF_DECAY + (double)vm->th[i].pending;
-	qsort(vm->th, vm->nth, sizeof(vm->th[0]), by_recent);
+	if (vm->nth)
+		qsort(vm->th, vm->nth, sizeof(vm->th[0]), by_recent);
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < vm->nth; i++) {
 		struct vm_thief *t = &vm->th[i];
@@ -505,15 +520,15 @@ static void vm_runners(struct kvm *k, struct kvm_vm *vm)
 		struct kvm_vcpu *v = &vm->v[i];
 		if (v->now.run_ns > v->prev.run_ns && v->prev.run_ns) {
 			kt_runner(&k->kt, vm->id, v->now.run_ns - v->prev.run_ns, &v->set);
-			vcpu_run += v->now.run_ns - v->prev.run_ns;
+			vcpu_run = add_sat(vcpu_run, v->now.run_ns - v->prev.run_ns);
 		}
 	}
 	/* Its other threads (QEMU's main loop, I/O threads): the process's
 	 * time less its vCPUs', where the tick counts say so. */
 	if (!vm->by_thread && vm->prev_ticks && vm->ticks > vm->prev_ticks) {
-		double rest = (double)(vm->ticks - vm->prev_ticks) * k->ns_per_tick - (double)vcpu_run;
-		if (rest > 0)
-			kt_runner(&k->kt, vm->id, (uint64_t)rest, &vm->emu_set);
+		uint64_t all = ticks_ns(k, vm->ticks - vm->prev_ticks);
+		if (all > vcpu_run)
+			kt_runner(&k->kt, vm->id, all - vcpu_run, &vm->emu_set);
 	}
 }
 
@@ -554,9 +569,9 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	d->hv.lost = vm->lost;
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		const struct kvm_vcpu *v = &vm->v[i];
-		d->cpu_ns += v->now.run_ns;
-		d->hv.running_ns += v->now.run_ns;
-		d->hv.runnable_ns += v->now.wait_ns;
+		d->cpu_ns = add_sat(d->cpu_ns, v->now.run_ns);	/* hostile schedstat cannot wrap a sum */
+		d->hv.running_ns = add_sat(d->hv.running_ns, v->now.run_ns);
+		d->hv.runnable_ns = add_sat(d->hv.runnable_ns, v->now.wait_ns);
 		if (!vm->by_thread) {
 			snapshot_add_vcpu(out, v->now.run_ns);
 			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost });
@@ -583,26 +598,34 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
 }
 
+/* The counters of interface `name` in /proc/net/dev's text ("  name: 12 numbers"
+ * a line), or false. Line by line: every step moves past a newline. */
+static bool net_dev_find(const char *netdev, const char *name, unsigned long long f[12])
+{
+	size_t n = strlen(name);
+	for (const char *l = netdev; n;) {
+		l += strspn(l, " ");
+		if (strncmp(l, name, n) == 0 && l[n] == ':')
+			return sscanf(l + n + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &f[0],
+				      &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]) == 12;
+		const char *nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+	return false;
+}
+
 /* /proc/net/dev, for the taps: the host's receive is the VM's transmit. */
 static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev)
 {
 	for (uint32_t t = 0; t < vm->cmd.ntaps; t++) {
-		const char *l = netdev;
-		size_t n = strlen(vm->cmd.taps[t]);
-		while ((l = strstr(l, vm->cmd.taps[t]))) {
-			bool at_start = l == netdev || l[-1] == ' ' || l[-1] == '\n';
-			l += n;
-			if (!at_start || *l != ':')
-				continue;
-			unsigned long long f[16];
-			if (sscanf(l + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2],
-				   &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]) != 12)
-				break;
-			struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
-				.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };
-			snapshot_add_net(out, &dn);
-			break;
-		}
+		unsigned long long f[12];
+		if (!net_dev_find(netdev, vm->cmd.taps[t], f))
+			continue;
+		struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
+			.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };
+		snapshot_add_net(out, &dn);
 	}
 }
 

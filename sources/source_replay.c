@@ -10,6 +10,7 @@
  * Any malformed line stops the replay with FILE:LINE: reason.
  */
 #include "config.h"
+#include "lib/name_index.h"
 #include "lib/xalloc.h"
 #include "sources/source.h"
 
@@ -21,8 +22,10 @@
 #include <string.h>
 #include "sources/xentop_log.h"
 
-/* A sane log line is under 1 KiB; a longer one is a wrong or hostile file. */
-#define REPLAY_MAX_LINE (64 * 1024)
+/* A xentop line is under 1 KiB; a vstop --json record about 800 bytes a
+ * domain (20 000 domains fit). A longer line is a wrong or hostile file: it
+ * is skipped as it is read, never held whole. */
+#define REPLAY_MAX_LINE (16 * 1024 * 1024)
 
 struct replay {
 	FILE *f;
@@ -39,6 +42,9 @@ struct replay {
 	uint64_t nsamples;
 	char **names;			/* xentop: domid = index + 1 here (Domain-0 is 0) */
 	uint32_t nnames, names_cap;
+	struct name_index by_name;	/* over names: a log of many domains stays linear */
+	uint64_t *seen;			/* by domid - 1: the sample that last had it */
+	uint64_t dom0_seen, sample_no;
 };
 
 static int replay_fail(struct replay *r, unsigned lineno, char *err, size_t errsz, const char *msg)
@@ -47,21 +53,49 @@ static int replay_fail(struct replay *r, unsigned lineno, char *err, size_t errs
 	return -1;
 }
 
+/* Up to REPLAY_MAX_LINE bytes of the next line into r->line (with its
+ * newline, when it has one); the rest of a longer line is read past. The
+ * line's length, or -1 at EOF or on a read error (errno). */
+static ssize_t read_line(struct replay *r, bool *too_long)
+{
+	size_t n = 0;
+	int c;
+	*too_long = false;
+	errno = 0;
+	while ((c = getc_unlocked(r->f)) != EOF) {
+		if (n + 2 > r->line_cap) {
+			r->line_cap = r->line_cap ? r->line_cap * 2 : 4096;
+			r->line = xrealloc(r->line, r->line_cap);
+		}
+		if (n < REPLAY_MAX_LINE)
+			r->line[n++] = (char)c;
+		else
+			*too_long = true;
+		if (c == '\n')
+			break;
+	}
+	if (c == EOF && (n == 0 || ferror(r->f)))
+		return -1;
+	r->line[n] = '\0';
+	return (ssize_t)n;
+}
+
 /* Next line without its newline; 1 at EOF, -1 on error. */
 static int next_line(struct replay *r, char *err, size_t errsz)
 {
-	errno = 0;
-	ssize_t n = getline(&r->line, &r->line_cap, r->f);
+	bool too_long;
+	ssize_t n = read_line(r, &too_long);
 	if (n < 0) {
-		if (errno && errno != EOF) {
-			snprintf(err, errsz, "%s: read: %s", r->path, strerror(errno));
+		if (ferror(r->f)) {
+			snprintf(err, errsz, "%s: read: %s", r->path, strerror(errno ? errno : EIO));
 			return -1;
 		}
 		return 1;
 	}
 	r->lineno++;
-	if (n > REPLAY_MAX_LINE)
-		return replay_fail(r, r->lineno, err, errsz, "line too long");
+	if (too_long)
+		return replay_fail(r, r->lineno, err, errsz, "line longer than 16 MiB (a record of more than "
+				   "20 000 domains, or not a log vstop reads)");
 	if ((size_t)n != strlen(r->line))
 		return replay_fail(r, r->lineno, err, errsz, "NUL byte in line");
 	if (n && r->line[n - 1] == '\n')
@@ -71,19 +105,41 @@ static int next_line(struct replay *r, char *err, size_t errsz)
 	return 0;
 }
 
-static uint32_t domid_for(struct replay *r, const char *name)
+/* The domid a name has in this log, or NAME_INDEX_NONE when it was never seen. */
+static uint32_t domid_known(const struct replay *r, const char *name)
 {
 	if (strcmp(name, "Domain-0") == 0)
 		return 0;	/* on Xen always; xentop names it so */
-	for (uint32_t i = 0; i < r->nnames; i++)
-		if (strcmp(r->names[i], name) == 0)
-			return i + 1;
+	uint32_t i = name_index_find(&r->by_name, r->names, name);
+	return i == NAME_INDEX_NONE ? i : i + 1;
+}
+
+static uint32_t domid_for(struct replay *r, const char *name)
+{
+	uint32_t id = domid_known(r, name);
+	if (id != NAME_INDEX_NONE)
+		return id;
 	if (r->nnames == r->names_cap) {
 		r->names_cap = r->names_cap ? r->names_cap * 2 : 16;
 		r->names = xreallocarray(r->names, r->names_cap, sizeof(*r->names));
+		r->seen = xreallocarray(r->seen, r->names_cap, sizeof(*r->seen));
 	}
 	r->names[r->nnames] = xstrdup(name);
-	return ++r->nnames;
+	r->seen[r->nnames] = 0;
+	name_index_added(&r->by_name, r->names, ++r->nnames);
+	return r->nnames;
+}
+
+static uint64_t *seen_of(struct replay *r, uint32_t domid)
+{
+	return domid ? &r->seen[domid - 1] : &r->dom0_seen;
+}
+
+/* Is the domain of that name already in the sample being read? */
+static bool in_this_sample(struct replay *r, const char *name)
+{
+	uint32_t id = domid_known(r, name);
+	return id != NAME_INDEX_NONE && *seen_of(r, id) == r->sample_no;
 }
 
 static int xentop_line(struct replay *r, const char *line, unsigned lineno, struct snapshot *out,
@@ -96,6 +152,7 @@ static int xentop_line(struct replay *r, const char *line, unsigned lineno, stru
 	if (kind == XL_DOMAIN) {
 		struct domain *d = &out->doms[out->ndoms - 1];
 		d->domid = domid_for(r, domain_name(out, d));
+		*seen_of(r, d->domid) = r->sample_no;
 	}
 	return kind;
 }
@@ -105,6 +162,7 @@ static int sample_xentop(struct replay *r, struct snapshot *out, char *err, size
 	char name[DOMAIN_NAME_MAX + 1];
 	int rc;
 
+	r->sample_no++;
 	if (r->have_pending) {
 		r->have_pending = false;
 		if (xentop_line(r, r->pending, r->pending_lineno, out, err, errsz) < 0)
@@ -113,7 +171,7 @@ static int sample_xentop(struct replay *r, struct snapshot *out, char *err, size
 	while ((rc = next_line(r, err, errsz)) == 0) {
 		/* A row whose name is already in this sample begins the next one. */
 		if (out->ndoms && r->xp.ncols && xentop_row_name(&r->xp, r->line, name, sizeof(name)) == 0 &&
-		    snapshot_find(out, name) && strncmp(r->line + strspn(r->line, " "), "VBD ", 4) != 0 &&
+		    in_this_sample(r, name) && strncmp(r->line + strspn(r->line, " "), "VBD ", 4) != 0 &&
 		    strncmp(r->line + strspn(r->line, " "), "Net", 3) != 0 &&
 		    strncmp(r->line + strspn(r->line, " "), "VCPUs(sec):", 11) != 0) {
 			free(r->pending);
@@ -353,6 +411,8 @@ static void replay_close(struct source *src)
 	for (uint32_t i = 0; i < r->nnames; i++)
 		free(r->names[i]);
 	free(r->names);
+	free(r->seen);
+	name_index_free(&r->by_name);
 	free(r->pending);
 	free(r->line);
 	free(r->path);
@@ -386,6 +446,7 @@ struct source *source_replay_open(const char *path, const struct source_options 
 	if (c != EOF)
 		ungetc(c, r->f);
 	r->interval_s = opt && opt->log_interval_s > 0 ? opt->log_interval_s : 1.0;
+	name_index_init(&r->by_name, sizeof(*r->names), 0);
 	src->ops = &replay_ops;
 	src->priv = r;
 	src->virtual_time = true;

@@ -12,6 +12,13 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/vstop-test.XXXXXX")
 chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 
+# daemon_dir DIR: a directory made before a daemon writes in it, given to the user the daemon
+# becomes as root (vstop, where it exists), as a sysadmin would: vstopd never chowns a
+# directory it did not make (t/hostile_dirs.sh).
+daemon_dir() {
+	mkdir -p "$1"
+	if [ "$(id -u)" = 0 ] && getent passwd vstop > /dev/null; then chown vstop "$1"; fi
+}
 ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION
 	T_COUNT=$((T_COUNT + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $T_COUNT - $2" >&3; else echo "not ok $T_COUNT - $2" >&3; T_FAILED=$((T_FAILED + 1)); fi

@@ -24,4 +24,28 @@ check "journal: <6> for info" grep -q '^<6>sampling sim every 0.1s$' "$TMP/journ
 check "journal: <4> for warnings" grep -q '^<4>alert firing: ' "$TMP/journal"
 "$top_builddir/vstop-agent" -c /dev/null -n 2 -d 0.1 --no-xenstore --no-http 2> "$TMP/alog"
 check "vstop-agent logs logfmt too" grep -qE '^ts=.*Z level=info msg=' "$TMP/alog"
+# A name from a command line (any user's: a QEMU look-alike), a guest or a file cannot forge a
+# log entry or drive a terminal: newline, CR and escape come out as \n, \r, \x1b in every form.
+cp /bin/sh "$TMP/qemu-system-x86_64"
+nl='
+'
+"$TMP/qemu-system-x86_64" -c 'sleep 30; :' -name "guest=evil${nl}<0>vstopd[1]: FORGED emergency$(printf '\r\033[2J')" &
+fake=$!
+sleep 0.3
+"$VSTOP" -b --source=kvm -n 2 -d 0.3 2> "$TMP/plain" > /dev/null
+check "plain: the name's newline does not start a line of its own" sh -c "! grep -q '^<0>' '$TMP/plain'"
+check "... it is written \\n, CR as \\r and ESC as \\x1b" grep -qF 'evil\n<0>vstopd[1]: FORGED emergency\r\x1b[2J' "$TMP/plain"
+if [ "$(id -u)" = 0 ]; then
+	: > "$TMP/journal2"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$TMP/journal2") "$top_builddir/vstopd" -c /dev/null --source=kvm -n 2 -d 0.3 \
+		--no-http 2>> "$TMP/journal2"
+	check "journal: no forged <0> entry" sh -c "! grep -q '^<0>' '$TMP/journal2'"
+	check "... the name escaped in its own entry" grep -qF '<4>VM evil\n<0>vstopd[1]: FORGED emergency\r\x1b[2J' "$TMP/journal2"
+	"$top_builddir/vstopd" -c /dev/null --source=kvm -n 2 -d 0.3 --no-http 2> "$TMP/logfmt2"
+	check "logfmt: CR and ESC escaped too" grep -qF 'msg="VM evil\n<0>vstopd[1]: FORGED emergency\r\x1b[2J' "$TMP/logfmt2"
+	check "... every line still logfmt" sh -c "! grep -vE '^ts=[^ ]+Z level=(info|warn|error) msg=\".*\"$' '$TMP/logfmt2'"
+else
+	diag "SKIP: vstopd's kvm source as root (not root here)"
+fi
+kill $fake
 done_testing

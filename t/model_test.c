@@ -197,5 +197,38 @@ int main(void)
 	ok(m.ntracks <= MODEL_TRACK_GRACE + 3, "vanished domains' histories are dropped (%u kept)", m.ntracks);
 	ok(rates_of(&m, "web")->valid, "the steady domain keeps its rate through churn");
 	model_free(&m);
+
+	/* Names are not identities: a look-alike of the same name (any user's
+	 * process with -name guest=web) is a second domain, never web's track. */
+	model_init(&m, 10);
+	for (int i = 0; i < 3; i++) {
+		s = model_next(&m);
+		host(s, i);
+		if (i > 0)
+			add(s, 2, "web", 0, 1)->pid = 4242;	/* the look-alike comes, first in domid order */
+		add(s, 7, "web", (uint64_t)i * 900000000ull, 1)->pid = 100;
+		model_commit(&m);
+	}
+	const struct snapshot *cs = model_snapshot(&m);
+	ok(cs->ndoms == 2 && m.ntracks == 2, "two domains of one name are two tracks (%u domains, %u tracks)", cs->ndoms,
+	   m.ntracks);
+	r = rates_of(&m, "web");
+	ok(r && fabs(r->cpu_pct - 90) < 1e-6, "the one that had the name keeps it, and its rate (%g%%)", r ? r->cpu_pct : -1);
+	ok(rates_of(&m, "web#4242") && cs->doms[0].domid == 2 && strcmp(domain_name(cs, &cs->doms[0]), "web#4242") == 0,
+	   "the newcomer is shown as web#4242 (its pid)");
+	s = model_next(&m);
+	host(s, 3);
+	add(s, 2, "web#4242", 0, 1)->pid = 4243;	/* a third names itself as the renamed one */
+	add(s, 3, "web", 0, 1)->pid = 4242;
+	add(s, 7, "web", 3 * 900000000ull, 1)->pid = 100;
+	model_commit(&m);
+	cs = model_snapshot(&m);
+	bool distinct = true;
+	for (uint32_t i = 0; i < cs->ndoms; i++)
+		for (uint32_t j = i + 1; j < cs->ndoms; j++)
+			distinct &= strcmp(domain_name(cs, &cs->doms[i]), domain_name(cs, &cs->doms[j])) != 0;
+	ok(distinct && rates_of(&m, "web") && fabs(rates_of(&m, "web")->cpu_pct - 90) < 1e-6,
+	   "a look-alike of the new name too: all three distinct, web still the real one");
+	model_free(&m);
 	return done_testing();
 }

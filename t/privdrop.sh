@@ -9,7 +9,7 @@ getent passwd nobody > /dev/null || skip_all "no user nobody here"
 AGENT="$top_builddir/vstop-agent"
 chmod 755 "$TMP"
 port=$(port_base)
-mkdir -p "$TMP/rrd"
+mkdir -p "$TMP/rrd" && chown nobody "$TMP/rrd"
 : > "$TMP/rrd/guest.rrd.old-layout"	# left by an earlier run as root
 printf '[general]\nuser = nobody\n[rrd]\nenabled = yes\ndir = %s/rrd\n' "$TMP" > "$TMP/a.conf"
 "$AGENT" -c "$TMP/a.conf" -d 0.2 --listen 127.0.0.1:$port 2> "$TMP/a.log" &
@@ -24,7 +24,7 @@ is "$(printf '%s\n' "$status" | awk '$1 == "NoNewPrivs:" {print $2}')" 1 "no_new
 check "/metrics answers" sh -c "curl -sf http://127.0.0.1:$port/metrics | grep -q '^vstop_steal_ratio'"
 check "the log says who it is now" grep -q 'running as nobody (uid 65534) from now on' "$TMP/a.log"
 check "it writes its RRD file as nobody" test "$(stat -c %U "$TMP/rrd/guest.rrd" 2>/dev/null)" = nobody
-check "an earlier root-owned file in the directory was given to it" test "$(stat -c %U "$TMP/rrd/guest.rrd.old-layout")" = nobody
+check "an earlier root-owned file in the directory is left as it was" test "$(stat -c %U "$TMP/rrd/guest.rrd.old-layout")" = root
 kill $pid; wait $pid
 is $? 0 "it exits cleanly on SIGTERM, as nobody"
 
@@ -36,7 +36,7 @@ mkdir -p "$TMP/closed/rrd" && chmod 700 "$TMP/closed"
 printf '[general]\nuser = nobody\n[rrd]\nenabled = yes\ndir = %s/closed/rrd\n' "$TMP" > "$TMP/c.conf"
 "$AGENT" -c "$TMP/c.conf" -d 0.2 -n 1 --no-http 2> "$TMP/c.log"
 is $? 1 "an RRD directory under one closed to the user: exit status 1"
-check "... saying where ($(grep -o 'msg=.*' "$TMP/c.log" | tail -1))" grep -q 'closed/rrd: Permission denied as this user' "$TMP/c.log"
+check "... saying where ($(grep -o 'msg=.*' "$TMP/c.log" | tail -1))" grep -q 'closed/rrd: Permission denied as the user nobody' "$TMP/c.log"
 printf '[general]\nuser = root\n' > "$TMP/d.conf"
 "$AGENT" -c "$TMP/d.conf" -d 0.2 -n 1 --no-http 2> "$TMP/d.log"
 check "user = root keeps root, with a warning" grep -q 'running as root (\[general\] user = root)' "$TMP/d.log"

@@ -59,7 +59,7 @@ check "guest.rrd written" test -s "$TMP/g/guest.rrd"
 
 # A file an older vstop wrote (rates as GAUGE, a different guest layout) is kept aside,
 # never written with values of another meaning.
-mkdir -p "$TMP/old"
+daemon_dir "$TMP/old"
 rrdtool create "$TMP/old/dom-build-01.rrd" --step 1 DS:cpu:GAUGE:3:0:U DS:steal:GAUGE:3:0:U DS:mem:GAUGE:3:0:U \
 	DS:netrx:GAUGE:3:0:U DS:nettx:GAUGE:3:0:U DS:vbdrd:GAUGE:3:0:U DS:vbdwr:GAUGE:3:0:U RRA:AVERAGE:0.5:1:60
 "$top_builddir/vstopd" -c /dev/null --source=sim:6 -d 1 --no-http --rrd-dir "$TMP/old" -n 3 2> "$TMP/old.log"

@@ -66,10 +66,15 @@ static int open_view(struct view *v, char *err, size_t errsz)
 	struct source_options so = o->src;
 	so.step_s = o->delay_s > 0 ? o->delay_s : 1.0;
 	model_init(&v->m, 0);
-	if (!(v->src = source_open(o->source, &so, err, errsz)))
+	signals_sample_begin();	/* opening may wait too (a pipe, a slow file system) */
+	v->src = source_open(o->source, &so, err, errsz);
+	signals_sample_end();
+	if (!v->src)
 		return -1;
 	/* The first snapshot, so the first block has rates. */
+	signals_sample_begin();
 	int s = source_sample(v->src, model_next(&v->m), err, errsz);
+	signals_sample_end();
 	if (s > 0)
 		snprintf(err, errsz, "%s: no samples", o->source);
 	if (s == 0)
@@ -82,7 +87,9 @@ static int sample_view(struct view *v, char *err, size_t errsz)
 {
 	if (!v->o->host)
 		return guest_sampler_read(&v->gs, err, errsz);
+	signals_sample_begin();
 	int s = source_sample(v->src, model_next(&v->m), err, errsz);
+	signals_sample_end();
 	if (s == 0)
 		model_commit(&v->m);
 	return s;

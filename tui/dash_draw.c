@@ -302,6 +302,10 @@ static void draw_table(struct dash *d, const struct table *t, int y0, int ymax)
 		d->selected = n - 1;
 	if (d->selected < d->top)
 		d->top = d->selected;
+	/* Every row takes a line at least: no top further back can fit (End on
+	 * 40 000 domains would otherwise try them one by one). */
+	if (page > 0 && d->selected - d->top >= (uint32_t)page)
+		d->top = d->selected - (uint32_t)page + 1;
 	/* Scroll so the selected row and its detail lines are on screen. */
 	for (;;) {
 		int need = 0;

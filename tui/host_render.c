@@ -90,10 +90,19 @@ static void kv_num(struct strbuf *b, const char *key, double v, int prec)
 	json_num(b, v, prec, true);
 }
 
+/* A counter as a recording holds it: at most 2^63 - 1, what jansson (the
+ * replay's reader, like most JSON readers) keeps as an integer. No real one
+ * gets there (292 years of nanoseconds); a wrapped sum would, and must not
+ * make the recording unreadable. */
+static unsigned long long rec_u64(uint64_t v)
+{
+	return v > INT64_MAX ? INT64_MAX : v;
+}
+
 static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
 {
 	sb_printf(b, ",\"%s\":", key);
-	json_u64(b, v);
+	json_u64(b, rec_u64(v));
 }
 
 /* The hypervisor's counters, so a recording replays exactly: thieves as
@@ -101,15 +110,15 @@ static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
 static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct domain *d)
 {
 	sb_printf(b, ",\"hv\":{\"runnable_ns\":%llu,\"running_ns\":%llu,\"lost\":%llu,\"now_ns\":%llu,\"thieves\":[",
-		  (unsigned long long)d->hv.runnable_ns, (unsigned long long)d->hv.running_ns,
-		  (unsigned long long)d->hv.lost, (unsigned long long)d->hv.now_ns);
+		  rec_u64(d->hv.runnable_ns), rec_u64(d->hv.running_ns),
+		  rec_u64(d->hv.lost), rec_u64(d->hv.now_ns));
 	for (uint32_t k = 0; k < d->hv.nthieves; k++)
-		sb_printf(b, "%s[%u,%llu]", k ? "," : "", d->hv.thief[k].domid, (unsigned long long)d->hv.thief[k].ns);
+		sb_printf(b, "%s[%u,%llu]", k ? "," : "", d->hv.thief[k].domid, rec_u64(d->hv.thief[k].ns));
 	sb_puts(b, "],\"vcpus\":[");
 	for (uint32_t k = 0; k < d->hv_vcpu_count; k++) {
 		const struct hv_vcpu *v = &s->hv_vcpus[d->hv_vcpu_first + k];
-		sb_printf(b, "%s[%u,%llu,%llu]", k ? "," : "", v->vcpu, (unsigned long long)v->runnable_ns,
-			  (unsigned long long)v->lost);
+		sb_printf(b, "%s[%u,%llu,%llu]", k ? "," : "", v->vcpu, rec_u64(v->runnable_ns),
+			  rec_u64(v->lost));
 	}
 	sb_puts(b, "]}");
 }
@@ -155,8 +164,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 	kv_u64(b, "steal_reporting", h->steal_reporting);
 	if (s->trace.on)
 		sb_printf(b, ",\"trace\":{\"records\":%llu,\"lost_records\":%llu,\"now_ns\":%llu}",
-			  (unsigned long long)s->trace.records, (unsigned long long)s->trace.lost_records,
-			  (unsigned long long)s->trace.now_ns);
+			  rec_u64(s->trace.records), rec_u64(s->trace.lost_records),
+			  rec_u64(s->trace.now_ns));
 	sb_puts(b, "},\"domains\":[");
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		uint32_t i = order[k];
@@ -191,7 +200,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
 			sb_puts(b, "null");
 		else
-			json_u64(b, d->maxmem_bytes);
+			json_u64(b, rec_u64(d->maxmem_bytes));
 		kv_num(b, "net_rx_bytes_per_s", r->net_rx_Bps, 1);
 		kv_num(b, "net_tx_bytes_per_s", r->net_tx_Bps, 1);
 		kv_num(b, "vbd_rd_per_s", r->vbd_rd_iops, 2);
@@ -199,13 +208,13 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_num(b, "vbd_rd_bytes_per_s", r->vbd_rd_Bps, 1);
 		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
-		json_u64(b, d->cpu_ns);
+		json_u64(b, rec_u64(d->cpu_ns));
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
 			sb_puts(b, "null");
 		else
-			json_u64(b, d->maxmem_bytes);
+			json_u64(b, rec_u64(d->maxmem_bytes));
 		kv_u64(b, "net_rx_bytes", d->net.rx_bytes);
 		kv_u64(b, "net_tx_bytes", d->net.tx_bytes);
 		kv_u64(b, "net_rx_packets", d->net.rx_packets);
@@ -225,8 +234,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "libvirt_delay_ns", d->libvirt_delay_ns);
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
-				  d->guest.ncpus, (unsigned long long)d->guest.total_ticks,
-				  (unsigned long long)d->guest.steal_ticks, d->guest.user_hz);
+				  d->guest.ncpus, rec_u64(d->guest.total_ticks),
+				  rec_u64(d->guest.steal_ticks), d->guest.user_hz);
 		if (d->has_hv)
 			hv_counters(b, s, d);
 		sb_puts(b, "}}");
