@@ -61,6 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vm_cmdline_parse((enum vmm)(1 + n % 3), s, n, &c, err, sizeof(err)) == 0 &&
 		    (strlen(c.name) >= sizeof(c.name) || c.ntaps > VM_TAPS))
 			abort();
+		for (uint32_t t = 0; t < c.ntaps; t++)
+			if (!c.taps[t][0])
+				abort();	/* an empty tap name matched everywhere and spun vm_nets */
 		break;
 	case 3:
 	case 4:
@@ -73,8 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vcpu_from_thread_name(VMM_QEMU, buf);
 			vcpu_from_thread_name(VMM_CLOUD_HYPERVISOR, buf);
 		} else {
+			uint64_t f[12];
 			vmm_from_comm(buf);
 			qemu_size_parse(buf, n, &b);
+			/* The first line's text as a tap name, the whole as /proc/net/dev. */
+			char tap[32];
+			snprintf(tap, sizeof(tap), "%.*s", (int)strcspn(buf, "\n"), buf);
+			net_dev_counters(buf, tap, f);
 		}
 		break;
 	default: thieves(data + 1, n); break;

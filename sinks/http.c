@@ -1,8 +1,10 @@
 /*
  * http: libmicrohttpd serving the latest published body (see http.h).
- * Bounds: 64 connections (8 per client address), 16 KiB of request memory
- * per connection (headers past that get 431 from the library), 10 s idle
- * timeout. Only GET and HEAD, only /metrics and /healthz.
+ * Bounds: 64 connections (8 per client address, the last 16 for addresses
+ * that hold none), 16 KiB of request memory per connection (headers past
+ * that get 431 from the library), 5 s to send a whole request header, 10 s
+ * idle (http_guard.h); passwords checked off the server's thread
+ * (http_auth.h). Only GET and HEAD, only /metrics and /healthz.
  */
 #include "config.h"
 #include "sinks/http.h"
@@ -23,6 +25,8 @@
 #include "lib/clock.h"
 #include "lib/listen_addr.h"
 #include "lib/strbuf.h"
+#include "sinks/http_auth.h"
+#include "sinks/http_guard.h"
 
 #define HTTP_MAX_CONNECTIONS 64
 #define HTTP_MAX_PER_IP 8
@@ -37,43 +41,11 @@ struct http_exporter {
 	int64_t published_ns;
 	double stale_s;
 	char down[256];			/* why no sample is coming, until the next one ("": none) */
-	char *user, *hash;		/* basic auth, or NULL */
-	char *last_good;		/* the last password that matched: bcrypt is slow by design */
+	bool auth_on;			/* basic auth */
+	struct http_auth auth;
+	struct http_guard guard;
 	char where[128];		/* the URL it serves, for the log */
 };
-
-/* Compare without an early exit, so timing says nothing about the secret. */
-static bool same(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char d = (unsigned char)(la != lb);
-	for (size_t i = 0; i < la && i < lb; i++)
-		d |= (unsigned char)(a[i] ^ b[i]);
-	return d == 0;
-}
-
-static bool authorized(struct http_exporter *h, struct MHD_Connection *c)
-{
-	char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
-	bool ok = false;
-	if (user && pass && same(user, h->user)) {
-		if (h->last_good && same(pass, h->last_good)) {
-			ok = true;
-		} else {
-			struct crypt_data cd;
-			memset(&cd, 0, sizeof(cd));
-			const char *out = crypt_r(pass, h->hash, &cd);
-			ok = out && out[0] != '*' && same(out, h->hash);
-			if (ok) {
-				free(h->last_good);
-				h->last_good = strdup(pass);
-			}
-		}
-	}
-	MHD_free(user);
-	MHD_free(pass);
-	return ok;
-}
 
 int http_route(const char *method, const char *url)
 {
@@ -124,16 +96,27 @@ static bool accepts_gzip(struct MHD_Connection *c)
 	return ae && strstr(ae, "gzip") != NULL;
 }
 
+/* A request's state: &headers_seen, or its password check (http_auth.h). */
+static int headers_seen;
+
+static enum MHD_Result unauthorized(struct MHD_Connection *c)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(13, (void *)"unauthorized\n", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "vstop", r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	struct http_exporter *h = cls;
-	static int first_call;
 	(void)version;
 	(void)upload;
 
 	if (*state == NULL) {	/* headers only so far: wait for the body, if any */
-		*state = &first_call;
+		*state = &headers_seen;
+		http_guard_header_done(&h->guard, c);
 		return MHD_YES;
 	}
 	if (*upload_size) {	/* nobody should send us a body: drop it */
@@ -142,11 +125,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	int status = http_route(method, url);
 	const char *text = "text/plain; charset=utf-8";
-	if (h->user && !authorized(h, c)) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(13, (void *)"unauthorized\n", MHD_RESPMEM_PERSISTENT);
-		enum MHD_Result ret = MHD_queue_basic_auth_fail_response(c, "vstop", r);
-		MHD_destroy_response(r);
-		return ret;
+	if (h->auth_on) {
+		struct auth_check *k = *state == &headers_seen ? NULL : *state;
+		switch (http_auth_check(&h->auth, c, &k)) {
+		case AUTH_WAIT:
+			*state = k;
+			return MHD_YES;	/* suspended until the worker has checked it */
+		case AUTH_BUSY:
+			return reply(c, 503, text, "busy checking passwords: try again\n", 35, NULL);
+		case AUTH_DENIED:
+			return unauthorized(c);
+		case AUTH_OK:
+			break;
+		}
 	}
 	if (status == 405)
 		return reply(c, 405, text, "method not allowed\n", 19, NULL);
@@ -200,11 +191,22 @@ static int listen_socket(const struct listen_addr *a)
 	return fd;
 }
 
+static void completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
+{
+	struct http_exporter *h = cls;
+	(void)why;
+	if (*state && *state != &headers_seen)
+		http_auth_done(*state);
+	*state = NULL;
+	http_guard_completed(&h->guard, c);
+}
+
 static void http_free_auth(struct http_exporter *h)
 {
+	if (h->auth_on)
+		http_auth_free(&h->auth);
+	http_guard_stop(&h->guard);
 	pthread_mutex_destroy(&h->lock);
-	free(h->user);
-	free(h->hash);
 	free(h);
 }
 
@@ -223,18 +225,21 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 	pthread_mutex_init(&h->lock, NULL);
 	h->stale_s = stale_s;
 	bool tls = sec && sec->cert_pem && sec->key_pem;
-	if (sec && sec->user && *sec->user) {
-		if (!sec->hash || (strncmp(sec->hash, "$2", 2) && strncmp(sec->hash, "$6$", 3) && strncmp(sec->hash, "$5$", 3))) {
-			snprintf(err, errsz, "basic auth: the hash must be a crypt(3) bcrypt ($2y$...) or SHA-crypt ($6$...) string");
-			free(h);
-			return NULL;
-		}
-		h->user = strdup(sec->user);
-		h->hash = strdup(sec->hash);
+	if (sec && sec->user && *sec->user &&
+	    (!sec->hash || (strncmp(sec->hash, "$2", 2) && strncmp(sec->hash, "$6$", 3) && strncmp(sec->hash, "$5$", 3)))) {
+		snprintf(err, errsz, "basic auth: the hash must be a crypt(3) bcrypt ($2y$...) or SHA-crypt ($6$...) string");
+		free(h);
+		return NULL;
 	}
 	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 		snprintf(err, errsz, "TLS: this libmicrohttpd was built without TLS support");
 		free(h);
+		return NULL;
+	}
+	if (http_guard_start(&h->guard, HTTP_MAX_CONNECTIONS) < 0 ||
+	    (sec && sec->user && *sec->user && !(h->auth_on = http_auth_start(&h->auth, sec->user, sec->hash) == 0))) {
+		snprintf(err, errsz, "http: cannot start its threads");
+		http_free_auth(h);
 		return NULL;
 	}
 	/* The socket is bound here, not by the library, so a failure says what
@@ -249,7 +254,7 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		http_free_auth(h);
 		return NULL;
 	}
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (tls ? MHD_USE_TLS : 0) |
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | (tls ? MHD_USE_TLS : 0) |
 			 (la.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	/* TLS options only with TLS on: the library refuses them otherwise. */
 	struct MHD_OptionItem ops[] = {
@@ -258,11 +263,14 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_IP, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_guard_notify, &h->guard },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, h },
 		{ tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls ? (void *)sec->key_pem : NULL },
 		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? (void *)sec->cert_pem : NULL },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	h->mhd = MHD_start_daemon(flags, 0, http_guard_accept, &h->guard, handle, h, MHD_OPTION_ARRAY, ops,
+				  MHD_OPTION_END);
 	if (!h->mhd) {
 		/* Bound already: what is left to refuse is the key or certificate. */
 		snprintf(err, errsz, "%s on %s: libmicrohttpd would not start%s", listen, la.text,
@@ -305,14 +313,12 @@ void http_stop(struct http_exporter *h)
 {
 	if (!h)
 		return;
+	if (h->auth_on)
+		http_auth_stop(&h->auth);	/* waiting connections resumed before the server stops */
 	MHD_stop_daemon(h->mhd);
-	pthread_mutex_destroy(&h->lock);
 	sb_free(&h->body);
 	sb_free(&h->gz);
-	free(h->user);
-	free(h->hash);
-	free(h->last_good);
-	free(h);
+	http_free_auth(h);
 }
 
 /* A PEM file, read whole (they are a few KiB; 1 MiB bounds a wrong path). */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -194,12 +195,23 @@ static int create(struct rrd_sink *s, const char *path, const struct record *r, 
 		{ 1, 3600 / st }, { (60 + st - 1) / st, 1440 }, { (300 + st - 1) / st, 2016 }, { (3600 + st - 1) / st, 8760 },
 	};
 	int k = 0;
+	uint64_t rows = 0;
 	for (int cf = 0; cf < 2; cf++)
 		for (int i = 0; i < 4; i++, k++) {
 			snprintf(rra[k], sizeof(rra[k]), "RRA:%s:0.5:%lu:%lu", cf ? "MAX" : "AVERAGE", span[i][0],
 				 span[i][1] ? span[i][1] : 1);
 			argv[argc++] = rra[k];
+			rows += span[i][1] ? span[i][1] : 1;
 		}
+	/* librrd cleans up a file it could not write and loses the reason (ENOSPC
+	 * came back as ENOENT, from its own unlink): a full disk is said first. */
+	uint64_t need = rows * (uint64_t)r->nvals * sizeof(double) + 64 * 1024;
+	struct statvfs fs;
+	if (statvfs(s->dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < need) {
+		snprintf(why, whysz, "No space left on device (%llu KiB free, the file needs %llu KiB)",
+			 (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, (unsigned long long)need / 1024);
+		return -1;
+	}
 	rrd_clear_error();
 	if (rrd_create_r2(path, st, when - 1, 1, NULL, NULL, argc, argv) != 0) {
 		failure(why, whysz);

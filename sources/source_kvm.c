@@ -598,30 +598,12 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
 }
 
-/* The counters of interface `name` in /proc/net/dev's text ("  name: 12 numbers"
- * a line), or false. Line by line: every step moves past a newline. */
-static bool net_dev_find(const char *netdev, const char *name, unsigned long long f[12])
-{
-	size_t n = strlen(name);
-	for (const char *l = netdev; n;) {
-		l += strspn(l, " ");
-		if (strncmp(l, name, n) == 0 && l[n] == ':')
-			return sscanf(l + n + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &f[0],
-				      &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]) == 12;
-		const char *nl = strchr(l, '\n');
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
-	return false;
-}
-
 /* /proc/net/dev, for the taps: the host's receive is the VM's transmit. */
 static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev)
 {
 	for (uint32_t t = 0; t < vm->cmd.ntaps; t++) {
-		unsigned long long f[12];
-		if (!net_dev_find(netdev, vm->cmd.taps[t], f))
+		uint64_t f[12];
+		if (!net_dev_counters(netdev, vm->cmd.taps[t], f))
 			continue;
 		struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
 			.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };

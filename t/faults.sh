@@ -83,7 +83,10 @@ if mkdir -p "$TMP/full" && mount -t tmpfs -o size=1m tmpfs "$TMP/full" 2> /dev/n
 	vd=$!; pids="$pids $vd"
 	sleep 2
 	s1=$(metric $fp vstop_samples_total)
-	check "full disk: a clear log line" grep -q 'rrd: .*No space left on device\|rrd: .*create' "$TMP/rrd.log"
+	check "full disk: the log says why ($(grep -o 'rrd: [^"]*' "$TMP/rrd.log" | head -1 | cut -c1-100))" \
+		grep -q 'rrd: .*: create: .*No space left on device' "$TMP/rrd.log"
+	e=$(metric $fp vstop_rrd_errors_total)
+	check "full disk: counted in /metrics (vstop_rrd_errors_total ${e:-none})" test "${e:-0}" -gt 0
 	mount -o remount,size=64m "$TMP/full"
 	sleep 3
 	s2=$(metric $fp vstop_samples_total)

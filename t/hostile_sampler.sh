@@ -28,7 +28,7 @@ sleep 0.2
 "$TMP/qemu-system-x86_64" -c 'sleep 60; :' -name guest=web &
 web2=$!; pids="$pids $web2"
 sleep 0.3
-"$VSTOP" -b --source=kvm -d 0.3 -n 2 > "$TMP/w.out" 2> /dev/null
+timeout -s KILL 20 "$VSTOP" -b --source=kvm -d 0.3 -n 2 > "$TMP/w.out" 2> /dev/null
 rows=$(awk '/^NAME/ {r = ""; next} NF {r = r $1 "\n"} END {printf "%s", r}' "$TMP/w.out" | grep '^web')
 is "$(printf '%s\n' "$rows" | sort | tr '\n' ' ')" "web web#$web2 " "two processes named web: two rows, the newcomer as web#PID"
 

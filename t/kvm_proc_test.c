@@ -125,6 +125,15 @@ static void test_cmdline(void)
 	ok(vm_cmdline_parse(VMM_QEMU, S(tap), &c, err, sizeof(err)) < 0 && c.ntaps == 0, "a tap name with '/': refused");
 	static const char longtap[] = "qemu\0-netdev\0tap,ifname=abcdefghijklmnopq\0";
 	ok(vm_cmdline_parse(VMM_QEMU, S(longtap), &c, err, sizeof(err)) < 0, "a tap name over 15 bytes: refused");
+	static const char emptytap[] = "qemu\0-netdev\0tap,id=n0,ifname=\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(emptytap), &c, err, sizeof(err)) < 0 && c.ntaps == 0,
+	   "an empty tap name: refused (it matched every line of /proc/net/dev)");
+	const char *netdev = "Inter-|   Receive\n face |bytes\n  tap01: 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9\n"
+			     "   tap0: 1 2 3 4 5 6 7 8 10 11 12 13 14 15 16 17\n";
+	uint64_t f[12];
+	ok(net_dev_counters(netdev, "tap0", f) && f[0] == 1 && f[8] == 10, "/proc/net/dev: tap0's line, not tap01's");
+	ok(!net_dev_counters(netdev, "", f) && !net_dev_counters(netdev, "tap", f) && !net_dev_counters("", "tap0", f),
+	   "/proc/net/dev: an empty name, a prefix, an empty file: nothing");
 	char big[2048];
 	size_t n = (size_t)snprintf(big, sizeof(big), "qemu%c-name%c", 0, 0);
 	memset(big + n, 'x', 600);

@@ -32,7 +32,7 @@ nl='
 "$TMP/qemu-system-x86_64" -c 'sleep 30; :' -name "guest=evil${nl}<0>vstopd[1]: FORGED emergency$(printf '\r\033[2J')" &
 fake=$!
 sleep 0.3
-"$VSTOP" -b --source=kvm -n 2 -d 0.3 2> "$TMP/plain" > /dev/null
+timeout -s KILL 20 "$VSTOP" -b --source=kvm -n 2 -d 0.3 2> "$TMP/plain" > /dev/null
 check "plain: the name's newline does not start a line of its own" sh -c "! grep -q '^<0>' '$TMP/plain'"
 check "... it is written \\n, CR as \\r and ESC as \\x1b" grep -qF 'evil\n<0>vstopd[1]: FORGED emergency\r\x1b[2J' "$TMP/plain"
 if [ "$(id -u)" = 0 ]; then

@@ -93,4 +93,26 @@ done
 "$VSTOP" -b -d 0 --source="replay:$TMP/missing" 2> "$TMP/err"
 is $? 1 "missing file: exit status 1"
 check "missing file: says so" grep -q 'No such file' "$TMP/err"
+# What vstop writes, vstop reads: a recording of 300 domains (lines of ~250 KB) replays.
+"$VSTOP" -b --json --source=sim:300 -d 0.1 -n 3 > "$TMP/big.json" 2> /dev/null
+"$VSTOP" -b --json --source="replay:$TMP/big.json" -d 0 > "$TMP/big2.json" 2> "$TMP/big.err"
+ok $? "a recording of 300 domains replays ($(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP/big.json") bytes a line)"
+is "$(head -1 "$TMP/big2.json" | jq '.domains | length')" 300 "... every domain"
+# A line past 16 MiB is refused as it is read, never held whole.
+awk 'BEGIN { printf "{\"x\":\""; for (i = 0; i < 18 * 1024; i++) printf "%1024s", ""; print "\"}" }' > "$TMP/huge.json"
+/usr/bin/time -f '%M' -o "$TMP/rss" "$VSTOP" -b --json --source="replay:$TMP/huge.json" -d 0 > /dev/null 2> "$TMP/huge.err"
+is $? 1 "an 18 MiB line: exit status 1"
+check "... saying so ($(grep -o 'line longer[^(]*' "$TMP/huge.err"))" grep -q 'huge.json:1: line longer than 16 MiB' "$TMP/huge.err"
+rss=$(tail -1 "$TMP/rss")
+check "... in at most 16 MiB and change (max RSS $rss KiB; the sanitizers' own is more)" test "$rss" -lt 120000
+# A xentop log of 16 000 domains replays in linear time (three samples).
+awk -v n=16000 'BEGIN { for (s = 0; s < 3; s++) {
+	print "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID"
+	for (i = 0; i < n; i++)
+		printf "%10s --b---        %3d    0.0     262144   12.5     262144      12.5     1    0        0        0    0        0        0        0          0          0    0\n", "d" i, s
+} }' > "$TMP/many.log"
+t0=$(date +%s%N)
+"$VSTOP" -b --source="replay:$TMP/many.log" -d 0 > /dev/null 2>&1
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "a xentop log of 16 000 domains, 3 samples: ${ms} ms (was 4.2 s: names looked up one by one)" test "$ms" -lt 2500
 done_testing

@@ -37,7 +37,8 @@ healthy() { [ "$(healthz)" = ok ]; }
 stale() { healthz | grep -q "^stale: $1"; }
 
 printf '[general]\nuser = nobody\ninterval = 0.2\n[rrd]\nenabled = yes\ndir = %s/rrd\n' "$TMP" > "$TMP/v.conf"
-"$VSTOPD" -c "$TMP/v.conf" --source=sim:12 --listen 127.0.0.1:$port 2> "$TMP/v.log" &
+: > "$TMP/launchers-file"
+"$VSTOPD" -c "$TMP/v.conf" --source=sim:12 --listen 127.0.0.1:$port 2> "$TMP/v.log" 9< "$TMP/launchers-file" &
 main=$!; pids="$pids $main"
 wait_for 10 healthy
 ok $? "vstopd serves /healthz"
@@ -59,6 +60,14 @@ slots() { awk '/memfd:vstopd-samples/ { print $2 }' /proc/"$1"/maps | sort -u | 
 is "$(slots "$sampler")" "rw-s " "the sampler maps the shared sample slots to write"
 is "$(slots "$rest")" "r--s " "the rest maps them read-only"
 check "... and keeps no descriptor of them (it had a read-only one: no mprotect can make the mapping writable)" sh -c "! ls -l /proc/$rest/fd | grep -q vstopd-samples"
+memfd=$(ls -l /proc/"$sampler"/map_files | awk '/memfd:vstopd-samples/ { print $9; exit }')
+is "$(stat -L -c '%U %a' /proc/"$sampler"/map_files/"$memfd" 2>/dev/null)" "root 600" \
+	"the slots' memfd is root's, 0600: the rest cannot reopen it writable through /proc"
+# CAP_IPC_LOCK (14), CAP_SYS_PTRACE (19), CAP_SYS_ADMIN (21): nothing else, whoever started it.
+is "$(status_field "$sampler" CapEff)/$(status_field "$sampler" CapBnd)" "0000000000284000/0000000000284000" \
+	"the sampler keeps only the capabilities a source needs, bounding set too"
+check "the rest keeps no descriptor of its launcher's (the supervisor has fd 9 open)" \
+	sh -c "ls -l /proc/$main/fd | grep -q launchers-file && ! ls -l /proc/$rest/fd | grep -q launchers-file"
 check "the supervisor holds no listening socket" sh -c "! ls -l /proc/$main/fd | grep -q \"socket:\\[\$(awk -v h=':$(printf '%04X' $port)' '\$2 ~ h\"\$\" { print \$10 }' /proc/net/tcp)\\]\""
 check "the log says who the rest runs as" grep -q 'running as nobody (uid 65534) from now on' "$TMP/v.log"
 
