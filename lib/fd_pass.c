@@ -88,7 +88,7 @@ static int by_fd(const void *a, const void *b)
 
 void fds_close_except(const int *keep, int n)
 {
-	int sorted[8], k = 0;
+	int sorted[8] = { 0 }, k = 0;
 	for (int i = 0; i < n && k < 8; i++)
 		if (keep[i] > 2)
 			sorted[k++] = keep[i];

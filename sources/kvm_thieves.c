@@ -22,11 +22,11 @@ static uint32_t mask_id(struct kvm_thieves *k, const cpu_set_t *set)
 	for (uint32_t i = 0; i < k->nmasks; i++)
 		if (CPU_EQUAL(&k->masks[i].set, set))
 			return i;
+	if (k->nmasks >= KT_MASKS_MAX && k->overflow)
+		return k->overflow_id;
 	cpu_set_t all;
-	if (k->nmasks >= KT_MASKS_MAX) {
-		if (k->overflow)
-			return k->overflow_id;
-		CPU_ZERO(&all);	/* the union of those seen, added once a sample */
+	CPU_ZERO(&all);
+	if (k->nmasks >= KT_MASKS_MAX) {	/* the union of those seen, added once a sample */
 		for (uint32_t i = 0; i < k->nmasks; i++)
 			CPU_OR(&all, &all, &k->masks[i].set);
 		set = &all;

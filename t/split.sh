@@ -72,7 +72,7 @@ check "the supervisor holds no listening socket" sh -c "! ls -l /proc/$main/fd |
 check "the log says who the rest runs as" grep -q 'running as nobody (uid 65534) from now on' "$TMP/v.log"
 
 # 2. The sampler dies: stale, then a new sampler and fresh data; the rest lives on.
-samples=$(metric vstop_samples_total)
+samples=$(metric vstop_samples_total) missed=$(metric vstop_deadlines_missed_total)
 kill -9 "$sampler"
 wait_for 2 stale "the sampler's channel closed"
 ok $? "the sampler killed: /healthz is 503 at once, saying why ($(healthz))"
@@ -84,6 +84,9 @@ check "... from a new sampler process ($sampler -> $new)" test -n "$new" -a "$ne
 is "$(listener $port)" "$rest" "the rest (and its /metrics) lived on"
 is "$(metric vstop_sampler_restarts_total)" 1 "vstop_sampler_restarts_total counts it"
 check "samples go on ($samples, then $(metric vstop_samples_total))" test "$(metric vstop_samples_total)" -gt "$samples"
+m2=$(metric vstop_deadlines_missed_total)
+check "the intervals no sampler was there for (1 s of backoff at 0.2 s) count as missed ($missed -> $m2)" \
+	test "$m2" -ge $((missed + 3))
 
 # 3. Garbage on the sampler's channel (written into its pipe from outside): refused, no crash.
 for fd in /proc/"$new"/fd/*; do	# its channel: a pipe above stderr
@@ -104,6 +107,9 @@ chmod 600 "$TMP/v.conf"	# the rest (nobody) could not open it itself
 kill -HUP $main
 check "SIGHUP: the rest reloads a file only root can read" wait_for 3 grep -q 'configuration reloaded: interval 0.3s' "$TMP/v.log"
 check "... and the sampler starts again on the new interval" grep -q 'the sampler starts again' "$TMP/v.log"
+sleep 1
+is "$(metric vstop_sampler_restarts_total)" "$(grep -c 'restarting it in' "$TMP/v.log")" \
+	"a reload's new sampler is not counted as a restart (only the ones that died)"
 printf '[general]\ninterval = soon\n' > "$TMP/v.conf"
 kill -HUP $main
 check "a bad file on SIGHUP keeps the running configuration" wait_for 3 grep -q 'reload failed, keeping the running configuration: .*v.conf:2' "$TMP/v.log"
