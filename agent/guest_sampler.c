@@ -1,6 +1,6 @@
 /* guest_sampler: two readings of /proc/stat and the rates between them (see guest_sampler.h). */
 #include "config.h"
-#include "model/guest_sampler.h"
+#include "agent/guest_sampler.h"
 
 #include <stdio.h>
 #include <string.h>

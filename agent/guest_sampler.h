@@ -12,7 +12,7 @@
 #include "lib/procstat.h"
 #include "model/cpu_rates.h"
 #include "model/guest_series.h"
-#include "sources/probe.h"
+#include "agent/probe.h"
 
 struct guest_sampler {
 	struct probe probe;

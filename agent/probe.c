@@ -4,7 +4,7 @@
  * we ask for, so a partial read saves nothing and could cut a cpu line.
  */
 #include "config.h"
-#include "sources/probe.h"
+#include "agent/probe.h"
 
 #include <errno.h>
 #include <fcntl.h>

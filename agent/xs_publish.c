@@ -1,6 +1,6 @@
 /* xs_publish: write this guest's steal to xenstore (see xs_publish.h). */
 #include "config.h"
-#include "daemon/xs_publish.h"
+#include "agent/xs_publish.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* alarms: thresholds, hysteresis, noisy neighbors (see alarms.h). */
 #include "config.h"
-#include "sinks/alarms.h"
+#include "alerts/alarms.h"
 
 #include <math.h>
 #include <stdio.h>

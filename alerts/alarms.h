@@ -22,8 +22,8 @@
 #include "model/cpu_rates.h"
 #include "model/guest_series.h"
 #include "model/model.h"
-#include "sinks/alarms_conf.h"
-#include "sinks/notify.h"
+#include "alerts/alarms_conf.h"
+#include "alerts/notify.h"
 
 enum alarm_state { ALARM_OK, ALARM_PENDING, ALARM_FIRING };
 #define ALARM_THIEVES 16

@@ -1,6 +1,6 @@
 /* alarms_conf: [alerts] and [alert.NAME] (see alarms_conf.h). */
 #include "config.h"
-#include "sinks/alarms_conf.h"
+#include "alerts/alarms_conf.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -3,10 +3,10 @@
 
 #include <stdlib.h>
 #include "lib/xalloc.h"
-#include "sinks/alarms.h"
-#include "sinks/alarms_conf.h"
-#include "sinks/notify.h"
-#include "sinks/sink.h"
+#include "alerts/alarms.h"
+#include "alerts/alarms_conf.h"
+#include "alerts/notify.h"
+#include "lib/sink.h"
 
 static bool wanted(const void *conf, const struct sink_overrides *o)
 {

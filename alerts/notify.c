@@ -1,6 +1,6 @@
 /* notify: log, exec and webhook actions for alarms (see notify.h). */
 #include "config.h"
-#include "sinks/notify.h"
+#include "alerts/notify.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,7 +19,7 @@
 #include "lib/url_redact.h"
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 #endif
 
 extern char **environ;

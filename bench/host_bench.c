@@ -19,11 +19,11 @@
 #include "lib/strbuf.h"
 #include "model/host_series.h"
 #include "model/model.h"
-#include "sinks/alarms.h"
-#include "sinks/metrics.h"
-#include "sinks/push_batch.h"
-#include "sinks/remote_write.h"
-#include "sources/source.h"
+#include "alerts/alarms.h"
+#include "exporters/metrics.h"
+#include "exporters/push_batch.h"
+#include "exporters/remote_write.h"
+#include "collector/source.h"
 #include "tui/dash_draw.h"
 
 static double cpu_now(void)

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "model/model.h"
-#include "sources/source.h"
+#include "collector/source.h"
 #include "t/fake_proc.h"
 
 #define HOST_PROCS 300

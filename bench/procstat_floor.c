@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "sources/probe.h"
+#include "agent/probe.h"
 
 static double cpu_now(void)
 {

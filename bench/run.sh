@@ -332,7 +332,7 @@ echo "  (~1.5 MiB) and the GnuTLS tree (~2.3 MiB: gnutls, p11-kit, nettle, hogwe
 echo "  that Debian's libmicrohttpd is linked with, even though /metrics serves no TLS. librrd"
 echo "  (cairo, pango, glib, X11), libcurl (OpenSSL, Kerberos) and snappy (libstdc++) used to"
 echo "  add 9.6 MiB more: they are now loaded with dlopen only when RRD, push or a webhook is"
-echo "  switched on (sinks/dynlibs.c). Going lower means a libmicrohttpd built without"
+echo "  switched on (lib/dynlibs.c). Going lower means a libmicrohttpd built without"
 echo "  GnuTLS, or a static build."
 echo "- **CPU per sample** is compared with a floor that is paced the same way (one"
 echo "  clock_nanosleep wake-up, one pread, one parse per second): on this VM a timer wake-up"

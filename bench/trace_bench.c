@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "sources/xen_runstate.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_runstate.h"
+#include "collector/xen_trace.h"
 
 static double cpu_now(void)
 {

@@ -1,6 +1,6 @@
 /* kvm_affinity: vCPU threads' affinities and VMs' command lines (kvm_affinity.h). */
 #include "config.h"
-#include "sources/kvm_affinity.h"
+#include "collector/kvm_affinity.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "lib/pcpu_pinning.h"
 #include "lib/snapshot.h"
-#include "sources/kvm_proc.h"
+#include "collector/kvm_proc.h"
 
 /* 0 and *a filled (VMs whose vCPU threads are not named are left out). */
 int kvm_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char *err, size_t errsz);

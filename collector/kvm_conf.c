@@ -1,6 +1,6 @@
 /* kvm_conf: [kvm] (see kvm_conf.h). */
 #include "config.h"
-#include "sources/kvm_conf.h"
+#include "collector/kvm_conf.h"
 
 #include <stddef.h>
 #include <stdio.h>

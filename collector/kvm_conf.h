@@ -3,7 +3,7 @@
 #define VSTOP_KVM_CONF_H
 
 #include "lib/conf.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 struct kvm_conf {
 	char libvirt[CONF_STR];		/* auto | on | off */

@@ -1,6 +1,6 @@
 /* kvm_libvirt: libvirtd's domain statistics for the kvm source (kvm_libvirt.h). */
 #include "config.h"
-#include "sources/kvm_libvirt.h"
+#include "collector/kvm_libvirt.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* kvm_proc: strict parsers for /proc files and VMM command lines (kvm_proc.h). */
 #include "config.h"
-#include "sources/kvm_proc.h"
+#include "collector/kvm_proc.h"
 
 #include <inttypes.h>
 #include <stdio.h>

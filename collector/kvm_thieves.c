@@ -1,6 +1,6 @@
 /* kvm_thieves: a wait shared among what ran on the victim's CPUs (kvm_thieves.h). */
 #include "config.h"
-#include "sources/kvm_thieves.h"
+#include "collector/kvm_thieves.h"
 
 #include <stdlib.h>
 #include <string.h>

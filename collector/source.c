@@ -1,6 +1,6 @@
 /* source: picks a source by its spec (see source.h). */
 #include "config.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>

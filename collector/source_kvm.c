@@ -13,7 +13,7 @@
  * ended fails it (ESRCH) rather than reading a newcomer with its number.
  */
 #include "config.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,9 +31,9 @@
 #include "lib/num.h"
 #include "lib/virt_detect.h"
 #include "lib/xalloc.h"
-#include "sources/kvm_libvirt.h"
-#include "sources/kvm_proc.h"
-#include "sources/kvm_thieves.h"
+#include "collector/kvm_libvirt.h"
+#include "collector/kvm_proc.h"
+#include "collector/kvm_thieves.h"
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
 #define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */

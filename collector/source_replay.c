@@ -12,7 +12,7 @@
 #include "config.h"
 #include "lib/name_index.h"
 #include "lib/xalloc.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/xentop_log.h"
+#include "collector/xentop_log.h"
 
 /* A xentop line is under 1 KiB; a vstop --json record about 800 bytes a
  * domain (20 000 domains fit). A longer line is a wrong or hostile file: it

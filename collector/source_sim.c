@@ -20,7 +20,7 @@
  */
 #include "config.h"
 #include "lib/xalloc.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 #include <math.h>
 #include <stdio.h>

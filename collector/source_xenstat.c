@@ -6,7 +6,7 @@
  * trace, xentrace_child.h), then reads the guests' own steal from xenstore.
  */
 #include "config.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
-#include "sources/xentrace_child.h"
-#include "sources/xs_import.h"
+#include "collector/xentrace_child.h"
+#include "collector/xs_import.h"
 
 #ifdef HAVE_XENSTAT
 #include <xenstat.h>

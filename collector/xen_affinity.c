@@ -1,6 +1,6 @@
 /* xen_affinity: vCPU hard affinities through libxenctrl (see xen_affinity.h). */
 #include "config.h"
-#include "sources/xen_affinity.h"
+#include "collector/xen_affinity.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* xen_conf: [xen] (see xen_conf.h). */
 #include "config.h"
-#include "sources/xen_conf.h"
+#include "collector/xen_conf.h"
 
 #include <stddef.h>
 #include <stdio.h>

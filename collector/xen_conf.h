@@ -3,7 +3,7 @@
 #define VSTOP_XEN_CONF_H
 
 #include "lib/conf.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 struct xen_conf {
 	char trace[CONF_STR];		/* auto | on | off */

@@ -1,6 +1,6 @@
 /* runstate: per-vCPU runstate time and thieves from trace records (see runstate.h). */
 #include "config.h"
-#include "sources/xen_runstate.h"
+#include "collector/xen_runstate.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * runstate: each vCPU's time in each runstate, from Xen's scheduler trace
- * (sources/xen_trace.h), and who took its time while it waited. Time spent
+ * (collector/xen_trace.h), and who took its time while it waited. Time spent
  * runnable is steal as the hypervisor sees it, agent or not.
  *
  * Who took it: a vCPU's wait ends on the pCPU that finally runs it, and the
@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/snapshot.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_trace.h"
 
 #define RS_THIEVES HV_THIEVES_NAMED
 #define RS_HISTORY 64

@@ -1,6 +1,6 @@
 /* xen_trace: a streaming parser of Xen trace records (see xen_trace.h). */
 #include "config.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_trace.h"
 
 #include <stdio.h>
 #include <string.h>

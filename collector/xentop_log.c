@@ -1,6 +1,6 @@
 /* xentop_log: `xentop -b` line parser (see xentop_log.h). */
 #include "config.h"
-#include "sources/xentop_log.h"
+#include "collector/xentop_log.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* xentrace_child: Xen's scheduler trace through Debian's xentrace (see xentrace_child.h). */
 #include "config.h"
-#include "sources/xentrace_child.h"
+#include "collector/xentrace_child.h"
 
 #include <dirent.h>
 #include <errno.h>

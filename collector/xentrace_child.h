@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "sources/xen_runstate.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_runstate.h"
+#include "collector/xen_trace.h"
 
 /* The events asked for: TRC_SCHED_MIN, the runstate changes only. */
 #define XENTRACE_EVENT_MASK "0x00021000"

@@ -1,6 +1,6 @@
 /* xs_import: guests' steal from xenstore, validated (see xs_import.h). */
 #include "config.h"
-#include "sources/xs_import.h"
+#include "collector/xs_import.h"
 
 #include <errno.h>
 #include <inttypes.h>

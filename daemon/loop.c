@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include "sinks/conf_sections.h"
+#include "exporters/conf_sections.h"
 #include "daemon/sinks.h"
 #include "lib/clock.h"
 #include "lib/log.h"

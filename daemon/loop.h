@@ -16,7 +16,7 @@
 #include "lib/clock.h"
 #include "lib/conf.h"
 #include "lib/series.h"
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 #define DAEMON_DEFAULT_CONF VSTOP_CONF_PATH
 

@@ -9,7 +9,7 @@
 #ifndef VSTOP_SAMPLER_H
 #define VSTOP_SAMPLER_H
 
-#include "sources/source.h"
+#include "collector/source.h"
 
 /* Exit statuses the supervisor tells apart. */
 enum { SAMPLER_DONE = 0, SAMPLER_LOST = 1, SAMPLER_NO_SOURCE = 3 };

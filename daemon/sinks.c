@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include "lib/log.h"
 #include "lib/privdrop.h"
-#include "sinks/http_conf.h"
-#include "sinks/push_conf.h"
-#include "sinks/rrd_conf.h"
+#include "exporters/http_conf.h"
+#include "exporters/push_conf.h"
+#include "exporters/rrd_conf.h"
 
 struct sink_entry {
 	const struct sink_ops *ops;	/* NULL: not in this build */

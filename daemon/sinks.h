@@ -8,7 +8,7 @@
 
 #include "lib/conf.h"
 #include "lib/series.h"
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 #define SINKS_MAX 8
 

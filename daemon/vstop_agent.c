@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "daemon/loop.h"
-#include "daemon/xs_publish.h"
+#include "agent/xs_publish.h"
 #include "lib/log.h"
 #include "lib/signals.h"
-#include "model/guest_sampler.h"
+#include "agent/guest_sampler.h"
 #include "model/guest_series.h"
 
 static void usage(FILE *f)

@@ -27,9 +27,9 @@
 #include "lib/signals.h"
 #include "model/host_series.h"
 #include "model/model.h"
-#include "sources/source.h"
-#include "sources/kvm_conf.h"
-#include "sources/xen_conf.h"
+#include "collector/source.h"
+#include "collector/kvm_conf.h"
+#include "collector/xen_conf.h"
 
 static void usage(FILE *f)
 {

@@ -1,13 +1,13 @@
 /* conf_sections: the sinks' sections of vstop.conf (see conf_sections.h). */
 #include "config.h"
-#include "sinks/conf_sections.h"
+#include "exporters/conf_sections.h"
 
-#include "sinks/alarms_conf.h"
-#include "sinks/http_conf.h"
-#include "sinks/push_conf.h"
-#include "sinks/rrd_conf.h"
-#include "sources/kvm_conf.h"
-#include "sources/xen_conf.h"
+#include "alerts/alarms_conf.h"
+#include "exporters/http_conf.h"
+#include "exporters/push_conf.h"
+#include "exporters/rrd_conf.h"
+#include "collector/kvm_conf.h"
+#include "collector/xen_conf.h"
 
 /* In the order --print-config shows them. */
 const struct conf_section *const sink_conf_sections[] = {

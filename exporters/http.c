@@ -7,8 +7,8 @@
  * (http_auth.h). Only GET and HEAD, only /metrics and /healthz.
  */
 #include "config.h"
-#include "sinks/http.h"
-#include "sinks/http_conf.h"
+#include "exporters/http.h"
+#include "exporters/http_conf.h"
 
 #include <microhttpd.h>
 #include <stdbool.h>
@@ -25,8 +25,8 @@
 #include "lib/clock.h"
 #include "lib/listen_addr.h"
 #include "lib/strbuf.h"
-#include "sinks/http_auth.h"
-#include "sinks/http_guard.h"
+#include "exporters/http_auth.h"
+#include "exporters/http_guard.h"
 
 #define HTTP_MAX_CONNECTIONS 64
 #define HTTP_MAX_PER_IP 8

@@ -1,6 +1,6 @@
 /* http_auth: see http_auth.h. */
 #include "config.h"
-#include "sinks/http_auth.h"
+#include "exporters/http_auth.h"
 
 #include <crypt.h>
 #include <stdlib.h>

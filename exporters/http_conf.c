@@ -1,10 +1,10 @@
 /* http_conf: [http] (see http_conf.h). */
 #include "config.h"
-#include "sinks/http_conf.h"
+#include "exporters/http_conf.h"
 
 #include <stddef.h>
 #include <stdio.h>
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 static void defaults(void *data)
 {

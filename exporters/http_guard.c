@@ -1,6 +1,6 @@
 /* http_guard: see http_guard.h. */
 #include "config.h"
-#include "sinks/http_guard.h"
+#include "exporters/http_guard.h"
 
 #include <netinet/in.h>
 #include <string.h>

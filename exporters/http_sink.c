@@ -10,10 +10,10 @@
 #include "lib/log.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
-#include "sinks/http.h"
-#include "sinks/http_conf.h"
-#include "sinks/metrics.h"
-#include "sinks/sink.h"
+#include "exporters/http.h"
+#include "exporters/http_conf.h"
+#include "exporters/metrics.h"
+#include "lib/sink.h"
 
 struct http_sink {
 	struct http_exporter *h;

@@ -6,7 +6,7 @@
  */
 #include "config.h"
 #include "lib/xalloc.h"
-#include "sinks/metrics.h"
+#include "exporters/metrics.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -5,11 +5,11 @@
  * at most PUSH_MAX_POINTS points (Prometheus' own senders use a few thousand).
  */
 #include "config.h"
-#include "sinks/push.h"
-#include "sinks/push_conf.h"
+#include "exporters/push.h"
+#include "exporters/push_conf.h"
 
 #define DYNLIB_CURL
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 #include <errno.h>
 #include <stddef.h>
 #include <math.h>
@@ -25,10 +25,10 @@
 #include "lib/log.h"
 #include "lib/url_redact.h"
 #include "lib/xalloc.h"
-#include "sinks/push_batch.h"
-#include "sinks/push_disk.h"
-#include "sinks/remote_write.h"
-#include "sinks/sink.h"
+#include "exporters/push_batch.h"
+#include "exporters/push_disk.h"
+#include "exporters/remote_write.h"
+#include "lib/sink.h"
 
 #define PUSH_MAX_POINTS 20000
 #define PUSH_BACKOFF_MIN 0.5

@@ -1,6 +1,6 @@
 /* push_batch: a sample as remote-write points (see push_batch.h). */
 #include "config.h"
-#include "sinks/push_batch.h"
+#include "exporters/push_batch.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/series.h"
-#include "sinks/remote_write.h"
+#include "exporters/remote_write.h"
 
 struct label_row {
 	uint8_t n;

@@ -1,10 +1,10 @@
 /* push_conf: [push] (see push_conf.h). */
 #include "config.h"
-#include "sinks/push_conf.h"
+#include "exporters/push_conf.h"
 
 #include <stddef.h>
 #include <stdio.h>
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 static void defaults(void *data)
 {

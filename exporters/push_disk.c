@@ -1,6 +1,6 @@
 /* push_disk: the push queue on disk (see push_disk.h). */
 #include "config.h"
-#include "sinks/push_disk.h"
+#include "exporters/push_disk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include "lib/dir_check.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
-#include "sinks/push_record.h"
+#include "exporters/push_record.h"
 
 struct segment {
 	uint64_t id;

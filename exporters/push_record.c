@@ -1,6 +1,6 @@
 /* push_record: the disk queue's record format (see push_record.h). */
 #include "config.h"
-#include "sinks/push_record.h"
+#include "exporters/push_record.h"
 
 #include <string.h>
 #include <zlib.h>

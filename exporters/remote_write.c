@@ -1,13 +1,13 @@
 /* remote_write: WriteRequest encoding with protobuf-c and snappy (see remote_write.h). */
 #include "config.h"
-#include "sinks/remote_write.h"
+#include "exporters/remote_write.h"
 
 #define DYNLIB_SNAPPY
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sinks/remote.pb-c.h"
+#include "exporters/remote.pb-c.h"
 
 /* __name__, the point's own labels, instance and job. */
 #define LABELS_PER (RW_MAX_LABELS + 3)

@@ -1,11 +1,11 @@
 /* rrd_conf: [rrd] (see rrd_conf.h). */
 #include "config.h"
-#include "sinks/rrd_conf.h"
+#include "exporters/rrd_conf.h"
 #include "lib/paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 static void defaults(void *data)
 {

@@ -10,8 +10,8 @@
 #include "lib/clock.h"
 #include "lib/dir_check.h"
 #include "lib/name_index.h"
-#include "sinks/rrd_conf.h"
-#include "sinks/rrd_sink.h"
+#include "exporters/rrd_conf.h"
+#include "exporters/rrd_sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #include <math.h>
 #include <pthread.h>
 #define DYNLIB_RRD
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include "lib/log.h"
 #include "lib/xalloc.h"
-#include "sinks/sink.h"
+#include "lib/sink.h"
 
 #define RRD_MAX_DS 12
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include "lib/conf.h"
 #include "lib/url_redact.h"
-#include "sinks/conf_sections.h"
+#include "exporters/conf_sections.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

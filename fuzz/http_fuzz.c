@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/prom_text.h"
-#include "sinks/http.h"
+#include "exporters/http.h"
 
 static int visit(const char *label, double v, void *ctx)
 {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/kvm_proc.h"
-#include "sources/kvm_thieves.h"
+#include "collector/kvm_proc.h"
+#include "collector/kvm_thieves.h"
 
 static uint64_t given;
 static void take(void *ctx, uint32_t thief, uint64_t ns)

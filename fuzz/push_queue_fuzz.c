@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/log.h"
-#include "sinks/push_disk.h"
-#include "sinks/push_record.h"
+#include "exporters/push_disk.h"
+#include "exporters/push_record.h"
 
 static char dir[64];
 

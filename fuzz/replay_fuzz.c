@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "model/model.h"
-#include "sources/source.h"
+#include "collector/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,16 +15,16 @@ lib="$src/lib"
 declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
 	[guest_stat]="$lib/guest_stat.c $lib/num.c"
-	[xentop]="$src/sources/xentop_log.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
-	[replay]="$src/sources/source_replay.c $src/sources/xentop_log.c $src/sources/source.c $src/sources/source_sim.c $src/sources/source_xenstat.c $src/sources/xentrace_child.c $src/sources/xen_runstate.c $src/sources/xen_trace.c $src/sources/xs_import.c $src/sources/source_kvm.c $src/sources/kvm_proc.c $src/sources/kvm_thieves.c $src/sources/kvm_libvirt.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
-	[conf]="$lib/conf.c $lib/num.c $lib/url_redact.c $src/sinks/conf_sections.c $src/sources/xen_conf.c $src/sources/kvm_conf.c $src/sinks/alarms_conf.c $src/sinks/http_conf.c $src/sinks/push_conf.c $src/sinks/rrd_conf.c -linih"
+	[xentop]="$src/collector/xentop_log.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
+	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xentrace_child.c $src/collector/xen_runstate.c $src/collector/xen_trace.c $src/collector/xs_import.c $src/collector/source_kvm.c $src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_libvirt.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
+	[conf]="$lib/conf.c $lib/num.c $lib/url_redact.c $src/exporters/conf_sections.c $src/collector/xen_conf.c $src/collector/kvm_conf.c $src/alerts/alarms_conf.c $src/exporters/http_conf.c $src/exporters/push_conf.c $src/exporters/rrd_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
-	[kvm_proc]="$src/sources/kvm_proc.c $src/sources/kvm_thieves.c $lib/num.c $lib/xalloc.c"
-	[push_queue]="$src/sinks/push_disk.c $src/sinks/push_record.c $lib/dir_check.c $lib/log.c $lib/xalloc.c $lib/clock.c -lz"
+	[kvm_proc]="$src/collector/kvm_proc.c $src/collector/kvm_thieves.c $lib/num.c $lib/xalloc.c"
+	[push_queue]="$src/exporters/push_disk.c $src/exporters/push_record.c $lib/dir_check.c $lib/log.c $lib/xalloc.c $lib/clock.c -lz"
 	[snapshot_wire]="$lib/snapshot_wire.c $lib/snapshot_image.c $lib/wire_reader.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/strbuf.c $lib/xalloc.c -lm"
 	[fleet]="$src/tui/fleet.c $lib/name_index.c $lib/strbuf.c $lib/xalloc.c -ljansson -lm"
-	[xen_trace]="$src/sources/xen_trace.c $src/sources/xen_runstate.c $lib/xalloc.c -lm"
-	[http]="$src/sinks/http.c $src/sinks/http_auth.c $src/sinks/http_guard.c $src/sinks/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
+	[xen_trace]="$src/collector/xen_trace.c $src/collector/xen_runstate.c $lib/xalloc.c -lm"
+	[http]="$src/exporters/http.c $src/exporters/http_auth.c $src/exporters/http_guard.c $src/exporters/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0
 for t in procstat guest_stat xentop replay conf nagios_range http xen_trace kvm_proc push_queue snapshot_wire fleet; do

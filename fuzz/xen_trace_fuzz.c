@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "sources/xen_runstate.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_runstate.h"
+#include "collector/xen_trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/xentop_log.h"
+#include "collector/xentop_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

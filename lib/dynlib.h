@@ -1,6 +1,6 @@
 /*
  * dynlib: load an optional heavy library when a feature needs it, not at
- * start (sinks/dynlibs.h: librrd, libcurl, snappy; sources/kvm_libvirt.c:
+ * start (lib/dynlibs.h: librrd, libcurl, snappy; collector/kvm_libvirt.c:
  * libvirt). Their dependency trees are most of a process's resident memory.
  */
 #ifndef VSTOP_DYNLIB_H

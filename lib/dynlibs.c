@@ -14,7 +14,7 @@
 #ifdef HAVE_SNAPPY
 #define DYNLIB_SNAPPY
 #endif
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 #include "lib/dynlib.h"
 
 /* Each library is loaded once, whichever thread asks first. */

@@ -20,8 +20,8 @@ struct vcpu_affinity {
 	size_t map_bytes;
 };
 
-/* Every vCPU's affinity, as a source reads it (sources/xen_affinity.h,
- * sources/kvm_affinity.h); domain names point into the snapshot. */
+/* Every vCPU's affinity, as a source reads it (collector/xen_affinity.h,
+ * collector/kvm_affinity.h); domain names point into the snapshot. */
 struct vcpu_affinities {
 	struct vcpu_affinity *v;
 	size_t n;

@@ -1,8 +1,8 @@
 /* alarms: the state machine, hysteresis, escalation, rate limits, noisy neighbors. */
 #include "config.h"
 #include <math.h>
-#include "sinks/alarms.h"
-#include "sinks/metrics.h"
+#include "alerts/alarms.h"
+#include "exporters/metrics.h"
 #include "t/tap.h"
 
 /* A guest reading with the VM's steal at `steal` % (one CPU). */

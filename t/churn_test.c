@@ -8,9 +8,9 @@
 #include "daemon/loop_stats.h"
 #include "model/host_series.h"
 #include "model/model.h"
-#include "sinks/alarms.h"
-#include "sinks/metrics.h"
-#include "sources/source.h"
+#include "alerts/alarms.h"
+#include "exporters/metrics.h"
+#include "collector/source.h"
 #include "t/tap.h"
 
 static long hwm_kib(void)

@@ -2,11 +2,11 @@
 #include "config.h"
 #include <stdlib.h>
 #include "lib/conf.h"
-#include "sinks/alarms_conf.h"
-#include "sinks/conf_sections.h"
-#include "sinks/http_conf.h"
-#include "sinks/push_conf.h"
-#include "sources/kvm_conf.h"
+#include "alerts/alarms_conf.h"
+#include "exporters/conf_sections.h"
+#include "exporters/http_conf.h"
+#include "exporters/push_conf.h"
+#include "collector/kvm_conf.h"
 #include "t/tap.h"
 
 static struct vstop_conf c;	/* 36 KiB each: not on the stack */

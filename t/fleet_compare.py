@@ -18,7 +18,7 @@ from prom_sets import parse_text  # noqa: E402
 
 def near(a, b):
     """Equal as far as /metrics says: it writes gauges with six significant digits
-    (sinks/metrics.c), the push full doubles, and vstop's JSON six decimals."""
+    (exporters/metrics.c), the push full doubles, and vstop's JSON six decimals."""
     if a is None or b is None:
         return a is None and b is None
     return abs(a - b) <= 6e-6 * abs(b) + 1e-6

@@ -1,7 +1,7 @@
 /* guest_stat: data/vstop/stat as a hostile guest might write it. */
 #include "config.h"
 #include "lib/guest_stat.h"
-#include "sources/xs_import.h"
+#include "collector/xs_import.h"
 #include "t/tap.h"
 
 static enum guest_stat_err p(const char *s, size_t n)

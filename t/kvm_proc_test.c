@@ -1,8 +1,8 @@
 /* kvm_proc and kvm_thieves: a KVM host's /proc files, VMM command lines, and
  * who a wait is shared among; real samples from this machine and hostile ones. */
 #include "config.h"
-#include "sources/kvm_proc.h"
-#include "sources/kvm_thieves.h"
+#include "collector/kvm_proc.h"
+#include "collector/kvm_thieves.h"
 #include "t/tap.h"
 
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "model/model.h"
-#include "sources/source.h"
+#include "collector/source.h"
 #include "t/fake_proc.h"
 #include "t/tap.h"
 

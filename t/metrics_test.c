@@ -5,7 +5,7 @@
 #include "daemon/loop_stats.h"
 #include "model/host_series.h"
 #include "model/model.h"
-#include "sinks/metrics.h"
+#include "exporters/metrics.h"
 #include "t/tap.h"
 
 static const char *label(const char *s)

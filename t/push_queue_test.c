@@ -3,8 +3,8 @@
  * segment and count its points, the cursor resumes where sending stopped, and
  * hostile files in the directory are not trusted. */
 #include "config.h"
-#include "sinks/push_disk.h"
-#include "sinks/push_record.h"
+#include "exporters/push_disk.h"
+#include "exporters/push_record.h"
 #include "t/tap.h"
 
 #include <dirent.h>

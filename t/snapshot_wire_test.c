@@ -7,7 +7,7 @@
 #include "lib/snapshot_image.h"
 #include "lib/snapshot_wire.h"
 #include "lib/wire_reader.h"
-#include "sources/source.h"
+#include "collector/source.h"
 #include "t/tap.h"
 
 #include <errno.h>

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/xen_runstate.h"
-#include "sources/xen_trace.h"
+#include "collector/xen_runstate.h"
+#include "collector/xen_trace.h"
 #include "t/tap.h"
 
 /* A trace under construction, in Xen's layout. */

@@ -2,7 +2,7 @@
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
-#include "sources/xentop_log.h"
+#include "collector/xentop_log.h"
 #include "t/tap.h"
 
 #define HDR "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID"

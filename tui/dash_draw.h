@@ -10,10 +10,10 @@
 #include "lib/clock.h"
 #include "model/cpu_rates.h"
 #include "model/guest_history.h"
-#include "model/guest_sampler.h"
+#include "agent/guest_sampler.h"
 #include "model/model.h"
-#include "sinks/alarms.h"
-#include "sources/source.h"
+#include "alerts/alarms.h"
+#include "collector/source.h"
 #include "tui/options.h"
 
 enum { PAIR_WARN = 1, PAIR_CRIT, PAIR_OK, PAIR_HEAD };

@@ -10,9 +10,9 @@
  */
 #include "lib/paths.h"
 #include "config.h"
-#include "sinks/conf_sections.h"
-#include "sources/kvm_conf.h"
-#include "sources/xen_conf.h"
+#include "exporters/conf_sections.h"
+#include "collector/kvm_conf.h"
+#include "collector/xen_conf.h"
 #include "tui/dashboard.h"
 
 #include <curses.h>

@@ -11,8 +11,8 @@
 #include "lib/paths.h"
 #include "config.h"
 #include "lib/xalloc.h"
-#include "sinks/alarms_conf.h"
-#include "sinks/conf_sections.h"
+#include "alerts/alarms_conf.h"
+#include "exporters/conf_sections.h"
 #include "tui/doctor.h"
 
 #include <dirent.h>
@@ -30,11 +30,11 @@
 #include "lib/strbuf.h"
 #include "lib/virt_detect.h"
 #include "model/cpu_rates.h"
-#include "model/guest_sampler.h"
+#include "agent/guest_sampler.h"
 #include "model/model.h"
-#include "sources/source.h"
-#include "sources/kvm_affinity.h"
-#include "sources/xen_affinity.h"
+#include "collector/source.h"
+#include "collector/kvm_affinity.h"
+#include "collector/xen_affinity.h"
 
 /* Exit status when doctor could not run at all: a Nagios plugin's UNKNOWN,
  * apart from its verdicts (0 OK, 1 WARN, 2 FAIL). */

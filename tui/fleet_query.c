@@ -9,7 +9,7 @@
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
 #endif
-#include "sinks/dynlibs.h"
+#include "lib/dynlibs.h"
 
 /* An answer bigger than this is not one a terminal can show: refused, not swallowed. */
 #define ANSWER_MAX ((size_t)1 << 30)

@@ -16,7 +16,7 @@
 #include "lib/log.h"
 #ifdef HAVE_RRD
 #include <rrd.h>
-#include "sinks/rrd_sink.h"
+#include "exporters/rrd_sink.h"
 #endif
 
 #define DEFAULT_DIR VSTOP_RRD_DIR

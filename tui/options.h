@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "sources/source.h"
+#include "collector/source.h"
 
 enum sort_key {
 	SORT_DOMID, SORT_NAME, SORT_STATE, SORT_CPU, SORT_STEAL, SORT_VCPUS, SORT_MEM,

@@ -12,8 +12,8 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/num.h"
-#include "sources/probe.h"
-#include "sources/source.h"
+#include "agent/probe.h"
+#include "collector/source.h"
 #include "tui/batch.h"
 #include "tui/dashboard.h"
 #include "tui/doctor.h"

@@ -29,9 +29,9 @@
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "model/cpu_rates.h"
-#include "model/guest_sampler.h"
+#include "agent/guest_sampler.h"
 #include "model/model.h"
-#include "sources/source.h"
+#include "collector/source.h"
 #ifdef HAVE_CURL
 #include <curl/curl.h>
 #endif
