@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 #include "daemon/sampler.h"
 #include "lib/clock.h"
@@ -54,6 +55,7 @@ struct state {
 static void child_setup(const struct state *st, const char *name)
 {
 	signal(SIGCHLD, SIG_DFL);
+	closelog();	/* its descriptor goes with the others: the child's first line reconnects */
 	sigprocmask(SIG_SETMASK, &st->run_mask, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	prctl(PR_SET_NAME, name);

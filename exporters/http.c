@@ -116,13 +116,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	if (*state == NULL) {	/* headers only so far: wait for the body, if any */
 		*state = &headers_seen;
-		http_guard_header_done(&h->guard, c);
 		return MHD_YES;
 	}
-	if (*upload_size) {	/* nobody should send us a body: drop it */
+	if (*upload_size) {	/* nobody should send us a body: drop it (its time counts) */
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (*state == &headers_seen)
+		http_guard_header_done(&h->guard, c);	/* the whole request came within its deadline */
 	int status = http_route(method, url);
 	const char *text = "text/plain; charset=utf-8";
 	if (h->auth_on) {
@@ -236,8 +237,9 @@ struct http_exporter *http_start(const char *listen, double stale_s, const struc
 		free(h);
 		return NULL;
 	}
+	h->auth_on = sec && sec->user && *sec->user;	/* freed by http_free_auth, started or not */
 	if (http_guard_start(&h->guard, HTTP_MAX_CONNECTIONS) < 0 ||
-	    (sec && sec->user && *sec->user && !(h->auth_on = http_auth_start(&h->auth, sec->user, sec->hash) == 0))) {
+	    (h->auth_on && http_auth_start(&h->auth, sec->user, sec->hash) < 0)) {
 		snprintf(err, errsz, "http: cannot start its threads");
 		http_free_auth(h);
 		return NULL;

@@ -107,7 +107,7 @@ static void *sweep(void *arg)
 			}
 		}
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);	/* the wake's clock: a stepped wall clock changes nothing */
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
 	}
@@ -120,7 +120,11 @@ int http_guard_start(struct http_guard *g, unsigned limit)
 	memset(g, 0, sizeof(*g));
 	g->limit = limit;
 	pthread_mutex_init(&g->lock, NULL);
-	pthread_cond_init(&g->wake, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	g->started = pthread_create(&g->sweeper, NULL, sweep, g) == 0;
 	return g->started ? 0 : -1;
 }

@@ -1,8 +1,8 @@
 /*
  * http_guard: /metrics stays reachable while clients misbehave. Each
- * connection has HTTP_HEADER_DEADLINE_S to send a whole request header (a
- * client that drips a header line a second is cut, however long it keeps
- * the connection busy), and the last HTTP_ROOM_FOR_NEW connections go only
+ * connection has HTTP_HEADER_DEADLINE_S to send a whole request, headers and
+ * any body (a client that drips a line or a byte a second is cut, however
+ * long it keeps the connection busy), and the last HTTP_ROOM_FOR_NEW connections go only
  * to addresses that hold none: a few hosts cannot take every slot from the
  * scraper. libmicrohttpd has neither; it calls these hooks.
  */
@@ -42,7 +42,7 @@ void http_guard_stop(struct http_guard *g);
 enum MHD_Result http_guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);
 void http_guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code);
 void http_guard_completed(struct http_guard *g, struct MHD_Connection *c);
-/* A whole request header came on c. */
+/* A whole request (headers, and any body) came on c. */
 void http_guard_header_done(struct http_guard *g, struct MHD_Connection *c);
 
 #endif

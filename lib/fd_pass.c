@@ -3,6 +3,7 @@
 #include "config.h"
 #include "lib/fd_pass.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -86,8 +87,30 @@ static int by_fd(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* Without close_range (a kernel before 5.9): one by one, as /proc lists them. */
+static void close_listed(const int *keep, int n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	const struct dirent *e;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		bool kept = fd <= 2 || fd == dirfd(d);
+		for (int k = 0; k < n; k++)
+			kept |= fd == keep[k];
+		if (!kept)
+			close(fd);	/* /proc lists by number: closing one skips no other */
+	}
+	closedir(d);
+}
+
 void fds_close_except(const int *keep, int n)
 {
+	if (close_range(~0U, ~0U, 0) < 0) {	/* an empty range: is there a close_range? */
+		close_listed(keep, n);
+		return;
+	}
 	int sorted[8] = { 0 }, k = 0;
 	for (int i = 0; i < n && k < 8; i++)
 		if (keep[i] > 2)

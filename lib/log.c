@@ -85,7 +85,7 @@ static void vlog(int prio, const char *fmt, va_list ap)
 {
 	char msg[1024], line[4100];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_form == LOGFMT) {
+	if (log_form == LOGFMT && !log_syslog) {
 		print_logfmt(prio, msg);
 		return;
 	}

@@ -21,22 +21,23 @@ static void add_ref(struct name_clash *c, uint32_t n, const char *name, uint32_t
 	name_index_added(&c->index, c->refs, n + 1);
 }
 
-/* A name for domain d that no domain of the sample has yet: "NAME#ID", with
- * another "#ID" while that is taken too (a look-alike may be named so). */
+/* A name for domain d that no domain of the sample has yet: "NAME#ID", then
+ * "NAME#ID.2", "NAME#ID.3"... while that is taken too (a look-alike may be
+ * named so). Each try is a new name and the index holds fewer than
+ * refs_cap, so this ends. */
 static const char *new_name(struct name_clash *c, const struct snapshot *s, const struct domain *d, uint32_t slot)
 {
 	char *out = c->renamed + (size_t)slot * NEW_NAME_ROOM;
 	unsigned id = d->pid ? (unsigned)d->pid : d->domid;
-	snprintf(out, NEW_NAME_ROOM, "%s", domain_name(s, d));
-	for (int tries = 0; tries < 4; tries++) {
-		char tail[16];
-		int n = snprintf(tail, sizeof(tail), "#%u", id);
-		size_t keep = strlen(out) + (size_t)n < NEW_NAME_ROOM ? strlen(out) : NEW_NAME_ROOM - 1 - (size_t)n;
-		memcpy(out + keep, tail, (size_t)n + 1);
+	const char *base = domain_name(s, d);
+	for (uint32_t k = 1;; k++) {
+		char tail[32];
+		int n = k == 1 ? snprintf(tail, sizeof(tail), "#%u", id) : snprintf(tail, sizeof(tail), "#%u.%u", id, k);
+		int keep = (int)strlen(base) < NEW_NAME_ROOM - 1 - n ? (int)strlen(base) : NEW_NAME_ROOM - 1 - n;
+		snprintf(out, NEW_NAME_ROOM, "%.*s%s", keep, base, tail);
 		if (name_index_find(&c->index, c->refs, out) == NAME_INDEX_NONE)
-			break;
+			return out;
 	}
-	return out;
 }
 
 uint32_t name_clash_resolve(struct name_clash *c, struct snapshot *s,

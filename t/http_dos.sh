@@ -28,7 +28,11 @@ is "$okn" 3 "slowloris from 8 addresses: every scrape answered (slowest ${worst}
 wait $fl
 read -r nsock longest < "$TMP/slow.out"
 check "... its $nsock sockets cut within the header deadline (longest lived ${longest} s)" \
-	awk -v l="$longest" 'BEGIN { exit !(l < 8) }'
+	awk -v l="$longest" 'BEGIN { exit !(l < 9) }'
+python3 "$top_srcdir/t/http_flood.py" bodydrip $port 12 > "$TMP/body.out"
+read -r nsock longest < "$TMP/body.out"
+check "a body dripped a byte a second after whole headers: its $nsock sockets cut too (longest ${longest} s)" \
+	awk -v l="$longest" 'BEGIN { exit !(l < 9) }'
 kill $vd; wait $vd
 
 port=$((port + 1))

@@ -3,6 +3,7 @@
 
 slowloris PORT SECONDS: 8 source addresses x 9 sockets, each sending a request header one
   line a second; prints how long the longest-lived socket stayed open.
+bodydrip PORT SECONDS: the same, but whole headers and then a body a byte a second.
 wrongpass PORT SECONDS: 32 threads (from 8 addresses) asking with a wrong password in a loop;
   prints the count.
 """
@@ -26,12 +27,33 @@ def slowloris(port, seconds):
                 socks.append([s, time.monotonic(), None])
             except OSError:
                 s.close()
+    drip(socks, seconds, b"X-Drip: 1\r\n")
+
+
+def bodydrip(port, seconds):
+    """Whole headers at once, then a body announced and sent a byte a second."""
+    socks = []
+    for a in range(2, 10):
+        for _ in range(9):
+            s = socket.socket()
+            s.bind(("127.0.0.%d" % a, 0))
+            s.settimeout(2)
+            try:
+                s.connect(("127.0.0.1", port))
+                s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+                socks.append([s, time.monotonic(), None])
+            except OSError:
+                s.close()
+    drip(socks, seconds, b"x")
+
+
+def drip(socks, seconds, byte):
     end = time.monotonic() + seconds
     while time.monotonic() < end and any(e[2] is None for e in socks):
         for e in socks:
             if e[2] is None:
                 try:
-                    e[0].sendall(b"X-Drip: 1\r\n")
+                    e[0].sendall(byte)
                 except OSError:
                     e[2] = time.monotonic()
         time.sleep(1)
@@ -68,4 +90,4 @@ def wrongpass(port, seconds):
 
 
 if __name__ == "__main__":
-    {"slowloris": slowloris, "wrongpass": wrongpass}[sys.argv[1]](int(sys.argv[2]), float(sys.argv[3]))
+    {"slowloris": slowloris, "bodydrip": bodydrip, "wrongpass": wrongpass}[sys.argv[1]](int(sys.argv[2]), float(sys.argv[3]))

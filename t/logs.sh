@@ -24,6 +24,10 @@ check "journal: <6> for info" grep -q '^<6>sampling sim every 0.1s$' "$TMP/journ
 check "journal: <4> for warnings" grep -q '^<4>alert firing: ' "$TMP/journal"
 "$top_builddir/vstop-agent" -c /dev/null -n 2 -d 0.1 --no-xenstore --no-http 2> "$TMP/alog"
 check "vstop-agent logs logfmt too" grep -qE '^ts=.*Z level=info msg=' "$TMP/alog"
+# log = syslog goes to syslog, not to stderr as logfmt.
+printf '[general]\nlog = syslog\n' > "$TMP/syslog.conf"
+"$top_builddir/vstopd" -c "$TMP/syslog.conf" --source=sim -n 2 -d 0.1 --no-http 2> "$TMP/syslog.err"
+check "log = syslog: nothing on stderr ($(head -c 80 "$TMP/syslog.err"))" test ! -s "$TMP/syslog.err"
 # A name from a command line (any user's: a QEMU look-alike), a guest or a file cannot forge a
 # log entry or drive a terminal: newline, CR and escape come out as \n, \r, \x1b in every form.
 cp /bin/sh "$TMP/qemu-system-x86_64"

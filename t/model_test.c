@@ -229,6 +229,20 @@ int main(void)
 			distinct &= strcmp(domain_name(cs, &cs->doms[i]), domain_name(cs, &cs->doms[j])) != 0;
 	ok(distinct && rates_of(&m, "web") && fabs(rates_of(&m, "web")->cpu_pct - 90) < 1e-6,
 	   "a look-alike of the new name too: all three distinct, web still the real one");
+	s = model_next(&m);	/* look-alikes of every name the rename could pick first */
+	host(s, 4);
+	const char *taken[] = { "web#77", "web#77.2", "web#77.3", "web#77#77" };
+	for (uint32_t i = 0; i < 4; i++)
+		add(s, 20 + i, taken[i], 0, 1);
+	add(s, 30, "web", 0, 1)->pid = 77;
+	add(s, 7, "web", 4 * 900000000ull, 1)->pid = 100;
+	model_commit(&m);
+	cs = model_snapshot(&m);
+	distinct = true;
+	for (uint32_t i = 0; i < cs->ndoms; i++)
+		for (uint32_t j = i + 1; j < cs->ndoms; j++)
+			distinct &= strcmp(domain_name(cs, &cs->doms[i]), domain_name(cs, &cs->doms[j])) != 0;
+	ok(distinct && cs->ndoms == 6, "names taken ahead of the rename: it finds one free (six distinct)");
 	model_free(&m);
 	return done_testing();
 }
