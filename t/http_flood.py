@@ -14,7 +14,8 @@ import time
 import base64
 
 
-def slowloris(port, seconds):
+def open_socks(port, first):
+    """8 source addresses x 9 sockets, each having sent `first`."""
     socks = []
     for a in range(2, 10):
         for _ in range(9):
@@ -23,28 +24,21 @@ def slowloris(port, seconds):
             s.settimeout(2)
             try:
                 s.connect(("127.0.0.1", port))
-                s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+                s.sendall(first)
                 socks.append([s, time.monotonic(), None])
             except OSError:
                 s.close()
-    drip(socks, seconds, b"X-Drip: 1\r\n")
+    return socks
+
+
+def slowloris(port, seconds):
+    drip(open_socks(port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n"), seconds, b"X-Drip: 1\r\n")
 
 
 def bodydrip(port, seconds):
     """Whole headers at once, then a body announced and sent a byte a second."""
-    socks = []
-    for a in range(2, 10):
-        for _ in range(9):
-            s = socket.socket()
-            s.bind(("127.0.0.%d" % a, 0))
-            s.settimeout(2)
-            try:
-                s.connect(("127.0.0.1", port))
-                s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
-                socks.append([s, time.monotonic(), None])
-            except OSError:
-                s.close()
-    drip(socks, seconds, b"x")
+    first = b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+    drip(open_socks(port, first), seconds, b"x")
 
 
 def drip(socks, seconds, byte):
