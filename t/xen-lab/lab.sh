@@ -365,8 +365,8 @@ within "$d2" 0 5; ok $? "phase C: g1's hypervisor steal agrees with its agent's 
 fired3=$(grep 'alert firing: .* guest_steal g3 ' "$W/out/vstopd.log" | head -1)
 echo "# $fired3"
 sum3=$(echo "$fired3" | sed -n 's/.*it waited for: //p' | tr ',' '\n' | awk '$1 == "g1" || $1 == "g2" { s += $2 + 0 } END { print s + 0 }')
-echo "$fired3" | grep -qE 'it waited for: g[12] [0-9]+%, g[12] [0-9]+%' && [ "$sum3" -ge 90 ]
-ok $? "the steal alarm for g3 names g1 and g2 as who took it, $sum3% of its wait"
+echo "$fired3" | grep -qE 'it waited for: g[12] [0-9]+%, g[12] [0-9]+%' && [ "$sum3" -ge 75 ]
+ok $? "the steal alarm for g3 names g1 and g2 first as who took it, together most of its wait ($sum3%, 75% at least)"
 # Phase L: records were lost, and no reading is wrong: every hypervisor steal served is a
 # phase C figure (a stalled or lossy interval gives none).
 lost=$(sed -n 's/^vstop_xen_trace_lost_records_total //p' "$W/out/phaseL.metrics" | tail -1)
