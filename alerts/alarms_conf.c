@@ -107,5 +107,13 @@ static void print_subs(const void *data, FILE *f)
 
 _Static_assert(sizeof(struct alarms_conf) <= CONF_SECTION_BYTES, "[alerts] fits its slot");
 const struct conf_section alarms_conf_section = {
-	"alerts", "alert", sizeof(struct alarms_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, rule, check, print_subs,
+	.name = "alerts",
+	.sub_name = "alert",
+	.size = sizeof(struct alarms_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
+	.sub = rule,
+	.check = check,
+	.print_subs = print_subs,
 };

@@ -8,14 +8,14 @@
 #include "alerts/notify.h"
 #include "lib/sink.h"
 
-static bool wanted(const void *conf, const struct sink_overrides *o)
+static bool alarms_sink_wanted(const void *conf, const struct sink_overrides *o)
 {
 	(void)conf;
 	(void)o;
 	return true;	/* the alarms always judge; [alerts] says where changes go */
 }
 
-static void *open_alarms(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
+static void *alarms_sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
 	const struct alarms_conf *c = conf;
 	(void)o;
@@ -28,29 +28,29 @@ static void *open_alarms(const void *conf, const struct sink_overrides *o, doubl
 	return al;
 }
 
-static int check_alarms(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+static int alarms_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	(void)o;
 	return notifier_check_exec(((const struct alarms_conf *)conf)->exec, err, errsz);
 }
 
-static struct series_set series(void *state)
+static struct series_set alarms_sink_series(void *state)
 {
 	return alarms_series_set(state);
 }
 
-static void publish(void *state, const struct sample *s)
+static void alarms_sink_publish(void *state, const struct sample *s)
 {
 	alarms_eval(state, s);
 }
 
-static void reconfigure(void *state, const void *conf, double interval)
+static void alarms_sink_reconfigure(void *state, const void *conf, double interval)
 {
 	(void)interval;
 	alarms_configure(state, conf);
 }
 
-static void close_alarms(void *state)
+static void alarms_sink_close(void *state)
 {
 	struct alarms *al = state;
 	notifier_close(al->notify);
@@ -59,5 +59,13 @@ static void close_alarms(void *state)
 }
 
 const struct sink_ops alarms_sink_ops = {
-	"alarms", &alarms_conf_section, wanted, open_alarms, series, publish, reconfigure, close_alarms, check_alarms, NULL, NULL,
+	.name = "alarms",
+	.conf = &alarms_conf_section,
+	.wanted = alarms_sink_wanted,
+	.open = alarms_sink_open,
+	.series = alarms_sink_series,
+	.publish = alarms_sink_publish,
+	.reconfigure = alarms_sink_reconfigure,
+	.close = alarms_sink_close,
+	.check = alarms_sink_check,
 };

@@ -40,7 +40,12 @@ static const struct conf_key keys[] = {
 
 _Static_assert(sizeof(struct kvm_conf) <= CONF_SECTION_BYTES, "[kvm] fits its slot");
 const struct conf_section kvm_conf_section = {
-	"kvm", NULL, sizeof(struct kvm_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, check, NULL,
+	.name = "kvm",
+	.size = sizeof(struct kvm_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
+	.check = check,
 };
 
 void kvm_conf_apply(const struct kvm_conf *c, struct source_options *so)

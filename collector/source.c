@@ -1,4 +1,4 @@
-/* source: picks a source by its spec (see source.h). */
+/* source: the table of sources, and a spec's source picked from it (see source.h). */
 #include "config.h"
 #include "collector/source.h"
 
@@ -6,15 +6,58 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum source_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
+
+struct source_kind {
+	const char *name;	/* the spec, or its part before ':' */
+	enum source_arg arg;	/* what may follow the ':' */
+	bool own_clock;		/* sim and replay carry their own time */
+	bool (*available)(void);	/* auto picks the first kind available; NULL: never */
+	source_open_fn *open;	/* NULL: not a host source, or not in this build (missing) */
+	const char *missing;
+};
+
+/* In auto's order: a Dom0 is also where QEMU runs (its device models). */
+static const struct source_kind kinds[] = {
+#ifdef HAVE_XENSTAT
+	{ .name = "xen", .available = source_xen_available, .open = source_xenstat_open },
+#else
+	{ .name = "xen", .available = source_xen_available,
+	  .missing = "built without libxenstat: install libxen-dev and rebuild for the xen source" },
+#endif
+	{ .name = "kvm", .available = source_kvm_available, .open = source_kvm_open },
+	{ .name = "sim", .arg = ARG_OPTIONAL, .own_clock = true, .open = source_sim_open },
+	{ .name = "replay", .arg = ARG_REQUIRED, .own_clock = true, .open = source_replay_open },
+	/* vstop's own view of the machine it runs in, read by the dashboard itself. */
+	{ .name = "guest", .missing = "guest is vstop's view of this machine, not a host source" },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+#define KINDS_SAID "auto, guest, xen, kvm, sim[:N] or replay:FILE"
+
+/* The kind a spec names, and its argument ("" when none). */
+static const struct source_kind *kind_of(const char *spec, const char **arg)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		const struct source_kind *k = &kinds[i];
+		size_t n = strlen(k->name);
+		if (strncmp(spec, k->name, n) != 0)
+			continue;
+		if (spec[n] == '\0' && k->arg != ARG_REQUIRED) {
+			*arg = "";
+			return k;
+		}
+		if (spec[n] == ':' && spec[n + 1] && k->arg != ARG_NONE) {
+			*arg = spec + n + 1;
+			return k;
+		}
+	}
+	return NULL;
+}
+
 struct source *source_open(const char *spec, const struct source_options *opt,
 			   char *err, size_t errsz)
 {
-	if (strcmp(spec, "sim") == 0)
-		return source_sim_open("", opt, err, errsz);
-	if (strncmp(spec, "sim:", 4) == 0)
-		return source_sim_open(spec + 4, opt, err, errsz);
-	if (strncmp(spec, "replay:", 7) == 0 && spec[7])
-		return source_replay_open(spec + 7, opt, err, errsz);
 	if (strcmp(spec, "auto") == 0) {
 		const char *picked = source_auto();
 		if (!picked) {
@@ -25,37 +68,40 @@ struct source *source_open(const char *spec, const struct source_options *opt,
 		}
 		spec = picked;
 	}
-	if (strcmp(spec, "kvm") == 0)
-		return source_kvm_open(opt, err, errsz);
-	if (strcmp(spec, "xen") == 0)
-		return source_xenstat_open(opt, err, errsz);
-	snprintf(err, errsz, "unknown source \"%s\" (expected auto, xen, kvm, sim[:N] or replay:FILE)", spec);
-	return NULL;
+	const char *arg;
+	const struct source_kind *k = kind_of(spec, &arg);
+	if (!k) {
+		snprintf(err, errsz, "unknown source \"%s\" (expected %s)", spec, KINDS_SAID);
+		return NULL;
+	}
+	if (!k->open) {
+		snprintf(err, errsz, "%s", k->missing);
+		return NULL;
+	}
+	return k->open(arg, opt, err, errsz);
 }
 
 int source_spec_check(const char *spec, char *err, size_t errsz)
 {
-	static const char *const exact[] = { "auto", "guest", "xen", "kvm", "sim" };
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strcmp(spec, exact[i]) == 0)
-			return 0;
-	if ((strncmp(spec, "sim:", 4) == 0 && spec[4]) || (strncmp(spec, "replay:", 7) == 0 && spec[7]))
+	const char *arg;
+	if (strcmp(spec, "auto") == 0 || kind_of(spec, &arg))
 		return 0;
-	snprintf(err, errsz, "unknown source \"%s\" (expected auto, guest, xen, kvm, sim[:N] or replay:FILE)", spec);
+	snprintf(err, errsz, "unknown source \"%s\" (expected %s)", spec, KINDS_SAID);
 	return -1;
 }
 
 bool source_spec_own_clock(const char *spec)
 {
-	return spec && (strcmp(spec, "sim") == 0 || strncmp(spec, "sim:", 4) == 0 || strncmp(spec, "replay:", 7) == 0);
+	const char *arg;
+	const struct source_kind *k = spec ? kind_of(spec, &arg) : NULL;
+	return k && k->own_clock;
 }
 
 const char *source_auto(void)
 {
-	if (source_xen_available())
-		return "xen";
-	if (source_kvm_available())
-		return "kvm";
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].available && kinds[i].available())
+			return kinds[i].name;
 	return NULL;
 }
 
@@ -63,18 +109,4 @@ void source_close(struct source *s)
 {
 	if (s)
 		s->ops->close(s);
-}
-
-/* A Dom0 says "control_d" in /proc/xen/capabilities; a DomU has the file too. */
-bool source_xen_available(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/proc/xen/capabilities", "r");
-
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, "control_d") != NULL;
 }

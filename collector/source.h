@@ -1,6 +1,7 @@
 /*
- * source: where host snapshots come from. One interface, three sources:
- *   xen     libxenstat on a Dom0, guests' steal from xenstore (source_xenstat.c)
+ * source: where host snapshots come from. One interface, four sources, each
+ * an entry in the table in source.c:
+ *   xen     libxenstat on a Dom0, guests' steal from xenstore and Xen's trace (source_xenstat.c)
  *   replay  a `xentop -b` log or vstop's own --json records (source_replay.c)
  *   kvm     a KVM host's VMs from /proc and libvirt (source_kvm.c)
  *   sim     a deterministic simulated Dom0 with a noisy neighbor (source_sim.c)
@@ -54,22 +55,21 @@ static inline int source_sample(struct source *s, struct snapshot *out, char *er
 	return s->ops->sample(s, out, err, errsz);
 }
 void source_close(struct source *s);
-/* Is this a Xen Dom0 we can sample (privcmd present)? For auto-detection. */
-bool source_xen_available(void);
 /* Is spec a source vstop has (its kind; files are opened later)? 0, or -1
  * with the kinds it takes in err: a usage error, said before anything runs. */
 int source_spec_check(const char *spec, char *err, size_t errsz);
 /* Does it keep its own clock (sim, replay): -d 0 then runs as fast as it goes. */
 bool source_spec_own_clock(const char *spec);
-/* Is this a KVM host (/dev/kvm, or a VMM process running)? */
-bool source_kvm_available(void);
 /* "xen" on a Dom0, "kvm" on a KVM host, else NULL (a guest, or a plain machine). */
 const char *source_auto(void);
 
-/* The constructors, one per file. */
-struct source *source_sim_open(const char *arg, const struct source_options *opt, char *err, size_t errsz);
-struct source *source_replay_open(const char *path, const struct source_options *opt, char *err, size_t errsz);
-struct source *source_kvm_open(const struct source_options *opt, char *err, size_t errsz);
-struct source *source_xenstat_open(const struct source_options *opt, char *err, size_t errsz);
+/* The sources, one per file: arg is what follows "kind:" in the spec ("" when nothing),
+ * and whether each could sample here (for auto). */
+typedef struct source *source_open_fn(const char *arg, const struct source_options *opt, char *err, size_t errsz);
+source_open_fn source_sim_open, source_replay_open, source_kvm_open, source_xenstat_open;
+/* A Dom0: "control_d" in /proc/xen/capabilities (a DomU has the file too). */
+bool source_xen_available(void);
+/* A KVM host: /dev/kvm, or a VMM process running. */
+bool source_kvm_available(void);
 
 #endif

@@ -431,7 +431,6 @@ static void vm_read(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	vm_close_threads(vm);	/* twice unreadable: no vCPU figures this time */
 }
 
-static void vm_taps_from_fds(struct kvm *k, struct kvm_vm *vm);
 
 /* What libvirt says of a VM, once a minute: its balloon; interfaces this
  * source has not found (hot-plugged since: its taps are looked for again);
@@ -553,7 +552,18 @@ static void emit_thief_name(struct kvm *k, struct snapshot *out, uint32_t id)
 	snapshot_add_thief_name(out, id, k->names[i]);
 }
 
-static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev);
+/* /proc/net/dev, for the taps: the host's receive is the VM's transmit. */
+static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev)
+{
+	for (uint32_t t = 0; t < vm->cmd.ntaps; t++) {
+		uint64_t f[12];
+		if (!net_dev_counters(netdev, vm->cmd.taps[t], f))
+			continue;
+		struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
+			.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };
+		snapshot_add_net(out, &dn);
+	}
+}
 
 static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int64_t now, const char *netdev)
 {
@@ -596,19 +606,6 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
-}
-
-/* /proc/net/dev, for the taps: the host's receive is the VM's transmit. */
-static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *netdev)
-{
-	for (uint32_t t = 0; t < vm->cmd.ntaps; t++) {
-		uint64_t f[12];
-		if (!net_dev_counters(netdev, vm->cmd.taps[t], f))
-			continue;
-		struct dom_net dn = { .id = t, .c = { .rx_bytes = f[8], .rx_packets = f[9], .rx_errors = f[10],
-			.rx_drops = f[11], .tx_bytes = f[0], .tx_packets = f[1], .tx_errors = f[2], .tx_drops = f[3] } };
-		snapshot_add_net(out, &dn);
-	}
 }
 
 /* The bytes its process read and wrote: its disks, where libvirt has none. */
@@ -655,10 +652,31 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+/* A VMM process seen in the walk: the VM it was, or a new one kept in pid order. */
+static struct kvm_vm *vm_track(struct kvm *k, uint32_t *vcursor, uint32_t pid, const struct proc_stat *ps, enum vmm vmm)
 {
-	struct kvm *k = src->priv;
-	int64_t now = clock_now_ns();
+	while (*vcursor < k->nvms && k->vms[*vcursor].pid < pid)
+		(*vcursor)++;
+	struct kvm_vm *vm = *vcursor < k->nvms && k->vms[*vcursor].pid == pid ? &k->vms[*vcursor] : NULL;
+	if (vm && vm->start_ticks != ps->start_ticks) {
+		vm_free(vm);	/* a reused pid: a new VM */
+		vm_discover(k, vm, pid, ps, vmm);
+	} else if (!vm) {
+		if (k->nvms == k->vms_cap) {
+			k->vms_cap = k->vms_cap ? 2 * k->vms_cap : 8;
+			k->vms = xreallocarray(k->vms, k->vms_cap, sizeof(*k->vms));
+		}
+		memmove(&k->vms[*vcursor + 1], &k->vms[*vcursor], (k->nvms - *vcursor) * sizeof(*k->vms));
+		k->nvms++;
+		vm = &k->vms[*vcursor];
+		vm_discover(k, vm, pid, ps, vmm);
+	}
+	return vm;
+}
+
+/* Every process once: host processes into the next table, VMMs into the VMs. */
+static int kvm_walk(struct kvm *k, char *err, size_t errsz)
+{
 	DIR *d = opendir(k->proc);
 	if (!d) {
 		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
@@ -701,23 +719,7 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 			continue;
 		}
 		proc_keep(k, (uint32_t)pid, HV_THIEF_OTHERS, &ps, fd);
-		/* VMs are kept sorted by pid too; a new one is inserted in place. */
-		while (vcursor < k->nvms && k->vms[vcursor].pid < pid)
-			vcursor++;
-		struct kvm_vm *vm = vcursor < k->nvms && k->vms[vcursor].pid == pid ? &k->vms[vcursor] : NULL;
-		if (vm && vm->start_ticks != ps.start_ticks) {
-			vm_free(vm);	/* a reused pid: a new VM */
-			vm_discover(k, vm, (uint32_t)pid, &ps, vmm);
-		} else if (!vm) {
-			if (k->nvms == k->vms_cap) {
-				k->vms_cap = k->vms_cap ? 2 * k->vms_cap : 8;
-				k->vms = xreallocarray(k->vms, k->vms_cap, sizeof(*k->vms));
-			}
-			memmove(&k->vms[vcursor + 1], &k->vms[vcursor], (k->nvms - vcursor) * sizeof(*k->vms));
-			k->nvms++;
-			vm = &k->vms[vcursor];
-			vm_discover(k, vm, (uint32_t)pid, &ps, vmm);
-		}
+		struct kvm_vm *vm = vm_track(k, &vcursor, (uint32_t)pid, &ps, vmm);
 		vm->seen = true;
 		vm->prev_ticks = vm->ticks;
 		vm->ticks = ps.cpu_ticks;
@@ -727,7 +729,12 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 	closedir(d);
 	if (unordered)
 		qsort(k->next, k->nnext, sizeof(*k->next), by_pid);
-	/* Processes that ended leave with the old table, their files closed. */
+	return 0;
+}
+
+/* After the walk: processes and VMs that ended leave, their files closed. */
+static void kvm_sweep(struct kvm *k)
+{
 	for (uint32_t i = 0; i < k->nprocs; i++)
 		if (k->procs[i].fd >= 0) {
 			close(k->procs[i].fd);
@@ -747,6 +754,11 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 		k->vms[o++] = k->vms[i];
 	}
 	k->nvms = o;
+}
+
+/* Each VM's vCPUs, libvirt's view (every LIBVIRT_NS), its I/O, and who ran while it waited. */
+static void kvm_read_vms(struct kvm *k, int64_t now)
+{
 	bool ask_libvirt = k->lv && now >= k->libvirt_ns;
 	if (ask_libvirt) {
 		k->libvirt_ns = now + LIBVIRT_NS;
@@ -763,7 +775,10 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 		vm_victims(k, &k->vms[i]);
 		vm_settle_thieves(&k->vms[i]);
 	}
+}
 
+static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
+{
 	out->t_ns = now;
 	out->wall = clock_wall_s();
 	host_info(k, out);
@@ -778,6 +793,17 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 			k->vms[i].v[j].prev = k->vms[i].v[j].now;
 	}
 	snapshot_sort(out);
+}
+
+static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
+{
+	struct kvm *k = src->priv;
+	int64_t now = clock_now_ns();
+	if (kvm_walk(k, err, errsz) < 0)
+		return -1;
+	kvm_sweep(k);
+	kvm_read_vms(k, now);
+	kvm_emit(k, out, now);
 	k->first = false;
 	return 0;
 }
@@ -801,9 +827,9 @@ static void kvm_close(struct source *src)
 	free(src);
 }
 
-static const struct source_ops kvm_ops = { "kvm", kvm_sample, kvm_close };
+static const struct source_ops kvm_ops = { .name = "kvm", .sample = kvm_sample, .close = kvm_close };
 
-/* Is this a KVM host: /dev/kvm, or a VMM running (QEMU under TCG has no /dev/kvm)? */
+/* QEMU under TCG has no /dev/kvm: a VMM running makes a KVM host too. */
 bool source_kvm_available(void)
 {
 	if (access("/dev/kvm", F_OK) == 0)
@@ -824,8 +850,9 @@ bool source_kvm_available(void)
 	return found;
 }
 
-struct source *source_kvm_open(const struct source_options *opt, char *err, size_t errsz)
+struct source *source_kvm_open(const char *arg, const struct source_options *opt, char *err, size_t errsz)
 {
+	(void)arg;
 	struct kvm *k = xcalloc(1, sizeof(*k));
 	const char *root = opt->proc_root && opt->proc_root[0] ? opt->proc_root : "/proc";
 	snprintf(k->proc, sizeof(k->proc), "%s", root);

@@ -420,7 +420,7 @@ static void replay_close(struct source *src)
 	free(src);
 }
 
-static const struct source_ops replay_ops = { "replay", replay_sample, replay_close };
+static const struct source_ops replay_ops = { .name = "replay", .sample = replay_sample, .close = replay_close };
 
 struct source *source_replay_open(const char *path, const struct source_options *opt,
 				  char *err, size_t errsz)

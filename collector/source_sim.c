@@ -251,7 +251,7 @@ static void sim_close(struct source *src)
 	free(src);
 }
 
-static const struct source_ops sim_ops = { "sim", sim_sample, sim_close };
+static const struct source_ops sim_ops = { .name = "sim", .sample = sim_sample, .close = sim_close };
 
 struct source *source_sim_open(const char *arg, const struct source_options *opt,
 			       char *err, size_t errsz)

@@ -33,7 +33,12 @@ static const struct conf_key keys[] = {
 
 _Static_assert(sizeof(struct xen_conf) <= CONF_SECTION_BYTES, "[xen] fits its slot");
 const struct conf_section xen_conf_section = {
-	"xen", NULL, sizeof(struct xen_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, check, NULL,
+	.name = "xen",
+	.size = sizeof(struct xen_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
+	.check = check,
 };
 
 void xen_conf_apply(const struct xen_conf *c, struct source_options *so)

@@ -23,7 +23,6 @@
  * TRC_SCHED_MIN: runstate changes, about 7x fewer records than 0x0002f000. */
 #define XT_GEN_LOST_RECORDS 0x0001f001u
 #define XT_GEN_CPU_CHANGE 0x0001f003u
-#define XT_SCHED_MIN 0x00021000u
 #define XT_SCHED_RUNSTATE_CHANGE 0x00021001u	/* | old << 8 | new << 4 */
 #define XT_SCHED_CONTINUE_RUNNING 0x00021002u
 #define XT_IDLE_DOMID 32767u

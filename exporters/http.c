@@ -33,6 +33,14 @@
 #define HTTP_CONN_MEMORY (16 * 1024)
 #define HTTP_TIMEOUT_S 10
 
+/* Optional TLS and basic auth, as Prometheus exporters' web config has them:
+ * PEM key and certificate (contents), one user with a crypt(3) hash (bcrypt
+ * "$2y$..." as exporter-toolkit uses, or SHA-crypt "$6$..."). */
+struct http_security {
+	const char *cert_pem, *key_pem;
+	const char *user, *hash;
+};
+
 struct http_exporter {
 	struct MHD_Daemon *mhd;
 	pthread_mutex_t lock;
@@ -211,8 +219,10 @@ static void http_free_auth(struct http_exporter *h)
 	free(h);
 }
 
-struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
-				 char *err, size_t errsz)
+/* listen: ":9945", "127.0.0.1:9945", "localhost:9945", "[::1]:9945" (listen_addr.h). stale_s: /healthz
+ * answers 503 when no sample was published for that long. sec may be NULL. */
+static struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
+					char *err, size_t errsz)
 {
 	struct listen_addr la;
 

@@ -12,23 +12,11 @@
 
 struct http_exporter;
 
-/* Optional TLS and basic auth, as Prometheus exporters' web config has them:
- * PEM key and certificate (contents), one user with a crypt(3) hash (bcrypt
- * "$2y$..." as exporter-toolkit uses, or SHA-crypt "$6$..."). */
-struct http_security {
-	const char *cert_pem, *key_pem;
-	const char *user, *hash;
-};
-
-/* listen: ":9945", "127.0.0.1:9945", "localhost:9945", "[::1]:9945" (listen_addr.h). stale_s: /healthz
- * answers 503 when no sample was published for that long. sec may be NULL. */
-struct http_exporter *http_start(const char *listen, double stale_s, const struct http_security *sec,
-				 char *err, size_t errsz);
-/* Take the rendered body: swapped in, not copied; *body gets the old one back. */
 struct http_conf;
 /* http_start with [http]'s TLS and auth; reads the PEM files. */
 struct http_exporter *http_start_conf(const struct http_conf *c, const char *listen, double stale_s,
 				      char *err, size_t errsz);
+/* Take the rendered body: swapped in, not copied; *body gets the old one back. */
 void http_publish(struct http_exporter *h, struct strbuf *body);
 /* The URL it serves, "http://127.0.0.1:9945/metrics", for the log. */
 const char *http_where(const struct http_exporter *h);

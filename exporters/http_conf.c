@@ -40,7 +40,12 @@ static int check(const void *data, struct conf_fault *f)
 
 _Static_assert(sizeof(struct http_conf) <= CONF_SECTION_BYTES, "[http] fits its slot");
 const struct conf_section http_conf_section = {
-	"http", NULL, sizeof(struct http_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, check, NULL,
+	.name = "http",
+	.size = sizeof(struct http_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
+	.check = check,
 };
 
 bool http_wanted(const void *conf, const struct sink_overrides *o)

@@ -27,7 +27,7 @@ static double stale_after(double interval)
 	return 3 * interval + 1;
 }
 
-static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
+static void *http_sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
 	const struct http_conf *c = conf;
 	const char *listen = o->listen ? o->listen : c->listen;
@@ -40,7 +40,7 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	return k;
 }
 
-static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+static int http_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	const struct http_conf *c = conf;
 	struct listen_addr la;
@@ -59,12 +59,12 @@ static const struct series render_series[] = {
 	  render_seconds, 0, NULL, 0, SF_CALL },
 };
 
-static struct series_set sink_series(void *state)
+static struct series_set http_sink_series(void *state)
 {
 	return (struct series_set){ render_series, 1, state, NULL };
 }
 
-static void sink_publish(void *state, const struct sample *s)
+static void http_sink_publish(void *state, const struct sample *s)
 {
 	struct http_sink *k = state;
 	int64_t t0 = clock_now_ns();
@@ -73,18 +73,18 @@ static void sink_publish(void *state, const struct sample *s)
 	http_publish(k->h, &k->body);
 }
 
-static void sink_reconfigure(void *state, const void *conf, double interval)
+static void http_sink_reconfigure(void *state, const void *conf, double interval)
 {
 	(void)conf;
 	http_set_stale(((struct http_sink *)state)->h, stale_after(interval));
 }
 
-static void sink_stale(void *state, const char *why)
+static void http_sink_stale(void *state, const char *why)
 {
 	http_set_down(((struct http_sink *)state)->h, why);
 }
 
-static void sink_close(void *state)
+static void http_sink_close(void *state)
 {
 	struct http_sink *k = state;
 	http_stop(k->h);
@@ -94,6 +94,14 @@ static void sink_close(void *state)
 }
 
 const struct sink_ops http_sink_ops = {
-	"http", &http_conf_section, http_wanted, sink_open, sink_series, sink_publish, sink_reconfigure, sink_close,
-	sink_check, NULL, sink_stale,
+	.name = "http",
+	.conf = &http_conf_section,
+	.wanted = http_wanted,
+	.open = http_sink_open,
+	.series = http_sink_series,
+	.publish = http_sink_publish,
+	.reconfigure = http_sink_reconfigure,
+	.close = http_sink_close,
+	.check = http_sink_check,
+	.stale = http_sink_stale,
 };

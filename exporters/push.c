@@ -103,8 +103,9 @@ static void enqueue(struct push *p, struct batch *b)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void push_publish(struct push *p, const struct sample *smp)
+static void push_sink_publish(void *state, const struct sample *smp)
 {
+	struct push *p = state;
 	struct batch *b = batch_get(p);
 	push_batch_fill(b, smp);
 	enqueue(p, b);
@@ -307,7 +308,7 @@ static void sender_disk(struct push *p)
 	for (;;) {
 		drain_to_disk(p);
 		if (p->stopping)
-			break;	/* what is left in memory, push_close writes */
+			break;	/* what is left in memory, push_stop writes */
 		double now = clock_now_s();
 		if (now - last_sync >= 1) {	/* a power cut loses at most about a second */
 			pd_sync(p->disk);
@@ -358,7 +359,7 @@ static void sender_disk(struct push *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
+static void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
 		      double interval_s)
 {
 	memset(pc, 0, sizeof(*pc));
@@ -376,7 +377,7 @@ void push_config_from(struct push_config *pc, const struct push_conf *c, const c
 	pc->interval_s = interval_s;
 }
 
-struct push *push_open(const struct push_config *c, char *err, size_t errsz)
+static struct push *push_start(const struct push_config *c, char *err, size_t errsz)
 {
 	if (!c->url || (strncmp(c->url, "http://", 7) && strncmp(c->url, "https://", 8))) {
 		char shown[1040];
@@ -468,7 +469,7 @@ struct push *push_open(const struct push_config *c, char *err, size_t errsz)
 	return p;
 }
 
-void push_stats(struct push *p, struct push_stats *s)
+static void push_stats(struct push *p, struct push_stats *s)
 {
 	pthread_mutex_lock(&p->lock);
 	*s = p->st;
@@ -520,9 +521,9 @@ static const struct series push_series[] = {
 	  stat_u64, P(dropped_full), NULL, 0, SF_CALL },
 };
 
-struct series_set push_series_set(struct push *p)
+static struct series_set push_sink_series(void *state)
 {
-	return (struct series_set){ push_series, sizeof(push_series) / sizeof(push_series[0]), p, NULL };
+	return (struct series_set){ push_series, sizeof(push_series) / sizeof(push_series[0]), state, NULL };
 }
 
 static void free_list(struct batch *b)
@@ -535,7 +536,8 @@ static void free_list(struct batch *b)
 	}
 }
 
-void push_close(struct push *p, double flush_s)
+/* Try to send what is queued for up to flush_s seconds, log any loss, stop. */
+static void push_stop(struct push *p, double flush_s)
 {
 	if (!p)
 		return;
@@ -573,11 +575,11 @@ void push_close(struct push *p, double flush_s)
 
 /* ---- the push sink (sink.h) ----------------------------------------------- */
 
-static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
+static void *push_sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
 	struct push_config pc;
 	push_config_from(&pc, conf, o->push_url, interval);
-	struct push *p = push_open(&pc, err, errsz);
+	struct push *p = push_start(&pc, err, errsz);
 	if (p && p->disk)
 		log_info("pushing to %s, queueing on disk in %s", p->url_shown, pd_dir(p->disk));
 	else if (p)
@@ -585,24 +587,14 @@ static void *sink_open(const void *conf, const struct sink_overrides *o, double 
 	return p;
 }
 
-static struct series_set sink_series(void *state)
+static void push_sink_close(void *state)
 {
-	return push_series_set(state);
+	push_stop(state, 5);	/* up to 5 s to deliver what is queued */
 }
 
-static void sink_publish(void *state, const struct sample *s)
-{
-	push_publish(state, s);
-}
-
-static void sink_close(void *state)
-{
-	push_close(state, 5);	/* up to 5 s to deliver what is queued */
-}
-
-/* What push_open would refuse, said by -t and reload too: the URL, and whether
+/* What push_start would refuse, said by -t and reload too: the URL, and whether
  * the queue_dir (made at start if missing) can be made. */
-static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+static int push_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	const struct push_conf *c = conf;
 	const char *url = o->push_url ? o->push_url : c->url;
@@ -619,7 +611,7 @@ static int sink_check(const void *conf, const struct sink_overrides *o, char *er
 	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
 }
 
-static bool sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
+static bool push_sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
 {
 	const struct push_conf *c = conf;
 	(void)o;
@@ -628,6 +620,13 @@ static bool sink_dir(const void *conf, const struct sink_overrides *o, struct si
 }
 
 const struct sink_ops push_sink_ops = {
-	"push", &push_conf_section, push_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check,
-	sink_dir, NULL,
+	.name = "push",
+	.conf = &push_conf_section,
+	.wanted = push_wanted,
+	.open = push_sink_open,
+	.series = push_sink_series,
+	.publish = push_sink_publish,
+	.close = push_sink_close,
+	.check = push_sink_check,
+	.dir = push_sink_dir,
 };

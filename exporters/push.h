@@ -39,19 +39,4 @@ struct push_stats {
 	uint64_t requests;
 };
 
-struct push;
-struct push_conf;
-
-/* The [push] section as a push_config (url_override wins when set). */
-void push_config_from(struct push_config *pc, const struct push_conf *c, const char *url_override,
-		      double interval_s);
-
-struct push *push_open(const struct push_config *c, char *err, size_t errsz);
-void push_publish(struct push *p, const struct sample *s);
-void push_stats(struct push *p, struct push_stats *s);
-/* Its health as series (queue, sent, retries, drops). */
-struct series_set push_series_set(struct push *p);
-/* Try to send what is queued for up to flush_s seconds, log any loss, stop. */
-void push_close(struct push *p, double flush_s);
-
 #endif

@@ -33,7 +33,11 @@ static const struct conf_key keys[] = {
 
 _Static_assert(sizeof(struct push_conf) <= CONF_SECTION_BYTES, "[push] fits its slot");
 const struct conf_section push_conf_section = {
-	"push", NULL, sizeof(struct push_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, NULL, NULL,
+	.name = "push",
+	.size = sizeof(struct push_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
 };
 
 bool push_wanted(const void *conf, const struct sink_overrides *o)

@@ -21,7 +21,11 @@ static const struct conf_key keys[] = {
 
 _Static_assert(sizeof(struct rrd_conf) <= CONF_SECTION_BYTES, "[rrd] fits its slot");
 const struct conf_section rrd_conf_section = {
-	"rrd", NULL, sizeof(struct rrd_conf), keys, sizeof(keys) / sizeof(keys[0]), defaults, NULL, NULL, NULL,
+	.name = "rrd",
+	.size = sizeof(struct rrd_conf),
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
 };
 
 bool rrd_wanted(const void *conf, const struct sink_overrides *o)

@@ -341,7 +341,7 @@ static void submit(struct rrd_sink *s, double wall)
 	pthread_mutex_unlock(&s->lock);
 }
 
-struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz)
+static struct rrd_sink *rrd_start(const char *dir, double interval_s, char *err, size_t errsz)
 {
 	if (dynlib_load_rrd(err, errsz) < 0)
 		return NULL;
@@ -407,8 +407,11 @@ static double rrd_value(const struct series *se, const void *ctx, uint32_t row)
 	return series_value_double(&v) * se->rrd_scale;
 }
 
-void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp)
+/* The series of the sample that name an RRD data source: one file per
+ * domain, and the set's own (host.rrd, guest.rrd) for the rest. */
+static void rrd_sink_publish(void *state, const struct sample *smp)
 {
+	struct rrd_sink *s = state;
 	struct series_label l[SERIES_MAX_LABELS];
 	char scratch[SERIES_SCRATCH];
 
@@ -455,8 +458,10 @@ void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void rrd_sink_close(struct rrd_sink *s)
+/* Waits for the pending sample to be written, then stops the worker. */
+static void rrd_sink_close(void *state)
 {
+	struct rrd_sink *s = state;
 	if (!s)
 		return;
 	pthread_mutex_lock(&s->lock);
@@ -482,10 +487,10 @@ void rrd_sink_close(struct rrd_sink *s)
 
 /* ---- the RRD sink (sink.h) ------------------------------------------------ */
 
-static void *sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
+static void *rrd_sink_open(const void *conf, const struct sink_overrides *o, double interval, char *err, size_t errsz)
 {
 	const char *dir = o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir;
-	struct rrd_sink *s = rrd_sink_open(dir, interval, err, errsz);
+	struct rrd_sink *s = rrd_start(dir, interval, err, errsz);
 	if (s)
 		log_info("writing RRD files to %s", s->dir);
 	return s;
@@ -504,34 +509,31 @@ static const struct series rrd_series[] = {
 	  SERIES_COUNTER, NULL, count, offsetof(struct rrd_sink, shown[1]), NULL, 0, SF_CALL },
 };
 
-static struct series_set sink_series(void *state)
+static struct series_set rrd_sink_series(void *state)
 {
 	return (struct series_set){ rrd_series, sizeof(rrd_series) / sizeof(rrd_series[0]), state, NULL };
 }
 
-static void sink_publish(void *state, const struct sample *smp)
-{
-	rrd_sink_publish(state, smp);
-}
-
-static void sink_close(void *state)
-{
-	rrd_sink_close(state);
-}
-
 /* The directory is made at start if missing: can it be? */
-static int sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
+static int rrd_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	return dir_check_writable("[rrd] dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, err, errsz);
 }
 
-static bool sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
+static bool rrd_sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)
 {
 	*out = (struct sink_dir){ "rrd dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, 0755 };
 	return true;
 }
 
 const struct sink_ops rrd_sink_ops = {
-	"rrd", &rrd_conf_section, rrd_wanted, sink_open, sink_series, sink_publish, NULL, sink_close, sink_check, sink_dir,
-	NULL,
+	.name = "rrd",
+	.conf = &rrd_conf_section,
+	.wanted = rrd_wanted,
+	.open = rrd_sink_open,
+	.series = rrd_sink_series,
+	.publish = rrd_sink_publish,
+	.close = rrd_sink_close,
+	.check = rrd_sink_check,
+	.dir = rrd_sink_dir,
 };

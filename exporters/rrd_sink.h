@@ -13,16 +13,6 @@
 #include <stdint.h>
 #include "lib/series.h"
 
-struct rrd_sink;
-
-struct rrd_sink *rrd_sink_open(const char *dir, double interval_s, char *err, size_t errsz);
-/* The series of the sample that name an RRD data source: one file per
- * domain, and the set's own (host.rrd, guest.rrd) for the rest. */
-void rrd_sink_publish(struct rrd_sink *s, const struct sample *smp);
-/* Samples the worker could not keep up with, and failed writes, so far. */
-/* Waits for the pending sample to be written, then stops the worker. */
-void rrd_sink_close(struct rrd_sink *r);
-
 /* The file name (without directory) for a domain: [A-Za-z0-9._-] kept, the
  * rest as '_', and a hash of the raw name appended whenever anything was
  * changed, so no two names collide and none escapes the directory. */

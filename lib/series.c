@@ -11,11 +11,6 @@ void sample_add_set(struct sample *s, struct series_set set)
 	s->sets[s->nsets++] = set;
 }
 
-uint32_t series_nrows(const struct series *se, const void *ctx)
-{
-	return se->rows ? se->rows->count(ctx) : 1;
-}
-
 double series_value_double(const struct series_value *v)
 {
 	switch (v->kind) {

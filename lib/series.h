@@ -89,8 +89,6 @@ struct sample {
 };
 
 void sample_add_set(struct sample *s, struct series_set set);
-/* Rows of a series in its set (1 for a row-less one). */
-uint32_t series_nrows(const struct series *se, const void *ctx);
 double series_value_double(const struct series_value *v);
 
 /* Fields of a reader's context by offset (offsetof), for the tables. */
