@@ -17,7 +17,8 @@
 /* The programs that read Xen's trace buffers. */
 static const char *const readers[] = { "xentrace", "xenbaked", "xenmon", "xenmon.py" };
 
-bool xentrace_other_reader(char *who, size_t whosz)
+/* Who else reads the trace buffers: "xentrace (pid 123)" into who, or false. */
+static bool xentrace_other_reader(char *who, size_t whosz)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -38,7 +39,7 @@ bool xentrace_other_reader(char *who, size_t whosz)
 		fclose(f);
 		for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
 			if (strcmp(comm, readers[i]) == 0) {
-				snprintf(who, whosz, "%s (pid %s)", comm, e->d_name);
+				snprintf(who, whosz, "%s (pid %.20s)", comm, e->d_name);
 				found = true;
 			}
 	}

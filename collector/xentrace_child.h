@@ -37,8 +37,6 @@ struct xentrace_child {
 	uint64_t bytes;
 };
 
-/* Who else reads the trace buffers: "xentrace (pid 123)" into who, or false. */
-bool xentrace_other_reader(char *who, size_t whosz);
 /* Start `program` (a path, or a name looked up in PATH). 0, or -1 with why. */
 int xentrace_start(struct xentrace_child *x, const char *program, char *err, size_t errsz);
 /* Take everything the child has written so far. 0, or -1 when it ended

@@ -13,7 +13,8 @@
 #include <xenstore.h>
 #endif
 
-void xs_import_reject(struct xs_import *x, uint32_t domid, enum guest_stat_err e, double now)
+/* Count and rate-limit one rejected value. */
+static void xs_import_reject(struct xs_import *x, uint32_t domid, enum guest_stat_err e, double now)
 {
 	x->rejected[e]++;
 	if (log_limit_pass(&x->log_limit, now)) {

@@ -21,8 +21,6 @@ struct xs_import {
 	struct log_limit log_limit;
 };
 
-/* Count and rate-limit one rejected value (shared with tests: no xenstore needed). */
-void xs_import_reject(struct xs_import *x, uint32_t domid, enum guest_stat_err e, double now);
 /* Validate a raw value and, when good, attach it to d. */
 bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, size_t len, double now);
 

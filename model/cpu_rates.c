@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cpu_pct_compute(const struct cpu_times *prev, const struct cpu_times *cur,
+/* Percentages between two readings of one CPU. */
+static void cpu_pct_compute(const struct cpu_times *prev, const struct cpu_times *cur,
 		     struct cpu_pct *out)
 {
 	uint64_t delta[8], total = 0;

@@ -29,9 +29,6 @@ struct guest_rates {
 	double interval_s;
 };
 
-/* Percentages between two readings of one CPU. */
-void cpu_pct_compute(const struct cpu_times *prev, const struct cpu_times *cur,
-		     struct cpu_pct *out);
 
 /* All CPUs; returns -1 only when out of memory. */
 int guest_rates_compute(const struct procstat *prev, const struct procstat *cur,

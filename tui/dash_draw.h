@@ -58,5 +58,8 @@ struct dash {
 };
 
 void dash_draw(struct dash *d);
+/* The two views (dash_host.c, dash_guest.c). */
+void dash_host_view(struct dash *d);
+void dash_guest_view(struct dash *d);
 
 #endif

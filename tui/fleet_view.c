@@ -39,7 +39,9 @@ static void age_str(double s, char *out, size_t sz)
 		snprintf(out, sz, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
 }
 
-void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
+/* One refresh as text (hosts, then guests; names shown safely); `rows` caps
+ * the guests printed (0: all). */
+static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
 		double took_s, unsigned rows)
 {
 	char when[32], safe[4 * DOMAIN_NAME_MAX], safe2[4 * DOMAIN_NAME_MAX], age[32];
@@ -97,7 +99,8 @@ static void json_field(struct strbuf *b, const char *name, double v, int decimal
 	json_num(b, v * scale, decimals, !isnan(v));
 }
 
-void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now)
+/* One refresh as one JSON line (names exact, escaped). */
+static void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now)
 {
 	sb_printf(b, "{\"time\":%.3f,\"view\":\"fleet\",\"source\":", now);
 	json_str(b, url);

@@ -16,11 +16,6 @@
 /* The URL of a --source=prom:URL, or NULL when the source is another one. */
 const char *fleet_source_url(const char *source);
 
-/* One refresh as text (hosts, then guests; names shown safely) or one JSON line
- * (names exact, escaped). `rows` caps the guests printed as text (0: all). */
-void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
-		double took_s, unsigned rows);
-void fleet_json(struct strbuf *b, const struct fleet *f, const char *url, double now);
 
 /* Batch or dashboard; exit status 0, or 1 with the reason on stderr. */
 int fleet_run(const struct vstop_options *o, const char *url);

@@ -1,0 +1,96 @@
+/* dash_guest: the dashboard's guest view: this VM's CPUs and their steal (dash_draw.h). */
+#include "config.h"
+#include "tui/dash_table.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include "tui/sparkline.h"
+
+struct guest_ctx { const struct guest_history *h; int cpu; };
+
+static double guest_value(unsigned i, const void *ctx)
+{
+	const struct guest_ctx *c = ctx;
+	return guest_history_steal(c->h, c->cpu, i);
+}
+
+static const struct column guest_cols[] = {
+	{ "CPU", 6, 9, -1 }, { "USER", 6, 9, -1 }, { "SYS", 6, 9, -1 }, { "IDLE", 6, 9, -1 },
+	{ "IOWAIT", 6, 9, -1 }, { "IRQ", 6, 9, -1 }, { "STEAL", 6, 9, -1 },
+};
+
+/* Row 0 is the whole VM, row k its k-th CPU. */
+static const struct cpu_pct *guest_pct(const struct dash *d, uint32_t k)
+{
+	return k == 0 ? &d->gs.rates.total : &d->gs.rates.cpus[k - 1].pct;
+}
+
+static double guest_row(struct dash *d, uint32_t k, const char **name, char cells[][CELL_MAX])
+{
+	const struct cpu_pct *p = guest_pct(d, k);
+	double steal = p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN;
+
+	if (k == 0)
+		snprintf(cells[0], CELL_MAX, "all");
+	else
+		snprintf(cells[0], CELL_MAX, "cpu%u", d->gs.rates.cpus[k - 1].id);
+	*name = cells[0];
+	/* USER takes nice, SYS takes irq and softirq, as top's summary does. */
+	dash_pct(cells[1], CELL_MAX, p->valid ? p->pct[CPU_USER] + p->pct[CPU_NICE] : NAN);
+	dash_pct(cells[2], CELL_MAX, p->valid ? p->pct[CPU_SYSTEM] + p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ] : NAN);
+	dash_pct(cells[3], CELL_MAX, p->valid ? p->pct[CPU_IDLE] : NAN);
+	dash_pct(cells[4], CELL_MAX, p->valid ? p->pct[CPU_IOWAIT] : NAN);
+	dash_pct(cells[5], CELL_MAX, p->valid ? p->pct[CPU_IRQ] + p->pct[CPU_SOFTIRQ] : NAN);
+	dash_pct(cells[6], CELL_MAX, steal);
+	return steal;
+}
+
+static int guest_spark(struct dash *d, uint32_t k, int width, char *out, size_t sz, int pair)
+{
+	struct guest_ctx c = { &d->gh, k == 0 ? -1 : (int)d->gs.rates.cpus[k - 1].id };
+	sparkline(out, sz, width, 50.0, d->utf8, guest_value, &c);
+	return pair ? pair : PAIR_OK;
+}
+
+void dash_guest_view(struct dash *d)
+{
+	char buf[512];
+	const struct guest_rates *r = &d->gs.rates;
+	double now = r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN;
+	double maxcpu = NAN;
+	uint32_t maxid = 0;
+
+	for (uint32_t i = 0; i < r->ncpus; i++) {
+		const struct cpu_pct *p = &r->cpus[i].pct;
+		if (p->valid && p->has_steal && (isnan(maxcpu) || p->pct[CPU_STEAL] > maxcpu)) {
+			maxcpu = p->pct[CPU_STEAL];
+			maxid = r->cpus[i].id;
+		}
+	}
+	snprintf(buf, sizeof(buf), "vstop - guest %s  hypervisor %s  CPUs %u  delay %gs%s", d->hostname, d->hypervisor,
+		 guest_sampler_view(&d->gs)->ps->ncpus, d->delay_s, d->paused ? "  [PAUSED]" : "");
+	dash_put(0, 0, A_BOLD, buf);
+	char n1[16], n2[16], n3[16], n4[16];
+	dash_pct(n1, sizeof(n1), now);
+	dash_pct(n2, sizeof(n2), guest_history_avg(&d->gh, 60));
+	dash_pct(n3, sizeof(n3), guest_history_avg(&d->gh, 300));
+	dash_pct(n4, sizeof(n4), maxcpu);
+	snprintf(buf, sizeof(buf), "Steal now %s%%  1 min %s%%  5 min %s%%  max per-CPU %s%%", n1, n2, n3, n4);
+	int pair = dash_steal_pair(now);
+	dash_put(1, 0, pair && d->color ? COLOR_PAIR(pair) | A_BOLD : 0, buf);
+	if (!isnan(maxcpu)) {
+		snprintf(buf, sizeof(buf), " (cpu%u)", maxid);
+		addstr(buf);
+	}
+	if (d->have_rates)
+		dash_alarms_summary(d, 2, 0);
+	else
+		dash_put(2, 0, A_DIM, "Waiting for the second sample...");
+	struct table t = {
+		guest_cols, (int)(sizeof(guest_cols) / sizeof(guest_cols[0])), d->have_rates ? r->ncpus + 1 : 0, 0,
+		guest_row, guest_spark, "STEAL HISTORY", NULL, "", true,
+	};
+	dash_draw_table(d, &t, 5, LINES - 1);
+}
+
