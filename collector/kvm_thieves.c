@@ -66,7 +66,8 @@ static int by_thief_mask(const void *a, const void *b)
 /* Runners of one thief on one mask add up: sort once, merge. */
 static void settle(struct kvm_thieves *k)
 {
-	qsort(k->pairs, k->npairs, sizeof(*k->pairs), by_thief_mask);
+	if (k->npairs > 1)	/* qsort of no array is undefined */
+		qsort(k->pairs, k->npairs, sizeof(*k->pairs), by_thief_mask);
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < k->npairs; i++)
 		if (o && k->pairs[o - 1].thief == k->pairs[i].thief && k->pairs[o - 1].mask == k->pairs[i].mask)
