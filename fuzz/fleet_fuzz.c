@@ -1,10 +1,12 @@
 /* libFuzzer target: a query API's answer for the fleet view (tui/fleet.h), which
  * comes from a store every host writes to. The first byte picks the query; every
- * answer gives a refusal or rows whose strings and numbers are within bounds. */
+ * answer gives a refusal or rows whose strings and numbers are within bounds, and
+ * every name, measured in columns as the dashboard does (lib/text_width.h), fits. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/text_width.h"
 #include "tui/fleet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,6 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint32_t i = 0; i < f.nguests; i++)
 		if (strlen(f.guest[i].host) + strlen(f.guest[i].name) > size)
 			abort();
+	for (uint32_t i = 0; i < f.nguests; i++) {
+		int used;
+		size_t n = text_fit(f.guest[i].name, 24, true, &used);
+		if (used > 24 || n > strlen(f.guest[i].name) || text_width(f.guest[i].name, true) < used)
+			abort();
+	}
 	for (uint32_t i = 0; i < f.nhosts; i++)
 		if (strlen(f.host[i].host) > size)
 			abort();

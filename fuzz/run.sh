@@ -22,7 +22,7 @@ declare -A srcs=(
 	[kvm_proc]="$src/collector/kvm_proc.c $src/collector/kvm_thieves.c $lib/num.c $lib/xalloc.c"
 	[push_queue]="$src/exporters/push_disk.c $src/exporters/push_record.c $lib/dir_check.c $lib/log.c $lib/xalloc.c $lib/clock.c -lz"
 	[snapshot_wire]="$lib/snapshot_wire.c $lib/snapshot_image.c $lib/wire_reader.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/strbuf.c $lib/xalloc.c -lm"
-	[fleet]="$src/tui/fleet.c $lib/name_index.c $lib/strbuf.c $lib/xalloc.c -ljansson -lm"
+	[fleet]="$src/tui/fleet.c $lib/name_index.c $lib/text_width.c $lib/strbuf.c $lib/xalloc.c -ljansson -lm"
 	[xen_trace]="$src/collector/xen_trace.c $src/collector/xen_runstate.c $lib/xalloc.c -lm"
 	[http]="$src/exporters/http.c $src/exporters/http_auth.c $src/exporters/http_guard.c $src/exporters/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )

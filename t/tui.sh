@@ -1,16 +1,21 @@
 # The dashboard driven for real under tmux: layout, sort, filter, resize, quit, guest view.
 . "$top_srcdir/t/lib.sh"
 need tmux tmux
+need python3 python3
 VSTOP_ABS=$(cd "$(dirname "$VSTOP")" && pwd)/vstop
 N=0
 SOCK="vstop-test-$$-$N"
-tm() { tmux -L "$SOCK" "$@" 2>/dev/null; }
+tm() { tmux -u -L "$SOCK" "$@" 2>/dev/null; }	# -u: a UTF-8 terminal, as most are
 trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 screen() { tm capture-pane -p -t t; }
 has() { screen | grep -qE -- "$1"; }
 lacks() { ! screen | grep -qE -- "$1"; }
 # wait_for PATTERN: poll the screen up to 10 s
 wait_for() { for _ in $(seq 100); do screen | grep -q -- "$1" && return 0; sleep 0.1; done; return 1; }
+# columns: each line's width in a terminal's columns (a CJK character is 2, an accent 0)
+columns() { python3 -c 'import sys, unicodedata as u
+for l in sys.stdin.read().splitlines():
+    print(sum(0 if u.combining(c) else 2 if u.east_asian_width(c) in "WF" else 1 for c in l))'; }
 rows() { screen | grep -E '^[^ ].* (-|[a-z-]{6}) +[0-9.-]+ +[0-9.-]+ ' | grep -E '[-dsbcpr]{6}'; }
 
 start() { # start WIDTH HEIGHT COMMAND
@@ -51,7 +56,7 @@ sleep 0.5
 
 tm resize-window -t t -x 80 -y 24 2>/dev/null || tm resize-pane -t t -x 80 -y 24
 sleep 1
-is "$(screen | awk '{ if (length($0) > 80) n++ } END { print n + 0 }')" 0 "80x24: no line wider than 80"
+is "$(screen | columns | awk '$1 > 80' | wc -l)" 0 "80x24: no line wider than 80"
 check "80x24: MAXMEM column gives way" lacks MAXMEM
 check "80x24: a sparkline column remains" has HISTORY
 is "$(rows | wc -l)" 12 "80x24: still 12 rows"
@@ -72,6 +77,32 @@ sleep 0.5
 tm send-keys -t t Enter
 check "trace: the detail pane names who it waited for" wait_for 'waiting for: .*%'
 check "trace: the detail pane shows both views of steal" has 'steal: hypervisor [0-9.]+%, agent'
+tm send-keys -t t q
+
+# Widths in a UTF-8 terminal are columns, not bytes: a block of the sparkline is 3 bytes and
+# one column (counted as bytes, a third of STEAL HISTORY was drawn, the oldest third), a CJK
+# character 2 columns, a combining accent none.
+start 120 30 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:4 -d 0.1"
+wait_for 'vstop - host' > /dev/null
+sleep 5	# more samples than the sparkline has columns
+sx=$(screen | awk '/STEAL HISTORY$/ { print index($0, "STEAL HISTORY") - 1; exit }')
+spark=$(screen | grep '^build-01 ' | sed 's/.* //')
+is "$(printf '%s\n' "$spark" | columns)" "$((120 - sx - 1))" "UTF-8 at 120 columns: STEAL HISTORY is drawn across its whole field (from column $sx)"
+check "UTF-8: the sparkline is blocks" sh -c "printf '%s\n' '$spark' | grep -q '$(printf '\342\226')'"
+tm send-keys -t t q
+han=$(printf '\344\270\255') acute=$(printf '\314\201')
+xline() { printf '%10s --b---         %3s    0.0     262144   12.5     262144      12.5     1    0        0        0    0        0        0        0          0          0    0\n' "$1" "$2"; }
+for t in 10 20 30; do
+	echo '      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID'
+	xline Domain-0 $t
+	xline "$han$han$han$han$han$han$han$han$han$han" $t
+	xline "cafe${acute}-e${acute}te" $t
+done > "$TMP/wide.log"
+start 120 30 "LANG=C.UTF-8 $VSTOP_ABS --source=replay:$TMP/wide.log -d 0.2"
+wait_for 'vstop - host' > /dev/null
+sleep 1.5
+at=$(screen | grep -e '--b---' | sed 's/--b---.*//' | columns | sort -u | tr '\n' ' ')
+is "$at" "15 " "UTF-8: a name of wide characters (10, cut to 7) and one with combining accents keep STATE in its column"
 tm send-keys -t t q
 
 # SIGTERM restores the terminal too.

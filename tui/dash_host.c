@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/text_width.h"
 #include "lib/virt_detect.h"
 #include "lib/xalloc.h"
 #include "tui/domain_sort.h"
@@ -266,7 +267,7 @@ void dash_host_view(struct dash *d)
 		const char *name = domain_name(s, &s->doms[d->order[k]]);
 		if (name_matches(name, d->filter)) {
 			d->visible[nvis++] = d->order[k];
-			int len = (int)strlen(name);
+			int len = text_width(name, d->utf8);
 			if (len > longest)
 				longest = len;
 		}

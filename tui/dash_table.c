@@ -7,9 +7,11 @@
 
 #include <curses.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/name_safe.h"
+#include "lib/text_width.h"
 #include "tui/domain_sort.h"
 
 #define SPARK_MIN 8
@@ -44,25 +46,15 @@ void dash_display_name(char *out, size_t outsz, const char *in, int width, bool 
 {
 	char safe[DOMAIN_NAME_MAX * 4 + 16];
 	name_safe(safe, sizeof(safe), in);
-	size_t o = 0;
-	int cols = 0;
-	const unsigned char *s = (const unsigned char *)safe;
-
-	while (*s && cols < width && o + 5 < outsz) {
-		size_t n = 1;
-		if (*s >= 0x80 && utf8)	/* name_safe left only whole UTF-8 characters */
-			n = (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : 4;
-		if (*s >= 0x80 && !utf8) {
-			out[o++] = '?';
-			s++;
-		} else {
-			memcpy(out + o, s, n);
-			o += n;
-			s += n;
-		}
-		cols++;
-	}
-	out[o] = '\0';
+	if (!utf8)
+		for (char *c = safe; *c; c++)
+			if ((unsigned char)*c >= 0x80)
+				*c = '?';
+	size_t n = text_fit(safe, width, utf8, NULL);
+	while (n >= outsz && width > 0)	/* the buffer is shorter than the columns: whole characters only */
+		n = text_fit(safe, --width, utf8, NULL);
+	memcpy(out, safe, n);
+	out[n] = '\0';
 }
 
 int dash_steal_pair(double v)
@@ -76,8 +68,11 @@ void dash_put(int y, int x, int attr, const char *s)
 {
 	if (y >= LINES || x >= COLS)
 		return;
+	/* addnstr counts bytes: give it the bytes that fill the columns left.
+	 * The locale says how characters are encoded (vstop sets it from the environment). */
+	size_t n = text_fit(s, COLS - x, MB_CUR_MAX > 1, NULL);
 	attron(attr);
-	mvaddnstr(y, x, s, COLS - x);
+	mvaddnstr(y, x, s, (int)n);
 	attroff(attr);
 }
 

@@ -230,7 +230,7 @@ static void dash_close(struct dash *d)
 static void curses_start(struct dash *d)
 {
 	const char *cs;
-	setlocale(LC_ALL, "");
+	setlocale(LC_CTYPE, "");	/* characters only: numbers keep their dot */
 	cs = nl_langinfo(CODESET);
 	d->utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	initscr();

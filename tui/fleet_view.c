@@ -3,7 +3,9 @@
 #include "tui/fleet_view.h"
 
 #include <curses.h>
+#include <locale.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/name_safe.h"
 #include "lib/num.h"
+#include "lib/text_width.h"
 #include "tui/fleet_query.h"
 
 const char *fleet_source_url(const char *source)
@@ -39,6 +42,14 @@ static void age_str(double s, char *out, size_t sz)
 		snprintf(out, sz, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
 }
 
+/* s (shown safely already), padded to `cols` columns: counted in columns,
+ * not bytes, so a name in UTF-8 keeps the table aligned (a longer one is whole). */
+static void sb_cols(struct strbuf *b, const char *s, int cols)
+{
+	int w = text_width(s, MB_CUR_MAX > 1);
+	sb_printf(b, "%s%*s", s, w < cols ? cols - w : 0, "");
+}
+
 /* One refresh as text (hosts, then guests; names shown safely); `rows` caps
  * the guests printed (0: all). */
 static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url, double now, const struct fleet_cost *cost,
@@ -62,7 +73,7 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 	for (uint32_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->host[i];
 		name_safe(safe, sizeof(safe), h->host);
-		sb_printf(b, "%-20s", safe);
+		sb_cols(b, safe, 20);
 		col(b, 5, 0, h->domains, 1);
 		col(b, 5, 0, h->pcpus, 1);
 		col(b, 7, 2, h->vcpu_overcommit, 1);
@@ -80,7 +91,9 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 			num_bytes_str((uint64_t)g->mem, mem, sizeof(mem));
 		name_safe(safe, sizeof(safe), g->host);
 		name_safe(safe2, sizeof(safe2), g->name);
-		sb_printf(b, "%-20s %-24s", safe, safe2);
+		sb_cols(b, safe, 20);
+		sb_putc(b, ' ');
+		sb_cols(b, safe2, 24);
 		col(b, 6, 1, g->steal, 100);
 		col(b, 6, 1, g->cpu, 100);
 		col(b, 5, 0, g->vcpus, 1);
@@ -198,6 +211,7 @@ static int run_dashboard(const struct vstop_options *o, const char *url)
 	struct fleet f;
 	struct strbuf b = { 0 };
 	fleet_init(&f);
+	setlocale(LC_CTYPE, "");	/* names in UTF-8 are measured in columns */
 	initscr();
 	cbreak();
 	noecho();

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "lib/json.h"
+#include "lib/text_width.h"
 #include "lib/xalloc.h"
 #include "tui/name_marks.h"
 
@@ -27,7 +28,8 @@ static void text_name(struct strbuf *b, const struct snapshot *s, const struct d
 {
 	char shown[DOMAIN_NAME_MAX * 4 + 16];
 	name_shown(shown, sizeof(shown), s, d, marked);
-	sb_printf(b, "%-*s", width, shown);
+	int w = text_width(shown, MB_CUR_MAX > 1);	/* columns, not bytes: UTF-8 names stay aligned */
+	sb_printf(b, "%s%*s", shown, w < width ? width - w : 0, "");
 }
 
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
 		return doctor_main(argc - 1, argv + 1);
 	o.proc_root = probe_default_root();
+	setlocale(LC_CTYPE, "");	/* names in UTF-8 are measured in columns; numbers keep their dot */
 	while ((c = getopt_long(argc, argv, "bd:n:s:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.batch = true; break;
