@@ -103,8 +103,10 @@ void daemon_load_conf(struct daemon *d)
 	if (rc < 0)
 		die(1, "%s", err);
 	if (d->check_config) {
-		printf("%s: %s: the configuration is valid\n", d->name,
-		       access(d->conf_path, F_OK) == 0 || d->conf_explicit ? d->conf_path : "(no file: the defaults)");
+		char sinks[400];
+		sinks_summary(&d->conf, &d->over, sinks, sizeof(sinks));
+		printf("%s: %s: the configuration is valid (%s)\n", d->name,
+		       access(d->conf_path, F_OK) == 0 || d->conf_explicit ? d->conf_path : "(no file: the defaults)", sinks);
 		exit(0);
 	}
 }
@@ -190,7 +192,9 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 		log_err("%s", err);
 		return 1;
 	}
-	log_info("sampling %s every %gs", src->what, daemon_interval(d));
+	char on[400];
+	sinks_summary(&d->conf, &d->over, on, sizeof(on));
+	log_info("sampling %s every %gs; %s", src->what, daemon_interval(d), on);
 	ticker_start(t, daemon_interval(d));
 	bool wait = src->wait_first;
 	for (;;) {

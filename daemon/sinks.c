@@ -123,6 +123,31 @@ int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char
 	return 0;
 }
 
+/* The sinks that are on (or off), "alarms, http", into buf. */
+static void sink_list(const struct vstop_conf *c, const struct sink_overrides *o, bool on, char *buf, size_t sz)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NTABLE && n < sz; i++) {
+		const struct sink_entry *e = &table[i];
+		const void *conf = conf_get(c, e->ops ? e->ops->conf : e->conf);
+		bool asked = conf && (e->ops ? e->ops->wanted : e->wanted)(conf, o);
+		if ((asked && e->ops) != on)
+			continue;
+		int w = snprintf(buf + n, sz - n, "%s%s%s", n ? ", " : "", e->ops ? e->ops->name : e->conf->name,
+				 asked && !e->ops ? " (asked for, not in this build)" : "");
+		n += w > 0 ? (size_t)w : 0;
+	}
+}
+
+void sinks_summary(const struct vstop_conf *c, const struct sink_overrides *o, char *buf, size_t sz)
+{
+	char on[160], off[160];
+	sink_list(c, o, true, on, sizeof(on));
+	sink_list(c, o, false, off, sizeof(off));
+	snprintf(buf, sz, "on: %s; off: %s", on[0] ? on : "none", off[0] ? off : "none");
+}
+
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval)
 {
 	for (unsigned i = 0; i < k->n; i++)

@@ -28,6 +28,9 @@ int sinks_open(struct sinks *k, const struct vstop_conf *c, const struct sink_ov
 	       enum sinks_phase phase, char *err, size_t errsz);
 /* What opening would refuse, without opening anything. 0, or -1 + err. */
 int sinks_check(const struct vstop_conf *c, const struct sink_overrides *o, char *err, size_t errsz);
+/* Which sinks the configuration turns on and which it leaves off, for -t and
+ * the log: "on: alarms, http; off: rrd, push" (a sink left out of the build is off). */
+void sinks_summary(const struct vstop_conf *c, const struct sink_overrides *o, char *buf, size_t sz);
 /* After a reload: new thresholds and /healthz staleness. */
 void sinks_reconfigure(struct sinks *k, const struct vstop_conf *c, double interval);
 /* Add every sink's health series to the sample, then hand it to each. */

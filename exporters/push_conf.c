@@ -17,7 +17,7 @@ static void defaults(void *data)
 
 #define F(field) offsetof(struct push_conf, field)
 static const struct conf_key keys[] = {
-	{ "enabled", CONF_BOOL, F(enabled), 0, 0 },
+	{ "enabled", CONF_SWITCH, F(enabled), 0, 0 },
 	{ "url", CONF_URL, F(url), 0, 0 },
 	{ "instance", CONF_STR_T, F(instance), 0, 0 },
 	{ "job", CONF_STR_T, F(job), 0, 0 },
@@ -42,5 +42,7 @@ const struct conf_section push_conf_section = {
 
 bool push_wanted(const void *conf, const struct sink_overrides *o)
 {
-	return ((const struct push_conf *)conf)->enabled || o->push_url;
+	const struct push_conf *c = conf;
+	/* A url is a wish to push, as in Prometheus' remote_write; enabled = no still wins. */
+	return c->enabled == CONF_SWITCH_YES || (c->enabled == CONF_SWITCH_UNSET && c->url[0]) || o->push_url;
 }

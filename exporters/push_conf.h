@@ -7,7 +7,7 @@
 #include "lib/conf.h"
 
 struct push_conf {
-	bool enabled;
+	enum conf_switch enabled;	/* unset: on when a url is given, as remote_write */
 	char url[CONF_STR];
 	char instance[CONF_STR];		/* the instance label; default: the host name */
 	char job[CONF_STR];			/* the job label (default vstop) */

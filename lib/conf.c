@@ -111,6 +111,7 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 		memcpy(dst, &u, sizeof(u));
 		return 0;
 	case CONF_BOOL:
+	case CONF_SWITCH:
 		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
 			b = true;
 		else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
@@ -119,7 +120,12 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 			snprintf(why, whysz, "%s: \"%s\" is not yes or no", k->name, v);
 			return -1;
 		}
-		memcpy(dst, &b, sizeof(b));
+		if (k->type == CONF_SWITCH) {
+			enum conf_switch sw = b ? CONF_SWITCH_YES : CONF_SWITCH_NO;
+			memcpy(dst, &sw, sizeof(sw));
+		} else {
+			memcpy(dst, &b, sizeof(b));
+		}
 		return 0;
 	case CONF_LOG:
 		if (strcmp(v, "syslog") && strcmp(v, "stderr")) {
@@ -373,6 +379,15 @@ static void print_keys(FILE *f, const char *section, const struct conf_key *keys
 		case CONF_UINT: memcpy(&uv, p, sizeof(uv)); fprintf(f, "%s = %u\n", k->name, uv); break;
 		case CONF_BOOL: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "yes" : "no"); break;
 		case CONF_LOG: memcpy(&bv, p, sizeof(bv)); fprintf(f, "%s = %s\n", k->name, bv ? "syslog" : "stderr"); break;
+		case CONF_SWITCH: {
+			enum conf_switch sw;
+			memcpy(&sw, p, sizeof(sw));
+			if (sw == CONF_SWITCH_UNSET)
+				fprintf(f, "; %s =\n", k->name);	/* unset */
+			else
+				fprintf(f, "%s = %s\n", k->name, sw == CONF_SWITCH_YES ? "yes" : "no");
+			break;
+		}
 		case CONF_BYTES: {
 			uint64_t b;
 			char text[32];

@@ -25,7 +25,10 @@ enum conf_type {
 	CONF_URL,		/* the same, printed without its password (lib/url_redact.h) */
 	CONF_LOG,		/* syslog | stderr, as a bool (true: syslog) */
 	CONF_BYTES,		/* "512M", "2G" (lib/num.h), as a uint64_t */
+	CONF_SWITCH,		/* yes | no, or not said: an enum conf_switch (push: a url turns it on) */
 };
+
+enum conf_switch { CONF_SWITCH_UNSET, CONF_SWITCH_NO, CONF_SWITCH_YES };
 
 struct conf_key {
 	const char *name;

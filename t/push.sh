@@ -87,4 +87,21 @@ check "the exit log counts the drops and the unsent points" sh -c "grep -q 'poin
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --push-url "ftp://x" 2> "$TMP/err"
 is $? 1 "ftp:// refused"
 check "says what it expects" grep -q 'expected http:// or https://' "$TMP/err"
+
+# As the man page has it: a [push] url alone pushes, as Prometheus' remote_write does
+# (it used to push nothing and say nothing); enabled = no keeps it off, and -t and the log say so.
+kill -0 "$prom" 2> /dev/null || start_prom
+printf '[push]\nurl = http://127.0.0.1:%s/api/v1/write\ninstance = urlonly\n' $P_PROM > "$TMP/url.conf"
+"$top_builddir/vstopd" -c "$TMP/url.conf" -t > "$TMP/t.out" 2>&1
+check "-t: a url alone turns push on" grep -q 'on: [a-z, ]*push' "$TMP/t.out"
+"$top_builddir/vstopd" -c "$TMP/url.conf" --source=sim:2 -d 0.5 -n 6 --no-http 2> "$TMP/url.log"
+check "the log at start says push is on" grep -q 'on: [a-z, ]*push' "$TMP/url.log"
+is "$(val 'count(vstop_domain_vcpus{instance="urlonly"})')" 2 "a url alone: the samples arrived"
+printf 'enabled = no\n' >> "$TMP/url.conf"
+"$top_builddir/vstopd" -c "$TMP/url.conf" -t > "$TMP/t.out" 2>&1
+check "-t: enabled = no with a url: push is off, and said" grep -q 'off: [a-z, ]*push' "$TMP/t.out"
+printf '[push]\nenabled = yes\n' > "$TMP/nourl.conf"
+"$top_builddir/vstopd" -c "$TMP/nourl.conf" -t > "$TMP/t.out" 2>&1
+is $? 1 "-t: enabled = yes without a url is an error"
+check "... that says what is missing" grep -q 'enabled without a url' "$TMP/t.out"
 done_testing
