@@ -31,7 +31,8 @@ static void *alarms_sink_open(const void *conf, const struct sink_overrides *o, 
 static int alarms_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	(void)o;
-	return notifier_check_exec(((const struct alarms_conf *)conf)->exec, err, errsz);
+	const struct alarms_conf *c = conf;
+	return notifier_check(c->exec, c->webhook, err, errsz);
 }
 
 static struct series_set alarms_sink_series(void *state)

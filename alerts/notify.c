@@ -173,10 +173,18 @@ static int split_exec(const char *cmd, char *buf, char **argv, char *err, size_t
 	return 0;
 }
 
-int notifier_check_exec(const char *exec_cmd, char *err, size_t errsz)
+int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz)
 {
 	char buf[EXEC_BUF], *argv[EXEC_MAX_ARGS + 1];
-	return exec_cmd && *exec_cmd ? split_exec(exec_cmd, buf, argv, err, errsz) : 0;
+	if (exec_cmd && *exec_cmd && split_exec(exec_cmd, buf, argv, err, errsz) < 0)
+		return -1;
+	if (webhook && *webhook && strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
+		char shown[300];
+		snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://",
+			 url_redact(webhook, shown, sizeof(shown)));
+		return -1;
+	}
+	return 0;
 }
 
 struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz)
@@ -189,19 +197,13 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 	n->log = log;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->cond, NULL);
-	if (exec_cmd && *exec_cmd && split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz) < 0) {
+	if (notifier_check(exec_cmd, webhook, err, errsz) < 0 ||
+	    (exec_cmd && *exec_cmd && split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz) < 0)) {
 		notifier_close(n);
 		return NULL;
 	}
 	if (webhook && *webhook) {
 #ifdef HAVE_CURL
-		if (strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
-			char shown[300];
-			snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://",
-				 url_redact(webhook, shown, sizeof(shown)));
-			notifier_close(n);
-			return NULL;
-		}
 		if (dynlib_load_curl(err, errsz) < 0) {
 			notifier_close(n);
 			return NULL;

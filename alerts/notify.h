@@ -26,9 +26,10 @@ struct alarm_event {
 
 struct notifier;
 
+/* Would notifier_open take this exec command and webhook (either may be empty)?
+ * 0, or -1 with the reason: for -t, start and reload alike. */
+int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz);
 /* exec_cmd and webhook may be empty. NULL with a message on a bad command. */
-/* Would notifier_open take this exec command? 0, or -1 with the reason. */
-int notifier_check_exec(const char *exec_cmd, char *err, size_t errsz);
 struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz);
 void notifier_send(struct notifier *n, const struct alarm_event *e);
 /* Reap finished commands (call once per interval). */

@@ -85,7 +85,11 @@ static int load_checked(const struct daemon *d, struct vstop_conf *c, int conf_f
 	if (rc < 0 || apply_overrides(d, c, err, errsz) < 0)
 		return -1;
 	char why[450];
-	if (sinks_check(c, &d->over, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
+	struct priv_user u;
+	/* The user it becomes: a name that does not exist refuses to start, so -t says so too. */
+	bool no_user = c->user[0] && strcmp(c->user, "root") != 0 &&
+		       priv_lookup(c->user, &u, why, sizeof(why)) < 0;
+	if (no_user || sinks_check(c, &d->over, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
 		snprintf(err, errsz, "%s: %s", access(d->conf_path, F_OK) == 0 ? d->conf_path : "the defaults", why);
 		return -1;
 	}

@@ -9,8 +9,28 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include "lib/log.h"
+
+/* A kernel filesystem where nothing can be made (access(2) lets root pass). */
+static const char *kernel_fs(const char *path)
+{
+	static const struct { unsigned long magic; const char *name; } fs[] = {
+		{ PROC_SUPER_MAGIC, "proc" }, { SYSFS_MAGIC, "sysfs" }, { CGROUP2_SUPER_MAGIC, "cgroup2" },
+		{ CGROUP_SUPER_MAGIC, "cgroup" }, { DEBUGFS_MAGIC, "debugfs" }, { TRACEFS_MAGIC, "tracefs" },
+		{ SECURITYFS_MAGIC, "securityfs" }, { DEVPTS_SUPER_MAGIC, "devpts" }, { BPF_FS_MAGIC, "bpf" },
+	};
+	struct statfs st;
+	if (statfs(path, &st) < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)st.f_type == fs[i].magic)
+			return fs[i].name;
+	return NULL;
+}
 
 int dir_check_writable(const char *what, const char *dir, char *err, size_t errsz)
 {
@@ -39,6 +59,17 @@ int dir_check_writable(const char *what, const char *dir, char *err, size_t errs
 	const char *made = strcmp(up, dir) == 0 ? "" : " does not exist, and cannot be made in ";
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(err, errsz, "%s %s%s%s: not a directory", what, dir, made, *made ? up : "");
+		return -1;
+	}
+	const char *kfs = kernel_fs(up);
+	struct statvfs vfs;
+	if (kfs) {
+		snprintf(err, errsz, "%s %s%s%s: a kernel filesystem (%s), no place for files", what, dir, made,
+			 *made ? up : "", kfs);
+		return -1;
+	}
+	if (statvfs(up, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		snprintf(err, errsz, "%s %s%s%s: the filesystem is mounted read-only", what, dir, made, *made ? up : "");
 		return -1;
 	}
 	if (access(up, W_OK | X_OK) < 0) {

@@ -51,6 +51,18 @@ usage 1 'is shell syntax' "vstopd -t: an exec with a redirection" -- "$VSTOPD" -
 printf '[general]\nsource = guest\n' > "$TMP/bad.conf"
 usage 1 "guest is vstop-agent's" "vstopd -t: [general] source = guest" -- "$VSTOPD" -c "$TMP/bad.conf" -t
 usage 0 'the configuration is valid' "vstop-agent -t" -- sh -c "'$top_builddir/vstop-agent' -c /dev/null -t >&2"
+# What refuses to start, -t refuses too, with the same words (one validation for both).
+same_as_start() { # same_as_start PATTERN WHAT CONFIG-LINES
+	printf "$3" > "$TMP/start.conf"
+	usage 1 "$1" "vstopd -t: $2" -- "$VSTOPD" -c "$TMP/start.conf" --source=sim -t
+	"$VSTOPD" -c "$TMP/start.conf" --source=sim -d 0.2 -n 2 --listen 127.0.0.1:0 > /dev/null 2> "$TMP/start.err"
+	rc=$?
+	check "vstopd start: $2 is refused as -t says ($rc)" sh -c "[ $rc -ne 0 ] && grep -qF -- '$1' '$TMP/start.err'"
+}
+same_as_start 'user "nosuch-vstop": no such user' '[general] user that does not exist' '[general]\nuser = nosuch-vstop\n'
+same_as_start 'webhook "ftp://x/y": expected http:// or https://' '[alerts] webhook = ftp://' '[alerts]\nwebhook = ftp://x/y\n'
+same_as_start '/proc/vstop does not exist, and cannot be made in /proc: a kernel filesystem (proc)' '[rrd] dir = /proc/vstop' '[rrd]\nenabled = yes\ndir = /proc/vstop\n'
+same_as_start 'queue_dir /sys/vstop does not exist, and cannot be made in /sys: a kernel filesystem (sysfs)' '[push] queue_dir = /sys/vstop' '[push]\nurl = http://127.0.0.1:1/api/v1/write\nqueue_dir = /sys/vstop\n'
 
 "$VSTOP" -b -d 0 -n 2 --source=sim:3 > "$TMP/out" 2>&1
 is $? 0 "vstop -b -d 0 on a simulation runs as fast as it goes"
