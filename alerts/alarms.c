@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/clock.h"
 #include "lib/xalloc.h"
 
 static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
@@ -63,7 +64,7 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
-		.neighbors_from = a->neighbors_hv ? "hypervisor" : "cpu",
+		.neighbors_from = a->neighbors_hv ? "hypervisor" : "cpu", .time = clock_wall_s(),
 	};
 	notifier_send(al->notify, &e);
 }
@@ -329,16 +330,31 @@ static bool notifications(const void *ctx, uint32_t row, size_t arg, struct seri
 	return series_u64(v, ((const struct alarms *)ctx)->notifications);
 }
 
+/* The notifier's counts: arg 0 failed (an exec hook or a webhook), 1 dropped (the webhook's queue full). */
+static bool notifier_count(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	const struct alarms *al = ctx;
+	uint64_t sent = 0, failed = 0, dropped = 0;
+	(void)row;
+	if (al->notify)
+		notifier_counters(al->notify, &sent, &failed, &dropped);
+	return series_u64(v, arg ? dropped : failed);
+}
+
 static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW, NULL, 0 };
 static const struct series alarm_series[] = {
 	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
 	  alarm_firing, 0, NULL, 0, SF_CALL },
 	{ "vstop_alert_notifications_total", "Alarm changes notified.", SERIES_COUNTER, NULL, notifications, 0, NULL, 0, SF_CALL },
+	{ "vstop_alert_notification_failures_total", "Notifications an exec hook or the webhook failed to deliver (the log says which alarm).",
+	  SERIES_COUNTER, NULL, notifier_count, 0, NULL, 0, SF_CALL },
+	{ "vstop_alert_notifications_dropped_total", "Notifications dropped: the webhook's queue was full.",
+	  SERIES_COUNTER, NULL, notifier_count, 1, NULL, 0, SF_CALL },
 };
 
 struct series_set alarms_series_set(const struct alarms *al)
 {
-	return (struct series_set){ alarm_series, 2, al, NULL };
+	return (struct series_set){ alarm_series, sizeof(alarm_series) / sizeof(alarm_series[0]), al, NULL };
 }
 
 int alarms_worst(const struct alarms *al, uint32_t *firing)

@@ -116,4 +116,5 @@ const struct conf_section alarms_conf_section = {
 	.sub = rule,
 	.check = check,
 	.print_subs = print_subs,
+	.reloads = true,
 };

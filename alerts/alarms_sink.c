@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include "lib/log.h"
 #include "lib/xalloc.h"
 #include "alerts/alarms.h"
 #include "alerts/alarms_conf.h"
@@ -47,8 +48,13 @@ static void alarms_sink_publish(void *state, const struct sample *s)
 
 static void alarms_sink_reconfigure(void *state, const void *conf, double interval)
 {
+	struct alarms *al = state;
+	const struct alarms_conf *c = conf;
+	char err[400];
 	(void)interval;
-	alarms_configure(state, conf);
+	alarms_configure(al, c);
+	if (notifier_reconfigure(al->notify, c->log, c->exec, c->webhook, err, sizeof(err)) < 0)
+		log_err("reload: %s; the alarms' other actions are as reloaded", err);
 }
 
 static void alarms_sink_close(void *state)

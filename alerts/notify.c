@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "lib/json.h"
 #include "lib/log.h"
@@ -34,21 +35,38 @@ struct notifier {
 	bool log;
 	char exec_buf[EXEC_BUF];
 	char *argv[EXEC_MAX_ARGS + 1];
-	char webhook[256];
+	char webhook[256];		/* written by the main thread, read under the lock by the worker */
+	unsigned webhook_gen;		/* bumped when a reload changes it */
+	char host[256];			/* who sends: the host name, in every notification */
 	pthread_t thread;
 	bool thread_on, stopping;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	char *queue[WEBHOOK_QUEUE];
+	struct queued { char *body; char what[160]; } queue[WEBHOOK_QUEUE];	/* what: the alarm, for the log */
 	unsigned qhead, qlen;
 	uint64_t sent, failed, dropped;
-	pid_t kids[EXEC_RUNNING];	/* exec hooks spawned and not reaped yet */
+	struct kid { pid_t pid; char what[200]; } kids[EXEC_RUNNING];	/* hooks not reaped yet, and their alarms */
 	unsigned nkids;
 };
 
-static void event_json(struct strbuf *b, const struct alarm_event *e)
+/* The event's wall-clock time, as RFC 3339 in UTC: 2026-12-04T18:40:00Z. */
+static const char *iso_time(char *buf, size_t sz, double wall)
 {
-	sb_puts(b, "{\"state\":");
+	time_t t = (time_t)wall;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, sz, "%.0f", wall);
+	return buf;
+}
+
+static void event_json(struct strbuf *b, const struct notifier *n, const struct alarm_event *e)
+{
+	char when[32];
+	sb_puts(b, "{\"host\":");
+	json_str(b, n->host);
+	sb_puts(b, ",\"time\":");
+	json_str(b, iso_time(when, sizeof(when), e->time));
+	sb_puts(b, ",\"state\":");
 	json_str(b, e->state);
 	sb_puts(b, ",\"alert\":");
 	json_str(b, e->alert);
@@ -81,8 +99,9 @@ static void *webhook_worker(void *arg)
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 
+	unsigned gen = 0;
+	char url[sizeof(n->webhook)] = "";
 	if (c) {
-		curl_easy_setopt(c, CURLOPT_URL, n->webhook);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
@@ -96,10 +115,16 @@ static void *webhook_worker(void *arg)
 			pthread_cond_wait(&n->cond, &n->lock);
 		if (!n->qlen)
 			break;
-		char *body = n->queue[n->qhead];
+		struct queued q = n->queue[n->qhead];
 		n->qhead = (n->qhead + 1) % WEBHOOK_QUEUE;
 		n->qlen--;
 		bool stopping = n->stopping;
+		if (gen != n->webhook_gen || !url[0]) {	/* a reload gave another URL */
+			gen = n->webhook_gen;
+			snprintf(url, sizeof(url), "%s", n->webhook);
+			if (c)
+				curl_easy_setopt(c, CURLOPT_URL, url);
+		}
 		pthread_mutex_unlock(&n->lock);
 		bool ok = false;
 		long code = 0;
@@ -107,7 +132,7 @@ static void *webhook_worker(void *arg)
 		for (int t = 0; c && t < (stopping ? 1 : WEBHOOK_TRIES) && !ok; t++) {
 			if (t)
 				sleep(1u << (t - 1));	/* 1 s, 2 s */
-			curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, q.body);
 			rc = curl_easy_perform(c);
 			code = 0;
 			if (rc == CURLE_OK)
@@ -117,11 +142,13 @@ static void *webhook_worker(void *arg)
 				break;	/* the receiver says no: trying again will not help */
 		}
 		if (!ok) {
-			char shown[sizeof(n->webhook) + 16];
-			log_warn("alert webhook %s: %s", url_redact(n->webhook, shown, sizeof(shown)),
-				 rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+			char shown[sizeof(url) + 16], status[32] = "";
+			if (rc == CURLE_OK)
+				snprintf(status, sizeof(status), "HTTP %ld", code);
+			log_warn("alert webhook %s: %s not delivered: %s", url_redact(url, shown, sizeof(shown)), q.what,
+				 rc != CURLE_OK ? curl_easy_strerror(rc) : status);
 		}
-		free(body);
+		free(q.body);
 		pthread_mutex_lock(&n->lock);
 		if (ok)
 			n->sent++;
@@ -173,6 +200,31 @@ static int split_exec(const char *cmd, char *buf, char **argv, char *err, size_t
 	return 0;
 }
 
+/* The webhook's URL ("" turns it off); its thread starts with the first. */
+static int set_webhook(struct notifier *n, const char *webhook, char *err, size_t errsz)
+{
+	pthread_mutex_lock(&n->lock);
+	snprintf(n->webhook, sizeof(n->webhook), "%s", webhook ? webhook : "");
+	n->webhook_gen++;
+	pthread_mutex_unlock(&n->lock);
+	if (!n->webhook[0] || n->thread_on)
+		return 0;
+#ifdef HAVE_CURL
+	if (dynlib_load_curl(err, errsz) < 0)
+		return -1;
+	if (pthread_create(&n->thread, NULL, webhook_worker, n) != 0) {
+		snprintf(err, errsz, "[alerts] webhook: no thread to send it: %s", strerror(errno));
+		return -1;
+	}
+	n->thread_on = true;
+#else
+	(void)err;
+	(void)errsz;
+	log_warn("built without libcurl: the alert webhook is off");
+#endif
+	return 0;
+}
+
 int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz)
 {
 	char buf[EXEC_BUF], *argv[EXEC_MAX_ARGS + 1];
@@ -195,6 +247,8 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 		return NULL;
 	}
 	n->log = log;
+	if (gethostname(n->host, sizeof(n->host) - 1) < 0)
+		snprintf(n->host, sizeof(n->host), "localhost");
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->cond, NULL);
 	if (notifier_check(exec_cmd, webhook, err, errsz) < 0 ||
@@ -202,35 +256,52 @@ struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webho
 		notifier_close(n);
 		return NULL;
 	}
-	if (webhook && *webhook) {
-#ifdef HAVE_CURL
-		if (dynlib_load_curl(err, errsz) < 0) {
-			notifier_close(n);
-			return NULL;
-		}
-		snprintf(n->webhook, sizeof(n->webhook), "%s", webhook);
-		if (pthread_create(&n->thread, NULL, webhook_worker, n) == 0)
-			n->thread_on = true;
-#else
-		log_warn("built without libcurl: the alert webhook is off");
-#endif
+	if (set_webhook(n, webhook, err, errsz) < 0) {
+		notifier_close(n);
+		return NULL;
 	}
 	return n;
 }
 
-static void run_exec(struct notifier *n, const struct alarm_event *e)
+int notifier_reconfigure(struct notifier *n, bool log, const char *exec_cmd, const char *webhook, char *err,
+			 size_t errsz)
 {
-	char vars[9][600];
+	if (notifier_check(exec_cmd, webhook, err, errsz) < 0)
+		return -1;
+	n->log = log;
+	n->argv[0] = NULL;
+	if (exec_cmd && *exec_cmd)
+		split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz);
+	return set_webhook(n, webhook, err, errsz);
+}
+
+/* The hook's environment: the daemon's without VSTOP_*, a PATH if it has none,
+ * then the event's VSTOP_* variables (vars). */
+static char **exec_env(char vars[][600], int nvars)
+{
 	size_t nenv = 0;
 	while (environ[nenv])
 		nenv++;
-	char **env = calloc(nenv + 10, sizeof(*env));
+	char **env = calloc(nenv + (size_t)nvars + 2, sizeof(*env));
 	if (!env)
-		return;
+		return NULL;
 	size_t k = 0;
+	bool path = false;
 	for (size_t i = 0; i < nenv; i++)
-		if (strncmp(environ[i], "VSTOP_", 6) != 0)
+		if (strncmp(environ[i], "VSTOP_", 6) != 0) {
+			path |= strncmp(environ[i], "PATH=", 5) == 0;
 			env[k++] = environ[i];
+		}
+	if (!path)
+		env[k++] = (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (int i = 0; i < nvars; i++)
+		env[k++] = vars[i];
+	return env;
+}
+
+static void run_exec(struct notifier *n, const struct alarm_event *e)
+{
+	char vars[11][600], when[32];
 	snprintf(vars[0], sizeof(vars[0]), "VSTOP_STATE=%s", e->state);
 	snprintf(vars[1], sizeof(vars[1]), "VSTOP_ALERT=%s", e->alert);
 	snprintf(vars[2], sizeof(vars[2]), "VSTOP_SUBJECT=%s", e->subject);
@@ -240,17 +311,28 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 	snprintf(vars[6], sizeof(vars[6]), "VSTOP_NEIGHBORS=%s", e->neighbors);
 	snprintf(vars[7], sizeof(vars[7]), "VSTOP_FOR=%g", e->for_s);
 	snprintf(vars[8], sizeof(vars[8]), "VSTOP_NEIGHBORS_FROM=%s", e->neighbors[0] ? e->neighbors_from : "");
-	for (int i = 0; i < 9; i++)
-		env[k++] = vars[i];
+	snprintf(vars[9], sizeof(vars[9]), "VSTOP_HOST=%s", n->host);
+	snprintf(vars[10], sizeof(vars[10]), "VSTOP_TIME=%s", iso_time(when, sizeof(when), e->time));
+	char **env = exec_env(vars, 11);
+	if (!env)
+		return;
+	/* In /, not wherever the daemon was started: a hook's relative paths mean one thing. */
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addchdir_np(&fa, "/");
 	pid_t pid;
-	int rc = posix_spawn(&pid, n->argv[0], NULL, NULL, n->argv, env);
+	int rc = posix_spawn(&pid, n->argv[0], &fa, NULL, n->argv, env);
+	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
-		log_warn("alert exec %s: %s", n->argv[0], strerror(rc));
+		log_warn("alert exec %s: %s %s %s not notified: %s", n->argv[0], e->alert, e->subject, e->state,
+			 strerror(rc));
 		pthread_mutex_lock(&n->lock);
 		n->failed++;
 		pthread_mutex_unlock(&n->lock);
 	} else {
-		n->kids[n->nkids++] = pid;
+		struct kid *k = &n->kids[n->nkids++];
+		k->pid = pid;
+		snprintf(k->what, sizeof(k->what), "%s: %s %s %s", n->argv[0], e->alert, e->subject, e->state);
 	}
 	free(env);
 }
@@ -275,15 +357,19 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 			 EXEC_RUNNING, e->alert, e->subject);
 	else if (n->argv[0])
 		run_exec(n, e);
-	if (n->thread_on) {
+	if (n->thread_on && n->webhook[0]) {
 		struct strbuf b = { 0 };
-		event_json(&b, e);
+		event_json(&b, n, e);
 		pthread_mutex_lock(&n->lock);
 		if (n->qlen == WEBHOOK_QUEUE) {
 			n->dropped++;
+			log_warn("alert webhook: %d notifications waiting, %s %s %s dropped", WEBHOOK_QUEUE, e->alert,
+				 e->subject, e->state);
 			sb_free(&b);
 		} else {
-			n->queue[(n->qhead + n->qlen++) % WEBHOOK_QUEUE] = b.s;
+			struct queued *q = &n->queue[(n->qhead + n->qlen++) % WEBHOOK_QUEUE];
+			q->body = b.s;
+			snprintf(q->what, sizeof(q->what), "%s %s %s", e->alert, e->subject, e->state);
 			pthread_cond_signal(&n->cond);
 		}
 		pthread_mutex_unlock(&n->lock);
@@ -297,15 +383,15 @@ void notifier_reap(struct notifier *n)
 {
 	for (unsigned i = 0; i < n->nkids;) {
 		int status;
-		pid_t pid = waitpid(n->kids[i], &status, WNOHANG);
+		pid_t pid = waitpid(n->kids[i].pid, &status, WNOHANG);
 		if (pid == 0) {
 			i++;
 			continue;
 		}
 		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			log_warn("alert exec %s: exited with status %d", n->argv[0], WEXITSTATUS(status));
+			log_warn("alert exec %s: exited with status %d", n->kids[i].what, WEXITSTATUS(status));
 		else if (pid > 0 && WIFSIGNALED(status))
-			log_warn("alert exec %s: killed by signal %d (%s)", n->argv[0], WTERMSIG(status),
+			log_warn("alert exec %s: killed by signal %d (%s)", n->kids[i].what, WTERMSIG(status),
 				 strsignal(WTERMSIG(status)));
 		if (pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 			pthread_mutex_lock(&n->lock);
@@ -337,7 +423,7 @@ void notifier_close(struct notifier *n)
 		pthread_join(n->thread, NULL);
 	}
 	while (n->qlen) {
-		free(n->queue[n->qhead]);
+		free(n->queue[n->qhead].body);
 		n->qhead = (n->qhead + 1) % WEBHOOK_QUEUE;
 		n->qlen--;
 	}

@@ -22,6 +22,7 @@ struct alarm_event {
 	/* What named them: "hypervisor" (who ran while it waited, shares of
 	 * the wait) or "cpu" (the domains that used the most CPU, a guess). */
 	const char *neighbors_from;
+	double time;		/* when it changed, wall clock (seconds since 1970) */
 };
 
 struct notifier;
@@ -31,6 +32,10 @@ struct notifier;
 int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz);
 /* exec_cmd and webhook may be empty. NULL with a message on a bad command. */
 struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz);
+/* A reload's [alerts] log, exec and webhook, in place: nothing queued is lost.
+ * 0, or -1 with the reason (the old actions stay). */
+int notifier_reconfigure(struct notifier *n, bool log, const char *exec_cmd, const char *webhook, char *err,
+			 size_t errsz);
 void notifier_send(struct notifier *n, const struct alarm_event *e);
 /* Reap finished commands (call once per interval). */
 void notifier_reap(struct notifier *n);

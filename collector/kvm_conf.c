@@ -46,6 +46,7 @@ const struct conf_section kvm_conf_section = {
 	.nkeys = sizeof(keys) / sizeof(keys[0]),
 	.defaults = defaults,
 	.check = check,
+	.reloads = true,
 };
 
 void kvm_conf_apply(const struct kvm_conf *c, struct source_options *so)

@@ -39,6 +39,7 @@ const struct conf_section xen_conf_section = {
 	.nkeys = sizeof(keys) / sizeof(keys[0]),
 	.defaults = defaults,
 	.check = check,
+	.reloads = true,
 };
 
 void xen_conf_apply(const struct xen_conf *c, struct source_options *so)

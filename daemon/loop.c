@@ -134,10 +134,15 @@ void daemon_reload(struct daemon *d, int conf_fd)
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return;
 	}
+	char kept[600];
+	unsigned n = conf_keep_restart_keys(&fresh, &d->conf, kept, sizeof(kept));
+	if (n)
+		log_warn("reload: %s changed, and take%s effect at a restart only: the running value%s stay%s until then",
+			 kept, n == 1 ? "s" : "", n == 1 ? "" : "s", n == 1 ? "s" : "");
 	d->conf = fresh;
 	sinks_reconfigure(&d->sinks, &d->conf, daemon_interval(d));
 	ticker_set_period(&d->ticker, daemon_interval(d));
-	log_info("configuration reloaded: interval %gs", daemon_interval(d));
+	log_info("configuration reloaded: interval %gs%s", daemon_interval(d), n ? "; not all of it (see above)" : "");
 }
 
 static void reload(void *ctx)

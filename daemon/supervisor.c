@@ -273,6 +273,8 @@ static void reload(struct state *st)
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return;
 	}
+	char kept[600];	/* the rest says which in the log */
+	conf_keep_restart_keys(&fresh, &d->conf, kept, sizeof(kept));
 	bool restart = st->s->sampler_changed(st->s->ctx, &fresh);
 	d->conf = fresh;
 	int fd = open(d->conf_path, O_RDONLY | O_CLOEXEC);

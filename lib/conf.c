@@ -21,6 +21,8 @@
 #include "lib/url_redact.h"
 
 #define G(field) offsetof(struct vstop_conf, field)
+/* On a reload the interval and the source take effect; the rest at a restart. */
+static const char *const general_reloads[] = { "interval", "source" };
 static const struct conf_key general_keys[] = {
 	{ "interval", CONF_SECONDS, G(interval_s), 0.05, 3600 },
 	{ "source", CONF_STR_T, G(source), 0, 0 },
@@ -62,6 +64,55 @@ const void *conf_get(const struct vstop_conf *c, const struct conf_section *s)
 		if (c->sections[i] == s)
 			return c->data[i];
 	return NULL;
+}
+
+static size_t key_size(const struct conf_key *k)
+{
+	switch (k->type) {
+	case CONF_SECONDS: case CONF_DOUBLE: return sizeof(double);
+	case CONF_UINT: return sizeof(unsigned);
+	case CONF_BOOL: case CONF_LOG: return sizeof(bool);
+	case CONF_BYTES: return sizeof(uint64_t);
+	case CONF_SWITCH: return sizeof(enum conf_switch);
+	default: return CONF_STR;
+	}
+}
+
+/* A changed key that waits for a restart: the running value back, its name said. */
+static unsigned keep_key(const struct conf_key *k, const char *section, void *fresh, const void *running,
+			 char *buf, size_t sz)
+{
+	void *f = (char *)fresh + k->off;
+	const void *r = (const char *)running + k->off;
+	bool text = key_size(k) == CONF_STR;	/* what follows the NUL is not the value */
+	if (text ? strncmp(f, r, CONF_STR) == 0 : memcmp(f, r, key_size(k)) == 0)
+		return 0;
+	memcpy(f, r, key_size(k));
+	size_t n = strlen(buf);
+	snprintf(buf + n, sz - n, "%s[%s] %s", n ? ", " : "", section, k->name);
+	return 1;
+}
+
+unsigned conf_keep_restart_keys(struct vstop_conf *fresh, const struct vstop_conf *running, char *buf, size_t sz)
+{
+	unsigned kept = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(general_keys) / sizeof(general_keys[0]); i++) {
+		bool reloads = false;
+		for (size_t j = 0; j < sizeof(general_reloads) / sizeof(general_reloads[0]); j++)
+			reloads |= strcmp(general_keys[i].name, general_reloads[j]) == 0;
+		if (!reloads)
+			kept += keep_key(&general_keys[i], "general", fresh, running, buf, sz);
+	}
+	for (unsigned s = 0; s < fresh->nsections; s++) {
+		const struct conf_section *sec = fresh->sections[s];
+		const void *was = conf_get(running, sec);
+		if (sec->reloads || !was)
+			continue;
+		for (size_t i = 0; i < sec->nkeys; i++)
+			kept += keep_key(&sec->keys[i], sec->name, fresh->data[s], was, buf, sz);
+	}
+	return kept;
 }
 
 struct load_state {

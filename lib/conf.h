@@ -66,6 +66,9 @@ struct conf_section {
 	int (*check)(const void *data, struct conf_fault *f);
 	/* Optional: print the [name.SUB] sections (conf_print). */
 	void (*print_subs)(const void *data, FILE *f);
+	/* Every key (and [sub_name.SUB]) takes effect on a reload (SIGHUP);
+	 * false: a changed key waits for a restart, and the log says which. */
+	bool reloads;
 };
 
 #define CONF_MAX_SECTIONS 8
@@ -92,6 +95,10 @@ int conf_auto_on_off(const char *s);
 void conf_defaults(struct vstop_conf *c, const struct conf_section *const *sections, unsigned n);
 /* A section's values, or NULL when it is not registered in c. */
 const void *conf_get(const struct vstop_conf *c, const struct conf_section *s);
+/* After a reload: keys that changed but take effect only at a restart keep
+ * their running values in fresh, and are named in buf ("[http] listen,
+ * [push] instance"). Returns how many. */
+unsigned conf_keep_restart_keys(struct vstop_conf *fresh, const struct vstop_conf *running, char *buf, size_t sz);
 /* Print the effective configuration as INI (vstopd --print-config); secrets masked. */
 void conf_print(const struct vstop_conf *c, FILE *f);
 /* Load FILE over c as it is (defaults, or a running configuration): all or

@@ -87,7 +87,7 @@ printf '#!/bin/sh\nexit 3\n' > "$TMP/fail.sh"
 chmod +x "$TMP/fail.sh"
 sed -e "s|^exec = .*|exec = $TMP/fail.sh|" -e '/^webhook = /d' "$TMP/vstop.conf" > "$TMP/fail.conf"
 "$top_builddir/vstopd" -c "$TMP/fail.conf" --source=sim:8 -d 0.25 -n 20 --no-http 2> "$TMP/log4"
-check "a failing exec hook is logged with its status" grep -q "alert exec $TMP/fail.sh: exited with status 3" "$TMP/log4"
+check "a failing exec hook is logged with its status and the alarm it was" grep -qE "alert exec $TMP/fail.sh: [a-z_]+ .* (firing|resolved|escalated): exited with status 3" "$TMP/log4"
 
 # Bad alarm configuration is refused with a reason.
 printf '[alert.guest_steal]\nwarn = 10\nclear = 20\n' > "$TMP/bad.conf"
