@@ -64,6 +64,19 @@ int main(void)
 	ok(empty.nguests == 0 && empty.nhosts == 0, "an empty fleet finishes empty");
 	fleet_free(&empty);
 
+	/* A store that shows samples late (VictoriaMetrics as shipped: 30 s): live hosts are
+	 * judged against the newest host, not the clock; a fleet silent whole, past 60 s more. */
+	fleet_reset(&f);
+	answer(&f, FQ_VCPUS, VEC(S("\"instance\":\"a\",\"domain\":\"x\"", "1") "," S("\"instance\":\"b\",\"domain\":\"y\"", "1") ","
+				 S("\"instance\":\"c\",\"domain\":\"z\"", "1")));
+	answer(&f, FQ_HOST_SAMPLE, VEC(S("\"instance\":\"a\"", "1700000000") "," S("\"instance\":\"b\"", "1699999999") ","
+				       S("\"instance\":\"c\"", "1699999960")));
+	fleet_finish(&f, 1700000031, 30);
+	ok(!f.host[0].stale && !f.host[1].stale, "31 s behind the clock but current in the store: a and b are not stale");
+	ok(f.host[2].stale, "c, 40 s behind the newest host: stale");
+	fleet_finish(&f, 1700000000 + 30 + FLEET_STORE_LAG + 1, 30);
+	ok(f.host[0].stale && f.host[1].stale, "every host silent for 30 s + FLEET_STORE_LAG: stale, the whole fleet");
+
 	/* Two hosts and names that would join into the same string are two rows. */
 	fleet_reset(&f);
 	answer(&f, FQ_VCPUS, VEC(S("\"instance\":\"ab\",\"domain\":\"c\"", "1") "," S("\"instance\":\"a\",\"domain\":\"bc\"", "2")));

@@ -249,9 +249,17 @@ void fleet_finish(struct fleet *f, double now, double stale_after)
 	name_index_rebuild(&f->guest_index, f->guest, f->nguests);
 	for (uint32_t i = 0; i < f->nguests; i++)
 		host_find(f, f->guest[i].host)->guests++;
+	/* A store shows the newest samples late (VictoriaMetrics' -search.latencyOffset is
+	 * 30 s as shipped): a host is judged against the newest host the store shows, and
+	 * against the clock only past FLEET_STORE_LAG more, for a fleet gone silent whole. */
+	double newest = 0;
+	for (uint32_t i = 0; i < f->nhosts; i++)
+		if (f->host[i].current && f->host[i].last > newest)
+			newest = f->host[i].last;
 	for (uint32_t i = 0; i < f->nhosts; i++) {
 		struct fleet_host *h = &f->host[i];
-		h->stale = !h->current || (h->last > 0 && now - h->last > stale_after);
+		h->stale = !h->current || (h->last > 0 && (newest - h->last > stale_after ||
+							   now - h->last > stale_after + FLEET_STORE_LAG));
 	}
 	if (f->nhosts > 1)
 		qsort(f->host, f->nhosts, sizeof(*f->host), by_host);

@@ -55,8 +55,11 @@ void fleet_free(struct fleet *f);
  * err: not JSON, not a success, not an instant vector, a malformed sample. */
 int fleet_add_answer(struct fleet *f, enum fleet_query q, const char *body, size_t len, char *err, size_t errsz);
 
-/* After every answer: mark hosts silent for more than stale_after seconds at
- * `now`, count each host's guests, sort guests by steal (highest first), hosts
+/* How late a store may show the newest samples: VictoriaMetrics' default
+ * latency offset (30 s), and as much again. */
+#define FLEET_STORE_LAG 60.0
+/* After every answer: mark hosts stale whose newest sample is stale_after
+ * older than the newest host's (or than `now`, past FLEET_STORE_LAG more), count each host's guests, sort guests by steal (highest first), hosts
  * by name. */
 void fleet_finish(struct fleet *f, double now, double stale_after);
 
