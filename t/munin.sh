@@ -18,6 +18,8 @@ $MR vstop_steal config > "$TMP/config"
 ok $? "munin-run vstop_steal config"
 check "graph_category virtualization" grep -qx 'graph_category virtualization' "$TMP/config"
 check "steal is a DERIVE with min 0" sh -c "grep -qx 'steal.type DERIVE' '$TMP/config' && grep -qx 'steal.min 0' '$TMP/config'"
+ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
+check "steal over the poll interval as a share of all $ncpu CPUs' time (cdef), as the alarm judges it" grep -qx "steal.cdef steal,$ncpu,/" "$TMP/config"
 check "warning/critical from vstop.conf's alarm (7, 33)" sh -c "grep -qx 'steal.warning 7' '$TMP/config' && grep -qx 'steal.critical 33' '$TMP/config'"
 is "$(grep -c '^cpu[0-9]*.label' "$TMP/config")" "$(grep -c '^cpu[0-9]' /proc/stat)" "a field per CPU"
 $MR vstop_steal > "$TMP/fetch"
@@ -60,7 +62,18 @@ check "a hostile name is a clean field with a readable label" grep -q '^we_ird_n
 is "$(grep -c '\.label' "$TMP/hconfig" | tr -d ' ')" "$(( $(grep -c '^multigraph vstop_steal\.' "$TMP/hconfig") * 2 + $(grep -c '^multigraph vstop_steal\.' "$TMP/hconfig") ))" \
 	"one summary field and two per-domain fields per reporting guest"
 $MR vstop_steal > "$TMP/hfetch"
-check "fetch: steal values are percentages, not all zero" sh -c "grep -E '^build_01.value' '$TMP/hfetch' | awk '{ exit !(\$2 > 0) }'"
+# Steal is each VM's seconds counter (hundredths), a DERIVE divided by its vCPUs: over Munin's
+# poll interval, not the last second's gauge (one second in 300).
+curl -s "http://127.0.0.1:$port/metrics" > "$TMP/hmetrics"
+counter() { awk -v m="$1{domain=\"$2\"}" '$1 == m { printf "%d", $2 * 100 }' "$TMP/hmetrics"; }
+vcpus=$(awk '$1 == "vstop_domain_vcpus{domain=\"build-01\"}" { print $2 }' "$TMP/hmetrics")
+check "build-01: steal is a DERIVE of its seconds counter, divided by its $vcpus vCPUs" \
+	sh -c "grep -qx 'build_01.type DERIVE' '$TMP/hconfig' && grep -qx 'build_01.cdef build_01,$vcpus,/' '$TMP/hconfig'"
+got=$(awk '$1 == "build_01.value" { print $2; exit }' "$TMP/hfetch")
+want=$(counter vstop_domain_steal_seconds_total build-01)
+check "build-01: the value is its steal seconds counter in hundredths ($got, /metrics $want; a sample apart at most)" \
+	near "$got" "$want" $((30 * ${vcpus:-1}))
+check "fetch: steal counters, not all zero" sh -c "grep -E '^[a-z_0-9]+.value' '$TMP/hfetch' | awk '\$2 > 0 { n++ } END { exit !n }'"
 check "fetch: values for every domain graph" test "$(grep -c '^steal.value' "$TMP/hfetch")" -eq "$(grep -c '^multigraph vstop_steal\.' "$TMP/hconfig")"
 check "fetch: numbers only" sh -c "! grep -vE '^(multigraph [a-z_.0-9A-Z]+|[A-Za-z_][A-Za-z0-9_]*\.value ([0-9.]+|U))$' '$TMP/hfetch'"
 $MR vstop_overcommit config > "$TMP/oconfig"
