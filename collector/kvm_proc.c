@@ -226,8 +226,10 @@ static int qemu_option(struct vm_cmdline *out, const char *opt, const char *v, c
 			return bad(err, errsz, "-id", v);
 		out->proxmox_id = (uint32_t)n;
 	} else if (strcmp(opt, "accel") == 0 || strcmp(opt, "machine") == 0) {
-		if (opt_get(v, "accel", opt[0] == 'a', val, sizeof(val)) && strncmp(val, "tcg", 3) == 0)
-			out->accel_tcg = true;
+		if (opt_get(v, "accel", opt[0] == 'a', val, sizeof(val))) {
+			out->accel_tcg = strncmp(val, "tcg", 3) == 0;
+			out->accel_kvm = strncmp(val, "kvm", 3) == 0;
+		}
 	} else if (strcmp(opt, "cpu") == 0) {
 		out->steal_time_off = strstr(v, "-kvm-steal-time") || strstr(v, "kvm-steal-time=off") ||
 			strstr(v, "-kvm_steal_time") || strstr(v, "kvm_steal_time=off");
@@ -279,6 +281,8 @@ int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdlin
 			continue;
 		const char *opt = a + 1 + (a[1] == '-');
 		const char *v = a + strlen(a) + 1;
+		if (vmm == VMM_QEMU && strcmp(opt, "enable-kvm") == 0)
+			out->accel_kvm = true;	/* a flag: what follows is the next option */
 		if (v >= end)
 			break;
 		int r = 0;
@@ -294,6 +298,13 @@ int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdlin
 			continue;
 		err = NULL, errsz = 0;
 	}
+	/* QEMU emulates unless told to use KVM (its default accelerator on x86 is TCG), or
+	 * run by a name that means KVM (Proxmox's /usr/bin/kvm, RHEL's qemu-kvm). */
+	const char *prog = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+	if (vmm == VMM_QEMU && (strcmp(prog, "kvm") == 0 || strcmp(prog, "qemu-kvm") == 0))
+		out->accel_kvm = !out->accel_tcg;
+	if (vmm == VMM_QEMU && !out->accel_kvm)
+		out->accel_tcg = true;
 	return rc;
 }
 

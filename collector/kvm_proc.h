@@ -50,7 +50,8 @@ struct vm_cmdline {
 	uint64_t mem_bytes;		/* -m / --memory size=, 0 = not said */
 	uint32_t ntaps;
 	char taps[VM_TAPS][16];		/* ifname= of tap netdevs, where named */
-	bool accel_tcg;			/* emulated: the guest sees no steal at all */
+	bool accel_tcg;			/* emulated (-accel tcg, or QEMU not told kvm): the guest sees no steal */
+	bool accel_kvm;			/* -enable-kvm, -accel kvm, -machine accel=kvm */
 	bool steal_time_off;		/* -cpu ...,-kvm-steal-time: hidden from the guest */
 };
 int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdline *out, char *err, size_t errsz);

@@ -179,8 +179,9 @@ static int set_key(const struct conf_key *k, void *base, const char *v, char *wh
 		}
 		return 0;
 	case CONF_LOG:
-		if (strcmp(v, "syslog") && strcmp(v, "stderr")) {
-			snprintf(why, whysz, "log: \"%s\" is not syslog or stderr", v);
+		/* journald: stderr, which systemd hands to the journal (lib/log.c writes <N> then). */
+		if (strcmp(v, "syslog") && strcmp(v, "stderr") && strcmp(v, "journald")) {
+			snprintf(why, whysz, "log: \"%s\" is not stderr, syslog or journald", v);
 			return -1;
 		}
 		b = strcmp(v, "syslog") == 0;

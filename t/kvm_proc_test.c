@@ -106,6 +106,14 @@ static void test_cmdline(void)
 	   "VMID 101, name db, 4 vCPUs, 8 GiB");
 	ok(c.ntaps == 1 && strcmp(c.taps[0], "tap101i0") == 0, "its tap by name");
 	ok(c.steal_time_off && !c.accel_tcg, "-kvm-steal-time: the guest cannot see its steal");
+	ok(c.accel_kvm, "/usr/bin/kvm runs KVM without -enable-kvm");
+	static const char plain[] = "/usr/bin/qemu-system-x86_64\0-m\0" "512\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(plain), &c, err, sizeof(err)) == 0 && c.accel_tcg,
+	   "QEMU told neither -enable-kvm nor an accelerator emulates (TCG): its guest sees no steal");
+	static const char kvm[] = "/usr/bin/qemu-system-x86_64\0-enable-kvm\0-m\0" "512\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(kvm), &c, err, sizeof(err)) == 0 && !c.accel_tcg && c.accel_kvm, "-enable-kvm: KVM");
+	static const char acc[] = "qemu-system-x86_64\0-machine\0q35,accel=kvm:tcg\0";
+	ok(vm_cmdline_parse(VMM_QEMU, S(acc), &c, err, sizeof(err)) == 0 && !c.accel_tcg, "accel=kvm:tcg: KVM first");
 
 	static const char ch[] = "cloud-hypervisor\0--cpus\0boot=2,max=4\0--memory\0size=2G\0--net\0tap=chtap0,mac=aa:bb\0";
 	ok(vm_cmdline_parse(VMM_CLOUD_HYPERVISOR, S(ch), &c, err, sizeof(err)) == 0 && c.vcpus == 2 &&

@@ -51,6 +51,8 @@ usage 1 'is shell syntax' "vstopd -t: an exec with a redirection" -- "$VSTOPD" -
 printf '[general]\nsource = guest\n' > "$TMP/bad.conf"
 usage 1 "guest is vstop-agent's" "vstopd -t: [general] source = guest" -- "$VSTOPD" -c "$TMP/bad.conf" -t
 usage 0 'the configuration is valid' "vstop-agent -t" -- sh -c "'$top_builddir/vstop-agent' -c /dev/null -t >&2"
+printf '[general]\nlog = journald\n' > "$TMP/journald.conf"
+usage 0 'the configuration is valid' "log = journald, as the sample suggests, is taken" -- sh -c "'$VSTOPD' -c '$TMP/journald.conf' -t >&2"
 # What refuses to start, -t refuses too, with the same words (one validation for both).
 same_as_start() { # same_as_start PATTERN WHAT CONFIG-LINES
 	printf "$3" > "$TMP/start.conf"

@@ -44,9 +44,11 @@ static void help_view(struct dash *d)
 		"  N name  I domid  E state  C CPU%  S steal%  P vCPUs  M memory  X max memory",
 		"  R net RX  T net TX  B VBD reads  W VBD writes",
 		"",
-		"CPU% is xentop's: 100% is one physical CPU. Steal% comes from each guest",
-		"(vstop-agent publishes it in xenstore); '-' means the guest does not report it.",
-		"Rows turn yellow at 5% steal and red at 15%.",
+		"CPU% is xentop's: 100% is one physical CPU. STEAL% is the share of a guest's",
+		"vCPU time it waited for a CPU: the hypervisor's count where it is read (Xen's",
+		"scheduler trace, a KVM vCPU thread's run-queue wait), else what the guest's",
+		"vstop-agent publishes; '-': neither. A '!' after it: the two disagree (Enter",
+		"shows both, and who the guest waited for). Rows turn yellow at 5%, red at 15%.",
 	};
 	(void)d;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)

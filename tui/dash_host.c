@@ -235,8 +235,9 @@ void dash_host_view(struct dash *d)
 	dash_put(2, x, 0, buf);
 	x += (int)strlen(buf);
 	if (h->steal_reporting) {
-		snprintf(buf, sizeof(buf), "Steal mean %.1f%% max %.1f%% (%u of %u guests report)  ", h->steal_mean,
-			 h->steal_max, h->steal_reporting, h->ndoms);
+		snprintf(buf, sizeof(buf), "Steal mean %.1f%% max %.1f%% (%u of %u guest%s report%s)  ",
+			 h->steal_mean, h->steal_max, h->steal_reporting, h->ndoms, h->ndoms == 1 ? "" : "s",
+			 h->steal_reporting == 1 && h->ndoms == 1 ? "s" : "");
 		int pair = dash_steal_pair(h->steal_max);
 		dash_put(2, x, pair && d->color ? COLOR_PAIR(pair) | A_BOLD : 0, buf);
 	} else {

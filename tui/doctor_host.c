@@ -152,11 +152,13 @@ void doctor_host_checks(struct doctor *d, const char *spec)
 				sb_printf(&list, "%s%s", nq > 1 ? ", " : "", domain_name(s, &s->doms[i]));
 	if (nq && s->trace.on)
 		doctor_add(d, "guests-without-agent", V_OK, "",
-		    "%d guests run no agent; the hypervisor's trace gives their steal: %s%s", nq, list.s, nq > 8 ? ", ..." : "");
+		    "%d guest%s no agent; the hypervisor's trace gives their steal: %s%s", nq,
+		    nq == 1 ? " runs" : "s run", list.s, nq > 8 ? ", ..." : "");
 	else if (nq)
 		doctor_add(d, "guests-without-agent", V_WARN, "install vstop-agent in them (it publishes data/vstop/stat), "
 		    "or let vstopd read Xen's scheduler trace ([xen] trace)",
-		    "%d guests publish no steal, so their suffering is invisible here: %s%s", nq, list.s, nq > 8 ? ", ..." : "");
+		    "%d guest%s no steal, so their suffering is invisible here: %s%s", nq,
+		    nq == 1 ? " publishes" : "s publish", list.s, nq > 8 ? ", ..." : "");
 	else
 		doctor_add(d, "guests-without-agent", V_OK, "", "every guest publishes its steal");
 	sb_free(&list);

@@ -54,8 +54,8 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 			  (double)h->mem_sum / GIB, (double)s->host.mem_total / GIB,
 			  (double)h->maxmem_sum / GIB, h->mem_overcommit, h->cpu_saturation_pct);
 	if (h->steal_reporting)
-		sb_printf(b, "  steal mean %.1f%% max %.1f%% (%u guests)", h->steal_mean, h->steal_max,
-			  h->steal_reporting);
+		sb_printf(b, "  steal mean %.1f%% max %.1f%% (%u guest%s)", h->steal_mean, h->steal_max,
+			  h->steal_reporting, h->steal_reporting == 1 ? "" : "s");
 	else
 		sb_puts(b, s->host.hypervisor[0] == 'k' ? "  steal - (no rate yet)" : "  steal - (no guest publishes it)");
 	sb_printf(b, "\n%-16s %6s %7s %7s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
