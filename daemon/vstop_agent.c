@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	char err[512], what[4200];
 	int c;
 
+	signals_install();	/* first: a SIGHUP while starting (a reload sent early) must not kill it */
 	daemon_init(&d, "vstop-agent");
 	d.drop_privileges = true;	/* once xenbus and the sinks are open */
 	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, lopts, NULL)) != -1) {
@@ -96,7 +97,6 @@ int main(int argc, char **argv)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
 	daemon_load_conf(&d);
 	log_init_daemon("vstop-agent", d.conf.syslog);
-	signals_install();
 
 	if (guest_sampler_open(&g.gs, proc_root, err, sizeof(err)) < 0)
 		die(1, "%s", err);

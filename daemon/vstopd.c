@@ -230,6 +230,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int c;
 
+	signals_install();	/* first: a SIGHUP while starting (a reload sent early) must not kill it */
 	daemon_init(d, "vstopd");
 	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS "f", lopts, NULL)) != -1) {
 		if (daemon_option(d, c, optarg))
@@ -252,7 +253,6 @@ int main(int argc, char **argv)
 	d->check = check_source;
 	daemon_load_conf(d);	/* the command line's source is in d->conf now */
 	log_init_daemon("vstopd", d->conf.syslog);
-	signals_install();
 	if (single)
 		return run_single(&v);
 	const struct supervisor sv = { d, run_sampler, run_rest, sampler_changed, &v };

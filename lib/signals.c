@@ -42,7 +42,10 @@ void signals_install(void)
 	sa.sa_handler = on_term;	/* no SA_RESTART: a sleep must wake up */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A reload asked for while a file is being read (the configuration) must
+	 * not fail the read: restarted. The waits are never restarted (signal(7)). */
 	sa.sa_handler = on_hup;
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
