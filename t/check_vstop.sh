@@ -96,4 +96,11 @@ check "... 15% overall" has "$out" '^VSTOP STEAL WARNING - steal 15.0% over 1s o
 check "... 30% on cpu0, 0 on cpu1 in the perfdata" has "$out" 'cpu0_steal=30.00%;10;20;0;100 cpu1_steal=0.00%;10;20;0;100$' 
 check "... a guideline-shaped line" line_ok "$out"
 kill $tpid $apid 2>/dev/null; wait $tpid $apid 2>/dev/null
+# Mistakes said as what they are, with UNKNOWN (3).
+out=$("$CV" steal -w 20 -c 10); rc=$?
+check "-w 20 -c 10: critical below warning is refused ($out)" sh -c "[ $rc -eq 3 ] && printf '%s' '$out' | grep -q 'critical must be the worse'"
+out=$("$CV" steal -i 0); rc=$?
+check "-i 0: out of range, not 'not a number' ($out)" sh -c "[ $rc -eq 3 ] && printf '%s' '$out' | grep -q 'is not from 0.1 to 3600 seconds'"
+out=$("$CV" domain-steal --source=sim:3 -d nosuch); rc=$?
+check "domain-steal -d nosuch: no such domain, not a missing agent ($out)" sh -c "[ $rc -eq 3 ] && printf '%s' '$out' | grep -q 'no domain nosuch on this host'"
 done_testing

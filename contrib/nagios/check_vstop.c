@@ -376,20 +376,22 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 			sb_printf(&body, "vstop_host_vcpu_overcommit_ratio %.17g\nvstop_host_memory_overcommit_ratio %.17g\n",
 				  m.sum.vcpu_overcommit, m.sum.mem_overcommit);
 		} else {
-			for (uint32_t i = 0; i < s->ndoms; i++) {
-				if (isnan(m.rates[i].steal_pct))
-					continue;
-				sb_puts(&body, "vstop_domain_steal_ratio{domain=\"");
-				for (const char *p = domain_name(s, &s->doms[i]); *p; p++) {
-					if (*p == '"' || *p == '\\')
-						sb_putc(&body, '\\');
-					if (*p == '\n')
-						sb_puts(&body, "\\n");
-					else
-						sb_putc(&body, *p);
+			/* Every domain's vCPUs (which domains there are), and the steal of those that have it. */
+			for (int pass = 0; pass < 2; pass++)
+				for (uint32_t i = 0; i < s->ndoms; i++) {
+					if (pass && isnan(m.rates[i].steal_pct))
+						continue;
+					sb_puts(&body, pass ? "vstop_domain_steal_ratio{domain=\"" : "vstop_domain_vcpus{domain=\"");
+					for (const char *p = domain_name(s, &s->doms[i]); *p; p++) {
+						if (*p == '"' || *p == '\\')
+							sb_putc(&body, '\\');
+						if (*p == '\n')
+							sb_puts(&body, "\\n");
+						else
+							sb_putc(&body, *p);
+					}
+					sb_printf(&body, "\"} %.17g\n", pass ? m.rates[i].steal_pct / 100 : (double)s->doms[i].vcpus);
 				}
-				sb_printf(&body, "\"} %.17g\n", m.rates[i].steal_pct / 100);
-			}
 		}
 		model_free(&m);
 	} else {
@@ -444,9 +446,15 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 	} else {
 		w.only = c->domain;
 		prom_each(body.s, body.len, "vstop_domain_steal_ratio", "domain", worst_fn, &w);
+		struct worst there = { .only = c->domain, .v = NAN };
+		if (!w.n && c->domain)
+			prom_each(body.s, body.len, "vstop_domain_vcpus", "domain", worst_fn, &there);
+		if (!w.n && c->domain && !there.n)
+			unknown(c->name, "no domain %s on this host (vstop -b lists them)", c->domain);
 		if (!w.n)
-			unknown(c->name, c->domain ? "domain %s publishes no steal (is vstop-agent running in it?)"
-					       : "no guest publishes steal (%s)", c->domain ? c->domain : "install vstop-agent");
+			unknown(c->name, c->domain ? "domain %s has no steal figure yet (no agent in it, and the "
+					       "hypervisor's is not read: [xen] trace)"
+					       : "no guest has a steal figure (%s)", c->domain ? c->domain : "install vstop-agent");
 		double pct = w.v * 100;
 		st = judge(c, pct);
 		char shown[sizeof(w.name) * 4 + 32];	/* as a human may read it (lib/name_safe.h) */
@@ -507,7 +515,7 @@ int main(int argc, char **argv)
 		case 'c': k = optarg; break;
 		case 'i':
 			if (num_seconds(optarg, 0.1, 3600, &c.interval) < 0)
-				unknown("", "-i: \"%s\" is not a number of seconds", optarg);
+				unknown("", "-i: \"%s\" is not from 0.1 to 3600 seconds", optarg);
 			break;
 		case 'H': c.host = optarg; break;
 		case 'p': {
@@ -567,6 +575,10 @@ int main(int argc, char **argv)
 	if (nagios_range_parse(w ? w : dw[0] ? dw : "~:", &c.warn, err, sizeof(err)) < 0 ||
 	    nagios_range_parse(k ? k : dc[0] ? dc : "~:", &c.crit, err, sizeof(err)) < 0)
 		unknown(c.name, "%s", err);
+	/* Plain upper bounds (-w 10 -c 25): critical must be the worse. */
+	if (!c.warn.inside && !c.crit.inside && c.warn.start <= 0 && c.crit.start <= 0 && c.crit.end < c.warn.end)
+		unknown(c.name, "-c %s is below -w %s: critical must be the worse (-w %s -c %s?)", k ? k : dc, w ? w : dw,
+			k ? k : dc, w ? w : dw);
 	snprintf(timeout_msg, sizeof(timeout_msg), "VSTOP %s UNKNOWN - timed out after %d s\n", c.name, timeout_s);
 	signal(SIGALRM, on_alarm);
 	alarm((unsigned)timeout_s);
