@@ -48,6 +48,14 @@ ok $? "vstop graph --since 5min: a time ago, as written ($(head -c 200 "$TMP/err
 "$VSTOP" graph --dir "$TMP/rrd" --since yesterdayish -o "$TMP/bad.png" > /dev/null 2> "$TMP/err"
 is $? 1 "vstop graph --since yesterdayish: exit status 1"
 check "... saying the forms it takes ($(head -c 300 "$TMP/err"))" grep -q 'take a time ago such as 5min, 1h' "$TMP/err"
+"$VSTOP" graph build-01 --dir "$TMP/rrd" --since -2min -o "$TMP/g.svg" > /dev/null
+check "-o x.svg writes an SVG, not a PNG under that name" sh -c "head -c 400 '$TMP/g.svg' | grep -q '<svg'"
+"$VSTOP" graph build-01 --dir "$TMP/rrd" --since -2min -o "$TMP/g.gif" > /dev/null 2> "$TMP/err"
+check "-o x.gif: refused, with the formats it draws" grep -q '.png, .svg, .pdf or .eps' "$TMP/err"
+"$VSTOP" graph build-01 --dir "$TMP/rrd" --since -2min -o "$TMP/g.gif" > /dev/null 2> "$TMP/err"
+is $? 2 "-o x.gif: exit status 2"
+"$VSTOP" graph build-01 --dir "$TMP/rrd" --since -2min -o /proc/vstop.png > /dev/null 2> "$TMP/err"
+check "a place it cannot write: the reason ($(head -c 200 "$TMP/err"))" grep -q 'cannot write /proc/vstop.png: ' "$TMP/err"
 "$VSTOP" graph nobody --dir "$TMP/rrd" 2> "$TMP/err"
 is $? 1 "unknown domain: exit status 1"
 check "unknown domain: says which file" grep -q 'no RRD file' "$TMP/err"
@@ -71,7 +79,7 @@ check "the log says what happened" grep -q 'dom-build-01.rrd had another layout'
 # An unwritable directory: a clear error at start.
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --rrd-dir /proc/nope 2> "$TMP/err"
 is $? 1 "unwritable RRD dir: exit status 1"
-check "unwritable RRD dir: says why" grep -q 'rrd dir /proc/nope' "$TMP/err"
+check "unwritable RRD dir: says why" grep -q '\[rrd\] dir /proc/nope .*a kernel filesystem (proc)' "$TMP/err"
 
 # One writer a directory: a second daemon on it is refused and names the first.
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -d 0.2 --no-http --rrd-dir "$TMP/shared" 2> "$TMP/first.log" &

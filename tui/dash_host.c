@@ -171,7 +171,11 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 	int rows = (height - 1) / 2;
 	for (int g = 0; g < 2 && rows > 0; g++) {
 		bool steal = g == 0;
+		/* Steal's scale: 50% (already dire) unless the window went past it, then 100%. */
 		double max = steal ? 50.0 : 100.0 * (dom->vcpus ? dom->vcpus : 1);
+		for (int col = 0; steal && col < w; col++)
+			if (track_hist(&d->m, t, true, (uint32_t)col) > 50.0f)
+				max = 100.0;
 		int ytop = y0 + 1 + g * rows;
 		snprintf(buf, sizeof(buf), "%3.0f%%", max);
 		dash_put(ytop, 0, A_DIM, buf);

@@ -8,10 +8,13 @@
 #include "config.h"
 #include "tui/graph.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "lib/log.h"
 #ifdef HAVE_RRD
@@ -31,7 +34,8 @@ static void usage(FILE *f)
 "      --since=TIME     start: a time ago (5min, 1h, 2d, 1w) or any rrdtool time\n"
 "                       (-10min, now-2d, an epoch); default 1h\n"
 "      --until=TIME     end, the same forms (default now)\n"
-"  -o, --output=FILE    the PNG to write (default vstop-DOMAIN.png or vstop-host.png)\n"
+"  -o, --output=FILE    the image to write, PNG, SVG, PDF or EPS by its name\n"
+"                       (default vstop-DOMAIN.png or vstop-host.png)\n"
 "      --width=N, --height=N   plot size in pixels (default 800x240)\n");
 }
 
@@ -69,6 +73,29 @@ static void def_path(char *out, size_t sz, const char *path)
 		out[o++] = *p;
 	}
 	out[o] = '\0';
+}
+
+/* rrdtool's image format for the file's extension, or NULL. */
+static const char *image_format(const char *path)
+{
+	static const char *const formats[][2] = { { ".png", "PNG" }, { ".svg", "SVG" }, { ".pdf", "PDF" }, { ".eps", "EPS" } };
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcasecmp(dot, formats[i][0]) == 0)
+			return formats[i][1];
+	return NULL;
+}
+
+/* rrdtool says only "could not save": open it first, to say why. True when it
+ * was made here (and is removed again if drawing fails). */
+static bool check_writable(const char *path)
+{
+	bool existed = access(path, F_OK) == 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die(1, "graph: cannot write %s: %s", path, strerror(errno));
+	close(fd);
+	return !existed;
 }
 
 int graph_main(int argc, char **argv)
@@ -133,6 +160,10 @@ int graph_main(int argc, char **argv)
 		out = outbuf;
 	}
 	snprintf(title, sizeof(title), "%s %s: steal and CPU", kind, domain ? domain : "");
+	const char *format = image_format(out);
+	if (!format)
+		die(2, "graph: %s: the name says no image format vstop draws (.png, .svg, .pdf or .eps)", out);
+	bool made = check_writable(out);
 
 	char defs[4][1200];
 	const char *args[32];
@@ -140,7 +171,7 @@ int graph_main(int argc, char **argv)
 	args[n++] = "graph";
 	args[n++] = out;
 	args[n++] = "--imgformat";
-	args[n++] = "PNG";
+	args[n++] = format;
 	args[n++] = "--start";
 	args[n++] = since;
 	args[n++] = "--end";
@@ -186,6 +217,8 @@ int graph_main(int argc, char **argv)
 				"2d, or an rrdtool time such as -1h, now-2d, an epoch)" : "");
 		if (info)
 			rrd_info_free(info);
+		if (made)
+			unlink(out);
 		return 1;
 	}
 	rrd_info_free(info);
