@@ -106,7 +106,8 @@ is "$(jq -r '[.hosts[].host] | join(",")' "$TMP/one.json"):$(jq '[.domains[] | s
 	"fleet-c:9:9" "--host=fleet-c: that host's line and its nine guests only"
 
 fleet --source="prom:$VM" --host='no"such\host' --json > "$TMP/none.json" 2> "$TMP/none.err"
-is "$?:$(jq '.domains | length' "$TMP/none.json")" "0:0" "--host with a quote and a backslash: escaped in the query, no guest"
+is "$?:$(grep -c 'no host "no"such\\host" reports there' "$TMP/none.err")" "1:1" \
+	"--host with a quote and a backslash: escaped in the query; no such host is an error that says so"
 
 # A host that stopped pushing: stale, not dropped. fleet-a and fleet-b sample again; fleet-c stays stopped.
 kill -CONT $samplers
@@ -131,6 +132,9 @@ tm new-session -d -s t -x 120 -y 30 "sh -c '$VSTOP_ABS --source=prom:$VM -d 0.5 
 check "dashboard: the fleet's header and a line per host" sh -c "$(declare -f tm screen wait_for); SOCK=$SOCK; wait_for '^vstop fleet' && wait_for '^fleet-c .*STALE'"
 tm send-keys -t t / && sleep 0.3 && tm send-keys -t t fleet-b Enter
 check "dashboard: / fleet-b drills into that host" sh -c "$(declare -f tm screen wait_for); SOCK=$SOCK; wait_for 'host fleet-b' && sleep 1 && ! screen | grep -q '^fleet-[ac] '"
+tm send-keys -t t h
+check "dashboard: h shows the keys" sh -c "$(declare -f tm screen wait_for); SOCK=$SOCK; wait_for 'vstop fleet keys'"
+tm send-keys -t t x
 tm send-keys -t t q
 check "dashboard: q quits" sh -c "$(declare -f tm screen wait_for); SOCK=$SOCK; wait_for EXITED"
 
@@ -157,7 +161,9 @@ is "$?:$(grep -c 'not an http' "$TMP/e1")" "2:1" "prom:ftp://x: status 2, not an
 fleet --source="prom:http://127.0.0.1:$P_HTTP" > /dev/null 2> "$TMP/e2"
 is "$?:$(grep -c 'vstop_domain_vcpus{}: .*onnect' "$TMP/e2")" "1:1" "nothing listening: status 1, the query and the connection error"
 fleet --source="prom:http://127.0.0.1:$((base + 10))" > /dev/null 2> "$TMP/e3"
-is "$?:$(grep -c 'HTTP 404' "$TMP/e3")" "1:1" "a vstopd's /metrics is not a query API: HTTP 404"
+is "$?:$(grep -c 'HTTP 404: no Prometheus query API there' "$TMP/e3")" "1:1" "a vstopd's port is not a query API: HTTP 404, and what to give instead"
+fleet --source="prom:$VM/api/v1/write" > /dev/null 2> "$TMP/e5"
+is "$?:$(grep -c "give the store's base URL" "$TMP/e5")" "2:1" "the store's write URL: refused, with the base URL to give"
 fleet --source="prom:$PROM" -d 0.1 > /dev/null 2>&1
 is "$?" 2 "-d 0.1: refused (0.5 s at least)"
 "$VSTOP" -b -n 1 --host=x > /dev/null 2>&1

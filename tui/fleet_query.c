@@ -25,6 +25,17 @@ int fleet_url_check(const char *base, char *err, size_t errsz)
 			snprintf(err, errsz, "prom:%s: a URL without spaces, query or fragment, please", base);
 			return -1;
 		}
+	/* The URL a sysadmin has at hand is often the one vstopd pushes to, or vstopd's own. */
+	static const char *const not_query[] = { "/api/v1/write", "/write", "/metrics", "/api/v1/query" };
+	size_t bl = strlen(base);
+	for (size_t i = 0; i < sizeof(not_query) / sizeof(not_query[0]); i++) {
+		size_t n = strlen(not_query[i]);
+		if (bl > n && strcmp(base + bl - n, not_query[i]) == 0) {
+			snprintf(err, errsz, "prom:%s: give the store's base URL (prom:http://HOST:8428 for VictoriaMetrics, "
+				 "prom:http://HOST:9090 for Prometheus), without %s", base, not_query[i]);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -69,7 +80,9 @@ static int ask(CURL *h, const char *base, const char *query, double at, struct s
 	}
 	/* Errors come as JSON too (400, 422, 503): fleet_add_answer reads their message. */
 	if (code != 200 && (code < 400 || code >= 600 || body->len == 0 || body->s[0] != '{')) {
-		snprintf(err, errsz, "HTTP %ld", code);
+		snprintf(err, errsz, "HTTP %ld%s", code, code == 404 || code == 400 ?
+			 ": no Prometheus query API there (is it vstopd's own port, or the store's write URL? "
+			 "prom:URL wants the store's base URL, which answers /api/v1/query)" : "");
 		return -1;
 	}
 	return 0;

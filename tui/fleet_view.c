@@ -62,8 +62,9 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 	for (uint32_t i = 0; i < f->nhosts; i++)
 		stale += f->host[i].stale;
 	name_safe(safe, sizeof(safe), url);
-	sb_printf(b, "vstop fleet  %s  %s  hosts %u (%u stale)  guests %u  %d queries, %zu KiB in %.0f ms (store %.0f ms)\n",
-		  safe, when, f->nhosts, stale, f->nguests, FQ_COUNT, (cost->bytes + 1023) / 1024, took_s * 1e3,
+	/* What matters first: a terminal cuts the line at its width. */
+	sb_printf(b, "vstop fleet  hosts %u (%u stale)  guests %u  %s  %s  %d queries, %zu KiB in %.0f ms (store %.0f ms)\n",
+		  f->nhosts, stale, f->nguests, safe, when, FQ_COUNT, (cost->bytes + 1023) / 1024, took_s * 1e3,
 		  cost->http_s * 1e3);
 	if (f->unlabelled)
 		sb_printf(b, "(%llu series without an instance or domain label ignored)\n",
@@ -98,7 +99,7 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 		col(b, 6, 1, g->cpu, 100);
 		col(b, 5, 0, g->vcpus, 1);
 		sb_printf(b, " %6s", mem);
-		if (g->thief) {
+		if (g->thief && g->steal > 0) {	/* the thief's share is over a minute: no steal now, no thief */
 			name_safe(safe, sizeof(safe), g->thief);
 			sb_printf(b, "  %s %.0f%%", safe, g->thief_ratio * 100);
 		}
@@ -185,6 +186,12 @@ static int run_batch(const struct vstop_options *o, const char *url)
 			status = 1;
 			break;
 		}
+		if (o->only_host && !f.nhosts) {
+			fprintf(stderr, "vstop: prom:%s: no host \"%s\" reports there (its instance label; without "
+				"--host every host is listed)\n", url, o->only_host);
+			status = 1;
+			break;
+		}
 		sb_reset(&b);
 		if (o->json)
 			fleet_json(&b, &f, url, clock_wall_s());
@@ -200,6 +207,28 @@ static int run_batch(const struct vstop_options *o, const char *url)
 	sb_free(&b);
 	fleet_free(&f);
 	return status;
+}
+
+static const char fleet_help[] =
+	"vstop fleet keys\n\n"
+	"  q        quit\n"
+	"  /        one host's guests (its instance label); empty: every host\n"
+	"  h, ?     this help (any key closes it)\n\n"
+	"Hosts first (STALE: no sample for --stale seconds more than the newest host's), then the\n"
+	"guests with the most steal, as many as the terminal has lines for. THIEF: who took the\n"
+	"most of a guest's wait over the last minute, and its share.\n";
+
+/* Text line by line, each cut at the terminal's width (counted in columns), none wrapped. */
+static void draw_lines(const char *text)
+{
+	int y = 0;
+	for (const char *p = text; *p && y < LINES - 1; y++) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
+		mvaddnstr(y, 0, line, (int)text_fit(line, COLS, MB_CUR_MAX > 1, NULL));
+		p += n + (p[n] == '\n');
+	}
 }
 
 /* The dashboard: the same text, as many guests as the terminal has lines for;
@@ -229,14 +258,23 @@ static int run_dashboard(const struct vstop_options *o, const char *url)
 		else
 			fleet_text(&b, &f, url, clock_wall_s(), &cost, took,
 				   LINES > (int)f.nhosts + 5 ? (unsigned)(LINES - (int)f.nhosts - 5) : 1);
+		if (mine.only_host && !f.nhosts)
+			sb_printf(&b, "\nno host \"%s\" reports to this store: / and Enter shows every host\n", mine.only_host);
 		erase();
-		mvaddnstr(0, 0, b.s, (int)b.len);
-		mvprintw(LINES - 1, 0, " q quit  / host %s", mine.only_host ? mine.only_host : "(all)");
+		draw_lines(b.s);
+		mvprintw(LINES - 1, 0, " q quit  h help  / host %s", mine.only_host ? mine.only_host : "(all)");
 		refresh();
 		timeout((int)(o->delay_s * 1000));
 		int ch = getch();
 		if (ch == 'q' || ch == 'Q')
 			break;
+		if (ch == 'h' || ch == '?') {
+			erase();
+			draw_lines(fleet_help);
+			refresh();
+			timeout(-1);
+			getch();
+		}
 		if (ch == '/') {
 			mvprintw(LINES - 1, 0, " host (empty: all): ");
 			clrtoeol();
