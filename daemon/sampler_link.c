@@ -174,9 +174,15 @@ enum link_event sampler_link_next(struct sampler_link *l, struct snapshot *s, ch
 		if (n > 0 || (n < 0 && errno == EAGAIN))
 			continue;
 		size_t left = wire_reader_pending(&l->rd);
-		snprintf(err, errsz, "the sampler's channel closed%s%s: the last data is stale until the supervisor restarts it",
-			 n < 0 ? ": " : "", n < 0 ? strerror(errno) : left ? " in the middle of a message" : "");
-		log_warn("%s", err);
+		if (l->restart_expected && n == 0 && !left) {
+			snprintf(err, errsz, "the sampler restarts with the reloaded settings");
+			log_info("%s", err);
+		} else {
+			snprintf(err, errsz, "the sampler's channel closed%s%s: the last data is stale until the supervisor "
+				 "restarts it", n < 0 ? ": " : "", n < 0 ? strerror(errno) : left ? " in the middle of a message" : "");
+			log_warn("%s", err);
+		}
+		l->restart_expected = false;
 		drop_channel(l);
 		return LINK_DOWN;
 	}

@@ -32,6 +32,7 @@ struct sampler_link {
 	double interval_s;		/* the sampler's, set by its owner: for missed deadlines */
 	double last_snapshot_s;		/* monotonic: when the last snapshot came */
 	int reload_fd;			/* with LINK_RELOAD: the file, or -1 for none (the defaults) */
+	bool restart_expected;		/* a reload changed the sampler's settings: its channel ends, as planned */
 	sigset_t wait_mask;		/* the signal mask while waiting (ppoll) */
 };
 

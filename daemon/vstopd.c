@@ -112,6 +112,18 @@ static int sample_direct(void *ctx, struct sample *s, char *err, size_t errsz)
 	return 0;
 }
 
+/* Settings the sampler was started with: another source, interval, [xen] or [kvm]. */
+static bool sampler_settings_differ(const struct vstopd *v, const struct vstop_conf *old, const struct vstop_conf *fresh)
+{
+	const struct conf_section *const mine[] = { &xen_conf_section, &kvm_conf_section };
+	if (strcmp(old->source, fresh->source) || (v->d.interval_override <= 0 && old->interval_s != fresh->interval_s))
+		return true;
+	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
+		if (memcmp(conf_get(old, mine[i]), conf_get(fresh, mine[i]), mine[i]->size))
+			return true;
+	return false;
+}
+
 /* The rest: the next snapshot from the sampler, dealing with what comes between. */
 static int sample_linked(void *ctx, struct sample *s, char *err, size_t errsz)
 {
@@ -128,12 +140,17 @@ static int sample_linked(void *ctx, struct sample *s, char *err, size_t errsz)
 		case LINK_FAILED:
 			model_drop_prev(&v->m);
 			break;
-		case LINK_RELOAD:
+		case LINK_RELOAD: {
+			static struct vstop_conf before;	/* 36 KiB; the main thread only */
+			before = v->d.conf;
 			daemon_reload(&v->d, v->link.reload_fd);
+			/* The supervisor restarts the sampler for these: its channel's end is no news. */
+			v->link.restart_expected = sampler_settings_differ(v, &before, &v->d.conf);
 			if (v->link.reload_fd >= 0)
 				close(v->link.reload_fd);
 			v->link.reload_fd = -1;
 			break;
+		}
 		case LINK_DOWN:
 			sinks_stale(&v->d.sinks, err);
 			break;
@@ -186,14 +203,7 @@ static int run_rest(void *ctx, int ctl)
 static bool sampler_changed(void *ctx, const struct vstop_conf *fresh)
 {
 	const struct vstopd *v = ctx;
-	const struct vstop_conf *old = &v->d.conf;
-	const struct conf_section *const mine[] = { &xen_conf_section, &kvm_conf_section };
-	if (strcmp(old->source, fresh->source) || (v->d.interval_override <= 0 && old->interval_s != fresh->interval_s))
-		return true;
-	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
-		if (memcmp(conf_get(old, mine[i]), conf_get(fresh, mine[i]), mine[i]->size))
-			return true;
-	return false;
+	return sampler_settings_differ(v, &v->d.conf, fresh);
 }
 
 static int run_single(struct vstopd *v)

@@ -44,7 +44,7 @@ int main(void)
 	bad("[general]\nhistory = -1\n", "whole number", "negative history");
 	bad("[general]\nhistory = 99999999999999999999\n", "whole number", "overflowing history");
 	bad("[http]\nenabled = maybe\n", "yes or no", "a bad boolean");
-	bad("[general]\nlog = console\n", "syslog or stderr", "a bad log target");
+	bad("[general]\nlog = console\n", "is not stderr, syslog or journald", "a bad log target");
 	bad("[general\ninterval = 1\n", "test.conf:1:", "an unclosed section");
 	bad("[general]\njust words\n", "test.conf:2:", "a line without =");
 	bad("[general]\nsource =\n", "empty", "an empty value");

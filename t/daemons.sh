@@ -26,6 +26,8 @@ kill -TERM $pid; wait $pid
 is $? 0 "SIGTERM: exit status 0"
 check "a bad reload is refused" grep -q 'reload failed, keeping the running configuration' "$TMP/log"
 check "a good reload takes effect" grep -q 'configuration reloaded: interval 0.3s' "$TMP/log"
+check "the sampler's planned restart is said as such, not as a closed channel" \
+	sh -c "grep -q 'the sampler restarts with the reloaded settings' '$TMP/log' && ! grep -q 'channel closed' '$TMP/log'"
 check "exit is logged with counts" grep -q 'exiting after [0-9]* samples (0 failed' "$TMP/log"
 
 if ! grep -qs control_d /proc/xen/capabilities; then
