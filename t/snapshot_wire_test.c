@@ -83,10 +83,11 @@ static void why_unended(struct snapshot *s) { memset(s->trace.why, 'y', sizeof(s
 static void wall_nan(struct snapshot *s) { s->wall = NAN; }
 static void thief_name_outside(struct snapshot *s) { s->thief_names[0].name_off = s->names_len; }
 
-int main(void)
+/* A simulated host's samples make the trip through an image; the last is left in *snap. */
+static void test_samples_trip(struct snapshot *snap)
 {
 	char err[256], why[256];
-	struct snapshot snap = { 0 }, back = { 0 };
+	struct snapshot back = { 0 };
 	struct source_options so = { .step_s = 1 };
 	struct source *src = source_open("sim:20,hostile,churn,trace", &so, err, sizeof(err));
 	ok(src != NULL, "a simulated host with hostile names, churn and the trace (%s)", src ? "" : err);
@@ -94,23 +95,33 @@ int main(void)
 	size_t len = 0;
 	bool all = true;
 	for (int i = 0; i < 30 && src; i++) {
-		snapshot_reset(&snap);	/* sources fill a reset snapshot, as model_next gives them */
-		if (source_sample(src, &snap, err, sizeof(err)) != 0)
+		snapshot_reset(snap);	/* sources fill a reset snapshot, as model_next gives them */
+		if (source_sample(src, snap, err, sizeof(err)) != 0)
 			break;
-		snapshot_add_thief_name(&snap, HV_THIEF_HOST_BASE + 1, "host:burn");
-		if (trip(&snap, &back, &img, &len, why, sizeof(why)) < 0 || !same(&snap, &back)) {
+		snapshot_add_thief_name(snap, HV_THIEF_HOST_BASE + 1, "host:burn");
+		if (trip(snap, &back, &img, &len, why, sizeof(why)) < 0 || !same(snap, &back)) {
 			diag("sample %d: %s", i, why);
 			all = false;
 		}
 	}
 	ok(all, "30 samples make the trip through an image unchanged");
-	ok(snap.ndoms > 0 && snapshot_thief_name(&back, HV_THIEF_HOST_BASE + 1) &&
+	ok(snap->ndoms > 0 && snapshot_thief_name(&back, HV_THIEF_HOST_BASE + 1) &&
 	   strcmp(snapshot_thief_name(&back, HV_THIEF_HOST_BASE + 1), "host:burn") == 0, "a host thief's name too");
-	/* The fuzz target's seed, small: WIRE_SEED=FILE t/snapshot_wire.t (a byte for the pieces, then an image) */
+	source_close(src);
+	snapshot_free(&back);
+	free(img);
+}
+
+/* The fuzz target's seed, small: WIRE_SEED=FILE t/snapshot_wire.t (a byte for the pieces, then an image) */
+static void write_fuzz_seed(void)
+{
+	char err[256];
+	struct source_options so = { .step_s = 1 };
 	const char *seed = getenv("WIRE_SEED");
 	struct source *small = seed ? source_open("sim:2,trace", &so, err, sizeof(err)) : NULL;
 	if (small) {
-		struct snapshot s2 = { 0 };
+		char why[256];
+		struct snapshot s2 = { 0 }, back = { 0 };
 		uint8_t *simg = NULL;
 		size_t slen;
 		FILE *f = source_sample(small, &s2, err, sizeof(err)) == 0 ? fopen(seed, "wb") : NULL;
@@ -122,10 +133,19 @@ int main(void)
 			fclose(f);
 		free(simg);
 		snapshot_free(&s2);
+		snapshot_free(&back);
 		source_close(small);
 	}
+}
 
-	/* Hostile images: each refused, with its reason. */
+/* Hostile images: each refused, with its reason. */
+static void test_hostile_images(const struct snapshot *snap)
+{
+	char why[256];
+	struct snapshot back = { 0 };
+	uint8_t *img = NULL;
+	size_t len = 0;
+
 	static const struct { void (*spoil)(struct snapshot *); const char *want, *what; } hostile[] = {
 		{ name_outside, "name", "a name outside the names" },
 		{ names_unended, "terminator", "names without a terminator" },
@@ -142,8 +162,8 @@ int main(void)
 		{ thief_name_outside, "thief name", "a thief's name outside the names" },
 	};
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
-		refused(&snap, hostile[i].spoil, hostile[i].want, hostile[i].what);
-	ok(trip(&snap, &back, &img, &len, why, sizeof(why)) == 0, "the image itself reads");
+		refused(snap, hostile[i].spoil, hostile[i].want, hostile[i].what);
+	ok(trip(snap, &back, &img, &len, why, sizeof(why)) == 0, "the image itself reads");
 	img[0] ^= 1;
 	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) < 0 && strstr(why, "magic"), "a wrong magic (%s)", why);
 	img[0] ^= 1;
@@ -173,17 +193,25 @@ int main(void)
 		img[at] = was;
 	}
 	ok(nrefused > 0 && bounded, "flipped bytes: %d of %d refused, the rest within bounds", nrefused, tried);
-	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) == 0 && same(&snap, &back), "restored, it reads again");
+	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) == 0 && same(snap, &back), "restored, it reads again");
+	snapshot_free(&back);
+	free(img);
+}
 
-	/* The slots: sealed memory of the one size, read-only for the rest (no mprotect makes it writable). */
+/* The slots: sealed memory of the one size, read-only for the rest (no mprotect makes it writable). */
+static void test_slots(const struct snapshot *snap, size_t len)
+{
+	char why[256];
+	struct snapshot back = { 0 };
+
 	int rw, ro;
 	struct sample_slots w = { 0 }, r = { 0 };
 	if (!ok(sample_slots_create(&rw, &ro, why, sizeof(why)) == 0, "the slots are made: sealed, with a read-only descriptor"))
 		diag("%s", why);
 	ok(sample_slots_map(&w, rw, true, why, sizeof(why)) == 0 && sample_slots_map(&r, ro, false, why, sizeof(why)) == 0,
 	   "mapped to write and to read");
-	snapshot_image_put(sample_slot(&w, 1), &snap);
-	ok(snapshot_image_get(sample_slot(&r, 1), len, &back, why, sizeof(why)) == 0 && same(&snap, &back),
+	snapshot_image_put(sample_slot(&w, 1), snap);
+	ok(snapshot_image_get(sample_slot(&r, 1), len, &back, why, sizeof(why)) == 0 && same(snap, &back),
 	   "an image written into slot 1 reads back through the read-only mapping");
 	ok(mprotect(r.base, 4096, PROT_READ | PROT_WRITE) < 0 && errno == EACCES,
 	   "the read-only mapping cannot be made writable (EACCES)");
@@ -207,49 +235,65 @@ int main(void)
 		close(fds[i]);
 	sample_slots_unmap(&w);
 	sample_slots_unmap(&r);
+	snapshot_free(&back);
+}
 
-	/* The message that lends a slot. */
-	struct strbuf b = { 0 };
+/* The message that lends a slot. */
+static void test_slot_message(struct strbuf *b, size_t len)
+{
+	char why[256];
 	enum wire_type type;
 	uint32_t slot, size;
 	const char *hw;
-	wire_put_snapshot(&b, 1, (uint32_t)len);
-	ok(b.len == WIRE_HEADER + WIRE_SNAPSHOT_PAYLOAD && wire_header((const uint8_t *)b.s, b.len, &type, &slot, &hw) == 0 &&
+	wire_put_snapshot(b, 1, (uint32_t)len);
+	ok(b->len == WIRE_HEADER + WIRE_SNAPSHOT_PAYLOAD && wire_header((const uint8_t *)b->s, b->len, &type, &slot, &hw) == 0 &&
 	   type == WIRE_SNAPSHOT && slot == WIRE_SNAPSHOT_PAYLOAD, "a snapshot message has its type and fixed length");
-	ok(wire_get_snapshot((const uint8_t *)b.s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) == 0 &&
+	ok(wire_get_snapshot((const uint8_t *)b->s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) == 0 &&
 	   slot == 1 && size == len, "it names the slot and the image's size");
-	b.len = 0;
-	wire_put_snapshot(&b, SAMPLE_SLOTS, 100);
-	ok(wire_get_snapshot((const uint8_t *)b.s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) < 0 &&
+	b->len = 0;
+	wire_put_snapshot(b, SAMPLE_SLOTS, 100);
+	ok(wire_get_snapshot((const uint8_t *)b->s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) < 0 &&
 	   strstr(why, "slot"), "a slot that is not one is refused (%s)", why);
-	b.len = 0;
-	wire_put_snapshot(&b, 0, (uint32_t)SAMPLE_SLOT_BYTES + 1);
-	ok(wire_get_snapshot((const uint8_t *)b.s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) < 0 &&
+	b->len = 0;
+	wire_put_snapshot(b, 0, (uint32_t)SAMPLE_SLOT_BYTES + 1);
+	ok(wire_get_snapshot((const uint8_t *)b->s + WIRE_HEADER, WIRE_SNAPSHOT_PAYLOAD, &slot, &size, why, sizeof(why)) < 0 &&
 	   strstr(why, "larger than its slot"), "an image larger than a slot is refused (%s)", why);
-	b.s[8] = 9;	/* its length field */
-	ok(wire_header((const uint8_t *)b.s, b.len, &type, &slot, &hw) < 0 && strstr(hw, "wrong length"),
+	b->s[8] = 9;	/* its length field */
+	ok(wire_header((const uint8_t *)b->s, b->len, &type, &slot, &hw) < 0 && strstr(hw, "wrong length"),
 	   "a snapshot header with another length is refused");
-	b.len = 0;
-	wire_put_snapshot(&b, 0, (uint32_t)len);
+	b->len = 0;
+	wire_put_snapshot(b, 0, (uint32_t)len);
+}
 
-	/* Headers. */
+/* Headers. */
+static void test_headers(struct strbuf *b)
+{
+	enum wire_type type;
+	const char *hw;
 	uint32_t hlen;
 	ok(wire_header((const uint8_t *)"VSW1", 4, &type, &hlen, &hw) < 0 && strstr(hw, "cut short"), "a header cut short");
-	b.s[0] ^= 1;
-	ok(wire_header((const uint8_t *)b.s, b.len, &type, &hlen, &hw) < 0 && strstr(hw, "magic"), "a wrong magic");
-	b.s[0] ^= 1;
-	b.s[4] = 9;
-	ok(wire_header((const uint8_t *)b.s, b.len, &type, &hlen, &hw) < 0 && strstr(hw, "version"), "another version");
-	b.s[4] = WIRE_VERSION;
+	b->s[0] ^= 1;
+	ok(wire_header((const uint8_t *)b->s, b->len, &type, &hlen, &hw) < 0 && strstr(hw, "magic"), "a wrong magic");
+	b->s[0] ^= 1;
+	b->s[4] = 9;
+	ok(wire_header((const uint8_t *)b->s, b->len, &type, &hlen, &hw) < 0 && strstr(hw, "version"), "another version");
+	b->s[4] = WIRE_VERSION;
+}
 
-	/* The sampler's loop message: a round trip, and what is refused. */
-	struct wire_loop wl = { 1.8e9, 1234.5, 3, 2, 0.004, 1.25, 0.01 }, wl2;
+/* The sampler's loop message: a round trip, and what is refused. */
+static void test_loop_message(const struct wire_loop *wl)
+{
+	char why[256];
+	enum wire_type type;
+	const char *hw;
+	uint32_t hlen;
+	struct wire_loop wl2;
 	struct strbuf lm = { 0 };
-	wire_put_loop(&lm, &wl);
+	wire_put_loop(&lm, wl);
 	ok(lm.len == WIRE_HEADER + WIRE_LOOP_PAYLOAD && wire_header((const uint8_t *)lm.s, lm.len, &type, &hlen, &hw) == 0 &&
 	   type == WIRE_LOOP && hlen == WIRE_LOOP_PAYLOAD, "a loop message has its type and fixed length");
 	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, hlen, &wl2, why, sizeof(why)) == 0 &&
-	   memcmp(&wl, &wl2, sizeof(wl)) == 0, "a loop message round trips");
+	   memcmp(wl, &wl2, sizeof(*wl)) == 0, "a loop message round trips");
 	ok(wire_get_loop((const uint8_t *)lm.s + WIRE_HEADER, hlen - 1, &wl2, why, sizeof(why)) < 0, "a loop message cut short is refused");
 	double nan_ = NAN, neg = -1;
 	memcpy(lm.s + WIRE_HEADER + 16 + 16, &nan_, 8);
@@ -267,13 +311,21 @@ int main(void)
 	   "a stop with a payload is refused");
 	lm.s[6] = 9;
 	ok(wire_header((const uint8_t *)lm.s, lm.len, &type, &hlen, &hw) < 0 && strstr(hw, "unknown"), "an unknown type is refused");
+	sb_free(&lm);
+}
 
-	/* The stream reader: a loop and a snapshot message fed a few bytes at a time come out whole, once. */
+/* The stream reader: a loop and a snapshot message fed a few bytes at a time come out whole, once. */
+static void test_stream_reader(const struct wire_loop *wl, const struct strbuf *b, size_t len)
+{
+	char why[256];
+	enum wire_type type;
+	uint32_t slot, size;
+	const char *hw;
+	struct strbuf lm = { 0 };
 	struct wire_reader rd = { 0 };
 	uint32_t len32;
-	lm.len = 0;
-	wire_put_loop(&lm, &wl);
-	sb_append(&lm, b.s, b.len);
+	wire_put_loop(&lm, wl);
+	sb_append(&lm, b->s, b->len);
 	const uint8_t *pl;
 	int whole = 0, early = 0;
 	for (size_t at = 0; at < lm.len;) {
@@ -301,16 +353,29 @@ int main(void)
 	int refused_ = wire_reader_next(&rd, &type, &pl, &len32, &hw) < 0 && strstr(hw, "magic");
 	ok(refused_, "garbage in the stream is refused (%s)", hw);
 	wire_reader_reset(&rd);
-	wire_reader_add(&rd, b.s, WIRE_HEADER + 5);
+	wire_reader_add(&rd, b->s, WIRE_HEADER + 5);
 	ok(wire_reader_next(&rd, &type, &pl, &len32, &hw) == 0 && wire_reader_pending(&rd) == WIRE_HEADER + 5,
 	   "a message cut off waits, and the reader says how much is pending");
 	wire_reader_free(&rd);
 	sb_free(&lm);
+}
 
-	source_close(src);
+int main(void)
+{
+	struct snapshot snap = { 0 };
+	struct strbuf b = { 0 };	/* the message that lends a slot, for the headers and the reader */
+	const struct wire_loop wl = { 1.8e9, 1234.5, 3, 2, 0.004, 1.25, 0.01 };	/* the sampler's loop message */
+
+	test_samples_trip(&snap);
+	write_fuzz_seed();
+	test_hostile_images(&snap);
+	const size_t len = snapshot_image_size(&snap);	/* the image's size, as trip lays it out */
+	test_slots(&snap, len);
+	test_slot_message(&b, len);
+	test_headers(&b);
+	test_loop_message(&wl);
+	test_stream_reader(&wl, &b, len);
 	snapshot_free(&snap);
-	snapshot_free(&back);
 	sb_free(&b);
-	free(img);
 	return done_testing();
 }

@@ -56,13 +56,12 @@ static bool keep_only_8(void *ctx, uint16_t domid)
 	return domid == 8;
 }
 
-int main(void)
+/* 1. Records decoded as Xen wrote them. */
+static void test_records_decoded(struct seen *s)
 {
 	struct xt_parser p;
-	struct seen s = { .n = 0 };
 	char err[200];
 
-	/* 1. Records decoded as Xen wrote them. */
 	ntr = 0;
 	cpu_change(2);
 	runstate(1000, 5, 1, XT_RUNNABLE, XT_RUNNING);
@@ -70,22 +69,28 @@ int main(void)
 	rec(XT_GEN_LOST_RECORDS, true, 1500, 4, lostx);
 	rec(0x00022203, true, 1600, 3, lostx);	/* a credit2 event: parsed, not ours */
 	xt_parser_init(&p);
-	ok(xt_parse(&p, tr, ntr * 4, collect, &s) == 0 && s.n == 4, "4 records, none bad (%u)", s.n);
-	ok(s.r[0].kind == XT_CPU && s.r[0].pcpu == 2, "CPU change to pCPU 2");
-	ok(s.r[1].kind == XT_RUNSTATE && s.r[1].domid == 5 && s.r[1].vcpu == 1 && s.r[1].old_state == XT_RUNNABLE &&
-	   s.r[1].new_state == XT_RUNNING && s.r[1].tsc == 1000 && s.r[1].pcpu == 2, "runstate change: d5v1 runnable -> running at 1000 on pCPU 2");
-	ok(s.r[2].kind == XT_LOST && s.r[2].lost == 17, "lost records: 17");
-	ok(s.r[3].kind == XT_OTHER && s.r[3].nextra == 3, "another scheduler event passes as XT_OTHER");
+	ok(xt_parse(&p, tr, ntr * 4, collect, s) == 0 && s->n == 4, "4 records, none bad (%u)", s->n);
+	ok(s->r[0].kind == XT_CPU && s->r[0].pcpu == 2, "CPU change to pCPU 2");
+	ok(s->r[1].kind == XT_RUNSTATE && s->r[1].domid == 5 && s->r[1].vcpu == 1 && s->r[1].old_state == XT_RUNNABLE &&
+	   s->r[1].new_state == XT_RUNNING && s->r[1].tsc == 1000 && s->r[1].pcpu == 2, "runstate change: d5v1 runnable -> running at 1000 on pCPU 2");
+	ok(s->r[2].kind == XT_LOST && s->r[2].lost == 17, "lost records: 17");
+	ok(s->r[3].kind == XT_OTHER && s->r[3].nextra == 3, "another scheduler event passes as XT_OTHER");
 	ok(xt_parser_finish(&p, err, sizeof(err)) == 0, "the stream ends between records");
+}
 
-	/* 2. The same stream cut at every byte gives the same records. */
+/* 2. The same stream cut at every byte gives the same records. */
+static void test_cut_at_every_byte(struct seen *s)
+{
+	struct xt_parser p;
+	char err[200];
+
 	int same = 1;
 	for (size_t cut = 1; cut < ntr * 4; cut++) {
 		struct seen s2 = { .n = 0 };
 		xt_parser_init(&p);
 		xt_parse(&p, tr, cut, collect, &s2);
 		xt_parse(&p, (const char *)tr + cut, ntr * 4 - cut, collect, &s2);
-		const struct xt_record *a = &s2.r[1], *b = &s.r[1];
+		const struct xt_record *a = &s2.r[1], *b = &s->r[1];
 		if (s2.n != 4 || a->kind != b->kind || a->tsc != b->tsc || a->domid != b->domid || a->vcpu != b->vcpu ||
 		    a->pcpu != b->pcpu || a->new_state != b->new_state || s2.r[2].lost != 17 ||
 		    xt_parser_finish(&p, err, sizeof(err)) != 0)
@@ -93,10 +98,16 @@ int main(void)
 	}
 	ok(same, "cut at any of %zu bytes, the same 4 records", ntr * 4);
 	xt_parser_init(&p);
-	xt_parse(&p, tr, ntr * 4 - 3, collect, &s);
+	xt_parse(&p, tr, ntr * 4 - 3, collect, s);
 	ok(xt_parser_finish(&p, err, sizeof(err)) < 0 && strstr(err, "ends inside a record"), "a stream cut inside a record: %s", err);
+}
 
-	/* 3. Hostile records are skipped, counted and said. */
+/* 3. Hostile records are skipped, counted and said. */
+static void test_hostile_records(void)
+{
+	struct xt_parser p;
+	struct seen s = { .n = 0 };
+
 	static const struct { const char *what, *why; } hostile[] = {
 		{ "a record before any CPU change", "before any CPU change" },
 		{ "a CPU change without its pCPU", "without its pCPU" },
@@ -134,7 +145,14 @@ int main(void)
 			   "... and the records after it are skipped too");
 		}
 	}
-	/* Noise never crashes and never yields a runstate change without a pCPU. */
+}
+
+/* Noise never crashes and never yields a runstate change without a pCPU. */
+static void test_noise(void)
+{
+	struct xt_parser p;
+	struct seen s = { .n = 0 };
+
 	srand(7);
 	int wrong = 0;
 	for (int round = 0; round < 200; round++) {
@@ -148,11 +166,15 @@ int main(void)
 				wrong++;
 	}
 	ok(wrong == 0, "200 rounds of noise: no crash, no record on an unknown pCPU");
+}
 
-	/* 4. Steal and its thieves: on pCPU 0, g1 (domain 1) and g2 (domain 2)
-	 * take turns of 10 ms for 1 s; each waits runnable while the other runs. */
-	struct runstate rs;
-	runstate_init(&rs);
+/* 4. Steal and its thieves: on pCPU 0, g1 (domain 1) and g2 (domain 2)
+ * take turns of 10 ms for 1 s; each waits runnable while the other runs. */
+static void test_steal_and_thieves(struct runstate *rs)
+{
+	struct xt_parser p;
+	struct hv_steal dom;
+
 	ntr = 0;
 	cpu_change(0);
 	const uint64_t ms = 1000000;	/* TSC ticks at 1 GHz */
@@ -164,8 +186,8 @@ int main(void)
 		runstate(t, in, 0, XT_RUNNABLE, XT_RUNNING);
 	}
 	xt_parser_init(&p);
-	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
-	const struct rs_vcpu *g1 = runstate_vcpu(&rs, 1, 0), *g2 = runstate_vcpu(&rs, 2, 0);
+	xt_parse(&p, tr, ntr * 4, runstate_record, rs);
+	const struct rs_vcpu *g1 = runstate_vcpu(rs, 1, 0), *g2 = runstate_vcpu(rs, 2, 0);
 	ok(g1 && g1->ticks[XT_RUNNING] == 500 * ms && g1->ticks[XT_RUNNABLE] == 500 * ms,
 	   "g1: 500 ms running, 500 ms runnable (%llu, %llu)", g1 ? (unsigned long long)g1->ticks[0] : 0,
 	   g1 ? (unsigned long long)g1->ticks[1] : 0);
@@ -174,79 +196,99 @@ int main(void)
 	ok(g1 && g1->nthieves == 1 && g1->thief[0].domid == 2 && g1->thief[0].ticks == g1->ticks[XT_RUNNABLE],
 	   "g1's wait was all g2's doing");
 	ok(g2 && g2->nthieves == 1 && g2->thief[0].domid == 1, "g2's wait was all g1's doing");
-	ok(!runstate_vcpu(&rs, 3, 0), "a vCPU the trace never named has no account");
-	struct hv_steal dom;
-	runstate_prepare(&rs, NULL, NULL);
-	bool d1 = runstate_domain(&rs, 1, 1000000, &dom, NULL, NULL);
+	ok(!runstate_vcpu(rs, 3, 0), "a vCPU the trace never named has no account");
+	runstate_prepare(rs, NULL, NULL);
+	bool d1 = runstate_domain(rs, 1, 1000000, &dom, NULL, NULL);
 	ok(d1 && dom.runnable_ns == 500 * ms && dom.running_ns == 500 * ms && dom.nthieves == 1 &&
 	   dom.thief[0].domid == 2 && dom.thief[0].ns == 500 * ms,
 	   "g1 in ns at 1 GHz: 0.5 s runnable, all of it g2's (%llu)", (unsigned long long)dom.runnable_ns);
-	ok(!runstate_domain(&rs, 3, 1000000, &dom, NULL, NULL) && !runstate_domain(&rs, 1, 0, &dom, NULL, NULL),
+	ok(!runstate_domain(rs, 3, 1000000, &dom, NULL, NULL) && !runstate_domain(rs, 1, 0, &dom, NULL, NULL),
 	   "no account for an unnamed domain, nor without the TSC rate");
 	/* At 2 GHz the same ticks are half the time. */
-	runstate_domain(&rs, 2, 2000000, &dom, NULL, NULL);
+	runstate_domain(rs, 2, 2000000, &dom, NULL, NULL);
 	ok(dom.runnable_ns == 250 * ms && dom.thief[0].domid == 1, "g2 at 2 GHz: 250 ms runnable");
+}
 
-	/* 4b. A wait still going on counts up to the newest record of its pCPU;
-	 * the cumulative figure never goes back when the wait ends. */
-	{
-		struct runstate w;
-		runstate_init(&w);
-		ntr = 0;
-		cpu_change(1);
-		runstate(0, 7, 0, XT_BLOCKED, XT_RUNNING);
-		runstate(0, 8, 0, XT_BLOCKED, XT_RUNNABLE);
-		runstate(300 * ms, 7, 1, XT_BLOCKED, XT_RUNNABLE);	/* news from pCPU 1 at 300 ms */
-		xt_parser_init(&p);
-		xt_parse(&p, tr, ntr * 4, runstate_record, &w);
-		runstate_prepare(&w, NULL, NULL);
-		runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
-		uint64_t open = dom.runnable_ns;
-		ok(open == 300 * ms && dom.nthieves == 1 && dom.thief[0].domid == 7 && dom.thief[0].ns == 300 * ms,
-		   "an open wait: 300 ms so far, domain 7's (%llu)", (unsigned long long)open);
-		ntr = 0;
-		cpu_change(1);
-		runstate(400 * ms, 8, 0, XT_RUNNABLE, XT_RUNNING);
-		xt_parse(&p, tr, ntr * 4, runstate_record, &w);
-		runstate_prepare(&w, NULL, NULL);
-		runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
-		ok(dom.runnable_ns == 400 * ms && dom.runnable_ns >= open, "closed at 400 ms: 400 ms, never less");
-		/* A missed change: domain 8 is thought runnable, but the scheduler says it
-		 * kept running it. The time since is not known: not counted; it runs from then. */
-		ntr = 0;
-		cpu_change(1);
-		runstate(500 * ms, 8, 0, XT_RUNNING, XT_RUNNABLE);
-		uint32_t x8 = 8u << 16;
-		rec(XT_SCHED_CONTINUE_RUNNING, true, 900 * ms, 1, &x8);
-		runstate(1000 * ms, 7, 0, XT_RUNNING, XT_BLOCKED);	/* news on pCPU 1 at 1 s */
-		xt_parse(&p, tr, ntr * 4, runstate_record, &w);
-		runstate_prepare(&w, NULL, NULL);
-		runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
-		ok(dom.runnable_ns == 400 * ms && dom.running_ns == 100 * ms + 100 * ms && w.missed == 1,
-		   "continue-running of a vCPU thought runnable: the 400 ms wait stays, nothing more, "
-		   "it runs from then (runnable %llu, running %llu)", (unsigned long long)dom.runnable_ns,
-		   (unsigned long long)dom.running_ns);
-		/* Domains that are gone leave the accounting. */
-		runstate_prepare(&w, keep_only_8, NULL);
-		ok(w.nv == 1 && runstate_domain(&w, 8, 1000000, &dom, NULL, NULL) &&
-		   !runstate_domain(&w, 7, 1000000, &dom, NULL, NULL), "domain 7 gone: its vCPUs forgotten, 8 kept");
-		runstate_free(&w);
-	}
+/* 4b. A wait still going on counts up to the newest record of its pCPU;
+ * the cumulative figure never goes back when the wait ends. */
+static void test_open_wait(void)
+{
+	struct xt_parser p;
+	struct hv_steal dom;
+	const uint64_t ms = 1000000;	/* TSC ticks at 1 GHz */
 
-	/* 5. Lost records on a pCPU: the vCPUs seen there forget their state; no time
-	 * is counted across the gap, and `lost` tells the consumer. */
+	struct runstate w;
+	runstate_init(&w);
+	ntr = 0;
+	cpu_change(1);
+	runstate(0, 7, 0, XT_BLOCKED, XT_RUNNING);
+	runstate(0, 8, 0, XT_BLOCKED, XT_RUNNABLE);
+	runstate(300 * ms, 7, 1, XT_BLOCKED, XT_RUNNABLE);	/* news from pCPU 1 at 300 ms */
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+	runstate_prepare(&w, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	uint64_t open = dom.runnable_ns;
+	ok(open == 300 * ms && dom.nthieves == 1 && dom.thief[0].domid == 7 && dom.thief[0].ns == 300 * ms,
+	   "an open wait: 300 ms so far, domain 7's (%llu)", (unsigned long long)open);
+	ntr = 0;
+	cpu_change(1);
+	runstate(400 * ms, 8, 0, XT_RUNNABLE, XT_RUNNING);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+	runstate_prepare(&w, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 400 * ms && dom.runnable_ns >= open, "closed at 400 ms: 400 ms, never less");
+	/* A missed change: domain 8 is thought runnable, but the scheduler says it
+	 * kept running it. The time since is not known: not counted; it runs from then. */
+	ntr = 0;
+	cpu_change(1);
+	runstate(500 * ms, 8, 0, XT_RUNNING, XT_RUNNABLE);
+	uint32_t x8 = 8u << 16;
+	rec(XT_SCHED_CONTINUE_RUNNING, true, 900 * ms, 1, &x8);
+	runstate(1000 * ms, 7, 0, XT_RUNNING, XT_BLOCKED);	/* news on pCPU 1 at 1 s */
+	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+	runstate_prepare(&w, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 400 * ms && dom.running_ns == 100 * ms + 100 * ms && w.missed == 1,
+	   "continue-running of a vCPU thought runnable: the 400 ms wait stays, nothing more, "
+	   "it runs from then (runnable %llu, running %llu)", (unsigned long long)dom.runnable_ns,
+	   (unsigned long long)dom.running_ns);
+	/* Domains that are gone leave the accounting. */
+	runstate_prepare(&w, keep_only_8, NULL);
+	ok(w.nv == 1 && runstate_domain(&w, 8, 1000000, &dom, NULL, NULL) &&
+	   !runstate_domain(&w, 7, 1000000, &dom, NULL, NULL), "domain 7 gone: its vCPUs forgotten, 8 kept");
+	runstate_free(&w);
+}
+
+/* 5. Lost records on a pCPU: the vCPUs seen there forget their state; no time
+ * is counted across the gap, and `lost` tells the consumer. */
+static void test_lost_records(struct runstate *rs)
+{
+	struct xt_parser p;
+	const uint64_t ms = 1000000;	/* TSC ticks at 1 GHz */
+	uint32_t lostx[4] = { 17, 0, 0, 0 };
+
 	ntr = 0;
 	cpu_change(0);
 	rec(XT_GEN_LOST_RECORDS, true, 1100 * ms, 1, lostx);
 	runstate(1200 * ms, 1, 0, XT_RUNNABLE, XT_RUNNING);	/* 200 ms after its last change */
+	const struct rs_vcpu *g1 = runstate_vcpu(rs, 1, 0);
 	uint64_t before = g1->ticks[XT_RUNNABLE];
-	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
-	g1 = runstate_vcpu(&rs, 1, 0);
-	ok(g1->lost == 1 && g1->ticks[XT_RUNNABLE] == before && rs.lost_records == 17,
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4, runstate_record, rs);
+	g1 = runstate_vcpu(rs, 1, 0);
+	ok(g1->lost == 1 && g1->ticks[XT_RUNNABLE] == before && rs->lost_records == 17,
 	   "after lost records: the gap is not counted as steal, and it is said (lost %llu)", (unsigned long long)g1->lost);
+}
 
-	/* 6. More thieves than named slots: the rest are "others", nothing is lost. */
-	runstate_free(&rs);
+/* 6. More thieves than named slots: the rest are "others", nothing is lost. */
+static void test_more_thieves_than_slots(void)
+{
+	struct xt_parser p;
+	struct hv_steal dom;
+	struct runstate rs;
+	const uint64_t ms = 1000000;	/* TSC ticks at 1 GHz */
+
 	runstate_init(&rs);
 	ntr = 0;
 	cpu_change(0);
@@ -282,10 +324,17 @@ int main(void)
 	   "domain 9 over its 2 vCPUs: domain 6 first (%llu ns: 1 ms on vCPU 0, 5 on vCPU 1), then %d more by name, the rest as others (%u)",
 	   (unsigned long long)dom.thief[0].ns, RS_THIEVES - 1, dom.nthieves);
 	runstate_free(&rs);
+}
 
-	/* 7. A real trace from the Xen lab (Xen 4.17, 3 s of xentrace -e 0x00021000 while
-	 * g1, g2 and g3, domains 1-3, burn CPU on pCPU 0): each waits about 2/3 of its
-	 * time, half of it for each of the other two. Fed in odd-sized reads, as a pipe. */
+/* 7. A real trace from the Xen lab (Xen 4.17, 3 s of xentrace -e 0x00021000 while
+ * g1, g2 and g3, domains 1-3, burn CPU on pCPU 0): each waits about 2/3 of its
+ * time, half of it for each of the other two. Fed in odd-sized reads, as a pipe. */
+static void test_real_trace(void)
+{
+	struct xt_parser p;
+	struct hv_steal dom;
+	struct runstate rs;
+
 	char path[512];
 	snprintf(path, sizeof(path), "%s/t/fixtures/xen-real-trace.bin", getenv("top_srcdir") ? getenv("top_srcdir") : ".");
 	FILE *f = fopen(path, "rb");
@@ -315,5 +364,23 @@ int main(void)
 		}
 		runstate_free(&rs);
 	}
+}
+
+int main(void)
+{
+	struct seen s = { .n = 0 };
+	struct runstate rs;
+
+	test_records_decoded(&s);
+	test_cut_at_every_byte(&s);
+	test_hostile_records();
+	test_noise();
+	runstate_init(&rs);
+	test_steal_and_thieves(&rs);
+	test_open_wait();
+	test_lost_records(&rs);
+	runstate_free(&rs);
+	test_more_thieves_than_slots();
+	test_real_trace();
 	return done_testing();
 }
