@@ -106,7 +106,13 @@ void snapshot_add_vcpu(struct snapshot *s, uint64_t ns)
 void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
 {
 	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, s->nhv_vcpus + 1, sizeof(*s->hv_vcpus));
-	s->hv_vcpus[s->nhv_vcpus++] = *v;
+	/* Field by field on zeros: the padding after vcpu is not the caller's stack (the
+	 * image goes from the root sampler to the unprivileged rest). */
+	struct hv_vcpu *o = &s->hv_vcpus[s->nhv_vcpus++];
+	memset(o, 0, sizeof(*o));
+	o->vcpu = v->vcpu;
+	o->runnable_ns = v->runnable_ns;
+	o->lost = v->lost;
 	s->doms[s->ndoms - 1].hv_vcpu_count++;
 }
 
