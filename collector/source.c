@@ -28,12 +28,14 @@ static const struct source_kind kinds[] = {
 	{ .name = "kvm", .available = source_kvm_available, .open = source_kvm_open },
 	{ .name = "sim", .arg = ARG_OPTIONAL, .own_clock = true, .open = source_sim_open },
 	{ .name = "replay", .arg = ARG_REQUIRED, .own_clock = true, .open = source_replay_open },
+	/* What a local vstopd samples; vstop picks it before auto (tui/vstop.c), vstopd never. */
+	{ .name = "vstopd", .arg = ARG_OPTIONAL, .open = source_stream_open },
 	/* vstop's own view of the machine it runs in, read by the dashboard itself. */
 	{ .name = "guest", .missing = "guest is vstop's view of this machine, not a host source" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
-#define KINDS_SAID "auto, guest, xen, kvm, sim[:N] or replay:FILE"
+#define KINDS_SAID "auto, guest, xen, kvm, vstopd[:SOCKET], sim[:N] or replay:FILE"
 
 /* The kind a spec names, and its argument ("" when none). */
 static const struct source_kind *kind_of(const char *spec, const char **arg)
@@ -62,7 +64,7 @@ struct source *source_open(const char *spec, const struct source_options *opt,
 		const char *picked = source_auto();
 		if (!picked) {
 			snprintf(err, errsz, "source auto: this is neither a Xen Dom0 (no control_d in /proc/xen/capabilities) "
-				 "nor a KVM host (no /dev/kvm, no QEMU, Firecracker or cloud-hypervisor running); "
+				 "nor a KVM host (no QEMU, Firecracker or cloud-hypervisor running, and no /dev/kvm on bare metal); "
 				 "say which with --source or [general] source");
 			return NULL;
 		}

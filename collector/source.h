@@ -1,10 +1,11 @@
 /*
- * source: where host snapshots come from. One interface, four sources, each
+ * source: where host snapshots come from. One interface, five sources, each
  * an entry in the table in source.c:
  *   xen     libxenstat on a Dom0, guests' steal from xenstore and Xen's trace (source_xenstat.c)
  *   replay  a `xentop -b` log or vstop's own --json records (source_replay.c)
  *   kvm     a KVM host's VMs from /proc and libvirt (source_kvm.c)
  *   sim     a deterministic simulated Dom0 with a noisy neighbor (source_sim.c)
+ *   vstopd  what a local vstopd samples, from its stream (source_stream.c)
  * The sampling loop knows only this interface.
  */
 #ifndef VSTOP_SOURCE_H
@@ -45,6 +46,8 @@ struct source {
 	const struct source_ops *ops;
 	void *priv;
 	bool virtual_time;	/* sim and replay carry their own clock */
+	double interval_s;	/* the pace it sets (vstopd's stream: the daemon's interval); 0: the caller's */
+	char origin[80];	/* who sampled, for headers ("vstopd pid 812, xen"); "": this process */
 };
 
 /* spec: "auto" (source_auto), "xen", "kvm", "sim", "sim:N", "replay:FILE". NULL with a message on error. */
@@ -66,10 +69,13 @@ const char *source_auto(void);
 /* The sources, one per file: arg is what follows "kind:" in the spec ("" when nothing),
  * and whether each could sample here (for auto). */
 typedef struct source *source_open_fn(const char *arg, const struct source_options *opt, char *err, size_t errsz);
-source_open_fn source_sim_open, source_replay_open, source_kvm_open, source_xenstat_open;
+source_open_fn source_sim_open, source_replay_open, source_kvm_open, source_xenstat_open, source_stream_open;
+/* A local vstopd serves its stream at the default path (or is there and
+ * refuses us): vstop then reads it rather than sampling beside the daemon. */
+bool source_stream_available(void);
 /* A Dom0: "control_d" in /proc/xen/capabilities (a DomU has the file too). */
 bool source_xen_available(void);
-/* A KVM host: /dev/kvm, or a VMM process running. */
+/* A KVM host: a VMM process running, or /dev/kvm on a machine that is not itself a VM. */
 bool source_kvm_available(void);
 
 #endif

@@ -832,7 +832,11 @@ static const struct source_ops kvm_ops = { .name = "kvm", .sample = kvm_sample, 
 /* QEMU under TCG has no /dev/kvm: a VMM running makes a KVM host too. */
 bool source_kvm_available(void)
 {
-	if (access("/dev/kvm", F_OK) == 0)
+	/* /dev/kvm on bare metal is a KVM host; inside a VM (nested) it is one only
+	 * while it runs VMs, else this machine is a guest and its own steal matters. */
+	char virt[32];
+	virt_detect(NULL, virt, sizeof(virt));
+	if (strcmp(virt, "none") == 0 && access("/dev/kvm", F_OK) == 0)
 		return true;
 	DIR *d = opendir("/proc");
 	if (!d)

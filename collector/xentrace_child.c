@@ -81,7 +81,7 @@ int xentrace_start(struct xentrace_child *x, const char *program, char *err, siz
 	}
 	if (xentrace_other_reader(who, sizeof(who))) {
 		snprintf(err, errsz, "the trace buffers are being read by %s: two readers would each see part "
-			 "of the trace", who);
+			 "of the trace (if it is vstopd's, vstop --source=vstopd shows what vstopd samples, trace included)", who);
 		return -1;
 	}
 	if (pipe2(out, O_CLOEXEC) < 0) {

@@ -70,6 +70,15 @@ static int apply_overrides(const struct daemon *d, struct vstop_conf *c, char *e
 	return 0;
 }
 
+/* The command line's overrides, and what the daemon samples under c. */
+static struct sink_overrides overrides(const struct daemon *d, const struct vstop_conf *c)
+{
+	struct sink_overrides o = d->over;
+	if (d->sampling)
+		d->sampling(c, &o);
+	return o;
+}
+
 /* The file (read from its path, or from conf_fd: -1 for none), the command
  * line over it, and what the sinks would refuse. */
 #define CONF_FROM_PATH (-2)
@@ -89,7 +98,11 @@ static int load_checked(const struct daemon *d, struct vstop_conf *c, int conf_f
 	/* The user it becomes: a name that does not exist refuses to start, so -t says so too. */
 	bool no_user = c->user[0] && strcmp(c->user, "root") != 0 &&
 		       priv_lookup(c->user, &u, why, sizeof(why)) < 0;
-	if (no_user || sinks_check(c, &d->over, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
+	struct sink_overrides o = overrides(d, c);
+	/* --print-config shows what the file says, to anyone (the Munin plugin reads
+	 * its thresholds so): whether this user could write the directories is -t's. */
+	o.print_only = d->print_config;
+	if (no_user || sinks_check(c, &o, why, sizeof(why)) < 0 || (d->check && d->check(c, why, sizeof(why)) < 0)) {
 		snprintf(err, errsz, "%s: %s", access(d->conf_path, F_OK) == 0 ? d->conf_path : "the defaults", why);
 		return -1;
 	}
@@ -108,7 +121,8 @@ void daemon_load_conf(struct daemon *d)
 		die(1, "%s", err);
 	if (d->check_config) {
 		char sinks[400];
-		sinks_summary(&d->conf, &d->over, sinks, sizeof(sinks));
+		struct sink_overrides o = overrides(d, &d->conf);
+		sinks_summary(&d->conf, &o, sinks, sizeof(sinks));
 		printf("%s: %s: the configuration is valid (%s)\n", d->name,
 		       access(d->conf_path, F_OK) == 0 || d->conf_explicit ? d->conf_path : "(no file: the defaults)", sinks);
 		exit(0);
@@ -176,18 +190,19 @@ static int daemon_user(const struct daemon *d, struct priv_user *u, char *err, s
 static int open_sinks(struct daemon *d, char *err, size_t errsz)
 {
 	struct priv_user u;
+	struct sink_overrides o = overrides(d, &d->conf);
 	int drop = daemon_user(d, &u, err, errsz);
-	if (drop < 0 || sinks_claim_dirs(&d->conf, &d->over, drop ? &u : NULL, err, errsz) < 0 ||
-	    sinks_open(&d->sinks, &d->conf, &d->over, daemon_interval(d), SINKS_WITHOUT_DIR, err, errsz) < 0)
+	if (drop < 0 || sinks_claim_dirs(&d->conf, &o, drop ? &u : NULL, err, errsz) < 0 ||
+	    sinks_open(&d->sinks, &d->conf, &o, daemon_interval(d), SINKS_WITHOUT_DIR, err, errsz) < 0)
 		return -1;
 	if (drop) {
-		if (priv_drop(&u, err, errsz) < 0 || sinks_dirs_writable(&d->conf, &d->over, u.name, err, errsz) < 0) {
+		if (priv_drop(&u, err, errsz) < 0 || sinks_dirs_writable(&d->conf, &o, u.name, err, errsz) < 0) {
 			sinks_close(&d->sinks);
 			return -1;
 		}
 		log_info("running as %s (uid %u) from now on", u.name, (unsigned)u.uid);
 	}
-	return sinks_open(&d->sinks, &d->conf, &d->over, daemon_interval(d), SINKS_WITH_DIR, err, errsz);
+	return sinks_open(&d->sinks, &d->conf, &o, daemon_interval(d), SINKS_WITH_DIR, err, errsz);
 }
 
 int daemon_run(struct daemon *d, struct loop_source *src)
@@ -202,7 +217,8 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 		return 1;
 	}
 	char on[400];
-	sinks_summary(&d->conf, &d->over, on, sizeof(on));
+	struct sink_overrides o = overrides(d, &d->conf);
+	sinks_summary(&d->conf, &o, on, sizeof(on));
 	log_info("sampling %s every %gs; %s", src->what, daemon_interval(d), on);
 	ticker_start(t, daemon_interval(d));
 	bool wait = src->wait_first;

@@ -51,6 +51,9 @@ struct daemon {
 	bool drop_privileges;
 	/* The daemon's own checks of a loaded configuration (vstopd: its source). */
 	int (*check)(const struct vstop_conf *c, char *err, size_t errsz);
+	/* What it samples under c, for the sinks (vstopd: the local stream's
+	 * default and what it tells its readers). May be NULL. */
+	void (*sampling)(const struct vstop_conf *c, struct sink_overrides *o);
 	struct vstop_conf conf;
 	struct ticker ticker;		/* while running */
 	struct sinks sinks;

@@ -41,6 +41,7 @@ static const struct sink_entry table[] = {
 #else
 	{ NULL, &http_conf_section, http_wanted, "built without libmicrohttpd: no /metrics ([http] enabled = no silences this)" },
 #endif
+	{ &stream_sink_ops, NULL, NULL, NULL },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

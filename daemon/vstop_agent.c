@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 
 	signals_install();	/* first: a SIGHUP while starting (a reload sent early) must not kill it */
 	daemon_init(&d, "vstop-agent");
+	d.over.guest = true;	/* no host stream: a guest has none to serve */
 	d.drop_privileges = true;	/* once xenbus and the sinks are open */
 	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, lopts, NULL)) != -1) {
 		if (daemon_option(&d, c, optarg))

@@ -59,6 +59,10 @@ static const char guest_is_not_ours[] = "guest is vstop-agent's (vstopd watches 
 static int check_source(const struct vstop_conf *c, char *err, size_t errsz)
 {
 	char why[300];
+	if (strcmp(c->source, "vstopd") == 0 || strncmp(c->source, "vstopd:", 7) == 0) {
+		snprintf(err, errsz, "[general] source: vstopd is what vstop reads from this daemon, not a source of it");
+		return -1;
+	}
 	if (strcmp(c->source, "guest") == 0 || source_spec_check(c->source, why, sizeof(why)) < 0) {
 		snprintf(err, errsz, "[general] source: %s", strcmp(c->source, "guest") ? why : guest_is_not_ours);
 		return -1;
@@ -79,6 +83,16 @@ struct vstopd {
 static const char *source_spec(const struct vstop_conf *c)
 {
 	return strcmp(c->source, "auto") == 0 && source_auto() ? source_auto() : c->source;
+}
+
+static const char *proc_root_given;	/* --proc-root: a tree, not this host */
+
+/* A hypervisor of this host (not a simulation, a replay or a /proc tree) is
+ * served on the local stream unless [stream] says no. */
+static void sampling(const struct vstop_conf *c, struct sink_overrides *o)
+{
+	o->sampling = source_spec(c);
+	o->samples_host = !proc_root_given && (strcmp(o->sampling, "xen") == 0 || strcmp(o->sampling, "kvm") == 0);
 }
 
 static struct source_options source_options_of(const struct vstopd *v, const struct vstop_conf *c)
@@ -247,11 +261,13 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case OPT_SOURCE:
+			if (strcmp(optarg, "vstopd") == 0 || strncmp(optarg, "vstopd:", 7) == 0)
+				die(2, "--source: vstopd is what vstop reads from this daemon, not a source of it");
 			if (source_spec_check(optarg, err, sizeof(err)) < 0 || strcmp(optarg, "guest") == 0)
 				die(2, "--source: %s", strcmp(optarg, "guest") ? err : guest_is_not_ours);
 			d->source_override = optarg;
 			break;
-		case OPT_PROC_ROOT: v.proc_root = optarg; break;
+		case OPT_PROC_ROOT: v.proc_root = proc_root_given = optarg; break;
 		case 'f': single = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vstopd %s\n", PACKAGE_VERSION); return 0;
@@ -261,6 +277,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		die(2, "unexpected argument \"%s\"", argv[optind]);
 	d->check = check_source;
+	d->sampling = sampling;
 	daemon_load_conf(d);	/* the command line's source is in d->conf now */
 	log_init_daemon("vstopd", d->conf.syslog);
 	if (single)

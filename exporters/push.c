@@ -608,7 +608,7 @@ static int push_sink_check(const void *conf, const struct sink_overrides *o, cha
 		snprintf(err, errsz, "[push] url \"%s\": expected http:// or https://", url_redact(url, shown, sizeof(shown)));
 		return -1;
 	}
-	return c->queue_dir[0] ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
+	return c->queue_dir[0] && !o->print_only ? dir_check_writable("[push] queue_dir", c->queue_dir, err, errsz) : 0;
 }
 
 static bool push_sink_dir(const void *conf, const struct sink_overrides *o, struct sink_dir *out)

@@ -517,6 +517,8 @@ static struct series_set rrd_sink_series(void *state)
 /* The directory is made at start if missing: can it be? */
 static int rrd_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
+	if (o->print_only)
+		return 0;
 	return dir_check_writable("[rrd] dir", o->rrd_dir ? o->rrd_dir : ((const struct rrd_conf *)conf)->dir, err, errsz);
 }
 

@@ -1,7 +1,8 @@
 /* libFuzzer target: what vstopd's sampler hands the unprivileged side, which
  * reads it as hostile: the message stream on its pipe (lib/snapshot_wire.h,
  * lib/wire_reader.h) and a snapshot's image in a shared slot
- * (lib/snapshot_image.h). The first byte sets the size of the pieces the
+ * (lib/snapshot_image.h); and what vstop reads from vstopd's local stream
+ * (a hello, then images inside messages). The first byte sets the size of the pieces the
  * stream arrives in; the rest is both the stream and an image. Every message
  * gives a refusal or values within bounds; every image a refusal or a
  * snapshot whose every index and name is within its arrays. */
@@ -54,6 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (type == WIRE_LOOP && wire_get_loop(payload, len, &l, why, sizeof(why)) == 0 &&
 			    (!isfinite(l.wall) || l.cpu_seconds < 0))
 				abort();
+			struct wire_hello h;
+			if (type == WIRE_HELLO && wire_get_hello(payload, len, &h, why, sizeof(why)) == 0 &&
+			    (!(h.interval > 0) || strnlen(h.source, WIRE_SOURCE_MAX) == WIRE_SOURCE_MAX))
+				abort();
+			if (type == WIRE_IMAGE && snapshot_image_get(payload, len, &s, why, sizeof(why)) == 0)
+				check(&s);
 		}
 		if (got < 0)
 			break;	/* the channel would be dropped here */

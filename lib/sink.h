@@ -14,6 +14,10 @@
 /* What the command line overrides ([http] listen, [rrd] dir, [push] url). */
 struct sink_overrides {
 	bool no_http;
+	bool guest;		/* vstop-agent: the daemon watches a guest */
+	bool samples_host;	/* vstopd sampling this host's hypervisor (xen, kvm; not sim, replay or a /proc tree) */
+	bool print_only;	/* --print-config: whether the file holds, not whether this user could open it */
+	const char *sampling;	/* what vstopd samples ("xen", "sim:8"): the stream says it to its readers */
 	const char *listen, *rrd_dir, *push_url;
 };
 
@@ -48,6 +52,6 @@ struct sink_ops {
 	void (*stale)(void *state, const char *why);
 };
 
-extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops;
+extern const struct sink_ops alarms_sink_ops, http_sink_ops, rrd_sink_ops, push_sink_ops, stream_sink_ops;
 
 #endif

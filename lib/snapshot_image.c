@@ -82,6 +82,70 @@ void snapshot_image_put(uint8_t *dst, const struct snapshot *s)
 			memcpy(dst + off[i], part[i], (size_t)h.count[i] * part_size[i]);
 }
 
+/* ---- scrubbing: only the fields' own bytes leave the process ---------------- */
+
+struct field { uint16_t off, size; };
+#define FIELD(T, f) { offsetof(T, f), sizeof(((T *)0)->f) }
+#define DF(f) FIELD(struct domain, f)
+#define THIEF(i) DF(hv.thief[i].domid), DF(hv.thief[i].ns)
+static const struct field domain_fields[] = {
+	DF(domid), DF(name_off), DF(state), DF(vcpus), DF(cpu_ns), DF(mem_bytes), DF(maxmem_bytes), DF(net), DF(vbd),
+	DF(net_first), DF(net_count), DF(vbd_first), DF(vbd_count), DF(vcpu_first), DF(vcpu_count), DF(has_guest),
+	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
+	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), DF(hv_vcpu_first),
+	DF(hv_vcpu_count), DF(pid), DF(balloon_bytes), DF(libvirt_delay_ns),
+};
+_Static_assert(HV_THIEVES == 6, "every thief is listed above");
+static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };
+static const struct field vbd_fields[] = { FIELD(struct dom_vbd, dev), FIELD(struct dom_vbd, type),
+					   FIELD(struct dom_vbd, error), FIELD(struct dom_vbd, c) };
+static const struct field hv_vcpu_fields[] = { FIELD(struct hv_vcpu, vcpu), FIELD(struct hv_vcpu, runnable_ns),
+					       FIELD(struct hv_vcpu, lost) };
+#define HF(f) FIELD(struct image_head, f)
+static const struct field head_fields[] = {
+	HF(magic), HF(part_size), HF(count), HF(t_ns), HF(wall), HF(host.known), HF(host.hypervisor), HF(host.pcpus),
+	HF(host.cpu_hz), HF(host.mem_total), HF(host.mem_free), HF(host.xen_version), HF(trace.on), HF(trace.records),
+	HF(trace.lost_records), HF(trace.now_ns), HF(trace.why),
+};
+#define N(a) (sizeof(a) / sizeof(a[0]))
+
+/* Zero what no field covers in each of n objects of size bytes at p. */
+static void keep_fields(uint8_t *p, size_t n, size_t size, const struct field *f, size_t nf)
+{
+	uint8_t tmp[sizeof(struct domain) > sizeof(struct image_head) ? sizeof(struct domain) : sizeof(struct image_head)];
+	for (size_t i = 0; i < n; i++, p += size) {
+		memset(tmp, 0, size);
+		for (size_t k = 0; k < nf; k++)
+			memcpy(tmp + f[k].off, p + f[k].off, f[k].size);
+		memcpy(p, tmp, size);
+	}
+}
+
+/* And what follows a string's end in its field. */
+static void zero_after_end(char *s, size_t size)
+{
+	size_t n = strnlen(s, size);
+	if (n < size)
+		memset(s + n, 0, size - n);
+}
+
+void snapshot_image_scrub(uint8_t *img)
+{
+	struct image_head h;
+	uint64_t off[PARTS + 1];
+	keep_fields(img, 1, sizeof(h), head_fields, N(head_fields));
+	memcpy(&h, img, sizeof(h));
+	zero_after_end(h.host.hypervisor, sizeof(h.host.hypervisor));
+	zero_after_end(h.host.xen_version, sizeof(h.host.xen_version));
+	zero_after_end(h.trace.why, sizeof(h.trace.why));
+	memcpy(img, &h, sizeof(h));
+	layout(h.count, off);
+	keep_fields(img + off[P_DOMS], h.count[P_DOMS], sizeof(struct domain), domain_fields, N(domain_fields));
+	keep_fields(img + off[P_NETS], h.count[P_NETS], sizeof(struct dom_net), net_fields, N(net_fields));
+	keep_fields(img + off[P_VBDS], h.count[P_VBDS], sizeof(struct dom_vbd), vbd_fields, N(vbd_fields));
+	keep_fields(img + off[P_HV_VCPUS], h.count[P_HV_VCPUS], sizeof(struct hv_vcpu), hv_vcpu_fields, N(hv_vcpu_fields));
+}
+
 /* A bool's byte, read as a byte: anything but 0 or 1 would be undefined as a bool. */
 static bool yes_no(const void *obj, size_t off)
 {

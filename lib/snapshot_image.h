@@ -29,6 +29,10 @@
 size_t snapshot_image_size(const struct snapshot *s);
 /* Lay s out at dst, which has snapshot_image_size(s) bytes. */
 void snapshot_image_put(uint8_t *dst, const struct snapshot *s);
+/* Zero, in an image put by snapshot_image_put, every byte that belongs to no
+ * field (padding, what follows a string's end): for an image that leaves
+ * vstopd for other users (the local stream), not for the split's slots. */
+void snapshot_image_scrub(uint8_t *img);
 /* Copy the image at img[0..len) into s: 0, or -1 with why (s then holds nothing usable). */
 int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char *why, size_t whysz);
 

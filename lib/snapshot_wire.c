@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/sample_slots.h"
+#include "lib/snapshot_image.h"
 
 #define WIRE_MAGIC 0x31575356u	/* "VSW1" */
 
@@ -96,6 +97,30 @@ void wire_put_loop(struct strbuf *b, const struct wire_loop *l)
 	end(b, &w, WIRE_LOOP_PAYLOAD);
 }
 
+void wire_put_hello(struct strbuf *b, const struct wire_hello *h)
+{
+	struct wr w = begin(b, WIRE_HELLO, WIRE_HELLO_PAYLOAD);
+	put_f64(&w, h->interval);
+	put_u32(&w, h->pid);
+	put_u32(&w, 0);
+	memset(w.p, 0, WIRE_SOURCE_MAX);
+	memcpy(w.p, h->source, strnlen(h->source, WIRE_SOURCE_MAX - 1));
+	w.p += WIRE_SOURCE_MAX;
+	end(b, &w, WIRE_HELLO_PAYLOAD);
+}
+
+void wire_put_image(struct strbuf *b, const struct snapshot *s)
+{
+	size_t size = snapshot_image_size(s);
+	if (size > WIRE_IMAGE_MAX)
+		abort();	/* the sampler refuses a snapshot larger than its slot first */
+	struct wr w = begin(b, WIRE_IMAGE, (uint32_t)size);
+	snapshot_image_put(w.p, s);
+	snapshot_image_scrub(w.p);
+	w.p += size;
+	end(b, &w, (uint32_t)size);
+}
+
 /* ---- reading ------------------------------------------------------------------- */
 
 struct rd { const uint8_t *p, *end; bool short_; };
@@ -158,13 +183,17 @@ int wire_header(const uint8_t *buf, size_t len, enum wire_type *type, uint32_t *
 		*why = "not a vstop message (magic)";
 	else if (version != WIRE_VERSION)
 		*why = "a message of another version (the sampler and the rest come from different builds?)";
-	else if (t < WIRE_SNAPSHOT || t > WIRE_SAMPLER_RESTART)
+	else if (t < WIRE_SNAPSHOT || t > WIRE_IMAGE)
 		*why = "an unknown message type";
 	else if (t == WIRE_LOOP && *payload_len != WIRE_LOOP_PAYLOAD)
 		*why = "a loop message of the wrong length";
 	else if (t == WIRE_SNAPSHOT && *payload_len != WIRE_SNAPSHOT_PAYLOAD)
 		*why = "a snapshot message of the wrong length";
-	else if (t != WIRE_SNAPSHOT && t != WIRE_LOOP && *payload_len != 0)
+	else if (t == WIRE_HELLO && *payload_len != WIRE_HELLO_PAYLOAD)
+		*why = "a hello of the wrong length";
+	else if (t == WIRE_IMAGE && *payload_len > WIRE_IMAGE_MAX)
+		*why = "an image larger than any snapshot";
+	else if (t != WIRE_SNAPSHOT && t != WIRE_LOOP && t != WIRE_HELLO && t != WIRE_IMAGE && *payload_len != 0)
 		*why = "a control message with a payload";
 	if (*why)
 		return -1;
@@ -202,5 +231,26 @@ int wire_get_loop(const uint8_t *payload, size_t len, struct wire_loop *l, char 
 	for (int i = 0; i < 5; i++)
 		if (!isfinite(t[i]) || t[i] < 0)
 			return errorf(why, whysz, "a loop message with a time that is negative or not a number");
+	return 0;
+}
+
+int wire_get_hello(const uint8_t *payload, size_t len, struct wire_hello *h, char *why, size_t whysz)
+{
+	struct rd r = { payload, payload + len, false };
+	h->interval = get_f64(&r);
+	h->pid = get_u32(&r);
+	(void)get_u32(&r);
+	const uint8_t *src = take(&r, WIRE_SOURCE_MAX);
+	if (r.short_ || r.p != r.end)
+		return errorf(why, whysz, "a hello of %zu bytes, not %d", len, WIRE_HELLO_PAYLOAD);
+	if (!isfinite(h->interval) || h->interval <= 0 || h->interval > 86400)
+		return errorf(why, whysz, "a hello with an interval that is not a number of seconds");
+	memcpy(h->source, src, WIRE_SOURCE_MAX);
+	size_t n = strnlen(h->source, WIRE_SOURCE_MAX);
+	if (n == WIRE_SOURCE_MAX)
+		return errorf(why, whysz, "a hello whose source does not end");
+	for (size_t i = 0; i < n; i++)
+		if (h->source[i] < 0x21 || h->source[i] > 0x7e)
+			return errorf(why, whysz, "a hello whose source is not printable text");
 	return 0;
 }

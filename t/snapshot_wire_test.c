@@ -11,6 +11,7 @@
 #include "t/tap.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -360,6 +361,63 @@ static void test_stream_reader(const struct wire_loop *wl, const struct strbuf *
 	sb_free(&lm);
 }
 
+/* vstopd's local stream: a hello and an image in a message make the trip, the
+ * image with no byte of the writer's memory beyond its fields; bad hellos are refused. */
+static void test_local_stream(const struct snapshot *snap)
+{
+	struct snapshot dirty = { 0 }, back = { 0 };
+	struct strbuf m = { 0 };
+	struct wire_reader r = { 0 };
+	enum wire_type type;
+	const uint8_t *payload;
+	uint32_t len;
+	const char *hw;
+	char why[256] = "";
+	snapshot_copy(&dirty, snap);
+	/* What padding may hold in a writer: its memory. */
+	for (uint32_t i = 0; i < dirty.ndoms; i++)
+		memset((char *)&dirty.doms[i].has_guest + 1, 0xAA, offsetof(struct domain, guest) - offsetof(struct domain, has_guest) - 1);
+	for (uint32_t i = 0; i < dirty.nnets; i++)
+		memset((char *)&dirty.nets[i].id + 4, 0xAA, offsetof(struct dom_net, c) - 4);
+	memset(dirty.host.xen_version + strlen(dirty.host.xen_version) + 1, 0xAA,
+	       sizeof(dirty.host.xen_version) - strlen(dirty.host.xen_version) - 1);
+	struct wire_hello h = { .interval = 2.5, .pid = 812 }, h2;
+	snprintf(h.source, sizeof(h.source), "xen");
+	wire_put_hello(&m, &h);
+	wire_put_image(&m, &dirty);
+	wire_reader_add(&r, m.s, m.len);
+	ok(wire_reader_next(&r, &type, &payload, &len, &hw) == 1 && type == WIRE_HELLO &&
+	   wire_get_hello(payload, len, &h2, why, sizeof(why)) == 0 && h2.interval == 2.5 && h2.pid == 812 &&
+	   strcmp(h2.source, "xen") == 0, "a hello makes the trip (%s)", why);
+	ok(wire_reader_next(&r, &type, &payload, &len, &hw) == 1 && type == WIRE_IMAGE &&
+	   snapshot_image_get(payload, len, &back, why, sizeof(why)) == 0 && same(snap, &back),
+	   "an image in a message makes the trip, field for field (%s)", why);
+	struct strbuf clean = { 0 };
+	wire_put_image(&clean, snap);
+	uint8_t *raw = malloc(len);
+	snapshot_image_put(raw, &dirty);
+	ok(clean.len == WIRE_HEADER + len && memcmp(clean.s + WIRE_HEADER, payload, len) == 0 &&
+	   memcmp(raw, payload, len) != 0,
+	   "and carries none of the padding's bytes, nor what follows a string's end (the clean copy's bytes)");
+	free(raw);
+	sb_free(&clean);
+	uint8_t *bad = (uint8_t *)m.s + WIRE_HEADER;	/* the hello's payload */
+	bad[16] = 0x1b;
+	ok(wire_get_hello(bad, WIRE_HELLO_PAYLOAD, &h2, why, sizeof(why)) < 0 && strstr(why, "not printable"),
+	   "a hello whose source holds ESC is refused (%s)", why);
+	memset(bad + 16, 'x', WIRE_SOURCE_MAX);
+	ok(wire_get_hello(bad, WIRE_HELLO_PAYLOAD, &h2, why, sizeof(why)) < 0 && strstr(why, "does not end"),
+	   "a hello whose source does not end is refused (%s)", why);
+	double nan = NAN;
+	memcpy(bad, &nan, 8);
+	ok(wire_get_hello(bad, WIRE_HELLO_PAYLOAD, &h2, why, sizeof(why)) < 0 && strstr(why, "interval"),
+	   "a hello whose interval is not a number is refused (%s)", why);
+	wire_reader_free(&r);
+	sb_free(&m);
+	snapshot_free(&dirty);
+	snapshot_free(&back);
+}
+
 int main(void)
 {
 	struct snapshot snap = { 0 };
@@ -375,6 +433,7 @@ int main(void)
 	test_headers(&b);
 	test_loop_message(&wl);
 	test_stream_reader(&wl, &b, len);
+	test_local_stream(&snap);
 	snapshot_free(&snap);
 	sb_free(&b);
 	return done_testing();

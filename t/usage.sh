@@ -29,6 +29,15 @@ check "--print-config shows the command line's interval and source" sh -c "grep 
 check "--print-config shows the command line's listen" grep -qx 'listen = 0.0.0.0:1234' "$TMP/eff"
 check "--print-config shows RRD on, in the command line's directory" sh -c "sed -n '/^\[rrd\]/,/^\[/p' '$TMP/eff' | grep -qx 'enabled = yes' && grep -qx 'dir = $TMP/rrd' '$TMP/eff'"
 usage 1 'listen "9945": expected :PORT' "--print-config validates: listen = 9945" -- "$VSTOPD" -c /dev/null --listen 9945 --print-config
+# The Munin plugin reads thresholds with --print-config as its user: a directory only
+# vstopd may write must not cost it the file (-t is where writability is checked).
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 700 "$TMP/rootonly"
+	printf '[rrd]\nenabled = yes\ndir = %s/rootonly/rrd\n[alert.guest_steal]\nwarn = 7\n' "$TMP" > "$TMP/munin.conf"
+	chmod 644 "$TMP/munin.conf"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$VSTOPD" -c "$TMP/munin.conf" --source=sim --print-config > "$TMP/mp" 2>&1
+	grep -qx 'warn = 7' "$TMP/mp"; ok $? "--print-config as another user, [rrd] dir it cannot write: the file is printed"
+fi
 "$VSTOPD" -c /dev/null --source=sim -t > "$TMP/out" 2>&1
 is $? 0 "vstopd -t on a valid configuration: 0"
 check "and says so" grep -q 'the configuration is valid' "$TMP/out"

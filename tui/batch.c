@@ -116,7 +116,7 @@ static void render_view(struct view *v, struct strbuf *b)
 	if (o->json)
 		host_render_json(b, &v->m, v->order, wall);
 	else
-		host_render_text(b, &v->m, v->order, wall);
+		host_render_text(b, &v->m, v->order, wall, v->src->origin);
 }
 
 static void close_view(struct view *v)
@@ -146,7 +146,9 @@ int batch_run(const struct vstop_options *o)
 			close_view(&v);
 		return s < 0;
 	}
-	ticker_start(&t, o->delay_s);
+	/* vstopd's stream comes at the daemon's pace: no faster than that. */
+	double delay = o->host && v.src->interval_s > o->delay_s ? v.src->interval_s : o->delay_s;
+	ticker_start(&t, delay);
 	for (uint64_t n = 0; !o->iterations || n < o->iterations; n++) {
 		if (!wait_tick(&t))
 			break;

@@ -220,10 +220,13 @@ void dash_host_view(struct dash *d)
 	double secs = d->src && !d->src->virtual_time ? host_uptime() : (double)s->t_ns / 1e9;
 	snprintf(up, sizeof(up), "%s%dd %02d:%02d", d->src && d->src->virtual_time ? "t " : "up ",
 		 (int)(secs / 86400), (int)fmod(secs / 3600, 24), (int)fmod(secs / 60, 60));
-	snprintf(buf, sizeof(buf), "vstop - host %s  %s %s  %s  pCPUs %u @ %.0f MHz  delay %gs%s", d->hostname,
+	char from[96] = "";
+	if (d->src && d->src->origin[0])
+		snprintf(from, sizeof(from), " (from %s)", d->src->origin);
+	snprintf(buf, sizeof(buf), "vstop - host %s  %s %s  %s  pCPUs %u @ %.0f MHz  delay %gs%s%s", d->hostname,
 		 hypervisor_label(&s->host),
 		 s->host.xen_version[0] ? s->host.xen_version : "?", up, s->host.pcpus, (double)s->host.cpu_hz / 1e6,
-		 d->delay_s, d->paused ? "  [PAUSED]" : "");
+		 d->delay_s, from, d->paused ? "  [PAUSED]" : "");
 	dash_put(0, 0, A_BOLD, buf);
 	dash_human(a, sizeof(a), (double)h->mem_sum);
 	dash_human(b, sizeof(b), (double)s->host.mem_total);

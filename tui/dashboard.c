@@ -102,7 +102,12 @@ static void prompt_done(struct dash *d)
 		d->selected = d->top = 0;
 	} else if (d->prompt == PROMPT_DELAY) {
 		double v;
+		double least = d->src ? d->src->interval_s : 0;
 		if (num_seconds(d->prompt_buf, 0.05, 3600, &v) == 0) {
+			if (v < least) {
+				v = least;
+				snprintf(d->status, sizeof(d->status), "delay: vstopd samples every %gs, no faster", least);
+			}
 			d->delay_s = v;
 			ticker_start(&d->ticker, v);
 		} else {
@@ -202,6 +207,8 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 		d->src = source_open(o->source, &so, err, errsz);
 		if (!d->src)
 			return -1;
+		if (d->src->interval_s > d->delay_s)
+			d->delay_s = d->src->interval_s;	/* vstopd's stream: at the daemon's pace */
 		model_init(&d->m, 0);
 		return 0;
 	}

@@ -143,7 +143,7 @@ int doctor_main(int argc, char **argv)
 		die(DOCTOR_USAGE, "doctor: %s", err);
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
 	if (!d.root && (!source || strcmp(source, "auto") == 0))
-		source = source_auto();
+		source = source_stream_available() ? "vstopd" : source_auto();	/* as vstop: the daemon's view first */
 	if (source && strcmp(source, "guest") != 0)
 		doctor_host_checks(&d, source);
 	else

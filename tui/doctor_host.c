@@ -55,6 +55,9 @@ void doctor_host_checks(struct doctor *d, const char *spec)
 		doctor_add(d, "dom0", V_SKIP, "", "%s", err);
 		return;
 	}
+	if (src->origin[0])
+		doctor_add(d, "source", V_OK, "", "read from the local vstopd's stream (%s): what it samples, "
+			   "its trace included; vstop does not sample beside it", src->origin);
 	model_init(&m, 16);
 	for (int i = 0; i < 2; i++) {
 		if (i && !src->virtual_time && d->window > 0)

@@ -32,7 +32,7 @@ static void text_name(struct strbuf *b, const struct snapshot *s, const struct d
 	sb_printf(b, "%s%*s", shown, w < width ? width - w : 0, "");
 }
 
-void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
+void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall, const char *origin)
 {
 	const struct snapshot *s = model_snapshot(m);
 	const struct host_summary *h = &m->sum;
@@ -43,6 +43,8 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 	localtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 	sb_printf(b, "vstop host  %s  interval %.2fs", ts, m->interval_s);
+	if (origin[0])
+		sb_printf(b, "  from %s", origin);
 	if (s->host.known)
 		sb_printf(b, "  %s %s  pCPUs %u @ %.0fMHz", hypervisor_label(&s->host), s->host.xen_version[0] ? s->host.xen_version : "?",
 			  s->host.pcpus, (double)s->host.cpu_hz / 1e6);

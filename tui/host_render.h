@@ -10,7 +10,8 @@
 #include "lib/strbuf.h"
 #include "model/model.h"
 
-void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
+/* origin: who sampled ("vstopd pid 812, xen"), or "" for this process. */
+void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall, const char *origin);
 void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
 
 #endif

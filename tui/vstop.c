@@ -169,7 +169,8 @@ int main(int argc, char **argv)
 	if (o.source && strcmp(o.source, "guest") == 0)
 		o.source = NULL;
 	else if ((!o.source && !o.proc_root) || (o.source && strcmp(o.source, "auto") == 0))
-		o.source = source_auto();	/* a Dom0, a KVM host, else this machine as a guest */
+		/* What a local vstopd samples; else a Dom0, a KVM host, else this machine as a guest. */
+		o.source = source_stream_available() ? "vstopd" : source_auto();
 	o.host = o.source != NULL;
 	o.src.proc_root = o.proc_root;	/* the kvm source's /proc too */
 	if (o.json && !o.batch)

@@ -84,12 +84,15 @@ D=$W/dom0
 base_root "$D"
 mkdir -p "$D/lab" "$D/lib/modules" "$D/lib/terminfo/x" "$D/lib/terminfo/l" "$D/var" "$D/etc/xen"
 printf '# the lab needs no xl settings\n' > "$D/etc/xen/xl.conf"
-copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write ${XEN_LAB_PROFILE:+/usr/bin/strace}
+copy_bin "$D" $X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/xentop $X/xentrace "$B/vstopd" "$B/vstop" "$B/check_vstop" /usr/bin/script /usr/bin/setpriv /usr/bin/curl /usr/bin/xenstore-read /usr/bin/xenstore-write ${XEN_LAB_PROFILE:+/usr/bin/strace}
 mkdir -p "$D/usr/bin" "$D/usr/sbin" && cp "$B/vstopd" "$B/vstop" "$B/check_vstop" "$D/usr/bin/"
 cp "$top_srcdir/t/split_report.sh" "$D/lab/"
 # The user vstopd's network side becomes ([general] user defaults to vstop when it exists).
 echo "vstop:x:101:101:vstop:/nonexistent:/bin/false" >> "$D/etc/passwd"
 echo "vstop:x:101:" > "$D/etc/group"
+# A sysadmin without root, in adm: vstop reads vstopd's local stream ([stream] group = adm).
+echo "ops:x:1000:1000:ops:/nonexistent:/bin/false" >> "$D/etc/passwd"
+printf 'adm:x:4:ops\nops:x:1000:\n' >> "$D/etc/group"
 [ -n "${XEN_LAB_PROFILE:-}" ] && cp /usr/bin/strace "$D/usr/bin/"
 ln -s $X/xl "$D/usr/sbin/xl"	# where Debian's xen-utils-common puts it
 ln -s $X/xentrace "$D/usr/sbin/xentrace"
@@ -125,7 +128,8 @@ for g in g1 g2 g3 g4 g5; do
 	case $g in g1 | g2) printf "disk=['format=raw,vdev=xvda,access=rw,script=/lab/block-lab,target=/dev/loop%s']\nvif=['ip=10.0.0.1%s,script=/lab/vif-lab']\n" \
 		"${g#g}" "${g#g}" >> "$D/lab/$g.cfg" ;; esac
 done
-printf '[xen]\ntrace = off\n' > "$D/lab/vstop-notrace.conf"
+# The second daemons run beside the first: one serves the local stream.
+printf '[xen]\ntrace = off\n[stream]\nenabled = no\n' > "$D/lab/vstop-notrace.conf"
 printf '[xen]\ntrace = on\n[alert.guest_steal]\nwarn = 20\ncrit = 80\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$D/lab/vstop.conf"
 cat > "$D/init" <<'EOF'
 #!/bin/sh
@@ -182,6 +186,10 @@ sleep 4
 scrape() { for i in $(seq $1); do echo "T $(cut -d' ' -f1 /proc/uptime)"; curl -s http://127.0.0.1:9945/metrics |
 	grep -E '^vstop_(domain_(hypervisor_steal_ratio|guest_steal_ratio|steal_ratio|hypervisor_steal_seconds_total|hypervisor_running_seconds_total|steal_seconds_total|guest_cpu_seconds_total)[{]|xen_trace)'; sleep 1; done; }
 scrape 12 > /lab/out/phaseC.metrics
+# vstop opened by hand beside vstopd, by a sysadmin without root: what vstopd samples (g3's
+# steal from the trace the daemon holds), read from its local stream (issue 30, point 2).
+setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b --json -n 4 > /lab/out/stream.json 2> /lab/out/stream.err
+setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b -n 1 > /lab/out/stream.txt 2>> /lab/out/stream.err
 # Phase L: the trace reader stops for 8 s; the hypervisor's buffers fill and it loses records.
 echo "lab: phase L"
 ( sleep 3; kill -STOP $(pidof xentrace); sleep 8; kill -CONT $(pidof xentrace) ) &
@@ -215,7 +223,8 @@ sh -c "$X/xentop -b -d 1 -i 15 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" >
 m > /lab/out/busy.after; xt >> /lab/out/busy.xentrace
 # XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand.
 if [ -x /usr/bin/strace ]; then
-	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
+	{ cat /lab/vstop.conf; printf '[stream]\nenabled = no\n'; } > /lab/vstop-strace.conf
+	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop-strace.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
 	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
 fi
 echo "lab: collecting"
@@ -367,6 +376,13 @@ echo "# $fired3"
 sum3=$(echo "$fired3" | sed -n 's/.*it waited for: //p' | tr ',' '\n' | awk '$1 == "g1" || $1 == "g2" { s += $2 + 0 } END { print s + 0 }')
 echo "$fired3" | grep -qE 'it waited for: g[12] [0-9]+%, g[12] [0-9]+%' && [ "$sum3" -ge 75 ]
 ok $? "the steal alarm for g3 names g1 and g2 first as who took it, together most of its wait ($sum3%, 75% at least)"
+# vstop as a user in adm, beside vstopd: the daemon's samples, g3's hypervisor steal and thieves.
+s3=$(dom stream.json g3 hv_steal_pct | tail -n +2 | avg)
+w3=$(jq -r 'select(.view == "host") | .domains[] | select(.name == "g3") | .waiting_for[0].name // empty' "$W/out/stream.json" | tail -1)
+echo "# vstop beside vstopd, as ops: g3 hypervisor steal $s3%, waiting first for $w3; $(head -c 300 "$W/out/stream.err")"
+within "$s3" 40 90 && case $w3 in g1 | g2) true ;; *) false ;; esac
+ok $? "vstop -b as a user in adm, with vstopd running: g3 (no agent) shows its hypervisor steal ($s3%) and who took it ($w3)"
+grep -q "from vstopd pid [0-9]*, xen" "$W/out/stream.txt"; ok $? "... and its header says it reads vstopd's stream"
 # Phase L: records were lost, and no reading is wrong: every hypervisor steal served is a
 # phase C figure (a stalled or lossy interval gives none).
 lost=$(sed -n 's/^vstop_xen_trace_lost_records_total //p' "$W/out/phaseL.metrics" | tail -1)
