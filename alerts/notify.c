@@ -347,7 +347,9 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 		if (strcmp(e->subject, "Domain-0") != 0 && name_looks_like_dom0(e->subject))
 			strncat(subject, " (not Domain-0)", sizeof(subject) - strlen(subject) - 1);
 		name_safe(neighbors, sizeof(neighbors), e->neighbors);
-		log_warn("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
+		/* A firing alarm is a warning; its end is news, not one. */
+		void (*say)(const char *, ...) = strcmp(e->state, "firing") == 0 ? log_warn : log_info;
+		say("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
 			 subject[0] ? " " : "", subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
 			 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ?
 			 "; it waited for: " : "; noisy neighbors: ", neighbors);

@@ -856,6 +856,9 @@ bool source_kvm_available(void)
 
 struct source *source_kvm_open(const char *arg, const struct source_options *opt, char *err, size_t errsz)
 {
+	if (geteuid() != 0 && !(opt->proc_root && opt->proc_root[0]))
+		log_warn("kvm: not root: other users' VMs may be missing or lack their disk and network figures "
+			 "(their /proc/PID/io and fd/ are root's to read)");
 	(void)arg;
 	struct kvm *k = xcalloc(1, sizeof(*k));
 	const char *root = opt->proc_root && opt->proc_root[0] ? opt->proc_root : "/proc";

@@ -10,6 +10,7 @@
 #include "exporters/conf_sections.h"
 #include "daemon/sinks.h"
 #include "lib/clock.h"
+#include "lib/listen_addr.h"
 #include "lib/log.h"
 #include "lib/num.h"
 #include "lib/signals.h"
@@ -32,7 +33,14 @@ bool daemon_option(struct daemon *d, int c, const char *arg)
 		if (num_u64(arg, &d->iterations) < 0 || !d->iterations)
 			die(2, "-n: \"%s\" is not a positive count", arg);
 		return true;
-	case DAEMON_OPT_LISTEN: d->over.listen = arg; return true;
+	case DAEMON_OPT_LISTEN: {
+		struct listen_addr la;
+		char why[200];
+		if (listen_addr_parse(arg, &la, why, sizeof(why)) < 0)
+			die(2, "--listen: %s", why);	/* the command line's mistake, not the file's */
+		d->over.listen = arg;
+		return true;
+	}
 	case DAEMON_OPT_NOHTTP: d->over.no_http = true; return true;
 	case DAEMON_OPT_RRDDIR: d->over.rrd_dir = arg; return true;
 	case DAEMON_OPT_PUSHURL: d->over.push_url = arg; return true;

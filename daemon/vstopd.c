@@ -55,15 +55,19 @@ static void usage(FILE *f)
 }
 
 static const char guest_is_not_ours[] = "guest is vstop-agent's (vstopd watches a host)";
+#define VSTOPD_SOURCES "auto, xen, kvm, sim[:N] or replay:FILE"
 
 static int check_source(const struct vstop_conf *c, char *err, size_t errsz)
 {
-	char why[300];
+	char why[CONF_STR + 100];
 	if (strcmp(c->source, "vstopd") == 0 || strncmp(c->source, "vstopd:", 7) == 0) {
 		snprintf(err, errsz, "[general] source: vstopd is what vstop reads from this daemon, not a source of it");
 		return -1;
 	}
 	if (strcmp(c->source, "guest") == 0 || source_spec_check(c->source, why, sizeof(why)) < 0) {
+		if (strcmp(c->source, "guest") != 0)
+			snprintf(why, sizeof(why), "unknown source \"%.*s\" (vstopd takes %s)", CONF_STR, c->source,
+				 VSTOPD_SOURCES);
 		snprintf(err, errsz, "[general] source: %s", strcmp(c->source, "guest") ? why : guest_is_not_ours);
 		return -1;
 	}
@@ -263,8 +267,10 @@ int main(int argc, char **argv)
 		case OPT_SOURCE:
 			if (strcmp(optarg, "vstopd") == 0 || strncmp(optarg, "vstopd:", 7) == 0)
 				die(2, "--source: vstopd is what vstop reads from this daemon, not a source of it");
-			if (source_spec_check(optarg, err, sizeof(err)) < 0 || strcmp(optarg, "guest") == 0)
-				die(2, "--source: %s", strcmp(optarg, "guest") ? err : guest_is_not_ours);
+			if (strcmp(optarg, "guest") == 0)
+				die(2, "--source: %s", guest_is_not_ours);
+			if (source_spec_check(optarg, err, sizeof(err)) < 0)
+				die(2, "--source: unknown source \"%s\" (vstopd takes %s)", optarg, VSTOPD_SOURCES);
 			d->source_override = optarg;
 			break;
 		case OPT_PROC_ROOT: v.proc_root = proc_root_given = optarg; break;

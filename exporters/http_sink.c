@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "lib/clock.h"
 #include "lib/listen_addr.h"
 #include "lib/log.h"
@@ -40,11 +43,28 @@ static void *http_sink_open(const void *conf, const struct sink_overrides *o, do
 	return k;
 }
 
+/* A certificate or key start would fail to read (it reads them as root, before the drop). */
+static int pem_readable(const char *key, const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	if (f) {
+		fclose(f);
+		return 0;
+	}
+	snprintf(err, errsz, "[http] %s: %s: %s", key, path, strerror(errno));
+	return -1;
+}
+
 static int http_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
 	const struct http_conf *c = conf;
 	struct listen_addr la;
-	return listen_addr_parse(o->listen ? o->listen : c->listen, &la, err, errsz);
+	if (listen_addr_parse(o->listen ? o->listen : c->listen, &la, err, errsz) < 0)
+		return -1;
+	if (!c->tls_cert[0] || o->print_only)
+		return 0;
+	return pem_readable("tls_cert_file", c->tls_cert, err, errsz) < 0 ? -1
+	       : pem_readable("tls_key_file", c->tls_key, err, errsz);
 }
 
 static bool render_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)

@@ -220,7 +220,8 @@ static void *sender(void *arg)
 			p->st.retries++;
 			p->st.failures++;
 			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
-			double jitter = backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
+			/* Jitter below the step, so the wait never passes the 30 s cap. */
+			double jitter = -backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
 			log_limited(p, "%s: %s; %llu points queued, retrying in %.1fs", p->url_shown, why,
 				    (unsigned long long)p->queued_points, backoff + jitter);
 			if (!nap(p, backoff + jitter))
@@ -341,7 +342,7 @@ static void sender_disk(struct push *p)
 			p->st.retries++;
 			p->st.failures++;
 			backoff = backoff ? fmin(backoff * 2, PUSH_BACKOFF_MAX) : PUSH_BACKOFF_MIN;
-			double wait = backoff + backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
+			double wait = backoff - backoff * 0.25 * (double)rand_r(&p->seed) / RAND_MAX;
 			next_try = clock_now_s() + wait;
 			log_limited(p, "%s: %s; %llu points queued on disk, retrying in %.1fs", p->url_shown, why,
 				    (unsigned long long)ds.points, wait);

@@ -3,6 +3,7 @@
 #include "lib/dir_check.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -73,7 +74,13 @@ int dir_check_writable(const char *what, const char *dir, char *err, size_t errs
 		return -1;
 	}
 	if (access(up, W_OK | X_OK) < 0) {
-		snprintf(err, errsz, "%s %s%s%s: cannot write in it: %s", what, dir, made, *made ? up : "", strerror(errno));
+		int e = errno;
+		struct passwd *pw = e == EACCES ? getpwuid(geteuid()) : NULL;
+		char fix[PATH_MAX + 200] = "";
+		if (pw)	/* whose it should be, said: the daemon never chowns what it did not make */
+			snprintf(fix, sizeof(fix), " (it is for user %.64s: chown %.64s %s, or choose another)", pw->pw_name,
+				 pw->pw_name, up);
+		snprintf(err, errsz, "%s %s%s%s: cannot write in it: %s%s", what, dir, made, *made ? up : "", strerror(e), fix);
 		return -1;
 	}
 	return 0;

@@ -18,5 +18,11 @@
 size_t text_fit(const char *s, int cols, bool utf8, int *used);
 /* The columns s takes. */
 int text_width(const char *s, bool utf8);
+/* The spaces that pad s to `cols` columns (0 when it is that wide already). */
+static inline int text_pad(const char *s, int cols, bool utf8)
+{
+	int w = text_width(s, utf8);
+	return w < cols ? cols - w : 0;
+}
 
 #endif

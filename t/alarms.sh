@@ -53,6 +53,9 @@ check "log: the noisy neighbors name build-01 first" sh -c "echo '$fire' | grep 
 check "log: resolved" grep -q 'alert resolved: warning guest_steal cache-03' "$TMP/log"
 is "$(grep -c 'alert firing: warning guest_steal cache-03' "$TMP/log")" 1 "fired once (no flapping)"
 is "$(grep -c 'alert resolved: warning guest_steal cache-03' "$TMP/log")" 1 "resolved once"
+check "an alarm's end is logged as news (info), its firing as a warning" sh -c \
+	"grep 'alert resolved: warning guest_steal cache-03' '$TMP/log' | grep -q 'level=info' &&
+	 grep 'alert firing: warning guest_steal cache-03' '$TMP/log' | grep -q 'level=warn'"
 # exec: the command ran with the alarm in its environment and its argument, no shell involved.
 check "exec: firing with the neighbors" grep -q '^firing|guest_steal|cache-03|warning|build-01 .*|an-argument$' "$TMP/exec.out"
 check "exec: resolved" grep -q '^resolved|guest_steal|cache-03|' "$TMP/exec.out"

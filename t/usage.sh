@@ -28,7 +28,9 @@ is $? 0 "--print-config: exit status 0"
 check "--print-config shows the command line's interval and source" sh -c "grep -qx 'interval = 5' '$TMP/eff' && grep -qx 'source = sim' '$TMP/eff'"
 check "--print-config shows the command line's listen" grep -qx 'listen = 0.0.0.0:1234' "$TMP/eff"
 check "--print-config shows RRD on, in the command line's directory" sh -c "sed -n '/^\[rrd\]/,/^\[/p' '$TMP/eff' | grep -qx 'enabled = yes' && grep -qx 'dir = $TMP/rrd' '$TMP/eff'"
-usage 1 'listen "9945": expected :PORT' "--print-config validates: listen = 9945" -- "$VSTOPD" -c /dev/null --listen 9945 --print-config
+usage 2 '--listen: listen "9945": expected :PORT' "--listen 9945: a usage error, blamed on the option" -- "$VSTOPD" -c /dev/null --listen 9945 --print-config
+printf '[http]\nlisten = 9945\n' > "$TMP/listen.conf"
+usage 1 "$TMP/listen.conf"': listen "9945": expected :PORT' "--print-config validates the file: listen = 9945" -- "$VSTOPD" -c "$TMP/listen.conf" --print-config
 # The Munin plugin reads thresholds with --print-config as its user: a directory only
 # vstopd may write must not cost it the file (-t is where writability is checked).
 if [ "$(id -u)" = 0 ]; then
@@ -66,13 +68,14 @@ usage 0 'the configuration is valid' "log = journald, as the sample suggests, is
 same_as_start() { # same_as_start PATTERN WHAT CONFIG-LINES
 	printf "$3" > "$TMP/start.conf"
 	usage 1 "$1" "vstopd -t: $2" -- "$VSTOPD" -c "$TMP/start.conf" --source=sim -t
-	"$VSTOPD" -c "$TMP/start.conf" --source=sim -d 0.2 -n 2 --listen 127.0.0.1:0 > /dev/null 2> "$TMP/start.err"
+	"$VSTOPD" -c "$TMP/start.conf" --source=sim -d 0.2 -n 2 --listen 127.0.0.1:1 > /dev/null 2> "$TMP/start.err"
 	rc=$?
 	check "vstopd start: $2 is refused as -t says ($rc)" sh -c "[ $rc -ne 0 ] && grep -qF -- '$1' '$TMP/start.err'"
 }
 same_as_start 'user "nosuch-vstop": no such user' '[general] user that does not exist' '[general]\nuser = nosuch-vstop\n'
 same_as_start 'webhook "ftp://x/y": expected http:// or https://' '[alerts] webhook = ftp://' '[alerts]\nwebhook = ftp://x/y\n'
 same_as_start '/proc/vstop does not exist, and cannot be made in /proc: a kernel filesystem (proc)' '[rrd] dir = /proc/vstop' '[rrd]\nenabled = yes\ndir = /proc/vstop\n'
+same_as_start "$TMP/nocert.pem: No such file or directory" '[http] tls_cert_file that does not exist' "[http]\ntls_cert_file = $TMP/nocert.pem\ntls_key_file = $TMP/nokey.pem\n"
 same_as_start 'queue_dir /sys/vstop does not exist, and cannot be made in /sys: a kernel filesystem (sysfs)' '[push] queue_dir = /sys/vstop' '[push]\nurl = http://127.0.0.1:1/api/v1/write\nqueue_dir = /sys/vstop\n'
 
 "$VSTOP" -b -d 0 -n 2 --source=sim:3 > "$TMP/out" 2>&1

@@ -120,7 +120,7 @@ void doctor_host_checks(struct doctor *d, const char *spec)
 	if (nh)
 		doctor_add(d, "balloon-headroom", !isnan(h->mem_overcommit) && h->mem_overcommit >= 1 ? V_WARN : V_OK,
 		    "set memory = maxmem for domains that must not grow, or keep the sum of maxmem under the host's memory",
-		    "%d domains may balloon up: %s%s", nh, list.s, nh > 8 ? ", ..." : "");
+		    "%d domain%s may balloon up: %s%s", nh, nh == 1 ? "" : "s", list.s, nh > 8 ? ", ..." : "");
 	else
 		doctor_add(d, "balloon-headroom", V_OK, "", "no domain can grow past its current memory");
 	sb_free(&list);

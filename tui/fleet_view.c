@@ -46,8 +46,7 @@ static void age_str(double s, char *out, size_t sz)
  * not bytes, so a name in UTF-8 keeps the table aligned (a longer one is whole). */
 static void sb_cols(struct strbuf *b, const char *s, int cols)
 {
-	int w = text_width(s, MB_CUR_MAX > 1);
-	sb_printf(b, "%s%*s", s, w < cols ? cols - w : 0, "");
+	sb_printf(b, "%s%*s", s, text_pad(s, cols, MB_CUR_MAX > 1), "");
 }
 
 /* One refresh as text (hosts, then guests; names shown safely); `rows` caps

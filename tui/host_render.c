@@ -28,8 +28,8 @@ static void text_name(struct strbuf *b, const struct snapshot *s, const struct d
 {
 	char shown[DOMAIN_NAME_MAX * 4 + 16];
 	name_shown(shown, sizeof(shown), s, d, marked);
-	int w = text_width(shown, MB_CUR_MAX > 1);	/* columns, not bytes: UTF-8 names stay aligned */
-	sb_printf(b, "%s%*s", shown, w < width ? width - w : 0, "");
+	/* Columns, not bytes: UTF-8 names stay aligned. */
+	sb_printf(b, "%s%*s", shown, text_pad(shown, width, MB_CUR_MAX > 1), "");
 }
 
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall, const char *origin)
