@@ -188,8 +188,8 @@ scrape() { for i in $(seq $1); do echo "T $(cut -d' ' -f1 /proc/uptime)"; curl -
 scrape 12 > /lab/out/phaseC.metrics
 # vstop opened by hand beside vstopd, by a sysadmin without root: what vstopd samples (g3's
 # steal from the trace the daemon holds), read from its local stream (issue 30, point 2).
-setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b --json -n 4 > /lab/out/stream.json 2> /lab/out/stream.err
-setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b -n 1 > /lab/out/stream.txt 2>> /lab/out/stream.err
+/usr/bin/setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b --json -n 4 > /lab/out/stream.json 2> /lab/out/stream.err
+/usr/bin/setpriv --reuid=1000 --regid=1000 --groups=4 /usr/bin/vstop -b -n 1 > /lab/out/stream.txt 2>> /lab/out/stream.err
 # Phase L: the trace reader stops for 8 s; the hypervisor's buffers fill and it loses records.
 echo "lab: phase L"
 ( sleep 3; kill -STOP $(pidof xentrace); sleep 8; kill -CONT $(pidof xentrace) ) &
