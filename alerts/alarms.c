@@ -9,7 +9,7 @@
 #include "lib/clock.h"
 #include "lib/xalloc.h"
 
-static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%" };
+static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%", "%" };
 
 void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n)
 {
@@ -64,7 +64,8 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
-		.neighbors_from = a->neighbors_hv ? "hypervisor" : "cpu", .time = clock_wall_s(),
+		.neighbors_from = a->rule == AR_NOISY_NEIGHBOR ? "victims" : a->neighbors_hv ? "hypervisor" : "cpu",
+		.time = clock_wall_s(),
 	};
 	notifier_send(al->notify, &e);
 }
@@ -137,8 +138,9 @@ static int by_ns_desc(const void *x, const void *y)
 	return a->ns < b->ns ? 1 : a->ns > b->ns ? -1 : 0;
 }
 
-/* Name who took the time: the hypervisor's account, else the CPU guess. */
-static void name_thieves(struct alarm *a, const struct model *m, double window_s)
+/* Name who took the time: the hypervisor's account, else the CPU guess. The
+ * domain itself (self_domid: its own vCPUs) is "self", never a neighbor. */
+static void name_thieves(struct alarm *a, const struct model *m, double window_s, uint32_t self_domid)
 {
 	a->neighbors_hv = a->waited_ns > 0 && a->ntook > 0;
 	if (!a->neighbors_hv) {
@@ -148,7 +150,7 @@ static void name_thieves(struct alarm *a, const struct model *m, double window_s
 	struct hv_thief sorted[ALARM_THIEVES];
 	memcpy(sorted, a->took, a->ntook * sizeof(sorted[0]));
 	qsort(sorted, a->ntook, sizeof(sorted[0]), by_ns_desc);
-	model_waiting_for(m, sorted, a->ntook, a->waited_ns, a->neighbors, sizeof(a->neighbors));
+	model_waiting_for(m, self_domid, sorted, a->ntook, a->waited_ns, a->neighbors, sizeof(a->neighbors));
 }
 
 /* One step of the state machine; returns true when the alarm just fired or escalated. */
@@ -217,11 +219,14 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 	bool was_firing = a->state == ALARM_FIRING;
 	if (a->state == ALARM_OK)	/* a new episode: count its thieves afresh */
 		a->ntook = 0, a->waited_ns = 0;
-	if (r)
+	if (r && rule == AR_GUEST_STEAL)
 		took_add(a, r);
 	if (step(al, a, v, now)) {
-		if (m && rule == AR_GUEST_STEAL)
-			name_thieves(a, m, c->for_s);
+		uint32_t i = m && r ? (uint32_t)(r - m->rates) : 0;
+		if (m && r && rule == AR_GUEST_STEAL)
+			name_thieves(a, m, c->for_s, model_snapshot(m)->doms[i].domid);
+		else if (m && r && rule == AR_NOISY_NEIGHBOR)
+			model_takes_from(m, i, a->neighbors, sizeof(a->neighbors));	/* its victims */
 		notify(al, a, was_firing ? "escalated" : "firing", now);
 	}
 }
@@ -262,6 +267,7 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		eval(al, AR_GUEST_STEAL, name, r->steal_pct, now, m, r);
 		if (r->valid && d->vcpus)
 			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL);
+		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r);
 	}
 	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL);
 	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL);

@@ -8,6 +8,7 @@
 
 const char *const alert_rule_names[AR_NRULES] = {
 	"guest_steal", "vcpu_steal", "vcpu_overcommit", "mem_overcommit", "host_cpu", "domain_pegged",
+	"noisy_neighbor",
 };
 
 /*
@@ -26,6 +27,12 @@ const char *const alert_rule_names[AR_NRULES] = {
  *               is where steal comes from.
  * domain_pegged warn 95% of its vCPUs for 60 s, clear 80%: a guest spinning on
  *               all its vCPUs is a likely noisy neighbor (or a stuck guest).
+ * noisy_neighbor warn 30%, crit 60%, 10 s, clear 20%: a third of all the
+ *               waiting for others on the host is for one domain's running
+ *               (its victims' waits, from the trace or schedstat); past 60%,
+ *               it is the host's steal. Judged only once the others waited
+ *               a tenth of a CPU for it (MODEL_NOISY_MIN_CPU), so a quiet
+ *               host's few microseconds never fire it.
  * Notifications: at most one per alarm every 60 s (resolutions always go out).
  */
 static const struct alert_conf alert_defaults[AR_NRULES] = {
@@ -35,6 +42,7 @@ static const struct alert_conf alert_defaults[AR_NRULES] = {
 	[AR_MEM_OVERCOMMIT] = { true, 1.0, 1.5, 0.95, 0, 60 },
 	[AR_HOST_CPU] = { true, 85, 95, 75, 60, 60 },
 	[AR_DOMAIN_PEGGED] = { true, 95, 0, 80, 60, 60 },
+	[AR_NOISY_NEIGHBOR] = { true, 30, 60, 20, 10, 60 },
 };
 
 static void defaults(void *data)

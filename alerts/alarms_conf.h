@@ -16,6 +16,7 @@ enum alert_rule {
 	AR_MEM_OVERCOMMIT,	/* sum of max memory / host memory (Dom0) */
 	AR_HOST_CPU,		/* host CPU saturation % (Dom0) */
 	AR_DOMAIN_PEGGED,	/* a domain using % of all its vCPUs (Dom0) */
+	AR_NOISY_NEIGHBOR,	/* a domain others waited for: % of the host's waiting (trace, schedstat) */
 	AR_NRULES
 };
 

@@ -569,6 +569,7 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 {
 	struct domain *d = snapshot_add_domain(out, vm->id, vm->name, strlen(vm->name));
 	d->pid = vm->pid;
+	d->type = vm->cmd.accel_tcg ? DOM_TYPE_TCG : DOM_TYPE_KVM;
 	d->state = vm->state == 'R' ? DOM_RUNNING : vm->state == 'T' || vm->state == 't' ? DOM_PAUSED :
 		vm->state == 'Z' || vm->state == 'X' ? DOM_DYING : DOM_BLOCKED;
 	d->vcpus = vm->by_thread ? (vm->cmd.vcpus ? vm->cmd.vcpus : 1) : vm->nv;

@@ -317,6 +317,12 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		return -1;
 	}
 	d->pid = (uint32_t)v;
+	json_t *ty = json_object_get(jd, "type");
+	if (ty && !json_is_string(ty)) {
+		*why = "type is not a string";
+		return -1;
+	}
+	d->type = ty ? (uint8_t)dom_type_parse(json_string_value(ty)) : DOM_TYPE_UNKNOWN;	/* an unknown name: unknown */
 	json_t *g = json_object_get(c, "guest");
 	if (g && json_is_object(g)) {
 		uint64_t nc = 0, hz = 0;

@@ -14,9 +14,12 @@
  * ",hostile" (guests 2-5 get names with quotes, backslashes, newlines, a
  * path and 300 bytes of UTF-8, to test every exporter's escaping), ",trace"
  * (the hypervisor's counters too, as Xen's scheduler trace gives them: each
- * guest's unmet want is time runnable, taken by the noisy neighbor, Domain-0
- * and the others in proportion to what they got; guest 2's agent lies and
- * reports no steal, so the two views disagree).
+ * guest's unmet want is time runnable, taken by the domains that share its
+ * pCPUs in proportion to what they got, itself included; guest 2's agent lies
+ * and reports no steal, so the two views disagree). The pCPUs are in groups
+ * of two, domain i in group i % groups, so who takes from whom differs from
+ * row to row: the noisy neighbor's group waits for it, the others for Dom0
+ * and each other.
  */
 #include "config.h"
 #include "lib/xalloc.h"
@@ -45,9 +48,11 @@ struct sim_dom {
 	uint64_t *vcpu_ns;
 	struct net_counters net;
 	struct vbd_counters vbd;
+	uint8_t type;		/* enum dom_type: Dom0 PV, the guests HVM, PVH and PV in turn */
 	bool agent;		/* publishes steal like vstop-agent would */
 	bool liar;		/* ... but reports none (with ",trace") */
-	double running_acc, runnable_acc, thief_acc[3];	/* ns: noisy, Domain-0, others */
+	/* ns waited: for its group's first members (sim_member), then the rest ("others") */
+	double running_acc, runnable_acc, thief_acc[HV_THIEVES_NAMED + 1];
 	struct guest_stat guest;
 	double total_acc, steal_acc;	/* exact guest ticks; published floored */
 	double want, got;
@@ -55,6 +60,8 @@ struct sim_dom {
 
 struct sim {
 	uint32_t n, pcpus;
+	uint32_t groups;	/* of pCPUs: domain i runs in group i % groups */
+	double *group_got;	/* per group, this interval */
 	uint64_t seed, rng, tick;
 	double step_s;
 	bool churn, hostile, trace;
@@ -104,7 +111,10 @@ static void dom_init(struct sim *sim, uint32_t i)
 		snprintf(d->name, sizeof(d->name), "Domain-0");
 		d->vcpus = 2;
 		d->base_want = 0.05;
+		d->type = DOM_TYPE_PV;
 	} else {
+		static const uint8_t types[3] = { DOM_TYPE_PV, DOM_TYPE_HVM, DOM_TYPE_PVH };
+		d->type = types[i % 3];
 		snprintf(d->name, sizeof(d->name), "%s-%02u", kinds[i % 8], (unsigned)d->domid);
 		if (sim->hostile)
 			hostile_name(d->name, sizeof(d->name), i);
@@ -126,6 +136,28 @@ static bool bursting(uint64_t tick)
 	return tick >= SIM_BURST_START && (tick - SIM_BURST_START) % SIM_PERIOD < SIM_BURST_LEN;
 }
 
+/* The k-th domain of domain i's group, or -1 past its end. */
+static int64_t sim_member(const struct sim *sim, uint32_t i, uint32_t k)
+{
+	uint64_t j = i % sim->groups + (uint64_t)k * sim->groups;
+	return j < sim->n ? (int64_t)j : -1;
+}
+
+/* Domain i waited `waited` ns: who ran on its pCPUs meanwhile, by what they got
+ * this step (want x share: later domains' got is not set yet). */
+static void sim_credit(struct sim *sim, uint32_t i, double waited, double share)
+{
+	double got = sim->group_got[i % sim->groups];
+	struct sim_dom *d = &sim->doms[i];
+	int64_t j;
+	if (got <= 0)
+		return;
+	for (uint32_t k = 0; (j = sim_member(sim, i, k)) >= 0; k++) {
+		double part = waited * sim->doms[j].want * share / got;
+		d->thief_acc[k < HV_THIEVES_NAMED ? k : HV_THIEVES_NAMED] += part;
+	}
+}
+
 static void sim_step(struct sim *sim)
 {
 	double want = 0, dt = sim->step_s;
@@ -145,7 +177,10 @@ static void sim_step(struct sim *sim)
 		d->want = w * d->vcpus;
 		want += d->want;
 	}
-	double share = want > sim->pcpus ? sim->pcpus / want : 1.0, gotsum = want * share;
+	double share = want > sim->pcpus ? sim->pcpus / want : 1.0;
+	memset(sim->group_got, 0, sim->groups * sizeof(*sim->group_got));
+	for (uint32_t i = 0; i < sim->n; i++)
+		sim->group_got[i % sim->groups] += sim->doms[i].want * share;
 	for (uint32_t i = 0; i < sim->n; i++) {
 		struct sim_dom *d = &sim->doms[i];
 		double got = d->want * share;
@@ -163,13 +198,8 @@ static void sim_step(struct sim *sim)
 		double waited = (d->want - got) * dt * 1e9;
 		d->running_acc += got * dt * 1e9;
 		d->runnable_acc += waited;
-		if (waited > 0 && gotsum > 0) {
-			double noisy = sim->doms[SIM_NOISY < sim->n ? SIM_NOISY : 0].want * share;
-			double dom0 = sim->doms[0].want * share;
-			d->thief_acc[0] += SIM_NOISY < sim->n ? waited * noisy / gotsum : 0;
-			d->thief_acc[1] += waited * dom0 / gotsum;
-			d->thief_acc[2] += waited * (gotsum - dom0 - (SIM_NOISY < sim->n ? noisy : 0)) / gotsum;
-		}
+		if (waited > 0)
+			sim_credit(sim, i, waited, share);
 		uint64_t rx = (uint64_t)(uniform(&sim->rng) * 200e3 * dt) * (i ? 1 : 0);
 		d->net.rx_bytes += rx;
 		d->net.rx_packets += rx / 800;
@@ -189,10 +219,13 @@ static void sim_hv(const struct sim *sim, const struct sim_dom *s, struct domain
 	d->hv.running_ns = (uint64_t)s->running_acc;
 	d->hv.runnable_ns = (uint64_t)s->runnable_acc;
 	d->hv.now_ns = (uint64_t)out->t_ns;
-	uint32_t who[3] = { sim->doms[SIM_NOISY < sim->n ? SIM_NOISY : 0].domid, 0, HV_THIEF_OTHERS };
-	for (int k = 0; k < 3; k++)
-		if ((uint64_t)s->thief_acc[k])
-			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ who[k], (uint64_t)s->thief_acc[k] };
+	uint32_t i = (uint32_t)(s - sim->doms);
+	for (uint32_t k = 0; k <= HV_THIEVES_NAMED; k++) {
+		int64_t j = k < HV_THIEVES_NAMED ? sim_member(sim, i, k) : 0;
+		if (j >= 0 && (uint64_t)s->thief_acc[k])
+			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){
+				k < HV_THIEVES_NAMED ? sim->doms[j].domid : HV_THIEF_OTHERS, (uint64_t)s->thief_acc[k] };
+	}
 	for (uint32_t v = 0; v < s->vcpus; v++)
 		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v, (uint64_t)(s->runnable_acc / s->vcpus), 0 });
 }
@@ -212,6 +245,7 @@ static int sim_sample(struct source *src, struct snapshot *out, char *err, size_
 		struct domain *d = snapshot_add_domain(out, s->domid, s->name, strlen(s->name));
 		d->state = s->got > 0.5 ? DOM_RUNNING : DOM_BLOCKED;
 		d->vcpus = s->vcpus;
+		d->type = s->type;
 		d->cpu_ns = s->cpu_ns;
 		d->mem_bytes = s->mem;
 		d->maxmem_bytes = s->maxmem;
@@ -247,6 +281,7 @@ static void sim_close(struct source *src)
 	for (uint32_t i = 0; i < sim->n; i++)
 		free(sim->doms[i].vcpu_ns);
 	free(sim->doms);
+	free(sim->group_got);
 	free(sim);
 	free(src);
 }
@@ -292,6 +327,8 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 	}
 	sim->n = (uint32_t)n;
 	sim->pcpus = n / 2 > 2 ? (uint32_t)(n / 2) : 2;
+	sim->groups = sim->pcpus / 2;
+	sim->group_got = xcalloc(sim->groups, sizeof(*sim->group_got));
 	sim->seed = seed;
 	sim->rng = seed;
 	sim->churn = churn;

@@ -40,12 +40,48 @@ bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, siz
 	return true;
 }
 
+enum dom_type xs_import_type(const char *val, size_t len)
+{
+	char word[4];
+	if (len < 2 || len > 3 || memchr(val, '\0', len))
+		return DOM_TYPE_UNKNOWN;
+	memcpy(word, val, len);
+	word[len] = '\0';
+	return dom_type_parse(word) <= DOM_TYPE_PVH ? dom_type_parse(word) : DOM_TYPE_UNKNOWN;
+}
+
+#define XS_DOMIDS 32768	/* Xen's domids are below DOMID_FIRST_RESERVED (0x7ff0) */
+
 #ifdef HAVE_XENSTORE
+/* d's type: from the cache, else read from the toolstack's record once. */
+static void xs_import_domain_type(struct xs_import *x, struct domain *d)
+{
+	if (d->domid >= XS_DOMIDS)
+		return;
+	x->type_gen[d->domid] = x->type_seen_gen;
+	if (!x->type_of[d->domid]) {
+		char path[64];
+		unsigned int len = 0;
+		snprintf(path, sizeof(path), "/libxl/%" PRIu32 "/type", d->domid);
+		char *val = xs_read(x->xsh, XBT_NULL, path, &len);
+		x->type_of[d->domid] = (uint8_t)(1 + (val ? xs_import_type(val, len) : DOM_TYPE_UNKNOWN));
+		free(val);
+	}
+	d->type = (uint8_t)(x->type_of[d->domid] - 1);
+}
+
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz)
 {
 	memset(x, 0, sizeof(*x));
 	snprintf(x->prefix, sizeof(x->prefix), "%s", prefix && *prefix ? prefix : "/local/domain");
 	x->xsh = xs_open(XS_OPEN_READONLY);
+	x->type_of = calloc(XS_DOMIDS, sizeof(*x->type_of));
+	x->type_gen = calloc(XS_DOMIDS, sizeof(*x->type_gen));
+	if (!x->type_of || !x->type_gen) {
+		xs_import_close(x);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	if (!x->xsh) {
 		snprintf(err, errsz, "cannot connect to xenstore (is xenstored running? are you root?)");
 		return -1;
@@ -58,9 +94,11 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 	char path[128];
 	double now = (double)s->t_ns / 1e9;	/* the sample's time: no clock read per sample */
 
+	x->type_seen_gen++;
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		struct domain *d = &s->doms[i];
 		unsigned int len = 0;
+		xs_import_domain_type(x, d);
 		snprintf(path, sizeof(path), "%s/%" PRIu32 "/data/vstop/stat", x->prefix, d->domid);
 		errno = 0;
 		char *val = xs_read(x->xsh, XBT_NULL, path, &len);
@@ -75,6 +113,9 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 		xs_import_value(x, d, val, len, now);
 		free(val);
 	}
+	for (uint32_t id = 0; id < XS_DOMIDS; id++)	/* gone: a reused domid is read again */
+		if (x->type_of[id] && x->type_gen[id] != x->type_seen_gen)
+			x->type_of[id] = 0;
 }
 
 void xs_import_close(struct xs_import *x)
@@ -82,6 +123,10 @@ void xs_import_close(struct xs_import *x)
 	if (x->xsh)
 		xs_close(x->xsh);
 	x->xsh = NULL;
+	free(x->type_of);
+	free(x->type_gen);
+	x->type_of = NULL;
+	x->type_gen = NULL;
 }
 #else
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz)

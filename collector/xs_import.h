@@ -19,13 +19,20 @@ struct xs_import {
 	uint64_t rejected[GS_NERR];	/* by reason */
 	uint64_t read_errors;
 	struct log_limit log_limit;
+	/* Each domain's type as the toolstack wrote it (/libxl/DOMID/type), read once
+	 * a domain: by domid, 0 = not read yet, else 1 + enum dom_type; a domid
+	 * that leaves the snapshot is forgotten, so a reused one is read again. */
+	uint8_t *type_of;
+	uint64_t type_seen_gen, *type_gen;
 };
 
 /* Validate a raw value and, when good, attach it to d. */
 bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, size_t len, double now);
 
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz);
-/* Read every domain's value into the snapshot. */
+/* The toolstack's type value ("pv", "hvm", "pvh"), as an enum dom_type; anything else unknown. */
+enum dom_type xs_import_type(const char *val, size_t len);
+/* Read every domain's value (and type) into the snapshot. */
 void xs_import_read(struct xs_import *x, struct snapshot *s);
 void xs_import_close(struct xs_import *x);
 

@@ -1,14 +1,18 @@
-/* libFuzzer target: a hostile guest's data/vstop/stat value, parsed, formatted, re-parsed. */
+/* libFuzzer target: a hostile guest's data/vstop/stat value, parsed, formatted, re-parsed;
+ * and the same bytes as the toolstack's /libxl/DOMID/type. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "collector/xs_import.h"
 #include "lib/guest_stat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct guest_stat g, back;
 	char buf[GUEST_STAT_MAX_LEN + 1];
+	if (xs_import_type((const char *)data, size) > DOM_TYPE_PVH)
+		abort();	/* only PV, HVM or PVH come from the toolstack */
 	if (guest_stat_parse((const char *)data, size, &g) != GS_OK)
 		return 0;
 	int n = guest_stat_format(buf, sizeof(buf), &g);

@@ -14,10 +14,10 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 lib="$src/lib"
 declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
-	[guest_stat]="$lib/guest_stat.c $lib/num.c"
+	[guest_stat]="$lib/guest_stat.c $lib/num.c $src/collector/xs_import.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/xalloc.c -lxenstore -lm"
 	[xentop]="$src/collector/xentop_log.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
-	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xentrace_child.c $src/collector/xen_runstate.c $src/collector/xen_trace.c $src/collector/xs_import.c $src/collector/source_kvm.c $src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_libvirt.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
-	[conf]="$lib/conf.c $lib/num.c $lib/url_redact.c $src/exporters/conf_sections.c $src/collector/xen_conf.c $src/collector/kvm_conf.c $src/alerts/alarms_conf.c $src/exporters/http_conf.c $src/exporters/push_conf.c $src/exporters/rrd_conf.c -linih"
+	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xentrace_child.c $src/collector/xen_runstate.c $src/collector/xen_trace.c $src/collector/xs_import.c $src/collector/source_kvm.c $src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_libvirt.c $src/collector/source_stream.c $lib/wire_reader.c $lib/snapshot_wire.c $lib/snapshot_image.c $lib/strbuf.c $lib/signals.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -ldl -lm"
+	[conf]="$lib/conf.c $lib/num.c $lib/url_redact.c $src/exporters/conf_sections.c $src/collector/xen_conf.c $src/collector/kvm_conf.c $src/alerts/alarms_conf.c $src/exporters/http_conf.c $src/exporters/push_conf.c $src/exporters/rrd_conf.c $src/exporters/stream_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
 	[kvm_proc]="$src/collector/kvm_proc.c $src/collector/kvm_thieves.c $lib/num.c $lib/xalloc.c"
 	[push_queue]="$src/exporters/push_disk.c $src/exporters/push_record.c $lib/dir_check.c $lib/log.c $lib/xalloc.c $lib/clock.c -lz"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -222,4 +223,19 @@ void domain_state_str(uint32_t state, char buf[7])
 	for (int i = 0; i < 6; i++)
 		buf[i] = (state & (1u << i)) ? letters[i] : '-';
 	buf[6] = '\0';
+}
+
+static const char *const dom_types[DOM_TYPE_N] = { "-", "PV", "HVM", "PVH", "KVM", "TCG" };
+
+const char *dom_type_name(unsigned type)
+{
+	return type < DOM_TYPE_N ? dom_types[type] : "-";
+}
+
+enum dom_type dom_type_parse(const char *s)
+{
+	for (unsigned t = 1; t < DOM_TYPE_N; t++)
+		if (strcasecmp(s, dom_types[t]) == 0)
+			return (enum dom_type)t;
+	return DOM_TYPE_UNKNOWN;
 }

@@ -16,6 +16,13 @@ enum dom_state {
 	DOM_CRASHED = 1 << 3, DOM_PAUSED = 1 << 4, DOM_RUNNING = 1 << 5,
 };
 
+/* What kind of guest (the seed's "first critical decision" on Xen: PV or HVM). */
+enum dom_type { DOM_TYPE_UNKNOWN, DOM_TYPE_PV, DOM_TYPE_HVM, DOM_TYPE_PVH, DOM_TYPE_KVM, DOM_TYPE_TCG, DOM_TYPE_N };
+/* "PV", "HVM", "PVH", "KVM", "TCG", or "-". */
+const char *dom_type_name(unsigned type);
+/* From a name as those (any case); DOM_TYPE_UNKNOWN for anything else. */
+enum dom_type dom_type_parse(const char *s);
+
 #define MAXMEM_UNLIMITED UINT64_MAX
 /* Xen's own names are short; guests' configs are not. Longer names are cut. */
 #define DOMAIN_NAME_MAX 512
@@ -89,6 +96,7 @@ struct domain {
 	struct hv_steal hv;
 	uint32_t hv_vcpu_first, hv_vcpu_count;	/* in snapshot.hv_vcpus */
 	uint32_t pid;			/* kvm: the VMM's process, 0 elsewhere */
+	uint8_t type;			/* enum dom_type */
 	uint64_t balloon_bytes;		/* kvm with libvirt: what the balloon gives the guest, 0 = not known */
 	uint64_t libvirt_delay_ns;	/* kvm with libvirt: its vcpu.N.delay summed, 0 = not known */
 };

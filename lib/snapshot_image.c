@@ -93,7 +93,7 @@ static const struct field domain_fields[] = {
 	DF(net_first), DF(net_count), DF(vbd_first), DF(vbd_count), DF(vcpu_first), DF(vcpu_count), DF(has_guest),
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
 	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), DF(hv_vcpu_first),
-	DF(hv_vcpu_count), DF(pid), DF(balloon_bytes), DF(libvirt_delay_ns),
+	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns),
 };
 _Static_assert(HV_THIEVES == 6, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };
@@ -180,6 +180,8 @@ static int check_parts(const struct snapshot *s, const uint32_t count[PARTS], ch
 		    !in_range(d->vcpu_first, d->vcpu_count, count[P_VCPU_NS]) ||
 		    !in_range(d->hv_vcpu_first, d->hv_vcpu_count, count[P_HV_VCPUS]))
 			return errorf(why, whysz, "domain %u: its devices or vCPUs are outside their arrays", i);
+		if (d->type >= DOM_TYPE_N)
+			return errorf(why, whysz, "domain %u: a type that is none (%u)", i, d->type);
 		if (d->hv.nthieves > HV_THIEVES)
 			return errorf(why, whysz, "domain %u: %u thieves, at most %d", i, d->hv.nthieves, HV_THIEVES);
 	}

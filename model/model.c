@@ -247,6 +247,41 @@ static void index_rows(struct model *m, const struct snapshot *s)
 	}
 }
 
+/* The domain a thief is, when it is one (not idle, others, unknown or a host process). */
+static int64_t thief_domain(const struct snapshot *s, uint32_t domid)
+{
+	if (domid >= HV_THIEF_OTHERS)
+		return -1;
+	const struct domain *t = snapshot_find_domid(s, domid);	/* s is sorted */
+	return t ? t - s->doms : -1;
+}
+
+/* Each domain's wait credited to who ran meanwhile, read the other way. The
+ * whole is what domains waited for others: a wait on its own vCPUs is nobody's
+ * noise. */
+static void noisy_shares(struct model *m, const struct snapshot *s)
+{
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct dom_rates *r = &m->rates[i];
+		total += r->hv_waited_ns;
+		for (uint32_t k = 0; k < r->nthieves; k++) {
+			if (r->thief[k].domid == s->doms[i].domid) {
+				total -= r->thief[k].ns;	/* within its own wait: no wrap */
+				continue;
+			}
+			int64_t t = thief_domain(s, r->thief[k].domid);
+			if (t >= 0)
+				m->rates[t].took_ns += r->thief[k].ns;
+		}
+	}
+	m->sum.waited_ns = total;
+	double least = MODEL_NOISY_MIN_CPU * m->interval_s * 1e9;
+	for (uint32_t i = 0; i < s->ndoms && total; i++)
+		if (m->rates[i].took_ns && (double)m->rates[i].took_ns >= least)
+			m->rates[i].took_pct = 100.0 * (double)m->rates[i].took_ns / (double)total;
+}
+
 void model_commit(struct model *m)
 {
 	const struct snapshot *prev = &m->snap[m->cur];
@@ -279,7 +314,7 @@ void model_commit(struct model *m)
 
 		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan, .hv_steal_pct = nan, .guest_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
-			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan };
+			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan };
 		r->track = track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
@@ -312,6 +347,7 @@ void model_commit(struct model *m)
 			t->count++;
 	}
 	summarize(m, cur);
+	noisy_shares(m, cur);
 	index_rows(m, cur);
 	m->cur ^= 1;
 	m->have_prev = true;
@@ -352,8 +388,8 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
 	return buf;
 }
 
-void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t n, uint64_t waited,
-		       char *out, size_t sz)
+void model_waiting_for(const struct model *m, uint32_t self_domid, const struct hv_thief *t, uint32_t n,
+		       uint64_t waited, char *out, size_t sz)
 {
 	size_t o = 0;
 	out[0] = '\0';
@@ -361,10 +397,88 @@ void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t
 		if (k && t[k].ns * 200 < waited)
 			break;	/* sorted: the rest would all say 0% */
 		char buf[32];
-		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", model_thief_name(m, t[k].domid, buf, sizeof(buf)),
-				 100.0 * (double)t[k].ns / (double)waited);
+		const char *who = t[k].domid == self_domid ? "self" : model_thief_name(m, t[k].domid, buf, sizeof(buf));
+		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", who, 100.0 * (double)t[k].ns / (double)waited);
 		if (w < 0 || (size_t)w >= sz - o) {
 			out[o] = '\0';	/* whole names only */
+			break;
+		}
+		o += (size_t)w;
+	}
+}
+
+void model_main_thief(const struct model *m, uint32_t i, char *out, size_t sz)
+{
+	const struct dom_rates *r = &m->rates[i];
+	const struct domain *d = &model_snapshot(m)->doms[i];
+	out[0] = '\0';
+	if (!r->nthieves || !r->hv_waited_ns)
+		return;
+	const struct hv_thief *t = &r->thief[0];	/* sorted: the largest */
+	char buf[32];
+	const char *who = t->domid == d->domid ? "self" : model_thief_name(m, t->domid, buf, sizeof(buf));
+	snprintf(out, sz, "%s %.0f%%", who, 100.0 * (double)t->ns / (double)r->hv_waited_ns);
+}
+
+double model_steal_avg(const struct model *m, uint32_t i, double window_s)
+{
+	const struct dom_track *t = &m->tracks[m->rates[i].track];
+	uint32_t n = m->interval_s > 0 ? (uint32_t)ceil(window_s / m->interval_s) : 0, got = 0;
+	double sum = 0;
+	for (uint32_t j = 0; j < n && j < t->count; j++) {
+		float v = track_hist(m, t, true, j);
+		if (!isnan(v))
+			sum += v, got++;
+	}
+	return got ? sum / got : NAN;
+}
+
+double model_vcpu_steal_pct(const struct model *m, uint32_t i, uint32_t k)
+{
+	const struct snapshot *s = model_snapshot(m), *p = &m->snap[m->cur ^ 1];
+	const struct domain *d = &s->doms[i];
+	const struct domain *pd = m->interval_s > 0 ? snapshot_find_domid(p, d->domid) : NULL;	/* p is sorted */
+	if (!pd || k >= d->hv_vcpu_count || strcmp(domain_name(p, pd), domain_name(s, d)) != 0)
+		return NAN;
+	const struct hv_vcpu *v = &s->hv_vcpus[d->hv_vcpu_first + k];
+	for (uint32_t j = 0; j < pd->hv_vcpu_count; j++) {
+		const struct hv_vcpu *w = &p->hv_vcpus[pd->hv_vcpu_first + j];
+		if (w->vcpu == v->vcpu && w->lost == v->lost && v->runnable_ns >= w->runnable_ns) {
+			double pct = 100.0 * (double)(v->runnable_ns - w->runnable_ns) / (m->interval_s * 1e9);
+			return pct > 100 ? 100 : pct;
+		}
+	}
+	return NAN;
+}
+
+void model_takes_from(const struct model *m, uint32_t i, char *out, size_t sz)
+{
+	const struct snapshot *s = model_snapshot(m);
+	struct victim { uint32_t v; uint64_t ns; } top[8];
+	unsigned n = 0;
+	out[0] = '\0';
+	for (uint32_t v = 0; v < s->ndoms && m->rates[i].took_ns; v++) {
+		const struct dom_rates *r = &m->rates[v];
+		for (uint32_t k = 0; v != i && k < r->nthieves; k++) {
+			if (r->thief[k].domid != s->doms[i].domid)
+				continue;
+			unsigned p = n < 8 ? n++ : 8;	/* insertion into the 8 largest */
+			while (p > 0 && top[p - 1].ns < r->thief[k].ns) {
+				if (p < 8)
+					top[p] = top[p - 1];
+				p--;
+			}
+			if (p < 8)
+				top[p] = (struct victim){ v, r->thief[k].ns };
+		}
+	}
+	size_t o = 0;
+	for (unsigned k = 0; k < n; k++) {
+		const struct dom_rates *r = &m->rates[top[k].v];
+		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", domain_name(s, &s->doms[top[k].v]),
+				 100.0 * (double)top[k].ns / (double)r->hv_waited_ns);
+		if (w < 0 || (size_t)w >= sz - o) {
+			out[o] = '\0';
 			break;
 		}
 		o += (size_t)w;

@@ -28,6 +28,9 @@
 /* The hypervisor's and the guest's steal further apart than this many
  * points: one of them is wrong (a broken or lying agent), and it shows. */
 #define MODEL_STEAL_DISAGREE 5.0
+/* A domain is judged as a neighbor only once others waited for it at least
+ * this share of one CPU's time over the interval: below, nobody is hurt. */
+#define MODEL_NOISY_MIN_CPU 0.1
 
 struct dom_rates {
 	bool valid;			/* cpu_pct is a rate of this interval */
@@ -41,6 +44,11 @@ struct dom_rates {
 	uint64_t hv_waited_ns;
 	uint32_t nthieves;
 	struct hv_thief thief[HV_THIEVES];
+	/* The other way: what the other domains waited while it ran, this
+	 * interval, and that as a share of all they waited for others (NaN below
+	 * MODEL_NOISY_MIN_CPU, or without the trace or schedstat). */
+	uint64_t took_ns;
+	double took_pct;
 	double net_rx_Bps, net_tx_Bps, net_rx_pps, net_tx_pps;
 	double vbd_rd_iops, vbd_wr_iops, vbd_rd_Bps, vbd_wr_Bps;
 	uint32_t track;			/* index of the domain's history */
@@ -55,6 +63,7 @@ struct host_summary {
 	double cpu_saturation_pct;	/* sum of domains' CPU / (pCPUs x 100) */
 	double steal_mean, steal_max;	/* over guests that publish steal */
 	uint32_t steal_reporting;
+	uint64_t waited_ns;		/* what domains waited for others this interval (the trace, schedstat) */
 };
 
 struct dom_track {
@@ -102,9 +111,22 @@ float track_hist(const struct model *m, const struct dom_track *t, bool steal, u
  * "others", "unknown", or "domain N" for one that is gone. */
 const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, size_t bufsz);
 /* "g2 96%, Domain-0 4%": thieves' shares of `waited` ns (t sorted, largest
- * first), as many as fit; shares under 0.5% after the first are left out. */
-void model_waiting_for(const struct model *m, const struct hv_thief *t, uint32_t n, uint64_t waited,
-		       char *out, size_t sz);
+ * first), as many as fit; shares under 0.5% after the first are left out.
+ * The domain itself (self_domid) is "self": its own vCPUs, not a neighbor. */
+void model_waiting_for(const struct model *m, uint32_t self_domid, const struct hv_thief *t, uint32_t n,
+		       uint64_t waited, char *out, size_t sz);
+/* The main taker of domain i's wait this interval, for a column: "build-01 61%",
+ * "self 70%" (its own vCPUs or emulator threads), or "" when it waited for nobody
+ * the trace or schedstat saw. */
+void model_main_thief(const struct model *m, uint32_t i, char *out, size_t sz);
+/* Domain i's steal % averaged over the last window_s seconds of its history
+ * (intervals without a rate left out); NaN when none. */
+double model_steal_avg(const struct model *m, uint32_t i, double window_s);
+/* Its k-th vCPU's hypervisor steal % this interval (the trace, schedstat); NaN when unknown. */
+double model_vcpu_steal_pct(const struct model *m, uint32_t i, uint32_t k);
+/* Whom domain i took from this interval: "db-02 80%, cache-03 45%" (the share
+ * of each one's wait it ran in), the largest first, as many as fit. */
+void model_takes_from(const struct model *m, uint32_t i, char *out, size_t sz);
 void model_free(struct model *m);
 
 #endif

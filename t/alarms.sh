@@ -29,6 +29,8 @@ warn = 5
 crit = 30
 clear = 2
 for = 1s
+[alert.noisy_neighbor]
+for = 1s
 [alert.vcpu_overcommit]
 enabled = no
 [alert.mem_overcommit]
@@ -75,6 +77,19 @@ check "trace: the victim's alarm names build-01 first, from the hypervisor" sh -
 shares=$(echo "$hv" | sed 's/.*it waited for: //' | grep -oE '[0-9]+%' | tr -d % | awk '{ s += $1 } END { print s + 0 }')
 check "trace: the shares add up to the whole wait ($shares%)" test "$shares" -ge 98 -a "$shares" -le 102
 check "trace: the webhook says the hypervisor named them" sh -c "jq -r 'select(.neighbors_from == \"hypervisor\") | .subject' '$TMP/hook.out' | grep -q ."
+# The other way round: the burster's own noisy_neighbor alarm names its victims; none fires
+# for a victim; the burster's guest_steal, when it waits on its own vCPUs, says "self".
+nn=$(grep 'alert firing: .* noisy_neighbor ' "$TMP/log3")
+diag "$(echo "$nn" | head -1)"
+check "trace: noisy_neighbor fires for build-01, naming whom it took from" sh -c \
+	"echo '$nn' | grep -q 'noisy_neighbor build-01 [0-9.]*% (threshold 30% for 1s); it took from: .*cache-03 [0-9]*%'"
+check "trace: and for no victim" sh -c "! echo '$nn' | grep -v 'noisy_neighbor build-01 ' | grep -q ."
+self=$(grep 'alert firing: .* guest_steal build-01 ' "$TMP/log3" | head -1)
+diag "$self"
+check "trace: build-01's own guest_steal calls its own vCPUs self, not a neighbor" sh -c \
+	"echo '$self' | grep -q 'it waited for: self [0-9]*%' && ! echo '$self' | grep -q 'waited for: .*build-01'"
+check "trace: the webhook says noisy_neighbor's names are its victims" sh -c \
+	"jq -r 'select(.alert == \"noisy_neighbor\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx victims"
 check "without the trace the webhook said cpu" sh -c "jq -r 'select(.subject == \"cache-03\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx cpu"
 
 # The webhook receiver down: alarms still fire and log; the failure is logged, nothing stalls.

@@ -35,6 +35,30 @@ check "sim:0 says why" grep -q 'domain count from 1 to 100000' "$TMP/err"
 "$VSTOP" -b --source=sim:1000 -n 1 -d 0 --json | jq -e '.domains | length == 1000' > /dev/null
 ok $? "sim:1000 runs"
 
+# -b --xentop: what a script written for xentop -b parses, from any host source.
+mask_pct() { awk '/^ *NAME  STATE/ || NF < 19 { print; next } { $6 = "-"; $8 = "-"; print }'; }	# MEM%: the host's memory
+"$VSTOP" -b --xentop=nxv --source=sim:4 -d 0 -n 6 > "$TMP/xt.log"
+ok $? "-b --xentop=nxv on a simulated host"
+is "$(head -1 "$TMP/xt.log")" "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID" \
+	"--xentop: xentop's header, byte for byte"
+"$VSTOP" -b --xentop=nxv --source=replay:"$TMP/xt.log" -d 0 > "$TMP/xt2.log" 2> "$TMP/err"
+skip=$(($(wc -l < "$TMP/xt.log") / 6))	# one block less: rates need two samples
+is "$(tail -n +$((skip + 1)) "$TMP/xt.log" | mask_pct | md5sum)" "$(mask_pct < "$TMP/xt2.log" | md5sum)" \
+	"--xentop read back through vstop's xentop parser gives the same blocks (sub-lines too)"
+# The way a shell script reads xentop -b: fixed columns, awk's fields.
+xt_cpu=$(awk '$1 == "build-01" { v = $4 } END { print v }' "$TMP/xt.log")
+js_cpu=$("$VSTOP" -b --json --source=sim:4 -d 0 -n 6 | tail -1 | jq -r '.domains[] | select(.name == "build-01") | .cpu_pct')
+is "$xt_cpu" "$(printf '%.1f' "$js_cpu")" "awk \$4 of build-01's xentop row is its CPU % ($xt_cpu, JSON $js_cpu)"
+is "$(awk 'NF == 19 && !/NAME/ { print NF }' "$TMP/xt.log" | sort -u)" 19 "every domain row has xentop's 19 fields"
+# The real xentop's own log, replayed and written again: the same rows (xentop-detail.log's second block).
+"$VSTOP" -b --xentop=nxv --source=replay:"$FIX/xentop-detail.log" -d 0 > "$TMP/xt3.log"
+is "$(grep -v '^ *NAME  STATE' "$TMP/xt3.log" | mask_pct)" \
+	"$(grep -v '^ *NAME  STATE' "$FIX/xentop-detail.log" | tail -n 6 | mask_pct)" \
+	"xentop's own detail log comes back as xentop wrote it (rows, vCPU, net and VBD lines)"
+"$VSTOP" --xentop --source=sim 2> "$TMP/err"; is $? 2 "--xentop without -b: a usage error"
+"$VSTOP" -b --xentop=q --source=sim 2> "$TMP/err"; is $? 2 "--xentop=q: a usage error"
+check "--xentop=q says which sub-lines there are" grep -q 'n (networks), x (VBDs) and v (vCPUs)' "$TMP/err"
+
 # The xen source on a machine that is not a Dom0: one clear line, status 1.
 if ! grep -qs control_d /proc/xen/capabilities; then
 	"$VSTOP" -b --source=xen -n 1 > /dev/null 2> "$TMP/err"

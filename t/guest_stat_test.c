@@ -50,6 +50,12 @@ int main(void)
 	ok(x.rejected[GS_STEAL_GT_TOTAL] == 1 && x.rejected[GS_SYNTAX] == 1, "rejects counted by reason");
 	ok(xs_import_value(&x, d, "1 2 1000 50 100", 15, 2) && d->has_guest && d->guest.steal_ticks == 50,
 	   "a good value is attached");
+	/* The toolstack's /libxl/DOMID/type: three words, nothing else. */
+	ok(xs_import_type("pv", 2) == DOM_TYPE_PV && xs_import_type("hvm", 3) == DOM_TYPE_HVM &&
+	   xs_import_type("pvh", 3) == DOM_TYPE_PVH, "pv, hvm and pvh are the domain's type");
+	ok(xs_import_type("kvm", 3) == DOM_TYPE_UNKNOWN && xs_import_type("hvm\n", 4) == DOM_TYPE_UNKNOWN &&
+	   xs_import_type("p\0v", 3) == DOM_TYPE_UNKNOWN && xs_import_type("", 0) == DOM_TYPE_UNKNOWN &&
+	   xs_import_type("hvmhvm", 6) == DOM_TYPE_UNKNOWN, "anything else is unknown (kvm, a newline, a NUL, empty, long)");
 	snapshot_free(&s);
 	return done_testing();
 }

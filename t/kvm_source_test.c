@@ -125,7 +125,7 @@ static void test_recent_thieves(void)
 	const struct dom_rates *r = v ? &m.rates[v - s->doms] : NULL;
 	char who[256] = "";
 	if (r)
-		model_waiting_for(&m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+		model_waiting_for(&m, v->domid, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
 	ok(r && strncmp(who, "host:p6 100%", 12) == 0, "a new thief is named at once, with all the wait: %s", who);
 	model_free(&m);
 	source_close(src);
@@ -188,8 +188,16 @@ int main(void)
 	   (unsigned long long)all);
 	const struct dom_rates *r = &m.rates[web - s->doms];
 	char who[256];
-	model_waiting_for(&m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+	model_waiting_for(&m, web->domid, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
 	ok(strstr(who, "host:burn 25%") && strstr(who, "vm101 25%"), "waiting for: %s", who);
+	ok(strstr(who, "self 25%") && !strstr(who, "web"), "its own other vCPU is self, not a neighbor: %s", who);
+	/* The other way: vm101 ran 1.5 s of web's wait, and is no neighbor of itself. */
+	const struct domain *vm101 = dom(s, "vm101");
+	char took[256] = "";
+	if (vm101)
+		model_takes_from(&m, (uint32_t)(vm101 - s->doms), took, sizeof(took));
+	ok(vm101 && m.rates[vm101 - s->doms].took_ns >= 1500 * MS && strncmp(took, "web 25%", 7) == 0,
+	   "vm101 took 1.5 s from web, 25%% of its wait, the most it took from anyone: %s", took);
 
 	/* vm101 ends; web's pid is reused by another VM: a new VM, a new id. */
 	uint32_t web_id = web->domid;

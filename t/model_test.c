@@ -163,8 +163,18 @@ static void test_hypervisor_steal(void)
 			   r->hv_steal_pct, r->guest_steal_pct);
 			ok(r->steal_pct == r->hv_steal_pct && r->steal_disagree, "the hypervisor's is shown; they disagree");
 			char who[128];
-			model_waiting_for(&h, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+			uint32_t vi = (uint32_t)(r - h.rates), ni = (uint32_t)(rates_of(&h, "noisy") - h.rates);
+			model_waiting_for(&h, model_snapshot(&h)->doms[vi].domid, r->thief, r->nthieves, r->hv_waited_ns, who,
+					  sizeof(who));
 			ok(strcmp(who, "noisy 70%, others 30%") == 0, "waiting for: %s", who);
+			model_main_thief(&h, vi, who, sizeof(who));
+			ok(strcmp(who, "noisy 70%") == 0, "its THIEF: %s", who);
+			/* The other way: noisy ran 0.7 s of the 1 s the host waited for others. */
+			model_takes_from(&h, ni, who, sizeof(who));
+			ok(strcmp(who, "victim 70%") == 0 && h.rates[ni].took_ns == 7 * s1 / 10 &&
+			   fabs(h.rates[ni].took_pct - 70) < 1e-9 && isnan(h.rates[vi].took_pct),
+			   "noisy takes from: %s, 70%% of the host's waiting (%g); the victim took from nobody", who,
+			   h.rates[ni].took_pct);
 			ok(isnan(rates_of(&h, "quiet")->steal_pct), "no trace, no agent: no steal");
 		}
 		if (i == 2)

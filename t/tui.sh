@@ -79,6 +79,36 @@ check "trace: the detail pane names who it waited for" wait_for 'waiting for: .*
 check "trace: the detail pane shows both views of steal" has 'steal: hypervisor [0-9.]+%, agent'
 tm send-keys -t t q
 
+# Who takes from whom at a glance (issue 31): the THIEF column names each guest's main taker,
+# different from row to row (sim:8,trace: two groups of pCPUs), "self" where a domain waits
+# on its own vCPUs; the detail pane reads it the other way round ("takes from").
+start 140 40 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:8,trace -d 0.3"
+wait_for 'vstop - host' >/dev/null
+sleep 2.5	# into the burst (from the third interval)
+check "THIEF: the host table has the column" has 'STEAL% +THIEF '
+check "TYPE: each domain's kind (the simulator's build-01 is HVM)" has '^build-01 .* HVM '
+check "THIEF: cache-03 waits for build-01" has '^cache-03 +[-a-z]{6} +[0-9.]+ +[0-9.]+ +build-01 [0-9]+%'
+check "THIEF: db-02, on the other pCPUs, waits for someone else" has '^db-02 +[-a-z]{6} +[0-9.]+ +[0-9.]+!? +(mail-04|proxy-06|Domain-0) [0-9]+%'
+check "THIEF: build-01 waits mostly on its own vCPUs: self" has '^build-01 +[-a-z]{6} +[0-9.]+ +[0-9.]+ +self [0-9]+%'
+tm send-keys -t t S	# by steal: build-01 first, selected
+sleep 0.5
+tm send-keys -t t Enter
+check "the detail pane says whom build-01 takes from, and its share of the host's waiting" \
+	wait_for 'takes from: .*cache-03 [0-9]*%.*of the host.s waiting'
+check "and its own wait on itself is self, not a neighbor" has 'waiting for: self [0-9]+%'
+check "the detail pane gives its steal over 1 and 5 minutes" has 'steal 1 min [0-9.]+%, 5 min [0-9.]+%'
+tm send-keys -t t Enter V
+check "V: each vCPU's steal this interval, from the trace" wait_for 'vCPUs(sec, steal): 0:[0-9]*s [0-9.]*% 1:'
+tm send-keys -t t i
+check "i: the data sources: who sampled" wait_for 'Sampled by: the sim source (its own clock: not live)'
+check "i: ... and where the steal comes from, with the trace's record and loss counts" \
+	has "STEAL% \\(hypervisor\\), THIEF: Xen's scheduler trace, on: [0-9]+ records, 0 lost \\(8 of 8 domains\\)"
+check "i: ... and how many guests publish their own" has 'STEAL% \(agent\): 6 of 8 guests publish it'
+tm send-keys -t t x	# any key closes it
+sleep 0.5
+check "i: any key closes the panel" has 'STEAL% +THIEF '
+tm send-keys -t t q
+
 # Widths in a UTF-8 terminal are columns, not bytes: a block of the sparkline is 3 bytes and
 # one column (counted as bytes, a third of STEAL HISTORY was drawn, the oldest third), a CJK
 # character 2 columns, a combining accent none.

@@ -113,7 +113,9 @@ static void render_view(struct view *v, struct strbuf *b)
 	}
 	domain_sort(&v->m, o->sort, o->sort_reverse, v->order);
 	double wall = v->src->virtual_time && snap->wall > 0 ? snap->wall : clock_wall_s();
-	if (o->json)
+	if (o->xentop)
+		host_render_xentop(b, &v->m, v->order, o->xentop);
+	else if (o->json)
 		host_render_json(b, &v->m, v->order, wall);
 	else
 		host_render_text(b, &v->m, v->order, wall, v->src->origin);

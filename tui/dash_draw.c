@@ -20,7 +20,7 @@ static void bottom_line(struct dash *d)
 	} else if (d->status[0]) {
 		dash_put(LINES - 1, 0, A_BOLD, d->status);
 	} else if (d->host) {
-		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  space pause  d delay  / filter  "
+		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  i sources  space pause  d delay  / filter  "
 		    "s/c spark steal/cpu  n/v/V net/vbd/vcpu  Enter detail  sort: underlined key ");
 	} else {
 		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  space pause  d delay ");
@@ -38,6 +38,7 @@ static void help_view(struct dash *d)
 		"  s            sparkline shows steal     c        sparkline shows CPU",
 		"  n            per-network lines         v        per-VBD lines",
 		"  V            per-vCPU lines            Enter    detail pane for the selection",
+		"  i            where each column comes from (the data sources, and whether live)",
 		"  Up/Down j/k  select                    PgUp/PgDn, Home/End (g/G)  scroll",
 		"",
 		"Sort (the same key again reverses):",
@@ -49,6 +50,8 @@ static void help_view(struct dash *d)
 		"scheduler trace, a KVM vCPU thread's run-queue wait), else what the guest's",
 		"vstop-agent publishes; '-': neither. A '!' after it: the two disagree (Enter",
 		"shows both, and who the guest waited for). Rows turn yellow at 5%, red at 15%.",
+		"THIEF: who took most of a guest's wait (self: its own vCPUs). TYPE: PV, HVM, PVH",
+		"(Xen), KVM or TCG (emulated).",
 	};
 	(void)d;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
@@ -60,6 +63,8 @@ void dash_draw(struct dash *d)
 	erase();
 	if (d->show_help)
 		help_view(d);
+	else if (d->show_sources && model_snapshot(&d->m)->ndoms)
+		dash_sources_view(d);
 	else if (d->host)
 		dash_host_view(d);
 	else

@@ -46,7 +46,7 @@ struct dash {
 	/* interface */
 	struct ticker ticker;
 	double delay_s;
-	bool paused, show_help, show_net, show_vbd, show_vcpu, show_detail, spark_cpu;
+	bool paused, show_help, show_sources, show_net, show_vbd, show_vcpu, show_detail, spark_cpu;
 	enum sort_key sort;
 	bool sort_reverse;
 	char filter[64];
@@ -60,6 +60,8 @@ struct dash {
 void dash_draw(struct dash *d);
 /* The two views (dash_host.c, dash_guest.c). */
 void dash_host_view(struct dash *d);
+/* The data-sources panel (i): where each column comes from, and whether it is live. */
+void dash_sources_view(struct dash *d);
 void dash_guest_view(struct dash *d);
 
 #endif

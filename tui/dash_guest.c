@@ -16,8 +16,8 @@ static double guest_value(unsigned i, const void *ctx)
 }
 
 static const struct column guest_cols[] = {
-	{ "CPU", 6, 9, -1 }, { "USER", 6, 9, -1 }, { "SYS", 6, 9, -1 }, { "IDLE", 6, 9, -1 },
-	{ "IOWAIT", 6, 9, -1 }, { "IRQ", 6, 9, -1 }, { "STEAL", 6, 9, -1 },
+	COLUMN("CPU", 6, 9, -1), COLUMN("USER", 6, 9, -1), COLUMN("SYS", 6, 9, -1), COLUMN("IDLE", 6, 9, -1),
+	COLUMN("IOWAIT", 6, 9, -1), COLUMN("IRQ", 6, 9, -1), COLUMN("STEAL", 6, 9, -1),
 };
 
 /* Row 0 is the whole VM, row k its k-th CPU. */

@@ -23,17 +23,19 @@ static double track_value(unsigned i, const void *ctx)
 }
 
 static const struct column host_cols[] = {
-	{ "NAME", 14, 9, SORT_NAME },
-	{ "STATE", 6, 5, SORT_STATE },
-	{ "CPU%", 6, 9, SORT_CPU },
-	{ "STEAL%", 6, 9, SORT_STEAL },
-	{ "VCPUS", 5, 6, SORT_VCPUS },
-	{ "MEM", 6, 6, SORT_MEM },
-	{ "MAXMEM", 6, 2, SORT_MAXMEM },
-	{ "RX/s", 6, 4, SORT_NETRX },
-	{ "TX/s", 6, 4, SORT_NETTX },
-	{ "BRD/s", 6, 3, SORT_VBDRD },
-	{ "WR/s", 6, 3, SORT_VBDWR },
+	COLUMN("NAME", 14, 9, SORT_NAME),
+	COLUMN("STATE", 6, 5, SORT_STATE),
+	COLUMN("CPU%", 6, 9, SORT_CPU),
+	COLUMN("STEAL%", 6, 9, SORT_STEAL),
+	TEXT_COLUMN("THIEF", 14, 8),	/* who took most of its wait */
+	COLUMN("VCPUS", 5, 6, SORT_VCPUS),
+	COLUMN("MEM", 6, 6, SORT_MEM),
+	COLUMN("MAXMEM", 6, 2, SORT_MAXMEM),
+	TEXT_COLUMN("TYPE", 4, 3),	/* PV, HVM, PVH; KVM, TCG */
+	COLUMN("RX/s", 6, 4, SORT_NETRX),
+	COLUMN("TX/s", 6, 4, SORT_NETTX),
+	COLUMN("BRD/s", 6, 3, SORT_VBDRD),
+	COLUMN("WR/s", 6, 3, SORT_VBDWR),
 };
 
 static int host_detail_lines(const struct dash *d, const struct snapshot *s, const struct domain *dom)
@@ -47,10 +49,15 @@ static int host_details(const struct dash *d, const struct snapshot *s, const st
 {
 	char buf[256], a[16], b[16], c[16], e[16];
 	if (d->show_vcpu && dom->vcpu_count && y < ymax) {
-		int o = snprintf(buf, sizeof(buf), "    vCPUs(sec):");
-		for (uint32_t k = 0; k < dom->vcpu_count && o < (int)sizeof(buf) - 24; k++)
+		/* CPU seconds, and steal this interval where the trace or schedstat gives it per vCPU. */
+		int o = snprintf(buf, sizeof(buf), "    vCPUs(sec, steal):");
+		for (uint32_t k = 0; k < dom->vcpu_count && o < (int)sizeof(buf) - 32; k++) {
+			double st = model_vcpu_steal_pct(&d->m, (uint32_t)(dom - s->doms), k);
 			o += snprintf(buf + o, sizeof(buf) - (size_t)o, " %u:%llus", k,
 				      (unsigned long long)(s->vcpu_ns[dom->vcpu_first + k] / 1000000000ull));
+			if (!isnan(st))
+				o += snprintf(buf + o, sizeof(buf) - (size_t)o, " %.1f%%", st);
+		}
 		dash_put(y++, 0, A_DIM, buf);
 	}
 	for (uint32_t k = 0; d->show_net && k < dom->net_count && y < ymax; k++) {
@@ -95,16 +102,18 @@ static double host_row(struct dash *d, uint32_t k, const char **name, char cells
 	dash_pct(cells[3], CELL_MAX, r->steal_pct);
 	if (r->steal_disagree)	/* the guest's agent says otherwise: see the detail pane */
 		strncat(cells[3], "!", CELL_MAX - strlen(cells[3]) - 1);
-	snprintf(cells[4], CELL_MAX, "%u", dom->vcpus);
-	dash_human(cells[5], CELL_MAX, (double)dom->mem_bytes);
+	model_main_thief(&d->m, d->visible[k], cells[4], CELL_MAX);
+	snprintf(cells[5], CELL_MAX, "%u", dom->vcpus);
+	dash_human(cells[6], CELL_MAX, (double)dom->mem_bytes);
 	if (dom->maxmem_bytes == MAXMEM_UNLIMITED)
-		snprintf(cells[6], CELL_MAX, "-");
+		snprintf(cells[7], CELL_MAX, "-");
 	else
-		dash_human(cells[6], CELL_MAX, (double)dom->maxmem_bytes);
-	dash_human(cells[7], CELL_MAX, r->net_rx_Bps);
-	dash_human(cells[8], CELL_MAX, r->net_tx_Bps);
-	dash_human(cells[9], CELL_MAX, r->vbd_rd_iops);
-	dash_human(cells[10], CELL_MAX, r->vbd_wr_iops);
+		dash_human(cells[7], CELL_MAX, (double)dom->maxmem_bytes);
+	snprintf(cells[8], CELL_MAX, "%s", dom_type_name(dom->type));
+	dash_human(cells[9], CELL_MAX, r->net_rx_Bps);
+	dash_human(cells[10], CELL_MAX, r->net_tx_Bps);
+	dash_human(cells[11], CELL_MAX, r->vbd_rd_iops);
+	dash_human(cells[12], CELL_MAX, r->vbd_wr_iops);
 	return r->steal_pct;
 }
 
@@ -144,9 +153,21 @@ static void steal_sources(const struct dash *d, uint32_t i, char *buf, size_t sz
 		snprintf(hv, sizeof(hv), "%.1f%%", r->hv_steal_pct);
 	if (!isnan(r->guest_steal_pct))
 		snprintf(ag, sizeof(ag), "%.1f%%", r->guest_steal_pct);
-	model_waiting_for(&d->m, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));
+	model_waiting_for(&d->m, model_snapshot(&d->m)->doms[i].domid, r->thief, r->nthieves, r->hv_waited_ns, who,
+			  sizeof(who));
 	snprintf(buf, sz, "steal: hypervisor %s, agent %s%s  waiting for: %s", hv, ag,
 		 r->steal_disagree ? " (they disagree)" : "", who[0] ? who : "-");
+}
+
+/* The other way: "takes from: db-02 80%, cache-03 45% (62% of the host's waiting)". */
+static void takes_from(const struct dash *d, uint32_t i, char *buf, size_t sz)
+{
+	const struct dom_rates *r = &d->m.rates[i];
+	char who[256], share[48] = "";
+	model_takes_from(&d->m, i, who, sizeof(who));
+	if (!isnan(r->took_pct))
+		snprintf(share, sizeof(share), " (%.0f%% of the host's waiting)", r->took_pct);
+	snprintf(buf, sz, "takes from: %s%s", who[0] ? who : "nobody", share);
 }
 
 static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
@@ -158,13 +179,23 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 	int w = COLS - 8;
 
 	dash_display_name(name, sizeof(name), domain_name(s, dom), 60, d->utf8);
-	snprintf(buf, sizeof(buf), "%s (domid %u): steal %% and CPU %% over the last %d intervals (newest right)",
-		 name, dom->domid, w);
+	char a1[16], a5[16];
+	dash_pct(a1, sizeof(a1), model_steal_avg(&d->m, i, 60));
+	dash_pct(a5, sizeof(a5), model_steal_avg(&d->m, i, 300));
+	snprintf(buf, sizeof(buf), "%s (domid %u): steal 1 min %s%%, 5 min %s%%; steal %% and CPU %% over the last %d "
+		 "intervals (newest right)", name, dom->domid, a1, a5, w);
 	move(y0, 0);
 	clrtobot();
 	dash_put(y0, 0, A_BOLD, buf);
+	char safe[sizeof(buf) * 4];	/* names come from guests: shown safely */
 	steal_sources(d, i, buf, sizeof(buf));
-	dash_put(y0 + 1, 0, d->m.rates[i].steal_disagree && d->color ? COLOR_PAIR(PAIR_WARN) : 0, buf);
+	dash_display_name(safe, sizeof(safe), buf, COLS, d->utf8);
+	dash_put(y0 + 1, 0, d->m.rates[i].steal_disagree && d->color ? COLOR_PAIR(PAIR_WARN) : 0, safe);
+	y0++;
+	height--;
+	takes_from(d, i, buf, sizeof(buf));
+	dash_display_name(safe, sizeof(safe), buf, COLS, d->utf8);
+	dash_put(y0 + 1, 0, 0, safe);
 	y0++;
 	height--;
 	/* Two bar charts, steal above CPU, each (height-1)/2 rows tall. */

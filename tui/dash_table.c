@@ -153,7 +153,7 @@ static void table_header_row(struct dash *d, const struct table *t, const struct
 		if (!l->on[c])
 			continue;
 		int w = col_width(t, l, c);
-		int x = c == 0 ? l->x[c] : l->x[c] + w - (int)strlen(t->cols[c].title);
+		int x = c == 0 || t->cols[c].text ? l->x[c] : l->x[c] + w - (int)strlen(t->cols[c].title);
 		snprintf(title, sizeof(title), "%s", t->cols[c].title);
 		bool sorted = t->cols[c].sort >= 0 && (int)d->sort == t->cols[c].sort;
 		dash_put(y, x, hattr | (sorted ? A_BOLD : 0), title);
@@ -186,9 +186,16 @@ static void table_row(struct dash *d, const struct table *t, const struct layout
 	}
 	dash_display_name(name, sizeof(name), row_name, l->name_w, d->utf8);
 	dash_put(y, l->x[0], attr, name);
-	for (int c = 1; c < t->ncols; c++)
-		if (l->on[c])
+	for (int c = 1; c < t->ncols; c++) {
+		if (!l->on[c])
+			continue;
+		if (t->cols[c].text) {	/* a name within: shown safely, cut by columns */
+			dash_display_name(name, sizeof(name), cells[c], t->cols[c].width, d->utf8);
+			dash_put(y, l->x[c], attr, name);
+		} else {
 			dash_put(y, l->x[c] + t->cols[c].width - (int)strlen(cells[c]), attr, cells[c]);
+		}
+	}
 	if (l->spark_w > 0) {
 		int sp = t->spark(d, k, l->spark_w, spark, sizeof(spark), pair);
 		dash_put(y, l->spark_x, base | (d->color ? COLOR_PAIR(sp) : 0), spark);

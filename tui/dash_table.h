@@ -15,14 +15,18 @@
 #include <stdint.h>
 #include "tui/dash_draw.h"
 
-#define TABLE_MAX_COLS 12
+#define TABLE_MAX_COLS 13
 #define CELL_MAX 64
 
 struct column {
 	const char *title;
 	int width, priority;		/* lower priority goes first when space is short */
 	int sort;			/* the enum sort_key it sorts by, or -1 */
+	bool text;			/* left-aligned text, cut to the width (names): not a number */
 };
+/* A column of numbers (right-aligned), and one of text. */
+#define COLUMN(title, width, priority, sort) { title, width, priority, sort, false }
+#define TEXT_COLUMN(title, width, priority) { title, width, priority, -1, true }
 
 struct table {
 	const struct column *cols;	/* cols[0]: the name, left-aligned, grows */

@@ -146,8 +146,8 @@ static bool handle_key(struct dash *d, int ch)
 		prompt_key(d, ch);
 		return true;
 	}
-	if (d->show_help) {
-		d->show_help = false;
+	if (d->show_help || d->show_sources) {
+		d->show_help = d->show_sources = false;
 		return ch != 'q';
 	}
 	int key = sort_key_from_letter(ch);
@@ -161,6 +161,7 @@ static bool handle_key(struct dash *d, int ch)
 	case 'q': case 'Q': return false;
 	case ' ': d->paused = !d->paused; if (!d->paused) ticker_start(&d->ticker, d->delay_s); break;
 	case 'h': case '?': d->show_help = true; break;
+	case 'i': d->show_sources = d->host && d->src; break;
 	case 'd': start_prompt(d, PROMPT_DELAY, ""); break;
 	case '/': start_prompt(d, PROMPT_FILTER, d->filter); break;
 	case 's': d->spark_cpu = false; break;

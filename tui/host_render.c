@@ -5,8 +5,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "lib/json.h"
+#include "lib/name_safe.h"
 #include "lib/text_width.h"
 #include "lib/xalloc.h"
 #include "tui/name_marks.h"
@@ -30,6 +32,21 @@ static void text_name(struct strbuf *b, const struct snapshot *s, const struct d
 	name_shown(shown, sizeof(shown), s, d, marked);
 	/* Columns, not bytes: UTF-8 names stay aligned. */
 	sb_printf(b, "%s%*s", shown, text_pad(shown, width, MB_CUR_MAX > 1), "");
+}
+
+/* " build-01:61%" (who took most of its wait: one field, for awk), cut and
+ * padded to width columns; "-" for none. */
+static void text_thief(struct strbuf *b, const struct model *m, uint32_t i, int width)
+{
+	char thief[DOMAIN_NAME_MAX + 16], shown[sizeof(thief) * 4];
+	model_main_thief(m, i, thief, sizeof(thief));
+	char *gap = strrchr(thief, ' ');
+	if (gap)
+		*gap = ':';
+	name_safe(shown, sizeof(shown), thief[0] ? thief : "-");
+	bool utf8 = MB_CUR_MAX > 1;
+	shown[text_fit(shown, width, utf8, NULL)] = '\0';
+	sb_printf(b, " %s%*s", shown, text_pad(shown, width, utf8), "");
 }
 
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall, const char *origin)
@@ -60,8 +77,8 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 			  h->steal_reporting, h->steal_reporting == 1 ? "" : "s");
 	else
 		sb_puts(b, s->host.hypervisor[0] == 'k' ? "  steal - (no rate yet)" : "  steal - (no guest publishes it)");
-	sb_printf(b, "\n%-16s %6s %7s %7s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
-		  "STEAL%", "VCPUS", "MEM(MiB)", "MAXMEM", "NETRX(k/s)", "NETTX(k/s)", "VBDRD/s", "VBDWR/s");
+	sb_printf(b, "\n%-16s %6s %7s %7s %-18s %5s %9s %9s %9s %9s %8s %8s\n", "NAME", "STATE", "CPU%",
+		  "STEAL%", "THIEF", "VCPUS", "MEM(MiB)", "MAXMEM", "NETRX(k/s)", "NETTX(k/s)", "VBDRD/s", "VBDWR/s");
 	bool *marks = xcalloc(s->ndoms ? s->ndoms : 1, sizeof(*marks));
 	name_marks(s, 0, marks);
 	for (uint32_t k = 0; k < s->ndoms; k++) {
@@ -73,6 +90,7 @@ void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, " %6s", state);
 		num_or_dash(b, 7, 1, r->valid ? r->cpu_pct : NAN);
 		num_or_dash(b, 7, 1, r->steal_pct);
+		text_thief(b, m, i, 18);
 		sb_printf(b, " %5u %9.0f", d->vcpus, (double)d->mem_bytes / MIB);
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
 			sb_printf(b, " %9s", "no limit");
@@ -92,6 +110,29 @@ static void kv_num(struct strbuf *b, const char *key, double v, int prec)
 {
 	sb_printf(b, ",\"%s\":", key);
 	json_num(b, v, prec, true);
+}
+
+/* The other way round from waiting_for: whom domain i ran while they waited,
+ * each with the share of its wait, and i's share of the host's waiting. */
+static void json_takes_from(struct strbuf *b, const struct model *m, uint32_t i)
+{
+	const struct snapshot *s = model_snapshot(m);
+	uint32_t domid = s->doms[i].domid, n = 0;
+	kv_num(b, "noisy_pct", m->rates[i].took_pct, 1);
+	for (uint32_t v = 0; v < s->ndoms && m->rates[i].took_ns; v++) {
+		const struct dom_rates *r = &m->rates[v];
+		for (uint32_t k = 0; v != i && k < r->nthieves; k++) {
+			if (r->thief[k].domid != domid)
+				continue;
+			sb_puts(b, n++ ? ",{\"name\":" : ",\"takes_from\":[{\"name\":");
+			json_str(b, domain_name(s, &s->doms[v]));
+			sb_printf(b, ",\"domid\":%u", s->doms[v].domid);
+			kv_num(b, "pct", 100.0 * (double)r->thief[k].ns / (double)r->hv_waited_ns, 1);
+			sb_puts(b, "}");
+		}
+	}
+	if (n)
+		sb_puts(b, "]");
 }
 
 /* A counter as a recording holds it: at most 2^63 - 1, what jansson (the
@@ -181,11 +222,17 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, ",\"domid\":%u,\"state\":\"%s\",\"vcpus\":%u", d->domid, state, d->vcpus);
 		if (d->pid)
 			kv_u64(b, "pid", d->pid);
+		if (d->type) {
+			sb_puts(b, ",\"type\":");
+			json_str(b, dom_type_name(d->type));
+		}
 		kv_num(b, "cpu_pct", r->valid ? r->cpu_pct : NAN, 2);
 		kv_num(b, "steal_pct", r->steal_pct, 2);
 		kv_num(b, "hv_steal_pct", r->hv_steal_pct, 2);
 		kv_num(b, "guest_steal_pct", r->guest_steal_pct, 2);
 		sb_printf(b, ",\"steal_disagree\":%s", r->steal_disagree ? "true" : "false");
+		kv_num(b, "steal_1m_pct", model_steal_avg(m, i, 60), 2);
+		kv_num(b, "steal_5m_pct", model_steal_avg(m, i, 300), 2);
 		if (r->nthieves) {
 			/* Who ran while it waited, this interval. */
 			sb_puts(b, ",\"waiting_for\":[");
@@ -199,6 +246,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			}
 			sb_puts(b, "]");
 		}
+		json_takes_from(b, m, i);
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
@@ -213,6 +261,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
+		json_takes_from(b, m, i);
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
@@ -245,4 +294,71 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_puts(b, "}}");
 	}
 	sb_puts(b, "]}\n");
+}
+
+/* ---- xentop -b's format (vstop -b --xentop) ---------------------------------- */
+
+#define XENTOP_HEADER "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) " \
+		      "NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n"
+
+/* What xentop prints for a percentage it cannot compute. */
+static double or_zero(double v)
+{
+	return isnan(v) ? 0 : v;
+}
+
+static void xentop_row(struct strbuf *b, const struct snapshot *s, const struct domain *d, const struct dom_rates *r)
+{
+	char name[DOMAIN_NAME_MAX * 4 + 1], state[7];
+	double total_k = (double)s->host.mem_total / 1024;
+	name_safe(name, sizeof(name), domain_name(s, d));
+	domain_state_str(d->state, state);
+	sb_printf(b, "%10s %6s %10llu %6.1f %10llu %6.1f", name, state, (unsigned long long)(d->cpu_ns / 1000000000ull),
+		  or_zero(r->valid ? r->cpu_pct : NAN), (unsigned long long)(d->mem_bytes / 1024),
+		  total_k > 0 ? 100.0 * (double)(d->mem_bytes / 1024) / total_k : 0.0);
+	if (d->maxmem_bytes == MAXMEM_UNLIMITED)
+		sb_printf(b, " %10s %9s", "no limit", "n/a");
+	else
+		sb_printf(b, " %10llu %9.1f", (unsigned long long)(d->maxmem_bytes / 1024),
+			  total_k > 0 ? 100.0 * (double)(d->maxmem_bytes / 1024) / total_k : 0.0);
+	sb_printf(b, " %5u %4u %8llu %8llu %4u %8llu %8llu %8llu %10llu %10llu %4u\n", d->vcpus, d->net_count,
+		  (unsigned long long)(d->net.tx_bytes / 1024), (unsigned long long)(d->net.rx_bytes / 1024), d->vbd_count,
+		  (unsigned long long)d->vbd.oo_reqs, (unsigned long long)d->vbd.rd_reqs, (unsigned long long)d->vbd.wr_reqs,
+		  (unsigned long long)d->vbd.rd_sectors, (unsigned long long)d->vbd.wr_sectors, 0u);
+}
+
+static void xentop_sub_lines(struct strbuf *b, const struct snapshot *s, const struct domain *d, const char *sub)
+{
+	static const char *const vbd_type[] = { "Unidentified", "BlkBack", "BlkTap" };
+	if (strchr(sub, 'v') && d->vcpu_count) {
+		sb_puts(b, "VCPUs(sec): ");
+		for (uint32_t k = 0; k < d->vcpu_count; k++)
+			sb_printf(b, "%3u: %10llus", k, (unsigned long long)(s->vcpu_ns[d->vcpu_first + k] / 1000000000ull));
+		sb_putc(b, '\n');
+	}
+	for (uint32_t k = 0; strchr(sub, 'n') && k < d->net_count; k++) {
+		const struct net_counters *c = &s->nets[d->net_first + k].c;
+		sb_printf(b, "Net%u RX: %8llubytes %8llupkts %8lluerr %8lludrop  TX: %8llubytes %8llupkts %8lluerr %8lludrop\n",
+			  s->nets[d->net_first + k].id, (unsigned long long)c->rx_bytes, (unsigned long long)c->rx_packets,
+			  (unsigned long long)c->rx_errors, (unsigned long long)c->rx_drops, (unsigned long long)c->tx_bytes,
+			  (unsigned long long)c->tx_packets, (unsigned long long)c->tx_errors, (unsigned long long)c->tx_drops);
+	}
+	for (uint32_t k = 0; strchr(sub, 'x') && k < d->vbd_count; k++) {
+		const struct dom_vbd *v = &s->vbds[d->vbd_first + k];
+		sb_printf(b, "VBD %s %u [%2x:%2x]  OO: %8llu   RD: %8llu   WR: %8llu   RSECT: %10llu   WSECT: %10llu\n",
+			  vbd_type[v->type < 3 ? v->type : 0], v->dev, (v->dev >> 8) & 0xff, v->dev & 0xff,
+			  (unsigned long long)v->c.oo_reqs, (unsigned long long)v->c.rd_reqs, (unsigned long long)v->c.wr_reqs,
+			  (unsigned long long)v->c.rd_sectors, (unsigned long long)v->c.wr_sectors);
+	}
+}
+
+void host_render_xentop(struct strbuf *b, const struct model *m, const uint32_t *order, const char *sub)
+{
+	const struct snapshot *s = model_snapshot(m);
+	sb_puts(b, XENTOP_HEADER);
+	for (uint32_t k = 0; k < s->ndoms; k++) {
+		const struct domain *d = &s->doms[order[k]];
+		xentop_row(b, s, d, &m->rates[order[k]]);
+		xentop_sub_lines(b, s, d, sub);
+	}
 }

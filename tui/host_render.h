@@ -12,6 +12,9 @@
 
 /* origin: who sampled ("vstopd pid 812, xen"), or "" for this process. */
 void host_render_text(struct strbuf *b, const struct model *m, const uint32_t *order, double wall, const char *origin);
+/* xentop -b's block: its header, a row per domain in its columns, and the sub-lines
+ * `sub` asks for ('n' networks, 'x' VBDs, 'v' vCPUs), as xentop prints them. */
+void host_render_xentop(struct strbuf *b, const struct model *m, const uint32_t *order, const char *sub);
 void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall);
 
 #endif

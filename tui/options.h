@@ -16,6 +16,7 @@ enum sort_key {
 
 struct vstop_options {
 	bool batch, json, host;
+	const char *xentop;		/* batch: xentop -b's format, with these of its n, x, v sub-lines ("" none); NULL: off */
 	double delay_s;
 	uint64_t iterations;		/* 0 = forever */
 	enum sort_key sort;

@@ -36,6 +36,8 @@ static void usage(FILE *f)
 "  -d, --delay=SECS       seconds between samples (default 1; 0.05 to 3600)\n"
 "  -n, --iterations=N     stop after N intervals (batch and dashboard)\n"
 "      --json             batch: one JSON object per line\n"
+"      --xentop[=nxv]     batch: xentop -b's format (its header and columns, from any host\n"
+"                         source), with its n, x, v sub-lines as xentop's -n -x -v\n"
 "  -s, --sort=FIELD       host view order: domid name state cpu steal vcpus mem\n"
 "                         maxmem netrx nettx vbdrd vbdwr (prefix - to reverse)\n"
 "      --source=SRC       auto (the default: xen on a Dom0, kvm on a KVM host, else guest),\n"
@@ -71,12 +73,13 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT, OPT_HOST, OPT_STALE, OPT_TOP };
+	enum { OPT_JSON = 256, OPT_XENTOP, OPT_SOURCE, OPT_SIM, OPT_LOGINT, OPT_PROCROOT, OPT_HOST, OPT_STALE, OPT_TOP };
 	static const struct option lopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "xentop", optional_argument, NULL, OPT_XENTOP },
 		{ "sort", required_argument, NULL, 's' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "sim", no_argument, NULL, OPT_SIM },
@@ -120,6 +123,12 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_JSON: o.json = true; break;
+		case OPT_XENTOP:
+			o.xentop = optarg ? optarg : "";
+			if (strspn(o.xentop, "nxv") != strlen(o.xentop))
+				die(2, "--xentop: \"%s\": its sub-lines are n (networks), x (VBDs) and v (vCPUs), "
+				    "as xentop's -n -x -v", o.xentop);
+			break;
 		case OPT_SOURCE: o.source = optarg; break;
 		case OPT_SIM: o.source = "sim"; break;
 		case OPT_LOGINT:
@@ -175,6 +184,8 @@ int main(int argc, char **argv)
 	o.src.proc_root = o.proc_root;	/* the kvm source's /proc too */
 	if (o.json && !o.batch)
 		die(2, "--json goes with -b");
+	if (o.xentop && (!o.batch || o.json || !o.host))
+		die(2, "--xentop goes with -b, without --json, in the host view (a Dom0, a KVM host, --source)");
 	if (o.batch)
 		return batch_run(&o);
 	return dashboard_run(&o);

@@ -131,6 +131,10 @@ who=$(tail -1 "$W/out/B.json" | jq -r '.domains[] | select(.name == "A") | .wait
 echo "# A waited for: $who"
 echo "$who" | grep -q 'B ' && echo "$who" | grep -q 'c ' && echo "$who" | grep -q 'host:burn '
 ok $? "vstop -b --json: A waited for B, c and host:burn"
+"$B/vstop" -b --source=kvm -d 1 -n 1 > "$W/out/B.txt" 2>> "$W/out/vstop.err"
+ta=$(awk '$1 == "A" { print $5 }' "$W/out/B.txt")
+case $ta in B:[0-9]*% | c:[0-9]*% | host:burn:[0-9]*%) ok 0 "vstop -b's THIEF column: A waits mostly for $ta" ;;
+	*) ok 1 "vstop -b's THIEF column for A ($ta)"; sed 's/^/# /' "$W/out/B.txt" ;; esac
 
 for _ in $(seq 15); do grep -q 'alert firing: .* guest_steal A ' "$W/out/vstopd.log" && break; sleep 1; done
 fired=$(grep 'alert firing: .* guest_steal A ' "$W/out/vstopd.log" | head -1)

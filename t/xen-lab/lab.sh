@@ -383,6 +383,8 @@ echo "# vstop beside vstopd, as ops: g3 hypervisor steal $s3%, waiting first for
 within "$s3" 40 90 && case $w3 in g1 | g2) true ;; *) false ;; esac
 ok $? "vstop -b as a user in adm, with vstopd running: g3 (no agent) shows its hypervisor steal ($s3%) and who took it ($w3)"
 grep -q "from vstopd pid [0-9]*, xen" "$W/out/stream.txt"; ok $? "... and its header says it reads vstopd's stream"
+t3=$(awk '$1 == "g3" { print $5 }' "$W/out/stream.txt")
+case $t3 in g1:[0-9]*% | g2:[0-9]*%) ok 0 "vstop -b's THIEF column: g3 waits mostly for $t3" ;; *) ok 1 "vstop -b's THIEF column for g3 ($t3)"; grep . "$W/out/stream.txt" | sed 's/^/# /' ;; esac
 # Phase L: records were lost, and no reading is wrong: every hypervisor steal served is a
 # phase C figure (a stalled or lossy interval gives none).
 lost=$(sed -n 's/^vstop_xen_trace_lost_records_total //p' "$W/out/phaseL.metrics" | tail -1)
