@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates the dashboard captures in docs/: tmux runs vstop in a 110x32 pane,
+# Regenerates the dashboard captures in docs/: tmux runs vstop in a pane 32 rows high,
 # capture-pane -e keeps the colours (view the .ansi files with `cat` in a terminal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cap() { # cap NAME COMMAND...
-	local name=$1; shift
+cap() { # cap NAME WIDTH COMMAND...
+	local name=$1 width=$2; shift 2
 	tmux -L vstop-doc kill-server 2>/dev/null || true
-	tmux -u -L vstop-doc new-session -d -s d -c "$PWD" -x 110 -y 32 "env LANG=C.UTF-8 $*; sleep 5"
+	tmux -u -L vstop-doc new-session -d -s d -c "$PWD" -x "$width" -y 32 "env LANG=C.UTF-8 $*; sleep 5"
 	sleep 9
 	tmux -L vstop-doc capture-pane -p -e -t d > "docs/$name.ansi"
 	tmux -L vstop-doc capture-pane -p -t d | sed 's/[[:space:]]*$//' > "docs/$name.txt"
 	tmux -L vstop-doc kill-server 2>/dev/null || true
 }
-cap host-view ./vstop --source=sim:16 -d 0.5 -s cpu
-cap guest-view ./vstop --source=guest -d 1
+# The host view with the hypervisor's trace: THIEF names who took each guest's wait.
+cap host-view 132 ./vstop --source=sim:16,trace -d 0.5 -s steal
+cap guest-view 110 ./vstop --source=guest -d 1
