@@ -40,6 +40,7 @@ static struct alarm *add(struct alarms *al, enum alert_rule rule, const char *su
 		al->a = xreallocarray(al->a, al->cap, sizeof(*al->a));
 	}
 	struct alarm *a = &al->a[al->n++];
+	al->stored[rule]++;
 	memset(a, 0, sizeof(*a));
 	a->rule = rule;
 	snprintf(a->subject, sizeof(a->subject), "%s", subject);
@@ -203,6 +204,8 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 		 const struct model *m, const struct dom_rates *r)
 {
 	const struct alert_conf *c = &al->conf[rule];
+	if (!al->stored[rule] && (!c->enabled || isnan(v) || v < c->warn))
+		return;	/* no alarm of this rule to hold or start: the common case, no search */
 	struct alarm *a = find(al, rule, subject);
 
 	if (!c->enabled || isnan(v)) {
@@ -245,8 +248,10 @@ static void sweep(struct alarms *al, double now)
 		 * return does not notify again at once. */
 		bool quiet = a->state == ALARM_OK && !(a->last_notify > 0 &&
 			now - a->last_notify < al->conf[a->rule].min_interval_s);
-		if (a->gen != al->gen || quiet)
+		if (a->gen != al->gen || quiet) {
+			al->stored[a->rule]--;
 			continue;
+		}
 		if (w != i)
 			al->a[w] = *a;
 		w++;

@@ -51,6 +51,7 @@ struct alarms {
 	struct notifier *notify;
 	struct alarm *a;
 	uint32_t n, cap;
+	uint32_t stored[AR_NRULES];	/* alarms kept per rule: none, and a quiet value needs no search */
 	uint64_t gen;
 	uint64_t notifications;
 };

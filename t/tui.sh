@@ -109,6 +109,37 @@ sleep 0.5
 check "i: any key closes the panel" has 'STEAL% +THIEF '
 tm send-keys -t t q
 
+# Settings like htop's: F2 chooses the columns and their order, and saves them with the sort
+# and the delay to vstoprc, read at the next start; f finds a name without hiding the others.
+CFG="$TMP/cfg"
+start 140 40 "XDG_CONFIG_HOME=$CFG LANG=C.UTF-8 $VSTOP_ABS --source=sim:8,trace -d 0.3"
+wait_for 'vstop - host' >/dev/null
+tm send-keys -t t F2
+check "F2: the setup screen lists the columns" wait_for 'Setup: the host view.s columns, in order'
+tm send-keys -t t Space	# STATE, the first: hidden
+tm send-keys -t t Down Down Down ']' ']'	# THIEF: two places later, after MEM
+tm send-keys -t t q
+sleep 0.6
+check "setup: STATE hidden, THIEF moved after MEM" has '^NAME +CPU% +STEAL% +VCPUS +MEM +THIEF +MAXMEM ' ||
+	screen | sed -n '1,6s/^/# /p'
+check "setup: the settings are saved where it said" grep -q '^columns = CPU% STEAL% VCPUS MEM THIEF MAXMEM TYPE' "$CFG/vstop/vstoprc"
+tm send-keys -t t f
+tm send-keys -t t 'cache' Enter
+sleep 0.4
+tm send-keys -t t Enter
+check "f: find moves the selection to the first name that holds the text" wait_for '^cache-03 (domid'
+check "f: and hides nothing" has '^db-02 '
+tm send-keys -t t q
+start 140 40 "XDG_CONFIG_HOME=$CFG LANG=C.UTF-8 $VSTOP_ABS --source=sim:8,trace -d 0.3"
+wait_for 'vstop - host' >/dev/null
+sleep 0.6
+check "vstoprc is read at the next start" has '^NAME +CPU% +STEAL% +VCPUS +MEM +THIEF +MAXMEM '
+tm send-keys -t t q
+echo 'colums = CPU%' >> "$CFG/vstop/vstoprc"
+start 140 40 "XDG_CONFIG_HOME=$CFG LANG=C.UTF-8 $VSTOP_ABS --source=sim:8,trace -d 0.3"
+check "a line vstoprc cannot take is named, the rest still read" wait_for 'vstoprc:7: not a setting vstop knows'
+tm send-keys -t t q
+
 # Widths in a UTF-8 terminal are columns, not bytes: a block of the sparkline is 3 bytes and
 # one column (counted as bytes, a third of STEAL HISTORY was drawn, the oldest third), a CJK
 # character 2 columns, a combining accent none.

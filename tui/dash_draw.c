@@ -6,7 +6,17 @@
 #include "tui/dash_table.h"
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
+
+void dash_say(struct dash *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->status, sizeof(d->status), fmt, ap);
+	va_end(ap);
+	d->status_at = clock_now_s();
+}
 
 static void bottom_line(struct dash *d)
 {
@@ -15,6 +25,7 @@ static void bottom_line(struct dash *d)
 	clrtoeol();
 	if (d->prompt != PROMPT_NONE) {
 		snprintf(buf, sizeof(buf), "%s: %s_", d->prompt == PROMPT_FILTER ? "Filter by name (Enter, Esc)" :
+			 d->prompt == PROMPT_FIND ? "Find a name, the selection moves (Enter; F3 next; Esc)" :
 			 "Delay in seconds (Enter, Esc)", d->prompt_buf);
 		dash_put(LINES - 1, 0, A_BOLD, buf);
 	} else if (d->status[0]) {
@@ -39,6 +50,8 @@ static void help_view(struct dash *d)
 		"  n            per-network lines         v        per-VBD lines",
 		"  V            per-vCPU lines            Enter    detail pane for the selection",
 		"  i            where each column comes from (the data sources, and whether live)",
+		"  f, F3        find a name (the selection moves; / hides the others instead)",
+		"  F2           setup: which columns, in what order; saved with sort and delay",
 		"  Up/Down j/k  select                    PgUp/PgDn, Home/End (g/G)  scroll",
 		"",
 		"Sort (the same key again reverses):",
@@ -63,6 +76,8 @@ void dash_draw(struct dash *d)
 	erase();
 	if (d->show_help)
 		help_view(d);
+	else if (d->show_setup)
+		dash_setup_view(d);
 	else if (d->show_sources && model_snapshot(&d->m)->ndoms)
 		dash_sources_view(d);
 	else if (d->host)

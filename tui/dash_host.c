@@ -38,6 +38,12 @@ static const struct column host_cols[] = {
 	COLUMN("WR/s", 6, 3, SORT_VBDWR),
 };
 
+const struct column *dash_host_columns(int *n)
+{
+	*n = (int)(sizeof(host_cols) / sizeof(host_cols[0]));
+	return host_cols;
+}
+
 static int host_detail_lines(const struct dash *d, const struct snapshot *s, const struct domain *dom)
 {
 	(void)s;
@@ -115,6 +121,18 @@ static double host_row(struct dash *d, uint32_t k, const char **name, char cells
 	dash_human(cells[11], CELL_MAX, r->vbd_rd_iops);
 	dash_human(cells[12], CELL_MAX, r->vbd_wr_iops);
 	return r->steal_pct;
+}
+
+/* The k-th row in the columns shown, in the user's order (d->col_order). */
+static double host_row_shown(struct dash *d, uint32_t k, const char **name, char cells[][CELL_MAX])
+{
+	char all[TABLE_MAX_COLS][CELL_MAX];
+	double steal = host_row(d, k, name, all);
+	int c = 1;
+	for (int i = 1; i < (int)(sizeof(host_cols) / sizeof(host_cols[0])); i++)
+		if (!d->col_hidden[d->col_order[i]])
+			memcpy(cells[c++], all[d->col_order[i]], CELL_MAX);
+	return steal;
 }
 
 static int host_spark(struct dash *d, uint32_t k, int width, char *out, size_t sz, int pair)
@@ -311,8 +329,14 @@ void dash_host_view(struct dash *d)
 				longest = len;
 		}
 	}
+	d->nvisible = nvis;
+	struct column cols[TABLE_MAX_COLS];
+	int ncols = 0;
+	for (int i = 0; i < (int)(sizeof(host_cols) / sizeof(host_cols[0])); i++)
+		if (i == 0 || !d->col_hidden[d->col_order[i]])
+			cols[ncols++] = host_cols[i ? d->col_order[i] : 0];
 	struct table t = {
-		host_cols, (int)(sizeof(host_cols) / sizeof(host_cols[0])), nvis, longest, host_row, host_spark,
+		cols, ncols, nvis, longest, host_row_shown, host_spark,
 		d->spark_cpu ? "CPU HISTORY" : "STEAL HISTORY", host_row_details,
 		d->filter[0] ? "  no domain matches the filter" : "  no domains", false,
 	};

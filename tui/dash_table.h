@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include "tui/dash_draw.h"
 
-#define TABLE_MAX_COLS 13
 #define CELL_MAX 64
 
 struct column {
@@ -44,6 +43,9 @@ struct table {
 	const char *empty;		/* what an empty table says */
 	bool scroll_only;		/* no selection: the keys scroll (the guest's CPUs) */
 };
+
+/* The host view's columns, every one, in their first order; n gets how many. */
+const struct column *dash_host_columns(int *n);
 
 /* The header row at y0 - 1, then the rows from y0 to ymax, the selection kept in view. */
 void dash_draw_table(struct dash *d, const struct table *t, int y0, int ymax);

@@ -14,6 +14,7 @@
 #include "collector/kvm_conf.h"
 #include "collector/xen_conf.h"
 #include "tui/dashboard.h"
+#include "tui/vstoprc.h"
 
 #include <curses.h>
 #include <langinfo.h>
@@ -81,11 +82,12 @@ static int sample(struct dash *d)
 	char err[512];
 	int s = d->host ? sample_host(d, err, sizeof(err)) : sample_guest(d, err, sizeof(err));
 	if (s < 0)
-		snprintf(d->status, sizeof(d->status), "sample failed: %s", err);
+		dash_say(d, "sample failed: %s", err);
 	else if (s > 0)
-		snprintf(d->status, sizeof(d->status), "end of replayed data: paused");
+		dash_say(d, "end of replayed data: paused");
 	else {
-		d->status[0] = '\0';
+		if (clock_now_s() - d->status_at > DASH_SAY_S)
+			d->status[0] = '\0';
 		d->samples++;
 	}
 	if (s > 0)
@@ -100,18 +102,22 @@ static void prompt_done(struct dash *d)
 	if (d->prompt == PROMPT_FILTER) {
 		snprintf(d->filter, sizeof(d->filter), "%s", d->prompt_buf);
 		d->selected = d->top = 0;
+	} else if (d->prompt == PROMPT_FIND) {
+		snprintf(d->find, sizeof(d->find), "%s", d->prompt_buf);
+		if (!dash_find_next(d))
+			dash_say(d, "find: no domain's name holds \"%s\"", d->find);
 	} else if (d->prompt == PROMPT_DELAY) {
 		double v;
 		double least = d->src ? d->src->interval_s : 0;
 		if (num_seconds(d->prompt_buf, 0.05, 3600, &v) == 0) {
 			if (v < least) {
 				v = least;
-				snprintf(d->status, sizeof(d->status), "delay: vstopd samples every %gs, no faster", least);
+				dash_say(d, "delay: vstopd samples every %gs, no faster", least);
 			}
 			d->delay_s = v;
 			ticker_start(&d->ticker, v);
 		} else {
-			snprintf(d->status, sizeof(d->status), "delay: \"%s\" is not 0.05 to 3600 seconds", d->prompt_buf);
+			dash_say(d, "delay: \"%s\" is not 0.05 to 3600 seconds", d->prompt_buf);
 		}
 	}
 	d->prompt = PROMPT_NONE;
@@ -146,6 +152,10 @@ static bool handle_key(struct dash *d, int ch)
 		prompt_key(d, ch);
 		return true;
 	}
+	if (d->show_setup) {
+		d->show_setup = dash_setup_key(d, ch);
+		return true;
+	}
 	if (d->show_help || d->show_sources) {
 		d->show_help = d->show_sources = false;
 		return ch != 'q';
@@ -162,6 +172,12 @@ static bool handle_key(struct dash *d, int ch)
 	case ' ': d->paused = !d->paused; if (!d->paused) ticker_start(&d->ticker, d->delay_s); break;
 	case 'h': case '?': d->show_help = true; break;
 	case 'i': d->show_sources = d->host && d->src; break;
+	case KEY_F(2): d->show_setup = d->host; break;
+	case 'f': if (d->host) start_prompt(d, PROMPT_FIND, d->find); break;
+	case KEY_F(3):
+		if (d->host && !dash_find_next(d))
+			dash_say(d, "find: no domain's name holds \"%s\"", d->find);
+		break;
 	case 'd': start_prompt(d, PROMPT_DELAY, ""); break;
 	case '/': start_prompt(d, PROMPT_FILTER, d->filter); break;
 	case 's': d->spark_cpu = false; break;
@@ -193,6 +209,11 @@ static int dash_open(struct dash *d, const struct vstop_options *o, char *err, s
 	d->delay_s = o->delay_s > 0 ? o->delay_s : 1.0;
 	d->sort = o->sort;
 	d->sort_reverse = o->sort_reverse;
+	for (int i = 0; i < TABLE_MAX_COLS; i++)
+		d->col_order[i] = i;
+	d->setup_sel = 1;
+	if (d->host)
+		vstoprc_load(d, o->sort_given, o->delay_s > 0);	/* the command line wins */
 	gethostname(d->hostname, sizeof(d->hostname) - 1);
 	/* The alarm thresholds of this host's vstop.conf, if it has one. */
 	conf_defaults(&d->conf, sink_conf_sections, sink_conf_nsections);

@@ -20,7 +20,7 @@ struct vstop_options {
 	double delay_s;
 	uint64_t iterations;		/* 0 = forever */
 	enum sort_key sort;
-	bool sort_reverse;
+	bool sort_reverse, sort_given;	/* given: -s said it (it wins over vstoprc) */
 	const char *source;		/* NULL = guest view */
 	const char *proc_root;
 	const char *only_host;		/* the fleet view: one host's guests (--host) */

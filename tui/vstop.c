@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 		case 's': {
 			const char *key = optarg;
 			o.sort_reverse = key[0] == '-';
+			o.sort_given = true;
 			if ((k = sort_key_parse(key + o.sort_reverse)) < 0)
 				die(2, "-s: unknown field \"%s\" (see --help)", optarg);
 			o.sort = (enum sort_key)k;

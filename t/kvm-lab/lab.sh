@@ -97,7 +97,7 @@ ok $? "phase B: A, B (taskset) and c (virsh vcpupin, emulatorpin) on CPU 0"
 cp /bin/busybox "$W/burn"	# a host process with a name of its own (comm is the file's; argv[0] the applet)
 taskset -c 0 bash -c 'exec -a sh "$0" -c "while :; do :; done"' "$W/burn" &
 burn=$!
-printf '[general]\nuser = nobody\n[alert.guest_steal]\nwarn = 20\ncrit = 95\nclear = 10\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$W/vstop.conf"
+printf '[general]\nuser = nobody\n[alert.guest_steal]\nwarn = 20\ncrit = 95\nclear = 10\nfor = 3s\n[alert.noisy_neighbor]\nwarn = 50\ncrit = 95\nfor = 3s\n[alert.vcpu_overcommit]\nenabled = no\n[alert.mem_overcommit]\nenabled = no\n' > "$W/vstop.conf"
 "$B/vstopd" -c "$W/vstop.conf" --source=kvm -d 1 --listen 127.0.0.1:9948 2> "$W/out/vstopd.log" &
 vstopd=$!
 sleep 2
@@ -164,6 +164,25 @@ ok $? "a recording replays to the same steal and thieves (host processes by name
 verdict() { jq -r --arg c "$1" '.checks[] | select(.check == $c) | .verdict' "$W/out/doctor.json"; }
 [ "$(verdict schedstat)" = OK ] && [ "$(verdict guest-steal-visible)" = WARN ] && [ "$(verdict vcpu-pinning)" = WARN ]
 ok $? "doctor: schedstat OK, guests emulated cannot see their steal (WARN), CPU 0 crowded by pinning (WARN)"
+# ---- phase N: one noisy neighbor -------------------------------------------------------------------
+# A and B alone on CPU 0, A at nice 19: B runs nearly all the time A waits, A nearly none of
+# B's (few) waits. B is the noisy neighbor; A, its victim, is not.
+kill -STOP "$burn"; $V suspend c >> "$W/out/virsh.log" 2>&1
+for t in /proc/"$pa"/task/*; do renice -n 19 -p "${t##*/}" > /dev/null; done
+for _ in $(seq 15); do grep -q 'alert firing: .* noisy_neighbor B ' "$W/out/vstopd.log" && break; sleep 1; done
+nb=$(grep 'alert firing: .* noisy_neighbor B ' "$W/out/vstopd.log" | head -1)
+echo "# $nb"
+echo "$nb" | grep -q 'it took from: A [0-9]*%'
+ok $? "phase N: the noisy_neighbor alarm fires for B, naming A as whom it took from"
+grep -q 'alert firing: .* noisy_neighbor A ' "$W/out/vstopd.log"; [ $? = 1 ]
+ok $? "phase N: and never for A, its victim"
+"$B/vstop" -b --json --source=kvm -d 1 -n 2 > "$W/out/N.json" 2>> "$W/out/vstop.err"
+np=$(last N.json B noisy_pct) ta=$(tail -1 "$W/out/N.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for[0].name // empty')
+echo "# phase N: B's share of the host's waiting $np%, A waits first for $ta"
+within "$np" 50 100 && [ "$ta" = B ]; ok $? "phase N: vstop -b --json: B's noisy_pct ($np) and A's main thief ($ta)"
+for t in /proc/"$pa"/task/*; do renice -n 0 -p "${t##*/}" > /dev/null; done
+kill -CONT "$burn"; $V resume c >> "$W/out/virsh.log" 2>&1
+
 kill "$vstopd"; wait "$vstopd"; rc=$? vstopd=
 [ "$rc" -eq 0 ]; ok $? "vstopd exits cleanly on SIGTERM ($rc)"
 
