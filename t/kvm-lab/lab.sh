@@ -168,7 +168,10 @@ ok $? "doctor: schedstat OK, guests emulated cannot see their steal (WARN), CPU 
 # A and B alone on CPU 0, A at nice 19: B runs nearly all the time A waits, A nearly none of
 # B's (few) waits. B is the noisy neighbor; A, its victim, is not.
 kill -STOP "$burn"; $V suspend c >> "$W/out/virsh.log" 2>&1
+# Nice, and its autogroup's nice too: a QEMU that daemonized is a session of its own, and
+# with sched_autogroup the groups share the CPU first, whatever a thread's nice.
 for t in /proc/"$pa"/task/*; do renice -n 19 -p "${t##*/}" > /dev/null; done
+[ -w /proc/"$pa"/autogroup ] && echo 19 > /proc/"$pa"/autogroup
 for _ in $(seq 15); do grep -q 'alert firing: .* noisy_neighbor B ' "$W/out/vstopd.log" && break; sleep 1; done
 nb=$(grep 'alert firing: .* noisy_neighbor B ' "$W/out/vstopd.log" | head -1)
 echo "# $nb"
@@ -181,6 +184,7 @@ np=$(last N.json B noisy_pct) ta=$(tail -1 "$W/out/N.json" | jq -r '.domains[] |
 echo "# phase N: B's share of the host's waiting $np%, A waits first for $ta"
 within "$np" 50 100 && [ "$ta" = B ]; ok $? "phase N: vstop -b --json: B's noisy_pct ($np) and A's main thief ($ta)"
 for t in /proc/"$pa"/task/*; do renice -n 0 -p "${t##*/}" > /dev/null; done
+[ -w /proc/"$pa"/autogroup ] && echo 0 > /proc/"$pa"/autogroup
 kill -CONT "$burn"; $V resume c >> "$W/out/virsh.log" 2>&1
 
 kill "$vstopd"; wait "$vstopd"; rc=$? vstopd=
