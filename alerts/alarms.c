@@ -72,7 +72,7 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 }
 
 /* The three domains (other than the victim) with the most CPU over the last
- * `window_s`, from the model's history: "build-01 266%, ci-05 45%, web-08 40%". */
+ * `window_s`, from the model's history: "build-01 266% CPU, ci-05 45% CPU, ...". */
 static void noisy_neighbors(const struct model *m, const char *victim, double window_s, char *out, size_t sz)
 {
 	const struct snapshot *s = model_snapshot(m);
@@ -107,8 +107,8 @@ static void noisy_neighbors(const struct model *m, const char *victim, double wi
 	size_t o = 0;
 	out[0] = '\0';
 	for (int p = 0; p < 3 && top[p].cpu >= 0 && o < sz; p++)
-		o += (size_t)snprintf(out + o, sz - o, "%s%s %.0f%%", p ? ", " : "",
-				      domain_name(s, &s->doms[top[p].i]), top[p].cpu);
+		o += (size_t)snprintf(out + o, sz - o, "%s%s %.0f%% CPU", p ? ", " : "",
+				      domain_name(s, &s->doms[top[p].i]), top[p].cpu);	/* CPU, not a share of the wait */
 }
 
 static uint32_t took_find(const struct alarm *a, uint32_t domid)
