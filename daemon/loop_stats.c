@@ -5,12 +5,6 @@
 #include <stddef.h>
 #include "lib/clock.h"
 
-static bool count(const void *ctx, uint32_t row, size_t off, struct series_value *v)
-{
-	(void)row;
-	return series_u64(v, series_field_u64(ctx, off));
-}
-
 static bool seconds(const void *ctx, uint32_t row, size_t off, struct series_value *v)
 {
 	(void)row;
@@ -27,10 +21,10 @@ static bool process_cpu(const void *ctx, uint32_t row, size_t arg, struct series
 #define L(field) offsetof(struct loop_stats, field)
 
 static const struct series loop_series[] = {
-	{ "vstop_samples_total", "Samples taken.", SERIES_COUNTER, NULL, count, L(samples), NULL, 0, SF_CALL },
-	{ "vstop_samples_failed_total", "Samples that failed and were skipped.", SERIES_COUNTER, NULL, count, L(failed), NULL, 0, SF_CALL },
+	{ "vstop_samples_total", "Samples taken.", SERIES_COUNTER, NULL, series_context_u64, L(samples), NULL, 0, SF_CALL },
+	{ "vstop_samples_failed_total", "Samples that failed and were skipped.", SERIES_COUNTER, NULL, series_context_u64, L(failed), NULL, 0, SF_CALL },
 	{ "vstop_deadlines_missed_total", "Sampling deadlines skipped because the loop ran late.", SERIES_COUNTER, NULL,
-	  count, L(missed), NULL, 0, SF_CALL },
+	  series_context_u64, L(missed), NULL, 0, SF_CALL },
 	{ "vstop_scrape_duration_seconds", "Time the last sample took to read from its source.", SERIES_GAUGE, NULL,
 	  seconds, L(sample_seconds), NULL, 0, SF_CALL },
 	{ "vstop_sample_lateness_max_seconds", "Worst wake-up lateness of the sampler since start.", SERIES_GAUGE, NULL,

@@ -199,17 +199,11 @@ void sampler_link_stats(const struct sampler_link *l, struct loop_stats *ls)
 										 : l->gone.lateness_seconds;
 }
 
-static bool count(const void *ctx, uint32_t row, size_t off, struct series_value *v)
-{
-	(void)row;
-	return series_u64(v, series_field_u64(ctx, off));
-}
-
 static const struct series link_series[] = {
 	{ "vstop_sampler_restarts_total", "Times the privileged sampler was restarted (it died, or sent what was refused).",
-	  SERIES_COUNTER, NULL, count, offsetof(struct sampler_link, restarts), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct sampler_link, restarts), NULL, 0, SF_CALL },
 	{ "vstop_sampler_messages_refused_total", "Messages from the sampler refused as malformed.",
-	  SERIES_COUNTER, NULL, count, offsetof(struct sampler_link, refused), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct sampler_link, refused), NULL, 0, SF_CALL },
 };
 
 struct series_set sampler_link_series_set(const struct sampler_link *l)

@@ -496,17 +496,11 @@ static void *rrd_sink_open(const void *conf, const struct sink_overrides *o, dou
 	return s;
 }
 
-static bool count(const void *ctx, uint32_t row, size_t off, struct series_value *v)
-{
-	(void)row;
-	return series_u64(v, series_field_u64(ctx, off));
-}
-
 static const struct series rrd_series[] = {
 	{ "vstop_rrd_samples_dropped_total", "Samples not written to RRD: the disk was slower than the interval.",
-	  SERIES_COUNTER, NULL, count, offsetof(struct rrd_sink, shown[0]), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct rrd_sink, shown[0]), NULL, 0, SF_CALL },
 	{ "vstop_rrd_errors_total", "RRD files that could not be created or updated (the log says why).",
-	  SERIES_COUNTER, NULL, count, offsetof(struct rrd_sink, shown[1]), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct rrd_sink, shown[1]), NULL, 0, SF_CALL },
 };
 
 static struct series_set rrd_sink_series(void *state)

@@ -303,19 +303,13 @@ static void stream_sink_close(void *state)
 	free(s);
 }
 
-static bool count(const void *ctx, uint32_t row, size_t off, struct series_value *v)
-{
-	(void)row;
-	return series_u64(v, series_field_u64(ctx, off));
-}
-
 static const struct series stream_series[] = {
 	{ "vstop_stream_readers", "Readers of vstopd's local stream (vstop on this host).",
-	  SERIES_GAUGE, NULL, count, offsetof(struct stream_sink, shown[0]), NULL, 0, SF_CALL },
+	  SERIES_GAUGE, NULL, series_context_u64, offsetof(struct stream_sink, shown[0]), NULL, 0, SF_CALL },
 	{ "vstop_stream_images_missed_total", "Samples a reader of the local stream missed: it was still reading the last.",
-	  SERIES_COUNTER, NULL, count, offsetof(struct stream_sink, shown[1]), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct stream_sink, shown[1]), NULL, 0, SF_CALL },
 	{ "vstop_stream_readers_refused_total", "Readers of the local stream refused: as many read already.",
-	  SERIES_COUNTER, NULL, count, offsetof(struct stream_sink, shown[2]), NULL, 0, SF_CALL },
+	  SERIES_COUNTER, NULL, series_context_u64, offsetof(struct stream_sink, shown[2]), NULL, 0, SF_CALL },
 };
 
 static struct series_set stream_sink_series(void *state)

@@ -19,3 +19,9 @@ double series_value_double(const struct series_value *v)
 	default: return v->d;
 	}
 }
+
+bool series_context_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	(void)row;
+	return series_u64(v, series_field_u64(ctx, off));
+}

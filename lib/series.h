@@ -133,6 +133,10 @@ static inline bool series_fraction(struct series_value *v, uint64_t u, uint32_t 
 	return div != 0;
 }
 
+/* A reader for a set of one row (rows NULL): the u64 at `off` in its
+ * context, a counter of the sink or loop that published the set. */
+bool series_context_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v);
+
 /* Read one row; false when the value is unknown (absent, or NaN). */
 static inline bool series_read(const struct series *se, const void *ctx, uint32_t row, struct series_value *v)
 {
