@@ -70,9 +70,9 @@ const char *source_auto(void);
  * and whether each could sample here (for auto). */
 typedef struct source *source_open_fn(const char *arg, const struct source_options *opt, char *err, size_t errsz);
 source_open_fn source_sim_open, source_replay_open, source_kvm_open, source_xenstat_open, source_stream_open;
-/* A local vstopd serves its stream at the default path (or is there and
- * refuses us): vstop then reads it rather than sampling beside the daemon. */
-bool source_stream_available(void);
+/* A local vstopd serves its stream at path (or is there and refuses us):
+ * vstop then reads it rather than sampling beside the daemon. */
+bool source_stream_available(const char *path);
 /* A Dom0: "control_d" in /proc/xen/capabilities (a DomU has the file too). */
 bool source_xen_available(void);
 /* A KVM host: a VMM process running, or /dev/kvm on a machine that is not itself a VM. */

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/signals.h"
@@ -54,7 +55,11 @@ static int stream_connect(const char *path, char *err, size_t errsz)
 	if (fd >= 0)
 		close(fd);
 	errno = e;
-	if (e == EACCES || e == EPERM)
+	struct stat st;
+	if ((e == EACCES || e == EPERM || e == ECONNREFUSED) && lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+		snprintf(err, errsz, "%s is not a socket: vstopd's stream is a unix socket ([stream] path in vstop.conf(5))",
+			 path);
+	else if (e == EACCES || e == EPERM)
 		snprintf(err, errsz, "%s: permission denied: vstopd's stream is for root and the group of [stream] group "
 			 "(adm by default): usermod -aG adm $USER, then log in again", path);
 	else if (e == ENOENT || e == ECONNREFUSED)
@@ -153,27 +158,45 @@ static int stream_take(struct stream_src *st, struct snapshot *out, char *err, s
 	return found;
 }
 
+/* Who serves, for headers: "vstopd pid 812, xen". */
+static void stream_origin(struct source *src, const struct stream_src *st)
+{
+	src->interval_s = st->hello.interval;
+	snprintf(src->origin, sizeof(src->origin), "vstopd pid %u, %s", st->hello.pid, st->hello.source);
+}
+
+/* The newest image; with none yet, the next one, three intervals at most. A
+ * stream that ends (vstopd restarting) is connected again within that time. */
 static int stream_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
 {
 	struct stream_src *st = src->priv;
-	if (st->fd < 0 && stream_start(st, err, errsz) < 0)
-		return -1;
 	double wait_s = 3 * st->hello.interval + 2;
 	double until = clock_now_s() + wait_s;
 	for (;;) {
+		if (st->fd < 0) {
+			if (stream_start(st, err, errsz) == 0) {
+				stream_origin(src, st);
+			} else if (signal_term || clock_now_s() >= until) {
+				return -1;
+			} else {
+				nanosleep(&(struct timespec){ 0, 500000000 }, NULL);
+				continue;
+			}
+		}
 		int got = stream_take(st, out, err, errsz);
 		if (got)
 			return got > 0 ? 0 : -1;
 		int ms = (int)((until - clock_now_s()) * 1000);
 		int rc = ms > 0 ? stream_fill(st, ms, err, errsz) : 0;
-		if (rc == 0)
+		if (rc == 0) {
 			snprintf(err, errsz, "%s: vstopd sent no sample for %.0f s (it samples every %g s)", st->path,
 				 wait_s, st->hello.interval);
-		if (rc <= 0) {
-			if (rc < 0 && !signal_term)
-				stream_drop(st);
 			return -1;
 		}
+		if (rc < 0 && signal_term)
+			return -1;
+		if (rc < 0)
+			stream_drop(st);	/* ended: connected again above */
 	}
 }
 
@@ -204,19 +227,24 @@ struct source *source_stream_open(const char *arg, const struct source_options *
 	struct source *src = xcalloc(1, sizeof(*src));
 	src->ops = &stream_ops;
 	src->priv = st;
-	src->interval_s = st->hello.interval;
-	snprintf(src->origin, sizeof(src->origin), "vstopd pid %u, %s", st->hello.pid, st->hello.source);
+	stream_origin(src, st);
 	return src;
 }
 
-bool source_stream_available(void)
+bool source_stream_available(const char *path)
 {
-	/* The default socket, in a directory only root writes: what auto may trust. */
+	/* A socket in a directory only root writes: what auto may trust. */
+	char dir[108];
 	struct stat d;
-	if (lstat(WIRE_STREAM_DIR, &d) < 0 || !S_ISDIR(d.st_mode) || d.st_uid != 0 || (d.st_mode & 022))
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	if (lstat(dir, &d) < 0 || !S_ISDIR(d.st_mode) || d.st_uid != 0 || (d.st_mode & 022))
 		return false;
 	char err[300];
-	int fd = stream_connect(WIRE_STREAM_PATH, err, sizeof(err));
+	int fd = stream_connect(path, err, sizeof(err));
 	if (fd < 0)
 		return errno == EACCES || errno == EPERM;	/* there, not ours: say so rather than sample beside it */
 	close(fd);

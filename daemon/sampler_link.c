@@ -75,6 +75,11 @@ static enum link_event from_supervisor(struct sampler_link *l, char *err, size_t
 		l->reload_fd = fd[0];
 		return LINK_RELOAD;
 	}
+	/* The new sampler can arrive before the old one's end was read: the planned
+	 * restart is said here then, and not expected of the next channel. */
+	if (l->restart_expected)
+		log_info("the sampler restarts with the reloaded settings");
+	l->restart_expected = false;
 	drop_channel(l);
 	l->channels++;
 	if (type == WIRE_SAMPLER_RESTART)

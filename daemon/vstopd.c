@@ -30,6 +30,8 @@
 #include "collector/source.h"
 #include "collector/kvm_conf.h"
 #include "collector/xen_conf.h"
+#include "exporters/stream_conf.h"
+#include "exporters/stream_sink.h"
 
 static void usage(FILE *f)
 {
@@ -90,12 +92,14 @@ static const char *source_spec(const struct vstop_conf *c)
 }
 
 static const char *proc_root_given;	/* --proc-root: a tree, not this host */
+static pid_t main_pid;			/* the supervisor's (systemd's main pid), said on the stream */
 
 /* A hypervisor of this host (not a simulation, a replay or a /proc tree) is
  * served on the local stream unless [stream] says no. */
 static void sampling(const struct vstop_conf *c, struct sink_overrides *o)
 {
 	o->sampling = source_spec(c);
+	o->main_pid = (int)main_pid;
 	o->samples_host = !proc_root_given && (strcmp(o->sampling, "xen") == 0 || strcmp(o->sampling, "kvm") == 0);
 }
 
@@ -224,6 +228,19 @@ static bool sampler_changed(void *ctx, const struct vstop_conf *fresh)
 	return sampler_settings_differ(v, &v->d.conf, fresh);
 }
 
+/* The stream's socket, once nobody serves it: the rest made it as root and cannot
+ * remove it as its user; left, a user outside its group would be told to join a
+ * group to read a daemon that is gone. */
+static void stream_cleanup(const struct daemon *d)
+{
+	struct sink_overrides o = d->over;
+	sampling(&d->conf, &o);
+	const struct stream_conf *c = conf_get(&d->conf, &stream_conf_section);
+	char err[300];
+	if (c && stream_wanted(c, &o) && stream_clear(c->path, err, sizeof(err)) < 0)
+		log_warn("%s", err);
+}
+
 static int run_single(struct vstopd *v)
 {
 	char err[512];
@@ -239,6 +256,7 @@ static int run_single(struct vstopd *v)
 	int rc = daemon_run(&v->d, &ls);
 	model_free(&v->m);
 	source_close(v->src);
+	stream_cleanup(&v->d);
 	return rc;
 }
 
@@ -259,6 +277,7 @@ int main(int argc, char **argv)
 	int c;
 
 	signals_install();	/* first: a SIGHUP while starting (a reload sent early) must not kill it */
+	main_pid = getpid();
 	daemon_init(d, "vstopd");
 	while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS "f", lopts, NULL)) != -1) {
 		if (daemon_option(d, c, optarg))
@@ -289,5 +308,7 @@ int main(int argc, char **argv)
 	if (single)
 		return run_single(&v);
 	const struct supervisor sv = { d, run_sampler, run_rest, sampler_changed, &v };
-	return supervise(&sv);
+	int rc = supervise(&sv);
+	stream_cleanup(d);
+	return rc;
 }

@@ -28,6 +28,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "exporters/stream_conf.h"
+#include "exporters/stream_sink.h"
 #include "lib/log.h"
 #include "lib/sink.h"
 #include "lib/snapshot_wire.h"
@@ -55,9 +56,10 @@ struct stream_sink {
 	char path[CONF_STR];
 };
 
-/* The socket's directory: made by us if missing, else it must be a directory
- * that only its owner (root, or the user running vstopd) may write. */
-static int stream_dir_check(const char *path, char *err, size_t errsz)
+/* The socket's directory: made by us if missing (make; -t only looks), else it
+ * must be a directory that only its owner (root, or the user running vstopd)
+ * may write. */
+static int stream_dir_check(const char *path, bool make, char *err, size_t errsz)
 {
 	char dir[CONF_STR];
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -66,11 +68,20 @@ static int stream_dir_check(const char *path, char *err, size_t errsz)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errsz, "[stream] path: cannot make %s: %s", dir, strerror(errno));
-		return -1;
-	}
 	struct stat st;
+	if (lstat(dir, &st) < 0 && errno == ENOENT) {
+		char up[CONF_STR];
+		snprintf(up, sizeof(up), "%s", dir);
+		char *s2 = strrchr(up, '/');
+		s2[s2 == up] = '\0';
+		if (!make && lstat(up, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;	/* start makes it */
+		if (!make || mkdir(dir, 0755) < 0) {
+			snprintf(err, errsz, "[stream] path: cannot make %s: %s", dir, make ? strerror(errno) :
+				 "its parent is not a directory that exists");
+			return -1;
+		}
+	}
 	if (lstat(dir, &st) < 0) {
 		snprintf(err, errsz, "[stream] path: %s: %s", dir, strerror(errno));
 		return -1;
@@ -85,7 +96,7 @@ static int stream_dir_check(const char *path, char *err, size_t errsz)
 }
 
 /* An old socket at path: another vstopd's (refused) or one left by a stop (removed). */
-static int stream_clear(const char *path, char *err, size_t errsz)
+int stream_clear(const char *path, char *err, size_t errsz)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
@@ -97,14 +108,15 @@ static int stream_clear(const char *path, char *err, size_t errsz)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	memcpy(a.sun_path, path, strlen(path) + 1);	/* [stream] path is checked shorter */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-		close(fd);
-		snprintf(err, errsz, "[stream] path: another vstopd serves %s (stop it, or give this one another path)",
-			 path);
-		return -1;
-	}
+	int rc = fd >= 0 ? connect(fd, (struct sockaddr *)&a, sizeof(a)) : -1;
+	int e = errno;
 	if (fd >= 0)
 		close(fd);
+	if (rc == 0 || e == EACCES) {
+		snprintf(err, errsz, "[stream] path: %s %s (stop it, or give this one another path)", path,
+			 rc == 0 ? "is served by another vstopd" : "is a socket this user cannot reach, another vstopd's?");
+		return -1;
+	}
 	unlink(path);
 	return 0;
 }
@@ -126,7 +138,7 @@ static int stream_group(const char *name, gid_t *gid, char *err, size_t errsz)
 static int stream_listen(const struct stream_conf *c, char *err, size_t errsz)
 {
 	gid_t gid;
-	if (stream_group(c->group, &gid, err, errsz) < 0 || stream_dir_check(c->path, err, errsz) < 0 ||
+	if (stream_group(c->group, &gid, err, errsz) < 0 || stream_dir_check(c->path, true, err, errsz) < 0 ||
 	    stream_clear(c->path, err, errsz) < 0)
 		return -1;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -140,7 +152,10 @@ static int stream_listen(const struct stream_conf *c, char *err, size_t errsz)
 	int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
 	if (rc < 0 || chown(c->path, (uid_t)-1, gid) < 0 || chmod(c->path, 0660) < 0 || listen(fd, STREAM_READERS) < 0) {
-		snprintf(err, errsz, "[stream] %s: %s", c->path, strerror(errno));
+		int e = errno;
+		snprintf(err, errsz, "[stream] %s: %s%s", c->path, strerror(e), geteuid() && (e == EACCES || e == EPERM) ?
+			 " (vstopd makes its stream as root: started as another user, give [stream] path in a directory "
+			 "of yours and group one of yours, or enabled = no)" : "");
 		close(fd);
 		return -1;
 	}
@@ -252,7 +267,7 @@ static void *stream_sink_open(const void *conf, const struct sink_overrides *o, 
 		return NULL;
 	}
 	snprintf(s->path, sizeof(s->path), "%s", c->path);
-	struct wire_hello h = { .interval = interval, .pid = (uint32_t)getpid() };
+	struct wire_hello h = { .interval = interval, .pid = (uint32_t)(o->main_pid ? o->main_pid : getpid()) };
 	snprintf(h.source, sizeof(h.source), "%s", o->sampling ? o->sampling : "?");
 	wire_put_hello(&s->hello, &h);
 	pthread_mutex_init(&s->lock, NULL);
@@ -317,12 +332,14 @@ static struct series_set stream_sink_series(void *state)
 	return (struct series_set){ stream_series, sizeof(stream_series) / sizeof(stream_series[0]), state, NULL };
 }
 
-/* What open would refuse that can be found without binding: the group. */
+/* What open would refuse that can be found without binding: the group, the directory. */
 static int stream_sink_check(const void *conf, const struct sink_overrides *o, char *err, size_t errsz)
 {
-	(void)o;
+	const struct stream_conf *c = conf;
 	gid_t gid;
-	return stream_group(((const struct stream_conf *)conf)->group, &gid, err, errsz);
+	if (stream_group(c->group, &gid, err, errsz) < 0)
+		return -1;
+	return o->print_only ? 0 : stream_dir_check(c->path, false, err, errsz);
 }
 
 const struct sink_ops stream_sink_ops = {

@@ -17,6 +17,7 @@ struct sink_overrides {
 	bool guest;		/* vstop-agent: the daemon watches a guest */
 	bool samples_host;	/* vstopd sampling this host's hypervisor (xen, kvm; not sim, replay or a /proc tree) */
 	bool print_only;	/* --print-config: whether the file holds, not whether this user could open it */
+	int main_pid;		/* vstopd's first process (systemd's main pid), for the stream's readers */
 	const char *sampling;	/* what vstopd samples ("xen", "sim:8"): the stream says it to its readers */
 	const char *listen, *rrd_dir, *push_url;
 };

@@ -245,7 +245,7 @@ static const struct series host_series[] = {
 	{ "vstop_domain_steal_by_seconds_total", "Time the domain waited while `thief` ran on its pCPU "
 	  "(the top few by name, then others).", C, &thieves, thief_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_noisy_ratio", "Share of all the host's waiting, over the last interval, that was for this domain "
-	  "running (its victims' waits; none until they waited a tenth of a CPU for it).", G, &domains, dom_rate_pct,
+	  "running (its victims' waits; 0 until they waited a tenth of a CPU for it).", G, &domains, dom_rate_pct,
 	  R(took_pct), NULL, 0, SF_CALL },
 	{ "vstop_vcpu_hypervisor_steal_seconds_total", "Time the vCPU waited runnable (Xen's scheduler trace).", C,
 	  &vcpus, vcpu_steal_seconds, 0, NULL, 0, SF_CALL },

@@ -262,8 +262,10 @@ static int64_t thief_domain(const struct snapshot *s, uint32_t domid)
 static void noisy_shares(struct model *m, const struct snapshot *s)
 {
 	uint64_t total = 0;
+	bool known = false;	/* any hypervisor wait this interval: then a quiet domain is 0, not unknown */
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		const struct dom_rates *r = &m->rates[i];
+		known |= !isnan(r->hv_steal_pct);
 		total += r->hv_waited_ns;
 		for (uint32_t k = 0; k < r->nthieves; k++) {
 			if (r->thief[k].domid == s->doms[i].domid) {
@@ -277,9 +279,9 @@ static void noisy_shares(struct model *m, const struct snapshot *s)
 	}
 	m->sum.waited_ns = total;
 	double least = MODEL_NOISY_MIN_CPU * m->interval_s * 1e9;
-	for (uint32_t i = 0; i < s->ndoms && total; i++)
-		if (m->rates[i].took_ns && (double)m->rates[i].took_ns >= least)
-			m->rates[i].took_pct = 100.0 * (double)m->rates[i].took_ns / (double)total;
+	for (uint32_t i = 0; i < s->ndoms && known; i++)
+		m->rates[i].took_pct = total && (double)m->rates[i].took_ns >= least && m->rates[i].took_ns
+				       ? 100.0 * (double)m->rates[i].took_ns / (double)total : 0;
 }
 
 void model_commit(struct model *m)

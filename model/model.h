@@ -45,8 +45,8 @@ struct dom_rates {
 	uint32_t nthieves;
 	struct hv_thief thief[HV_THIEVES];
 	/* The other way: what the other domains waited while it ran, this
-	 * interval, and that as a share of all they waited for others (NaN below
-	 * MODEL_NOISY_MIN_CPU, or without the trace or schedstat). */
+	 * interval, and that as a share of all they waited for others (0 below
+	 * MODEL_NOISY_MIN_CPU, NaN without the trace or schedstat). */
 	uint64_t took_ns;
 	double took_pct;
 	double net_rx_Bps, net_tx_Bps, net_rx_pps, net_tx_pps;

@@ -114,7 +114,7 @@ int main(void)
 		if (al.a[i].rule == AR_GUEST_STEAL && strcmp(al.a[i].subject, "victim") == 0)
 			v = &al.a[i];
 	ok(v && v->state == ALARM_FIRING, "the victim's 30%% steal fires");
-	ok(v && strncmp(v->neighbors, "burster 180%, busy 50%, quiet 1%", 33) == 0,
+	ok(v && strcmp(v->neighbors, "burster 180% CPU, busy 50% CPU, quiet 1% CPU") == 0,
 	   "noisy neighbors by CPU over the window: %s", v ? v->neighbors : "-");
 	struct strbuf b = { 0 };
 	struct sample smp = { 0 };

@@ -70,7 +70,7 @@ check "webhook: neighbors in the body" sh -c "jq -r 'select(.subject == \"cache-
 
 # With the hypervisor's trace (sim:8,trace): the alarm names who ran while the victim
 # waited, shares of its wait over the alarm's window, and says where that came from.
-"$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8,trace -d 0.25 -n 16 --no-http 2> "$TMP/log3"
+"$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8,trace -d 0.25 -n 40 --no-http 2> "$TMP/log3"
 hv=$(grep 'alert firing: warning guest_steal cache-03' "$TMP/log3" | head -1)
 diag "$hv"
 check "trace: the victim's alarm names build-01 first, from the hypervisor" sh -c "echo '$hv' | grep -q 'it waited for: build-01 [0-9]*%, '"
@@ -84,6 +84,8 @@ diag "$(echo "$nn" | head -1)"
 check "trace: noisy_neighbor fires for build-01, naming whom it took from" sh -c \
 	"echo '$nn' | grep -q 'noisy_neighbor build-01 [0-9.]*% (threshold 30% for 1s); it took from: .*cache-03 [0-9]*%'"
 check "trace: and for no victim" sh -c "! echo '$nn' | grep -v 'noisy_neighbor build-01 ' | grep -q ."
+check "trace: noisy_neighbor resolves once the burst is over (quiet is 0, not unknown)" \
+	grep -q 'alert resolved: .* noisy_neighbor build-01 ' "$TMP/log3"
 self=$(grep 'alert firing: .* guest_steal build-01 ' "$TMP/log3" | head -1)
 diag "$self"
 check "trace: build-01's own guest_steal calls its own vCPUs self, not a neighbor" sh -c \

@@ -80,4 +80,8 @@ is "$(jq -r '.checks[] | select(.check == "vcpu-pinning") | .verdict + " " + .ev
 "$VSTOP" doctor --source="replay:$TMP/rec.json" --window 0 --json | jq -e '.checks | length >= 6' > /dev/null
 ok $? "Dom0 checks on a replayed recording"
 "$VSTOP" doctor --window abc 2> /dev/null; is $? 3 "a bad option: exit status 3 (it could not run), apart from the verdicts"
+if ! grep -qs control_d /proc/xen/capabilities; then
+	"$VSTOP" doctor --source=xen > /dev/null 2>&1
+	is $? 3 "a source that cannot be read (xen off a Dom0): exit 3, not all OK"
+fi
 done_testing

@@ -58,7 +58,7 @@ EOF
 ok $? "the stream carries the sample exactly: every domain's counters (the trace's and its thieves too) equal the direct sample's"
 grep -q '"hv_steal_pct": *[0-9]' "$TMP/stream.json"; ok $? "hypervisor steal comes through (the trace is the daemon's)"
 "$VSTOP" -b --source="vstopd:$SOCK" -n 1 > "$TMP/text" 2>&1
-grep -q "from vstopd pid [0-9]*, sim:4,trace" "$TMP/text"; ok $? "the header says whose sample it is"
+grep -q "from vstopd pid $DPID, sim:4,trace" "$TMP/text"; ok $? "the header says whose sample it is: vstopd's main pid ($DPID)"
 
 # Who may read: the group, not everyone.
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$VSTOP" -b --source="vstopd:$SOCK" -n 1 > /dev/null 2> "$TMP/denied"
@@ -76,12 +76,25 @@ timeout 10 "$VSTOP" -b --source="vstopd:$SOCK" -n 3 > "$TMP/beside" 2>&1
 ok $? "a reader beside one that never reads gets every sample"
 kill $SLOW 2>/dev/null
 
+# vstopd restarts under a reader: vstop -b carries on with the new one, and says so.
+"$VSTOP" -b --source="vstopd:$SOCK" -n 8 > "$TMP/across" 2>&1 &
+RPID=$!
+sleep 2.5
+kill $DPID; wait $DPID 2>/dev/null
+"$VSTOPD" -c "$TMP/vstop.conf" -n 40 2>> "$TMP/d.log" &
+DPID=$!
+wait $RPID; rc=$?
+is "$rc" 0 "a reader across a restart of vstopd carries on"
+grep -q "from vstopd pid $DPID," "$TMP/across"; ok $? "... and its header names the new vstopd ($DPID)"
+for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+
 # Another vstopd on the same socket is refused, not let to take it over.
 "$VSTOPD" -c "$TMP/vstop.conf" -n 1 > "$TMP/second" 2>&1; rc=$?
-grep -q "another vstopd serves $SOCK" "$TMP/second"; ok $? "a second vstopd on the same socket is refused ($rc)"
+grep -q "$SOCK is served by another vstopd" "$TMP/second"; ok $? "a second vstopd on the same socket is refused ($rc)"
 
-# The daemon's end: vstop says so, then finds it again.
+# The daemon's end: its root process removes the socket (its rest, as vstop, cannot), and vstop says so.
 kill $DPID; wait $DPID 2>/dev/null
+[ ! -e "$SOCK" ]; ok $? "at exit the socket is gone: no stale socket tells users to join a group for nothing"
 "$VSTOP" -b --source="vstopd:$SOCK" -n 1 > /dev/null 2> "$TMP/gone"
 grep -q "no vstopd serves its stream here" "$TMP/gone"; ok $? "no daemon: vstop says so"
 
@@ -89,6 +102,12 @@ grep -q "no vstopd serves its stream here" "$TMP/gone"; ok $? "no daemon: vstop 
 sed "s|^path = .*|path = /tmp/vstop-stream-$$.sock|" "$TMP/vstop.conf" > "$TMP/tmpdir.conf"
 "$VSTOPD" -c "$TMP/tmpdir.conf" -n 1 > "$TMP/tmpdir" 2>&1
 grep -q "is not a directory that only root may write" "$TMP/tmpdir"; ok $? "a socket in /tmp (1777) is refused"
+# -t finds what start would refuse: a 1777 directory, a directory that cannot be made.
+"$VSTOPD" -c "$TMP/tmpdir.conf" -t > "$TMP/tmpdir-t" 2>&1; rc=$?
+grep -q "is not a directory that only root may write" "$TMP/tmpdir-t"; ok $? "-t refuses the socket in /tmp too ($rc)"
+sed "s|^path = .*|path = $TMP/no/such/dir/s.sock|" "$TMP/vstop.conf" > "$TMP/nodir.conf"
+"$VSTOPD" -c "$TMP/nodir.conf" -t > "$TMP/nodir" 2>&1; rc=$?
+grep -q "cannot make $TMP/no/such/dir: its parent is not a directory that exists" "$TMP/nodir"; ok $? "-t refuses a directory whose parent is missing ($rc)"
 # A group that does not exist: -t says so.
 printf '[stream]\nenabled = yes\npath = %s\ngroup = nosuchgroup\n' "$SOCK" > "$TMP/nogroup.conf"
 "$VSTOPD" -c "$TMP/nogroup.conf" --source=sim -t > "$TMP/nogroup" 2>&1; rc=$?

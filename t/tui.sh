@@ -137,7 +137,7 @@ check "vstoprc is read at the next start" has '^NAME +CPU% +STEAL% +VCPUS +MEM +
 tm send-keys -t t q
 echo 'colums = CPU%' >> "$CFG/vstop/vstoprc"
 start 140 40 "XDG_CONFIG_HOME=$CFG LANG=C.UTF-8 $VSTOP_ABS --source=sim:8,trace -d 0.3"
-check "a line vstoprc cannot take is named, the rest still read" wait_for 'vstoprc:7: not a setting vstop knows'
+check "a line vstoprc cannot take is named, the rest still read" wait_for 'vstoprc:7: not a setting or value vstop knows'
 tm send-keys -t t q
 
 # Widths in a UTF-8 terminal are columns, not bytes: a block of the sparkline is 3 bytes and

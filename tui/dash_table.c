@@ -86,7 +86,8 @@ void dash_alarms_summary(struct dash *d, int y, int x)
 		return;
 	}
 	int o = snprintf(buf, sizeof(buf), "Alarms: %u:", firing);
-	for (uint32_t i = 0, shown = 0; i < d->alarms.n && shown < 3 && o < (int)sizeof(buf) - 64; i++) {
+	uint32_t shown = 0;
+	for (uint32_t i = 0; i < d->alarms.n && shown < 3 && o < (int)sizeof(buf) - 64; i++) {
 		const struct alarm *a = &d->alarms.a[i];
 		if (a->state != ALARM_FIRING)
 			continue;
@@ -96,6 +97,8 @@ void dash_alarms_summary(struct dash *d, int y, int x)
 			      subj[0] ? " " : "", subj, a->value);
 		shown++;
 	}
+	if (shown < firing)	/* the count says all; the line names the first three */
+		snprintf(buf + o, sizeof(buf) - (size_t)o, " and %u more", firing - shown);
 	dash_put(y, x, (d->color ? COLOR_PAIR(worst == 2 ? PAIR_CRIT : PAIR_WARN) : 0) | A_BOLD, buf);
 }
 

@@ -173,7 +173,7 @@ static bool handle_key(struct dash *d, int ch)
 	case 'h': case '?': d->show_help = true; break;
 	case 'i': d->show_sources = d->host && d->src; break;
 	case KEY_F(2): d->show_setup = d->host; break;
-	case 'f': if (d->host) start_prompt(d, PROMPT_FIND, d->find); break;
+	case 'f': if (d->host) start_prompt(d, PROMPT_FIND, ""); break;	/* a new search; F3 repeats the last */
 	case KEY_F(3):
 		if (d->host && !dash_find_next(d))
 			dash_say(d, "find: no domain's name holds \"%s\"", d->find);

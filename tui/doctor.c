@@ -8,6 +8,7 @@
 #include "config.h"
 #include "tui/doctor.h"
 #include "tui/doctor_checks.h"
+#include "tui/options.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -142,8 +143,10 @@ int doctor_main(int argc, char **argv)
 	if (conf_path && conf_load(&d.conf, conf_path, err, sizeof(err)) < 0)
 		die(DOCTOR_USAGE, "doctor: %s", err);
 	snprintf(d.proc_root, sizeof(d.proc_root), "%s/proc", d.root ? d.root : "");
-	if (!d.root && (!source || strcmp(source, "auto") == 0))
-		source = source_stream_available() ? "vstopd" : source_auto();	/* as vstop: the daemon's view first */
+	if (!d.root && (!source || strcmp(source, "auto") == 0)) {
+		const char *stream = local_stream();	/* as vstop: the daemon's view first */
+		source = stream ? stream : source_auto();
+	}
 	if (source && strcmp(source, "guest") != 0)
 		doctor_host_checks(&d, source);
 	else
@@ -154,6 +157,8 @@ int doctor_main(int argc, char **argv)
 			status = 2;
 		else if (d.f[i].v == V_WARN && status < 1)
 			status = 1;
+	if (d.could_not_run)
+		status = DOCTOR_USAGE;	/* as a Nagios plugin's UNKNOWN: nothing was checked */
 	if (d.json)
 		print_json(&d, status);
 	else

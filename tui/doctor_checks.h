@@ -30,6 +30,7 @@ struct doctor {
 	struct vstop_conf conf;
 	struct finding *f;
 	int n, cap;
+	bool could_not_run;	/* the source asked for could not be read: exit 3, not "all OK" */
 };
 
 void doctor_add(struct doctor *d, const char *check, enum verdict v, const char *fix, const char *fmt, ...)

@@ -53,6 +53,7 @@ void doctor_host_checks(struct doctor *d, const char *spec)
 	struct model m;
 	if (!src) {
 		doctor_add(d, "dom0", V_SKIP, "", "%s", err);
+		d->could_not_run = true;
 		return;
 	}
 	if (src->origin[0])

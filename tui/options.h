@@ -29,6 +29,10 @@ struct vstop_options {
 	struct source_options src;
 };
 
+/* Where this host's vstopd serves its stream ("vstopd:PATH", vstop.conf's [stream]
+ * path, else the default), when one is there; NULL when none. */
+const char *local_stream(void);
+
 /* "cpu", "steal", ... -> key; -1 if unknown. */
 int sort_key_parse(const char *s);
 const char *sort_key_name(enum sort_key k);

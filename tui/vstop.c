@@ -22,6 +22,25 @@
 #include "tui/fleet_view.h"
 #include "tui/graph.h"
 #include "tui/options.h"
+#include <unistd.h>
+#include "lib/paths.h"
+#include "exporters/stream_conf.h"
+#include "exporters/conf_sections.h"
+
+const char *local_stream(void)
+{
+	static struct vstop_conf c;	/* 36 KiB */
+	static char spec[CONF_STR + 8];
+	char err[300];
+	conf_defaults(&c, sink_conf_sections, sink_conf_nsections);
+	if (access(VSTOP_CONF_PATH, R_OK) == 0 && conf_load(&c, VSTOP_CONF_PATH, err, sizeof(err)) < 0)
+		conf_defaults(&c, sink_conf_sections, sink_conf_nsections);	/* the dashboard says what is wrong */
+	const struct stream_conf *sc = conf_get(&c, &stream_conf_section);
+	if (!source_stream_available(sc->path))
+		return NULL;
+	snprintf(spec, sizeof(spec), "vstopd:%s", sc->path);
+	return spec;
+}
 
 static void usage(FILE *f)
 {
@@ -40,7 +59,9 @@ static void usage(FILE *f)
 "                         source), with its n, x, v sub-lines as xentop's -n -x -v\n"
 "  -s, --sort=FIELD       host view order: domid name state cpu steal vcpus mem\n"
 "                         maxmem netrx nettx vbdrd vbdwr (prefix - to reverse)\n"
-"      --source=SRC       auto (the default: xen on a Dom0, kvm on a KVM host, else guest),\n"
+"      --source=SRC       auto (the default: a local vstopd's stream where one serves it,\n"
+"                         else xen on a Dom0, kvm on a KVM host, else guest),\n"
+"                         vstopd[:SOCKET] (what the local vstopd samples, from its stream),\n"
 "                         guest (this VM's /proc/stat), xen (libxenstat, Dom0),\n"
 "                         kvm (the VMs of this KVM host: /proc, and libvirt where it runs),\n"
 "                         sim[:N][,seed=S][,churn][,trace][,hostile] (a simulated host,\n"
@@ -59,14 +80,16 @@ static void usage(FILE *f)
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
 "\n"
-"Without --source, vstop shows the host view on a Xen Dom0 or a KVM host and the\n"
-"guest view elsewhere. STEAL%% is the hypervisor's where it is read (Xen's trace, a\n"
+"Without --source, vstop shows what a local vstopd samples where one serves its\n"
+"stream, else the host view on a Xen Dom0 or a KVM host and the guest view elsewhere.\n"
+"STEAL%% is the hypervisor's where it is read (Xen's trace, a\n"
 "KVM vCPU thread's run-queue wait), else the guest agent's; a '!' after it: the two\n"
 "disagree (Enter shows both, and who the guest waited for).\n"
 "\n"
 "Dashboard keys: q quit, h/? help, space pause, d delay, / filter by name,\n"
 "s/c sparkline of steal/CPU, n/v/V per-network/VBD/vCPU lines, Enter detail pane,\n"
-"Up/Down/j/k select, PgUp/PgDn/Home/End scroll, Ctrl-L redraw; sort by N name,\n"
+"Up/Down/j/k select, PgUp/PgDn/Home/End scroll, Ctrl-L redraw, i data sources,\n"
+"f/F3 find, F2 setup (columns, saved to vstoprc); sort by N name,\n"
 "I domid, E state, C CPU, S steal, P vCPUs, M memory, X max memory, R net RX,\n"
 "T net TX, B VBD reads, W VBD writes (the same key again reverses).\n");
 }
@@ -178,9 +201,11 @@ int main(int argc, char **argv)
 		    o.batch ? "a live source" : "the dashboard");
 	if (o.source && strcmp(o.source, "guest") == 0)
 		o.source = NULL;
-	else if ((!o.source && !o.proc_root) || (o.source && strcmp(o.source, "auto") == 0))
+	else if ((!o.source && !o.proc_root) || (o.source && strcmp(o.source, "auto") == 0)) {
 		/* What a local vstopd samples; else a Dom0, a KVM host, else this machine as a guest. */
-		o.source = source_stream_available() ? "vstopd" : source_auto();
+		const char *stream = local_stream();
+		o.source = stream ? stream : source_auto();
+	}
 	o.host = o.source != NULL;
 	o.src.proc_root = o.proc_root;	/* the kvm source's /proc too */
 	if (o.json && !o.batch)

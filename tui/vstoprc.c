@@ -93,7 +93,7 @@ void vstoprc_load(struct dash *d, bool keep_sort, bool keep_delay)
 	int line = ini_parse_file(f, setting, d);
 	fclose(f);
 	if (line)
-		dash_say(d, "%.400s:%d: not a setting vstop knows, left out (F2 writes it anew)",
+		dash_say(d, "%.400s:%d: not a setting or value vstop knows (sort, reverse, delay, spark, columns), left out; F2 writes the file anew",
 			 path, line);
 	if (keep_sort)	/* the command line said: it wins */
 		d->sort = sort, d->sort_reverse = reverse;
