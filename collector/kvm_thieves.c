@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "lib/snapshot.h"
 #include "lib/xalloc.h"
 
 void kt_begin(struct kvm_thieves *k)
@@ -126,6 +127,60 @@ void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint6
 		}
 	if (best_ns == 0)	/* every share rounded to nothing */
 		share(ctx, unknown, waited_ns);
+}
+
+void kt_waiter(struct kvm_thieves *k, uint64_t ns, const cpu_set_t *set)
+{
+	if (ns && CPU_COUNT(set))
+		k->masks[mask_id(k, set)].waited += (double)ns;
+}
+
+#define KT_TOP_MAX 8
+/* Mask m's largest `top` runners (by ns per CPU) into best, the rest summed. */
+static uint32_t mask_top(const struct kvm_thieves *k, uint32_t m, uint32_t top, struct kt_pair *best, double *rest)
+{
+	uint32_t n = 0;
+	*rest = 0;
+	for (uint32_t i = 0; i < k->npairs; i++) {
+		struct kt_pair p = k->pairs[i];
+		if (p.mask != m)
+			continue;
+		if (n == top && (n == 0 || p.ns_per_cpu <= best[n - 1].ns_per_cpu)) {
+			*rest += p.ns_per_cpu;
+			continue;
+		}
+		if (n == top)
+			*rest += best[--n].ns_per_cpu;	/* the least of the best makes room */
+		uint32_t at = n++;
+		for (; at > 0 && best[at - 1].ns_per_cpu < p.ns_per_cpu; at--)
+			best[at] = best[at - 1];
+		best[at] = p;
+	}
+	return n;
+}
+
+void kt_each_cpu(struct kvm_thieves *k, uint32_t ncpus, uint32_t top, const struct kt_cpu_fns *fn, void *ctx)
+{
+	struct kt_pair best[KT_TOP_MAX];
+	if (!k->sorted)
+		settle(k);
+	if (top > KT_TOP_MAX)
+		top = KT_TOP_MAX;
+	for (uint32_t m = 0; m < k->nmasks; m++) {
+		double rest;
+		uint32_t n = mask_top(k, m, top, best, &rest);
+		double queued = k->masks[m].ncpus ? k->masks[m].waited / k->masks[m].ncpus : 0;
+		for (uint32_t c = 0; c < ncpus && c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &k->masks[m].set))
+				continue;
+			for (uint32_t i = 0; i < n; i++)
+				fn->ran(ctx, c, best[i].thief, (uint64_t)best[i].ns_per_cpu);
+			if (rest >= 1)
+				fn->ran(ctx, c, HV_THIEF_OTHERS, (uint64_t)rest);
+			if (queued >= 1)
+				fn->queued(ctx, c, (uint64_t)queued);
+		}
+	}
 }
 
 void kt_free(struct kvm_thieves *k)

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct kt_mask { cpu_set_t set; uint32_t ncpus; };
+struct kt_mask { cpu_set_t set; uint32_t ncpus; double waited; };
 struct kt_pair { uint32_t thief, mask; double ns_per_cpu; };
 
 struct kvm_thieves {
@@ -45,6 +45,18 @@ void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set
  * ran on those CPUs. */
 void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
 	       uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx);
+/* A vCPU on CPUs `set` waited `ns` this interval (for each CPU's queue). */
+void kt_waiter(struct kvm_thieves *k, uint64_t ns, const cpu_set_t *set);
+/* Each CPU below ncpus, with what ran there this interval, each runner's time
+ * taken as spread evenly over the CPUs it may use: on CPUs of one mask the
+ * `top` largest runners by name, the rest as HV_THIEF_OTHERS (ran(), once a
+ * runner), and the vCPUs' waits likewise (queued()). Work: per mask, not per
+ * runner and CPU, so a host of 1000 free VMs on 256 CPUs stays cheap. */
+struct kt_cpu_fns {
+	void (*ran)(void *ctx, uint32_t cpu, uint32_t runner, uint64_t ns);
+	void (*queued)(void *ctx, uint32_t cpu, uint64_t ns);
+};
+void kt_each_cpu(struct kvm_thieves *k, uint32_t ncpus, uint32_t top, const struct kt_cpu_fns *fn, void *ctx);
 void kt_free(struct kvm_thieves *k);
 
 #endif

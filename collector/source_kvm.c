@@ -31,14 +31,14 @@
 #include "lib/num.h"
 #include "lib/virt_detect.h"
 #include "lib/xalloc.h"
+#include "lib/ranked.h"
 #include "collector/kvm_libvirt.h"
+#include "collector/kvm_pcpus.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
 #define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */
-#define VM_THIEVES 32			/* thieves a VM follows; past that, the least recent makes room */
-#define THIEF_DECAY 0.7			/* per sample: thieves are ranked by the last few intervals */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
 struct kvm_vcpu {
@@ -46,19 +46,6 @@ struct kvm_vcpu {
 	int fd;				/* its schedstat, open */
 	struct task_schedstat now, prev;
 	cpu_set_t set;			/* where it may run, as of the last scan */
-};
-
-/* One thief of one VM. The snapshot names the few that took most over the
- * last intervals, not since the VM started: a backup that starts after a
- * month is named at once, not after it has outdone the month's thieves. A
- * named thief's counter runs from when it was named; what the others took
- * goes to "others": every interval's wait is in exactly one counter. */
-struct vm_thief {
-	uint32_t id;
-	bool named;
-	uint64_t pending;		/* this interval's share */
-	uint64_t published;		/* while named: its counter */
-	double recent;			/* decaying sum of shares: its rank */
 };
 
 struct kvm_vm {
@@ -75,9 +62,8 @@ struct kvm_vm {
 	uint64_t ticks, prev_ticks, rss_pages;
 	char state;
 	uint64_t lost;			/* thread changes: no rate across them */
-	struct vm_thief th[VM_THIEVES];
-	uint32_t nth;
-	uint64_t others, unknown;
+	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
+	uint64_t unknown;
 	uint64_t rd_bytes, wr_bytes;
 	int io_fd;			/* its /proc/PID/io, open; -1 until read */
 	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
@@ -103,6 +89,8 @@ struct kvm {
 	uint32_t nnames, gen;
 	uint32_t next_id;
 	struct kvm_thieves kt;
+	struct kvm_pcpus pcpus;		/* each CPU's account (kvm_pcpus.h) */
+	bool pcpus_said;		/* why it has none, logged once */
 	double ns_per_tick;
 	long page_size;
 	char version[64];
@@ -462,53 +450,12 @@ static void vm_from_libvirt(struct kvm *k, struct kvm_vm *vm, const struct lv_do
 static void acc_add(void *ctx, uint32_t thief, uint64_t ns)
 {
 	struct kvm_vm *vm = ctx;
-	if (thief == HV_THIEF_UNKNOWN) {
+	if (thief == HV_THIEF_UNKNOWN)
 		vm->unknown += ns;
-		return;
-	}
-	for (uint32_t i = 0; i < vm->nth; i++)
-		if (vm->th[i].id == thief) {
-			vm->th[i].pending += ns;
-			return;
-		}
-	if (thief != HV_THIEF_OTHERS && vm->nth < VM_THIEVES)
-		vm->th[vm->nth++] = (struct vm_thief){ .id = thief, .pending = ns };
+	else if (thief == HV_THIEF_OTHERS)
+		vm->th.others += ns;
 	else
-		vm->others += ns;
-}
-
-static int by_recent(const void *a, const void *b)
-{
-	const struct vm_thief *x = a, *y = b;
-	if (x->recent != y->recent)
-		return x->recent < y->recent ? 1 : -1;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-/* After an interval's shares: rank, name the top few, fold the rest into
- * others, forget thieves that have not taken anything for a while. */
-static void vm_settle_thieves(struct kvm_vm *vm)
-{
-	for (uint32_t i = 0; i < vm->nth; i++)
-		vm->th[i].recent = vm->th[i].recent * THIEF_DECAY + (double)vm->th[i].pending;
-	if (vm->nth)
-		qsort(vm->th, vm->nth, sizeof(vm->th[0]), by_recent);
-	uint32_t o = 0;
-	for (uint32_t i = 0; i < vm->nth; i++) {
-		struct vm_thief *t = &vm->th[i];
-		bool named = i < HV_THIEVES_NAMED && t->recent >= 1;
-		if (named && !t->named)
-			t->published = 0;
-		t->named = named;
-		if (named)
-			t->published += t->pending;
-		else
-			vm->others += t->pending;
-		t->pending = 0;
-		if (named || t->recent >= 1000)	/* a microsecond's worth still ranks */
-			vm->th[o++] = *t;
-	}
-	vm->nth = o;
+		ranked_add(&vm->th, thief, ns);
 }
 
 /* What the VM's threads ran, as thieves of the others. */
@@ -535,9 +482,22 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
-		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns)
+		kvm_pcpus_vcpu(&k->pcpus, &v->set);
+		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns) {
 			kt_victim(&k->kt, vm->id, &v->set, v->now.wait_ns - v->prev.wait_ns, v->now.run_ns - v->prev.run_ns,
 				  HV_THIEF_UNKNOWN, acc_add, vm);
+			kt_waiter(&k->kt, v->now.wait_ns - v->prev.wait_ns, &v->set);
+		}
+	}
+}
+
+/* Each CPU's busy and idle (/proc/stat), before the round's runners and waits. */
+static void kvm_read_pcpus(struct kvm *k)
+{
+	ssize_t n = read_path(k, "%s/stat", k->proc);
+	if (kvm_pcpus_read(&k->pcpus, n > 0 ? k->buf : NULL, n > 0 ? (size_t)n : 0) < 0 && !k->pcpus_said) {
+		log_warn("the pCPU view has no data: %s", k->pcpus.why);
+		k->pcpus_said = true;
 	}
 }
 
@@ -588,14 +548,14 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost });
 		}
 	}
-	/* The named few (vm_settle_thieves), the rest as others. */
-	for (uint32_t i = 0; i < vm->nth; i++) {
-		emit_thief_name(k, out, vm->th[i].id);
-		if (vm->th[i].named)
-			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ vm->th[i].id, vm->th[i].published };
+	/* The named few (ranked_settle), the rest as others. */
+	for (uint32_t i = 0; i < vm->th.n; i++) {
+		emit_thief_name(k, out, vm->th.item[i].id);
+		if (vm->th.item[i].named)
+			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ vm->th.item[i].id, vm->th.item[i].published };
 	}
-	if (vm->others)
-		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, vm->others };
+	if (vm->th.others)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, vm->th.others };
 	if (vm->unknown)
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_UNKNOWN, vm->unknown };
 	/* libvirt's balloon as of its last answer; the taps' counters and the
@@ -772,10 +732,21 @@ static void kvm_read_vms(struct kvm *k, int64_t now)
 		vm_io(k, &k->vms[i]);
 		vm_runners(k, &k->vms[i]);
 	}
+	kvm_read_pcpus(k);
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_victims(k, &k->vms[i]);
-		vm_settle_thieves(&k->vms[i]);
+		ranked_settle(&k->vms[i].th, HV_THIEVES_NAMED);
 	}
+	kvm_pcpus_settle(&k->pcpus, &k->kt);
+}
+
+struct emit_ctx { struct kvm *k; struct snapshot *out; };
+
+/* A host process among a CPU's runners is named in the sample too. */
+static void name_runner(void *ctx, uint32_t id)
+{
+	struct emit_ctx *e = ctx;
+	emit_thief_name(e->k, e->out, id);
 }
 
 static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
@@ -793,6 +764,8 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 		for (uint32_t j = 0; j < k->vms[i].nv; j++)
 			k->vms[i].v[j].prev = k->vms[i].v[j].now;
 	}
+	struct emit_ctx e = { k, out };
+	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
 	snapshot_sort(out);
 }
 
@@ -823,6 +796,7 @@ static void kvm_close(struct source *src)
 	free(k->names);
 	free(k->named_in);
 	kt_free(&k->kt);
+	kvm_pcpus_free(&k->pcpus);
 	kvm_libvirt_close(k->lv);
 	free(k);
 	free(src);
@@ -883,6 +857,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	}
 	long hz = sysconf(_SC_CLK_TCK);
 	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
+	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
 	k->page_size = sysconf(_SC_PAGESIZE);
 	k->next_id = 1;
 	k->first = true;

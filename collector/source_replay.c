@@ -236,6 +236,53 @@ static int json_thief_names(json_t *a, struct snapshot *out)
 	return 0;
 }
 
+/* A thief's or runner's id as the counters carry it: a domid, others,
+ * unknown, or a named host process. */
+static bool thief_id_ok(uint64_t id)
+{
+	return id <= UINT32_MAX && (id <= HV_THIEF_UNKNOWN || id >= HV_THIEF_HOST_BASE);
+}
+
+/* One pCPU's counters (host_render.c's "cpus"), in ascending cpu order. */
+static int json_pcpu(json_t *e, struct snapshot *out)
+{
+	json_t *c = json_object_get(e, "counters"), *cpu = json_object_get(e, "cpu");
+	json_t *runners = json_object_get(c, "runners");
+	struct pcpu_stat p = { 0 };
+	uint64_t pinned = 0;
+	if (!json_is_integer(cpu) || json_integer_value(cpu) < 0 || json_integer_value(cpu) > UINT32_MAX ||
+	    !json_is_object(c) || json_u64_field(c, "busy_ns", &p.busy_ns) < 0 ||
+	    json_u64_field(c, "idle_ns", &p.idle_ns) < 0 || json_u64_field(c, "queue_ns", &p.queue_ns) < 0 ||
+	    json_u64_field(c, "lost", &p.lost) < 0 || json_u64_field(c, "pinned_milli", &pinned) < 0 ||
+	    pinned > UINT32_MAX || !json_is_array(runners) || json_array_size(runners) > PCPU_RUNNERS + 1)
+		return -1;
+	p.cpu = (uint32_t)json_integer_value(cpu);
+	p.pinned_milli = (uint32_t)pinned;
+	if (out->npcpus && p.cpu <= out->pcpus[out->npcpus - 1].cpu)
+		return -1;
+	for (size_t i = 0; i < json_array_size(runners); i++) {
+		uint64_t t[2];
+		if (!json_u64_tuple(json_array_get(runners, i), 2, t) || !thief_id_ok(t[0]))
+			return -1;
+		p.runner_id[p.nrunners] = (uint32_t)t[0];
+		p.runner_ns[p.nrunners++] = t[1];
+	}
+	snapshot_add_pcpu(out, &p);
+	return 0;
+}
+
+static int json_pcpus(json_t *a, struct snapshot *out)
+{
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 4096)
+		return -1;
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_pcpu(json_array_get(a, i), out) < 0)
+			return -1;
+	return 0;
+}
+
 /* The hypervisor's counters of a domain (host_render.c's "hv"). */
 static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char **why)
 {
@@ -249,8 +296,7 @@ static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char
 		return -1;
 	for (size_t i = 0; i < json_array_size(thieves); i++) {
 		uint64_t t[2];
-		if (!json_u64_tuple(json_array_get(thieves, i), 2, t) || t[0] > UINT32_MAX ||
-		    (t[0] > HV_THIEF_UNKNOWN && t[0] < HV_THIEF_HOST_BASE))
+		if (!json_u64_tuple(json_array_get(thieves, i), 2, t) || !thief_id_ok(t[0]))
 			return -1;
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ (uint32_t)t[0], t[1] };
 	}
@@ -391,6 +437,8 @@ static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t
 			snprintf(out->host.hypervisor, sizeof(out->host.hypervisor), "%s", json_string_value(hy));
 		if (!why && json_thief_names(json_object_get(host, "thief_names"), out) < 0)
 			why = "bad \"thief_names\" (expected [[id >= 2147483648, \"name\"], ...])";
+		if (!why && json_pcpus(json_object_get(host, "cpus"), out) < 0)
+			why = "bad \"cpus\" (each {\"cpu\": N ascending, \"counters\": {busy_ns, idle_ns, queue_ns, lost, pinned_milli, runners}})";
 		json_t *xv = json_object_get(host, "xen_version");
 		if (json_is_string(xv))
 			snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", json_string_value(xv));

@@ -19,9 +19,11 @@
  * and reports no steal, so the two views disagree). The pCPUs are in groups
  * of two, domain i in group i % groups, so who takes from whom differs from
  * row to row: the noisy neighbor's group waits for it, the others for Dom0
- * and each other.
+ * and each other. With ",trace" each pCPU's account too: busy with its group,
+ * Dom0 pinned one vCPU to a pCPU from 0, the noisy neighbor to its group.
  */
 #include "config.h"
+#include "lib/ranked.h"
 #include "lib/xalloc.h"
 #include "collector/source.h"
 
@@ -62,6 +64,10 @@ struct sim {
 	uint32_t n, pcpus;
 	uint32_t groups;	/* of pCPUs: domain i runs in group i % groups */
 	double *group_got;	/* per group, this interval */
+	struct sim_pcpu {	/* with ",trace": each pCPU's account */
+		double busy, idle, queue;
+		struct ranked runners;
+	} *pc;
 	uint64_t seed, rng, tick;
 	double step_s;
 	bool churn, hostile, trace;
@@ -158,6 +164,59 @@ static void sim_credit(struct sim *sim, uint32_t i, double waited, double share)
 	}
 }
 
+/* The two pCPUs of a group run 55% and 45% of what its domains got (at most
+ * all of their time) and queue as much of what they waited; the odd pCPU out
+ * idles. */
+static void sim_pcpus(struct sim *sim, double dt)
+{
+	for (uint32_t c = 0; c < sim->pcpus; c++) {
+		struct sim_pcpu *p = &sim->pc[c];
+		uint32_t g = c / 2;
+		double got = g < sim->groups ? sim->group_got[g] * (c % 2 ? 0.45 : 0.55) : 0;
+		double scale = got > 1 ? 1 / got : 1;
+		p->busy += got * scale * dt * 1e9;
+		p->idle += (1 - got * scale) * dt * 1e9;
+		p->queue += (got > 1 ? got - 1 : 0) * dt * 1e9;	/* more than it can run waits too */
+		int64_t j;
+		for (uint32_t k = 0; g < sim->groups && (j = sim_member(sim, g, k)) >= 0; k++) {
+			const struct sim_dom *d = &sim->doms[j];
+			double half = c % 2 ? 0.45 : 0.55;
+			p->queue += (d->want - d->got) * half * dt * 1e9;
+			ranked_add(&p->runners, d->domid, (uint64_t)(d->got * half * scale * dt * 1e9));
+		}
+		ranked_settle(&p->runners, PCPU_RUNNERS);
+	}
+}
+
+/* Dom0's vCPUs pinned one to a pCPU from 0 (as dom0_vcpus_pin), the noisy
+ * neighbor's to its group's two: the others are free. */
+static uint32_t sim_pinned_milli(const struct sim *sim, uint32_t c)
+{
+	uint32_t milli = c < sim->doms[0].vcpus ? 1000 : 0;
+	if (sim->n > SIM_NOISY && c / 2 == SIM_NOISY % sim->groups)
+		milli += sim->doms[SIM_NOISY].vcpus * 500;
+	return milli;
+}
+
+static void sim_emit_pcpus(const struct sim *sim, struct snapshot *out)
+{
+	for (uint32_t c = 0; c < sim->pcpus; c++) {
+		const struct sim_pcpu *p = &sim->pc[c];
+		struct pcpu_stat ps = { .cpu = c, .busy_ns = (uint64_t)p->busy, .idle_ns = (uint64_t)p->idle,
+			.queue_ns = (uint64_t)p->queue, .pinned_milli = sim_pinned_milli(sim, c) };
+		for (uint32_t k = 0; k < p->runners.n && ps.nrunners < PCPU_RUNNERS; k++)
+			if (p->runners.item[k].named) {
+				ps.runner_id[ps.nrunners] = p->runners.item[k].id;
+				ps.runner_ns[ps.nrunners++] = p->runners.item[k].published;
+			}
+		if (p->runners.others) {
+			ps.runner_id[ps.nrunners] = HV_THIEF_OTHERS;
+			ps.runner_ns[ps.nrunners++] = p->runners.others;
+		}
+		snapshot_add_pcpu(out, &ps);
+	}
+}
+
 static void sim_step(struct sim *sim)
 {
 	double want = 0, dt = sim->step_s;
@@ -211,6 +270,8 @@ static void sim_step(struct sim *sim)
 		d->vbd.rd_sectors += io * 16;
 		d->vbd.wr_sectors += io * 8;
 	}
+	if (sim->trace)
+		sim_pcpus(sim, dt);
 }
 
 static void sim_hv(const struct sim *sim, const struct sim_dom *s, struct domain *d, struct snapshot *out)
@@ -263,6 +324,8 @@ static int sim_sample(struct source *src, struct snapshot *out, char *err, size_
 			snapshot_add_vbd(out, &b);
 		}
 	}
+	if (sim->trace)
+		sim_emit_pcpus(sim, out);
 	out->trace.on = sim->trace;
 	out->trace.records = sim->trace ? sim->tick * sim->n * 200 : 0;
 	out->trace.now_ns = sim->trace ? (uint64_t)out->t_ns : 0;
@@ -282,6 +345,7 @@ static void sim_close(struct source *src)
 		free(sim->doms[i].vcpu_ns);
 	free(sim->doms);
 	free(sim->group_got);
+	free(sim->pc);
 	free(sim);
 	free(src);
 }
@@ -329,6 +393,7 @@ struct source *source_sim_open(const char *arg, const struct source_options *opt
 	sim->pcpus = n / 2 > 2 ? (uint32_t)(n / 2) : 2;
 	sim->groups = sim->pcpus / 2;
 	sim->group_got = xcalloc(sim->groups, sizeof(*sim->group_got));
+	sim->pc = xcalloc(sim->pcpus, sizeof(*sim->pc));
 	sim->seed = seed;
 	sim->rng = seed;
 	sim->churn = churn;

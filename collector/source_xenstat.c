@@ -15,6 +15,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "collector/xen_affinity.h"
 #include "collector/xentrace_child.h"
 #include "collector/xs_import.h"
 
@@ -37,6 +38,8 @@ bool source_xen_available(void)
 
 /* A trace reader that failed is tried again after this long. */
 #define TRACE_RETRY_NS (60 * 1000000000ll)
+/* vCPU pinning (xl vcpu-pin) is read again after this long: it rarely changes. */
+#define PINNING_NS (10 * 1000000000ll)
 
 struct xen {
 	xenstat_handle *xh;
@@ -50,6 +53,9 @@ struct xen {
 	int64_t trace_retry_ns;		/* when to start it again */
 	char trace_why[400];		/* why it is off */
 	uint32_t *domids, ndomids, ndomids_cap;	/* this sample's, sorted */
+	uint32_t *pinned, npinned;	/* each pCPU's pinned vCPUs x1000, as of pinned_ns */
+	int64_t pinned_ns;
+	bool pinning_said;		/* why it cannot be read, logged once */
 };
 
 static void trace_try_start(struct xen *x)
@@ -116,6 +122,37 @@ static bool domain_exists(void *ctx, uint16_t domid)
 static void add_hv_vcpu(void *snap, const struct hv_vcpu *v)
 {
 	snapshot_add_hv_vcpu(snap, v);
+}
+
+/* Each pCPU's pinned vCPUs (libxenctrl), read every PINNING_NS. */
+static void read_pinning(struct xen *x, const struct snapshot *s)
+{
+	struct vcpu_affinities a;
+	char why[256];
+	if (s->t_ns < x->pinned_ns)
+		return;
+	x->pinned_ns = s->t_ns + PINNING_NS;
+	x->npinned = 0;
+	if (xen_affinity_read(s, &a, why, sizeof(why)) < 0) {
+		if (!x->pinning_said)
+			log_warn("the pCPU view shows no pinning: %s", why);
+		x->pinning_said = true;
+		return;
+	}
+	x->pinned = xreallocarray(x->pinned, s->host.pcpus ? s->host.pcpus : 1, sizeof(*x->pinned));
+	if (pcpu_pinning_demand(a.v, a.n, s->host.pcpus, x->pinned) == 0)
+		x->npinned = s->host.pcpus;
+	vcpu_affinities_free(&a);
+}
+
+/* Who ran on each pCPU, its queue (the trace) and its pinning. */
+static void add_pcpus(struct xen *x, struct snapshot *out)
+{
+	runstate_pcpus(&x->trace.rs, out->host.cpu_hz / 1000, out);
+	read_pinning(x, out);
+	for (uint32_t i = 0; i < out->npcpus; i++)
+		if (out->pcpus[i].cpu < x->npinned)
+			out->pcpus[i].pinned_milli = x->pinned[out->pcpus[i].cpu];
 }
 
 static int xen_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
@@ -195,6 +232,8 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 		}
 	}
 	xenstat_free_node(node);
+	if (x->tracing)
+		add_pcpus(x, out);
 	out->trace.on = x->tracing;
 	out->trace.records = x->trace.rs.records;
 	out->trace.lost_records = x->trace.rs.lost_records;
@@ -212,6 +251,7 @@ static void xen_close(struct source *src)
 	if (x->tracing)
 		xentrace_stop(&x->trace);
 	free(x->domids);
+	free(x->pinned);
 	if (x->have_xs)
 		xs_import_close(&x->xs);
 	xenstat_uninit(x->xh);

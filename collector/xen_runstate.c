@@ -127,8 +127,42 @@ static void credit_wait(struct rs_vcpu *v, const struct rs_pcpu *p, uint64_t fro
 		credit(v, RS_UNKNOWN, end - from);
 }
 
+/* The current runner of p ran up to `until`: count it (idle apart). */
+static void account_runner(struct rs_pcpu *p, uint64_t until)
+{
+	if (!p->count) {	/* nobody known runs here */
+		p->credited = until;
+		return;
+	}
+	const struct rs_runner *r = &p->hist[(p->head + RS_HISTORY - 1) % RS_HISTORY];
+	uint64_t from = r->since > p->credited ? r->since : p->credited;
+	if (until > from && until - from <= RS_MAX_GAP) {
+		if (r->domid == XT_IDLE_DOMID) {
+			p->idle += until - from;
+		} else {
+			p->busy += until - from;
+			ranked_add(&p->runners, r->domid, until - from);
+		}
+	}
+	if (until > p->credited)
+		p->credited = until;
+}
+
+/* A runnable v waited on p up to `until`: into p's queue, once. */
+static void account_queue(struct rs_vcpu *v, struct rs_pcpu *p, uint64_t until)
+{
+	if (v->domid == XT_IDLE_DOMID)
+		return;	/* the idle vCPU "waits" whenever a guest runs: no queue */
+	uint64_t from = v->since > v->queued_to ? v->since : v->queued_to;
+	if (until > from && until - from <= RS_MAX_GAP)
+		p->queue += until - from;
+	if (until > v->queued_to)
+		v->queued_to = until;
+}
+
 static void ran(struct rs_pcpu *p, uint16_t domid, uint64_t tsc)
 {
+	account_runner(p, tsc);
 	p->hist[p->head] = (struct rs_runner){ tsc, domid };
 	p->head = (p->head + 1) % RS_HISTORY;
 	if (p->count < RS_HISTORY)
@@ -198,8 +232,10 @@ void runstate_record(void *ctx, const struct xt_record *r)
 	if (v->known && v->state == r->old_state) {
 		uint64_t dt = r->tsc - v->since;
 		v->ticks[r->old_state] += dt;
-		if (r->old_state == XT_RUNNABLE)
+		if (r->old_state == XT_RUNNABLE) {
 			credit_wait(v, p, v->since, r->tsc);
+			account_queue(v, p, r->tsc);
+		}
 	}
 	if (r->new_state == XT_RUNNING)
 		ran(p, r->domid, r->tsc);
@@ -357,6 +393,36 @@ bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz
 	if (unknown)
 		add_thief(out, RS_UNKNOWN, unknown);
 	return true;
+}
+
+void runstate_pcpus(struct runstate *rs, uint64_t cpu_khz, struct snapshot *out)
+{
+	if (!cpu_khz)
+		return;
+	for (uint32_t i = 0; i < rs->nv; i++) {	/* waits still going on */
+		struct rs_vcpu *v = &rs->v[i];
+		if (v->known && v->state == XT_RUNNABLE && v->pcpu < rs->np)
+			account_queue(v, &rs->p[v->pcpu], rs->p[v->pcpu].newest);
+	}
+	for (uint32_t c = 0; c < rs->np; c++) {
+		struct rs_pcpu *p = &rs->p[c];
+		if (!p->newest)
+			continue;	/* no record from it yet */
+		account_runner(p, p->newest);
+		ranked_settle(&p->runners, PCPU_RUNNERS);
+		struct pcpu_stat ps = { .cpu = c, .busy_ns = to_ns(p->busy, cpu_khz), .idle_ns = to_ns(p->idle, cpu_khz),
+			.queue_ns = to_ns(p->queue, cpu_khz), .lost = p->lost, .pinned_milli = PCPU_PINNED_UNKNOWN };
+		for (uint32_t k = 0; k < p->runners.n && ps.nrunners < PCPU_RUNNERS; k++)
+			if (p->runners.item[k].named) {
+				ps.runner_id[ps.nrunners] = p->runners.item[k].id;
+				ps.runner_ns[ps.nrunners++] = to_ns(p->runners.item[k].published, cpu_khz);
+			}
+		if (p->runners.others) {
+			ps.runner_id[ps.nrunners] = HV_THIEF_OTHERS;
+			ps.runner_ns[ps.nrunners++] = to_ns(p->runners.others, cpu_khz);
+		}
+		snapshot_add_pcpu(out, &ps);
+	}
 }
 
 void runstate_free(struct runstate *rs)

@@ -14,6 +14,9 @@
  * domain with more runnable vCPUs than pCPUs crowds itself; time before the
  * pCPU's known history goes to RS_UNKNOWN).
  *
+ * Each pCPU keeps its own account too: the time of each runner (idle apart),
+ * and the waits of the vCPUs queued there, for the per-pCPU view.
+ *
  * Lost records on a pCPU break what is known there: every vCPU last seen on
  * it forgets its state (no time is counted until its next change) and its
  * `lost` count grows, so a consumer gives no rate for that interval.
@@ -23,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/ranked.h"
 #include "lib/snapshot.h"
 #include "collector/xen_trace.h"
 
@@ -39,6 +43,7 @@ struct rs_vcpu {
 	uint8_t state;			/* enum xt_runstate */
 	uint32_t pcpu;			/* where its last change happened */
 	uint64_t since;			/* TSC of that change */
+	uint64_t queued_to;		/* while runnable: its wait is in its pCPU's queue up to here */
 	uint64_t ticks[4];		/* cumulative TSC ticks per runstate */
 	uint64_t lost;			/* lost-record events that touched it */
 	struct rs_thief thief[RS_THIEVES + 2];	/* named, then RS_OTHERS and RS_UNKNOWN */
@@ -52,6 +57,10 @@ struct rs_pcpu {
 	unsigned head, count;
 	uint64_t lost;
 	uint64_t newest;		/* TSC of its newest record: "now" there */
+	/* Its own account: who ran here (ticks), idle, and the waits queued here. */
+	uint64_t busy, idle, queue;
+	uint64_t credited;		/* the runner's time is counted up to here */
+	struct ranked runners;
 };
 
 struct runstate {
@@ -85,6 +94,10 @@ void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t do
  * vCPU's part. false when the trace never named the domain or cpu_khz is 0. */
 bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,
 		     void (*each_vcpu)(void *ctx, const struct hv_vcpu *v), void *ctx);
+/* Each pCPU the trace has seen, into out (its pinning unknown): who ran
+ * there, busy and idle time and the queue, each up to its newest record.
+ * Call once per sample: it settles which runners are named. */
+void runstate_pcpus(struct runstate *rs, uint64_t cpu_khz, struct snapshot *out);
 /* TSC ticks in ns at cpu_khz (0 when it is not known). */
 uint64_t runstate_ns(uint64_t ticks, uint64_t cpu_khz);
 void runstate_free(struct runstate *rs);

@@ -30,6 +30,36 @@ size_t pcpu_pinning_count(const struct vcpu_affinity *v, size_t n, uint32_t npcp
 	return k;
 }
 
+/* Each vCPU's width into w[], and each pCPU's pinned demand into demand[]. */
+static void demands(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, uint32_t *w, double *demand)
+{
+	for (size_t i = 0; i < n; i++) {
+		w[i] = width(&v[i], npcpus);
+		if (w[i] == 0 || w[i] == npcpus)	/* no pCPU we know of, or free to run anywhere */
+			continue;
+		for (uint32_t c = 0; c < npcpus; c++)
+			if (has_cpu(&v[i], c))
+				demand[c] += 1.0 / w[i];
+	}
+}
+
+int pcpu_pinning_demand(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, uint32_t *milli)
+{
+	double *demand = calloc(npcpus ? npcpus : 1, sizeof(*demand));
+	uint32_t *w = calloc(n ? n : 1, sizeof(*w));
+	if (!demand || !w) {
+		free(demand);
+		free(w);
+		return -1;
+	}
+	demands(v, n, npcpus, w, demand);
+	for (uint32_t c = 0; c < npcpus; c++)
+		milli[c] = demand[c] * 1000 < 4e9 ? (uint32_t)(demand[c] * 1000 + 0.5) : 4000000000u;
+	free(demand);
+	free(w);
+	return 0;
+}
+
 int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, struct strbuf *evidence)
 {
 	double *demand = calloc(npcpus ? npcpus : 1, sizeof(*demand));
@@ -41,14 +71,7 @@ int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpu
 		free(w);
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		w[i] = width(&v[i], npcpus);
-		if (w[i] == 0 || w[i] == npcpus)	/* no pCPU we know of, or free to run anywhere */
-			continue;
-		for (uint32_t c = 0; c < npcpus; c++)
-			if (has_cpu(&v[i], c))
-				demand[c] += 1.0 / w[i];
-	}
+	demands(v, n, npcpus, w, demand);
 	for (uint32_t c = 0; c < npcpus; c++) {
 		if (demand[c] <= 1.0 + 1e-9)
 			continue;

@@ -32,6 +32,9 @@ void vcpu_affinities_free(struct vcpu_affinities *a);
 /* Appends "pCPU 0 carries 2.0 pinned vCPUs (g1, g2)" for each crowded pCPU
  * (up to 8, "; "-separated) to evidence; returns how many there are. */
 int pcpu_pinning_crowded(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, struct strbuf *evidence);
+/* Each pCPU's pinned demand x1000 into milli[npcpus] (a vCPU pinned to k of
+ * them adds 1000/k to each); 0, or -1 out of memory. */
+int pcpu_pinning_demand(const struct vcpu_affinity *v, size_t n, uint32_t npcpus, uint32_t *milli);
 /* How many of the n vCPUs are pinned (affinity narrower than all npcpus). */
 size_t pcpu_pinning_count(const struct vcpu_affinity *v, size_t n, uint32_t npcpus);
 

@@ -33,7 +33,7 @@ static uint32_t add_name(struct snapshot *s, const char *name, size_t len)
 
 void snapshot_reset(struct snapshot *s)
 {
-	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = s->nthief_names = 0;
+	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = s->nthief_names = s->npcpus = 0;
 	memset(&s->trace, 0, sizeof(s->trace));
 	memset(&s->host, 0, sizeof(s->host));
 	s->t_ns = 0;
@@ -117,6 +117,12 @@ void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
 	s->doms[s->ndoms - 1].hv_vcpu_count++;
 }
 
+void snapshot_add_pcpu(struct snapshot *s, const struct pcpu_stat *p)
+{
+	s->pcpus = grow(s->pcpus, &s->pcpus_cap, s->npcpus + 1, sizeof(*s->pcpus));
+	s->pcpus[s->npcpus++] = *p;
+}
+
 void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name)
 {
 	if (snapshot_thief_name(s, id))
@@ -191,10 +197,11 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	COPY_ARRAY(hv_vcpus, nhv_vcpus, hv_vcpus_cap);
 	COPY_ARRAY(names, names_len, names_cap);
 	COPY_ARRAY(thief_names, nthief_names, thief_names_cap);
+	COPY_ARRAY(pcpus, npcpus, pcpus_cap);
 }
 
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
-		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len)
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t names_len)
 {
 	s->doms = grow(s->doms, &s->doms_cap, ndoms, sizeof(*s->doms));
 	s->nets = grow(s->nets, &s->nets_cap, nnets, sizeof(*s->nets));
@@ -202,6 +209,7 @@ void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32
 	s->vcpu_ns = grow(s->vcpu_ns, &s->vcpu_ns_cap, nvcpu_ns, sizeof(*s->vcpu_ns));
 	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, nhv_vcpus, sizeof(*s->hv_vcpus));
 	s->thief_names = grow(s->thief_names, &s->thief_names_cap, nthief_names, sizeof(*s->thief_names));
+	s->pcpus = grow(s->pcpus, &s->pcpus_cap, npcpus, sizeof(*s->pcpus));
 	s->names = grow(s->names, &s->names_cap, names_len, 1);
 }
 
@@ -214,6 +222,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->hv_vcpus);
 	free(s->names);
 	free(s->thief_names);
+	free(s->pcpus);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -77,6 +77,26 @@ struct hv_trace {
 	char why[400];			/* when off on a source that can trace: why */
 };
 
+/* One physical CPU, cumulative since the source started: how long it ran
+ * something and sat idle (the time the source knows of), how long what was
+ * queued on it waited (per second of time: the mean run queue), the vCPUs
+ * hard-pinned to it, and who ran on it: a few named by their recent share
+ * (lib/ranked.h; a named counter runs from its naming), the rest summed as
+ * HV_THIEF_OTHERS. Ids as thieves': domids, host processes from
+ * HV_THIEF_HOST_BASE. Laid out without padding (it leaves vstopd as is). */
+#define PCPU_RUNNERS 4
+#define PCPU_PINNED_UNKNOWN UINT32_MAX
+struct pcpu_stat {
+	uint32_t cpu;
+	uint32_t nrunners;			/* in runner_id/runner_ns */
+	uint64_t busy_ns, idle_ns;
+	uint64_t queue_ns;
+	uint64_t lost;				/* trace records lost there: no rate across a change */
+	uint32_t pinned_milli;			/* vCPUs pinned here x1000 (one pinned to k pCPUs adds 1000/k) */
+	uint32_t runner_id[PCPU_RUNNERS + 1];
+	uint64_t runner_ns[PCPU_RUNNERS + 1];
+};
+
 struct domain {
 	uint32_t domid;
 	uint32_t name_off;		/* NUL-terminated, in snapshot.names */
@@ -127,6 +147,8 @@ struct snapshot {
 	struct hv_trace trace;
 	struct thief_name { uint32_t id, name_off; } *thief_names;	/* host thieves' names, by id */
 	uint32_t nthief_names, thief_names_cap;
+	struct pcpu_stat *pcpus;		/* by cpu, ascending; none when the source cannot say */
+	uint32_t npcpus, pcpus_cap;
 	char *names;
 	uint32_t names_len, names_cap;
 };
@@ -152,6 +174,8 @@ static inline const char *domain_name(const struct snapshot *s, const struct dom
 {
 	return s->names + d->name_off;
 }
+/* Append a pCPU's account (cpus in ascending order; padding-free copy). */
+void snapshot_add_pcpu(struct snapshot *s, const struct pcpu_stat *p);
 /* Name a host thief (id >= HV_THIEF_HOST_BASE); and find it, NULL if not named. */
 void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name);
 const char *snapshot_thief_name(const struct snapshot *s, uint32_t id);
@@ -163,7 +187,7 @@ const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domi
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* Room for that many of each (for a reader that fills the arrays itself). */
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
-		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t names_len);
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t names_len);
 void snapshot_free(struct snapshot *s);
 /* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */
 void domain_state_str(uint32_t state, char buf[7]);

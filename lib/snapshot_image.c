@@ -9,13 +9,14 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define IMAGE_MAGIC 0x31495356u	/* "VSI1" */
+#define IMAGE_MAGIC 0x32495356u	/* "VSI2": pCPUs added */
 
-enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_NAMES, PARTS };
+enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
 	sizeof(struct domain), sizeof(struct dom_net), sizeof(struct dom_vbd), sizeof(uint64_t),
-	sizeof(struct hv_vcpu), sizeof(struct thief_name), 1,
+	sizeof(struct hv_vcpu), sizeof(struct thief_name), sizeof(struct pcpu_stat), 1,
 };
+_Static_assert(sizeof(struct pcpu_stat) == 5 * 8 + 4 + (PCPU_RUNNERS + 1) * 12, "a pCPU's account has no padding");
 
 struct image_head {
 	uint32_t magic;
@@ -49,7 +50,7 @@ static void layout(const uint32_t count[PARTS], uint64_t off[PARTS + 1])
 
 static void counts_of(const struct snapshot *s, uint32_t count[PARTS])
 {
-	const uint32_t c[PARTS] = { s->ndoms, s->nnets, s->nvbds, s->nvcpu_ns, s->nhv_vcpus, s->nthief_names, s->names_len };
+	const uint32_t c[PARTS] = { s->ndoms, s->nnets, s->nvbds, s->nvcpu_ns, s->nhv_vcpus, s->nthief_names, s->npcpus, s->names_len };
 	memcpy(count, c, sizeof(c));
 }
 
@@ -76,7 +77,7 @@ void snapshot_image_put(uint8_t *dst, const struct snapshot *s)
 	h.trace = s->trace;
 	layout(h.count, off);
 	memcpy(dst, &h, sizeof(h));
-	const void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->names };
+	const void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus, s->names };
 	for (int i = 0; i < PARTS; i++)
 		if (h.count[i])
 			memcpy(dst + off[i], part[i], (size_t)h.count[i] * part_size[i]);
@@ -191,6 +192,13 @@ static int check_parts(const struct snapshot *s, const uint32_t count[PARTS], ch
 	for (uint32_t i = 0; i < count[P_THIEF_NAMES]; i++)
 		if (s->thief_names[i].name_off >= names_len)
 			return errorf(why, whysz, "thief name %u is outside the names", i);
+	for (uint32_t i = 0; i < count[P_PCPUS]; i++) {
+		const struct pcpu_stat *p = &s->pcpus[i];
+		if (p->nrunners > PCPU_RUNNERS + 1)
+			return errorf(why, whysz, "pCPU %u: %u runners, at most %d", i, p->nrunners, PCPU_RUNNERS + 1);
+		if (i && p->cpu <= s->pcpus[i - 1].cpu)
+			return errorf(why, whysz, "pCPU %u: cpu %u out of order", i, p->cpu);
+	}
 	return 0;
 }
 
@@ -206,7 +214,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 		return errorf(why, whysz, "not a snapshot image (magic)");
 	if (memcmp(h.part_size, part_size, sizeof(part_size)))
 		return errorf(why, whysz, "an image of another layout (the sampler and the rest come from different builds?)");
-	layout(h.count, off);	/* 7 counts of 32 bits times sizes of 16: no overflow in 64 */
+	layout(h.count, off);	/* 8 counts of 32 bits times sizes of 16: no overflow in 64 */
 	if (off[PARTS] != len)
 		return errorf(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)off[PARTS], len);
 	if (!yes_no(&h, offsetof(struct image_head, host) + offsetof(struct host_info, known)) ||
@@ -219,8 +227,8 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	if (!isfinite(h.wall))
 		return errorf(why, whysz, "a sample time that is not a number");
 	const uint32_t *c = h.count;
-	snapshot_reserve(s, c[P_DOMS], c[P_NETS], c[P_VBDS], c[P_VCPU_NS], c[P_HV_VCPUS], c[P_THIEF_NAMES], c[P_NAMES]);
-	void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->names };
+	snapshot_reserve(s, c[P_DOMS], c[P_NETS], c[P_VBDS], c[P_VCPU_NS], c[P_HV_VCPUS], c[P_THIEF_NAMES], c[P_PCPUS], c[P_NAMES]);
+	void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus, s->names };
 	for (int i = 0; i < PARTS; i++)
 		if (c[i])
 			memcpy(part[i], img + off[i], (size_t)c[i] * part_size[i]);
@@ -236,6 +244,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	s->nvcpu_ns = c[P_VCPU_NS];
 	s->nhv_vcpus = c[P_HV_VCPUS];
 	s->nthief_names = c[P_THIEF_NAMES];
+	s->npcpus = c[P_PCPUS];
 	s->names_len = c[P_NAMES];
 	return 0;
 }

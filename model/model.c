@@ -19,6 +19,7 @@ void model_init(struct model *m, uint32_t history_len)
 	m->history_len = history_len ? history_len : MODEL_HISTORY_DEFAULT;
 	name_index_init(&m->index, sizeof(struct dom_track), offsetof(struct dom_track, name));
 	name_clash_init(&m->clash);
+	pcpu_model_init(&m->pcpu, m->history_len);
 }
 
 /* Did the domain `domid` have this name in the samples before (its track)? */
@@ -351,6 +352,7 @@ void model_commit(struct model *m)
 	summarize(m, cur);
 	noisy_shares(m, cur);
 	index_rows(m, cur);
+	pcpu_model_commit(&m->pcpu, dt > 0 ? prev : NULL, cur);
 	m->cur ^= 1;
 	m->have_prev = true;
 	/* The sweep moves tracks when it drops some: re-point the rates. */
@@ -499,6 +501,7 @@ void model_free(struct model *m)
 	free(m->rates);
 	free(m->thief_rows);
 	free(m->vcpu_rows);
+	pcpu_model_free(&m->pcpu);
 	snapshot_free(&m->snap[0]);
 	snapshot_free(&m->snap[1]);
 	memset(m, 0, sizeof(*m));

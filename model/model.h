@@ -16,6 +16,7 @@
 #include "lib/name_index.h"
 #include "lib/snapshot.h"
 #include "model/name_clash.h"
+#include "model/pcpu_model.h"
 
 /* 10 minutes at the default 1 s interval: enough for the 5-minute alarm
  * windows with room to spare, and 1000 domains x 600 x 2 floats = 4.8 MB. */
@@ -95,6 +96,7 @@ struct model {
 	/* Flat rows of the per-thief and per-vCPU series: domain, item. */
 	struct model_row { uint32_t dom, k; } *thief_rows, *vcpu_rows;
 	uint32_t nthief_rows, nvcpu_rows, thief_rows_cap, vcpu_rows_cap;
+	struct pcpu_model pcpu;		/* each pCPU's rates and busy history */
 };
 
 void model_init(struct model *m, uint32_t history_len);

@@ -51,6 +51,11 @@ static void host_at(unsigned t_ms)
 	fp_thread(root, 200, 200, "kvm", 0, 0, "0");
 	fp_thread(root, 200, 201, "CPU 0/KVM", run, wait, "0");
 
+	/* CPU 0 busy all along, CPU 1 half the time (USER_HZ ticks). */
+	char st[256];
+	snprintf(st, sizeof(st), "cpu  %u 0 0 %u 0 0 0 0 0 0\ncpu0 %u 0 0 0 0 0 0 0 0 0\ncpu1 %u 0 0 %u 0 0 0 0 0 0\nintr 0\n",
+		 t_ms / 10 + t_ms / 20, t_ms / 20, t_ms / 10, t_ms / 20, t_ms / 20);
+	fp_write(root, st, -1, "stat");
 	fp_stat(root, 300, "burn", 'R', run / (10 * MS), 7000, 10, 0);
 	fp_thread(root, 300, 300, "burn", run, 0, "0");
 	fp_stat(root, 400, "kworker/1:1-events", 'I', 10 * run / (10 * MS), 10, 0, 0x00200000);
@@ -131,6 +136,32 @@ static void test_recent_thieves(void)
 	source_close(src);
 }
 
+/* Each CPU's account: /proc/stat's load, who ran there, the vCPUs' queue
+ * and their pinning (every vCPU thread of host_at may run on CPU 0 only). */
+static void test_pcpus(const struct model *m)
+{
+	const struct snapshot *s = model_snapshot(m);
+	const struct pcpu_rates *c0 = m->pcpu.rates, *c1 = c0 + 1;
+	ok(s->npcpus == 2 && c0->cpu == 0 && c1->cpu == 1, "two CPUs, from /proc/stat (%u)", s->npcpus);
+	if (s->npcpus != 2)
+		return;
+	is_num(c0->busy_pct, 100, 0.01, "CPU 0 busy all the interval");
+	is_num(c1->busy_pct, 50, 0.01, "CPU 1 half of it");
+	/* web 2 x 3 s, vm101 3 s, the unnamed QEMU's threads 2 x 1.5 s: 12 s of waiting in 4 s. */
+	is_num(c0->queue, 3.0, 0.01, "CPU 0's queue: 12 s of vCPU waits over 4 s");
+	is_num(c1->queue, 0, 0.001, "CPU 1's: none");
+	is_num(c0->pinned, 5, 0.001, "five vCPU threads pinned to CPU 0");
+	is_num(c1->pinned, 0, 0.001, "none to CPU 1");
+	char buf[32];
+	const char *first = c0->nrunners ? model_thief_name(m, c0->runner[0].domid, buf, sizeof(buf)) : "";
+	ok(c0->nrunners >= 4 && strcmp(first, "web") == 0 && c0->runner[0].ns == 2000 * MS,
+	   "web ran most on CPU 0: 2 s (%s)", first);
+	bool kworker = false;
+	for (uint32_t k = 0; k < c1->nrunners; k++)
+		kworker |= strncmp(model_thief_name(m, c1->runner[k].domid, buf, sizeof(buf)), "host:kworker", 12) == 0;
+	ok(kworker, "the kernel thread ran on CPU 1");
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/vstop-kvm-test.XXXXXX");
@@ -186,6 +217,7 @@ int main(void)
 		all += web->hv.thief[i].ns;
 	ok(all == web->hv.runnable_ns - 2 * 3000 * MS, "every waited ns of the interval has one thief (%llu)",
 	   (unsigned long long)all);
+	test_pcpus(&m);
 	const struct dom_rates *r = &m.rates[web - s->doms];
 	char who[256];
 	model_waiting_for(&m, web->domid, r->thief, r->nthieves, r->hv_waited_ns, who, sizeof(who));

@@ -39,7 +39,8 @@ static bool same(const struct snapshot *a, const struct snapshot *b)
 			return false;
 	}
 	return !memcmp(a->vcpu_ns, b->vcpu_ns, a->nvcpu_ns * sizeof(*a->vcpu_ns)) &&
-	       !memcmp(a->thief_names, b->thief_names, a->nthief_names * sizeof(*a->thief_names));
+	       !memcmp(a->thief_names, b->thief_names, a->nthief_names * sizeof(*a->thief_names)) &&
+	       a->npcpus == b->npcpus && !memcmp(a->pcpus, b->pcpus, a->npcpus * sizeof(*a->pcpus));
 }
 
 /* Lay s out and read it back into out; the image is left in *img. */
@@ -140,6 +141,9 @@ static void write_fuzz_seed(void)
 }
 
 /* Hostile images: each refused, with its reason. */
+static void pcpu_runners_many(struct snapshot *s) { s->pcpus[0].nrunners = PCPU_RUNNERS + 2; }
+static void pcpus_unordered(struct snapshot *s) { s->pcpus[1].cpu = s->pcpus[0].cpu; }
+
 static void test_hostile_images(const struct snapshot *snap)
 {
 	char why[256];
@@ -161,7 +165,11 @@ static void test_hostile_images(const struct snapshot *snap)
 		{ why_unended, "no end", "a trace reason without its end" },
 		{ wall_nan, "not a number", "a sample time that is NaN" },
 		{ thief_name_outside, "thief name", "a thief's name outside the names" },
+		{ pcpu_runners_many, "runners", "a pCPU with more runners than kept" },
+		{ pcpus_unordered, "out of order", "pCPUs out of order (one twice)" },
 	};
+	ok(snap->npcpus == 10 && snap->pcpus[9].cpu == 9 && snap->pcpus[0].nrunners > 0,
+	   "the sample carries its pCPUs' accounts (%u)", snap->npcpus);
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
 		refused(snap, hostile[i].spoil, hostile[i].want, hostile[i].what);
 	ok(trip(snap, &back, &img, &len, why, sizeof(why)) == 0, "the image itself reads");

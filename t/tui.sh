@@ -107,6 +107,28 @@ check "i: ... and how many guests publish their own" has 'STEAL% \(agent\): 6 of
 tm send-keys -t t x	# any key closes it
 sleep 0.5
 check "i: any key closes the panel" has 'STEAL% +THIEF '
+# p: the pCPUs. sim:8,trace runs build-01 (pinned there) on pCPUs 2-3 and Dom0 pinned one vCPU to each of 0-1.
+tm send-keys -t t p
+check "p: the pCPU view, with the host's load and queue" wait_for 'Xen pCPUs: 4   busy [0-9]*% mean   queue [0-9.]*'
+sleep 0.7	# two samples on the view: a heat strip
+check "p: pCPU 2 busy, its pinned vCPUs, who ran there first: build-01" \
+	has '^ +2 +100% +[0-9.]+ +2 +.*█ build-01 [0-9]+%, '
+check "p: pCPU 0 has Dom0's pinned vCPU and other runners" has '^ +0 +[0-9]+% +[0-9.]+ +1 .* (mail-04|proxy-06|db-02) [0-9]+%'
+check "p: a heat strip of several samples" has '^ +3 +100% +[0-9.]+ +2 +█{3,} '
+tm send-keys -t t p
+sleep 0.5
+check "p again: back to the domains" has 'STEAL% +THIEF '
+tm send-keys -t t q
+
+# 300 pCPUs (sim:600,trace) in a 24-line terminal: rows of 15, every pCPU in one of them, none past.
+start 100 24 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:600,trace -d 0.3"
+wait_for 'vstop - host' >/dev/null
+tm send-keys -t t p
+wait_for 'Xen pCPUs: 300' >/dev/null; sleep 0.7
+check "p on 300 pCPUs: grouped rows that fit" has '^ +0-14 +[0-9]+% '
+check "p: the last row ends at pCPU 299" has '^ +285-299 +[0-9]+% '
+check "p: the heat line says how many a row holds, and whose heat it shows" has "; 15 pCPUs a row, its heat their busiest"
+is "$(screen | grep -cE '^ +[0-9]+-[0-9]+ +[0-9]+% ')" 20 "20 rows of 15 pCPUs"
 tm send-keys -t t q
 
 # Settings like htop's: F2 chooses the columns and their order, and saves them with the sort

@@ -31,7 +31,7 @@ static void bottom_line(struct dash *d)
 	} else if (d->status[0]) {
 		dash_put(LINES - 1, 0, A_BOLD, d->status);
 	} else if (d->host) {
-		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  i sources  space pause  d delay  / filter  "
+		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  i sources  p pCPUs  space pause  d delay  / filter  "
 		    "s/c spark steal/cpu  n/v/V net/vbd/vcpu  Enter detail  sort: underlined key ");
 	} else {
 		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  space pause  d delay ");
@@ -50,6 +50,7 @@ static void help_view(struct dash *d)
 		"  n            per-network lines         v        per-VBD lines",
 		"  V            per-vCPU lines            Enter    detail pane for the selection",
 		"  i            where each column comes from (the data sources, and whether live)",
+		"  p            the pCPUs: load, queue, pinning, who ran there, a heatmap over time",
 		"  f, F3        find a name (the selection moves; / hides the others instead)",
 		"  F2           setup: which columns, in what order; saved with sort and delay",
 		"  Up/Down j/k  select                    PgUp/PgDn, Home/End (g/G)  scroll",
@@ -80,6 +81,8 @@ void dash_draw(struct dash *d)
 		dash_setup_view(d);
 	else if (d->show_sources && model_snapshot(&d->m)->ndoms)
 		dash_sources_view(d);
+	else if (d->show_pcpus && d->host)
+		dash_pcpus_view(d);
 	else if (d->host)
 		dash_host_view(d);
 	else

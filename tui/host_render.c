@@ -168,6 +168,37 @@ static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct
 	sb_puts(b, "]}");
 }
 
+/* Each pCPU: this interval's rates, who ran there, and (to replay) its counters. */
+static void json_pcpus(struct strbuf *b, const struct model *m)
+{
+	const struct snapshot *s = model_snapshot(m);
+	sb_puts(b, ",\"cpus\":[");
+	for (uint32_t i = 0; i < s->npcpus; i++) {
+		const struct pcpu_stat *p = &s->pcpus[i];
+		const struct pcpu_rates *r = &m->pcpu.rates[i];
+		sb_printf(b, "%s{\"cpu\":%u", i ? "," : "", p->cpu);
+		kv_num(b, "busy_pct", r->valid ? r->busy_pct : NAN, 1);
+		kv_num(b, "queue", r->valid ? r->queue : NAN, 2);
+		kv_num(b, "pinned", r->pinned, 2);
+		sb_puts(b, ",\"ran\":[");
+		for (uint32_t k = 0; k < r->nrunners; k++) {
+			char buf[32];
+			sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
+			json_str(b, model_thief_name(m, r->runner[k].domid, buf, sizeof(buf)));
+			sb_printf(b, ",\"id\":%u", r->runner[k].domid);
+			kv_num(b, "pct", 100.0 * (double)r->runner[k].ns / (double)r->busy_ns, 1);
+			sb_puts(b, "}");
+		}
+		sb_printf(b, "],\"counters\":{\"busy_ns\":%llu,\"idle_ns\":%llu,\"queue_ns\":%llu,\"lost\":%llu,"
+			  "\"pinned_milli\":%u,\"runners\":[", rec_u64(p->busy_ns), rec_u64(p->idle_ns),
+			  rec_u64(p->queue_ns), rec_u64(p->lost), p->pinned_milli);
+		for (uint32_t k = 0; k < p->nrunners; k++)
+			sb_printf(b, "%s[%u,%llu]", k ? "," : "", p->runner_id[k], rec_u64(p->runner_ns[k]));
+		sb_puts(b, "]}}");
+	}
+	sb_puts(b, "]");
+}
+
 void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *order, double wall)
 {
 	const struct snapshot *s = model_snapshot(m);
@@ -211,6 +242,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, ",\"trace\":{\"records\":%llu,\"lost_records\":%llu,\"now_ns\":%llu}",
 			  rec_u64(s->trace.records), rec_u64(s->trace.lost_records),
 			  rec_u64(s->trace.now_ns));
+	if (s->npcpus)
+		json_pcpus(b, m);
 	sb_puts(b, "},\"domains\":[");
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		uint32_t i = order[k];

@@ -1,0 +1,40 @@
+/*
+ * ranked: cumulative counters for many contributors of which a few are named
+ * at a time (a VM's thieves, a pCPU's runners). Each interval's amounts are
+ * added as pending; ranked_settle ranks contributors by a decaying sum of
+ * their recent amounts, names the top few and folds the rest into `others`.
+ * A newcomer that suddenly dominates is named at once, not after it has
+ * outdone a month of old ones. A named counter runs from when it was named,
+ * so every interval's amount is in exactly one counter (a consumer diffing
+ * two samples takes a counter new among the named as all of this interval).
+ */
+#ifndef VSTOP_RANKED_H
+#define VSTOP_RANKED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RANKED_MAX 32		/* followed at once; past that, the least recent makes room */
+#define RANKED_DECAY 0.7	/* per interval */
+
+struct ranked_item {
+	uint32_t id;
+	bool named;
+	uint64_t pending;	/* this interval's amount */
+	uint64_t published;	/* while named: its counter */
+	double recent;		/* decaying sum of amounts: its rank */
+};
+
+struct ranked {
+	struct ranked_item item[RANKED_MAX];
+	uint32_t n;
+	uint64_t others;	/* everything not in a named counter */
+};
+
+/* Add ns to id's pending amount (to others when RANKED_MAX are followed). */
+void ranked_add(struct ranked *r, uint32_t id, uint64_t ns);
+/* After an interval: rank, name the top `named` ones, fold the rest into
+ * others, forget contributors that have given nothing for a while. */
+void ranked_settle(struct ranked *r, uint32_t named);
+
+#endif
