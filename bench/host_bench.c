@@ -5,6 +5,8 @@
  * dashboard frame (curses to /dev/null), and the RSS with full history.
  * CPU time from CLOCK_PROCESS_CPUTIME_ID; each figure is the median of
  * `reps` runs (min and max printed too). Output: one TSV line per N.
+ * `host_bench --pcpus P REPS`: the pCPU view's frame (200x60) on a simulated
+ * host of P pCPUs with the trace and a full history: "P<TAB>med/min/max" in µs.
  */
 #include "config.h"
 
@@ -60,8 +62,53 @@ static long rss_kib(const char *key)
 	return v;
 }
 
+/* The per-pCPU view's frame at npcpus (sim:2N,trace has N pCPUs). */
+static int pcpu_frames(int npcpus, int reps)
+{
+	char spec[64], err[256];
+	struct source_options so = { .step_s = 1 };
+	snprintf(spec, sizeof(spec), "sim:%d,trace", 2 * npcpus);
+	struct source *src = source_open(spec, &so, err, sizeof(err));
+	if (!src) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	struct vstop_options o = { .host = true, .delay_s = 1 };
+	struct dash d;
+	memset(&d, 0, sizeof(d));
+	d.o = &o;
+	d.host = d.utf8 = d.color = d.show_pcpus = true;
+	d.delay_s = 1;
+	model_init(&d.m, MODEL_HISTORY_DEFAULT);
+	for (int i = 0; i < MODEL_HISTORY_DEFAULT; i++) {
+		source_sample(src, model_next(&d.m), err, sizeof(err));
+		model_commit(&d.m);
+	}
+	setlocale(LC_ALL, "C.UTF-8");
+	FILE *devnull = fopen("/dev/null", "w");
+	SCREEN *scr = newterm("xterm-256color", devnull, stdin);
+	set_term(scr);
+	start_color();
+	resizeterm(60, 200);
+	double *t = calloc((size_t)reps, sizeof(double));
+	for (int r = 0; r < reps; r++) {
+		source_sample(src, model_next(&d.m), err, sizeof(err));
+		model_commit(&d.m);
+		double t0 = cpu_now();
+		dash_draw(&d);
+		t[r] = cpu_now() - t0;
+	}
+	endwin();
+	delscreen(scr);
+	struct stat3 st = summarize(t, reps);
+	printf("%u\t%.1f/%.1f/%.1f\n", model_snapshot(&d.m)->npcpus, st.med * 1e6, st.min * 1e6, st.max * 1e6);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 3 && strcmp(argv[1], "--pcpus") == 0)
+		return pcpu_frames(atoi(argv[2]), atoi(argv[3]));
 	int n = argc > 1 ? atoi(argv[1]) : 1000;
 	int reps = argc > 2 ? atoi(argv[2]) : 50;
 	char spec[64], err[256];

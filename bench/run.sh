@@ -100,6 +100,8 @@ for n in 10 100 1000 10000; do
 	reps=50; [ $n -ge 10000 ] && reps=15
 	host_rows+=("$("$B/bench/host_bench" $n $reps)")
 done
+# The pCPU view's frame on 256 pCPUs (sim:512,trace), history full.
+IFS=$'\t' read -r pc_n pc_frame <<< "$("$B/bench/host_bench" --pcpus 256 50)"
 # vstopd itself at 1000 domains, per scrape: -d 3600 takes one sample at start and then
 # only serves, so the scrapes are measured alone.
 "$B/vstopd" -c /dev/null --source=sim:1000 -d 3600 --listen 127.0.0.1:$((port + 2)) 2> /dev/null &
@@ -203,6 +205,9 @@ echo "Xen scheduler trace (bench/trace_bench, hypervisor steal): the lab's recor
 echo "(t/fixtures/xen-real-trace.bin) laid end to end to $tr_n records, parsed in reads of 64 KiB and"
 echo "accounted (runnable time, thieves), best of 5: **$tr_m million records per second** on one core"
 echo "(target at least 20 million)."
+echo
+echo "The pCPU view (\`p\`), one frame at 200x60 on $pc_n pCPUs with a full history (bench/host_bench"
+echo "--pcpus): $(awk -F/ '{ printf "%s µs (%s / %s)", $1, $2, $3 }' <<< "$pc_frame"); target under 5 ms."
 echo
 echo "Targets at 1000 domains: under 1 ms CPU per interval without the source, under 1 ms per"
 echo "scrape, under 5 ms per push (every series /metrics serves), under 5 ms per dashboard frame;"

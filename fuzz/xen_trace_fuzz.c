@@ -1,5 +1,6 @@
 /* libFuzzer target: bytes as a Xen trace (xentrace's file, a pipe), cut in two
- * reads at a point the first byte chooses, into the runstate accounting. */
+ * reads at a point the first byte chooses, into the runstate accounting and
+ * each pCPU's account. */
 #include "config.h"
 #include <math.h>
 #include <stdint.h>
@@ -35,6 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fabs(sum - (double)d.runnable_ns) > 1e-9 * (1 + (double)d.runnable_ns))
 			abort();	/* merged per domain (open waits too), still every tick once */
 	}
+	/* Each pCPU's account: as many runners as kept, runners within its busy time. */
+	struct snapshot s = { 0 };
+	runstate_pcpus(&rs, 1000000, &s);
+	for (uint32_t i = 0; i < s.npcpus; i++) {
+		const struct pcpu_stat *pc = &s.pcpus[i];
+		double ran = 0;
+		for (uint32_t k = 0; k < pc->nrunners; k++)
+			ran += (double)pc->runner_ns[k];
+		if (pc->nrunners > PCPU_RUNNERS + 1 || (i && pc->cpu <= s.pcpus[i - 1].cpu) ||
+		    ran > (double)pc->busy_ns * (1 + 1e-9) + pc->nrunners)
+			abort();
+	}
+	snapshot_free(&s);
 	runstate_free(&rs);
 	return 0;
 }

@@ -82,6 +82,12 @@ static void fp_host(const char *root)
 {
 	fp_write(root, "MemTotal:       16384000 kB\nMemFree:         1000 kB\nMemAvailable:    8192000 kB\n", -1, "meminfo");
 	fp_write(root, "processor\t: 0\ncpu MHz\t\t: 2400.000\n", -1, "cpuinfo");
+	char st[2048];
+	int o = snprintf(st, sizeof(st), "cpu  8000 0 800 8000 0 0 0 0 0 0\n");
+	for (int c = 0; c < 8; c++)
+		o += snprintf(st + o, sizeof(st) - (size_t)o, "cpu%d 1000 0 100 1000 0 0 0 0 0 0\n", c);
+	snprintf(st + o, sizeof(st) - (size_t)o, "intr 0\nctxt 0\n");
+	fp_write(root, st, -1, "stat");
 }
 
 #endif

@@ -83,6 +83,29 @@ for hv in '[]' '{"runnable_ns":-1,"thieves":[],"vcpus":[]}' '{"runnable_ns":1,"t
 	check "hostile hv counters $hv: refused, status 1, with file:line" sh -c "[ $r = 1 ] && grep -q 'hv$n.json:1: bad hypervisor counters' '$TMP/err'"
 done
 
+# Each pCPU's counters (host.cpus) replay exactly: the rates of a recording come back figure for figure.
+"$VSTOP" -b -d 0 -n 6 --json --source=sim:8,trace > "$TMP/pc.json"
+"$VSTOP" -b -d 0 --json --source="replay:$TMP/pc.json" > "$TMP/pc2.json" 2> "$TMP/err"
+ok $? "replay of records with pCPU counters"
+tail -n +2 "$TMP/pc.json" | jq -c '.host.cpus' > "$TMP/pc.rec"
+jq -c '.host.cpus' "$TMP/pc2.json" > "$TMP/pc.rep"
+check "pCPUs: load, queue, pinning and runners replay as recorded" cmp -s "$TMP/pc.rec" "$TMP/pc.rep"
+check "pCPUs: the recording has them (4, build-01 on pCPU 2)" \
+	sh -c "tail -1 '$TMP/pc2.json' | jq -e '(.host.cpus | length) == 4 and .host.cpus[2].ran[0].name == \"build-01\"' >/dev/null"
+# Hostile pCPU counters: each refused with file and line.
+rec='{"time":1,"view":"host","t":1,"host":{"pcpus":2,"cpus":CPUS},"domains":[]}'
+c='"counters":{"busy_ns":1,"idle_ns":1,"queue_ns":0,"lost":0,"pinned_milli":0,"runners":R}'
+n=0
+for cpus in '{}' '[{"cpu":0}]' "[{\"cpu\":1,${c/R/[]}},{\"cpu\":0,${c/R/[]}}]" "[{\"cpu\":-1,${c/R/[]}}]" \
+	"[{\"cpu\":0,${c/R/[[1,2],[1,2],[1,2],[1,2],[1,2],[1,2]]}}]" "[{\"cpu\":0,${c/R/[[70000,1]]}}]" \
+	"[{\"cpu\":0,${c/R/[[1,-2]]}}]" "[{\"cpu\":0,${c/\"busy_ns\":1/\"busy_ns\":\"x\"}}]"; do
+	n=$((n + 1))
+	echo "${rec/CPUS/${cpus/R/[]}}" > "$TMP/pc$n.json"
+	"$VSTOP" -b -d 0 --source="replay:$TMP/pc$n.json" > /dev/null 2> "$TMP/err"
+	r=$?
+	check "hostile pCPU counters $cpus: refused, status 1, with file:line" sh -c "[ $r = 1 ] && grep -q 'pc$n.json:1: bad \"cpus\"' '$TMP/err'"
+done
+
 # Malformed input: a clear error naming file and line, status 1.
 for f in bad-cpu.log:2 bad-garbage.log:1 bad-record.json:1 bad-truncated.json:1; do
 	file=${f%:*} line=${f#*:}

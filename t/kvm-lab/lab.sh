@@ -131,6 +131,16 @@ who=$(tail -1 "$W/out/B.json" | jq -r '.domains[] | select(.name == "A") | .wait
 echo "# A waited for: $who"
 echo "$who" | grep -q 'B ' && echo "$who" | grep -q 'c ' && echo "$who" | grep -q 'host:burn '
 ok $? "vstop -b --json: A waited for B, c and host:burn"
+# The pCPU view's data (p; JSON host.cpus): CPU 0 full, the three VMs' vCPUs pinned to it, they
+# and host:burn its runners, and its queue the vCPUs' waits (three quarters each).
+c0=$(tail -1 "$W/out/B.json" | jq -c '.host.cpus[]? | select(.cpu == 0)')
+echo "# CPU 0: $c0"
+none={}
+b0=$(jq -r '.busy_pct // empty' <<< "${c0:-$none}"); p0=$(jq -r '.pinned // empty' <<< "${c0:-$none}")
+q0=$(jq -r '.queue // empty' <<< "${c0:-$none}")
+r0=$(jq -r '[.ran[]? | select(.name == "A" or .name == "B" or .name == "c" or .name == "host:burn") | .pct] | add // 0' <<< "${c0:-$none}")
+within "$b0" 90 100.5 && within "$p0" 3 3 && within "$q0" 1.5 3.2 && within "$r0" 80 100.5
+ok $? "pCPU view: CPU 0 busy $b0%, 3 vCPUs pinned ($p0), A, B, c and host:burn ran $r0% of it, queue $q0"
 "$B/vstop" -b --source=kvm -d 1 -n 1 > "$W/out/B.txt" 2>> "$W/out/vstop.err"
 ta=$(awk '$1 == "A" { print $5 }' "$W/out/B.txt")
 case $ta in B:[0-9]*% | c:[0-9]*% | host:burn:[0-9]*%) ok 0 "vstop -b's THIEF column: A waits mostly for $ta" ;;

@@ -194,6 +194,14 @@ scrape 12 > /lab/out/phaseC.metrics
 echo "lab: phase L"
 ( sleep 3; kill -STOP $(pidof xentrace); sleep 8; kill -CONT $(pidof xentrace) ) &
 scrape 18 > /lab/out/phaseL.metrics
+# Phase W: one noisy neighbor. g1's credit2 weight 16 times g2's and g3's on pCPU 0: g1 runs
+# nearly all the time they wait, they little of its. g1 is the noisy neighbor; g2 and g3, its
+# victims, are not (their shares fall under the 20% that clears phase C's even three-way split).
+echo "lab: phase W"
+$X/xl sched-credit2 -d g1 -w 2048; $X/xl sched-credit2 -d g2 -w 128; $X/xl sched-credit2 -d g3 -w 128
+sleep 16
+for i in $(seq 5); do echo "T $i"; curl -s http://127.0.0.1:9945/metrics | grep -E '^vstop_(domain_noisy_ratio|alert_active)[{]'; sleep 1; done > /lab/out/phaseW.metrics
+for g in g1 g2 g3; do $X/xl sched-credit2 -d $g -w 256; done
 # The benchmark row: vstopd's CPU (utime+stime) against xentop -b -d 1's over the same 20 s.
 # vstopd counts its own CPU (process and source) and samples in /metrics; xentop's CPU is
 # what its parent shell reaped (cutime + cstime, in USER_HZ = 100 ticks a second); the
@@ -385,6 +393,29 @@ ok $? "vstop -b as a user in adm, with vstopd running: g3 (no agent) shows its h
 grep -q "from vstopd pid [0-9]*, xen" "$W/out/stream.txt"; ok $? "... and its header says it reads vstopd's stream"
 t3=$(awk '$1 == "g3" { print $5 }' "$W/out/stream.txt")
 case $t3 in g1:[0-9]*% | g2:[0-9]*%) ok 0 "vstop -b's THIEF column: g3 waits mostly for $t3" ;; *) ok 1 "vstop -b's THIEF column for g3 ($t3)"; grep . "$W/out/stream.txt" | sed 's/^/# /' ;; esac
+# The pCPU view's data (p; JSON host.cpus), from vstopd's stream: pCPU 0 carries g1, g2 and g3,
+# pinned there, full, two of them waiting at any time; the pinning read through libxenctrl.
+none={}
+p0=$(jq -c 'select(.view == "host") | .host.cpus[]? | select(.cpu == 0)' "$W/out/stream.json" | tail -1)
+echo "# pCPU 0: $p0"
+busy0=$(jq -r '.busy_pct // "nan"' <<< "${p0:-$none}"); q0=$(jq -r '.queue // "nan"' <<< "${p0:-$none}")
+pin0=$(jq -r '.pinned // "nan"' <<< "${p0:-$none}")
+ran0=$(jq -r '[.ran[]? | select(.name == "g1" or .name == "g2" or .name == "g3") | .pct] | add // 0' <<< "${p0:-$none}")
+within "$busy0" 90 100.5 && within "$pin0" 3 3 && within "$ran0" 90 100.5 && within "$q0" 1 3
+ok $? "pCPU view: pCPU 0 busy $busy0%, 3 vCPUs pinned ($pin0), g1, g2 and g3 ran $ran0% of it, queue $q0"
+# Phase W: the noisy_neighbor alarm for g1 names its victims; at the end, g2 and g3 are not noisy.
+last_w() { awk '/^T /{ n++ } n == 5' "$W/out/phaseW.metrics"; }
+nw1=$(last_w | sed -n 's/^vstop_domain_noisy_ratio{domain="g1"} //p'); nw2=$(last_w | sed -n 's/^vstop_domain_noisy_ratio{domain="g2"} //p')
+nw3=$(last_w | sed -n 's/^vstop_domain_noisy_ratio{domain="g3"} //p')
+echo "# phase W: noisy ratio g1 $nw1, g2 $nw2, g3 $nw3"
+within "${nw1:-nan}" 0.6 1 && within "${nw2:-nan}" 0 0.2 && within "${nw3:-nan}" 0 0.2
+ok $? "phase W: g1 (weight 16x) takes most of the host's waiting ($nw1), g2 and g3 little ($nw2, $nw3)"
+fw=$(grep 'alert firing: .* noisy_neighbor g1 ' "$W/out/vstopd.log" | tail -1)
+echo "# $fw"
+echo "$fw" | grep -qE 'it took from: g[23] [0-9]+%, g[23] [0-9]+%' && last_w | grep -q '^vstop_alert_active{alert="noisy_neighbor",domain="g1",.*} 1$'
+ok $? "phase W: the noisy_neighbor alarm fires for g1, naming g2 and g3 as whom it took from"
+! last_w | grep -qE '^vstop_alert_active[{]alert="noisy_neighbor",domain="g[23]",.*[}] 1$'
+ok $? "phase W: and it is not raised for g2 or g3, its victims"
 # Phase L: records were lost, and no reading is wrong: every hypervisor steal served is a
 # phase C figure (a stalled or lossy interval gives none).
 lost=$(sed -n 's/^vstop_xen_trace_lost_records_total //p' "$W/out/phaseL.metrics" | tail -1)
