@@ -2,6 +2,7 @@
 #include "config.h"
 #include "agent/guest_sampler.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@ int guest_sampler_open(struct guest_sampler *g, const char *proc_root, char *err
 	g->read_ns = clock_now_ns();
 	g->view.ps = &g->st[0];
 	g->view.rates = &g->rates;	/* not valid until the second reading */
+	g->view.cap_ceiling = NAN;
 	return 0;
 }
 
@@ -37,6 +39,29 @@ int guest_sampler_read(struct guest_sampler *g, char *err, size_t errsz)
 	g->read_ns = now;
 	g->cur ^= 1;
 	g->view.ps = next;
+	cap_hint_add(&g->hint, &g->rates.total);
+	g->view.cap_ceiling = cap_hint_ceiling(&g->hint);
+	return 0;
+}
+
+int guest_sampler_window(struct guest_sampler *g, const char *proc_root, double window_s, char *err, size_t errsz)
+{
+	struct guest_sampler steps;
+	if (guest_sampler_open(&steps, proc_root, err, errsz) < 0)
+		return -1;
+	for (int i = 0; i < CAP_HINT_N; i++) {
+		if (window_s > 0)
+			usleep((useconds_t)(window_s / CAP_HINT_N * 1e6));
+		if (guest_sampler_read(&steps, err, errsz) < 0) {
+			guest_sampler_close(&steps);
+			return -1;
+		}
+	}
+	double ceiling = steps.view.cap_ceiling;
+	guest_sampler_close(&steps);
+	if (guest_sampler_read(g, err, errsz) < 0)
+		return -1;
+	g->view.cap_ceiling = ceiling;
 	return 0;
 }
 

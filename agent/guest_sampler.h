@@ -2,7 +2,8 @@
  * guest_sampler: this VM's sampling, written once for every program that
  * watches it (vstop-agent, vstop -b, the dashboard, doctor, check_vstop):
  * read /proc/stat, keep the previous reading, compute the rates between the
- * two. The newest reading and its rates are a guest_view.
+ * two, and the shape of the last few (model/cap_hint.h). The newest reading,
+ * its rates and that hint are a guest_view.
  */
 #ifndef VSTOP_GUEST_SAMPLER_H
 #define VSTOP_GUEST_SAMPLER_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/procstat.h"
+#include "model/cap_hint.h"
 #include "model/cpu_rates.h"
 #include "model/guest_series.h"
 #include "agent/probe.h"
@@ -20,6 +22,7 @@ struct guest_sampler {
 	int cur;			/* st[cur] is the newest reading */
 	struct guest_rates rates;
 	int64_t read_ns;		/* monotonic time of the newest reading */
+	struct cap_hint hint;		/* its last intervals' shape: a cap's flat ceiling? */
 	struct guest_view view;
 };
 
@@ -28,6 +31,9 @@ int guest_sampler_open(struct guest_sampler *g, const char *proc_root, char *err
 /* A new reading and the rates since the previous one. 0, or -1 + err: the
  * previous reading is kept, so the next success spans both intervals. */
 int guest_sampler_read(struct guest_sampler *g, char *err, size_t errsz);
+/* One reading window_s after the last (check_vstop, doctor), looked at in
+ * CAP_HINT_N steps meanwhile so the view's cap hint covers the window too. */
+int guest_sampler_window(struct guest_sampler *g, const char *proc_root, double window_s, char *err, size_t errsz);
 static inline const struct guest_view *guest_sampler_view(const struct guest_sampler *g) { return &g->view; }
 void guest_sampler_close(struct guest_sampler *g);
 

@@ -9,7 +9,7 @@
 #include "lib/clock.h"
 #include "lib/xalloc.h"
 
-static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%", "%" };
+static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%", "%", "%" };
 
 void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n)
 {
@@ -65,7 +65,8 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
-		.neighbors_from = a->rule == AR_NOISY_NEIGHBOR ? "victims" : a->neighbors_hv ? "hypervisor" : "cpu",
+		.neighbors_from = a->rule == AR_NOISY_NEIGHBOR ? "victims" : a->rule == AR_GUEST_CAPPED ? "limit" :
+				  a->neighbors_hv ? "hypervisor" : "cpu",
 		.time = clock_wall_s(),
 	};
 	notifier_send(al->notify, &e);
@@ -119,11 +120,14 @@ static uint32_t took_find(const struct alarm *a, uint32_t domid)
 	return k;
 }
 
-/* Add an interval's thieves to the alarm's; past ALARM_THIEVES, as others. */
+/* Add an interval's thieves to the alarm's; past ALARM_THIEVES, as others.
+ * Its own cap's part is guest_capped's, not a thief's. */
 static void took_add(struct alarm *a, const struct dom_rates *r)
 {
-	a->waited_ns += r->hv_waited_ns;
+	a->waited_ns += r->hv_waited_ns - r->cap_ns;
 	for (uint32_t i = 0; i < r->nthieves; i++) {
+		if (r->thief[i].domid == HV_THIEF_CAP)
+			continue;
 		uint32_t domid = r->thief[i].domid, k = took_find(a, domid);
 		if (k == a->ntook && a->ntook >= ALARM_THIEVES - 1)
 			domid = HV_THIEF_OTHERS, k = took_find(a, domid);	/* the last slot sums the rest */
@@ -152,6 +156,16 @@ static void name_thieves(struct alarm *a, const struct model *m, double window_s
 	memcpy(sorted, a->took, a->ntook * sizeof(sorted[0]));
 	qsort(sorted, a->ntook, sizeof(sorted[0]), by_ns_desc);
 	model_waiting_for(m, self_domid, sorted, a->ntook, a->waited_ns, a->neighbors, sizeof(a->neighbors));
+}
+
+/* "30% of a CPU": the limit that held it, where the source knows it. */
+static void cap_said(const struct model *m, uint32_t i, char *out, size_t sz)
+{
+	uint32_t cap = model_snapshot(m)->doms[i].cap_pct;
+	if (cap && cap != CAP_UNKNOWN)
+		snprintf(out, sz, "%u%% of a CPU", cap);
+	else
+		snprintf(out, sz, "a limit of unknown size");
 }
 
 /* One step of the state machine; returns true when the alarm just fired or escalated. */
@@ -230,6 +244,8 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 			name_thieves(a, m, c->for_s, model_snapshot(m)->doms[i].domid);
 		else if (m && r && rule == AR_NOISY_NEIGHBOR)
 			model_takes_from(m, i, a->neighbors, sizeof(a->neighbors));	/* its victims */
+		else if (m && r && rule == AR_GUEST_CAPPED)
+			cap_said(m, i, a->neighbors, sizeof(a->neighbors));
 		notify(al, a, was_firing ? "escalated" : "firing", now);
 	}
 }
@@ -269,7 +285,10 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		const struct domain *d = &s->doms[i];
 		const struct dom_rates *r = &m->rates[i];
 		const char *name = domain_name(s, d);
-		eval(al, AR_GUEST_STEAL, name, r->steal_pct, now, m, r);
+		/* What its own cap made is guest_capped's, not steal by a neighbor. */
+		double own = isnan(r->cap_steal_pct) || isnan(r->hv_steal_pct) ? 0 : r->cap_steal_pct;
+		eval(al, AR_GUEST_STEAL, name, r->steal_pct - own, now, m, r);
+		eval(al, AR_GUEST_CAPPED, name, r->cap_steal_pct, now, m, r);
 		if (r->valid && d->vcpus)
 			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL);
 		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r);

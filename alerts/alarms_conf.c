@@ -8,7 +8,7 @@
 
 const char *const alert_rule_names[AR_NRULES] = {
 	"guest_steal", "vcpu_steal", "vcpu_overcommit", "mem_overcommit", "host_cpu", "domain_pegged",
-	"noisy_neighbor",
+	"noisy_neighbor", "guest_capped",
 };
 
 /*
@@ -33,6 +33,11 @@ const char *const alert_rule_names[AR_NRULES] = {
  *               it is the host's steal. Judged only once the others waited
  *               a tenth of a CPU for it (MODEL_NOISY_MIN_CPU), so a quiet
  *               host's few microseconds never fire it.
+ * guest_capped  warn 30%, 30 s, clear 20%: a third of a guest's vCPU time
+ *               held back by its own CPU limit (Xen's cap, a cgroup quota),
+ *               not by a neighbor: raise the limit, do not move the VM. No
+ *               critical level: the limit is the owner's choice. guest_steal
+ *               counts only the rest of its steal.
  * Notifications: at most one per alarm every 60 s (resolutions always go out).
  */
 static const struct alert_conf alert_defaults[AR_NRULES] = {
@@ -43,6 +48,7 @@ static const struct alert_conf alert_defaults[AR_NRULES] = {
 	[AR_HOST_CPU] = { true, 85, 95, 75, 60, 60 },
 	[AR_DOMAIN_PEGGED] = { true, 95, 0, 80, 60, 60 },
 	[AR_NOISY_NEIGHBOR] = { true, 30, 60, 20, 10, 60 },
+	[AR_GUEST_CAPPED] = { true, 30, 0, 20, 30, 60 },
 };
 
 static void defaults(void *data)

@@ -10,13 +10,14 @@
 
 /* The built-in alarm rules, configured in [alert.NAME] sections. */
 enum alert_rule {
-	AR_GUEST_STEAL,		/* a guest's steal % (per domain on Dom0, the VM in a guest) */
+	AR_GUEST_STEAL,		/* a guest's steal % (on a host: less what its own cap made; in a guest: all) */
 	AR_VCPU_STEAL,		/* one vCPU's steal % (guest only) */
 	AR_VCPU_OVERCOMMIT,	/* online vCPUs / pCPUs (Dom0) */
 	AR_MEM_OVERCOMMIT,	/* sum of max memory / host memory (Dom0) */
 	AR_HOST_CPU,		/* host CPU saturation % (Dom0) */
 	AR_DOMAIN_PEGGED,	/* a domain using % of all its vCPUs (Dom0) */
 	AR_NOISY_NEIGHBOR,	/* a domain others waited for: % of the host's waiting (trace, schedstat) */
+	AR_GUEST_CAPPED,	/* the part of a guest's steal its own CPU limit made (trace, cgroup) */
 	AR_NRULES
 };
 

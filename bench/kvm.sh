@@ -85,3 +85,7 @@ guests 4 50 || { echo "SKIP: libvirt could not start 50 guests: $(tail -1 "$W/vi
 sleep 1
 measure 50 || exit 1
 echo "# bench: kvm_tree50=$("$B/bench/kvm_bench" tree 50 50 | cut -f3)"
+# The same with every VM under a CPU quota (cgroup v2 scope): its cost, and the floor of it (one
+# pread of each VM's cpu.stat): the split of the wait into cap and neighbors costs that much.
+caps=$(KVM_BENCH_CAPS=1 "$B/bench/kvm_bench" tree 50 50)
+echo "# bench: kvm_tree50_caps=$(cut -f3 <<< "$caps") kvm_caps_floor=$(cut -f4 <<< "$caps")"

@@ -7,6 +7,10 @@
  *                                 their counters moved between samples
  *   kvm_bench make VMS DIR        only make that tree, in DIR (bench/split.sh
  *                                 samples it through vstopd --proc-root)
+ *   KVM_BENCH_CAPS=1 kvm_bench tree ...: each VM in a cgroup v2 scope with a
+ *                                 CPU quota (30%), read as the source reads a
+ *                                 host's; also prints the floor of that: one
+ *                                 pread of each VM's cpu.stat, per sample
  * Prints: VMs, vCPUs, microseconds per sample (median of the samples); live
  * also the floor: the same rounds of only reading each process's stat and
  * each vCPU thread's schedstat from open files, what /proc costs anyone.
@@ -110,6 +114,56 @@ static double floor_us(unsigned rounds)
 	return med;
 }
 
+/* The cgroup v2 tree of KVM_BENCH_CAPS: VM v's scope with a 30% quota (its
+ * cpu.stat throttled t x 10 ms), a cgroup per vCPU without one, and each vCPU
+ * thread's /proc cgroup file pointing there. */
+static void caps_at(const char *root, const char *cg, unsigned vms, unsigned t)
+{
+	char b[128];
+	if (t == 0)
+		fp_write(cg, "cpu memory\n", -1, "cgroup.controllers");
+	for (unsigned v = 0; v < vms; v++) {
+		unsigned pid = 10000 + v * 10;
+		snprintf(b, sizeof(b), "usage_usec 1\nnr_throttled %u\nthrottled_usec %u\n", t, t * 10000);
+		fp_write(cg, b, -1, "machine.slice/vm%u.scope/cpu.stat", v);
+		if (t)
+			continue;
+		fp_write(cg, "30000 100000\n", -1, "machine.slice/vm%u.scope/cpu.max", v);
+		for (unsigned c = 0; c < VCPUS; c++) {
+			snprintf(b, sizeof(b), "0::/machine.slice/vm%u.scope/vcpu%u\n", v, c);
+			fp_write(root, b, -1, "%u/task/%u/cgroup", pid, pid + 1 + c);
+			fp_write(cg, "max 100000\n", -1, "machine.slice/vm%u.scope/vcpu%u/cpu.max", v, c);
+		}
+	}
+}
+
+/* The floor of reading caps: one pread of each limiting cgroup's cpu.stat
+ * (a VM's scope, which its vCPUs share). */
+static double caps_floor_us(const char *cg, unsigned vms, unsigned rounds)
+{
+	struct fds f = { 0 };
+	char path[600], buf[4096];
+	for (unsigned v = 0; v < vms; v++) {
+		snprintf(path, sizeof(path), "%s/machine.slice/vm%u.scope/cpu.stat", cg, v);
+		keep_open(&f, path);
+	}
+	double *us = calloc(rounds, sizeof(*us));
+	for (unsigned r = 0; r < rounds; r++) {
+		double a = cpu_us();
+		for (size_t i = 0; i < f.n; i++)
+			if (pread(f.v[i], buf, sizeof(buf), 0) < 0)
+				continue;
+		us[r] = cpu_us() - a;
+	}
+	qsort(us, rounds, sizeof(*us), by_double);
+	double med = us[rounds / 2];
+	for (size_t i = 0; i < f.n; i++)
+		close(f.v[i]);
+	free(f.v);
+	free(us);
+	return med;
+}
+
 /* The tree at step t: every vCPU ran and waited a little more. */
 static void tree_at(const char *root, unsigned vms, unsigned t)
 {
@@ -164,7 +218,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvm_bench: SAMPLES is 3 to 100000\n");
 		return 2;
 	}
-	char root[64] = "";
+	char root[64] = "", cg[80] = "";
+	bool caps = tree && getenv("KVM_BENCH_CAPS");
 	struct source_options so = { .step_s = 1 };
 	if (getenv("KVM_BENCH_NO_LIBVIRT"))	/* /proc alone: what libvirt adds, by difference */
 		so.libvirt = LIBVIRT_OFF;
@@ -176,6 +231,13 @@ int main(int argc, char **argv)
 		tree_at(root, vms, 0);
 		so.proc_root = root;
 		so.libvirt = LIBVIRT_OFF;
+		if (caps) {
+			snprintf(cg, sizeof(cg), "%s-cg", root);
+			if (mkdir(cg, 0755) < 0)
+				return 1;
+			caps_at(root, cg, vms, 0);
+			so.cgroup_root = cg;
+		}
 	}
 	char err[512];
 	struct source *src = source_open("kvm", &so, err, sizeof(err));
@@ -190,6 +252,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < samples + 1; i++) {
 		if (tree)
 			tree_at(root, vms, i + 1);
+		if (caps)
+			caps_at(root, cg, vms, i + 1);
 		double a = cpu_us();
 		struct snapshot *s = model_next(&m);
 		if (source_sample(src, s, err, sizeof(err)) < 0) {
@@ -206,7 +270,9 @@ int main(int argc, char **argv)
 			usleep(20000);
 	}
 	qsort(us, samples, sizeof(*us), by_double);
-	if (tree)
+	if (caps)
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], caps_floor_us(cg, vms, samples));
+	else if (tree)
 		printf("%u\t%u\t%.1f\n", ndoms, nvcpus, us[samples / 2]);
 	else
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], floor_us(samples));
@@ -215,7 +281,7 @@ int main(int argc, char **argv)
 	source_close(src);
 	if (tree) {
 		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s %s", root, cg);
 		if (system(cmd) != 0)
 			return 1;
 	}

@@ -323,7 +323,9 @@ if [ -n "$kvm" ]; then
 	echo
 	echo "A simulated /proc tree of 50 VMs of 4 vCPUs and 300 host processes, all of them running and"
 	echo "waiting each sample (bench/kvm_bench tree; files, not /proc: every read opens its file):"
-	echo "$(kv kvm_tree50) µs per sample."
+	echo "$(kv kvm_tree50) µs per sample; every VM under a CPU quota (each VM's cgroup cpu.stat read to split"
+	echo "its wait into cap and neighbors): $(kv kvm_tree50_caps) µs, against a floor for the quota's files of"
+	echo "$(kv kvm_caps_floor) µs (one pread of each VM's cpu.stat)."
 else
 	echo "| | SKIP: $kvm_skip | | | | |"
 fi

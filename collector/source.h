@@ -38,6 +38,7 @@ struct source_options {
 	enum trace_mode trace;		/* xen */
 	const char *xentrace;		/* xen: the trace reader, NULL = "xentrace" in PATH */
 	const char *proc_root;		/* kvm: where /proc is, NULL = /proc (tests and benches use trees) */
+	const char *cgroup_root;	/* kvm: where cgroups are, NULL = /sys/fs/cgroup with /proc, none with a tree */
 	enum libvirt_mode libvirt;	/* kvm */
 	const char *libvirt_uri;	/* kvm: NULL = qemu:///system */
 };

@@ -32,6 +32,7 @@
 #include "lib/virt_detect.h"
 #include "lib/xalloc.h"
 #include "lib/ranked.h"
+#include "collector/kvm_cgroup.h"
 #include "collector/kvm_libvirt.h"
 #include "collector/kvm_pcpus.h"
 #include "collector/kvm_proc.h"
@@ -46,6 +47,11 @@ struct kvm_vcpu {
 	int fd;				/* its schedstat, open */
 	struct task_schedstat now, prev;
 	cpu_set_t set;			/* where it may run, as of the last scan */
+	struct cg_limit cg;		/* its cgroup's CPU limit (kvm_cgroup.h), as of the last scan */
+	bool cg_known;			/* found (a limit or none); false: cap unknown */
+	bool thr_ok, thr_prev_ok;	/* the limit's throttled time read, now and at the last sample */
+	uint64_t thr_now, thr_prev;
+	uint64_t capped;		/* of its wait, what its limit held it back: cumulative */
 };
 
 struct kvm_vm {
@@ -79,6 +85,7 @@ struct host_proc { uint32_t pid, name; uint64_t start_ticks, ticks; int fd; };
 struct kvm {
 	char proc[256];
 	bool real_proc;			/* /proc itself: affinities by syscall */
+	char cgroot[256];		/* where cgroups are; "" = not read (caps unknown) */
 	struct kvm_vm *vms;
 	uint32_t nvms, vms_cap;
 	struct host_proc *procs, *next;
@@ -258,8 +265,10 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 
 static void vm_close_threads(struct kvm_vm *vm)
 {
-	for (uint32_t i = 0; i < vm->nv; i++)
+	for (uint32_t i = 0; i < vm->nv; i++) {
 		close(vm->v[i].fd);
+		cg_limit_close(&vm->v[i].cg);
+	}
 	vm->nv = 0;
 }
 
@@ -321,9 +330,15 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 			struct kvm_vcpu *v = &vm->v[vm->nv++];
 			*v = (struct kvm_vcpu){ .tid = (uint32_t)tid, .index = (uint32_t)index, .fd = fd };
 			affinity(k, vm->pid, v->tid, &v->set);	/* a pinning change shows at the next scan */
+			v->cg.stat_fd = -1;
+			v->cg_known = k->cgroot[0] && cg_limit_find(k->proc, k->cgroot, vm->pid, v->tid, &v->cg) == 0;
 			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
-				if (old[i].tid == v->tid)
+				if (old[i].tid == v->tid) {
 					v->prev = old[i].now;
+					v->capped = old[i].capped;
+					v->thr_prev = old[i].thr_now;
+					v->thr_prev_ok = old[i].thr_ok && strcmp(old[i].cg.path, v->cg.path) == 0;
+				}
 		}
 		closedir(d);
 		vm->by_thread = pass == 1;
@@ -336,8 +351,10 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 		same = old[i].tid == vm->v[i].tid;
 	if (!same && nold)
 		vm->lost++;	/* threads came or went: this interval's sums are not comparable */
-	for (uint32_t i = 0; i < nold; i++)
+	for (uint32_t i = 0; i < nold; i++) {
 		close(old[i].fd);
+		cg_limit_close(&old[i].cg);
+	}
 	free(old);
 }
 
@@ -395,6 +412,25 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 			 "its steal is every thread's wait, and not per vCPU", vm->name, pid);
 }
 
+/* Each vCPU's limit's throttled time; a limit its vCPUs share (the VM's
+ * scope) is read once. */
+static void vm_read_throttled(struct kvm_vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nv; i++) {
+		struct kvm_vcpu *v = &vm->v[i];
+		const struct kvm_vcpu *same = NULL;
+		for (uint32_t j = 0; j < i && !same && v->cg.stat_fd >= 0; j++)
+			if (vm->v[j].cg.stat_fd >= 0 && strcmp(vm->v[j].cg.path, v->cg.path) == 0)
+				same = &vm->v[j];
+		if (same) {
+			v->thr_ok = same->thr_ok;
+			v->thr_now = same->thr_now;
+		} else {
+			v->thr_ok = cg_limit_throttled(&v->cg, &v->thr_now) == 0;
+		}
+	}
+}
+
 /* Read its vCPUs; a thread gone means a rescan. Returns the vCPUs' run time. */
 static void vm_read(struct kvm *k, struct kvm_vm *vm, int64_t now)
 {
@@ -411,8 +447,10 @@ static void vm_read(struct kvm *k, struct kvm_vm *vm, int64_t now)
 				log_warn("VM %s: thread %u's schedstat \"%.*s\" is not understood", vm->name, v->tid,
 					 (int)strcspn(b, "\n"), b);
 		}
-		if (ok)
+		if (ok) {
+			vm_read_throttled(vm);
 			return;
+		}
 		vm_scan(k, vm, now);
 		vm->lost++;
 	}
@@ -484,9 +522,18 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 		struct kvm_vcpu *v = &vm->v[i];
 		kvm_pcpus_vcpu(&k->pcpus, &v->set);
 		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns) {
-			kt_victim(&k->kt, vm->id, &v->set, v->now.wait_ns - v->prev.wait_ns, v->now.run_ns - v->prev.run_ns,
-				  HV_THIEF_UNKNOWN, acc_add, vm);
-			kt_waiter(&k->kt, v->now.wait_ns - v->prev.wait_ns, &v->set);
+			uint64_t waited = v->now.wait_ns - v->prev.wait_ns, cap = 0;
+			bool thr = v->thr_ok && v->thr_prev_ok && v->thr_now >= v->thr_prev;
+			if (thr)	/* held by its own limit */
+				cap = v->thr_now - v->thr_prev < waited ? v->thr_now - v->thr_prev : waited;
+			v->capped = add_sat(v->capped, cap);
+			if (v->cg.limit_pct && !thr)	/* a limit whose throttling is not known: neither */
+				acc_add(vm, HV_THIEF_UNKNOWN, waited);
+			else if (waited > cap) {
+				kt_victim(&k->kt, vm->id, &v->set, waited - cap, v->now.run_ns - v->prev.run_ns,
+					  HV_THIEF_UNKNOWN, acc_add, vm);
+				kt_waiter(&k->kt, waited - cap, &v->set);
+			}
 		}
 	}
 }
@@ -525,8 +572,29 @@ static void vm_nets(struct snapshot *out, const struct kvm_vm *vm, const char *n
 	}
 }
 
+/* Its CPU limit in % of one CPU: each limiting cgroup once (vCPUs may share
+ * one, or have one each); CAP_UNKNOWN when a vCPU's cgroup could not be read. */
+static uint32_t vm_cap_pct(const struct kvm *k, const struct kvm_vm *vm)
+{
+	uint64_t sum = 0;
+	if (!k->cgroot[0] || !vm->nv)
+		return CAP_UNKNOWN;
+	for (uint32_t i = 0; i < vm->nv; i++) {
+		const struct cg_limit *c = &vm->v[i].cg;
+		if (!vm->v[i].cg_known)
+			return CAP_UNKNOWN;
+		bool seen = false;
+		for (uint32_t j = 0; j < i && !seen; j++)
+			seen = vm->v[j].cg.limit_pct && strcmp(vm->v[j].cg.path, c->path) == 0;
+		if (c->limit_pct && !seen)
+			sum += c->limit_pct;
+	}
+	return sum > 100000 ? 100000 : (uint32_t)sum;
+}
+
 static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int64_t now, const char *netdev)
 {
+	uint64_t capped = 0;
 	struct domain *d = snapshot_add_domain(out, vm->id, vm->name, strlen(vm->name));
 	d->pid = vm->pid;
 	d->type = vm->cmd.accel_tcg ? DOM_TYPE_TCG : DOM_TYPE_KVM;
@@ -545,9 +613,11 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 		d->hv.runnable_ns = add_sat(d->hv.runnable_ns, v->now.wait_ns);
 		if (!vm->by_thread) {
 			snapshot_add_vcpu(out, v->now.run_ns);
-			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost });
+			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost, v->capped });
 		}
+		capped = add_sat(capped, v->capped);
 	}
+	d->cap_pct = vm_cap_pct(k, vm);
 	/* The named few (ranked_settle), the rest as others. */
 	for (uint32_t i = 0; i < vm->th.n; i++) {
 		emit_thief_name(k, out, vm->th.item[i].id);
@@ -558,6 +628,8 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_OTHERS, vm->th.others };
 	if (vm->unknown)
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_UNKNOWN, vm->unknown };
+	if (capped)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_CAP, capped };
 	/* libvirt's balloon as of its last answer; the taps' counters and the
 	 * process's bytes to and from storage from /proc. */
 	d->balloon_bytes = vm->balloon_bytes;
@@ -761,8 +833,12 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	const char *netdev = nd > 0 ? memcpy(k->netdev, k->buf, (size_t)nd + 1) : NULL;
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_emit(k, &k->vms[i], out, now, netdev);
-		for (uint32_t j = 0; j < k->vms[i].nv; j++)
-			k->vms[i].v[j].prev = k->vms[i].v[j].now;
+		for (uint32_t j = 0; j < k->vms[i].nv; j++) {
+			struct kvm_vcpu *v = &k->vms[i].v[j];
+			v->prev = v->now;
+			v->thr_prev = v->thr_now;
+			v->thr_prev_ok = v->thr_ok;
+		}
 	}
 	struct emit_ctx e = { k, out };
 	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
@@ -839,6 +915,10 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	const char *root = opt->proc_root && opt->proc_root[0] ? opt->proc_root : "/proc";
 	snprintf(k->proc, sizeof(k->proc), "%s", root);
 	k->real_proc = strcmp(root, "/proc") == 0;
+	if (opt->cgroup_root && opt->cgroup_root[0])
+		snprintf(k->cgroot, sizeof(k->cgroot), "%s", opt->cgroup_root);
+	else if (k->real_proc)
+		snprintf(k->cgroot, sizeof(k->cgroot), "/sys/fs/cgroup");
 	if (access(k->proc, R_OK | X_OK) < 0) {
 		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
 		free(k);

@@ -301,10 +301,11 @@ static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char
 		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ (uint32_t)t[0], t[1] };
 	}
 	for (size_t i = 0; i < json_array_size(vcpus); i++) {
-		uint64_t t[3];
-		if (!json_u64_tuple(json_array_get(vcpus, i), 3, t) || t[0] > UINT32_MAX)
+		uint64_t t[4] = { 0 };	/* [vcpu, runnable, lost, capped]; recordings before caps have three */
+		json_t *v = json_array_get(vcpus, i);
+		if (!json_u64_tuple(v, json_array_size(v) == 3 ? 3 : 4, t) || t[0] > UINT32_MAX || t[3] > t[1])
 			return -1;
-		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ (uint32_t)t[0], t[1], t[2] });
+		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ (uint32_t)t[0], t[1], t[2], t[3] });
 	}
 	d->has_hv = true;
 	*why = NULL;
@@ -369,6 +370,13 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		return -1;
 	}
 	d->type = ty ? (uint8_t)dom_type_parse(json_string_value(ty)) : DOM_TYPE_UNKNOWN;	/* an unknown name: unknown */
+	json_t *cap = json_object_get(jd, "cap_limit_pct");
+	if (cap && (!json_is_integer(cap) || json_integer_value(cap) < 0 || json_integer_value(cap) > 100000)) {
+		*why = "cap_limit_pct is not a percentage of a CPU (0 to 100000)";
+		return -1;
+	}
+	if (cap)
+		d->cap_pct = (uint32_t)json_integer_value(cap);
 	json_t *g = json_object_get(c, "guest");
 	if (g && json_is_object(g)) {
 		uint64_t nc = 0, hz = 0;

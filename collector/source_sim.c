@@ -40,6 +40,8 @@
 #define SIM_BURST_LEN 20
 #define SIM_PERIOD 60
 #define SIM_NOISY 1		/* index of the noisy neighbor */
+#define SIM_CAPPED 5		/* index of the guest held back by its own cap */
+#define SIM_CAP_PCT 30		/* its cap, % of one CPU for all its vCPUs */
 #define SIM_HZ 100
 
 struct sim_dom {
@@ -55,6 +57,8 @@ struct sim_dom {
 	bool liar;		/* ... but reports none (with ",trace") */
 	/* ns waited: for its group's first members (sim_member), then the rest ("others") */
 	double running_acc, runnable_acc, thief_acc[HV_THIEVES_NAMED + 1];
+	uint32_t cap_pct;	/* its CPU limit (% of one CPU), 0 none */
+	double capped_acc;	/* ns of its wait its cap held it back */
 	struct guest_stat guest;
 	double total_acc, steal_acc;	/* exact guest ticks; published floored */
 	double want, got;
@@ -126,6 +130,10 @@ static void dom_init(struct sim *sim, uint32_t i)
 			hostile_name(d->name, sizeof(d->name), i);
 		d->vcpus = i == SIM_NOISY ? 4 : 1 + (uint32_t)(splitmix(&r) % 3);
 		d->base_want = 0.10 + 0.25 * uniform(&r);
+		if (i == SIM_CAPPED) {	/* its vCPUs together want far more than its cap gives */
+			d->base_want = 0.85;
+			d->cap_pct = SIM_CAP_PCT;
+		}
 		d->agent = i + 1 != sim->n || sim->n < 3;	/* the last guest runs no agent */
 		d->liar = sim->trace && i == 2 && d->agent;
 	}
@@ -150,7 +158,14 @@ static int64_t sim_member(const struct sim *sim, uint32_t i, uint32_t k)
 }
 
 /* Domain i waited `waited` ns: who ran on its pCPUs meanwhile, by what they got
- * this step (want x share: later domains' got is not set yet). */
+ * this step (sim_got: later domains' d->got is not set yet). */
+/* What a domain gets of its want at this share, at most its cap. */
+static double sim_got(const struct sim_dom *d, double share)
+{
+	double got = d->want * share;
+	return d->cap_pct && got > d->cap_pct / 100.0 ? d->cap_pct / 100.0 : got;
+}
+
 static void sim_credit(struct sim *sim, uint32_t i, double waited, double share)
 {
 	double got = sim->group_got[i % sim->groups];
@@ -159,7 +174,7 @@ static void sim_credit(struct sim *sim, uint32_t i, double waited, double share)
 	if (got <= 0)
 		return;
 	for (uint32_t k = 0; (j = sim_member(sim, i, k)) >= 0; k++) {
-		double part = waited * sim->doms[j].want * share / got;
+		double part = waited * sim_got(&sim->doms[j], share) / got;
 		d->thief_acc[k < HV_THIEVES_NAMED ? k : HV_THIEVES_NAMED] += part;
 	}
 }
@@ -234,15 +249,16 @@ static void sim_step(struct sim *sim)
 		if (i == SIM_NOISY && bursting(sim->tick))
 			w = 1.0;
 		d->want = w * d->vcpus;
-		want += d->want;
+		/* Past its cap a domain asks the host for nothing: its excess is no contention. */
+		want += d->cap_pct && d->want > d->cap_pct / 100.0 ? d->cap_pct / 100.0 : d->want;
 	}
 	double share = want > sim->pcpus ? sim->pcpus / want : 1.0;
 	memset(sim->group_got, 0, sim->groups * sizeof(*sim->group_got));
 	for (uint32_t i = 0; i < sim->n; i++)
-		sim->group_got[i % sim->groups] += sim->doms[i].want * share;
+		sim->group_got[i % sim->groups] += sim_got(&sim->doms[i], share);
 	for (uint32_t i = 0; i < sim->n; i++) {
 		struct sim_dom *d = &sim->doms[i];
-		double got = d->want * share;
+		double got = sim_got(d, share), capped = d->want * share - got;	/* what its cap held back */
 		d->got = got;
 		uint64_t ns = (uint64_t)llround(got * dt * 1e9);
 		d->cpu_ns += ns;
@@ -253,12 +269,14 @@ static void sim_step(struct sim *sim)
 		d->steal_acc += d->liar ? 0 : (d->want - got) * dt * SIM_HZ;
 		d->guest.total_ticks = (uint64_t)d->total_acc;
 		d->guest.steal_ticks = (uint64_t)d->steal_acc;
-		/* The hypervisor's view: the unmet want waited runnable while the others ran. */
+		/* The hypervisor's view: the unmet want waited runnable while the others
+		 * ran, or parked by its own cap. */
 		double waited = (d->want - got) * dt * 1e9;
 		d->running_acc += got * dt * 1e9;
 		d->runnable_acc += waited;
-		if (waited > 0)
-			sim_credit(sim, i, waited, share);
+		d->capped_acc += capped * dt * 1e9;
+		if (waited - capped * dt * 1e9 > 0)
+			sim_credit(sim, i, waited - capped * dt * 1e9, share);
 		uint64_t rx = (uint64_t)(uniform(&sim->rng) * 200e3 * dt) * (i ? 1 : 0);
 		d->net.rx_bytes += rx;
 		d->net.rx_packets += rx / 800;
@@ -287,8 +305,11 @@ static void sim_hv(const struct sim *sim, const struct sim_dom *s, struct domain
 			d->hv.thief[d->hv.nthieves++] = (struct hv_thief){
 				k < HV_THIEVES_NAMED ? sim->doms[j].domid : HV_THIEF_OTHERS, (uint64_t)s->thief_acc[k] };
 	}
+	if ((uint64_t)s->capped_acc)
+		d->hv.thief[d->hv.nthieves++] = (struct hv_thief){ HV_THIEF_CAP, (uint64_t)s->capped_acc };
 	for (uint32_t v = 0; v < s->vcpus; v++)
-		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v, (uint64_t)(s->runnable_acc / s->vcpus), 0 });
+		snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v, (uint64_t)(s->runnable_acc / s->vcpus), 0,
+							  (uint64_t)(s->capped_acc / s->vcpus) });
 }
 
 static int sim_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
@@ -307,6 +328,7 @@ static int sim_sample(struct source *src, struct snapshot *out, char *err, size_
 		d->state = s->got > 0.5 ? DOM_RUNNING : DOM_BLOCKED;
 		d->vcpus = s->vcpus;
 		d->type = s->type;
+		d->cap_pct = s->cap_pct;
 		d->cpu_ns = s->cpu_ns;
 		d->mem_bytes = s->mem;
 		d->maxmem_bytes = s->maxmem;

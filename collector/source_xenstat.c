@@ -56,6 +56,9 @@ struct xen {
 	uint32_t *pinned, npinned;	/* each pCPU's pinned vCPUs x1000, as of pinned_ns */
 	int64_t pinned_ns;
 	bool pinning_said;		/* why it cannot be read, logged once */
+	uint32_t *cap_domids, *caps, ncaps, caps_cap;	/* each domain's cap, as of caps_ns, by domid */
+	int64_t caps_ns;
+	bool caps_said;
 };
 
 static void trace_try_start(struct xen *x)
@@ -145,6 +148,32 @@ static void read_pinning(struct xen *x, const struct snapshot *s)
 	vcpu_affinities_free(&a);
 }
 
+/* Each domain's CPU cap (libxenctrl), read every PINNING_NS: caps rarely change. */
+static void read_caps(struct xen *x, int64_t now)
+{
+	char why[256];
+	if (now < x->caps_ns)
+		return;
+	x->caps_ns = now + PINNING_NS;
+	if (x->ndomids > x->caps_cap) {
+		x->caps_cap = x->ndomids * 2;
+		x->cap_domids = xreallocarray(x->cap_domids, x->caps_cap, sizeof(*x->cap_domids));
+		x->caps = xreallocarray(x->caps, x->caps_cap, sizeof(*x->caps));
+	}
+	memcpy(x->cap_domids, x->domids, x->ndomids * sizeof(*x->domids));
+	x->ncaps = x->ndomids;
+	if (xen_caps_read(x->cap_domids, x->ncaps, x->caps, why, sizeof(why)) < 0 && !x->caps_said) {
+		log_warn("domains' CPU caps cannot be read (their own limit is not told from neighbors): %s", why);
+		x->caps_said = true;
+	}
+}
+
+static uint32_t cap_of(const struct xen *x, uint32_t domid)
+{
+	const uint32_t *at = bsearch(&domid, x->cap_domids, x->ncaps, sizeof(domid), by_u32);
+	return at ? x->caps[at - x->cap_domids] : CAP_UNKNOWN;	/* new since the last read: at the next */
+}
+
 /* Who ran on each pCPU, its queue (the trace) and its pinning. */
 static void add_pcpus(struct xen *x, struct snapshot *out)
 {
@@ -169,10 +198,10 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 	}
 	out->t_ns = clock_now_ns();
 	trace_drain(x);
-	if (x->tracing) {
-		node_domids(x, node);
+	node_domids(x, node);
+	read_caps(x, out->t_ns);
+	if (x->tracing)
 		runstate_prepare(&x->trace.rs, domain_exists, x);
-	}
 	out->host.known = true;
 	out->host.pcpus = xenstat_node_num_cpus(node);
 	out->host.cpu_hz = xenstat_node_cpu_hz(node);
@@ -207,8 +236,10 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 			}
 		}
 		out->doms[out->ndoms - 1].vcpus = online ? online : nv;
+		d->cap_pct = cap_of(x, d->domid);
 		if (x->tracing)
 			d->has_hv = runstate_domain(&x->trace.rs, (uint16_t)d->domid, out->host.cpu_hz / 1000,
+						    d->cap_pct && d->cap_pct != CAP_UNKNOWN,
 						    &d->hv, add_hv_vcpu, out);
 		unsigned nn = xenstat_domain_num_networks(xd);
 		for (unsigned k = 0; k < nn; k++) {
@@ -252,6 +283,8 @@ static void xen_close(struct source *src)
 		xentrace_stop(&x->trace);
 	free(x->domids);
 	free(x->pinned);
+	free(x->cap_domids);
+	free(x->caps);
 	if (x->have_xs)
 		xs_import_close(&x->xs);
 	xenstat_uninit(x->xh);

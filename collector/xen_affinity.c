@@ -62,7 +62,36 @@ int xen_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char 
 	xc_interface_close(xch);
 	return 0;
 }
+int xen_caps_read(const uint32_t *domids, size_t n, uint32_t *caps, char *err, size_t errsz)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch) {
+		snprintf(err, errsz, "libxenctrl: cannot open the hypervisor interface (not a Dom0, or not root)");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct xen_domctl_sched_credit2 c2;
+		struct xen_domctl_sched_credit c1;
+		if (xc_sched_credit2_domain_get(xch, domids[i], &c2) == 0)
+			caps[i] = c2.cap;
+		else if (xc_sched_credit_domain_get(xch, domids[i], &c1) == 0)
+			caps[i] = c1.cap;
+		else
+			caps[i] = CAP_UNKNOWN;
+	}
+	xc_interface_close(xch);
+	return 0;
+}
 #else
+int xen_caps_read(const uint32_t *domids, size_t n, uint32_t *caps, char *err, size_t errsz)
+{
+	(void)domids;
+	for (size_t i = 0; i < n; i++)
+		caps[i] = CAP_UNKNOWN;
+	snprintf(err, errsz, "built without libxenctrl (install libxen-dev and rebuild)");
+	return -1;
+}
+
 int xen_affinity_read(const struct snapshot *s, struct vcpu_affinities *a, char *err, size_t errsz)
 {
 	(void)s;

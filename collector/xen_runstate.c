@@ -232,6 +232,8 @@ void runstate_record(void *ctx, const struct xt_record *r)
 	if (v->known && v->state == r->old_state) {
 		uint64_t dt = r->tsc - v->since;
 		v->ticks[r->old_state] += dt;
+		if (r->old_state == XT_OFFLINE && dt <= RS_PARK_MAX)
+			v->parked += dt;
 		if (r->old_state == XT_RUNNABLE) {
 			credit_wait(v, p, v->since, r->tsc);
 			account_queue(v, p, r->tsc);
@@ -307,6 +309,8 @@ static void account_now(const struct runstate *rs, const struct rs_vcpu *v, stru
 	out->ticks[v->state] += p->newest - v->since;
 	if (v->state == XT_RUNNABLE)
 		credit_wait(out, p, v->since, p->newest);
+	if (v->state == XT_OFFLINE && p->newest - v->since <= RS_PARK_MAX)
+		out->parked += p->newest - v->since;
 }
 
 /* A thief of the domain, merged over its vCPUs. */
@@ -339,7 +343,7 @@ static void add_thief(struct hv_steal *out, uint16_t domid, uint64_t ns)
 	out->thief[out->nthieves++] = (struct hv_thief){ domid, ns };
 }
 
-bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, bool capped, struct hv_steal *out,
 		     void (*each_vcpu)(void *ctx, const struct hv_vcpu *v), void *ctx)
 {
 	struct merged all[MERGE_MAX];
@@ -359,20 +363,23 @@ bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz
 	}
 	uint32_t vcpus = 0;
 	uint64_t covered = UINT64_MAX;	/* the least newest TSC of its vCPUs' pCPUs */
+	uint64_t parked_all = 0;
 	for (uint32_t k = lo; k < rs->norder && rs->order[k] >> 48 == domid; k++) {
 		struct rs_vcpu v;
 		account_now(rs, &rs->v[(uint32_t)rs->order[k]], &v);
 		vcpus++;
 		if (v.pcpu < rs->np && rs->p[v.pcpu].newest < covered)
 			covered = rs->p[v.pcpu].newest;
-		uint64_t runnable = to_ns(v.ticks[XT_RUNNABLE], cpu_khz);
+		uint64_t parked = capped ? to_ns(v.parked, cpu_khz) : 0;
+		uint64_t runnable = add_sat(to_ns(v.ticks[XT_RUNNABLE], cpu_khz), parked);
 		out->lost += v.lost;
 		out->runnable_ns = add_sat(out->runnable_ns, runnable);
 		out->running_ns = add_sat(out->running_ns, to_ns(v.ticks[XT_RUNNING], cpu_khz));
+		parked_all = add_sat(parked_all, parked);
 		for (unsigned t = 0; t < v.nthieves; t++)
 			merge(all, &n, v.thief[t].domid, to_ns(v.thief[t].ticks, cpu_khz));
 		if (each_vcpu)
-			each_vcpu(ctx, &(struct hv_vcpu){ v.vcpu, runnable, v.lost });
+			each_vcpu(ctx, &(struct hv_vcpu){ v.vcpu, runnable, v.lost, parked });
 	}
 	if (!vcpus)
 		return false;
@@ -392,6 +399,8 @@ bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz
 		add_thief(out, RS_OTHERS, others);
 	if (unknown)
 		add_thief(out, RS_UNKNOWN, unknown);
+	if (parked_all)
+		add_thief(out, HV_THIEF_CAP, parked_all);
 	return true;
 }
 

@@ -32,6 +32,10 @@
 
 #define RS_THIEVES HV_THIEVES_NAMED
 #define RS_HISTORY 64
+/* credit2 parks a vCPU that used its cap until its budget is replenished (every
+ * 10 ms): offline stretches shorter than this (about a second) are parking; a
+ * vCPU unplugged or a domain paused for longer is not. */
+#define RS_PARK_MAX (1ull << 32)
 #define RS_OTHERS HV_THIEF_OTHERS	/* thieves past the named ones */
 #define RS_UNKNOWN HV_THIEF_UNKNOWN	/* older than the pCPU's history */
 
@@ -45,6 +49,7 @@ struct rs_vcpu {
 	uint64_t since;			/* TSC of that change */
 	uint64_t queued_to;		/* while runnable: its wait is in its pCPU's queue up to here */
 	uint64_t ticks[4];		/* cumulative TSC ticks per runstate */
+	uint64_t parked;		/* of ticks[XT_OFFLINE], stretches under RS_PARK_MAX: a cap's parking */
 	uint64_t lost;			/* lost-record events that touched it */
 	struct rs_thief thief[RS_THIEVES + 2];	/* named, then RS_OTHERS and RS_UNKNOWN */
 	unsigned nthieves;
@@ -91,8 +96,10 @@ void runstate_prepare(struct runstate *rs, bool (*exists)(void *ctx, uint16_t do
  * newest record of its pCPU (out->now_ns: the least of those, how far its
  * account goes); thieves merged, largest first: RS_THIEVES of
  * them by name, the rest in RS_OTHERS. each_vcpu (may be NULL) gets every
- * vCPU's part. false when the trace never named the domain or cpu_khz is 0. */
-bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, struct hv_steal *out,
+ * vCPU's part. false when the trace never named the domain or cpu_khz is 0. With
+ * `capped` (the domain has a CPU cap), its vCPUs' parked time waited too, as
+ * its guest counts it: in runnable_ns, with HV_THIEF_CAP as its thief. */
+bool runstate_domain(const struct runstate *rs, uint16_t domid, uint64_t cpu_khz, bool capped, struct hv_steal *out,
 		     void (*each_vcpu)(void *ctx, const struct hv_vcpu *v), void *ctx);
 /* Each pCPU the trace has seen, into out (its pinning unknown): who ran
  * there, busy and idle time and the queue, each up to its newest record.

@@ -1,11 +1,13 @@
 /* libFuzzer target: what a KVM host's /proc says (any process can name itself
  * anything, a VM's owner writes its command line): /proc/PID/stat, schedstat,
  * VMM command lines, thread names, CPU lists; and the thief estimate over
- * runners and a victim drawn from the input, whose shares must add up. */
+ * runners and a victim drawn from the input, whose shares must add up; and a
+ * thread's cgroup, its quota and its cpu.stat. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "collector/kvm_cgroup.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
 
@@ -54,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vm_cmdline c;
 	cpu_set_t set;
 	uint64_t b;
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0: proc_stat_parse(s, n, &ps); break;
 	case 1: task_schedstat_parse(s, n, &ts); break;
 	case 2:
@@ -71,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = sizeof(buf) - 1;
 		memcpy(buf, s, n);
 		buf[n] = '\0';
-		if (data[0] % 6 == 3) {
+		if (data[0] % 7 == 3) {
 			cpu_list_parse(buf, &set);
 			vcpu_from_thread_name(VMM_QEMU, buf);
 			vcpu_from_thread_name(VMM_CLOUD_HYPERVISOR, buf);
@@ -85,7 +87,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			net_dev_counters(buf, tap, f);
 		}
 		break;
-	default: thieves(data + 1, n); break;
+	case 5: thieves(data + 1, n); break;
+	default: {	/* a thread's cgroup line, a quota, cpu.stat (kvm_cgroup.h) */
+		char path[CG_PATH_MAX];
+		bool v2;
+		uint32_t pct;
+		uint64_t ns;
+		if (cg_proc_parse(s, n, &v2, path, sizeof(path)) == 0 && (path[0] != '/' || strstr(path, "/../")))
+			abort();
+		cg_max_parse(s, n, &pct);
+		cg_quota_v1_parse(s, n / 2, s + n / 2, n - n / 2, &pct);
+		cg_stat_parse(s, n, n % 2, &ns);
+		break;
+	}
 	}
 	return 0;
 }

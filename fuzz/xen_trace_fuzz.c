@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (waited != rs.v[i].ticks[XT_RUNNABLE] || rs.v[i].nthieves > RS_THIEVES + 2)
 			abort();	/* every runnable tick is credited to exactly one thief */
 		struct hv_steal d;
-		if (!runstate_domain(&rs, rs.v[i].domid, 1000000, &d, NULL, NULL) || d.nthieves > HV_THIEVES)
+		if (!runstate_domain(&rs, rs.v[i].domid, 1000000, false, &d, NULL, NULL) || d.nthieves > HV_THIEVES)
 			abort();
 		double sum = 0;
 		for (unsigned k = 0; k < d.nthieves; k++)

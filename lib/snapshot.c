@@ -54,6 +54,7 @@ struct domain *snapshot_add_domain(struct snapshot *s, uint32_t domid, const cha
 	d->vcpu_first = s->nvcpu_ns;
 	d->hv_vcpu_first = s->nhv_vcpus;
 	d->cpu_pct_reported = NAN;
+	d->cap_pct = CAP_UNKNOWN;
 	return d;
 }
 
@@ -114,6 +115,7 @@ void snapshot_add_hv_vcpu(struct snapshot *s, const struct hv_vcpu *v)
 	o->vcpu = v->vcpu;
 	o->runnable_ns = v->runnable_ns;
 	o->lost = v->lost;
+	o->capped_ns = v->capped_ns;
 	s->doms[s->ndoms - 1].hv_vcpu_count++;
 }
 

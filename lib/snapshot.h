@@ -49,9 +49,13 @@ struct guest_stat {
  * time the domain's vCPUs spent runnable (waiting for a pCPU) and running,
  * and who ran on the pCPU while they waited. A few thieves by domid, the
  * largest first, then the rest summed as HV_THIEF_OTHERS and time before the
- * pCPU's known history as HV_THIEF_UNKNOWN, so every waited ns has one thief. */
+ * pCPU's known history as HV_THIEF_UNKNOWN, so every waited ns has one thief.
+ * A domain held back by its own CPU limit (Xen credit2's cap parks its vCPUs;
+ * a KVM cgroup's quota throttles its threads) waited too, as its guest counts
+ * it: that time is in the wait, its thief HV_THIEF_CAP, nobody's noise. */
 #define HV_THIEVES_NAMED 4
-#define HV_THIEVES (HV_THIEVES_NAMED + 2)
+#define HV_THIEVES (HV_THIEVES_NAMED + 3)
+#define HV_THIEF_CAP 0xfffdu
 #define HV_THIEF_OTHERS 0xfffeu
 #define HV_THIEF_UNKNOWN 0xffffu
 #define HV_IDLE_DOMID 32767u
@@ -66,8 +70,8 @@ struct hv_steal {
 	uint32_t nthieves;
 	struct hv_thief thief[HV_THIEVES];
 };
-/* One vCPU's part of it. */
-struct hv_vcpu { uint32_t vcpu; uint64_t runnable_ns, lost; };
+/* One vCPU's part of it (capped_ns: of runnable_ns, its own limit's). */
+struct hv_vcpu { uint32_t vcpu; uint64_t runnable_ns, lost, capped_ns; };
 
 /* The trace itself: on or not, and what it carried since it started. */
 struct hv_trace {
@@ -119,7 +123,9 @@ struct domain {
 	uint8_t type;			/* enum dom_type */
 	uint64_t balloon_bytes;		/* kvm with libvirt: what the balloon gives the guest, 0 = not known */
 	uint64_t libvirt_delay_ns;	/* kvm with libvirt: its vcpu.N.delay summed, 0 = not known */
+	uint32_t cap_pct;		/* its CPU limit, % of one CPU (Xen's cap, a cgroup quota); 0 none, CAP_UNKNOWN */
 };
+#define CAP_UNKNOWN UINT32_MAX
 
 struct host_info {
 	bool known;			/* false for sources that do not say (xentop logs) */

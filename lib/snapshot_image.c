@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define IMAGE_MAGIC 0x32495356u	/* "VSI2": pCPUs added */
+#define IMAGE_MAGIC 0x33495356u	/* "VSI3": pCPUs, caps */
 
 enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
@@ -93,15 +93,15 @@ static const struct field domain_fields[] = {
 	DF(domid), DF(name_off), DF(state), DF(vcpus), DF(cpu_ns), DF(mem_bytes), DF(maxmem_bytes), DF(net), DF(vbd),
 	DF(net_first), DF(net_count), DF(vbd_first), DF(vbd_count), DF(vcpu_first), DF(vcpu_count), DF(has_guest),
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
-	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), DF(hv_vcpu_first),
-	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns),
+	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), THIEF(6), DF(hv_vcpu_first),
+	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct),
 };
-_Static_assert(HV_THIEVES == 6, "every thief is listed above");
+_Static_assert(HV_THIEVES == 7, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };
 static const struct field vbd_fields[] = { FIELD(struct dom_vbd, dev), FIELD(struct dom_vbd, type),
 					   FIELD(struct dom_vbd, error), FIELD(struct dom_vbd, c) };
 static const struct field hv_vcpu_fields[] = { FIELD(struct hv_vcpu, vcpu), FIELD(struct hv_vcpu, runnable_ns),
-					       FIELD(struct hv_vcpu, lost) };
+					       FIELD(struct hv_vcpu, lost), FIELD(struct hv_vcpu, capped_ns) };
 #define HF(f) FIELD(struct image_head, f)
 static const struct field head_fields[] = {
 	HF(magic), HF(part_size), HF(count), HF(t_ns), HF(wall), HF(host.known), HF(host.hypervisor), HF(host.pcpus),

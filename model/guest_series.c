@@ -6,6 +6,7 @@
 #include "config.h"
 #include "model/guest_series.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static const struct guest_view *GV(const void *ctx) { return ctx; }
@@ -94,6 +95,13 @@ static bool steal_ratio(const void *ctx, uint32_t row, size_t arg, struct series
 	return mode_ratio(ctx, row + CPU_STEAL, 0, v);
 }
 
+static bool cap_ceiling(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row, (void)arg;
+	double c = GV(ctx)->cap_ceiling;
+	return !isnan(c) && c > 0 && series_double(v, c / 100);
+}
+
 #define G SERIES_GAUGE
 #define C SERIES_COUNTER
 
@@ -106,6 +114,9 @@ static const struct series guest_series[] = {
 	{ "vstop_steal_ratio", "Share of this VM's CPU time stolen over the last interval.", G, NULL, steal_ratio, 0, NULL, 0, SF_CALL },
 	{ "vstop_cpu_usage_ratio", "Share of this VM's CPU time in each mode over the last interval, all CPUs.", G, &modes,
 	  mode_ratio, 0, "", 100, SF_CALL },
+	{ "vstop_cap_ceiling_ratio", "Present when steal has held this VM's own CPU use at a flat ceiling for the last "
+	  "5 intervals while it had work: that ceiling, a hint of its own cap (CPU credits, a quota), not a neighbor.",
+	  G, NULL, cap_ceiling, 0, NULL, 0, SF_CALL },
 };
 
 struct series_set guest_series_set(const struct guest_view *g)

@@ -12,6 +12,7 @@ struct guest_view {
 	const struct procstat *ps;
 	const struct guest_rates *rates;	/* NULL or not valid: no rates yet */
 	uint32_t user_hz;
+	double cap_ceiling;			/* steal holding its use flat: the ceiling, % of its CPUs; NaN none */
 };
 
 struct series_set guest_series_set(const struct guest_view *g);

@@ -66,6 +66,41 @@ static unsigned vcpu_labels(const void *ctx, uint32_t row, struct series_label *
 
 static const struct series_rows vcpus = { vcpu_count, vcpu_labels, RRD_FILE_PER_ROW, NULL, 0 };
 
+/* Each domain's wait by reason: rows domain x WAIT_REASONS. */
+static const char *const wait_reason_names[WAIT_REASONS] = { "neighbors", "cap", "self" };
+
+static uint32_t wait_count(const void *ctx)
+{
+	return model_snapshot(M(ctx))->ndoms * WAIT_REASONS;
+}
+
+static unsigned wait_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	(void)scratch;
+	out[0] = (struct series_label){ "domain", domain_name(model_snapshot(M(ctx)), dom(ctx, row / WAIT_REASONS)) };
+	out[1] = (struct series_label){ "reason", wait_reason_names[row % WAIT_REASONS] };
+	return 2;
+}
+
+static const struct series_rows waits = { wait_count, wait_labels, RRD_FILE_PER_ROW, NULL, 0 };
+
+/* Since vstop started (the model's sums of each interval's split): only for
+ * domains the hypervisor's account covers. */
+static bool wait_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct model *m = M(ctx);
+	uint32_t i = row / WAIT_REASONS;
+	return dom(ctx, i)->has_hv && series_fraction(v, m->tracks[m->rates[i].track].wait_ns[row % WAIT_REASONS], 1000000000u, 9);
+}
+
+static bool dom_cap_limit(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	uint32_t cap = dom(ctx, i)->cap_pct;
+	return cap && cap != CAP_UNKNOWN && series_double(v, cap / 100.0);
+}
+
 static bool thief_seconds(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
 {
 	(void)arg;
@@ -247,6 +282,13 @@ static const struct series host_series[] = {
 	{ "vstop_domain_noisy_ratio", "Share of all the host's waiting, over the last interval, that was for this domain "
 	  "running (its victims' waits; 0 until they waited a tenth of a CPU for it).", G, &domains, dom_rate_pct,
 	  R(took_pct), NULL, 0, SF_CALL },
+	{ "vstop_domain_wait_seconds_total", "Time the domain's vCPUs waited, by reason: neighbors (others ran), cap (its "
+	  "own CPU limit held it), self (its own vCPUs or emulator ran), since vstop started.", C, &waits, wait_seconds, 0,
+	  NULL, 0, SF_CALL },
+	{ "vstop_domain_cap_steal_ratio", "Share of the domain's vCPU time its own CPU limit held it back, last interval "
+	  "(part of its steal; not a neighbor's doing).", G, &domains, dom_rate_pct, R(cap_steal_pct), "capsteal", 100, SF_CALL },
+	{ "vstop_domain_cpu_cap_ratio", "The domain's CPU limit, 1 = one CPU (Xen's cap, a cgroup quota; absent when it "
+	  "has none or it is not known).", G, &domains, dom_cap_limit, 0, NULL, 0, SF_CALL },
 	{ "vstop_vcpu_hypervisor_steal_seconds_total", "Time the vCPU waited runnable (Xen's scheduler trace).", C,
 	  &vcpus, vcpu_steal_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_xen_trace_active", "1 when Xen's scheduler trace is read (hypervisor steal), else 0.", G, NULL,

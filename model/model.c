@@ -161,6 +161,22 @@ static void hv_rates(const struct domain *p, const struct domain *d, double wall
 			r->thief[r->nthieves++] = (struct hv_thief){ d->hv.thief[i].domid, ns };
 	}
 	qsort(r->thief, r->nthieves, sizeof(r->thief[0]), by_ns_desc);
+	for (uint32_t k = 0; k < r->nthieves; k++) {
+		if (r->thief[k].domid == HV_THIEF_CAP)
+			r->cap_ns = r->thief[k].ns;
+		else if (r->thief[k].domid == d->domid)
+			r->self_ns = r->thief[k].ns;
+	}
+	r->cap_steal_pct = 100.0 * (double)r->cap_ns / (dt * 1e9 * d->vcpus);
+}
+
+/* The reasons' counters: what waited for neighbors, its own limit, itself. */
+static void wait_split_add(struct dom_track *t, const struct dom_rates *r)
+{
+	uint64_t own = r->cap_ns + r->self_ns;
+	t->wait_ns[WAIT_NEIGHBORS] += r->hv_waited_ns > own ? r->hv_waited_ns - own : 0;
+	t->wait_ns[WAIT_CAP] += r->cap_ns;
+	t->wait_ns[WAIT_SELF] += r->self_ns;
 }
 
 static void domain_rates(const struct domain *p, const struct domain *d, double dt, double trace_dt,
@@ -251,7 +267,7 @@ static void index_rows(struct model *m, const struct snapshot *s)
 /* The domain a thief is, when it is one (not idle, others, unknown or a host process). */
 static int64_t thief_domain(const struct snapshot *s, uint32_t domid)
 {
-	if (domid >= HV_THIEF_OTHERS)
+	if (domid >= HV_THIEF_CAP)
 		return -1;
 	const struct domain *t = snapshot_find_domid(s, domid);	/* s is sorted */
 	return t ? t - s->doms : -1;
@@ -269,8 +285,8 @@ static void noisy_shares(struct model *m, const struct snapshot *s)
 		known |= !isnan(r->hv_steal_pct);
 		total += r->hv_waited_ns;
 		for (uint32_t k = 0; k < r->nthieves; k++) {
-			if (r->thief[k].domid == s->doms[i].domid) {
-				total -= r->thief[k].ns;	/* within its own wait: no wrap */
+			if (r->thief[k].domid == s->doms[i].domid || r->thief[k].domid == HV_THIEF_CAP) {
+				total -= r->thief[k].ns;	/* itself, its own limit: within its wait, no wrap */
 				continue;
 			}
 			int64_t t = thief_domain(s, r->thief[k].domid);
@@ -316,6 +332,7 @@ void model_commit(struct model *m)
 		const double nan = NAN;
 
 		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan, .hv_steal_pct = nan, .guest_steal_pct = nan,
+			.cap_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan };
 		r->track = track_get(m, name, d->domid);
@@ -343,6 +360,8 @@ void model_commit(struct model *m)
 		r->steal_disagree = !isnan(r->hv_steal_pct) && !isnan(r->guest_steal_pct) &&
 				    fabs(r->hv_steal_pct - r->guest_steal_pct) > MODEL_STEAL_DISAGREE;
 
+		if (!isnan(r->hv_steal_pct))
+			wait_split_add(t, r);
 		t->cpu_hist[t->head] = r->valid ? (float)r->cpu_pct : NAN;
 		t->steal_hist[t->head] = (float)r->steal_pct;
 		t->head = (t->head + 1) % m->history_len;
@@ -376,6 +395,8 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
 		return "idle";
 	if (domid == HV_THIEF_OTHERS)
 		return "others";
+	if (domid == HV_THIEF_CAP)
+		return "cap";
 	if (domid == HV_THIEF_UNKNOWN)
 		return "unknown";
 	if (domid >= HV_THIEF_HOST_BASE) {
@@ -392,6 +413,14 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
 	return buf;
 }
 
+/* " (limit 30%)": the domain's own CPU limit, where it is known. */
+static void cap_limit(const struct model *m, uint32_t domid, char *out, size_t sz)
+{
+	const struct domain *d = snapshot_find_domid(model_snapshot(m), domid);
+	if (d && d->cap_pct && d->cap_pct != CAP_UNKNOWN)
+		snprintf(out, sz, " (limit %u%%)", d->cap_pct);
+}
+
 void model_waiting_for(const struct model *m, uint32_t self_domid, const struct hv_thief *t, uint32_t n,
 		       uint64_t waited, char *out, size_t sz)
 {
@@ -400,9 +429,12 @@ void model_waiting_for(const struct model *m, uint32_t self_domid, const struct 
 	for (uint32_t k = 0; k < n && waited; k++) {
 		if (k && t[k].ns * 200 < waited)
 			break;	/* sorted: the rest would all say 0% */
-		char buf[32];
+		char buf[32], limit[32] = "";
 		const char *who = t[k].domid == self_domid ? "self" : model_thief_name(m, t[k].domid, buf, sizeof(buf));
-		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", who, 100.0 * (double)t[k].ns / (double)waited);
+		if (t[k].domid == HV_THIEF_CAP)
+			cap_limit(m, self_domid, limit, sizeof(limit));
+		int w = snprintf(out + o, sz - o, "%s%s %.0f%%%s", k ? ", " : "", who, 100.0 * (double)t[k].ns / (double)waited,
+				 limit);
 		if (w < 0 || (size_t)w >= sz - o) {
 			out[o] = '\0';	/* whole names only */
 			break;

@@ -45,6 +45,11 @@ struct dom_rates {
 	uint64_t hv_waited_ns;
 	uint32_t nthieves;
 	struct hv_thief thief[HV_THIEVES];
+	/* Of that wait, its own limit's (HV_THIEF_CAP) and its own vCPUs' or
+	 * emulator's (itself as thief); the rest is its neighbors'. cap_steal_pct:
+	 * the cap's part of hv_steal_pct (NaN without a rate). */
+	uint64_t cap_ns, self_ns;
+	double cap_steal_pct;
 	/* The other way: what the other domains waited while it ran, this
 	 * interval, and that as a share of all they waited for others (0 below
 	 * MODEL_NOISY_MIN_CPU, NaN without the trace or schedstat). */
@@ -67,6 +72,9 @@ struct host_summary {
 	uint64_t waited_ns;		/* what domains waited for others this interval (the trace, schedstat) */
 };
 
+/* Why a domain waited (the wait split): its neighbors, its own limit, itself. */
+enum wait_reason { WAIT_NEIGHBORS, WAIT_CAP, WAIT_SELF, WAIT_REASONS };
+
 struct dom_track {
 	char *name;
 	uint32_t domid;
@@ -77,6 +85,7 @@ struct dom_track {
 	bool guest_prev_ok;
 	uint64_t guest_gen;		/* generation the guest's counters last moved */
 	double steal_pct;
+	uint64_t wait_ns[WAIT_REASONS];	/* the hypervisor's wait by reason, since vstop started */
 };
 
 struct model {
@@ -114,7 +123,8 @@ float track_hist(const struct model *m, const struct dom_track *t, bool steal, u
 const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, size_t bufsz);
 /* "g2 96%, Domain-0 4%": thieves' shares of `waited` ns (t sorted, largest
  * first), as many as fit; shares under 0.5% after the first are left out.
- * The domain itself (self_domid) is "self": its own vCPUs, not a neighbor. */
+ * The domain itself (self_domid) is "self": its own vCPUs, not a neighbor;
+ * its own limit is "cap 70% (limit 30%)". */
 void model_waiting_for(const struct model *m, uint32_t self_domid, const struct hv_thief *t, uint32_t n,
 		       uint64_t waited, char *out, size_t sz);
 /* The main taker of domain i's wait this interval, for a column: "build-01 61%",

@@ -31,6 +31,8 @@ clear = 2
 for = 1s
 [alert.noisy_neighbor]
 for = 1s
+[alert.guest_capped]
+for = 1s
 [alert.vcpu_overcommit]
 enabled = no
 [alert.mem_overcommit]
@@ -90,6 +92,16 @@ self=$(grep 'alert firing: .* guest_steal build-01 ' "$TMP/log3" | head -1)
 diag "$self"
 check "trace: build-01's own guest_steal calls its own vCPUs self, not a neighbor" sh -c \
 	"echo '$self' | grep -q 'it waited for: self [0-9]*%' && ! echo '$self' | grep -q 'waited for: .*build-01'"
+# ci-05 wants more than its own cap (30% of a CPU) gives: guest_capped, saying the limit; its
+# guest_steal, if any, blames neighbors only.
+cap=$(grep 'alert firing: .* guest_capped ' "$TMP/log3")
+diag "$cap"
+check "trace: guest_capped fires for ci-05 alone, saying its limit" sh -c \
+	"echo '$cap' | grep -q 'guest_capped ci-05 [0-9.]*% (threshold 30% for 1s); held by its own cap: 30% of a CPU' && [ \$(echo '$cap' | wc -l) = 1 ]"
+check "trace: ci-05's guest_steal never names its cap as what it waited for" sh -c \
+	"! grep 'alert firing: .* guest_steal ci-05 ' '$TMP/log3' | grep -q 'waited for: .*cap'"
+check "trace: the webhook says guest_capped's is a limit" sh -c \
+	"jq -r 'select(.alert == \"guest_capped\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx limit"
 check "trace: the webhook says noisy_neighbor's names are its victims" sh -c \
 	"jq -r 'select(.alert == \"noisy_neighbor\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx victims"
 check "without the trace the webhook said cpu" sh -c "jq -r 'select(.subject == \"cache-03\" and .state == \"firing\") | .neighbors_from' '$TMP/hook.out' | head -1 | grep -qx cpu"

@@ -33,6 +33,33 @@ is "$(jq '.per_cpu[0].pct.steal' "$TMP/fake.json")" 30 "cpu0 steal 150/500 = 30%
 is "$(jq '.per_cpu[1].pct.steal' "$TMP/fake.json")" 10 "cpu1 steal 50/500 = 10%"
 is "$(jq '.total.user' "$TMP/fake.json")" 10 "user 10% (guest time not counted twice)"
 
+# 3b. A cap's shape: every 0.1 s the VM used 30% of its CPUs and had the other 70% stolen, never
+# idle. After five intervals the guest view says its use is held flat at 30%: its own cap, not a
+# neighbor; check_vstop says so too. A neighbor's shape (the use going up and down) says nothing.
+capwriter() { # capwriter USE...: one step per argument, 0.1 s apart, 100 ticks a CPU each
+	local u=1000 s=300 i=10000
+	for use in "$@"; do
+		u=$((u + use)) s=$((s + 100 - use))
+		printf 'cpu  %d 0 0 %d 0 0 0 %d 0 0\ncpu0 %d 0 0 %d 0 0 0 %d 0 0\nintr 1\n' $u $i $s $u $i $s > "$TMP/cap/stat"
+		sleep 0.1
+	done
+}
+mkdir -p "$TMP/cap"
+printf 'cpu  1000 0 0 10000 0 0 0 300 0 0\ncpu0 1000 0 0 10000 0 0 0 300 0 0\nintr 1\n' > "$TMP/cap/stat"
+capwriter $(seq 40 | sed 's/.*/30/') &
+VSTOP_PROC_ROOT="$TMP/cap" "$VSTOP" -b -n 8 -d 0.3 --json > "$TMP/cap.json"
+wait
+is "$(tail -1 "$TMP/cap.json" | jq '.cap_ceiling_pct')" 30 "a flat 30% under 70% steal: the guest view's cap hint says 30"
+capwriter $(seq 40 | sed 's/.*/30/') &
+VSTOP_PROC_ROOT="$TMP/cap" "$top_builddir/check_vstop" steal -i 2 -w 50 -c 90 > "$TMP/cap.nagios"
+wait
+diag "$(cat "$TMP/cap.nagios")"
+check "check_vstop steal says the use is held flat at 30%: its own cap?" grep -q 'held flat at 30%: its own cap' "$TMP/cap.nagios"
+capwriter $(seq 20 | sed 's/.*/20 60/') &
+VSTOP_PROC_ROOT="$TMP/cap" "$VSTOP" -b -n 8 -d 0.3 --json > "$TMP/nocap.json"
+wait
+is "$(jq -s '[.[] | .cap_ceiling_pct] | map(select(. != null)) | length' "$TMP/nocap.json")" 0 "a use going up and down: no cap hint"
+
 # 4. Text mode, like top -b.
 "$VSTOP" -b --source=guest -n 1 -d 0.1 > "$TMP/out.txt"
 check "text block has the header row" grep -q '^CPU .*steal' "$TMP/out.txt"

@@ -1,5 +1,6 @@
 /* cpu_rates: steal % and friends from two readings; resets and hotplug. */
 #include "config.h"
+#include "model/cap_hint.h"
 #include "model/cpu_rates.h"
 #include "t/tap.h"
 
@@ -8,6 +9,34 @@ static void read_stat(const char *s, struct procstat *ps)
 	char err[200];
 	if (procstat_parse(s, strlen(s), ps, err, sizeof(err)) < 0)
 		printf("# parse: %s\n", err);
+}
+
+/* A cap's shape: steal holding the use flat while never idle; a neighbor's comes and goes. */
+static void test_cap_hint(void)
+{
+	struct cap_hint h = { 0 };
+	struct cpu_pct p = { .valid = true, .has_steal = true };
+	for (int i = 0; i < CAP_HINT_N; i++) {
+		memset(p.pct, 0, sizeof(p.pct));
+		p.pct[CPU_USER] = 28 + (i % 2) * 3;
+		p.pct[CPU_STEAL] = 100 - p.pct[CPU_USER] - 1;
+		p.pct[CPU_IDLE] = 1;
+		ok(isnan(cap_hint_ceiling(&h)), "interval %d: not enough intervals yet", i);
+		cap_hint_add(&h, &p);
+	}
+	is_num(cap_hint_ceiling(&h), 29.2, 1e-4, "five flat intervals under 70%% steal, never idle: a ceiling at 29%%");
+	p.pct[CPU_USER] = 45, p.pct[CPU_STEAL] = 54;
+	cap_hint_add(&h, &p);
+	ok(isnan(cap_hint_ceiling(&h)), "the use jumps by 15 points: a neighbor's shape, no hint");
+	struct cap_hint idle = { 0 };
+	memset(p.pct, 0, sizeof(p.pct));
+	p.pct[CPU_USER] = 20, p.pct[CPU_STEAL] = 30, p.pct[CPU_IDLE] = 50;
+	for (int i = 0; i < CAP_HINT_N; i++)
+		cap_hint_add(&idle, &p);
+	ok(isnan(cap_hint_ceiling(&idle)), "half idle: it did not want more, no hint");
+	struct cpu_pct gap = { .valid = false };
+	cap_hint_add(&h, &gap);
+	ok(isnan(cap_hint_ceiling(&h)) && h.count == 0, "an interval without a rate starts the run again");
 }
 
 int main(void)
@@ -60,5 +89,6 @@ int main(void)
 	guest_rates_free(&r);
 	procstat_free(&a);
 	procstat_free(&b);
+	test_cap_hint();
 	return done_testing();
 }

@@ -76,6 +76,12 @@ is "$(jq -r '.checks[] | select(.check == "guests-without-agent") | .evidence' "
 is "$(jq -r '.checks[] | select(.check == "balloon-headroom") | .verdict' "$TMP/sim.json")" WARN "sim: balloon headroom under memory overcommit: WARN"
 is "$(jq -r '.checks[] | select(.check == "vcpu-pinning") | .verdict + " " + .evidence' "$TMP/sim.json")" \
 	"SKIP vCPU affinity is read on a live Xen or KVM host only (--source=xen, kvm)" "sim: vCPU pinning is skipped, and says why"
+# CPU caps: ci-05's 30% holds it back (sim:8,trace); without the trace, whether it does is not known.
+"$VSTOP" doctor --source=sim:8,trace --window 0 --json > "$TMP/simcap.json"
+check "sim with the trace: cpu-caps WARN names ci-05 held back by its 30% cap" sh -c \
+	"jq -r '.checks[] | select(.check == \"cpu-caps\") | .verdict + \" \" + .evidence' '$TMP/simcap.json' | grep -qE '^WARN 1 guest sits at its own CPU limit.*ci-05 \\(held back [0-9]+% of the time\\)'"
+check "sim without it: the cap is listed, whether it holds is said to be unknown" sh -c \
+	"jq -r '.checks[] | select(.check == \"cpu-caps\") | .verdict + \" \" + .evidence' '$TMP/sim.json' | grep -q '^OK 1 guest has a CPU limit (ci-05 30%), whether held back by it is not known'"
 "$VSTOP" -b -n 2 -d 0 --json --source=sim:5 > "$TMP/rec.json"
 "$VSTOP" doctor --source="replay:$TMP/rec.json" --window 0 --json | jq -e '.checks | length >= 6' > /dev/null
 ok $? "Dom0 checks on a replayed recording"

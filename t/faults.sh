@@ -92,7 +92,7 @@ if mkdir -p "$TMP/full" && mount -t tmpfs -o size=1m tmpfs "$TMP/full" 2> /dev/n
 	s2=$(metric $fp vstop_samples_total)
 	check "full disk: /metrics kept updating ($s1 -> $s2)" test "$s2" -gt "$s1"
 	is "$(ls "$TMP/full/rrd" | wc -l)" 5 "space back: every RRD file is written"
-	check "space back: the new files take updates" sh -c "rrdtool lastupdate '$TMP/full/rrd/dom-build-01.rrd' | tail -1 | grep -qv U"
+	check "space back: the new files take updates (its CPU %)" sh -c "rrdtool lastupdate '$TMP/full/rrd/dom-build-01.rrd' | tail -1 | awk 'NF > 2 && \$2 != \"U\" { ok = 1 } END { exit !ok }'"
 	kill -TERM $vd; wait $vd
 	is $? 0 "full disk: clean exit"
 	bad=0

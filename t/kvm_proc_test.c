@@ -1,6 +1,7 @@
 /* kvm_proc and kvm_thieves: a KVM host's /proc files, VMM command lines, and
  * who a wait is shared among; real samples from this machine and hostile ones. */
 #include "config.h"
+#include "collector/kvm_cgroup.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
 #include "t/tap.h"
@@ -260,8 +261,44 @@ static void test_thieves(void)
 	kt_free(&k);
 }
 
+/* A thread's cgroup, its quota and its throttled time (kvm_cgroup.h): v1 and v2, hostile lines. */
+static void test_cgroup_parsers(void)
+{
+	char path[CG_PATH_MAX];
+	bool v2 = true;
+	const char *v1 = "12:pids:/machine.slice\n4:cpu,cpuacct:/machine.slice/machine-qemu\\x2d1\\x2dc.scope/libvirt/vcpu0\n"
+			 "0::/machine.slice/x\n";
+	ok(cg_proc_parse(v1, strlen(v1), &v2, path, sizeof(path)) == 0 && !v2 &&
+	   strcmp(path, "/machine.slice/machine-qemu\\x2d1\\x2dc.scope/libvirt/vcpu0") == 0, "v1: the cpu controller's line (%s)", path);
+	const char *u = "0::/qemu.slice/101.scope\n";
+	ok(cg_proc_parse(u, strlen(u), &v2, path, sizeof(path)) == 0 && v2 && strcmp(path, "/qemu.slice/101.scope") == 0,
+	   "v2: the unified line (Proxmox's scope)");
+	static const char *const bad[] = { "4:cpu:/a/../b\n", "4:cpu:relative\n", "x:cpu:/a\n", "4:cpu\n", "4:cpu:/a\x01\n",
+					   "4:cpuset:/a\n", "4:cpu:/..\n" };
+	bool all = true;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		all &= cg_proc_parse(bad[i], strlen(bad[i]), &v2, path, sizeof(path)) < 0;
+	ok(all, "hostile or foreign lines: refused (.., relative, not a number, no path, control bytes, only cpuset)");
+	uint32_t pct = 99;
+	ok(cg_max_parse("max 100000\n", 11, &pct) == 0 && pct == 0, "cpu.max \"max\": no limit");
+	ok(cg_max_parse("30000 100000\n", 13, &pct) == 0 && pct == 30, "cpu.max 30000 100000: 30%%");
+	ok(cg_max_parse("250000 100000", 13, &pct) == 0 && pct == 250, "2.5 CPUs: 250%%");
+	ok(cg_max_parse("0 100000", 8, &pct) < 0 && cg_max_parse("x 100000", 8, &pct) < 0 && cg_max_parse("30000 0", 7, &pct) < 0 &&
+	   cg_max_parse("30000", 5, &pct) < 0, "cpu.max: zero, words, a zero period, one field: refused");
+	ok(cg_quota_v1_parse("-1\n", 3, "100000\n", 7, &pct) == 0 && pct == 0, "v1 quota -1: no limit");
+	ok(cg_quota_v1_parse("50000\n", 6, "100000\n", 7, &pct) == 0 && pct == 50, "v1 quota 50000 of 100000: 50%%");
+	ok(cg_quota_v1_parse("-2\n", 3, "100000\n", 7, &pct) < 0, "v1 quota -2: refused");
+	uint64_t ns = 0;
+	const char *st1 = "nr_periods 37\nnr_throttled 35\nthrottled_time 2380489730\n", *st2 = "usage_usec 10\nthrottled_usec 2380489\n";
+	ok(cg_stat_parse(st1, strlen(st1), false, &ns) == 0 && ns == 2380489730ull, "v1 cpu.stat: throttled_time in ns");
+	ok(cg_stat_parse(st2, strlen(st2), true, &ns) == 0 && ns == 2380489000ull, "v2 cpu.stat: throttled_usec to ns");
+	ok(cg_stat_parse("throttled_usec x\n", 17, true, &ns) < 0 && cg_stat_parse("usage_usec 1\n", 13, true, &ns) < 0,
+	   "cpu.stat: a word, or no throttled line: refused");
+}
+
 int main(void)
 {
+	test_cgroup_parsers();
 	test_proc_stat();
 	test_schedstat();
 	test_names();

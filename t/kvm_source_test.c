@@ -162,6 +162,92 @@ static void test_pcpus(const struct model *m)
 	ok(kworker, "the kernel thread ran on CPU 1");
 }
 
+/* A cgroup directory of the v1 cpu controller with its quota (-1: none). */
+static void cg_dir(const char *cg, const char *path, long quota_us)
+{
+	char q[32];
+	snprintf(q, sizeof(q), "%ld\n", quota_us);
+	fp_write(cg, q, -1, "cpu,cpuacct%s/cpu.cfs_quota_us", path);
+	fp_write(cg, "100000\n", -1, "cpu,cpuacct%s/cpu.cfs_period_us", path);
+}
+
+static void cg_throttled(const char *cg, const char *val)
+{
+	char st[128];
+	snprintf(st, sizeof(st), "nr_periods 10\nnr_throttled 5\nthrottled_time %s\n", val);
+	fp_write(cg, st, -1, "cpu,cpuacct/machine.slice/capped.scope/cpu.stat");
+}
+
+/* One VM whose own quota (30% of a CPU, on its scope, libvirt's layout) holds
+ * it back, beside one without: each second the capped vCPU ran 0.3 s and
+ * waited 0.7 s, 0.6 s of it throttled; the other ran 0.1 s on its CPU. */
+static void test_caps(void)
+{
+	char r[sizeof(root) + 16], cg[sizeof(root) + 32];
+	snprintf(r, sizeof(r), "%s/caps", root);
+	snprintf(cg, sizeof(cg), "%s/caps-cg", root);
+	if (mkdir(r, 0755) < 0 || mkdir(cg, 0755) < 0)
+		fp_die("mkdir", r);
+	fp_host(r);
+	cg_dir(cg, "", -1);
+	cg_dir(cg, "/machine.slice", -1);
+	cg_dir(cg, "/machine.slice/capped.scope", 30000);
+	cg_dir(cg, "/machine.slice/capped.scope/libvirt", -1);
+	cg_dir(cg, "/machine.slice/capped.scope/libvirt/vcpu0", -1);
+	cg_dir(cg, "/machine.slice/free.scope", -1);
+	cg_dir(cg, "/machine.slice/free.scope/libvirt/vcpu0", -1);
+	cg_dir(cg, "/machine.slice/free.scope/libvirt", -1);
+	struct model m;
+	model_init(&m, 8);
+	struct source_options so = { .step_s = 1, .proc_root = r, .cgroup_root = cg, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	char err[256] = "";
+	for (unsigned step = 0; step <= 3; step++) {
+		unsigned long long run = MS + step * 300 * MS, wait = step * 700 * MS, frun = MS + step * 100 * MS;
+		char thr[32];
+		snprintf(thr, sizeof(thr), "%llu", step * 600 * MS);
+		cg_throttled(cg, step == 3 ? "garbage" : thr);
+		fp_stat(r, 3000, "qemu-system-x86", 'S', run / (10 * MS), 900, 1, 0);
+		fp_cmdline(r, 3000, A("qemu\0-name\0capped,debug-threads=on\0"));
+		fp_thread(r, 3000, 3000, "qemu-system-x86", 0, 0, "0");
+		fp_thread(r, 3000, 3001, "CPU 0/KVM", run, wait, "0");
+		fp_write(r, "4:cpu,cpuacct:/machine.slice/capped.scope/libvirt/vcpu0\n", -1, "3000/task/3001/cgroup");
+		fp_stat(r, 4000, "qemu-system-x86", 'S', frun / (10 * MS), 901, 1, 0);
+		fp_cmdline(r, 4000, A("qemu\0-name\0free,debug-threads=on\0"));
+		fp_thread(r, 4000, 4000, "qemu-system-x86", 0, 0, "0");
+		fp_thread(r, 4000, 4001, "CPU 0/KVM", frun, 0, "0");
+		fp_write(r, "4:cpu,cpuacct:/machine.slice/free.scope/libvirt/vcpu0\n", -1, "4000/task/4001/cgroup");
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		const struct snapshot *s = sample(src, &m, 1000 * step + 1000);
+		const struct domain *c = dom(s, "capped"), *f = dom(s, "free");
+		const struct dom_rates *rc = c ? &m.rates[c - s->doms] : NULL;
+		if (step == 2) {
+			ok(c && f && c->cap_pct == 30 && f->cap_pct == 0, "the limit from the VM's scope: 30%%; the other has none (%u, %u)",
+			   c ? c->cap_pct : 0, f ? f->cap_pct : 0);
+			if (!rc)
+				return;
+			is_num(rc->hv_steal_pct, 70, 0.01, "capped: 70%% steal, as its guest counts it");
+			is_num(rc->cap_steal_pct, 60, 0.01, "of which 60%% its own cap's (the throttled time)");
+			char main_thief[64], who[256];
+			model_main_thief(&m, (uint32_t)(c - s->doms), main_thief, sizeof(main_thief));
+			model_waiting_for(&m, c->domid, rc->thief, rc->nthieves, rc->hv_waited_ns, who, sizeof(who));
+			ok(strcmp(main_thief, "cap 86%") == 0 && strstr(who, "cap 86% (limit 30%)") && strstr(who, "free 14%"),
+			   "THIEF: %s; waiting for: %s", main_thief, who);
+			ok(rc->cap_ns == 600 * MS && c->hv_vcpu_count == 1 && s->hv_vcpus[c->hv_vcpu_first].capped_ns == 1200 * MS,
+			   "the cap's part per vCPU too (cumulative %llu)", (unsigned long long)s->hv_vcpus[c->hv_vcpu_first].capped_ns);
+		}
+		if (step == 3 && rc) {
+			ok(rc->cap_ns == 0 && rc->nthieves == 1 && rc->thief[0].domid == HV_THIEF_UNKNOWN,
+			   "a cpu.stat that cannot be read: the wait is nobody's (unknown), neither cap nor neighbor");
+		}
+	}
+	model_free(&m);
+	source_close(src);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/vstop-kvm-test.XXXXXX");
@@ -258,6 +344,7 @@ int main(void)
 	model_free(&m);
 	source_close(src);
 	test_recent_thieves();
+	test_caps();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	ok(system(path) == 0, "tree removed");
 	return done_testing();

@@ -70,11 +70,31 @@ check "real trace: g3 waited for g1 and g2, over 90% of its wait" \
 tail -n +2 "$FIX/xen-real-vstop-trace.json" | jq -c '.domains[] | select(.name == "g3") | [.hv_steal_pct, .waiting_for]' > "$TMP/rec.g3"
 jq -c '.domains[] | select(.name == "g3") | [.hv_steal_pct, .waiting_for]' "$TMP/xent.json" > "$TMP/rep.g3"
 check "real trace: the replay gives what was recorded, figure for figure" cmp -s "$TMP/rec.g3" "$TMP/rep.g3"
+# A guest held back by its own cap, recorded on the real host (the Xen lab's phase K: g1 alone
+# on pCPU 0 under xl sched-credit2 -c 30): the split replays exactly, and names no domain.
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/xen-real-cap.json" > "$TMP/cap.json" 2> "$TMP/err"
+ok $? "replay of the capped guest's records"
+tail -n +2 "$FIX/xen-real-cap.json" | jq -c '.domains[] | select(.name == "g1") | [.cap_steal_pct, .cap_limit_pct, .wait_split, .waiting_for]' > "$TMP/cap.rec"
+jq -c '.domains[] | select(.name == "g1") | [.cap_steal_pct, .cap_limit_pct, .wait_split, .waiting_for]' "$TMP/cap.json" > "$TMP/cap.rep"
+check "capped g1: cap, limit, split and thieves replay as recorded" cmp -s "$TMP/cap.rec" "$TMP/cap.rep"
+check "capped g1: 55% or more held back by its 30% cap, no domain named" sh -c \
+	"jq -e 'select(.domains) | .domains[] | select(.name == \"g1\") | .cap_steal_pct >= 55 and .cap_limit_pct == 30 and
+	 ([.waiting_for[].name] - [\"cap\", \"idle\", \"unknown\"] | length == 0)' '$TMP/cap.json' | grep -qv false"
+# The same on a KVM host (the KVM lab's phase Q: libvirt's c, vcpu_quota 30%, beside A on one
+# CPU): c waits for its cap and for A, A for c; it replays as recorded.
+"$VSTOP" -b -d 0 --json --source="replay:$FIX/kvm-real-cap.json" > "$TMP/kcap.json" 2> "$TMP/err"
+ok $? "replay of the KVM lab's capped VM"
+tail -n +2 "$FIX/kvm-real-cap.json" | jq -c '[.domains[] | [.name, .cap_steal_pct, .cap_limit_pct, .wait_split, .waiting_for]]' > "$TMP/kcap.rec"
+jq -c '[.domains[] | [.name, .cap_steal_pct, .cap_limit_pct, .wait_split, .waiting_for]]' "$TMP/kcap.json" > "$TMP/kcap.rep"
+check "KVM: every VM's cap, limit, split and thieves replay as recorded" cmp -s "$TMP/kcap.rec" "$TMP/kcap.rep"
+check "KVM: c's wait is its cap's and A's; A's has no cap" jq -e '(.domains[] | select(.name == "c") |
+	.cap_limit_pct == 30 and .wait_split.cap_pct > 30 and ([.waiting_for[].name] | index("A") != null)) and
+	(.domains[] | select(.name == "A") | .wait_split.cap_pct == 0 and .waiting_for[0].name == "c")' "$TMP/kcap.json"
 # Hostile hypervisor counters: each refused with file and line.
 rec='{"time":1,"view":"host","t":1,"host":{"pcpus":2},"domains":[{"name":"g","domid":1,"counters":{"cpu_ns":1,"hv":HV}}]}'
 n=0
 for hv in '[]' '{"runnable_ns":-1,"thieves":[],"vcpus":[]}' '{"runnable_ns":1,"thieves":[[70000,1]],"vcpus":[]}' \
-	'{"runnable_ns":1,"thieves":[[1]],"vcpus":[]}' '{"runnable_ns":1,"thieves":[[1,2],[1,2],[1,2],[1,2],[1,2],[1,2],[1,2]],"vcpus":[]}' \
+	'{"runnable_ns":1,"thieves":[[1]],"vcpus":[]}' '{"runnable_ns":1,"thieves":[[1,2],[1,2],[1,2],[1,2],[1,2],[1,2],[1,2],[1,2]],"vcpus":[]}' \
 	'{"runnable_ns":1,"thieves":[],"vcpus":[[0,"x",0]]}' '{"runnable_ns":1,"thieves":"x","vcpus":[]}' '{"runnable_ns":1.5,"thieves":[],"vcpus":[]}'; do
 	n=$((n + 1))
 	echo "${rec/HV/$hv}" > "$TMP/hv$n.json"

@@ -19,8 +19,9 @@ check "300-byte UTF-8 name is cut and hashed" grep -qE '^dom-_{20,}.*-[0-9a-f]{8
 is "$(find "$TMP/rrd" -type f ! -name .vstop.lock | wc -l)" 7 "nothing written outside the directory"
 
 # rrdtool reads back what the sampler computed: every stored CPU % of build-01 is one of
-# the values vstop -b computed for the same deterministic run (steps are 1 s, updates whole seconds).
-rrdtool fetch "$TMP/rrd/dom-build-01.rrd" AVERAGE -r 1 -s -30 | awk 'NF == 8 && $2 !~ /nan/ { print $2, $3 }' > "$TMP/fetched"
+# the values vstop -b computed for the same deterministic run (steps are 1 s, updates whole seconds;
+# the time and 8 data sources a row: cpu, steal, mem, netrx, nettx, vbdrd, vbdwr, capsteal).
+rrdtool fetch "$TMP/rrd/dom-build-01.rrd" AVERAGE -r 1 -s -30 | awk 'NF == 9 && $2 !~ /nan/ { print $2, $3 }' > "$TMP/fetched"
 check "rrdtool fetch returns at least 5 values" test "$(wc -l < "$TMP/fetched")" -ge 5
 jq -r '.domains[] | select(.name == "build-01") | .cpu_pct' "$TMP/truth.json" > "$TMP/cpu_truth"
 bad=0
@@ -75,6 +76,13 @@ ok $? "vstopd over an older layout runs"
 check "the older file is kept as .old-layout" test -s "$TMP/old/dom-build-01.rrd.old-layout"
 is "$(rrdtool info "$TMP/old/dom-build-01.rrd" | sed -n 's/^ds\[netrx\].type = "\(.*\)"/\1/p')" DERIVE "the new file counts bytes as DERIVE"
 check "the log says what happened" grep -q 'dom-build-01.rrd had another layout' "$TMP/old.log"
+
+# The part of a guest's steal its own cap made has its own data source: ci-05 (sim's capped guest).
+daemon_dir "$TMP/cap"
+"$top_builddir/vstopd" -c /dev/null --source=sim:8,trace -d 1 --no-http --rrd-dir "$TMP/cap" -n 4 2> /dev/null
+last_cap=$(rrdtool lastupdate "$TMP/cap/dom-ci-05.rrd" 2> /dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "capsteal") c = i } NR == 3 { print $(c + 1) }')
+diag "ci-05's capsteal: $last_cap"
+check "ci-05.rrd holds the cap's part of its steal (capsteal, %)" awk -v v="$last_cap" 'BEGIN { exit !(v + 0 > 10) }'
 
 # An unwritable directory: a clear error at start.
 "$top_builddir/vstopd" -c /dev/null --source=sim:2 -n 1 --no-http --rrd-dir /proc/nope 2> "$TMP/err"

@@ -90,7 +90,8 @@ check "TYPE: each domain's kind (the simulator's build-01 is HVM)" has '^build-0
 check "THIEF: cache-03 waits for build-01" has '^cache-03 +[-a-z]{6} +[0-9.]+ +[0-9.]+ +build-01 [0-9]+%'
 check "THIEF: db-02, on the other pCPUs, waits for someone else" has '^db-02 +[-a-z]{6} +[0-9.]+ +[0-9.]+!? +(mail-04|proxy-06|Domain-0) [0-9]+%'
 check "THIEF: build-01 waits mostly on its own vCPUs: self" has '^build-01 +[-a-z]{6} +[0-9.]+ +[0-9.]+ +self [0-9]+%'
-tm send-keys -t t S	# by steal: build-01 first, selected
+tm send-keys -t t f	# find build-01: the selection moves to it
+tm send-keys -t t 'build-01' Enter
 sleep 0.5
 tm send-keys -t t Enter
 check "the detail pane says whom build-01 takes from, and its share of the host's waiting" \
@@ -114,7 +115,7 @@ sleep 0.7	# two samples on the view: a heat strip
 check "p: pCPU 2 busy, its pinned vCPUs, who ran there first: build-01" \
 	has '^ +2 +100% +[0-9.]+ +2 +.*█ build-01 [0-9]+%, '
 check "p: pCPU 0 has Dom0's pinned vCPU and other runners" has '^ +0 +[0-9]+% +[0-9.]+ +1 .* (mail-04|proxy-06|db-02) [0-9]+%'
-check "p: a heat strip of several samples" has '^ +3 +100% +[0-9.]+ +2 +█{3,} '
+check "p: a heat strip of several samples" has '^ +3 +[0-9]+% +[0-9.]+ +2 +[░▒▓█]{3,} '
 tm send-keys -t t p
 sleep 0.5
 check "p again: back to the domains" has 'STEAL% +THIEF '

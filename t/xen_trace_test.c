@@ -198,14 +198,14 @@ static void test_steal_and_thieves(struct runstate *rs)
 	ok(g2 && g2->nthieves == 1 && g2->thief[0].domid == 1, "g2's wait was all g1's doing");
 	ok(!runstate_vcpu(rs, 3, 0), "a vCPU the trace never named has no account");
 	runstate_prepare(rs, NULL, NULL);
-	bool d1 = runstate_domain(rs, 1, 1000000, &dom, NULL, NULL);
+	bool d1 = runstate_domain(rs, 1, 1000000, false, &dom, NULL, NULL);
 	ok(d1 && dom.runnable_ns == 500 * ms && dom.running_ns == 500 * ms && dom.nthieves == 1 &&
 	   dom.thief[0].domid == 2 && dom.thief[0].ns == 500 * ms,
 	   "g1 in ns at 1 GHz: 0.5 s runnable, all of it g2's (%llu)", (unsigned long long)dom.runnable_ns);
-	ok(!runstate_domain(rs, 3, 1000000, &dom, NULL, NULL) && !runstate_domain(rs, 1, 0, &dom, NULL, NULL),
+	ok(!runstate_domain(rs, 3, 1000000, false, &dom, NULL, NULL) && !runstate_domain(rs, 1, 0, false, &dom, NULL, NULL),
 	   "no account for an unnamed domain, nor without the TSC rate");
 	/* At 2 GHz the same ticks are half the time. */
-	runstate_domain(rs, 2, 2000000, &dom, NULL, NULL);
+	runstate_domain(rs, 2, 2000000, false, &dom, NULL, NULL);
 	ok(dom.runnable_ns == 250 * ms && dom.thief[0].domid == 1, "g2 at 2 GHz: 250 ms runnable");
 }
 
@@ -227,7 +227,7 @@ static void test_open_wait(void)
 	xt_parser_init(&p);
 	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
 	runstate_prepare(&w, NULL, NULL);
-	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, false, &dom, NULL, NULL);
 	uint64_t open = dom.runnable_ns;
 	ok(open == 300 * ms && dom.nthieves == 1 && dom.thief[0].domid == 7 && dom.thief[0].ns == 300 * ms,
 	   "an open wait: 300 ms so far, domain 7's (%llu)", (unsigned long long)open);
@@ -236,7 +236,7 @@ static void test_open_wait(void)
 	runstate(400 * ms, 8, 0, XT_RUNNABLE, XT_RUNNING);
 	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
 	runstate_prepare(&w, NULL, NULL);
-	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, false, &dom, NULL, NULL);
 	ok(dom.runnable_ns == 400 * ms && dom.runnable_ns >= open, "closed at 400 ms: 400 ms, never less");
 	/* A missed change: domain 8 is thought runnable, but the scheduler says it
 	 * kept running it. The time since is not known: not counted; it runs from then. */
@@ -248,15 +248,15 @@ static void test_open_wait(void)
 	runstate(1000 * ms, 7, 0, XT_RUNNING, XT_BLOCKED);	/* news on pCPU 1 at 1 s */
 	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
 	runstate_prepare(&w, NULL, NULL);
-	runstate_domain(&w, 8, 1000000, &dom, NULL, NULL);
+	runstate_domain(&w, 8, 1000000, false, &dom, NULL, NULL);
 	ok(dom.runnable_ns == 400 * ms && dom.running_ns == 100 * ms + 100 * ms && w.missed == 1,
 	   "continue-running of a vCPU thought runnable: the 400 ms wait stays, nothing more, "
 	   "it runs from then (runnable %llu, running %llu)", (unsigned long long)dom.runnable_ns,
 	   (unsigned long long)dom.running_ns);
 	/* Domains that are gone leave the accounting. */
 	runstate_prepare(&w, keep_only_8, NULL);
-	ok(w.nv == 1 && runstate_domain(&w, 8, 1000000, &dom, NULL, NULL) &&
-	   !runstate_domain(&w, 7, 1000000, &dom, NULL, NULL), "domain 7 gone: its vCPUs forgotten, 8 kept");
+	ok(w.nv == 1 && runstate_domain(&w, 8, 1000000, false, &dom, NULL, NULL) &&
+	   !runstate_domain(&w, 7, 1000000, false, &dom, NULL, NULL), "domain 7 gone: its vCPUs forgotten, 8 kept");
 	runstate_free(&w);
 }
 
@@ -318,7 +318,7 @@ static void test_more_thieves_than_slots(void)
 	xt_parse(&p, tr, ntr * 4, runstate_record, &rs);
 	runstate_prepare(&rs, NULL, NULL);
 	unsigned nvcpus = 0;
-	bool d9 = runstate_domain(&rs, 9, 1000000, &dom, count_vcpu, &nvcpus);
+	bool d9 = runstate_domain(&rs, 9, 1000000, false, &dom, count_vcpu, &nvcpus);
 	ok(d9 && nvcpus == 2 && dom.thief[0].domid == 6 && dom.thief[0].ns == 6 * ms &&
 	   dom.nthieves == RS_THIEVES + 1 && dom.thief[RS_THIEVES].domid == RS_OTHERS,
 	   "domain 9 over its 2 vCPUs: domain 6 first (%llu ns: 1 ms on vCPU 0, 5 on vCPU 1), then %d more by name, the rest as others (%u)",
@@ -352,7 +352,7 @@ static void test_real_trace(void)
 		   "%llu records, none bad, none cut", (unsigned long long)p.records);
 		runstate_prepare(&rs, NULL, NULL);
 		for (uint16_t d = 1; d <= 3; d++) {
-			runstate_domain(&rs, d, 2600000, &dom, NULL, NULL);
+			runstate_domain(&rs, d, 2600000, false, &dom, NULL, NULL);
 			double share = (double)dom.runnable_ns / (double)(dom.runnable_ns + dom.running_ns);
 			uint64_t other = 0;
 			for (unsigned k = 0; k < dom.nthieves; k++)
@@ -364,6 +364,42 @@ static void test_real_trace(void)
 		}
 		runstate_free(&rs);
 	}
+}
+
+/* credit2's cap parks a vCPU (offline) until its budget comes back: with a
+ * cap, that time is the domain's wait, its own cap's; a long offline stretch
+ * (a vCPU unplugged, a domain paused) is not. */
+static void test_parked_by_cap(void)
+{
+	struct xt_parser p;
+	struct hv_steal dom;
+	const uint64_t ms = 1000000;
+	struct runstate w;
+	runstate_init(&w);
+	ntr = 0;
+	cpu_change(0);
+	runstate(0, 4, 0, XT_RUNNABLE, XT_RUNNING);
+	runstate(3 * ms, 4, 0, XT_RUNNING, XT_OFFLINE);	/* budget spent: parked */
+	runstate(10 * ms, 4, 0, XT_OFFLINE, XT_RUNNABLE);	/* replenished */
+	runstate(10 * ms, 4, 0, XT_RUNNABLE, XT_RUNNING);
+	runstate(13 * ms, 4, 0, XT_RUNNING, XT_OFFLINE);
+	runstate(20 * ms, 4, 0, XT_OFFLINE, XT_RUNNING);
+	xt_parser_init(&p);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+	runstate_prepare(&w, NULL, NULL);
+	runstate_domain(&w, 4, 1000000, true, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 14 * ms && dom.nthieves == 1 && dom.thief[0].domid == HV_THIEF_CAP && dom.thief[0].ns == 14 * ms,
+	   "capped: 14 ms parked of 20 is its wait, the cap's (%llu)", (unsigned long long)dom.runnable_ns);
+	runstate_domain(&w, 4, 1000000, false, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 0 && dom.nthieves == 0, "without a cap, offline is not a wait");
+	ntr = 0;
+	cpu_change(0);
+	runstate(30 * ms, 4, 0, XT_RUNNING, XT_OFFLINE);
+	runstate(30 * ms + (RS_PARK_MAX + 1), 4, 0, XT_OFFLINE, XT_RUNNING);
+	xt_parse(&p, tr, ntr * 4, runstate_record, &w);
+	runstate_domain(&w, 4, 1000000, true, &dom, NULL, NULL);
+	ok(dom.runnable_ns == 14 * ms, "a long offline stretch is no parking, cap or not (%llu)", (unsigned long long)dom.runnable_ns);
+	runstate_free(&w);
 }
 
 int main(void)
@@ -382,5 +418,6 @@ int main(void)
 	runstate_free(&rs);
 	test_more_thieves_than_slots();
 	test_real_trace();
+	test_parked_by_cap();
 	return done_testing();
 }

@@ -101,9 +101,9 @@ static void render_view(struct view *v, struct strbuf *b)
 	sb_reset(b);
 	if (!o->host) {
 		if (o->json)
-			guest_render_json(b, &v->gs.rates, clock_wall_s());
+			guest_render_json(b, guest_sampler_view(&v->gs), clock_wall_s());
 		else
-			guest_render_text(b, &v->gs.rates, clock_wall_s());
+			guest_render_text(b, guest_sampler_view(&v->gs), clock_wall_s());
 		return;
 	}
 	const struct snapshot *snap = model_snapshot(&v->m);

@@ -83,6 +83,13 @@ void dash_guest_view(struct dash *d)
 		snprintf(buf, sizeof(buf), " (cpu%u)", maxid);
 		addstr(buf);
 	}
+	double ceiling = guest_sampler_view(&d->gs)->cap_ceiling;
+	if (!isnan(ceiling)) {
+		snprintf(buf, sizeof(buf), "  held flat at %.0f%%: its own cap?", ceiling);
+		attron(A_BOLD);
+		addstr(buf);
+		attroff(A_BOLD);
+	}
 	if (d->have_rates)
 		dash_alarms_summary(d, 2, 0);
 	else

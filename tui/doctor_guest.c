@@ -3,6 +3,7 @@
 #include "tui/doctor_checks.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,20 +181,26 @@ static void check_steal_now(struct doctor *d, struct guest_sampler *gs)
 	char err[512];
 	const struct alert_conf *a = &doctor_alerts(d)->alert[AR_GUEST_STEAL];
 
-	if (d->window > 0)
-		usleep((useconds_t)(d->window * 1e6));
-	if (guest_sampler_read(gs, err, sizeof(err)) < 0) {
+	if (guest_sampler_window(gs, d->proc_root, d->window, err, sizeof(err)) < 0) {
 		doctor_add(d, "steal-now", V_SKIP, "", "%s", err);
 		return;
 	}
+	double ceiling = guest_sampler_view(gs)->cap_ceiling;
 	const struct guest_rates *r = &gs->rates;
 	if (!r->total.valid || !r->total.has_steal) {
 		doctor_add(d, "steal-now", V_SKIP, "", "no steal rate over %gs", d->window);
 	} else {
 		double s = r->total.pct[CPU_STEAL];
 		enum verdict v = a->crit > 0 && s >= a->crit ? V_FAIL : s >= a->warn ? V_WARN : V_OK;
-		doctor_add(d, "steal-now", v, v == V_OK ? "" : "find the noisy neighbor (on the Dom0: vstop -s cpu), move this VM, or ask for dedicated CPUs",
-		    "steal %.1f%% over the last %gs (alarm: warn %g%%, crit %g%%)", s, d->window, a->warn, a->crit);
+		const char *fix = v == V_OK ? "" : !isnan(ceiling) ?
+			"check this VM's own CPU limit first (cloud CPU credits, a quota, a cap): a neighbor does not hold it flat" :
+			"find the noisy neighbor (on the Dom0: vstop -s cpu), move this VM, or ask for dedicated CPUs";
+		char hint[128] = "";
+		if (!isnan(ceiling))
+			snprintf(hint, sizeof(hint), "; its CPU use held flat at %.0f%% throughout: looks like its own cap, "
+				 "not a neighbor", ceiling);
+		doctor_add(d, "steal-now", v, fix, "steal %.1f%% over the last %gs (alarm: warn %g%%, crit %g%%)%s", s,
+			   d->window, a->warn, a->crit, hint);
 	}
 }
 

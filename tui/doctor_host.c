@@ -45,6 +45,43 @@ static void check_pinning(struct doctor *d, const struct source *src, const stru
 	vcpu_affinities_free(&xa);
 }
 
+/* CPU caps and quotas found on the host, and which guests sit at them (their
+ * own limit holds them back a third of the time or more: guest_capped's bar). */
+static void check_caps(struct doctor *d, const struct model *m)
+{
+	const struct snapshot *s = model_snapshot(m);
+	struct strbuf caps = { 0 }, at = { 0 };
+	int known = 0, ncaps = 0, nat = 0, unrated = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		const struct domain *dom = &s->doms[i];
+		double held = m->rates[i].cap_steal_pct;
+		if (dom->cap_pct == CAP_UNKNOWN)
+			continue;
+		known++;
+		if (!dom->cap_pct)
+			continue;
+		if (ncaps++ < 8)
+			sb_printf(&caps, "%s%s %u%%", ncaps > 1 ? ", " : "", domain_name(s, dom), dom->cap_pct);
+		unrated += isnan(held);
+		if (!isnan(held) && held >= doctor_alerts(d)->alert[AR_GUEST_CAPPED].warn && nat++ < 8)
+			sb_printf(&at, "%s%s (held back %.0f%% of the time)", nat > 1 ? ", " : "", domain_name(s, dom), held);
+	}
+	if (!known)
+		doctor_add(d, "cpu-caps", V_SKIP, "", "this source does not say the guests' CPU limits (the xen and kvm sources do)");
+	else if (nat)
+		doctor_add(d, "cpu-caps", V_WARN, "raise their limit (xl sched-credit2 -c, virsh schedinfo, cpu.max), or accept "
+			   "the wait: no neighbor causes it", "%d guest%s at %s own CPU limit, which the guest counts as steal: %s",
+			   nat, nat == 1 ? " sits" : "s sit", nat == 1 ? "its" : "their", at.s);
+	else if (ncaps)
+		doctor_add(d, "cpu-caps", V_OK, "", "%d guest%s a CPU limit (%s%s), %s", ncaps, ncaps == 1 ? " has" : "s have",
+			   caps.s, ncaps > 8 ? ", ..." : "", unrated ? "whether held back by it is not known without the "
+			   "hypervisor's account (Xen's trace, schedstat)" : "none held back by it");
+	else
+		doctor_add(d, "cpu-caps", V_OK, "", "no guest has a CPU cap or quota (%d of %u known)", known, s->ndoms);
+	sb_free(&caps);
+	sb_free(&at);
+}
+
 void doctor_host_checks(struct doctor *d, const char *spec)
 {
 	char err[512];
@@ -166,6 +203,7 @@ void doctor_host_checks(struct doctor *d, const char *spec)
 	else
 		doctor_add(d, "guests-without-agent", V_OK, "", "every guest publishes its steal");
 	sb_free(&list);
+	check_caps(d, &m);
 out:
 	model_free(&m);
 	source_close(src);

@@ -242,6 +242,21 @@ static int by_host(const void *a, const void *b)
 	return strcmp(((const struct fleet_host *)a)->host, ((const struct fleet_host *)b)->host);
 }
 
+void fleet_keep_ranked(struct fleet *f)
+{
+	uint32_t o = 0;
+	for (uint32_t i = 0; i < f->nguests; i++) {
+		if (isnan(f->guest[i].steal)) {
+			free(f->guest[i].key);
+			free(f->guest[i].thief);
+			continue;
+		}
+		f->guest[o++] = f->guest[i];
+	}
+	f->nguests = o;
+	name_index_rebuild(&f->guest_index, f->guest, f->nguests);
+}
+
 void fleet_finish(struct fleet *f, double now, double stale_after)
 {
 	if (f->nguests > 1)

@@ -62,6 +62,10 @@ int fleet_add_answer(struct fleet *f, enum fleet_query q, const char *body, size
  * older than the newest host's (or than `now`, past FLEET_STORE_LAG more), count each host's guests, sort guests by steal (highest first), hosts
  * by name. */
 void fleet_finish(struct fleet *f, double now, double stale_after);
+/* With --top, only the guests the steal answer ranked: each query's topk picks
+ * among guests of equal steal as it likes, so another answer may bring a guest
+ * the steal answer left out (it would show with no steal). */
+void fleet_keep_ranked(struct fleet *f);
 
 /* Query q's text into b: with host (--host), every selector matches that
  * instance only, so the store sends nothing else; with top (--top), each guest

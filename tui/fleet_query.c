@@ -121,6 +121,8 @@ int fleet_fetch(struct fleet *f, const char *base, double at, const char *host, 
 		if (rc < 0)
 			snprintf(err, errsz, "%s: %s", query.s, why);
 	}
+	if (rc == 0 && top)
+		fleet_keep_ranked(f);
 	sb_free(&body);
 	sb_free(&query);
 	curl_easy_cleanup(h);

@@ -35,17 +35,21 @@ static void time_str(char *buf, size_t sz, double wall)
 	strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-void guest_render_text(struct strbuf *b, const struct guest_rates *r, double wall)
+void guest_render_text(struct strbuf *b, const struct guest_view *v, double wall)
 {
 	char ts[32], label[16];
+	const struct guest_rates *r = v->rates;
 
 	time_str(ts, sizeof(ts), wall);
 	sb_printf(b, "vstop guest  %s  interval %.2fs  cpus %u  steal ",
 		  ts, r->interval_s, r->ncpus);
 	if (r->total.valid && r->total.has_steal)
-		sb_printf(b, "%.1f%%\n", r->total.pct[CPU_STEAL]);
+		sb_printf(b, "%.1f%%", r->total.pct[CPU_STEAL]);
 	else
-		sb_puts(b, "-\n");
+		sb_puts(b, "-");
+	if (!isnan(v->cap_ceiling))
+		sb_printf(b, "  (held flat at %.0f%% of its CPUs: its own cap, not a neighbor?)", v->cap_ceiling);
+	sb_putc(b, '\n');
 	sb_printf(b, "%-6s", "CPU");
 	for (int i = 0; i < 8; i++)
 		sb_printf(b, " %7s", field_names[i]);
@@ -68,11 +72,14 @@ static void json_pct(struct strbuf *b, const struct cpu_pct *p)
 	sb_putc(b, '}');
 }
 
-void guest_render_json(struct strbuf *b, const struct guest_rates *r, double wall)
+void guest_render_json(struct strbuf *b, const struct guest_view *v, double wall)
 {
+	const struct guest_rates *r = v->rates;
 	sb_printf(b, "{\"time\":%.3f,\"view\":\"guest\",\"interval_s\":%.3f,\"cpus\":%u,\"total\":",
 		  wall, r->interval_s, r->ncpus);
 	json_pct(b, &r->total);
+	sb_puts(b, ",\"cap_ceiling_pct\":");
+	json_num(b, v->cap_ceiling, 1, !isnan(v->cap_ceiling));
 	sb_puts(b, ",\"per_cpu\":[");
 	for (uint32_t i = 0; i < r->ncpus; i++) {
 		sb_printf(b, "%s{\"cpu\":%u,\"pct\":", i ? "," : "", r->cpus[i].id);

@@ -135,6 +135,24 @@ static void json_takes_from(struct strbuf *b, const struct model *m, uint32_t i)
 		sb_puts(b, "]");
 }
 
+/* Why it waited this interval, as shares of its wait (neighbors, its own cap,
+ * itself), and its cap where known. */
+static void json_wait_split(struct strbuf *b, const struct model *m, uint32_t i)
+{
+	const struct dom_rates *r = &m->rates[i];
+	const struct domain *d = &model_snapshot(m)->doms[i];
+	if (d->cap_pct != CAP_UNKNOWN)
+		sb_printf(b, ",\"cap_limit_pct\":%u", d->cap_pct);
+	if (isnan(r->hv_steal_pct))
+		return;
+	double w = r->hv_waited_ns ? 100.0 / (double)r->hv_waited_ns : 0;
+	uint64_t own = r->cap_ns + r->self_ns, others = r->hv_waited_ns > own ? r->hv_waited_ns - own : 0;
+	sb_puts(b, ",\"wait_split\":{");
+	sb_printf(b, "\"neighbors_pct\":%.1f,\"cap_pct\":%.1f,\"self_pct\":%.1f}", (double)others * w,
+		  (double)r->cap_ns * w, (double)r->self_ns * w);
+	kv_num(b, "cap_steal_pct", r->cap_steal_pct, 2);
+}
+
 /* A counter as a recording holds it: at most 2^63 - 1, what jansson (the
  * replay's reader, like most JSON readers) keeps as an integer. No real one
  * gets there (292 years of nanoseconds); a wrapped sum would, and must not
@@ -151,7 +169,7 @@ static void kv_u64(struct strbuf *b, const char *key, uint64_t v)
 }
 
 /* The hypervisor's counters, so a recording replays exactly: thieves as
- * [domid, ns], vCPUs as [vcpu, runnable ns, lost]. */
+ * [domid, ns], vCPUs as [vcpu, runnable ns, lost, capped ns]. */
 static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct domain *d)
 {
 	sb_printf(b, ",\"hv\":{\"runnable_ns\":%llu,\"running_ns\":%llu,\"lost\":%llu,\"now_ns\":%llu,\"thieves\":[",
@@ -162,8 +180,8 @@ static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct
 	sb_puts(b, "],\"vcpus\":[");
 	for (uint32_t k = 0; k < d->hv_vcpu_count; k++) {
 		const struct hv_vcpu *v = &s->hv_vcpus[d->hv_vcpu_first + k];
-		sb_printf(b, "%s[%u,%llu,%llu]", k ? "," : "", v->vcpu, rec_u64(v->runnable_ns),
-			  rec_u64(v->lost));
+		sb_printf(b, "%s[%u,%llu,%llu,%llu]", k ? "," : "", v->vcpu, rec_u64(v->runnable_ns),
+			  rec_u64(v->lost), rec_u64(v->capped_ns));
 	}
 	sb_puts(b, "]}");
 }
@@ -280,6 +298,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			sb_puts(b, "]");
 		}
 		json_takes_from(b, m, i);
+		json_wait_split(b, m, i);
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)
@@ -295,6 +314,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
+		json_wait_split(b, m, i);
 		kv_u64(b, "mem_bytes", d->mem_bytes);
 		sb_puts(b, ",\"maxmem_bytes\":");
 		if (d->maxmem_bytes == MAXMEM_UNLIMITED)

@@ -142,11 +142,10 @@ static int check_steal(struct check *c, struct strbuf *out)
 	struct guest_sampler gs;
 	char err[512];
 
-	if (guest_sampler_open(&gs, probe_default_root(), err, sizeof(err)) < 0)
+	if (guest_sampler_open(&gs, probe_default_root(), err, sizeof(err)) < 0 ||
+	    guest_sampler_window(&gs, probe_default_root(), c->interval, err, sizeof(err)) < 0)
 		unknown(c->name, "%s", err);
-	usleep((useconds_t)(c->interval * 1e6));
-	if (guest_sampler_read(&gs, err, sizeof(err)) < 0)
-		unknown(c->name, "%s", err);
+	double ceiling = guest_sampler_view(&gs)->cap_ceiling;
 	const struct guest_rates r = gs.rates;
 	if (!r.total.valid)
 		unknown(c->name, "no CPU time passed in %.0fs (counters reset?)", c->interval);
@@ -154,7 +153,10 @@ static int check_steal(struct check *c, struct strbuf *out)
 		unknown(c->name, "this kernel reports no steal time");
 	double steal = r.total.pct[CPU_STEAL];
 	int st = judge(c, steal);
-	sb_printf(out, "VSTOP STEAL %s - steal %.1f%% over %gs | ", status_names[st], steal, c->interval);
+	sb_printf(out, "VSTOP STEAL %s - steal %.1f%% over %gs", status_names[st], steal, c->interval);
+	if (!isnan(ceiling))	/* the guest cannot see why; the shape hints */
+		sb_printf(out, "; its CPU use held flat at %.0f%%: its own cap (credits, a quota), not a neighbor?", ceiling);
+	sb_puts(out, " | ");
 	perf(out, "steal", steal, "%", c, "0", "100");
 	for (uint32_t i = 0; i < r.ncpus; i++) {
 		char label[32];

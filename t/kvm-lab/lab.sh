@@ -197,6 +197,30 @@ for t in /proc/"$pa"/task/*; do renice -n 0 -p "${t##*/}" > /dev/null; done
 [ -w /proc/"$pa"/autogroup ] && echo 0 > /proc/"$pa"/autogroup
 kill -CONT "$burn"; $V resume c >> "$W/out/virsh.log" 2>&1
 
+# ---- phase Q: c held back by its own quota (issue 32) -------------------------------------------
+# c alone on CPU 1 with libvirt's vcpu_quota at 30% of a CPU: about 70% steal, all its own cap's,
+# no VM blamed. Then A joins it there: A waits for c, c for A and its cap, each split apart.
+$V vcpupin c 0 1 > /dev/null && $V emulatorpin c 1 > /dev/null && $V schedinfo c --live --set vcpu_quota=30000 > "$W/out/schedinfo.log" 2>&1
+ok $? "phase Q: c on CPU 1 alone, its vCPU quota 30% (virsh schedinfo --set vcpu_quota=30000)"
+sleep 2
+vstop_json Q.json 3
+qc=$(last Q.json c cap_steal_pct); qh=$(last Q.json c hv_steal_pct); ql=$(last Q.json c cap_limit_pct)
+qw=$(tail -1 "$W/out/Q.json" | jq -r '.domains[] | select(.name == "c") | [.waiting_for[]?.name] | join(",")')
+qn=$(awk -v h="$qh" -v c="$qc" 'BEGIN { printf "%.1f", h - c }')
+echo "# phase Q: c steal $qh% of which its cap $qc% (limit $ql%), the rest $qn%; waiting for: $qw"
+within "$qc" 55 78 && within "$qn" 0 5 && [ "$ql" = 30 ] && ! echo "$qw" | grep -qE '(^|,)(A|B)(,|$)'
+ok $? "phase Q: c capped at 30%: its cap holds it back $qc% of the time, the rest $qn%, no VM blamed ($qw)"
+taskset -a -p -c 1 "$pa" > /dev/null
+sleep 2
+vstop_json Q2.json 3
+ac=$(last Q2.json A cap_steal_pct); aw=$(tail -1 "$W/out/Q2.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for[0].name // empty')
+cc=$(last Q2.json c cap_steal_pct); cn=$(tail -1 "$W/out/Q2.json" | jq -r '.domains[] | select(.name == "c") | .wait_split.neighbors_pct // empty')
+cw=$(tail -1 "$W/out/Q2.json" | jq -r '.domains[] | select(.name == "c") | [.waiting_for[]?.name] | join(",")')
+echo "# phase Q2: A cap $ac%, waits first for $aw; c cap $cc%, neighbors' share of its wait $cn%, waiting for: $cw"
+within "$ac" 0 0.5 && [ "$aw" = c ] && within "$cc" 20 78 && within "$cn" 5 100 && echo "$cw" | grep -qE '(^|,)A(,|$)'
+ok $? "phase Q: A and capped c on one CPU: A waits for c, with no cap; c for its cap ($cc%) and for A ($cn% of its wait)"
+$V schedinfo c --live --set vcpu_quota=-1 >> "$W/out/schedinfo.log" 2>&1
+
 kill "$vstopd"; wait "$vstopd"; rc=$? vstopd=
 [ "$rc" -eq 0 ]; ok $? "vstopd exits cleanly on SIGTERM ($rc)"
 
