@@ -65,12 +65,36 @@ static void keep_open(struct fds *f, const char *path)
 	f->v[f->n++] = fd;
 }
 
+/* A round of one pread of each file, `rounds` times (gap_us apart): the
+ * median CPU µs of a round. Closes the files. */
+static double preads_us(struct fds *f, unsigned rounds, useconds_t gap_us)
+{
+	char buf[4096];
+	double *us = calloc(rounds, sizeof(*us));
+	for (unsigned r = 0; r < rounds; r++) {
+		if (gap_us)
+			usleep(gap_us);
+		double a = cpu_us();
+		for (size_t i = 0; i < f->n; i++)
+			if (pread(f->v[i], buf, sizeof(buf), 0) < 0)
+				continue;
+		us[r] = cpu_us() - a;
+	}
+	qsort(us, rounds, sizeof(*us), by_double);
+	double med = us[rounds / 2];
+	for (size_t i = 0; i < f->n; i++)
+		close(f->v[i]);
+	free(f->v);
+	free(us);
+	return med;
+}
+
 /* The floor: one pread of every process's stat and of every vCPU thread's
  * schedstat, per round, from files opened beforehand. */
 static double floor_us(unsigned rounds)
 {
 	struct fds f = { 0 };
-	char path[600], buf[4096];
+	char path[600];
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
@@ -96,22 +120,7 @@ static double floor_us(unsigned rounds)
 	}
 	if (d)
 		closedir(d);
-	double *us = calloc(rounds, sizeof(*us));
-	for (unsigned r = 0; r < rounds; r++) {
-		usleep(20000);
-		double a = cpu_us();
-		for (size_t i = 0; i < f.n; i++)
-			if (pread(f.v[i], buf, sizeof(buf), 0) < 0)
-				continue;
-		us[r] = cpu_us() - a;
-	}
-	qsort(us, rounds, sizeof(*us), by_double);
-	double med = us[rounds / 2];
-	for (size_t i = 0; i < f.n; i++)
-		close(f.v[i]);
-	free(f.v);
-	free(us);
-	return med;
+	return preads_us(&f, rounds, 20000);
 }
 
 /* The cgroup v2 tree of KVM_BENCH_CAPS: VM v's scope with a 30% quota (its
@@ -142,26 +151,12 @@ static void caps_at(const char *root, const char *cg, unsigned vms, unsigned t)
 static double caps_floor_us(const char *cg, unsigned vms, unsigned rounds)
 {
 	struct fds f = { 0 };
-	char path[600], buf[4096];
+	char path[600];
 	for (unsigned v = 0; v < vms; v++) {
 		snprintf(path, sizeof(path), "%s/machine.slice/vm%u.scope/cpu.stat", cg, v);
 		keep_open(&f, path);
 	}
-	double *us = calloc(rounds, sizeof(*us));
-	for (unsigned r = 0; r < rounds; r++) {
-		double a = cpu_us();
-		for (size_t i = 0; i < f.n; i++)
-			if (pread(f.v[i], buf, sizeof(buf), 0) < 0)
-				continue;
-		us[r] = cpu_us() - a;
-	}
-	qsort(us, rounds, sizeof(*us), by_double);
-	double med = us[rounds / 2];
-	for (size_t i = 0; i < f.n; i++)
-		close(f.v[i]);
-	free(f.v);
-	free(us);
-	return med;
+	return preads_us(&f, rounds, 0);
 }
 
 /* The tree at step t: every vCPU ran and waited a little more. */

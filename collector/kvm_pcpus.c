@@ -89,16 +89,9 @@ void kvm_pcpus_emit(const struct kvm_pcpus *p, struct snapshot *out, void (*name
 		struct pcpu_stat ps = { .cpu = l->id, .busy_ns = (uint64_t)((double)busy * p->ns_per_tick),
 			.idle_ns = (uint64_t)((double)idle * p->ns_per_tick), .queue_ns = c->queue,
 			.pinned_milli = c->pinned_milli };
-		for (uint32_t k = 0; k < c->runners.n && ps.nrunners < PCPU_RUNNERS; k++)
-			if (c->runners.item[k].named) {
-				name(ctx, c->runners.item[k].id);
-				ps.runner_id[ps.nrunners] = c->runners.item[k].id;
-				ps.runner_ns[ps.nrunners++] = c->runners.item[k].published;
-			}
-		if (c->runners.others) {
-			ps.runner_id[ps.nrunners] = HV_THIEF_OTHERS;
-			ps.runner_ns[ps.nrunners++] = c->runners.others;
-		}
+		ps.nrunners = ranked_publish(&c->runners, PCPU_RUNNERS, HV_THIEF_OTHERS, 1, ps.runner_id, ps.runner_ns);
+		for (uint32_t k = 0; k < ps.nrunners; k++)
+			name(ctx, ps.runner_id[k]);	/* host processes among them are named in the sample */
 		snapshot_add_pcpu(out, &ps);
 	}
 }

@@ -219,15 +219,7 @@ static void sim_emit_pcpus(const struct sim *sim, struct snapshot *out)
 		const struct sim_pcpu *p = &sim->pc[c];
 		struct pcpu_stat ps = { .cpu = c, .busy_ns = (uint64_t)p->busy, .idle_ns = (uint64_t)p->idle,
 			.queue_ns = (uint64_t)p->queue, .pinned_milli = sim_pinned_milli(sim, c) };
-		for (uint32_t k = 0; k < p->runners.n && ps.nrunners < PCPU_RUNNERS; k++)
-			if (p->runners.item[k].named) {
-				ps.runner_id[ps.nrunners] = p->runners.item[k].id;
-				ps.runner_ns[ps.nrunners++] = p->runners.item[k].published;
-			}
-		if (p->runners.others) {
-			ps.runner_id[ps.nrunners] = HV_THIEF_OTHERS;
-			ps.runner_ns[ps.nrunners++] = p->runners.others;
-		}
+		ps.nrunners = ranked_publish(&p->runners, PCPU_RUNNERS, HV_THIEF_OTHERS, 1, ps.runner_id, ps.runner_ns);
 		snapshot_add_pcpu(out, &ps);
 	}
 }

@@ -421,15 +421,8 @@ void runstate_pcpus(struct runstate *rs, uint64_t cpu_khz, struct snapshot *out)
 		ranked_settle(&p->runners, PCPU_RUNNERS);
 		struct pcpu_stat ps = { .cpu = c, .busy_ns = to_ns(p->busy, cpu_khz), .idle_ns = to_ns(p->idle, cpu_khz),
 			.queue_ns = to_ns(p->queue, cpu_khz), .lost = p->lost, .pinned_milli = PCPU_PINNED_UNKNOWN };
-		for (uint32_t k = 0; k < p->runners.n && ps.nrunners < PCPU_RUNNERS; k++)
-			if (p->runners.item[k].named) {
-				ps.runner_id[ps.nrunners] = p->runners.item[k].id;
-				ps.runner_ns[ps.nrunners++] = to_ns(p->runners.item[k].published, cpu_khz);
-			}
-		if (p->runners.others) {
-			ps.runner_id[ps.nrunners] = HV_THIEF_OTHERS;
-			ps.runner_ns[ps.nrunners++] = to_ns(p->runners.others, cpu_khz);
-		}
+		ps.nrunners = ranked_publish(&p->runners, PCPU_RUNNERS, HV_THIEF_OTHERS, 1e6 / (double)cpu_khz, ps.runner_id,
+					     ps.runner_ns);
 		snapshot_add_pcpu(out, &ps);
 	}
 }

@@ -29,6 +29,22 @@ static int by_recent(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+uint32_t ranked_publish(const struct ranked *r, uint32_t max, uint32_t others_id, double scale, uint32_t *ids,
+			uint64_t *amounts)
+{
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < r->n && n < max; k++)
+		if (r->item[k].named) {
+			ids[n] = r->item[k].id;
+			amounts[n++] = (uint64_t)((double)r->item[k].published * scale);
+		}
+	if (r->others) {
+		ids[n] = others_id;
+		amounts[n++] = (uint64_t)((double)r->others * scale);
+	}
+	return n;
+}
+
 void ranked_settle(struct ranked *r, uint32_t named)
 {
 	for (uint32_t i = 0; i < r->n; i++)

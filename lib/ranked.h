@@ -36,5 +36,9 @@ void ranked_add(struct ranked *r, uint32_t id, uint64_t ns);
 /* After an interval: rank, name the top `named` ones, fold the rest into
  * others, forget contributors that have given nothing for a while. */
 void ranked_settle(struct ranked *r, uint32_t named);
+/* The named counters (at most max), then others as others_id, into ids[]
+ * and amounts[] (times scale: ticks to ns); returns how many. */
+uint32_t ranked_publish(const struct ranked *r, uint32_t max, uint32_t others_id, double scale, uint32_t *ids,
+			uint64_t *amounts);
 
 #endif

@@ -186,6 +186,22 @@ static void hv_counters(struct strbuf *b, const struct snapshot *s, const struct
 	sb_puts(b, "]}");
 }
 
+/* ,"key":[{"name":..,"<idkey>":id,"pct":share of whole}, ...]: thieves or runners by name. */
+static void json_shares(struct strbuf *b, const struct model *m, const char *key, const char *idkey,
+			const struct hv_thief *t, uint32_t n, uint64_t whole)
+{
+	sb_printf(b, ",\"%s\":[", key);
+	for (uint32_t k = 0; k < n; k++) {
+		char buf[32];
+		sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
+		json_str(b, model_thief_name(m, t[k].domid, buf, sizeof(buf)));
+		sb_printf(b, ",\"%s\":%u", idkey, t[k].domid);
+		kv_num(b, "pct", 100.0 * (double)t[k].ns / (double)whole, 1);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "]");
+}
+
 /* Each pCPU: this interval's rates, who ran there, and (to replay) its counters. */
 static void json_pcpus(struct strbuf *b, const struct model *m)
 {
@@ -198,16 +214,8 @@ static void json_pcpus(struct strbuf *b, const struct model *m)
 		kv_num(b, "busy_pct", r->valid ? r->busy_pct : NAN, 1);
 		kv_num(b, "queue", r->valid ? r->queue : NAN, 2);
 		kv_num(b, "pinned", r->pinned, 2);
-		sb_puts(b, ",\"ran\":[");
-		for (uint32_t k = 0; k < r->nrunners; k++) {
-			char buf[32];
-			sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
-			json_str(b, model_thief_name(m, r->runner[k].domid, buf, sizeof(buf)));
-			sb_printf(b, ",\"id\":%u", r->runner[k].domid);
-			kv_num(b, "pct", 100.0 * (double)r->runner[k].ns / (double)r->busy_ns, 1);
-			sb_puts(b, "}");
-		}
-		sb_printf(b, "],\"counters\":{\"busy_ns\":%llu,\"idle_ns\":%llu,\"queue_ns\":%llu,\"lost\":%llu,"
+		json_shares(b, m, "ran", "id", r->runner, r->nrunners, r->busy_ns);
+		sb_printf(b, ",\"counters\":{\"busy_ns\":%llu,\"idle_ns\":%llu,\"queue_ns\":%llu,\"lost\":%llu,"
 			  "\"pinned_milli\":%u,\"runners\":[", rec_u64(p->busy_ns), rec_u64(p->idle_ns),
 			  rec_u64(p->queue_ns), rec_u64(p->lost), p->pinned_milli);
 		for (uint32_t k = 0; k < p->nrunners; k++)
@@ -284,19 +292,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		sb_printf(b, ",\"steal_disagree\":%s", r->steal_disagree ? "true" : "false");
 		kv_num(b, "steal_1m_pct", model_steal_avg(m, i, 60), 2);
 		kv_num(b, "steal_5m_pct", model_steal_avg(m, i, 300), 2);
-		if (r->nthieves) {
-			/* Who ran while it waited, this interval. */
-			sb_puts(b, ",\"waiting_for\":[");
-			for (uint32_t j = 0; j < r->nthieves; j++) {
-				char buf[32];
-				sb_puts(b, j ? ",{\"name\":" : "{\"name\":");
-				json_str(b, model_thief_name(m, r->thief[j].domid, buf, sizeof(buf)));
-				sb_printf(b, ",\"domid\":%u", r->thief[j].domid);
-				kv_num(b, "pct", 100.0 * (double)r->thief[j].ns / (double)r->hv_waited_ns, 1);
-				sb_puts(b, "}");
-			}
-			sb_puts(b, "]");
-		}
+		if (r->nthieves)	/* who ran while it waited, this interval */
+			json_shares(b, m, "waiting_for", "domid", r->thief, r->nthieves, r->hv_waited_ns);
 		json_takes_from(b, m, i);
 		json_wait_split(b, m, i);
 		kv_u64(b, "mem_bytes", d->mem_bytes);
