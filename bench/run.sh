@@ -263,10 +263,10 @@ if [ -n "$pq" ]; then
 	echo "| queue | CPU per sample | on disk per sample | a 15-minute outage at 1 s | target |"
 	echo "|---|---|---|---|---|"
 	echo "| memory (default) | $(pv push_mem_us) µs | - | held in memory | |"
-	echo "| disk (\\`[push] queue_dir\\`) | $(pv push_disk_us) µs ($(pv push_ratio)) | $(pv push_record_kib) KiB | $(pv push_15min_mib) MiB | ≤ +10% |"
+	echo "| disk (\`[push] queue_dir\`) | $(pv push_disk_us) µs ($(pv push_ratio)) | $(pv push_record_kib) KiB | $(pv push_15min_mib) MiB | ≤ +10% |"
 	echo
-	echo "The default bound, \\`queue_max_bytes = 256M\\`, holds a 15-minute outage of 1000 domains; the"
-	echo "age bound (\\`queue\\`, 15 minutes) is the one that binds on smaller hosts."
+	echo "The default bound, \`queue_max_bytes = 256M\`, holds a 15-minute outage of 1000 domains; the"
+	echo "age bound (\`queue\`, 15 minutes) is the one that binds on smaller hosts."
 else
 	echo "SKIP: ${pq_skip:-bench/push_queue.sh did not finish}"
 fi

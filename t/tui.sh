@@ -105,6 +105,8 @@ check "i: the data sources: who sampled" wait_for 'Sampled by: the sim source (i
 check "i: ... and where the steal comes from, with the trace's record and loss counts" \
 	has "STEAL% \\(hypervisor\\), THIEF: Xen's scheduler trace, on: [0-9]+ records, 0 lost \\(8 of 8 domains\\)"
 check "i: ... and how many guests publish their own" has 'STEAL% \(agent\): 6 of 8 guests publish it'
+check "i: ... where the pCPU view's data comes from" has '^pCPUs \(p\): Xen.s scheduler trace \(runners, queue\).*\(4 pCPUs\)'
+check "i: ... and the caps, with how many are known" has '^THIEF cap, guest_capped: the domain.s credit2 cap .*\(8 of 8 domains. limits known\)'
 tm send-keys -t t x	# any key closes it
 sleep 0.5
 check "i: any key closes the panel" has 'STEAL% +THIEF '

@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include "tui/sparkline.h"
 
 struct guest_ctx { const struct guest_history *h; int cpu; };
@@ -68,8 +69,10 @@ void dash_guest_view(struct dash *d)
 			maxid = r->cpus[i].id;
 		}
 	}
-	snprintf(buf, sizeof(buf), "vstop - guest %s  hypervisor %s  CPUs %u  delay %gs%s", d->hostname, d->hypervisor,
-		 guest_sampler_view(&d->gs)->ps->ncpus, d->delay_s, d->paused ? "  [PAUSED]" : "");
+	/* virt_detect says "unknown hypervisor" when the CPU flag is all it has: not twice. */
+	bool unknown = strncmp(d->hypervisor, "unknown", 7) == 0;
+	snprintf(buf, sizeof(buf), "vstop - guest %s  %s%s  CPUs %u  delay %gs%s", d->hostname, unknown ? "" : "hypervisor ",
+		 d->hypervisor, guest_sampler_view(&d->gs)->ps->ncpus, d->delay_s, d->paused ? "  [PAUSED]" : "");
 	dash_put(0, 0, A_BOLD, buf);
 	char n1[16], n2[16], n3[16], n4[16];
 	dash_pct(n1, sizeof(n1), now);

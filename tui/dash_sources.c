@@ -12,7 +12,7 @@
 #include <string.h>
 #include "collector/source.h"
 
-struct counts { uint32_t doms, agents, hv, libvirt, typed; };
+struct counts { uint32_t doms, agents, hv, libvirt, typed, capped; };
 
 static struct counts count_domains(const struct snapshot *s)
 {
@@ -23,6 +23,7 @@ static struct counts count_domains(const struct snapshot *s)
 		c.hv += d->has_hv;
 		c.libvirt += d->balloon_bytes > 0 || d->libvirt_delay_ns > 0;
 		c.typed += d->type != DOM_TYPE_UNKNOWN;
+		c.capped += d->cap_pct != CAP_UNKNOWN;
 	}
 	return c;
 }
@@ -62,7 +63,7 @@ void dash_sources_view(struct dash *d)
 	const struct snapshot *s = model_snapshot(&d->m);
 	struct counts c = count_domains(s);
 	bool kvm = s->host.hypervisor[0] == 'k';
-	char line[8][600];
+	char line[10][600];
 	int n = 0;
 	snprintf(line[n++], sizeof(line[0]), "Where each column comes from (any key closes)");
 	sampled_by(d, line[n++], sizeof(line[0]));
@@ -77,6 +78,12 @@ void dash_sources_view(struct dash *d)
 	if (kvm)
 		snprintf(line[n++], sizeof(line[0]), "Balloon, libvirt's vCPU delay: libvirt (%u of %u VMs)", c.libvirt,
 			 c.doms);
+	snprintf(line[n++], sizeof(line[0]), "pCPUs (p): %s (%u pCPUs)", !s->npcpus ? "none from this source" : kvm ?
+		 "/proc/stat's load; runners and queue from the threads' time over their CPU masks; pinning from their affinity" :
+		 "Xen's scheduler trace (runners, queue); pinning from libxenctrl every 10 s", s->npcpus);
+	snprintf(line[n++], sizeof(line[0]), "THIEF cap, guest_capped: %s (%u of %u domains' limits known)",
+		 kvm ? "each vCPU cgroup's quota and throttled time (cgroup v1 or v2)" :
+		 "the domain's credit2 cap (libxenctrl) and its parked time in the trace", c.capped, c.doms);
 	snprintf(line[n++], sizeof(line[0]), "History (sparklines, 1 and 5 min): %u samples kept", d->m.history_len);
 	for (int i = 0; i < n; i++) {
 		char safe[sizeof(line[0]) * 4];
