@@ -84,8 +84,12 @@ static void *rule(void *data, const char *name, const struct conf_key **k, size_
 			*n = sizeof(alert_keys) / sizeof(alert_keys[0]);
 			return &c->alert[r];
 		}
-	snprintf(why, whysz, "unknown alarm [alert.%s] (guest_steal, vcpu_steal, vcpu_overcommit, mem_overcommit, "
-		 "host_cpu, domain_pegged)", name);
+	/* The names it knows, from the one list of them. */
+	int o = snprintf(why, whysz, "unknown alarm [alert.%s] (", name);
+	for (int r = 0; r < AR_NRULES && o > 0 && (size_t)o < whysz; r++)
+		o += snprintf(why + o, whysz - (size_t)o, "%s%s", r ? ", " : "", alert_rule_names[r]);
+	if (o > 0 && (size_t)o < whysz)
+		snprintf(why + o, whysz - (size_t)o, ")");
 	return NULL;
 }
 

@@ -173,7 +173,7 @@ wait $vp	# not a bare wait: vstopd runs in the background too
 # spent): it waits about 70% of its time, held by its own cap, not by a neighbor.
 $X/xl sched-credit2 -d g1 -c 30
 echo "lab: phase K"
-sleep 5
+sleep 12	# vstopd reads the caps every 10 s: the new one is known throughout what follows
 /usr/bin/vstop -b --json -n 6 > /lab/out/phaseK.json 2> /lab/out/phaseK.err
 $X/xl sched-credit2 -d g1 -c 0
 sleep 3
