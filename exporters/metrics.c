@@ -218,11 +218,9 @@ static void render_set(struct strbuf *b, const struct series_set *set)
 			}
 			continue;
 		}
-		if (se->rows != built) {
-			nrows = build_labels(se->rows, set->ctx);
-			built = se->rows;
-		}
-		/* A plain field: read in place, no call per value (most domain series). */
+		/* Labels are built for the first row with a value: a series with none (no
+		 * trace, no caps) costs no escaping of a thousand names. */
+		nrows = se->rows->count(set->ctx);
 		const char *array = se->field != SF_CALL ? se->rows->array(set->ctx) : NULL;
 		size_t stride = se->rows->stride;
 		for (uint32_t i = 0; i < nrows; i++) {
@@ -232,6 +230,10 @@ static void render_set(struct strbuf *b, const struct series_set *set)
 				v.u = se->field == SF_U64 ? series_field_u64(e, se->arg) : series_field_u32(e, se->arg);
 			} else if (!series_read(se, set->ctx, i, &v)) {
 				continue;	/* unknown: no line at all */
+			}
+			if (se->rows != built) {
+				build_labels(se->rows, set->ctx);
+				built = se->rows;
 			}
 			/* The hot loop: one reserve, two copies, the number. */
 			size_t ll = label_off[i + 1] - label_off[i] - 1;

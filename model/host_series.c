@@ -282,13 +282,13 @@ static const struct series host_series[] = {
 	{ "vstop_domain_noisy_ratio", "Share of all the host's waiting, over the last interval, that was for this domain "
 	  "running (its victims' waits; 0 until they waited a tenth of a CPU for it).", G, &domains, dom_rate_pct,
 	  R(took_pct), NULL, 0, SF_CALL },
-	{ "vstop_domain_wait_seconds_total", "Time the domain's vCPUs waited, by reason: neighbors (others ran), cap (its "
-	  "own CPU limit held it), self (its own vCPUs or emulator ran), since vstop started.", C, &waits, wait_seconds, 0,
-	  NULL, 0, SF_CALL },
 	{ "vstop_domain_cap_steal_ratio", "Share of the domain's vCPU time its own CPU limit held it back, last interval "
 	  "(part of its steal; not a neighbor's doing).", G, &domains, dom_rate_pct, R(cap_steal_pct), "capsteal", 100, SF_CALL },
 	{ "vstop_domain_cpu_cap_ratio", "The domain's CPU limit, 1 = one CPU (Xen's cap, a cgroup quota; absent when it "
 	  "has none or it is not known).", G, &domains, dom_cap_limit, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_wait_seconds_total", "Time the domain's vCPUs waited, by reason: neighbors (others ran), cap (its "
+	  "own CPU limit held it), self (its own vCPUs or emulator ran), since vstop started.", C, &waits, wait_seconds, 0,
+	  NULL, 0, SF_CALL },
 	{ "vstop_vcpu_hypervisor_steal_seconds_total", "Time the vCPU waited runnable (Xen's scheduler trace).", C,
 	  &vcpus, vcpu_steal_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_xen_trace_active", "1 when Xen's scheduler trace is read (hypervisor steal), else 0.", G, NULL,
