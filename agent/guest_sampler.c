@@ -11,6 +11,8 @@
 int guest_sampler_open(struct guest_sampler *g, const char *proc_root, char *err, size_t errsz)
 {
 	memset(g, 0, sizeof(*g));
+	guest_io_init(&g->io);
+	g->probe.f.fd = -1;
 	long hz = sysconf(_SC_CLK_TCK);
 	g->view.user_hz = hz > 0 ? (uint32_t)hz : 100;
 	if (probe_open(&g->probe, proc_root, err, errsz) < 0)
@@ -20,6 +22,12 @@ int guest_sampler_open(struct guest_sampler *g, const char *proc_root, char *err
 		return -1;
 	}
 	g->read_ns = clock_now_ns();
+	if (guest_io_open(&g->io, proc_root, g->read_ns, err, errsz) < 0) {
+		guest_sampler_close(g);
+		return -1;
+	}
+	g->view.io_missing = g->io.missing;
+	g->view.io_error = g->io_err;
 	g->view.ps = &g->st[0];
 	g->view.rates = &g->rates;	/* not valid until the second reading */
 	g->view.cap_ceiling = NAN;
@@ -38,6 +46,8 @@ int guest_sampler_read(struct guest_sampler *g, char *err, size_t errsz)
 	}
 	g->read_ns = now;
 	g->cur ^= 1;
+	g->io_err[0] = '\0';
+	g->view.io = guest_io_read(&g->io, now, g->io_err, sizeof(g->io_err)) == 0 ? &g->io.rates : NULL;
 	g->view.ps = next;
 	cap_hint_add(&g->hint, &g->rates.total);
 	g->view.cap_ceiling = cap_hint_ceiling(&g->hint);
@@ -68,6 +78,7 @@ int guest_sampler_window(struct guest_sampler *g, const char *proc_root, double 
 void guest_sampler_close(struct guest_sampler *g)
 {
 	guest_rates_free(&g->rates);
+	guest_io_close(&g->io);
 	procstat_free(&g->st[0]);
 	procstat_free(&g->st[1]);
 	probe_close(&g->probe);

@@ -2,8 +2,11 @@
  * guest_sampler: this VM's sampling, written once for every program that
  * watches it (vstop-agent, vstop -b, the dashboard, doctor, check_vstop):
  * read /proc/stat, keep the previous reading, compute the rates between the
- * two, and the shape of the last few (model/cap_hint.h). The newest reading,
- * its rates and that hint are a guest_view.
+ * two, and the shape of the last few (model/cap_hint.h); beside it what the
+ * VM waits on other than CPU (guest_io.h). The newest reading, its rates,
+ * that hint and the I/O rates are a guest_view. A pressure or disk file that
+ * fails leaves only that part out of the sample (view.io NULL, io_error why):
+ * steal is never lost to it.
  */
 #ifndef VSTOP_GUEST_SAMPLER_H
 #define VSTOP_GUEST_SAMPLER_H
@@ -14,6 +17,7 @@
 #include "model/cap_hint.h"
 #include "model/cpu_rates.h"
 #include "model/guest_series.h"
+#include "agent/guest_io.h"
 #include "agent/probe.h"
 
 struct guest_sampler {
@@ -23,6 +27,8 @@ struct guest_sampler {
 	struct guest_rates rates;
 	int64_t read_ns;		/* monotonic time of the newest reading */
 	struct cap_hint hint;		/* its last intervals' shape: a cap's flat ceiling? */
+	struct guest_io io;		/* pressure, disks, memory events */
+	char io_err[512];
 	struct guest_view view;
 };
 

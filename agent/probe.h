@@ -7,16 +7,14 @@
 #define VSTOP_PROBE_H
 
 #include <stddef.h>
+#include "lib/pfile.h"
 #include "lib/procstat.h"
 
 /* /proc/stat is a few KiB even on big machines; anything past this is hostile. */
 #define PROBE_MAX_BYTES (16u << 20)
 
 struct probe {
-	int fd;
-	char *buf;
-	size_t cap;
-	char path[4096];
+	struct pfile f;		/* f.path: the file read */
 };
 
 /* proc_root: NULL or "" for /proc; else a directory holding a "stat" file.

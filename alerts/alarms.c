@@ -9,7 +9,7 @@
 #include "lib/clock.h"
 #include "lib/xalloc.h"
 
-static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%", "%", "%" };
+static const char *const units[AR_NRULES] = { "%", "%", "", "", "%", "%", "%", "%", "x", "%" };
 
 void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n)
 {
@@ -48,6 +48,18 @@ static struct alarm *add(struct alarms *al, enum alert_rule rule, const char *su
 	return a;
 }
 
+/* What a's neighbors string says (alarm_event.neighbors_from). */
+static const char *neighbors_from(const struct alarm *a)
+{
+	switch (a->rule) {
+	case AR_NOISY_NEIGHBOR: return "victims";
+	case AR_GUEST_CAPPED: return "limit";
+	case AR_DISK_LATENCY: return "disk";
+	case AR_MEMORY_STALL: return "memory";
+	default: return a->neighbors_hv ? "hypervisor" : "cpu";
+	}
+}
+
 static void notify(struct alarms *al, struct alarm *a, const char *state, double now)
 {
 	const struct alert_conf *c = &al->conf[a->rule];
@@ -65,8 +77,7 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
-		.neighbors_from = a->rule == AR_NOISY_NEIGHBOR ? "victims" : a->rule == AR_GUEST_CAPPED ? "limit" :
-				  a->neighbors_hv ? "hypervisor" : "cpu",
+		.neighbors_from = neighbors_from(a),
 		.time = clock_wall_s(),
 	};
 	notifier_send(al->notify, &e);
@@ -214,8 +225,9 @@ static bool step(struct alarms *al, struct alarm *a, double v, double now)
 	return false;
 }
 
+/* said: what to tell with it when it fires (the guest's own view), or NULL. */
 static void eval(struct alarms *al, enum alert_rule rule, const char *subject, double v, double now,
-		 const struct model *m, const struct dom_rates *r)
+		 const struct model *m, const struct dom_rates *r, const char *said)
 {
 	const struct alert_conf *c = &al->conf[rule];
 	if (!al->stored[rule] && (!c->enabled || isnan(v) || v < c->warn))
@@ -246,6 +258,8 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 			model_takes_from(m, i, a->neighbors, sizeof(a->neighbors));	/* its victims */
 		else if (m && r && rule == AR_GUEST_CAPPED)
 			cap_said(m, i, a->neighbors, sizeof(a->neighbors));
+		else if (said)
+			snprintf(a->neighbors, sizeof(a->neighbors), "%s", said);
 		notify(al, a, was_firing ? "escalated" : "firing", now);
 	}
 }
@@ -287,33 +301,74 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		const char *name = domain_name(s, d);
 		/* What its own cap made is guest_capped's, not steal by a neighbor. */
 		double own = isnan(r->cap_steal_pct) || isnan(r->hv_steal_pct) ? 0 : r->cap_steal_pct;
-		eval(al, AR_GUEST_STEAL, name, r->steal_pct - own, now, m, r);
-		eval(al, AR_GUEST_CAPPED, name, r->cap_steal_pct, now, m, r);
+		eval(al, AR_GUEST_STEAL, name, r->steal_pct - own, now, m, r, NULL);
+		eval(al, AR_GUEST_CAPPED, name, r->cap_steal_pct, now, m, r, NULL);
 		if (r->valid && d->vcpus)
-			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL);
-		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r);
+			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL, NULL);
+		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r, NULL);
 	}
-	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL);
-	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL);
-	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m, NULL);
+	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL, NULL);
+	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL, NULL);
+	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m, NULL, NULL);
 	sweep(al, now);
 	if (al->notify)
 		notifier_reap(al->notify);
 }
 
-static void eval_guest(struct alarms *al, const struct guest_rates *r, double now)
+/* "38.2 ms, usually 3.1 ms; 240 requests/s, 98% busy": what the guest sees of it. */
+static void disk_said(const struct disk_rate *d, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s %.1f ms, usually %.1f ms; %.0f requests/s, %.0f%% busy", d->name, d->await_ms,
+		 d->baseline_ms, d->rd_s + d->wr_s, d->busy_pct);
+}
+
+/* "swap-ins 120 pages/s, balloon inflating 512 pages/s, 40 major faults/s". */
+static void memory_said(const struct io_rates *io, char *out, size_t sz)
+{
+	const double *m = io->mem_per_s;
+	int o = snprintf(out, sz, "swap-ins %.0f pages/s, %.0f major faults/s", isnan(m[VM_PSWPIN]) ? 0 : m[VM_PSWPIN],
+			 isnan(m[VM_PGMAJFAULT]) ? 0 : m[VM_PGMAJFAULT]);
+	if (o > 0 && (size_t)o < sz && m[VM_BALLOON_INFLATE] > 0)
+		snprintf(out + o, sz - (size_t)o, ", balloon inflating %.0f pages/s (the host taking memory)",
+			 m[VM_BALLOON_INFLATE]);
+}
+
+/* A guest's disks and memory: what it can see of its neighbors is its own waiting. */
+static void eval_guest_io(struct alarms *al, const struct io_rates *io, double now)
+{
+	if (!io)
+		return;
+	char said[256];
+	for (uint32_t i = 0; i < io->ndisks; i++) {
+		const struct disk_rate *d = &io->disks[i];
+		double ratio = disk_latency_ratio(d);
+		said[0] = '\0';
+		if (ratio >= al->conf[AR_DISK_LATENCY].warn)	/* only what may fire is told */
+			disk_said(d, said, sizeof(said));
+		eval(al, AR_DISK_LATENCY, d->name, ratio, now, NULL, NULL, said);
+	}
+	double stall = io->psi_pct[PSI_MEMORY][PSI_SOME];
+	said[0] = '\0';
+	if (stall >= al->conf[AR_MEMORY_STALL].warn)
+		memory_said(io, said, sizeof(said));
+	eval(al, AR_MEMORY_STALL, "", stall, now, NULL, NULL, said);
+}
+
+static void eval_guest(struct alarms *al, const struct guest_rates *r, const struct io_rates *io, double now)
 {
 	char cpu[16];
 
 	if (!r)
 		return;
 	al->gen++;
-	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL, NULL);
+	al->guest = true;
+	eval(al, AR_GUEST_STEAL, "", r->total.valid && r->total.has_steal ? r->total.pct[CPU_STEAL] : NAN, now, NULL, NULL, NULL);
 	for (uint32_t i = 0; i < r->ncpus; i++) {
 		const struct cpu_pct *p = &r->cpus[i].pct;
 		snprintf(cpu, sizeof(cpu), "cpu%u", r->cpus[i].id);
-		eval(al, AR_VCPU_STEAL, cpu, p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN, now, NULL, NULL);
+		eval(al, AR_VCPU_STEAL, cpu, p->valid && p->has_steal ? p->pct[CPU_STEAL] : NAN, now, NULL, NULL, NULL);
 	}
+	eval_guest_io(al, io, now);
 	sweep(al, now);
 	if (al->notify)
 		notifier_reap(al->notify);
@@ -324,7 +379,7 @@ void alarms_eval(struct alarms *al, const struct sample *s)
 	if (s->host)
 		eval_host(al, s->host, s->now);
 	else if (s->guest)
-		eval_guest(al, s->guest->rates, s->now);
+		eval_guest(al, s->guest->rates, s->guest->io, s->now);
 }
 
 /* vstop_alert_active: a row per alarm, a value for those firing. */
@@ -337,12 +392,13 @@ static unsigned alarm_labels(const void *ctx, uint32_t i, struct series_label *o
 {
 	const struct alarm *a = &((const struct alarms *)ctx)->a[i];
 	bool vcpu = a->rule == AR_VCPU_STEAL;
+	bool disk = a->rule == AR_DISK_LATENCY && ((const struct alarms *)ctx)->guest;
 	(void)scratch;
 	unsigned n = 0;
 	out[n++] = (struct series_label){ "alert", alert_rule_names[a->rule] };
 	/* Host-wide alarms have no subject: an empty label is no label to Prometheus. */
 	if (a->subject[0])
-		out[n++] = (struct series_label){ vcpu ? "cpu" : "domain", vcpu ? a->subject + 3 : a->subject };
+		out[n++] = (struct series_label){ vcpu ? "cpu" : disk ? "disk" : "domain", vcpu ? a->subject + 3 : a->subject };
 	out[n++] = (struct series_label){ "severity", a->level == 2 ? "critical" : "warning" };
 	return n;
 }
@@ -371,7 +427,7 @@ static bool notifier_count(const void *ctx, uint32_t row, size_t arg, struct ser
 	return series_u64(v, arg ? dropped : failed);
 }
 
-static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 static const struct series alarm_series[] = {
 	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
 	  alarm_firing, 0, NULL, 0, SF_CALL },

@@ -54,6 +54,7 @@ struct alarms {
 	uint32_t stored[AR_NRULES];	/* alarms kept per rule: none, and a quiet value needs no search */
 	uint64_t gen;
 	uint64_t notifications;
+	bool guest;			/* judging a guest's view: a disk alarm's subject is a disk */
 };
 
 void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n);

@@ -8,7 +8,7 @@
 
 const char *const alert_rule_names[AR_NRULES] = {
 	"guest_steal", "vcpu_steal", "vcpu_overcommit", "mem_overcommit", "host_cpu", "domain_pegged",
-	"noisy_neighbor", "guest_capped",
+	"noisy_neighbor", "guest_capped", "disk_latency", "memory_stall",
 };
 
 /*
@@ -38,6 +38,14 @@ const char *const alert_rule_names[AR_NRULES] = {
  *               not by a neighbor: raise the limit, do not move the VM. No
  *               critical level: the limit is the owner's choice. guest_steal
  *               counts only the rest of its steal.
+ * disk_latency  warn 4x, crit 10x, 10 s, clear 2x: a disk's latency against
+ *               its own usual (model/io_rates.h), which is 2 ms at least, so
+ *               the warning starts at 8 ms and critical at 20 ms (esxtop's
+ *               DAVG bar) on a fast disk. A database's 2 ms becoming 40 ms is
+ *               the signal; a slow disk's 30 ms every day is not.
+ * memory_stall  warn 10%, crit 30%, 10 s, clear 5%: tasks stalled on memory
+ *               (reclaim, swap-in, a balloon taking pages) a tenth of the
+ *               time is a VM visibly short of memory; a third is thrashing.
  * Notifications: at most one per alarm every 60 s (resolutions always go out).
  */
 static const struct alert_conf alert_defaults[AR_NRULES] = {
@@ -49,6 +57,8 @@ static const struct alert_conf alert_defaults[AR_NRULES] = {
 	[AR_DOMAIN_PEGGED] = { true, 95, 0, 80, 60, 60 },
 	[AR_NOISY_NEIGHBOR] = { true, 30, 60, 20, 10, 60 },
 	[AR_GUEST_CAPPED] = { true, 30, 0, 20, 30, 60 },
+	[AR_DISK_LATENCY] = { true, 4, 10, 2, 10, 60 },
+	[AR_MEMORY_STALL] = { true, 10, 30, 5, 10, 60 },
 };
 
 static void defaults(void *data)

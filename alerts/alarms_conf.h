@@ -18,6 +18,8 @@ enum alert_rule {
 	AR_DOMAIN_PEGGED,	/* a domain using % of all its vCPUs (Dom0) */
 	AR_NOISY_NEIGHBOR,	/* a domain others waited for: % of the host's waiting (trace, schedstat) */
 	AR_GUEST_CAPPED,	/* the part of a guest's steal its own CPU limit made (trace, cgroup) */
+	AR_DISK_LATENCY,	/* a disk's latency over its own baseline, x (guest: per disk) */
+	AR_MEMORY_STALL,	/* the share of time tasks stalled on memory, PSI "some" % (guest) */
 	AR_NRULES
 };
 

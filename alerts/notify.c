@@ -353,7 +353,9 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 			 subject[0] ? " " : "", subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
 			 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ? "; it waited for: " :
 			 strcmp(e->neighbors_from, "victims") == 0 ? "; it took from: " :
-			 strcmp(e->neighbors_from, "limit") == 0 ? "; held by its own cap: " : "; noisy neighbors: ", neighbors);
+			 strcmp(e->neighbors_from, "limit") == 0 ? "; held by its own cap: " :
+			 strcmp(e->neighbors_from, "disk") == 0 || strcmp(e->neighbors_from, "memory") == 0 ? "; " :
+			 "; noisy neighbors: ", neighbors);
 	}
 	if (n->argv[0] && n->nkids == EXEC_RUNNING)
 		log_warn("alert exec %s: %d hooks still running, not starting another for %s %s", n->argv[0],

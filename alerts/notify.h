@@ -20,7 +20,9 @@ struct alarm_event {
 	const char *unit;	/* "%" or "" */
 	const char *neighbors;	/* "build-01 266%, ..." or "" */
 	/* What named them: "hypervisor" (who ran while it waited, shares of
-	 * the wait) or "cpu" (the domains that used the most CPU, a guess). */
+	 * the wait), "cpu" (the domains that used the most CPU, a guess),
+	 * "victims" (whom a noisy neighbor took from), "limit" (its own cap),
+	 * "disk" or "memory" (what a guest sees of its own waiting). */
 	const char *neighbors_from;
 	double time;		/* when it changed, wall clock (seconds since 1970) */
 };

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/signals.h"
 #include "agent/guest_sampler.h"
+#include "model/guest_io_series.h"
 #include "model/guest_series.h"
 
 static void usage(FILE *f)
@@ -45,7 +46,21 @@ struct guest_source {
 	struct guest_sampler gs;
 	struct xs_publish xs;
 	bool publish;
+	char io_said[512];		/* the pressure/disk failure last logged: said once, and its end */
 };
+
+/* A pressure or disk file that fails leaves only that part out: said once, and when it mends. */
+static void say_io(struct guest_source *g, const struct guest_view *v)
+{
+	const char *now = v->io_error ? v->io_error : "";
+	if (!strcmp(now, g->io_said))
+		return;
+	if (*now)
+		log_warn("%s: pressure, disks and memory events left out of the samples until it reads again", now);
+	else
+		log_info("pressure, disks and memory events read again");
+	snprintf(g->io_said, sizeof(g->io_said), "%s", now);
+}
 
 static int sample_guest(void *ctx, struct sample *s, char *err, size_t errsz)
 {
@@ -58,8 +73,11 @@ static int sample_guest(void *ctx, struct sample *s, char *err, size_t errsz)
 		guest_stat_from_procstat(v->ps, v->user_hz, &st);
 		xs_publish_write(&g->xs, &st, (double)g->gs.read_ns / 1e9);
 	}
+	say_io(g, v);
 	s->guest = v;
 	sample_add_set(s, guest_series_set(v));
+	sample_add_set(s, guest_pressure_series_set(v));
+	sample_add_set(s, guest_disk_series_set(v));
 	return 0;
 }
 
@@ -106,7 +124,10 @@ int main(int argc, char **argv)
 		if (!g.publish)
 			log_warn("on Xen but %s: steal is not published to Dom0", err);
 	}
-	snprintf(what, sizeof(what), "%s%s", g.gs.probe.path, g.publish ? ", publishing to xenstore data/vstop/stat" : "");
+	if (*g.gs.io.missing)
+		log_info("this kernel has no %s under %s: left out", g.gs.io.missing, proc_root ? proc_root : "/proc");
+	snprintf(what, sizeof(what), "%s, pressure, diskstats, vmstat%s", g.gs.probe.f.path,
+		 g.publish ? ", publishing to xenstore data/vstop/stat" : "");
 	struct loop_source ls = { .what = what, .wait_first = true, .sample = sample_guest, .ctx = &g };
 	int rc = daemon_run(&d, &ls);
 	if (g.publish)

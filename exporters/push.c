@@ -504,7 +504,7 @@ static unsigned reason_labels(const void *ctx, uint32_t row, struct series_label
 	return 1;
 }
 
-static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows reasons = { reason_count, reason_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 #define P(field) offsetof(struct push_stats, field)
 /* dropped_rejected and dropped_corrupt follow dropped_full in struct push_stats: rows 1 and 2 read them. */
 _Static_assert(offsetof(struct push_stats, dropped_rejected) == offsetof(struct push_stats, dropped_full) + sizeof(uint64_t) &&

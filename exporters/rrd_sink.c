@@ -75,13 +75,13 @@ struct rrd_sink {
 	struct name_index index;	/* known, by file name */
 };
 
-void rrd_file_name(char *buf, size_t sz, const char *domain)
+void rrd_row_file_name(char *buf, size_t sz, const char *prefix, const char *domain)
 {
 	size_t o = 0;
 	int changed = domain[0] == '\0' || domain[0] == '.';
 	const size_t max_body = 100;	/* long names are cut (and hashed) */
 
-	o += (size_t)snprintf(buf, sz, "dom-");
+	o += (size_t)snprintf(buf, sz, "%s", prefix);
 	for (const char *p = domain; *p && o + 1 < sz; p++) {
 		char c = *p;
 		int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -98,6 +98,11 @@ void rrd_file_name(char *buf, size_t sz, const char *domain)
 		snprintf(buf + o, sz - o, "-%08x", name_hash(domain));
 	size_t len = strlen(buf);
 	snprintf(buf + len, sz - len, ".rrd");
+}
+
+void rrd_file_name(char *buf, size_t sz, const char *domain)
+{
+	rrd_row_file_name(buf, sz, "dom-", domain);
 }
 
 static struct record *batch_add(struct batch *b, const char *file)
@@ -393,7 +398,7 @@ static uint32_t add_row_files(struct batch *b, const struct series_rows *rows, c
 
 	for (uint32_t i = 0; i < n; i++) {
 		rows->labels(ctx, i, l, scratch);
-		rrd_file_name(file, sizeof(file), l[0].value);
+		rrd_row_file_name(file, sizeof(file), rows->rrd_prefix ? rows->rrd_prefix : "dom-", l[0].value);
 		batch_add(b, file);
 	}
 	return base;

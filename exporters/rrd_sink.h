@@ -17,5 +17,7 @@
  * rest as '_', and a hash of the raw name appended whenever anything was
  * changed, so no two names collide and none escapes the directory. */
 void rrd_file_name(char *buf, size_t sz, const char *domain);
+/* The same for a row of another family: prefix ("disk-") then its name. */
+void rrd_row_file_name(char *buf, size_t sz, const char *prefix, const char *name);
 
 #endif

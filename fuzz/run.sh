@@ -24,10 +24,11 @@ declare -A srcs=(
 	[snapshot_wire]="$lib/snapshot_wire.c $lib/snapshot_image.c $lib/wire_reader.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/strbuf.c $lib/xalloc.c -lm"
 	[fleet]="$src/tui/fleet.c $lib/name_index.c $lib/text_width.c $lib/strbuf.c $lib/xalloc.c -ljansson -lm"
 	[xen_trace]="$src/collector/xen_trace.c $src/collector/xen_runstate.c $lib/ranked.c $lib/snapshot.c $lib/xalloc.c -lm"
+	[guest_io]="$lib/psi.c $lib/diskstats.c $lib/vmstat.c $src/model/io_rates.c $lib/num.c -lm"
 	[http]="$src/exporters/http.c $src/exporters/http_auth.c $src/exporters/http_guard.c $src/exporters/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0
-for t in procstat guest_stat xentop replay conf nagios_range http xen_trace kvm_proc push_queue snapshot_wire fleet; do
+for t in procstat guest_io guest_stat xentop replay conf nagios_range http xen_trace kvm_proc push_queue snapshot_wire fleet; do
 	# shellcheck disable=SC2086
 	if ! clang $flags -o "$out/${t}_fuzz" "$src/fuzz/${t}_fuzz.c" ${srcs[$t]} 2> "$out/$t.build.log"; then
 		echo "not ok - fuzz $t: build failed"; cat "$out/$t.build.log"; status=1; continue

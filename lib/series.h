@@ -51,6 +51,7 @@ struct series_rows {
 	/* For SF_ series: the rows' array and the size of one element. */
 	const void *(*array)(const void *ctx);
 	size_t stride;
+	const char *rrd_prefix;		/* RRD_FILE_PER_ROW: the files' prefix; NULL "dom-" */
 };
 #define SERIES_SCRATCH 32
 
@@ -76,7 +77,7 @@ struct series_set {
 struct model;
 struct guest_view;
 
-#define SAMPLE_MAX_SETS 8
+#define SAMPLE_MAX_SETS 12
 struct sample {
 	double wall;			/* Unix time of the sample */
 	double now;			/* monotonic seconds of the sample */

@@ -51,9 +51,9 @@ static unsigned mode_labels(const void *ctx, uint32_t row, struct series_label *
 	return 1;
 }
 
-static const struct series_rows cpus = { cpu_count, cpu_labels, RRD_FILE_PER_ROW, NULL, 0 };
-static const struct series_rows cpu_modes = { cpu_mode_count, cpu_mode_labels, RRD_FILE_PER_ROW, NULL, 0 };
-static const struct series_rows modes = { mode_count, mode_labels, RRD_DS_PER_ROW, NULL, 0 };
+static const struct series_rows cpus = { cpu_count, cpu_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
+static const struct series_rows cpu_modes = { cpu_mode_count, cpu_mode_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
+static const struct series_rows modes = { mode_count, mode_labels, RRD_DS_PER_ROW, NULL, 0, NULL };
 
 static bool ncpus(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
 {

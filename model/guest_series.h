@@ -6,6 +6,7 @@
 #include "lib/procstat.h"
 #include "lib/series.h"
 #include "model/cpu_rates.h"
+#include "model/io_rates.h"
 
 /* One reading of this VM and the rates since the one before. */
 struct guest_view {
@@ -13,6 +14,9 @@ struct guest_view {
 	const struct guest_rates *rates;	/* NULL or not valid: no rates yet */
 	uint32_t user_hz;
 	double cap_ceiling;			/* steal holding its use flat: the ceiling, % of its CPUs; NaN none */
+	const struct io_rates *io;		/* pressure, disks, memory events; NULL: none this interval */
+	const char *io_missing;			/* the files this kernel lacks ("pressure/irq ..."), "" none */
+	const char *io_error;			/* why io is NULL when a file failed, "" otherwise */
 };
 
 struct series_set guest_series_set(const struct guest_view *g);

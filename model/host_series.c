@@ -31,7 +31,7 @@ static const void *dom_array(const void *ctx)
 	return model_snapshot(M(ctx))->doms;
 }
 
-static const struct series_rows domains = { dom_count, dom_labels, RRD_FILE_PER_ROW, dom_array, sizeof(struct domain) };
+static const struct series_rows domains = { dom_count, dom_labels, RRD_FILE_PER_ROW, dom_array, sizeof(struct domain), NULL };
 
 /* Per thief of each domain's wait, and per vCPU (the model's flat rows). */
 static uint32_t thief_count(const void *ctx)
@@ -48,7 +48,7 @@ static unsigned thief_labels(const void *ctx, uint32_t row, struct series_label 
 	return 2;
 }
 
-static const struct series_rows thieves = { thief_count, thief_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows thieves = { thief_count, thief_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 
 static uint32_t vcpu_count(const void *ctx)
 {
@@ -64,7 +64,7 @@ static unsigned vcpu_labels(const void *ctx, uint32_t row, struct series_label *
 	return 2;
 }
 
-static const struct series_rows vcpus = { vcpu_count, vcpu_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows vcpus = { vcpu_count, vcpu_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 
 /* Each domain's wait by reason: rows domain x WAIT_REASONS. */
 static const char *const wait_reason_names[WAIT_REASONS] = { "neighbors", "cap", "self" };
@@ -82,7 +82,7 @@ static unsigned wait_labels(const void *ctx, uint32_t row, struct series_label *
 	return 2;
 }
 
-static const struct series_rows waits = { wait_count, wait_labels, RRD_FILE_PER_ROW, NULL, 0 };
+static const struct series_rows waits = { wait_count, wait_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 
 /* Since vstop started (the model's sums of each interval's split): only for
  * domains the hypervisor's account covers. */

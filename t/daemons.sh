@@ -39,7 +39,7 @@ fi
 # The guest agent runs here (not on Xen: it publishes nothing, quietly).
 "$AGENT" -c /dev/null -n 3 -d 0.1 2> "$TMP/err"
 ok $? "vstop-agent -n 3 exits 0"
-check "vstop-agent samples /proc/stat" grep -q 'sampling /proc/stat every 0.1s' "$TMP/err"
+check "vstop-agent samples /proc/stat" grep -q 'sampling /proc/stat, pressure, diskstats, vmstat every 0.1s' "$TMP/err"
 # The agent reloads the same way, through the same wait (signals_wait_tick).
 printf '[general]\ninterval = 0.1\n' > "$TMP/agent.conf"
 "$AGENT" -c "$TMP/agent.conf" --no-http 2> "$TMP/alog" &

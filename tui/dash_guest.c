@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/strbuf.h"
 #include "tui/sparkline.h"
 
 struct guest_ctx { const struct guest_history *h; int cpu; };
@@ -54,6 +55,52 @@ static int guest_spark(struct dash *d, uint32_t k, int width, char *out, size_t 
 	return pair ? pair : PAIR_OK;
 }
 
+/* The disk slowest against its own usual, else the busiest; NULL none. */
+static const struct disk_rate *worst_disk(const struct io_rates *io, double *ratio_out)
+{
+	const struct disk_rate *worst = NULL;
+	double worst_ratio = 0;
+	for (uint32_t i = 0; i < io->ndisks; i++) {
+		const struct disk_rate *k = &io->disks[i];
+		double ratio = disk_latency_ratio(k);
+		ratio = isnan(ratio) ? 0 : ratio;
+		if (k->valid && (!worst || ratio > worst_ratio || (worst_ratio == 0 && k->busy_pct > worst->busy_pct))) {
+			worst = k;
+			worst_ratio = ratio;
+		}
+	}
+	*ratio_out = worst_ratio;
+	return worst;
+}
+
+/* "Stall cpu 1% mem 0% io 35%   vda 38.0 ms (12x its usual) 98% busy": what else it waits on. */
+static void io_line(struct dash *d, int row)
+{
+	static const char *const short_names[PSI_RESOURCES] = { "cpu", "mem", "io", "irq" };
+	const struct io_rates *io = guest_sampler_view(&d->gs)->io;
+	struct strbuf b = { 0 };
+	double ratio;
+
+	if (!io || !d->have_rates)
+		return;
+	for (int r = 0; r < PSI_IRQ; r++)
+		if (!isnan(io->psi_pct[r][PSI_SOME]))
+			sb_printf(&b, "%s %s %.0f%%", b.len ? "" : "Stall", short_names[r], io->psi_pct[r][PSI_SOME]);
+	const struct disk_rate *w = worst_disk(io, &ratio);
+	if (w) {
+		sb_printf(&b, "   %s", w->name);
+		if (!isnan(w->await_ms))
+			sb_printf(&b, " %.1f ms", w->await_ms);
+		if (ratio >= 2)
+			sb_printf(&b, " (%.0fx its usual)", ratio);
+		sb_printf(&b, " %.0f%% busy", w->busy_pct);
+	}
+	bool bad = ratio >= 4 || io->psi_pct[PSI_MEMORY][PSI_SOME] >= 10;
+	if (b.len)
+		dash_put(row, 0, bad ? A_BOLD : 0, b.s);
+	sb_free(&b);
+}
+
 void dash_guest_view(struct dash *d)
 {
 	char buf[512];
@@ -97,6 +144,7 @@ void dash_guest_view(struct dash *d)
 		dash_alarms_summary(d, 2, 0);
 	else
 		dash_put(2, 0, A_DIM, "Waiting for the second sample...");
+	io_line(d, 3);
 	struct table t = {
 		guest_cols, (int)(sizeof(guest_cols) / sizeof(guest_cols[0])), d->have_rates ? r->ncpus + 1 : 0, 0,
 		guest_row, guest_spark, "STEAL HISTORY", NULL, "", true,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 #include "lib/json.h"
+#include "tui/guest_io_render.h"
 
 static const char *const field_names[8] = {
 	"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"
@@ -60,6 +61,7 @@ void guest_render_text(struct strbuf *b, const struct guest_view *v, double wall
 		text_row(b, label, &r->cpus[i].pct);
 	}
 	sb_putc(b, '\n');
+	guest_io_render_text(b, v);
 }
 
 static void json_pct(struct strbuf *b, const struct cpu_pct *p)
@@ -86,5 +88,7 @@ void guest_render_json(struct strbuf *b, const struct guest_view *v, double wall
 		json_pct(b, &r->cpus[i].pct);
 		sb_putc(b, '}');
 	}
-	sb_puts(b, "]}\n");
+	sb_putc(b, ']');
+	guest_io_render_json(b, v);
+	sb_puts(b, "}\n");
 }

@@ -8,6 +8,8 @@
  *   check_vstop overcommit   a host's vCPU overcommit (memory as perfdata)
  *   check_vstop domain-steal one domain's steal (-d NAME), or the worst of all
  *   check_vstop alarms       the worst alarm vstopd has firing
+ *   check_vstop disk         this VM's slowest disk over -i SECS (check_io.c)
+ *   check_vstop pressure     this VM's memory and io stall over -i SECS
  * The host checks read a running vstopd's /metrics (-H HOST -p PORT -u PATH, as
  * check_http takes them; localhost by default) or sample directly with --source.
  */
@@ -22,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "contrib/nagios/nagios_range.h"
+#include "contrib/nagios/check.h"
 #include "lib/name_safe.h"
 #include "lib/num.h"
 #include "lib/prom_text.h"
@@ -36,8 +38,7 @@
 #include <curl/curl.h>
 #endif
 
-enum { OK, WARNING, CRITICAL, UNKNOWN };
-static const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+const char *const status_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 static int timeout_s = 10;
 static char timeout_msg[96];		/* made before the alarm is set: the handler only writes */
 
@@ -55,6 +56,9 @@ static void usage(FILE *f)
 "  overcommit    a host's vCPU overcommit ratio                       -w 2 -c 4\n"
 "  domain-steal  steal %% of -d DOMAIN, or of the worst guest          -w 10 -c 25\n"
 "  alarms        the worst alarm a running vstopd or agent has firing\n"
+"  disk          this VM's slowest disk: its await in ms over -i       -w 20 -c 50\n"
+"  pressure      the share of -i this VM's tasks stalled on memory or io\n"
+"                (PSI \"some\", the worse of the two), %%                -w 10 -c 30\n"
 "\n"
 "  -w, --warning=RANGE    WARNING when the value is outside RANGE\n"
 "  -c, --critical=RANGE   CRITICAL likewise; RANGE is N, N:, ~:N, N:M or @N:M\n"
@@ -82,8 +86,7 @@ static void on_alarm(int sig)
 	_exit(UNKNOWN);
 }
 
-static void unknown(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-static void unknown(const char *what, const char *fmt, ...)
+void unknown(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 	printf("VSTOP %s%sUNKNOWN - ", what, *what ? " " : "");
@@ -94,18 +97,7 @@ static void unknown(const char *what, const char *fmt, ...)
 	exit(UNKNOWN);
 }
 
-struct check {
-	const char *name;		/* STEAL, OVERCOMMIT, ... */
-	struct nagios_range warn, crit;
-	int verbose;
-	double interval;
-	const char *host, *path, *auth, *source, *domain;
-	unsigned port;
-	bool ssl;
-	char url[1024];			/* from host, port, path and ssl */
-};
-
-static int judge(const struct check *c, double v)
+int judge(const struct check *c, double v)
 {
 	if (nagios_range_alert(&c->crit, v))
 		return CRITICAL;
@@ -114,8 +106,8 @@ static int judge(const struct check *c, double v)
 	return OK;
 }
 
-static void perf(struct strbuf *b, const char *label, double v, const char *uom, const struct check *c,
-		 const char *min, const char *max)
+void perf(struct strbuf *b, const char *label, double v, const char *uom, const struct check *c,
+	  const char *min, const char *max)
 {
 	char w[64], k[64];
 	nagios_range_str(&c->warn, w, sizeof(w));
@@ -554,21 +546,25 @@ int main(int argc, char **argv)
 		return UNKNOWN;
 	}
 	const char *what = argv[optind];
-	static const char *const checks[][3] = {
+	enum { STEAL, OVERCOMMIT, DOMAIN_STEAL, ALARMS, DISK, PRESSURE, NCHECKS };
+	static const char *const checks[NCHECKS][3] = {
 		{ "steal", "STEAL", "10:25" }, { "overcommit", "OVERCOMMIT", "2:4" },
 		{ "domain-steal", "DOMAIN-STEAL", "10:25" }, { "alarms", "ALARMS", "" },
+		{ "disk", "DISK", "20:50" }, { "pressure", "PRESSURE", "10:30" },
 	};
 	int which = -1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < NCHECKS; i++)
 		if (!strcmp(what, checks[i][0]))
 			which = i;
 	if (which < 0)
-		unknown("", "unknown check \"%s\" (steal, overcommit, domain-steal, alarms)", what);
+		unknown("", "unknown check \"%s\" (steal, overcommit, domain-steal, alarms, disk, pressure)", what);
 	c.name = checks[which][1];
 	if (c.source && (c.host || strcmp(c.path, "/metrics")))
 		unknown(c.name, "--source samples here: it takes no -H or -u");
-	if (which == 0 && c.source)
+	if (which == STEAL && c.source)
 		unknown(c.name, "steal reads this VM's /proc/stat, or with -H a vstop-agent: no --source");
+	if ((which == DISK || which == PRESSURE) && (c.source || c.host))
+		unknown(c.name, "%s reads this VM's own files: no -H or --source (run it on the VM, e.g. by NRPE)", what);
 	make_url(&c);
 	/* Defaults are the alarm defaults (see vstop.conf(5)). */
 	char dw[16] = "", dc[16] = "";
@@ -586,7 +582,8 @@ int main(int argc, char **argv)
 	alarm((unsigned)timeout_s);
 
 	struct strbuf out = { 0 };
-	int st = which != 0 ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
+	int st = which == DISK ? check_disk(&c, &out) : which == PRESSURE ? check_pressure(&c, &out) :
+		 which != STEAL ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
 	/* Perfdata ends the line without a trailing space. */
 	while (out.len && out.s[out.len - 1] == ' ')
 		out.s[--out.len] = '\0';
