@@ -1,6 +1,7 @@
 /*
- * procstat_floor: the cheapest way to read steal: pread /proc/stat and parse
- * it, in a loop. The floor the agent's per-sample cost is compared with.
+ * procstat_floor: the cheapest way to read what the agent reads: pread
+ * /proc/stat, the pressure files, /proc/diskstats and /proc/vmstat and parse
+ * them, in a loop. The floor the agent's per-sample cost is compared with.
  * Prints the median CPU microseconds per read+parse over `reps` batches.
  * With --paced SECONDS INTERVAL it sleeps INTERVAL between reads, the way a
  * sampler does, and prints the CPU per read including the wake-up: the fair
@@ -13,6 +14,49 @@
 #include <string.h>
 #include <time.h>
 #include "agent/probe.h"
+#include "lib/diskstats.h"
+#include "lib/pfile.h"
+#include "lib/psi.h"
+#include "lib/vmstat.h"
+
+/* The files beside /proc/stat, each kept open; absent ones are skipped. */
+struct floor_files {
+	struct pfile psi[4], disks, vm;
+	struct psi p;
+	struct diskstats d;
+	struct vmstat v;
+};
+
+static void files_open(struct floor_files *f)
+{
+	static const char *const psi[4] = { "pressure/cpu", "pressure/memory", "pressure/io", "pressure/irq" };
+	char err[256];
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < 4; i++)
+		if (pfile_open(&f->psi[i], "/proc", psi[i], 1 << 20, err, sizeof(err)) < 0)
+			f->psi[i].fd = -1;
+	if (pfile_open(&f->disks, "/proc", "diskstats", 4 << 20, err, sizeof(err)) < 0)
+		f->disks.fd = -1;
+	if (pfile_open(&f->vm, "/proc", "vmstat", 1 << 20, err, sizeof(err)) < 0)
+		f->vm.fd = -1;
+}
+
+static int files_read(struct floor_files *f)
+{
+	char err[256];
+	size_t n;
+	for (int i = 0; i < 4; i++)
+		if (pfile_is_open(&f->psi[i]) && (pfile_read(&f->psi[i], &n, err, sizeof(err)) < 0 ||
+						  psi_parse(f->psi[i].buf, n, &f->p, err, sizeof(err)) < 0))
+			return -1;
+	if (pfile_is_open(&f->disks) && (pfile_read(&f->disks, &n, err, sizeof(err)) < 0 ||
+					 diskstats_parse(f->disks.buf, n, &f->d, err, sizeof(err)) < 0))
+		return -1;
+	if (pfile_is_open(&f->vm) && (pfile_read(&f->vm, &n, err, sizeof(err)) < 0 ||
+				      vmstat_parse(f->vm.buf, n, &f->v, err, sizeof(err)) < 0))
+		return -1;
+	return 0;
+}
 
 static double cpu_now(void)
 {
@@ -35,8 +79,10 @@ static int paced(double seconds, double interval)
 	struct timespec next;
 	int n = (int)(seconds / interval);
 
+	struct floor_files f;
 	if (probe_open(&p, NULL, err, sizeof(err)) < 0)
 		return 1;
+	files_open(&f);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	double t0 = cpu_now();
 	for (int i = 0; i < n; i++) {
@@ -44,7 +90,7 @@ static int paced(double seconds, double interval)
 		next.tv_sec += ns / 1000000000;
 		next.tv_nsec = ns % 1000000000;
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
-		if (probe_read(&p, &ps, err, sizeof(err)) < 0)
+		if (probe_read(&p, &ps, err, sizeof(err)) < 0 || files_read(&f) < 0)
 			return 1;
 	}
 	printf("%.1f\n", (cpu_now() - t0) / n * 1e6);
@@ -65,14 +111,16 @@ int main(int argc, char **argv)
 
 	if (reps > 101)
 		reps = 101;
+	struct floor_files f;
 	if (probe_open(&p, NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+	files_open(&f);
 	for (int r = 0; r < reps; r++) {
 		double t0 = cpu_now();
 		for (int i = 0; i < per; i++)
-			if (probe_read(&p, &ps, err, sizeof(err)) < 0)
+			if (probe_read(&p, &ps, err, sizeof(err)) < 0 || files_read(&f) < 0)
 				return 1;
 		v[r] = (cpu_now() - t0) / per;
 	}
