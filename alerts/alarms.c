@@ -54,7 +54,7 @@ static const char *neighbors_from(const struct alarm *a)
 	switch (a->rule) {
 	case AR_NOISY_NEIGHBOR: return "victims";
 	case AR_GUEST_CAPPED: return "limit";
-	case AR_DISK_LATENCY: return "disk";
+	case AR_DISK_LATENCY: return a->neighbors_io ? "io" : "disk";
 	case AR_MEMORY_STALL: return "memory";
 	default: return a->neighbors_hv ? "hypervisor" : "cpu";
 	}
@@ -260,6 +260,7 @@ static void eval(struct alarms *al, enum alert_rule rule, const char *subject, d
 			cap_said(m, i, a->neighbors, sizeof(a->neighbors));
 		else if (said)
 			snprintf(a->neighbors, sizeof(a->neighbors), "%s", said);
+		a->neighbors_io = m && rule == AR_DISK_LATENCY;
 		notify(al, a, was_firing ? "escalated" : "firing", now);
 	}
 }
@@ -306,6 +307,10 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		if (r->valid && d->vcpus)
 			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL, NULL);
 		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r, NULL);
+		char said[256] = "";
+		if (r->disk_latency_ratio >= al->conf[AR_DISK_LATENCY].warn)	/* only what may fire is told */
+			model_io_neighbors(m, i, said, sizeof(said));
+		eval(al, AR_DISK_LATENCY, name, r->disk_latency_ratio, now, m, NULL, said);
 	}
 	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL, NULL);
 	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL, NULL);

@@ -39,6 +39,7 @@ struct alarm {
 	bool notified;
 	char neighbors[256];
 	bool neighbors_hv;		/* named by the hypervisor's trace */
+	bool neighbors_io;		/* a host's disk alarm: who did the device's I/O */
 	/* Who ran while it waited, since it went pending (hypervisor steal). */
 	struct hv_thief took[ALARM_THIEVES];
 	uint32_t ntook;

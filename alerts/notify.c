@@ -354,6 +354,7 @@ void notifier_send(struct notifier *n, const struct alarm_event *e)
 			 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ? "; it waited for: " :
 			 strcmp(e->neighbors_from, "victims") == 0 ? "; it took from: " :
 			 strcmp(e->neighbors_from, "limit") == 0 ? "; held by its own cap: " :
+			 strcmp(e->neighbors_from, "io") == 0 ? "; its device's I/O " :
 			 strcmp(e->neighbors_from, "disk") == 0 || strcmp(e->neighbors_from, "memory") == 0 ? "; " :
 			 "; noisy neighbors: ", neighbors);
 	}

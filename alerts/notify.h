@@ -22,7 +22,8 @@ struct alarm_event {
 	/* What named them: "hypervisor" (who ran while it waited, shares of
 	 * the wait), "cpu" (the domains that used the most CPU, a guess),
 	 * "victims" (whom a noisy neighbor took from), "limit" (its own cap),
-	 * "disk" or "memory" (what a guest sees of its own waiting). */
+	 * "disk" or "memory" (what a guest sees of its own waiting), "io" (on a
+	 * host: who did the I/O of the device under its disks). */
 	const char *neighbors_from;
 	double time;		/* when it changed, wall clock (seconds since 1970) */
 };

@@ -82,6 +82,33 @@ int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out
 	return 0;
 }
 
+int proc_io_parse(const char *buf, size_t len, struct proc_io *out)
+{
+	bool rd = false, wr = false;
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		const char *colon = memchr(buf + i, ':', end - i);
+		uint64_t v;
+		if (!colon || colon == buf + i || colon + 2 > buf + end || colon[1] != ' ' ||
+		    num_u64n(colon + 2, (size_t)(buf + end - colon - 2), &v) < 0)
+			return -1;
+		size_t klen = (size_t)(colon - buf - i);
+		if (klen == 10 && !memcmp(buf + i, "read_bytes", 10)) {
+			if (rd)
+				return -1;
+			rd = true, out->read_bytes = v;
+		} else if (klen == 11 && !memcmp(buf + i, "write_bytes", 11)) {
+			if (wr)
+				return -1;
+			wr = true, out->write_bytes = v;
+		}
+		i = end + 1;
+	}
+	return rd && wr ? 0 : -1;
+}
+
 enum vmm vmm_from_comm(const char *comm)
 {
 	/* comm is cut at 15 bytes: "qemu-system-x86", "cloud-hyperviso". */

@@ -31,6 +31,12 @@ int proc_stat_parse(const char *buf, size_t len, struct proc_stat *out);
 struct task_schedstat { uint64_t run_ns, wait_ns, slices; };
 int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out);
 
+/* /proc/PID/io: "rchar: N\n...read_bytes: N\nwrite_bytes: N\n...": what the
+ * process (all its threads) made the block layer read, and dirtied to be
+ * written. Every line "key: decimal"; read_bytes and write_bytes required. */
+struct proc_io { uint64_t read_bytes, write_bytes; };
+int proc_io_parse(const char *buf, size_t len, struct proc_io *out);
+
 enum vmm { VMM_NONE, VMM_QEMU, VMM_FIRECRACKER, VMM_CLOUD_HYPERVISOR };
 /* Which VMM a process is, by its comm ("qemu-system-x86", "kvm", ...). */
 enum vmm vmm_from_comm(const char *comm);

@@ -34,6 +34,7 @@
 #include "lib/ranked.h"
 #include "collector/kvm_cgroup.h"
 #include "collector/kvm_libvirt.h"
+#include "collector/kvm_disks.h"
 #include "collector/kvm_pcpus.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
@@ -72,6 +73,7 @@ struct kvm_vm {
 	uint64_t unknown;
 	uint64_t rd_bytes, wr_bytes;
 	int io_fd;			/* its /proc/PID/io, open; -1 until read */
+	uint32_t blk_dev;		/* the host device under its disks, as of the last scan; 0 none */
 	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
 	uint64_t balloon_bytes, balloon_max_bytes;	/* libvirt's, as of then */
 	bool lv_disagreed;		/* said once */
@@ -80,7 +82,14 @@ struct kvm_vm {
 
 /* Every process of the last walk, VMs too: its stat file stays open (a read
  * is then one pread, not a path walk), and what a host process last ran. */
-struct host_proc { uint32_t pid, name; uint64_t start_ticks, ticks; int fd; };
+struct host_proc {
+	uint32_t pid, name;
+	uint64_t start_ticks, ticks;
+	int fd;
+	uint32_t blk_dev;		/* the device of the files it did I/O on, 0 not looked */
+	bool io_known;
+	uint64_t io_bytes;		/* read and written, as of when it last ran (disks in use only) */
+};
 
 struct kvm {
 	char proc[256];
@@ -97,6 +106,7 @@ struct kvm {
 	uint32_t next_id;
 	struct kvm_thieves kt;
 	struct kvm_pcpus pcpus;		/* each CPU's account (kvm_pcpus.h) */
+	struct kvm_disks disks;		/* the devices under the VMs' disks (kvm_disks.h) */
 	bool pcpus_said;		/* why it has none, logged once */
 	double ns_per_tick;
 	long page_size;
@@ -231,7 +241,7 @@ static void proc_keep(struct kvm *k, uint32_t pid, uint32_t name, const struct p
 		k->next_cap = k->next_cap ? 2 * k->next_cap : 256;
 		k->next = xreallocarray(k->next, k->next_cap, sizeof(*k->next));
 	}
-	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd };
+	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd, 0, false, 0 };
 }
 
 /* Clock ticks as nanoseconds, saturated: /proc's counts are the kernel's, but
@@ -247,6 +257,27 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* A host process that ran, while VMs' disks are on known devices: the bytes
+ * it moved since it last ran, given to its device if a VM's is there. Only
+ * processes that ran are read: I/O takes CPU to submit, and what a process
+ * did while it did not run is counted when it next does. */
+static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc *was)
+{
+	struct proc_io io;
+	ssize_t n = read_path(k, "%s/%u/io", k->proc, now->pid);
+	if (n <= 0 || proc_io_parse(k->buf, (size_t)n, &io) < 0)
+		return;
+	now->io_known = true;
+	now->io_bytes = io.read_bytes + io.write_bytes;
+	now->blk_dev = was ? was->blk_dev : 0;
+	if (!was || !was->io_known || now->io_bytes <= was->io_bytes)
+		return;
+	if (!now->blk_dev)
+		now->blk_dev = kvm_process_dev(k->proc, now->pid);
+	if (kvm_disks_in_use(&k->disks, now->blk_dev))
+		kvm_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
+}
+
 /* One process that is not a VM: what it ran since the last walk. */
 static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, const struct host_proc *was, int fd)
 {
@@ -254,8 +285,16 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		was = NULL;	/* a reused pid */
 	uint32_t name = was && names_it(k, was->name, ps) ? was->name : host_name(k, ps);
 	proc_keep(k, pid, name, ps, fd);
+	struct host_proc *now = &k->next[k->nnext - 1];
+	if (was) {
+		now->io_known = was->io_known;
+		now->io_bytes = was->io_bytes;
+		now->blk_dev = was->blk_dev;
+	}
 	if (!was || ps->cpu_ticks <= was->ticks || k->first)
 		return;
+	if (k->disks.ndevs)
+		host_io(k, now, was);
 	cpu_set_t set;
 	affinity(k, pid, pid, &set);
 	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - was->ticks), &set);
@@ -291,6 +330,7 @@ static int by_index(const void *a, const void *b)
 static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 {
 	char path[512];
+	vm->blk_dev = kvm_backing_dev(k->proc, vm->pid);
 	struct kvm_vcpu *old = vm->v;
 	uint32_t nold = vm->nv;
 	vm->v = NULL;
@@ -636,6 +676,7 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	if (vm->balloon_max_bytes)
 		d->maxmem_bytes = vm->balloon_max_bytes;
 	d->libvirt_delay_ns = vm->lv_delay_ns;
+	d->blk_dev = vm->blk_dev;
 	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
@@ -651,13 +692,11 @@ static void vm_io(struct kvm *k, struct kvm_vm *vm)
 			return;
 	}
 	ssize_t n = pread(vm->io_fd, k->buf, sizeof(k->buf) - 1, 0);
-	if (n <= 0)
-		return;
-	k->buf[n] = '\0';
-	const char *r = strstr(k->buf, "\nread_bytes: "), *w = strstr(k->buf, "\nwrite_bytes: ");
-	unsigned long long rb, wb;
-	if (r && w && sscanf(r + 13, "%llu", &rb) == 1 && sscanf(w + 14, "%llu", &wb) == 1)
-		vm->rd_bytes = rb, vm->wr_bytes = wb;
+	struct proc_io io;
+	if (n > 0 && proc_io_parse(k->buf, (size_t)n, &io) == 0)
+		vm->rd_bytes = io.read_bytes, vm->wr_bytes = io.write_bytes;
+	if (vm->blk_dev)
+		kvm_disks_use(&k->disks, vm->blk_dev);
 }
 
 /* ---- the sample ---- */
@@ -793,6 +832,7 @@ static void kvm_sweep(struct kvm *k)
 static void kvm_read_vms(struct kvm *k, int64_t now)
 {
 	bool ask_libvirt = k->lv && now >= k->libvirt_ns;
+	kvm_disks_begin(&k->disks);
 	if (ask_libvirt) {
 		k->libvirt_ns = now + LIBVIRT_NS;
 		kvm_libvirt_fetch(k->lv);
@@ -842,6 +882,7 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	}
 	struct emit_ctx e = { k, out };
 	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
+	kvm_disks_emit(&k->disks, out, name_runner, &e);
 	snapshot_sort(out);
 }
 
@@ -873,6 +914,7 @@ static void kvm_close(struct source *src)
 	free(k->named_in);
 	kt_free(&k->kt);
 	kvm_pcpus_free(&k->pcpus);
+	kvm_disks_free(&k->disks);
 	kvm_libvirt_close(k->lv);
 	free(k);
 	free(src);
@@ -938,6 +980,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	long hz = sysconf(_SC_CLK_TCK);
 	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
+	kvm_disks_init(&k->disks, k->proc);
 	k->page_size = sysconf(_SC_PAGESIZE);
 	k->next_id = 1;
 	k->first = true;

@@ -283,6 +283,56 @@ static int json_pcpus(json_t *a, struct snapshot *out)
 	return 0;
 }
 
+/* One host device under domains' disks (disk_render.c's "disks"): its
+ * name and counters, and the host processes' bytes on it. */
+static int json_disk(json_t *e, struct snapshot *out)
+{
+	json_t *name = json_object_get(e, "disk"), *c = json_object_get(e, "counters");
+	json_t *users = json_object_get(c, "users");
+	struct blk_dev b;
+	uint64_t major = 0, minor = 0;
+	memset(&b, 0, sizeof(b));
+	if (!json_is_string(name) || json_string_length(name) == 0 || json_string_length(name) > DISK_NAME_MAX ||
+	    strchr(json_string_value(name), '/') || !json_is_object(c) || json_u64_field(c, "major", &major) < 0 ||
+	    json_u64_field(c, "minor", &minor) < 0 || major > 0xfff || minor > 0xfffff || !json_is_array(users) ||
+	    json_array_size(users) > BLK_USERS + 1)
+		return -1;
+	struct { const char *key; uint64_t *dst; } f[] = {
+		{ "rd_ios", &b.c.rd_ios }, { "rd_sectors", &b.c.rd_sectors }, { "rd_ms", &b.c.rd_ms },
+		{ "wr_ios", &b.c.wr_ios }, { "wr_sectors", &b.c.wr_sectors }, { "wr_ms", &b.c.wr_ms },
+		{ "in_flight", &b.c.in_flight }, { "io_ms", &b.c.io_ms }, { "queue_ms", &b.c.queue_ms },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (json_u64_field(c, f[i].key, f[i].dst) < 0)
+			return -1;
+	snprintf(b.c.name, sizeof(b.c.name), "%s", json_string_value(name));
+	b.c.major = (uint32_t)major;
+	b.c.minor = (uint32_t)minor;
+	if (snapshot_blk_dev(out, BLK_DEV(major, minor)))
+		return -1;	/* one device twice */
+	for (size_t i = 0; i < json_array_size(users); i++) {
+		uint64_t t[2];
+		if (!json_u64_tuple(json_array_get(users, i), 2, t) || !thief_id_ok(t[0]))
+			return -1;
+		b.user_id[b.nusers] = (uint32_t)t[0];
+		b.user_bytes[b.nusers++] = t[1];
+	}
+	snapshot_add_blk_dev(out, &b);
+	return 0;
+}
+
+static int json_disks(json_t *a, struct snapshot *out)
+{
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 4096)
+		return -1;
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_disk(json_array_get(a, i), out) < 0)
+			return -1;
+	return 0;
+}
+
 /* The hypervisor's counters of a domain (host_render.c's "hv"). */
 static int json_hv(json_t *h, struct snapshot *out, struct domain *d, const char **why)
 {
@@ -364,6 +414,12 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		return -1;
 	}
 	d->pid = (uint32_t)v;
+	v = 0;
+	if (json_u64_field(c, "blk_dev", &v) < 0 || v > UINT32_MAX) {
+		*why = "blk_dev is not a device number";
+		return -1;
+	}
+	d->blk_dev = (uint32_t)v;
 	json_t *ty = json_object_get(jd, "type");
 	if (ty && !json_is_string(ty)) {
 		*why = "type is not a string";
@@ -447,6 +503,8 @@ static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t
 			why = "bad \"thief_names\" (expected [[id >= 2147483648, \"name\"], ...])";
 		if (!why && json_pcpus(json_object_get(host, "cpus"), out) < 0)
 			why = "bad \"cpus\" (each {\"cpu\": N ascending, \"counters\": {busy_ns, idle_ns, queue_ns, lost, pinned_milli, runners}})";
+		if (!why && json_disks(json_object_get(host, "disks"), out) < 0)
+			why = "bad \"disks\" (each {\"disk\": NAME, \"counters\": {major, minor, rd_ios, ... queue_ms, users}}, once each)";
 		json_t *xv = json_object_get(host, "xen_version");
 		if (json_is_string(xv))
 			snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", json_string_value(xv));

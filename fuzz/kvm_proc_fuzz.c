@@ -2,7 +2,7 @@
  * anything, a VM's owner writes its command line): /proc/PID/stat, schedstat,
  * VMM command lines, thread names, CPU lists; and the thief estimate over
  * runners and a victim drawn from the input, whose shares must add up; and a
- * thread's cgroup, its quota and its cpu.stat. */
+ * thread's cgroup, its quota and its cpu.stat; /proc/PID/io. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,7 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t b;
 	switch (data[0] % 7) {
 	case 0: proc_stat_parse(s, n, &ps); break;
-	case 1: task_schedstat_parse(s, n, &ts); break;
+	case 1: {
+		struct proc_io io;
+		task_schedstat_parse(s, n, &ts);
+		proc_io_parse(s, n, &io);
+		break;
+	}
 	case 2:
 		if (vm_cmdline_parse((enum vmm)(1 + n % 3), s, n, &c, err, sizeof(err)) == 0 &&
 		    (strlen(c.name) >= sizeof(c.name) || c.ntaps > VM_TAPS))

@@ -33,7 +33,7 @@ static uint32_t add_name(struct snapshot *s, const char *name, size_t len)
 
 void snapshot_reset(struct snapshot *s)
 {
-	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = s->nthief_names = s->npcpus = 0;
+	s->ndoms = s->nnets = s->nvbds = s->nvcpu_ns = s->nhv_vcpus = s->names_len = s->nthief_names = s->npcpus = s->nblk_devs = 0;
 	memset(&s->trace, 0, sizeof(s->trace));
 	memset(&s->host, 0, sizeof(s->host));
 	s->t_ns = 0;
@@ -125,6 +125,20 @@ void snapshot_add_pcpu(struct snapshot *s, const struct pcpu_stat *p)
 	s->pcpus[s->npcpus++] = *p;
 }
 
+void snapshot_add_blk_dev(struct snapshot *s, const struct blk_dev *b)
+{
+	s->blk_devs = grow(s->blk_devs, &s->blk_devs_cap, s->nblk_devs + 1, sizeof(*s->blk_devs));
+	s->blk_devs[s->nblk_devs++] = *b;
+}
+
+const struct blk_dev *snapshot_blk_dev(const struct snapshot *s, uint32_t dev)
+{
+	for (uint32_t i = 0; i < s->nblk_devs; i++)
+		if (BLK_DEV(s->blk_devs[i].c.major, s->blk_devs[i].c.minor) == dev)
+			return &s->blk_devs[i];
+	return NULL;
+}
+
 void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name)
 {
 	if (snapshot_thief_name(s, id))
@@ -200,10 +214,11 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	COPY_ARRAY(names, names_len, names_cap);
 	COPY_ARRAY(thief_names, nthief_names, thief_names_cap);
 	COPY_ARRAY(pcpus, npcpus, pcpus_cap);
+	COPY_ARRAY(blk_devs, nblk_devs, blk_devs_cap);
 }
 
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
-		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t names_len)
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t nblk_devs, uint32_t names_len)
 {
 	s->doms = grow(s->doms, &s->doms_cap, ndoms, sizeof(*s->doms));
 	s->nets = grow(s->nets, &s->nets_cap, nnets, sizeof(*s->nets));
@@ -212,6 +227,7 @@ void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32
 	s->hv_vcpus = grow(s->hv_vcpus, &s->hv_vcpus_cap, nhv_vcpus, sizeof(*s->hv_vcpus));
 	s->thief_names = grow(s->thief_names, &s->thief_names_cap, nthief_names, sizeof(*s->thief_names));
 	s->pcpus = grow(s->pcpus, &s->pcpus_cap, npcpus, sizeof(*s->pcpus));
+	s->blk_devs = grow(s->blk_devs, &s->blk_devs_cap, nblk_devs, sizeof(*s->blk_devs));
 	s->names = grow(s->names, &s->names_cap, names_len, 1);
 }
 
@@ -225,6 +241,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->names);
 	free(s->thief_names);
 	free(s->pcpus);
+	free(s->blk_devs);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/diskstats.h"
 
 enum dom_state {
 	DOM_DYING = 1 << 0, DOM_SHUTDOWN = 1 << 1, DOM_BLOCKED = 1 << 2,
@@ -124,8 +125,23 @@ struct domain {
 	uint64_t balloon_bytes;		/* kvm with libvirt: what the balloon gives the guest, 0 = not known */
 	uint64_t libvirt_delay_ns;	/* kvm with libvirt: its vcpu.N.delay summed, 0 = not known */
 	uint32_t cap_pct;		/* its CPU limit, % of one CPU (Xen's cap, a cgroup quota); 0 none, CAP_UNKNOWN */
+	uint32_t blk_dev;		/* the host block device under its disks (BLK_DEV), 0 not known */
 };
 #define CAP_UNKNOWN UINT32_MAX
+
+/* A host block device under guests' disks (KVM: the device or file system
+ * holding a VMM's images), cumulative as the host's /proc/diskstats has it,
+ * and the host processes that did I/O on it: a few by thief id (named in
+ * thief_names), bytes read and written since they were named; the last
+ * slot, HV_THIEF_OTHERS, all the rest. Padding-free (the image scrubs none). */
+#define BLK_USERS 5
+#define BLK_DEV(major, minor) ((uint32_t)(major) << 20 | (uint32_t)(minor))
+struct blk_dev {
+	struct disk_counters c;
+	uint32_t user_id[BLK_USERS + 1];
+	uint64_t user_bytes[BLK_USERS + 1];
+	uint32_t nusers, unused;
+};
 
 struct host_info {
 	bool known;			/* false for sources that do not say (xentop logs) */
@@ -155,6 +171,8 @@ struct snapshot {
 	uint32_t nthief_names, thief_names_cap;
 	struct pcpu_stat *pcpus;		/* by cpu, ascending; none when the source cannot say */
 	uint32_t npcpus, pcpus_cap;
+	struct blk_dev *blk_devs;		/* the devices under domains' disks, none when not known */
+	uint32_t nblk_devs, blk_devs_cap;
 	char *names;
 	uint32_t names_len, names_cap;
 };
@@ -182,6 +200,9 @@ static inline const char *domain_name(const struct snapshot *s, const struct dom
 }
 /* Append a pCPU's account (cpus in ascending order; padding-free copy). */
 void snapshot_add_pcpu(struct snapshot *s, const struct pcpu_stat *p);
+void snapshot_add_blk_dev(struct snapshot *s, const struct blk_dev *b);
+/* The device of that number, or NULL. */
+const struct blk_dev *snapshot_blk_dev(const struct snapshot *s, uint32_t dev);
 /* Name a host thief (id >= HV_THIEF_HOST_BASE); and find it, NULL if not named. */
 void snapshot_add_thief_name(struct snapshot *s, uint32_t id, const char *name);
 const char *snapshot_thief_name(const struct snapshot *s, uint32_t id);
@@ -193,7 +214,7 @@ const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domi
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* Room for that many of each (for a reader that fills the arrays itself). */
 void snapshot_reserve(struct snapshot *s, uint32_t ndoms, uint32_t nnets, uint32_t nvbds, uint32_t nvcpu_ns,
-		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t names_len);
+		      uint32_t nhv_vcpus, uint32_t nthief_names, uint32_t npcpus, uint32_t nblk_devs, uint32_t names_len);
 void snapshot_free(struct snapshot *s);
 /* State flags as xentop prints them: "--b---", "-----r", ... into buf[7]. */
 void domain_state_str(uint32_t state, char buf[7]);

@@ -9,13 +9,16 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define IMAGE_MAGIC 0x33495356u	/* "VSI3": pCPUs, caps */
+#define IMAGE_MAGIC 0x34495356u	/* "VSI4": pCPUs, caps, block devices */
 
-enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_NAMES, PARTS };
+enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_BLK_DEVS, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
 	sizeof(struct domain), sizeof(struct dom_net), sizeof(struct dom_vbd), sizeof(uint64_t),
-	sizeof(struct hv_vcpu), sizeof(struct thief_name), sizeof(struct pcpu_stat), 1,
+	sizeof(struct hv_vcpu), sizeof(struct thief_name), sizeof(struct pcpu_stat), sizeof(struct blk_dev), 1,
 };
+_Static_assert(sizeof(struct blk_dev) == sizeof(struct disk_counters) + (BLK_USERS + 1) * 12 + 8,
+	       "a block device has no padding");
+_Static_assert(sizeof(struct disk_counters) == DISK_NAME_MAX + 1 + 8 + 9 * 8, "disk counters have no padding");
 _Static_assert(sizeof(struct pcpu_stat) == 5 * 8 + 4 + (PCPU_RUNNERS + 1) * 12, "a pCPU's account has no padding");
 
 struct image_head {
@@ -50,7 +53,8 @@ static void layout(const uint32_t count[PARTS], uint64_t off[PARTS + 1])
 
 static void counts_of(const struct snapshot *s, uint32_t count[PARTS])
 {
-	const uint32_t c[PARTS] = { s->ndoms, s->nnets, s->nvbds, s->nvcpu_ns, s->nhv_vcpus, s->nthief_names, s->npcpus, s->names_len };
+	const uint32_t c[PARTS] = { s->ndoms, s->nnets, s->nvbds, s->nvcpu_ns, s->nhv_vcpus, s->nthief_names, s->npcpus,
+				    s->nblk_devs, s->names_len };
 	memcpy(count, c, sizeof(c));
 }
 
@@ -77,7 +81,8 @@ void snapshot_image_put(uint8_t *dst, const struct snapshot *s)
 	h.trace = s->trace;
 	layout(h.count, off);
 	memcpy(dst, &h, sizeof(h));
-	const void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus, s->names };
+	const void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus,
+				    s->blk_devs, s->names };
 	for (int i = 0; i < PARTS; i++)
 		if (h.count[i])
 			memcpy(dst + off[i], part[i], (size_t)h.count[i] * part_size[i]);
@@ -94,7 +99,7 @@ static const struct field domain_fields[] = {
 	DF(net_first), DF(net_count), DF(vbd_first), DF(vbd_count), DF(vcpu_first), DF(vcpu_count), DF(has_guest),
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
 	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), THIEF(6), DF(hv_vcpu_first),
-	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct),
+	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct), DF(blk_dev),
 };
 _Static_assert(HV_THIEVES == 7, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };
@@ -141,6 +146,11 @@ void snapshot_image_scrub(uint8_t *img)
 	zero_after_end(h.trace.why, sizeof(h.trace.why));
 	memcpy(img, &h, sizeof(h));
 	layout(h.count, off);
+	for (uint32_t i = 0; i < h.count[P_BLK_DEVS]; i++) {
+		struct blk_dev *b = (struct blk_dev *)(img + off[P_BLK_DEVS]) + i;
+		zero_after_end(b->c.name, sizeof(b->c.name));
+		b->unused = 0;
+	}
 	keep_fields(img + off[P_DOMS], h.count[P_DOMS], sizeof(struct domain), domain_fields, N(domain_fields));
 	keep_fields(img + off[P_NETS], h.count[P_NETS], sizeof(struct dom_net), net_fields, N(net_fields));
 	keep_fields(img + off[P_VBDS], h.count[P_VBDS], sizeof(struct dom_vbd), vbd_fields, N(vbd_fields));
@@ -199,6 +209,11 @@ static int check_parts(const struct snapshot *s, const uint32_t count[PARTS], ch
 		if (i && p->cpu <= s->pcpus[i - 1].cpu)
 			return errorf(why, whysz, "pCPU %u: cpu %u out of order", i, p->cpu);
 	}
+	for (uint32_t i = 0; i < count[P_BLK_DEVS]; i++) {
+		const struct blk_dev *b = &s->blk_devs[i];
+		if (!ends(b->c.name, sizeof(b->c.name)) || b->nusers > BLK_USERS + 1)
+			return errorf(why, whysz, "block device %u: a name without an end, or %u users", i, b->nusers);
+	}
 	return 0;
 }
 
@@ -214,7 +229,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 		return errorf(why, whysz, "not a snapshot image (magic)");
 	if (memcmp(h.part_size, part_size, sizeof(part_size)))
 		return errorf(why, whysz, "an image of another layout (the sampler and the rest come from different builds?)");
-	layout(h.count, off);	/* 8 counts of 32 bits times sizes of 16: no overflow in 64 */
+	layout(h.count, off);	/* 9 counts of 32 bits times sizes of 16: no overflow in 64 */
 	if (off[PARTS] != len)
 		return errorf(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)off[PARTS], len);
 	if (!yes_no(&h, offsetof(struct image_head, host) + offsetof(struct host_info, known)) ||
@@ -227,8 +242,10 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	if (!isfinite(h.wall))
 		return errorf(why, whysz, "a sample time that is not a number");
 	const uint32_t *c = h.count;
-	snapshot_reserve(s, c[P_DOMS], c[P_NETS], c[P_VBDS], c[P_VCPU_NS], c[P_HV_VCPUS], c[P_THIEF_NAMES], c[P_PCPUS], c[P_NAMES]);
-	void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus, s->names };
+	snapshot_reserve(s, c[P_DOMS], c[P_NETS], c[P_VBDS], c[P_VCPU_NS], c[P_HV_VCPUS], c[P_THIEF_NAMES], c[P_PCPUS],
+			 c[P_BLK_DEVS], c[P_NAMES]);
+	void *part[PARTS] = { s->doms, s->nets, s->vbds, s->vcpu_ns, s->hv_vcpus, s->thief_names, s->pcpus, s->blk_devs,
+			      s->names };
 	for (int i = 0; i < PARTS; i++)
 		if (c[i])
 			memcpy(part[i], img + off[i], (size_t)c[i] * part_size[i]);
@@ -245,6 +262,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	s->nhv_vcpus = c[P_HV_VCPUS];
 	s->nthief_names = c[P_THIEF_NAMES];
 	s->npcpus = c[P_PCPUS];
+	s->nblk_devs = c[P_BLK_DEVS];
 	s->names_len = c[P_NAMES];
 	return 0;
 }

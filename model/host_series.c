@@ -127,6 +127,61 @@ static bool dom_rate_pct(const void *ctx, uint32_t i, size_t off, struct series_
 	return series_double(v, series_field_double(&M(ctx)->rates[i], off) / 100);
 }
 
+/* ---- the host devices under domains' disks (model/disk_model.h) ---- */
+
+static uint32_t blk_count(const void *ctx)
+{
+	return M(ctx)->disk.n;
+}
+
+static unsigned blk_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	(void)scratch;
+	out[0] = (struct series_label){ "disk", M(ctx)->disk.devs[row].r.name };
+	return 1;
+}
+
+/* A rate of the device at `off` in struct disk_rate, scaled: ms to s (1e-3), % to a ratio (1e-2). */
+static bool blk_rate(const void *ctx, uint32_t row, size_t off, double scale, struct series_value *v)
+{
+	const struct disk_rate *r = &M(ctx)->disk.devs[row].r;
+	return r->valid && series_double(v, series_field_double(r, off) * scale);
+}
+
+static bool blk_ms(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	return blk_rate(ctx, row, off, 1e-3, v);
+}
+
+static bool blk_pct(const void *ctx, uint32_t row, size_t off, struct series_value *v)
+{
+	return blk_rate(ctx, row, off, 1e-2, v);
+}
+
+static bool blk_baseline(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct disk_rate *r = &M(ctx)->disk.devs[row].r;
+	return r->learned_s >= DISK_BASELINE_READY_S && series_double(v, r->baseline_ms / 1e3);
+}
+
+static bool blk_bytes(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	return series_double(v, M(ctx)->disk.devs[row].bytes_s);
+}
+
+/* The domain's device's latency (s) while it did I/O there, and the rest in ratios. */
+static bool dom_rate_ms(const void *ctx, uint32_t i, size_t off, struct series_value *v)
+{
+	return series_double(v, series_field_double(&M(ctx)->rates[i], off) / 1e3);
+}
+
+static bool dom_rate_plain(const void *ctx, uint32_t i, size_t off, struct series_value *v)
+{
+	return series_double(v, series_field_double(&M(ctx)->rates[i], off));
+}
+
 static bool trace_u64(const void *ctx, uint32_t row, size_t off, struct series_value *v)
 {
 	(void)row;
@@ -223,6 +278,8 @@ static bool sum_u32(const void *ctx, uint32_t row, size_t off, struct series_val
 #define S(field) offsetof(struct host_summary, field)
 #define R(field) offsetof(struct dom_rates, field)
 #define T(field) offsetof(struct hv_trace, field)
+#define DR(field) offsetof(struct disk_rate, field)
+static const struct series_rows blk_devs = { blk_count, blk_labels, RRD_FILE_PER_ROW, NULL, 0, "disk-" };
 
 static const struct series host_series[] = {
 	/* RRD keeps its data sources in this order (cpu steal mem netrx nettx vbdrd vbdwr). */
@@ -289,6 +346,21 @@ static const struct series host_series[] = {
 	{ "vstop_domain_wait_seconds_total", "Time the domain's vCPUs waited, by reason: neighbors (others ran), cap (its "
 	  "own CPU limit held it), self (its own vCPUs or emulator ran), since vstop started.", C, &waits, wait_seconds, 0,
 	  NULL, 0, SF_CALL },
+	{ "vstop_domain_disk_await_seconds", "Mean request latency of the host device under the domain's disks, last "
+	  "interval, while the domain did I/O there.", G, &domains, dom_rate_ms, R(disk_await_ms), NULL, 0, SF_CALL },
+	{ "vstop_domain_disk_latency_baseline_ratio", "That latency over the device's usual (learned over minutes, 2 ms "
+	  "at least): 10 means ten times slower than usual.", G, &domains, dom_rate_plain, R(disk_latency_ratio), NULL, 0,
+	  SF_CALL },
+	{ "vstop_domain_io_share_ratio", "The domain's share of the bytes its disks' host device moved, last interval.",
+	  G, &domains, dom_rate_pct, R(io_share_pct), NULL, 0, SF_CALL },
+	{ "vstop_host_disk_await_seconds", "Mean request latency of a host device under domains' disks, last interval.",
+	  G, &blk_devs, blk_ms, DR(await_ms), NULL, 0, SF_CALL },
+	{ "vstop_host_disk_await_baseline_seconds", "That device's usual latency (present after 30 s of I/O).", G,
+	  &blk_devs, blk_baseline, 0, NULL, 0, SF_CALL },
+	{ "vstop_host_disk_busy_ratio", "Share of the interval the device had requests in flight.", G, &blk_devs, blk_pct,
+	  DR(busy_pct), NULL, 0, SF_CALL },
+	{ "vstop_host_disk_bytes_per_second", "Bytes the device read and wrote per second, last interval.", G, &blk_devs,
+	  blk_bytes, 0, NULL, 0, SF_CALL },
 	{ "vstop_vcpu_hypervisor_steal_seconds_total", "Time the vCPU waited runnable (Xen's scheduler trace).", C,
 	  &vcpus, vcpu_steal_seconds, 0, NULL, 0, SF_CALL },
 	{ "vstop_xen_trace_active", "1 when Xen's scheduler trace is read (hypervisor steal), else 0.", G, NULL,

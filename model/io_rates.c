@@ -57,7 +57,7 @@ static void learn(struct disk_rate *d, double dt)
 	d->learned_s += dt;
 }
 
-static void disk_rate(struct disk_rate *d, const struct disk_counters *a, const struct disk_counters *b, double dt)
+void disk_rate_step(struct disk_rate *d, const struct disk_counters *a, const struct disk_counters *b, double dt)
 {
 	d->valid = a && dt > 0 && b->rd_ios >= a->rd_ios && b->wr_ios >= a->wr_ios && b->rd_ms >= a->rd_ms &&
 		   b->wr_ms >= a->wr_ms && b->rd_sectors >= a->rd_sectors && b->wr_sectors >= a->wr_sectors &&
@@ -114,7 +114,7 @@ int io_rates_compute(struct io_rates *r, const struct io_reading *prev, const st
 			return -1;
 		d->seen = true;
 		d->c = c;
-		disk_rate(d, diskstats_find(&prev->disks, c->major, c->minor), c, dt);
+		disk_rate_step(d, diskstats_find(&prev->disks, c->major, c->minor), c, dt);
 	}
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < r->ndisks; i++)

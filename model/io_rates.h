@@ -59,6 +59,9 @@ struct io_rates {
 
 /* The rates from prev to cur, keeping each disk's baseline. -1: out of memory. */
 int io_rates_compute(struct io_rates *r, const struct io_reading *prev, const struct io_reading *cur, double interval_s);
+/* One disk's rates from counters a (NULL: none) to b, dt seconds apart,
+ * and a step of its baseline (the host's devices use it too). */
+void disk_rate_step(struct disk_rate *d, const struct disk_counters *a, const struct disk_counters *b, double dt);
 /* Latency now against the disk's baseline (>= 1 slower), NaN until both are known. */
 double disk_latency_ratio(const struct disk_rate *d);
 void io_rates_free(struct io_rates *r);

@@ -301,6 +301,24 @@ static void noisy_shares(struct model *m, const struct snapshot *s)
 				       ? 100.0 * (double)m->rates[i].took_ns / (double)total : 0;
 }
 
+/* Each domain's device: its latency while the domain did I/O there, and the
+ * domain's share of the device's bytes. */
+static void disk_shares(struct model *m, const struct snapshot *cur)
+{
+	for (uint32_t i = 0; i < cur->ndoms; i++) {
+		struct dom_rates *r = &m->rates[i];
+		const struct blk_rates *b = disk_model_find(&m->disk, cur->doms[i].blk_dev);
+		if (!b || !b->r.valid || isnan(r->vbd_rd_Bps))
+			continue;
+		double mine = r->vbd_rd_Bps + r->vbd_wr_Bps;
+		r->io_share_pct = b->bytes_s > 0 ? fmin(100, mine * 100 / b->bytes_s) : 0;
+		if (mine > 0) {
+			r->disk_await_ms = b->r.await_ms;
+			r->disk_latency_ratio = disk_latency_ratio(&b->r);
+		}
+	}
+}
+
 void model_commit(struct model *m)
 {
 	const struct snapshot *prev = &m->snap[m->cur];
@@ -334,7 +352,8 @@ void model_commit(struct model *m)
 		*r = (struct dom_rates){ .cpu_pct = nan, .steal_pct = nan, .hv_steal_pct = nan, .guest_steal_pct = nan,
 			.cap_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
-			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan };
+			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan,
+			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan };
 		r->track = track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
@@ -372,6 +391,8 @@ void model_commit(struct model *m)
 	noisy_shares(m, cur);
 	index_rows(m, cur);
 	pcpu_model_commit(&m->pcpu, dt > 0 ? prev : NULL, cur);
+	disk_model_commit(&m->disk, dt > 0 ? prev : NULL, cur, dt, m->rates);
+	disk_shares(m, cur);
 	m->cur ^= 1;
 	m->have_prev = true;
 	/* The sweep moves tracks when it drops some: re-point the rates. */
@@ -440,6 +461,74 @@ void model_waiting_for(const struct model *m, uint32_t self_domid, const struct 
 			break;
 		}
 		o += (size_t)w;
+	}
+}
+
+struct io_part { const char *who; char buf[32]; double bytes_s; };
+
+static int by_bytes_desc(const void *a, const void *b)
+{
+	double x = ((const struct io_part *)a)->bytes_s, y = ((const struct io_part *)b)->bytes_s;
+	return (x < y) - (x > y);
+}
+
+/* Who moved the device's bytes: the domains on it (i itself as "self"), the
+ * host processes named there, and what none of them accounts for. */
+static uint32_t io_parts(const struct model *m, uint32_t i, const struct blk_rates *b, struct io_part *p, uint32_t max)
+{
+	const struct snapshot *s = model_snapshot(m);
+	uint32_t n = 0;
+	double seen = 0;
+	for (uint32_t d = 0; d < s->ndoms && n + 1 < max; d++) {
+		const struct dom_rates *r = &m->rates[d];
+		if (s->doms[d].blk_dev != b->dev || isnan(r->vbd_rd_Bps) || r->vbd_rd_Bps + r->vbd_wr_Bps <= 0)
+			continue;
+		p[n].who = d == i ? "self" : domain_name(s, &s->doms[d]);
+		p[n].bytes_s = r->vbd_rd_Bps + r->vbd_wr_Bps;
+		seen += p[n++].bytes_s;
+	}
+	for (uint32_t u = 0; u < b->nusers && n + 1 < max; u++) {
+		if (isnan(b->user_bytes_s[u]) || b->user_bytes_s[u] <= 0)
+			continue;
+		p[n].who = model_thief_name(m, b->user_id[u], p[n].buf, sizeof(p[n].buf));
+		p[n].bytes_s = b->user_bytes_s[u];
+		seen += p[n++].bytes_s;
+	}
+	if (b->bytes_s > seen * 1.005) {	/* writeback of others' files, the kernel's own, what ended unseen */
+		p[n].who = "unseen";
+		p[n++].bytes_s = b->bytes_s - seen;
+	}
+	qsort(p, n, sizeof(*p), by_bytes_desc);
+	return n;
+}
+
+void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz)
+{
+	const struct blk_rates *b = disk_model_find(&m->disk, model_snapshot(m)->doms[i].blk_dev);
+	struct io_part p[16];
+	out[0] = '\0';
+	if (!b || !b->r.valid || !(b->bytes_s > 0))
+		return;
+	int o = snprintf(out, sz, "on %s (%.1f ms", b->r.name, b->r.await_ms);
+	double ratio = disk_latency_ratio(&b->r);
+	if (!isnan(ratio))
+		o += snprintf(out + o, sz - (size_t)o, ", %.0fx its usual", ratio);
+	o += snprintf(out + o, sz - (size_t)o, "):");
+	if (o < 0 || (size_t)o >= sz) {
+		out[0] = '\0';
+		return;
+	}
+	uint32_t n = io_parts(m, i, b, p, 16);
+	double total = fmax(b->bytes_s, p[0].bytes_s);
+	for (uint32_t k = 0; k < n && o > 0 && (size_t)o < sz; k++) {
+		if (k && p[k].bytes_s * 200 < total)
+			break;
+		int w = snprintf(out + o, sz - (size_t)o, "%s %s %.0f%%", k ? "," : "", p[k].who, 100 * p[k].bytes_s / total);
+		if (w < 0 || (size_t)w >= sz - (size_t)o) {
+			out[o] = '\0';	/* whole names only */
+			break;
+		}
+		o += w;
 	}
 }
 
@@ -534,6 +623,7 @@ void model_free(struct model *m)
 	free(m->thief_rows);
 	free(m->vcpu_rows);
 	pcpu_model_free(&m->pcpu);
+	disk_model_free(&m->disk);
 	snapshot_free(&m->snap[0]);
 	snapshot_free(&m->snap[1]);
 	memset(m, 0, sizeof(*m));

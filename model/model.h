@@ -16,6 +16,7 @@
 #include "lib/name_index.h"
 #include "lib/snapshot.h"
 #include "model/name_clash.h"
+#include "model/disk_model.h"
 #include "model/pcpu_model.h"
 
 /* 10 minutes at the default 1 s interval: enough for the 5-minute alarm
@@ -57,6 +58,10 @@ struct dom_rates {
 	double took_pct;
 	double net_rx_Bps, net_tx_Bps, net_rx_pps, net_tx_pps;
 	double vbd_rd_iops, vbd_wr_iops, vbd_rd_Bps, vbd_wr_Bps;
+	/* Its disks' host device (disk_model.h): that device's latency over its
+	 * usual while the domain did I/O on it (NaN otherwise), and the domain's
+	 * share of the device's bytes this interval. */
+	double disk_await_ms, disk_latency_ratio, io_share_pct;
 	uint32_t track;			/* index of the domain's history */
 };
 
@@ -106,6 +111,7 @@ struct model {
 	struct model_row { uint32_t dom, k; } *thief_rows, *vcpu_rows;
 	uint32_t nthief_rows, nvcpu_rows, thief_rows_cap, vcpu_rows_cap;
 	struct pcpu_model pcpu;		/* each pCPU's rates and busy history */
+	struct disk_model disk;		/* the host devices under domains' disks */
 };
 
 void model_init(struct model *m, uint32_t history_len);
@@ -127,6 +133,10 @@ const char *model_thief_name(const struct model *m, uint32_t domid, char *buf, s
  * its own limit is "cap 70% (limit 30%)". */
 void model_waiting_for(const struct model *m, uint32_t self_domid, const struct hv_thief *t, uint32_t n,
 		       uint64_t waited, char *out, size_t sz);
+/* "on vda1 (38.0 ms, 12x its usual): backup-07 91%, host:dd 5%, unseen 4%":
+ * who did the I/O of the device under domain i's disks this interval, by
+ * share of its bytes; "" when it has none known. */
+void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz);
 /* The main taker of domain i's wait this interval, for a column: "build-01 61%",
  * "self 70%" (its own vCPUs or emulator threads), or "" when it waited for nobody
  * the trace or schedstat saw. */

@@ -59,6 +59,17 @@ static void test_schedstat(void)
 	   t.wait_ns == 13312345678ull && t.slices == 5012, "run, wait, timeslices");
 	ok(task_schedstat_parse(S("1 2 3"), &t) == 0, "without the newline");
 	ok(task_schedstat_parse(S("1 2\n"), &t) < 0, "two fields: refused");
+	struct proc_io io;
+	ok(proc_io_parse(S("rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 8192\n"
+			   "cancelled_write_bytes: 0\n"), &io) == 0 && io.read_bytes == 4096 && io.write_bytes == 8192,
+	   "/proc/PID/io: read_bytes and write_bytes");
+	static const char *const bad_io[] = {
+		"read_bytes: 1\n", "read_bytes: 1\nwrite_bytes: x\n", "read_bytes: 1\nwrite_bytes: 2\nread_bytes: 3\n",
+		"read_bytes:1\nwrite_bytes: 2\n", "read_bytes: -1\nwrite_bytes: 2\n", "\n", "",
+		"read_bytes: 1\nwrite_bytes: 99999999999999999999\n", "read_bytes: 1\n: 5\nwrite_bytes: 2\n",
+	};
+	for (size_t i = 0; i < sizeof(bad_io) / sizeof(bad_io[0]); i++)
+		ok(proc_io_parse(bad_io[i], strlen(bad_io[i]), &io) < 0, "/proc/PID/io: hostile input %zu refused", i);
 	ok(task_schedstat_parse(S("1 2 3 4\n"), &t) < 0, "four fields: refused");
 	ok(task_schedstat_parse(S("1 -2 3\n"), &t) < 0, "a negative wait: refused");
 	ok(task_schedstat_parse(S("1 2 3\n\n"), &t) < 0, "trailing lines: refused");

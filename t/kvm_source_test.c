@@ -4,6 +4,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "model/model.h"
 #include "collector/source.h"
@@ -248,6 +249,117 @@ static void test_caps(void)
 	source_close(src);
 }
 
+/* An open file of process pid: fd N to target, opened with flags (octal, as fdinfo says). */
+static void fd_to(const char *r, unsigned pid, unsigned fd, const char *target, const char *flags)
+{
+	char link[1024], info[64];
+	snprintf(info, sizeof(info), "pos:\t0\nflags:\t%s\n", flags);
+	fp_write(r, info, -1, "%u/fdinfo/%u", pid, fd);
+	snprintf(link, sizeof(link), "%s/%u/fd", r, pid);
+	mkdir(link, 0755);
+	snprintf(link, sizeof(link), "%s/%u/fd/%u", r, pid, fd);
+	unlink(link);
+	if (symlink(target, link) < 0)
+		fp_die("symlink", link);
+}
+
+static void io_file(const char *r, unsigned pid, unsigned long long rd, unsigned long long wr)
+{
+	char b[256];
+	snprintf(b, sizeof(b), "rchar: %llu\nwchar: %llu\nsyscr: 1\nsyscw: 1\nread_bytes: %llu\nwrite_bytes: %llu\n"
+		 "cancelled_write_bytes: 0\n", rd, wr, rd, wr);
+	fp_write(r, b, -1, "%u/io", pid);
+}
+
+/* Two VMs with images on one file system, a host process writing there too:
+ * each second db reads 1 MiB, backup writes 9 MiB, host tar 4 MiB, and the
+ * device moves 16 MiB (2 MiB no process accounts for) at 30 ms a request. */
+static void test_disks(void)
+{
+	char r[sizeof(root) + 16], path[1024];
+	snprintf(r, sizeof(r), "%s/disks", root);
+	if (mkdir(r, 0755) < 0)
+		fp_die("mkdir", r);
+	fp_host(r);
+	static const char *const files[] = { "db.qcow2", "backup.raw", "firmware.fd", "qemu.log", "tarball" };
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", r, files[i]);
+		fp_write(r, "x", -1, "%s", files[i]);
+		if (truncate(path, i == 2 ? 512 << 10 : 64 << 20) < 0)
+			fp_die("truncate", path);
+	}
+	struct stat st;
+	if (stat(r, &st) < 0)
+		fp_die("stat", r);
+	unsigned maj = major(st.st_dev), min = minor(st.st_dev);
+	snprintf(path, sizeof(path), "%s/db.qcow2", r);
+	fd_to(r, 5000, 10, path, "0100002");
+	snprintf(path, sizeof(path), "%s/firmware.fd", r);
+	fd_to(r, 5000, 11, path, "0100002");
+	snprintf(path, sizeof(path), "%s/qemu.log", r);
+	fd_to(r, 5000, 2, path, "02101");
+	snprintf(path, sizeof(path), "%s/backup.raw", r);
+	fd_to(r, 6000, 10, path, "0140002");
+	snprintf(path, sizeof(path), "%s/tarball", r);
+	fd_to(r, 7000, 3, path, "01");
+	fd_to(r, 7000, 0, "/dev/null", "02");
+	struct model m;
+	model_init(&m, 8);
+	struct source_options so = { .step_s = 1, .proc_root = r, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	char err[256] = "";
+	const unsigned long long MiB = 1 << 20;
+	for (unsigned k = 0; k <= 4; k++) {
+		fp_stat(r, 5000, "qemu-system-x86", 'S', 10 * k, 900, 1, 0);
+		fp_cmdline(r, 5000, A("qemu\0-name\0db,debug-threads=on\0"));
+		fp_thread(r, 5000, 5001, "CPU 0/KVM", k * 10 * MS, 0, "0");
+		io_file(r, 5000, k * MiB, 0);
+		fp_stat(r, 6000, "qemu-system-x86", 'S', 10 * k, 901, 1, 0);
+		fp_cmdline(r, 6000, A("qemu\0-name\0backup,debug-threads=on\0"));
+		fp_thread(r, 6000, 6001, "CPU 0/KVM", k * 10 * MS, 0, "0");
+		io_file(r, 6000, 0, k * 9 * MiB);
+		fp_stat(r, 7000, "tar", 'R', 10 * k, 902, 1, 0);
+		fp_thread(r, 7000, 7000, "tar", k * 10 * MS, 0, "0");
+		io_file(r, 7000, 0, k * 4 * MiB);
+		char ds[512];
+		unsigned long long ios = k * 512, sect = k * 16 * MiB / 512;
+		snprintf(ds, sizeof(ds), "   7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n %u %u testdisk %llu 0 %llu %llu %llu 0 %llu %llu 0 %llu %llu\n",
+			 maj, min, ios / 16, sect / 16, ios / 16 * 30, ios - ios / 16, sect - sect / 16, (ios - ios / 16) * 30,
+			 k * 1000ull, k * 15360ull);
+		fp_write(r, ds, -1, "diskstats");
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		const struct snapshot *s = sample(src, &m, 1000 * k + 1000);
+		const struct domain *db = dom(s, "db"), *bk = dom(s, "backup");
+		if (k == 0) {
+			ok(db && bk && db->blk_dev == BLK_DEV(maj, min) && bk->blk_dev == db->blk_dev,
+			   "both VMs' disks found on the test's device %u:%u (an image, not its log or firmware) (%x)", maj, min,
+			   db ? db->blk_dev : 0);
+		}
+		if (k < 3 || !db || !bk)
+			continue;
+		const struct blk_rates *b = disk_model_find(&m.disk, db->blk_dev);
+		const struct dom_rates *rd = &m.rates[db - s->doms], *rb = &m.rates[bk - s->doms];
+		ok(s->nblk_devs == 1 && b && !strcmp(b->r.name, "testdisk"), "one device, from the host's diskstats: %s",
+		   b ? b->r.name : "none");
+		if (!b)
+			break;
+		is_num(b->r.await_ms, 30, 1e-9, "the device's await: 30 ms");
+		is_num(b->bytes_s, 16.0 * MiB, 1, "it moved 16 MiB/s");
+		is_num(rd->io_share_pct, 100.0 / 16, 1e-6, "db's share of it: 1 of 16 MiB");
+		is_num(rb->io_share_pct, 900.0 / 16, 1e-6, "backup's: 9 of 16");
+		is_num(rd->disk_await_ms, 30, 1e-9, "db did I/O there: its disk await is the device's");
+		char who[512];
+		model_io_neighbors(&m, (uint32_t)(db - s->doms), who, sizeof(who));
+		ok(!strcmp(who, "on testdisk (30.0 ms): backup 56%, host:tar 25%, unseen 12%, self 6%"),
+		   "db's I/O neighbors: %s", who);
+	}
+	model_free(&m);
+	source_close(src);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/vstop-kvm-test.XXXXXX");
@@ -345,6 +457,7 @@ int main(void)
 	source_close(src);
 	test_recent_thieves();
 	test_caps();
+	test_disks();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	ok(system(path) == 0, "tree removed");
 	return done_testing();

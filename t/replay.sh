@@ -126,6 +126,32 @@ for cpus in '{}' '[{"cpu":0}]' "[{\"cpu\":1,${c/R/[]}},{\"cpu\":0,${c/R/[]}}]" "
 	check "hostile pCPU counters $cpus: refused, status 1, with file:line" sh -c "[ $r = 1 ] && grep -q 'pc$n.json:1: bad \"cpus\"' '$TMP/err'"
 done
 
+# A host's devices under its VMs' disks replay to the same figures: two records a second apart,
+# db reading 1 MiB/s and backup writing 9 MiB/s on sda1, host:tar 4 MiB/s, the device 16 MiB/s
+# at 30 ms a request.
+dk() { # dk T IOS SECTORS MS TAR DB BK: one record
+	printf '{"time":%s,"view":"host","t":%s,"host":{"pcpus":2,"thief_names":[[2147483700,"host:tar"]],"disks":[{"disk":"sda1","counters":{"major":8,"minor":1,"rd_ios":0,"rd_sectors":0,"rd_ms":0,"wr_ios":%s,"wr_sectors":%s,"wr_ms":%s,"in_flight":0,"io_ms":%s,"queue_ms":0,"users":[[2147483700,%s]]}}]},"domains":[{"name":"db","domid":1,"counters":{"cpu_ns":1,"vbd_rd_sectors":%s,"blk_dev":8388609}},{"name":"backup","domid":2,"counters":{"cpu_ns":1,"vbd_wr_sectors":%s,"blk_dev":8388609}}]}\n' "$@"
+}
+{ dk 1 1 0 0 0 0 0 0 0; dk 2 2 512 32768 15360 500 4194304 2048 18432; } > "$TMP/disks.json"
+"$VSTOP" -b -d 0 --json --source="replay:$TMP/disks.json" > "$TMP/disks2.json" 2> "$TMP/err"
+ok $? "replay of records with a host's devices"
+is "$(jq -c '.host.disks[0] | [.disk, .await_ms, .bytes_per_s, .host_users[0].name, .host_users[0].bytes_per_s]' "$TMP/disks2.json")" \
+	'["sda1",30,16777216,"host:tar",4194304]' "the device: 30 ms a request, 16 MiB/s, host:tar 4 MiB/s"
+is "$(jq -r '.domains[] | select(.name == "db") | .disk.io_neighbors' "$TMP/disks2.json")" \
+	"on sda1 (30.0 ms): backup 56%, host:tar 25%, unseen 12%, self 6%" "db's I/O neighbors, by share of the device's bytes"
+rec='{"time":1,"view":"host","t":1,"host":{"pcpus":2,"disks":DISKS},"domains":[]}'
+c='"counters":{"major":8,"minor":1,"rd_ios":1,"users":U}'
+n=0
+for disks in '{}' '[{"disk":"sda1"}]' "[{\"disk\":\"a/b\",${c/U/[]}}]" "[{\"disk\":\"sda1\",${c/U/[[1,2],[1,2],[1,2],[1,2],[1,2],[1,2],[1,2]]}}]" \
+	"[{\"disk\":\"sda1\",${c/U/[]}},{\"disk\":\"sda1\",${c/U/[]}}]" "[{\"disk\":\"sda1\",${c/\"rd_ios\":1/\"rd_ios\":-1}}]" \
+	"[{\"disk\":\"\",${c/U/[]}}]" "[{\"disk\":\"sda1\",${c/\"major\":8/\"major\":99999}}]" "[{\"disk\":\"sda1\",${c/U/[[70000,1]]}}]"; do
+	n=$((n + 1))
+	echo "${rec/DISKS/${disks/U/[]}}" > "$TMP/dk$n.json"
+	"$VSTOP" -b -d 0 --source="replay:$TMP/dk$n.json" > /dev/null 2> "$TMP/err"
+	r=$?
+	check "hostile device counters $disks: refused, status 1, with file:line" sh -c "[ $r = 1 ] && grep -q 'dk$n.json:1: bad \"disks\"' '$TMP/err'"
+done
+
 # Malformed input: a clear error naming file and line, status 1.
 for f in bad-cpu.log:2 bad-garbage.log:1 bad-record.json:1 bad-truncated.json:1; do
 	file=${f%:*} line=${f#*:}

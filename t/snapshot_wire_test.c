@@ -40,7 +40,8 @@ static bool same(const struct snapshot *a, const struct snapshot *b)
 	}
 	return !memcmp(a->vcpu_ns, b->vcpu_ns, a->nvcpu_ns * sizeof(*a->vcpu_ns)) &&
 	       !memcmp(a->thief_names, b->thief_names, a->nthief_names * sizeof(*a->thief_names)) &&
-	       a->npcpus == b->npcpus && !memcmp(a->pcpus, b->pcpus, a->npcpus * sizeof(*a->pcpus));
+	       a->npcpus == b->npcpus && !memcmp(a->pcpus, b->pcpus, a->npcpus * sizeof(*a->pcpus)) &&
+	       a->nblk_devs == b->nblk_devs && !memcmp(a->blk_devs, b->blk_devs, a->nblk_devs * sizeof(*a->blk_devs));
 }
 
 /* Lay s out and read it back into out; the image is left in *img. */
@@ -143,6 +144,18 @@ static void write_fuzz_seed(void)
 /* Hostile images: each refused, with its reason. */
 static void pcpu_runners_many(struct snapshot *s) { s->pcpus[0].nrunners = PCPU_RUNNERS + 2; }
 static void pcpus_unordered(struct snapshot *s) { s->pcpus[1].cpu = s->pcpus[0].cpu; }
+/* A device under the domains' disks, with a host process on it. */
+static struct blk_dev a_disk(void)
+{
+	struct blk_dev b;
+	memset(&b, 0, sizeof(b));
+	snprintf(b.c.name, sizeof(b.c.name), "sda1");
+	b.c.major = 8, b.c.minor = 1, b.c.wr_ios = 12345, b.c.queue_ms = 99;
+	b.user_id[0] = HV_THIEF_HOST_BASE + 3, b.user_bytes[0] = 1 << 20, b.nusers = 1;
+	return b;
+}
+static void blk_users_many(struct snapshot *s) { struct blk_dev b = a_disk(); b.nusers = BLK_USERS + 2; snapshot_add_blk_dev(s, &b); }
+static void blk_name_unended(struct snapshot *s) { struct blk_dev b = a_disk(); memset(b.c.name, 'x', sizeof(b.c.name)); snapshot_add_blk_dev(s, &b); }
 
 static void test_hostile_images(const struct snapshot *snap)
 {
@@ -167,6 +180,8 @@ static void test_hostile_images(const struct snapshot *snap)
 		{ thief_name_outside, "thief name", "a thief's name outside the names" },
 		{ pcpu_runners_many, "runners", "a pCPU with more runners than kept" },
 		{ pcpus_unordered, "out of order", "pCPUs out of order (one twice)" },
+		{ blk_users_many, "users", "a block device with more users than kept" },
+		{ blk_name_unended, "without an end", "a block device's name without its end" },
 	};
 	ok(snap->npcpus == 10 && snap->pcpus[9].cpu == 9 && snap->pcpus[0].nrunners > 0,
 	   "the sample carries its pCPUs' accounts (%u)", snap->npcpus);
@@ -203,6 +218,15 @@ static void test_hostile_images(const struct snapshot *snap)
 	}
 	ok(nrefused > 0 && bounded, "flipped bytes: %d of %d refused, the rest within bounds", nrefused, tried);
 	ok(snapshot_image_get(img, len, &back, why, sizeof(why)) == 0 && same(snap, &back), "restored, it reads again");
+	struct snapshot disks = { 0 };
+	snapshot_copy(&disks, snap);
+	struct blk_dev d = a_disk();
+	snapshot_add_blk_dev(&disks, &d);
+	disks.doms[0].blk_dev = BLK_DEV(8, 1);
+	ok(trip(&disks, &back, &img, &len, why, sizeof(why)) == 0 && same(&disks, &back) && back.nblk_devs == 1 &&
+	   back.doms[0].blk_dev == BLK_DEV(8, 1) && snapshot_blk_dev(&back, BLK_DEV(8, 1))->c.wr_ios == 12345,
+	   "a block device and a domain's device go through whole");
+	snapshot_free(&disks);
 	snapshot_free(&back);
 	free(img);
 }

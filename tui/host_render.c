@@ -1,6 +1,7 @@
 /* host_render: text and JSON for the host view (see host_render.h). */
 #include "config.h"
 #include "tui/host_render.h"
+#include "tui/disk_render.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -270,6 +271,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			  rec_u64(s->trace.now_ns));
 	if (s->npcpus)
 		json_pcpus(b, m);
+	disk_render_host_json(b, m);
 	sb_puts(b, "},\"domains\":[");
 	for (uint32_t k = 0; k < s->ndoms; k++) {
 		uint32_t i = order[k];
@@ -308,6 +310,7 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_num(b, "vbd_wr_per_s", r->vbd_wr_iops, 2);
 		kv_num(b, "vbd_rd_bytes_per_s", r->vbd_rd_Bps, 1);
 		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
+		disk_render_domain_json(b, m, i);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
@@ -335,6 +338,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "balloon_bytes", d->balloon_bytes);
 		if (d->libvirt_delay_ns)
 			kv_u64(b, "libvirt_delay_ns", d->libvirt_delay_ns);
+		if (d->blk_dev)
+			kv_u64(b, "blk_dev", d->blk_dev);
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, rec_u64(d->guest.total_ticks),
