@@ -307,10 +307,12 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		if (r->valid && d->vcpus)
 			eval(al, AR_DOMAIN_PEGGED, name, r->cpu_pct / d->vcpus, now, m, NULL, NULL);
 		eval(al, AR_NOISY_NEIGHBOR, name, r->took_pct, now, m, r, NULL);
+		/* A domain doing most of its device's I/O is the load, not its victim. */
+		double slow = r->io_share_pct >= 50 ? NAN : r->disk_latency_ratio;
 		char said[256] = "";
-		if (r->disk_latency_ratio >= al->conf[AR_DISK_LATENCY].warn)	/* only what may fire is told */
+		if (slow >= al->conf[AR_DISK_LATENCY].warn)	/* only what may fire is told */
 			model_io_neighbors(m, i, said, sizeof(said));
-		eval(al, AR_DISK_LATENCY, name, r->disk_latency_ratio, now, m, NULL, said);
+		eval(al, AR_DISK_LATENCY, name, slow, now, m, NULL, said);
 	}
 	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL, NULL);
 	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL, NULL);

@@ -216,6 +216,16 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 	dash_put(y0 + 1, 0, 0, safe);
 	y0++;
 	height--;
+	char io[400];
+	model_io_neighbors(&d->m, i, io, sizeof(io));	/* who moved its disks' device's bytes */
+	if (io[0]) {
+		double ratio = d->m.rates[i].disk_latency_ratio;
+		snprintf(buf, sizeof(buf), "disk I/O %s", io);
+		dash_display_name(safe, sizeof(safe), buf, COLS, d->utf8);
+		dash_put(y0 + 1, 0, ratio >= 4 && d->color ? COLOR_PAIR(PAIR_WARN) : 0, safe);
+		y0++;
+		height--;
+	}
 	/* Two bar charts, steal above CPU, each (height-1)/2 rows tall. */
 	int rows = (height - 1) / 2;
 	for (int g = 0; g < 2 && rows > 0; g++) {

@@ -232,5 +232,80 @@ qemu A 1
 "$B/vstop" -b --json --source=kvm -n 1 > "$W/out/back.json" 2> /dev/null
 [ -n "$(last back.json A pid)" ] && [ "$(last back.json A pid)" != "$pa" ]; ok $? "a VM started again is found again, as a new process"
 
+# ---- phase D: a neighbor's backup on the same disk (issue 33) ---------------------------------------
+# Two guests with virtio disks on image files in this directory (one host device): db reads its
+# disk with direct I/O and runs vstop -b --json inside, on its console; backup writes its own disk
+# with 1 MiB direct writes. vstop names backup as the one doing the device's I/O, then a host
+# process (dd) doing the same; db's own view shows its await and io pressure.
+for p in "$W"/A.pid "$W"/B.pid; do kill "$(cat "$p")" 2> /dev/null; done
+$V destroy c > /dev/null 2>&1
+KVER=${VMLINUZ#/boot/vmlinuz-}
+D=$W/d
+mkdir -p "$D"/{bin,dev,proc,sys,tmp,m,usr/bin}
+cp /bin/busybox "$D/bin/busybox"
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci; do
+	cp "/lib/modules/$KVER/kernel/drivers/virtio/$m.ko" "$D/m/"
+done
+cp "/lib/modules/$KVER/kernel/drivers/block/virtio_blk.ko" "$D/m/"
+mkdir -p "$D$(dirname "$B/vstop")" && cp "$B/vstop" "$D$B/vstop" && ln -s "$B/vstop" "$D/usr/bin/vstop"
+ldd "$B/vstop" | grep -oE '/[^ ]+' | while read -r lib; do mkdir -p "$D$(dirname "$lib")" && cp -L "$lib" "$D$lib"; done
+cat > "$D/init" <<'EOI'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc p /proc; mount -t sysfs s /sys; mount -t devtmpfs d /dev
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do insmod /m/$m.ko; done
+case $(cat /proc/cmdline) in
+*role=backup*) while :; do dd if=/dev/zero of=/dev/vda bs=1M count=256 oflag=direct 2> /dev/null; done ;;
+*role=reader*)
+	TERM=dumb vstop -b --json -d 2 > /dev/ttyS0 2>&1 &
+	i=0; while :; do dd if=/dev/vda of=/dev/null bs=4k count=8 skip=$i iflag=direct 2> /dev/null; i=$(( (i + 97) % 15000 )); done ;;
+esac
+sleep 1000000
+EOI
+chmod +x "$D/init"
+(cd "$D" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$W/d.cpio.gz"
+dd if=/dev/urandom of="$W/db.img" bs=1M count=64 status=none	# written: a sparse hole is read without I/O
+truncate -s 1G "$W/backup.img"
+dq() { # dq NAME ROLE IMAGE: a guest with a virtio disk, its console in out/NAME.console
+	qemu-system-x86_64 -name "$1,debug-threads=on" -accel tcg -m 384 -smp 1 -nodefaults -kernel "$VMLINUZ" \
+		-initrd "$W/d.cpio.gz" -append "rdinit=/init quiet console=ttyS0 vstop.role=$2" \
+		-drive "file=$3,format=raw,if=virtio,cache=none" -display none -serial "file:$W/out/$1.console" \
+		-monitor none -daemonize -pidfile "$W/$1.pid"
+}
+dq db reader "$W/db.img"; ok $? "phase D: db started, reading its virtio disk (an image file here) with direct I/O"
+sleep 12
+vstop_json D0.json 3
+dq backup backup "$W/backup.img"; ok $? "phase D: backup started on the same file system, writing its disk"
+dv() { tail -1 "$W/out/$1" | jq -r --arg d "$2" ".domains[] | select(.name == \$d) | .disk.$3 // empty"; }
+for _ in 1 2 3 4 5; do	# once its kernel has booted under TCG and its writes begin
+	sleep 3
+	vstop_json D1.json 3
+	within "$(dv D1.json backup io_share_pct)" 1 100 && break
+done
+echo "# phase D: before: $(tail -1 "$W/out/D0.json" | jq -c '.host.disks')"
+echo "# phase D: during: $(tail -1 "$W/out/D1.json" | jq -c '[.host.disks[] | {disk, await_ms, busy_pct, bytes_per_s}]')"
+dev=$(dv D1.json db device); [ -n "$dev" ] && [ "$(dv D1.json backup dev)" = "$(dv D1.json db dev)" ]
+ok $? "phase D: db's and backup's disks found on one host device ($dev), from their QEMUs' open images"
+who=$(dv D1.json db io_neighbors) share=$(dv D1.json backup io_share_pct)
+echo "# phase D: db's I/O neighbors: $who; backup's share of the device $share%"
+echo "$who" | grep -qE '^on [^ ]+ \([0-9.]+ ms[^)]*\): backup [0-9]+%' && within "$share" 50 100
+ok $? "phase D: db's I/O neighbor is backup, first, with most of the device's bytes ($share%)"
+kill "$(cat "$W/backup.pid")"
+dd if=/dev/zero of="$W/hostcopy" bs=1M count=100000 oflag=direct status=none &
+hostdd=$!
+sleep 3
+vstop_json D2.json 3
+kill "$hostdd"; wait "$hostdd" 2> /dev/null; rm -f "$W/hostcopy"
+who=$(dv D2.json db io_neighbors)
+echo "# phase D: with a host dd instead: $who"
+echo "$who" | grep -qE '^on [^ ]+ \([^)]*\): host:dd [0-9]+%'; ok $? "phase D: a host process writing there is named first: host:dd"
+gv=$(grep '^{' "$W/out/db.console" | tail -1)
+ga=$(jq -r '.disks[0].await_ms // empty' <<< "${gv:-{\}}") gr=$(jq -r '.disks[0].read_s // empty' <<< "${gv:-{\}}")
+gp=$(jq -r '.pressure.io.some // empty' <<< "${gv:-{\}}")
+echo "# phase D: db's own view: await $ga ms, $gr reads/s, io stalled $gp%"
+within "$gr" 50 1000000 && within "$ga" 0.001 10000 && within "$gp" 0 100
+ok $? "phase D: db's own vstop sees its disk's reads, their await and its io pressure"
+kill "$(cat "$W/db.pid")"
+
 echo "1..$T"
 [ "$F" -eq 0 ]
