@@ -317,6 +317,10 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL, NULL);
 	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL, NULL);
 	eval(al, AR_HOST_CPU, "", h->cpu_saturation_pct, now, m, NULL, NULL);
+	char takers[256] = "";
+	if (h->mem_stall_pct >= al->conf[AR_MEMORY_STALL].warn)	/* whose memory it comes from */
+		model_memory_takers(m, takers, sizeof(takers));
+	eval(al, AR_MEMORY_STALL, "", h->mem_stall_pct, now, m, NULL, takers);
 	sweep(al, now);
 	if (al->notify)
 		notifier_reap(al->notify);

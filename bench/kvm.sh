@@ -89,3 +89,7 @@ echo "# bench: kvm_tree50=$("$B/bench/kvm_bench" tree 50 50 | cut -f3)"
 # pread of each VM's cpu.stat): the split of the wait into cap and neighbors costs that much.
 caps=$(KVM_BENCH_CAPS=1 "$B/bench/kvm_bench" tree 50 50)
 echo "# bench: kvm_tree50_caps=$(cut -f3 <<< "$caps") kvm_caps_floor=$(cut -f4 <<< "$caps")"
+# And with every VM's image on one device, host processes moving bytes there: the disk neighbors'
+# cost, and its floor (one pread of diskstats and of each /proc/PID/io the source reads).
+disks=$(KVM_BENCH_DISKS=1 "$B/bench/kvm_bench" tree 50 50)
+echo "# bench: kvm_tree50_disks=$(cut -f3 <<< "$disks") kvm_disks_floor=$(cut -f4 <<< "$disks")"

@@ -11,6 +11,11 @@
  *                                 CPU quota (30%), read as the source reads a
  *                                 host's; also prints the floor of that: one
  *                                 pread of each VM's cpu.stat, per sample
+ *   KVM_BENCH_DISKS=1 kvm_bench tree ...: each VM's image on one device, its
+ *                                 I/O counted, host processes moving bytes
+ *                                 there too, the host's diskstats; also prints
+ *                                 the floor of that: one pread of diskstats
+ *                                 and of each /proc/PID/io read, per sample
  * Prints: VMs, vCPUs, microseconds per sample (median of the samples); live
  * also the floor: the same rounds of only reading each process's stat and
  * each vCPU thread's schedstat from open files, what /proc costs anyone.
@@ -18,6 +23,8 @@
 #include "config.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +166,63 @@ static double caps_floor_us(const char *cg, unsigned vms, unsigned rounds)
 	return preads_us(&f, rounds, 0);
 }
 
+/* KVM_BENCH_DISKS: every VM's image one file of root's file system (its
+ * device), a MiB read a step; the host processes that run 2 ticks or more a
+ * step (the source reads theirs) 4 KiB each; the device's diskstats line. */
+static void disks_at(const char *root, unsigned vms, unsigned t)
+{
+	char b[512], path[600], link[600];
+	struct stat st;
+	if (stat(root, &st) < 0)
+		return;
+	if (t == 0) {
+		snprintf(path, sizeof(path), "%s/images.raw", root);
+		fp_write(root, "x", -1, "images.raw");
+		if (truncate(path, 64 << 20) < 0)
+			return;
+	}
+	for (unsigned v = 0; v < vms; v++) {
+		unsigned pid = 10000 + v * 10;
+		snprintf(b, sizeof(b), "rchar: 0\nwchar: 0\nread_bytes: %u\nwrite_bytes: 0\n", t << 20);
+		fp_write(root, b, -1, "%u/io", pid);
+		if (t)
+			continue;
+		fp_write(root, "pos:\t0\nflags:\t0140002\n", -1, "%u/fdinfo/10", pid);
+		snprintf(link, sizeof(link), "%s/%u/fd", root, pid);
+		mkdir(link, 0755);
+		snprintf(link, sizeof(link), "%s/%u/fd/10", root, pid);
+		if (symlink(path, link) < 0)
+			fp_die("symlink", link);
+	}
+	for (unsigned p = 0; p < HOST_PROCS; p++) {
+		snprintf(b, sizeof(b), "rchar: 0\nwchar: 0\nread_bytes: 0\nwrite_bytes: %u\n", t * 4096 * (p % 7));
+		fp_write(root, b, -1, "%u/io", 100 + p);
+	}
+	snprintf(b, sizeof(b), "   7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n %u %u bench %u 0 %u %u 0 0 0 0 0 %u %u\n",
+		 major(st.st_dev), minor(st.st_dev), t * 256 * vms, t * 2048 * vms, t * 100 * vms, t * 900, t * 1000);
+	fp_write(root, b, -1, "diskstats");
+}
+
+/* The floor of the disks: a pread of the host's diskstats, of each VM's
+ * io, and of each host process's io the source reads (ran 2 ticks or more). */
+static double disks_floor_us(const char *root, unsigned vms, unsigned rounds)
+{
+	struct fds f = { 0 };
+	char path[600];
+	snprintf(path, sizeof(path), "%s/diskstats", root);
+	keep_open(&f, path);
+	for (unsigned v = 0; v < vms; v++) {
+		snprintf(path, sizeof(path), "%s/%u/io", root, 10000 + v * 10);
+		keep_open(&f, path);
+	}
+	for (unsigned p = 0; p < HOST_PROCS; p++)
+		if (p % 7 >= 2) {
+			snprintf(path, sizeof(path), "%s/%u/io", root, 100 + p);
+			keep_open(&f, path);
+		}
+	return preads_us(&f, rounds, 0);
+}
+
 /* The tree at step t: every vCPU ran and waited a little more. */
 static void tree_at(const char *root, unsigned vms, unsigned t)
 {
@@ -214,7 +278,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char root[64] = "", cg[80] = "";
-	bool caps = tree && getenv("KVM_BENCH_CAPS");
+	bool caps = tree && getenv("KVM_BENCH_CAPS"), disks = tree && getenv("KVM_BENCH_DISKS");
 	struct source_options so = { .step_s = 1 };
 	if (getenv("KVM_BENCH_NO_LIBVIRT"))	/* /proc alone: what libvirt adds, by difference */
 		so.libvirt = LIBVIRT_OFF;
@@ -233,6 +297,8 @@ int main(int argc, char **argv)
 			caps_at(root, cg, vms, 0);
 			so.cgroup_root = cg;
 		}
+		if (disks)
+			disks_at(root, vms, 0);
 	}
 	char err[512];
 	struct source *src = source_open("kvm", &so, err, sizeof(err));
@@ -249,6 +315,8 @@ int main(int argc, char **argv)
 			tree_at(root, vms, i + 1);
 		if (caps)
 			caps_at(root, cg, vms, i + 1);
+		if (disks)
+			disks_at(root, vms, i + 1);
 		double a = cpu_us();
 		struct snapshot *s = model_next(&m);
 		if (source_sample(src, s, err, sizeof(err)) < 0) {
@@ -267,6 +335,8 @@ int main(int argc, char **argv)
 	qsort(us, samples, sizeof(*us), by_double);
 	if (caps)
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], caps_floor_us(cg, vms, samples));
+	else if (disks)
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(root, vms, samples));
 	else if (tree)
 		printf("%u\t%u\t%.1f\n", ndoms, nvcpus, us[samples / 2]);
 	else

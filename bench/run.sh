@@ -325,7 +325,10 @@ if [ -n "$kvm" ]; then
 	echo "waiting each sample (bench/kvm_bench tree; files, not /proc: every read opens its file):"
 	echo "$(kv kvm_tree50) µs per sample; every VM under a CPU quota (each VM's cgroup cpu.stat read to split"
 	echo "its wait into cap and neighbors): $(kv kvm_tree50_caps) µs, against a floor for the quota's files of"
-	echo "$(kv kvm_caps_floor) µs (one pread of each VM's cpu.stat)."
+	echo "$(kv kvm_caps_floor) µs (one pread of each VM's cpu.stat); every VM's image on one device and"
+	echo "host processes moving bytes there (the disk neighbors: the host's diskstats, each VM's and each"
+	echo "host process's /proc/PID/io that ran 20 ms or more): $(kv kvm_tree50_disks) µs, against a floor for those"
+	echo "files of $(kv kvm_disks_floor) µs (one pread of each)."
 else
 	echo "| | SKIP: $kvm_skip | | | | |"
 fi

@@ -109,6 +109,32 @@ int proc_io_parse(const char *buf, size_t len, struct proc_io *out)
 	return rd && wr ? 0 : -1;
 }
 
+int proc_status_swap(const char *buf, size_t len, uint64_t *bytes)
+{
+	static const char key[] = "\nVmSwap:";
+	const char *end = buf + len, *p = buf;
+	for (;;) {	/* memmem, strictly within len */
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p || (size_t)(end - p) < sizeof(key) - 1)
+			return -1;
+		if (!memcmp(p, key, sizeof(key) - 1))
+			break;
+		p++;
+	}
+	p += sizeof(key) - 1;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *digits = p;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	uint64_t kb;
+	if (p == digits || num_u64n(digits, (size_t)(p - digits), &kb) < 0 || kb > UINT64_MAX >> 10 ||
+	    (size_t)(end - p) < 3 || memcmp(p, " kB", 3) || (p + 3 < end && p[3] != '\n'))
+		return -1;
+	*bytes = kb << 10;
+	return 0;
+}
+
 enum vmm vmm_from_comm(const char *comm)
 {
 	/* comm is cut at 15 bytes: "qemu-system-x86", "cloud-hyperviso". */

@@ -37,6 +37,9 @@ int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out
 struct proc_io { uint64_t read_bytes, write_bytes; };
 int proc_io_parse(const char *buf, size_t len, struct proc_io *out);
 
+/* /proc/PID/status's "VmSwap:    1234 kB" line: the process's memory in swap. */
+int proc_status_swap(const char *buf, size_t len, uint64_t *bytes);
+
 enum vmm { VMM_NONE, VMM_QEMU, VMM_FIRECRACKER, VMM_CLOUD_HYPERVISOR };
 /* Which VMM a process is, by its comm ("qemu-system-x86", "kvm", ...). */
 enum vmm vmm_from_comm(const char *comm);

@@ -34,13 +34,16 @@
 #include "lib/ranked.h"
 #include "collector/kvm_cgroup.h"
 #include "collector/kvm_libvirt.h"
-#include "collector/kvm_disks.h"
+#include "collector/host_disks.h"
+#include "lib/pfile.h"
+#include "lib/psi.h"
 #include "collector/kvm_pcpus.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
 #define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */
+#define HOST_IO_MIN_TICKS 2		/* a host process's I/O is read when it ran this much (USER_HZ) */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
 struct kvm_vcpu {
@@ -74,6 +77,7 @@ struct kvm_vm {
 	uint64_t rd_bytes, wr_bytes;
 	int io_fd;			/* its /proc/PID/io, open; -1 until read */
 	uint32_t blk_dev;		/* the host device under its disks, as of the last scan; 0 none */
+	uint64_t swap_bytes;		/* its memory in swap, as of the last scan */
 	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
 	uint64_t balloon_bytes, balloon_max_bytes;	/* libvirt's, as of then */
 	bool lv_disagreed;		/* said once */
@@ -106,7 +110,9 @@ struct kvm {
 	uint32_t next_id;
 	struct kvm_thieves kt;
 	struct kvm_pcpus pcpus;		/* each CPU's account (kvm_pcpus.h) */
-	struct kvm_disks disks;		/* the devices under the VMs' disks (kvm_disks.h) */
+	struct host_disks disks;		/* the devices under the VMs' disks (host_disks.h) */
+	struct pfile mem_psi;		/* the host's /proc/pressure/memory, open once it reads */
+	bool mem_psi_said;
 	bool pcpus_said;		/* why it has none, logged once */
 	double ns_per_tick;
 	long page_size;
@@ -274,8 +280,8 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 		return;
 	if (!now->blk_dev)
 		now->blk_dev = kvm_process_dev(k->proc, now->pid);
-	if (kvm_disks_in_use(&k->disks, now->blk_dev))
-		kvm_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
+	if (host_disks_in_use(&k->disks, now->blk_dev))
+		host_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
 }
 
 /* One process that is not a VM: what it ran since the last walk. */
@@ -293,7 +299,9 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 	}
 	if (!was || ps->cpu_ticks <= was->ticks || k->first)
 		return;
-	if (k->disks.ndevs)
+	/* Kernel threads move no process's bytes; one that ran under 20 ms is not read
+	 * (its bytes, if any, go to the device's "unseen"): /proc/PID/io is 3 syscalls. */
+	if (k->disks.ndevs && !(ps->flags & PF_KTHREAD) && ps->cpu_ticks - was->ticks >= HOST_IO_MIN_TICKS)
 		host_io(k, now, was);
 	cpu_set_t set;
 	affinity(k, pid, pid, &set);
@@ -331,6 +339,10 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 {
 	char path[512];
 	vm->blk_dev = kvm_backing_dev(k->proc, vm->pid);
+	ssize_t sn = read_path(k, "%s/%u/status", k->proc, vm->pid);
+	uint64_t swap;
+	if (sn > 0 && proc_status_swap(k->buf, (size_t)sn, &swap) == 0)
+		vm->swap_bytes = swap;
 	struct kvm_vcpu *old = vm->v;
 	uint32_t nold = vm->nv;
 	vm->v = NULL;
@@ -677,6 +689,7 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 		d->maxmem_bytes = vm->balloon_max_bytes;
 	d->libvirt_delay_ns = vm->lv_delay_ns;
 	d->blk_dev = vm->blk_dev;
+	d->swap_bytes = vm->swap_bytes;
 	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
@@ -696,10 +709,36 @@ static void vm_io(struct kvm *k, struct kvm_vm *vm)
 	if (n > 0 && proc_io_parse(k->buf, (size_t)n, &io) == 0)
 		vm->rd_bytes = io.read_bytes, vm->wr_bytes = io.write_bytes;
 	if (vm->blk_dev)
-		kvm_disks_use(&k->disks, vm->blk_dev);
+		host_disks_use(&k->disks, vm->blk_dev);
 }
 
 /* ---- the sample ---- */
+
+/* The host's memory stall (PSI): what the VMs' memory costs them all. A
+ * kernel without PSI has no file: said once, the figure left out. */
+static void host_memory_stall(struct kvm *k, struct snapshot *out)
+{
+	char err[4400], msg[200];
+	size_t n;
+	struct psi p;
+	if (!pfile_is_open(&k->mem_psi) && pfile_open(&k->mem_psi, k->proc, "pressure/memory", 1u << 16, err, sizeof(err)) < 0)
+		goto fail;
+	if (pfile_read(&k->mem_psi, &n, err, sizeof(err)) < 0)
+		goto fail;
+	if (psi_parse(k->mem_psi.buf, n, &p, msg, sizeof(msg)) < 0) {
+		snprintf(err, sizeof(err), "%s: %s", k->mem_psi.path, msg);
+		goto fail;
+	}
+	out->host.has_mem_psi = true;
+	out->host.mem_stall_us[0] = p.total_us[PSI_SOME];
+	out->host.mem_stall_us[1] = p.total_us[PSI_FULL];
+	k->mem_psi_said = false;
+	return;
+fail:
+	if (!k->mem_psi_said)
+		log_warn("kvm: %s: the host's memory stall is left out until it reads", err);
+	k->mem_psi_said = true;
+}
 
 static void host_info(struct kvm *k, struct snapshot *out)
 {
@@ -716,6 +755,7 @@ static void host_info(struct kvm *k, struct snapshot *out)
 		if (a && sscanf(a + 13, "%llu", &kb) == 1)
 			out->host.mem_free = kb << 10;
 	}
+	host_memory_stall(k, out);
 }
 
 static int by_pid(const void *a, const void *b)
@@ -832,7 +872,7 @@ static void kvm_sweep(struct kvm *k)
 static void kvm_read_vms(struct kvm *k, int64_t now)
 {
 	bool ask_libvirt = k->lv && now >= k->libvirt_ns;
-	kvm_disks_begin(&k->disks);
+	host_disks_begin(&k->disks);
 	if (ask_libvirt) {
 		k->libvirt_ns = now + LIBVIRT_NS;
 		kvm_libvirt_fetch(k->lv);
@@ -882,7 +922,7 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	}
 	struct emit_ctx e = { k, out };
 	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
-	kvm_disks_emit(&k->disks, out, name_runner, &e);
+	host_disks_emit(&k->disks, out, name_runner, &e);
 	snapshot_sort(out);
 }
 
@@ -914,7 +954,8 @@ static void kvm_close(struct source *src)
 	free(k->named_in);
 	kt_free(&k->kt);
 	kvm_pcpus_free(&k->pcpus);
-	kvm_disks_free(&k->disks);
+	pfile_close(&k->mem_psi);
+	host_disks_free(&k->disks);
 	kvm_libvirt_close(k->lv);
 	free(k);
 	free(src);
@@ -980,7 +1021,8 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	long hz = sysconf(_SC_CLK_TCK);
 	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
-	kvm_disks_init(&k->disks, k->proc);
+	host_disks_init(&k->disks, k->proc);
+	k->mem_psi.fd = -1;
 	k->page_size = sysconf(_SC_PAGESIZE);
 	k->next_id = 1;
 	k->first = true;

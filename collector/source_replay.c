@@ -390,7 +390,7 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		{ "vbd_oo_reqs", &d->vbd.oo_reqs }, { "vbd_rd_reqs", &d->vbd.rd_reqs },
 		{ "vbd_wr_reqs", &d->vbd.wr_reqs }, { "vbd_rd_sectors", &d->vbd.rd_sectors },
 		{ "vbd_wr_sectors", &d->vbd.wr_sectors }, { "balloon_bytes", &d->balloon_bytes },
-		{ "libvirt_delay_ns", &d->libvirt_delay_ns },
+		{ "libvirt_delay_ns", &d->libvirt_delay_ns }, { "swap_bytes", &d->swap_bytes },
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (json_u64_field(c, f[i].key, f[i].dst) < 0) {
@@ -503,6 +503,10 @@ static int sample_json(struct replay *r, struct snapshot *out, char *err, size_t
 			why = "bad \"thief_names\" (expected [[id >= 2147483648, \"name\"], ...])";
 		if (!why && json_pcpus(json_object_get(host, "cpus"), out) < 0)
 			why = "bad \"cpus\" (each {\"cpu\": N ascending, \"counters\": {busy_ns, idle_ns, queue_ns, lost, pinned_milli, runners}})";
+		json_t *ms = json_object_get(host, "mem_stall_us");
+		if (!why && ms && !json_u64_tuple(ms, 2, out->host.mem_stall_us))
+			why = "bad \"mem_stall_us\" (two unsigned integers: the host's memory stall, some and full)";
+		out->host.has_mem_psi = ms != NULL;
 		if (!why && json_disks(json_object_get(host, "disks"), out) < 0)
 			why = "bad \"disks\" (each {\"disk\": NAME, \"counters\": {major, minor, rd_ios, ... queue_ms, users}}, once each)";
 		json_t *xv = json_object_get(host, "xen_version");

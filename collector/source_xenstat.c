@@ -17,6 +17,7 @@
 #include "lib/xalloc.h"
 #include "collector/xen_affinity.h"
 #include "collector/xentrace_child.h"
+#include "collector/host_disks.h"
 #include "collector/xs_import.h"
 
 bool source_xen_available(void)
@@ -43,6 +44,7 @@ bool source_xen_available(void)
 
 struct xen {
 	xenstat_handle *xh;
+	struct host_disks disks;	/* the devices under the domains' VBDs (host_disks.h) */
 	struct xs_import xs;
 	bool have_xs;
 	char version[64];
@@ -184,6 +186,21 @@ static void add_pcpus(struct xen *x, struct snapshot *out)
 			out->pcpus[i].pinned_milli = x->pinned[out->pcpus[i].cpu];
 }
 
+static void no_names(void *ctx, uint32_t id)
+{
+	(void)ctx, (void)id;	/* Dom0's processes are not followed: a device's users are the domains */
+}
+
+/* The devices under the domains' first VBDs (xs_import), with Dom0's diskstats. */
+static void add_disks(struct xen *x, struct snapshot *out)
+{
+	host_disks_begin(&x->disks);
+	for (uint32_t i = 0; i < out->ndoms; i++)
+		if (out->doms[i].blk_dev)
+			host_disks_use(&x->disks, out->doms[i].blk_dev);
+	host_disks_emit(&x->disks, out, no_names, NULL);
+}
+
 static int xen_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
 {
 	struct xen *x = src->priv;
@@ -271,8 +288,10 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 	out->trace.now_ns = runstate_ns(x->trace.rs.newest, out->host.cpu_hz / 1000);
 	snprintf(out->trace.why, sizeof(out->trace.why), "%s",
 		 x->tracing ? "" : x->trace_mode == TRACE_OFF ? "[xen] trace = off" : x->trace_why);
-	if (x->have_xs)
+	if (x->have_xs) {
 		xs_import_read(&x->xs, out);
+		add_disks(x, out);
+	}
 	return 0;
 }
 
@@ -287,6 +306,7 @@ static void xen_close(struct source *src)
 	free(x->caps);
 	if (x->have_xs)
 		xs_import_close(&x->xs);
+	host_disks_free(&x->disks);
 	xenstat_uninit(x->xh);
 	free(x);
 	free(src);
@@ -317,6 +337,7 @@ struct source *source_xenstat_open(const char *arg, const struct source_options 
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
+	host_disks_init(&x->disks, "/proc");
 	x->xh = xenstat_init();
 	if (!x->xh) {
 		snprintf(err, errsz, "libxenstat: cannot open the hypervisor interface (privcmd)");

@@ -2,11 +2,14 @@
 #include "config.h"
 #include "collector/xs_import.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "collector/host_disks.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #ifdef HAVE_XENSTORE
@@ -50,9 +53,53 @@ enum dom_type xs_import_type(const char *val, size_t len)
 	return dom_type_parse(word) <= DOM_TYPE_PVH ? dom_type_parse(word) : DOM_TYPE_UNKNOWN;
 }
 
+uint32_t xs_physical_device(const char *val, size_t len)
+{
+	uint32_t part[2] = { 0, 0 };
+	size_t i = 0;
+	for (int k = 0; k < 2; k++) {
+		size_t start = i;
+		for (; i < len && i - start < 6 && isxdigit((unsigned char)val[i]); i++)
+			part[k] = part[k] * 16 + (uint32_t)(isdigit((unsigned char)val[i]) ? val[i] - '0' : (val[i] | 32) - 'a' + 10);
+		if (i == start || (val[start] == '0' && i - start > 1) || (k == 0 && (i == len || val[i++] != ':')))
+			return 0;	/* empty, leading zeros (stat prints none), no colon */
+	}
+	if (i != len || part[0] == 0 || part[0] > 0xfff || part[1] > 0xfffff)
+		return 0;
+	return BLK_DEV(part[0], part[1]);
+}
+
 #define XS_DOMIDS 32768	/* Xen's domids are below DOMID_FIRST_RESERVED (0x7ff0) */
 
 #ifdef HAVE_XENSTORE
+/* The device under domid's first VBD (the lowest device id), from Dom0's
+ * backend directory, which only the toolstack writes (the guest's own
+ * device/vbd/N/backend is its to change); 0 none or not understood. */
+static uint32_t xs_import_vbd_device(struct xs_import *x, uint32_t domid)
+{
+	char path[96];
+	unsigned int n = 0, len = 0;
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%" PRIu32, domid);
+	char **ids = xs_directory(x->xsh, XBT_NULL, path, &n);
+	unsigned long first = ULONG_MAX;
+	for (unsigned int i = 0; ids && i < n; i++) {
+		char *end;
+		unsigned long id = strtoul(ids[i], &end, 10);
+		if (*ids[i] && !*end && id < first)
+			first = id;
+	}
+	free(ids);
+	if (first == ULONG_MAX)
+		return 0;
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%" PRIu32 "/%lu/physical-device", domid, first);
+	char *val = xs_read(x->xsh, XBT_NULL, path, &len);
+	uint32_t dev = val ? xs_physical_device(val, len) : 0;
+	if (val && !dev && x->read_errors++ % 60 == 0)
+		log_warn("xenstore: %s is not \"MAJOR:MINOR\" in hex: its disk's device is not known", path);
+	free(val);
+	return dev;
+}
+
 /* d's type: from the cache, else read from the toolstack's record once. */
 static void xs_import_domain_type(struct xs_import *x, struct domain *d)
 {
@@ -66,8 +113,10 @@ static void xs_import_domain_type(struct xs_import *x, struct domain *d)
 		char *val = xs_read(x->xsh, XBT_NULL, path, &len);
 		x->type_of[d->domid] = (uint8_t)(1 + (val ? xs_import_type(val, len) : DOM_TYPE_UNKNOWN));
 		free(val);
+		x->blk_of[d->domid] = host_disk_under(NULL, xs_import_vbd_device(x, d->domid));
 	}
 	d->type = (uint8_t)(x->type_of[d->domid] - 1);
+	d->blk_dev = x->blk_of[d->domid];
 }
 
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz)
@@ -77,7 +126,8 @@ int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t er
 	x->xsh = xs_open(XS_OPEN_READONLY);
 	x->type_of = calloc(XS_DOMIDS, sizeof(*x->type_of));
 	x->type_gen = calloc(XS_DOMIDS, sizeof(*x->type_gen));
-	if (!x->type_of || !x->type_gen) {
+	x->blk_of = calloc(XS_DOMIDS, sizeof(*x->blk_of));
+	if (!x->type_of || !x->type_gen || !x->blk_of) {
 		xs_import_close(x);
 		snprintf(err, errsz, "out of memory");
 		return -1;
@@ -125,8 +175,10 @@ void xs_import_close(struct xs_import *x)
 	x->xsh = NULL;
 	free(x->type_of);
 	free(x->type_gen);
+	free(x->blk_of);
 	x->type_of = NULL;
 	x->type_gen = NULL;
+	x->blk_of = NULL;
 }
 #else
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz)

@@ -24,6 +24,7 @@ struct xs_import {
 	 * that leaves the snapshot is forgotten, so a reused one is read again. */
 	uint8_t *type_of;
 	uint64_t type_seen_gen, *type_gen;
+	uint32_t *blk_of;		/* read with the type: the device under its first VBD, 0 none */
 };
 
 /* Validate a raw value and, when good, attach it to d. */
@@ -32,7 +33,10 @@ bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, siz
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz);
 /* The toolstack's type value ("pv", "hvm", "pvh"), as an enum dom_type; anything else unknown. */
 enum dom_type xs_import_type(const char *val, size_t len);
-/* Read every domain's value (and type) into the snapshot. */
+/* The toolstack's physical-device of a VBD backend: "MAJOR:MINOR" in hex,
+ * as `stat -c %t:%T` prints it ("fe:1"); BLK_DEV of it, or 0 when it is not that. */
+uint32_t xs_physical_device(const char *val, size_t len);
+/* Read every domain's value (and type, and its disk's device) into the snapshot. */
 void xs_import_read(struct xs_import *x, struct snapshot *s);
 void xs_import_close(struct xs_import *x);
 

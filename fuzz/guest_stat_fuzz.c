@@ -1,5 +1,5 @@
 /* libFuzzer target: a hostile guest's data/vstop/stat value, parsed, formatted, re-parsed;
- * and the same bytes as the toolstack's /libxl/DOMID/type. */
+ * and the same bytes as the toolstack's /libxl/DOMID/type and a VBD's physical-device. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[GUEST_STAT_MAX_LEN + 1];
 	if (xs_import_type((const char *)data, size) > DOM_TYPE_PVH)
 		abort();	/* only PV, HVM or PVH come from the toolstack */
+	uint32_t dev = xs_physical_device((const char *)data, size);
+	if (dev && (dev >> 20 == 0 || size < 3 || size > 13))
+		abort();	/* a device number, from "M:m" to "fff:fffff" */
 	if (guest_stat_parse((const char *)data, size, &g) != GS_OK)
 		return 0;
 	int n = guest_stat_format(buf, sizeof(buf), &g);

@@ -62,6 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_io io;
 		task_schedstat_parse(s, n, &ts);
 		proc_io_parse(s, n, &io);
+		uint64_t swap;
+		proc_status_swap(s, n, &swap);
 		break;
 	}
 	case 2:

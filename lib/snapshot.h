@@ -126,6 +126,7 @@ struct domain {
 	uint64_t libvirt_delay_ns;	/* kvm with libvirt: its vcpu.N.delay summed, 0 = not known */
 	uint32_t cap_pct;		/* its CPU limit, % of one CPU (Xen's cap, a cgroup quota); 0 none, CAP_UNKNOWN */
 	uint32_t blk_dev;		/* the host block device under its disks (BLK_DEV), 0 not known */
+	uint64_t swap_bytes;		/* kvm: its VMM's memory in swap (VmSwap), as of its last scan */
 };
 #define CAP_UNKNOWN UINT32_MAX
 
@@ -150,6 +151,8 @@ struct host_info {
 	uint64_t cpu_hz;
 	uint64_t mem_total, mem_free;	/* bytes */
 	char xen_version[64];		/* the hypervisor's version (kvm: "Linux RELEASE") */
+	bool has_mem_psi;		/* kvm: the host's /proc/pressure/memory was read */
+	uint64_t mem_stall_us[2];	/* its "some" and "full" totals, microseconds */
 };
 
 struct snapshot {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define IMAGE_MAGIC 0x34495356u	/* "VSI4": pCPUs, caps, block devices */
+#define IMAGE_MAGIC 0x35495356u	/* "VSI5": pCPUs, caps, block devices, memory stall and swap */
 
 enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_BLK_DEVS, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
@@ -100,6 +100,7 @@ static const struct field domain_fields[] = {
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
 	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), THIEF(6), DF(hv_vcpu_first),
 	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct), DF(blk_dev),
+	DF(swap_bytes),
 };
 _Static_assert(HV_THIEVES == 7, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };
@@ -110,7 +111,8 @@ static const struct field hv_vcpu_fields[] = { FIELD(struct hv_vcpu, vcpu), FIEL
 #define HF(f) FIELD(struct image_head, f)
 static const struct field head_fields[] = {
 	HF(magic), HF(part_size), HF(count), HF(t_ns), HF(wall), HF(host.known), HF(host.hypervisor), HF(host.pcpus),
-	HF(host.cpu_hz), HF(host.mem_total), HF(host.mem_free), HF(host.xen_version), HF(trace.on), HF(trace.records),
+	HF(host.cpu_hz), HF(host.mem_total), HF(host.mem_free), HF(host.xen_version), HF(host.has_mem_psi),
+	HF(host.mem_stall_us), HF(trace.on), HF(trace.records),
 	HF(trace.lost_records), HF(trace.now_ns), HF(trace.why),
 };
 #define N(a) (sizeof(a) / sizeof(a[0]))
@@ -233,6 +235,7 @@ int snapshot_image_get(const uint8_t *img, size_t len, struct snapshot *s, char 
 	if (off[PARTS] != len)
 		return errorf(why, whysz, "its counts say %llu bytes, %zu are there", (unsigned long long)off[PARTS], len);
 	if (!yes_no(&h, offsetof(struct image_head, host) + offsetof(struct host_info, known)) ||
+	    !yes_no(&h, offsetof(struct image_head, host) + offsetof(struct host_info, has_mem_psi)) ||
 	    !yes_no(&h, offsetof(struct image_head, trace) + offsetof(struct hv_trace, on)))
 		return errorf(why, whysz, "a yes/no field that is neither");
 	if (!ends(h.host.hypervisor, sizeof(h.host.hypervisor)) || !ends(h.host.xen_version, sizeof(h.host.xen_version)))

@@ -127,6 +127,14 @@ static bool dom_rate_pct(const void *ctx, uint32_t i, size_t off, struct series_
 	return series_double(v, series_field_double(&M(ctx)->rates[i], off) / 100);
 }
 
+/* KVM only: a VMM process has a pid, and its swap is that process's. */
+static bool dom_swap(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct domain *d = dom(ctx, i);
+	return d->pid && series_u64(v, d->swap_bytes);
+}
+
 /* ---- the host devices under domains' disks (model/disk_model.h) ---- */
 
 static uint32_t blk_count(const void *ctx)
@@ -299,6 +307,11 @@ static const struct series host_series[] = {
 	  sum_pct, S(steal_max), "steal_max", 100, SF_CALL },
 	{ "vstop_host_domains", "Domains on the host.", G, NULL, sum_u32, S(ndoms), "domains", 1, SF_CALL },
 	{ "vstop_host_vcpus_online", "Online vCPUs of active domains.", G, NULL, sum_u32, S(vcpus_online), NULL, 0, SF_CALL },
+	{ "vstop_host_memory_stall_ratio", "Share of the last interval in which some task of the host stalled on memory "
+	  "(PSI \"some\", KVM hosts): reclaim, swap-in; what VMs squeezed for memory cost.", G, NULL, sum_pct,
+	  S(mem_stall_pct), NULL, 0, SF_CALL },
+	{ "vstop_host_memory_stall_full_ratio", "Share of the last interval in which all the host's non-idle tasks stalled "
+	  "on memory at once (PSI \"full\").", G, NULL, sum_pct, S(mem_stall_full_pct), NULL, 0, SF_CALL },
 	{ "vstop_host_guests_reporting_steal", "Guests whose steal is known (from the hypervisor's trace or their agent).", G, NULL,
 	  sum_u32, S(steal_reporting), NULL, 0, SF_CALL },
 	{ "vstop_domain_cpu_seconds_total", "CPU time used by the domain, all vCPUs.", C, &domains, dom_cpu_seconds, 0, NULL, 0, SF_CALL },
@@ -351,6 +364,8 @@ static const struct series host_series[] = {
 	{ "vstop_domain_disk_latency_baseline_ratio", "That latency over the device's usual (learned over minutes, 2 ms "
 	  "at least): 10 means ten times slower than usual.", G, &domains, dom_rate_plain, R(disk_latency_ratio), NULL, 0,
 	  SF_CALL },
+	{ "vstop_domain_swap_bytes", "The domain's memory the host has in swap (KVM: its VMM's VmSwap, read every 10 s).",
+	  G, &domains, dom_swap, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_io_share_ratio", "The domain's share of the bytes its disks' host device moved, last interval.",
 	  G, &domains, dom_rate_pct, R(io_share_pct), NULL, 0, SF_CALL },
 	{ "vstop_host_disk_await_seconds", "Mean request latency of a host device under domains' disks, last interval.",

@@ -196,6 +196,20 @@ static void domain_rates(const struct domain *p, const struct domain *d, double 
 	/* Xen counts VBD sectors in 512-byte units whatever the device's size. */
 	r->vbd_rd_Bps = rate(p->vbd.rd_sectors, d->vbd.rd_sectors, dt) * 512;
 	r->vbd_wr_Bps = rate(p->vbd.wr_sectors, d->vbd.wr_sectors, dt) * 512;
+	r->mem_grow_Bps = ((double)d->mem_bytes - (double)p->mem_bytes) / dt;
+}
+
+/* The host's memory stall over the interval, from its PSI totals (KVM). */
+static void memory_stall(struct model *m, const struct snapshot *prev, const struct snapshot *cur, double dt)
+{
+	m->sum.mem_stall_pct = m->sum.mem_stall_full_pct = NAN;
+	if (dt <= 0 || !prev->host.has_mem_psi || !cur->host.has_mem_psi)
+		return;
+	const uint64_t *a = prev->host.mem_stall_us, *b = cur->host.mem_stall_us;
+	if (b[0] >= a[0])
+		m->sum.mem_stall_pct = fmin(100, (double)(b[0] - a[0]) / (dt * 1e4));
+	if (b[1] >= a[1])
+		m->sum.mem_stall_full_pct = fmin(100, (double)(b[1] - a[1]) / (dt * 1e4));
 }
 
 static void summarize(struct model *m, const struct snapshot *s)
@@ -353,7 +367,7 @@ void model_commit(struct model *m)
 			.cap_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan,
-			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan };
+			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan, .mem_grow_Bps = nan };
 		r->track = track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
@@ -388,6 +402,7 @@ void model_commit(struct model *m)
 			t->count++;
 	}
 	summarize(m, cur);
+	memory_stall(m, prev, cur, dt);
 	noisy_shares(m, cur);
 	index_rows(m, cur);
 	pcpu_model_commit(&m->pcpu, dt > 0 ? prev : NULL, cur);
@@ -502,34 +517,74 @@ static uint32_t io_parts(const struct model *m, uint32_t i, const struct blk_rat
 	return n;
 }
 
-void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz)
+/* The three largest of a per-domain figure (above min), as "name N unit, ..."; returns chars written. */
+static int top_three(const struct model *m, double (*fig)(const struct model *, uint32_t), double min, double scale,
+		     const char *fmt, char *out, size_t sz)
 {
-	const struct blk_rates *b = disk_model_find(&m->disk, model_snapshot(m)->doms[i].blk_dev);
-	struct io_part p[16];
-	out[0] = '\0';
-	if (!b || !b->r.valid || !(b->bytes_s > 0))
-		return;
-	int o = snprintf(out, sz, "on %s (%.1f ms", b->r.name, b->r.await_ms);
-	double ratio = disk_latency_ratio(&b->r);
-	if (!isnan(ratio))
-		o += snprintf(out + o, sz - (size_t)o, ", %.0fx its usual", ratio);
-	o += snprintf(out + o, sz - (size_t)o, "):");
-	if (o < 0 || (size_t)o >= sz) {
-		out[0] = '\0';
-		return;
+	const struct snapshot *s = model_snapshot(m);
+	uint32_t best[3];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		double v = fig(m, i);
+		if (!(v > min) || (n == 3 && v <= fig(m, best[2])))
+			continue;
+		best[n < 3 ? n++ : 2] = i;
+		for (uint32_t k = n - 1; k > 0 && fig(m, best[k]) > fig(m, best[k - 1]); k--) {
+			uint32_t t = best[k];
+			best[k] = best[k - 1], best[k - 1] = t;
+		}
 	}
-	uint32_t n = io_parts(m, i, b, p, 16);
+	int o = 0;
+	for (uint32_t k = 0; k < n && o >= 0 && (size_t)o < sz; k++)
+		o += snprintf(out + o, sz - (size_t)o, fmt, k ? ", " : "", domain_name(s, &s->doms[best[k]]), fig(m, best[k]) * scale);
+	return o;
+}
+
+static double swap_of(const struct model *m, uint32_t i) { return (double)model_snapshot(m)->doms[i].swap_bytes; }
+static double growth_of(const struct model *m, uint32_t i) { return m->rates[i].mem_grow_Bps; }
+
+void model_memory_takers(const struct model *m, char *out, size_t sz)
+{
+	char swapped[256] = "", grown[256] = "";
+	top_three(m, swap_of, 0, 1.0 / (1 << 20), "%s%s %.0f MiB", swapped, sizeof(swapped));
+	top_three(m, growth_of, 1 << 20, 1.0 / (1 << 20), "%s%s +%.1f MiB/s", grown, sizeof(grown));
+	snprintf(out, sz, "%s%s%s%s%s", swapped[0] ? "in swap: " : "", swapped, swapped[0] && grown[0] ? "; " : "",
+		 grown[0] ? "growing: " : "", grown);
+}
+
+void model_disk_users(const struct model *m, const struct blk_rates *b, uint32_t self, char *out, size_t sz)
+{
+	struct io_part p[16];
+	size_t o = 0;
+	out[0] = '\0';
+	if (!b->r.valid || !(b->bytes_s > 0))
+		return;
+	uint32_t n = io_parts(m, self, b, p, 16);
 	double total = fmax(b->bytes_s, p[0].bytes_s);
-	for (uint32_t k = 0; k < n && o > 0 && (size_t)o < sz; k++) {
+	for (uint32_t k = 0; k < n; k++) {
 		if (k && p[k].bytes_s * 200 < total)
 			break;
-		int w = snprintf(out + o, sz - (size_t)o, "%s %s %.0f%%", k ? "," : "", p[k].who, 100 * p[k].bytes_s / total);
-		if (w < 0 || (size_t)w >= sz - (size_t)o) {
+		int w = snprintf(out + o, sz - o, "%s%s %.0f%%", k ? ", " : "", p[k].who, 100 * p[k].bytes_s / total);
+		if (w < 0 || (size_t)w >= sz - o) {
 			out[o] = '\0';	/* whole names only */
 			break;
 		}
-		o += w;
+		o += (size_t)w;
 	}
+}
+
+void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz)
+{
+	const struct blk_rates *b = disk_model_find(&m->disk, model_snapshot(m)->doms[i].blk_dev);
+	char users[384], ratio_s[32] = "";
+	out[0] = '\0';
+	if (!b || !b->r.valid || !(b->bytes_s > 0))
+		return;
+	double ratio = disk_latency_ratio(&b->r);
+	if (!isnan(ratio))
+		snprintf(ratio_s, sizeof(ratio_s), ", %.0fx its usual", ratio);
+	model_disk_users(m, b, i, users, sizeof(users));
+	snprintf(out, sz, "on %s (%.1f ms%s): %s", b->r.name, b->r.await_ms, ratio_s, users);
 }
 
 void model_main_thief(const struct model *m, uint32_t i, char *out, size_t sz)

@@ -62,6 +62,7 @@ struct dom_rates {
 	 * usual while the domain did I/O on it (NaN otherwise), and the domain's
 	 * share of the device's bytes this interval. */
 	double disk_await_ms, disk_latency_ratio, io_share_pct;
+	double mem_grow_Bps;		/* its memory's growth per second (KVM: its VMM's RSS), NaN none */
 	uint32_t track;			/* index of the domain's history */
 };
 
@@ -75,6 +76,7 @@ struct host_summary {
 	double steal_mean, steal_max;	/* over guests that publish steal */
 	uint32_t steal_reporting;
 	uint64_t waited_ns;		/* what domains waited for others this interval (the trace, schedstat) */
+	double mem_stall_pct, mem_stall_full_pct;	/* the host's memory stall (PSI, KVM), NaN when not known */
 };
 
 /* Why a domain waited (the wait split): its neighbors, its own limit, itself. */
@@ -137,6 +139,12 @@ void model_waiting_for(const struct model *m, uint32_t self_domid, const struct 
  * who did the I/O of the device under domain i's disks this interval, by
  * share of its bytes; "" when it has none known. */
 void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz);
+/* "in swap: vm3 180 MiB, vm1 20 MiB; growing: vm7 +12.0 MiB/s": the VMs
+ * whose memory the host's stall comes from ("" when none). */
+void model_memory_takers(const struct model *m, char *out, size_t sz);
+/* "backup 88%, host:tar 10%, unseen 2%": who moved device b's bytes this
+ * interval; domain `self` (UINT32_MAX none) is "self". */
+void model_disk_users(const struct model *m, const struct blk_rates *b, uint32_t self, char *out, size_t sz);
 /* The main taker of domain i's wait this interval, for a column: "build-01 61%",
  * "self 70%" (its own vCPUs or emulator threads), or "" when it waited for nobody
  * the trace or schedstat saw. */

@@ -56,6 +56,13 @@ int main(void)
 	ok(xs_import_type("kvm", 3) == DOM_TYPE_UNKNOWN && xs_import_type("hvm\n", 4) == DOM_TYPE_UNKNOWN &&
 	   xs_import_type("p\0v", 3) == DOM_TYPE_UNKNOWN && xs_import_type("", 0) == DOM_TYPE_UNKNOWN &&
 	   xs_import_type("hvmhvm", 6) == DOM_TYPE_UNKNOWN, "anything else is unknown (kvm, a newline, a NUL, empty, long)");
+	/* A VBD's physical-device, as the toolstack (stat -c %t:%T) writes it: hex, one colon. */
+	ok(xs_physical_device("7:1", 3) == BLK_DEV(7, 1) && xs_physical_device("fe:10", 5) == BLK_DEV(254, 16) &&
+	   xs_physical_device("FD:0", 4) == BLK_DEV(253, 0), "physical-device 7:1, fe:10, FD:0");
+	static const char *const bad_dev[] = { "", "7", "7:", ":1", "7:1\n", " 7:1", "7:1:2", "1000:0", "7:100000", "0:5",
+					       "x:1", "7:-1", "0007:00001", "7\0:1" };
+	for (size_t i = 0; i < sizeof(bad_dev) / sizeof(bad_dev[0]); i++)
+		ok(xs_physical_device(bad_dev[i], i == 13 ? 5 : strlen(bad_dev[i])) == 0, "physical-device: hostile value %zu refused", i);
 	snapshot_free(&s);
 	return done_testing();
 }

@@ -70,6 +70,17 @@ static void test_schedstat(void)
 	};
 	for (size_t i = 0; i < sizeof(bad_io) / sizeof(bad_io[0]); i++)
 		ok(proc_io_parse(bad_io[i], strlen(bad_io[i]), &io) < 0, "/proc/PID/io: hostile input %zu refused", i);
+	uint64_t swap = 0;
+	ok(proc_status_swap(S("Name:\tqemu\nVmRSS:\t  100 kB\nVmSwap:\t    2048 kB\nThreads:\t5\n"), &swap) == 0 &&
+	   swap == 2048 << 10, "/proc/PID/status: VmSwap 2048 kB");
+	ok(proc_status_swap(S("Name:\tx\nVmSwap:\t0 kB"), &swap) == 0 && swap == 0, "VmSwap 0 at the end, no newline");
+	static const char *const bad_status[] = {
+		"Name:\tkthreadd\nThreads:\t1\n", "VmSwap:\t5 kB\n", "Name:\tx\nVmSwap:\t kB\n", "Name:\tx\nVmSwap:\t5 MB\n",
+		"Name:\tx\nVmSwap:\t5 kBx\n", "Name:\tx\nVmSwap:\t99999999999999999999 kB\n", "Name:\tx\nVmSwap:\t-5 kB\n",
+		"Name:\tx\nVmSwap:\t18014398509481984 kB\n",
+	};
+	for (size_t i = 0; i < sizeof(bad_status) / sizeof(bad_status[0]); i++)
+		ok(proc_status_swap(bad_status[i], strlen(bad_status[i]), &swap) < 0, "/proc/PID/status: hostile VmSwap %zu refused", i);
 	ok(task_schedstat_parse(S("1 2 3 4\n"), &t) < 0, "four fields: refused");
 	ok(task_schedstat_parse(S("1 -2 3\n"), &t) < 0, "a negative wait: refused");
 	ok(task_schedstat_parse(S("1 2 3\n\n"), &t) < 0, "trailing lines: refused");

@@ -314,7 +314,13 @@ static void test_disks(void)
 		fp_cmdline(r, 5000, A("qemu\0-name\0db,debug-threads=on\0"));
 		fp_thread(r, 5000, 5001, "CPU 0/KVM", k * 10 * MS, 0, "0");
 		io_file(r, 5000, k * MiB, 0);
-		fp_stat(r, 6000, "qemu-system-x86", 'S', 10 * k, 901, 1, 0);
+		fp_stat(r, 6000, "qemu-system-x86", 'S', 10 * k, 901, 1 + k * 25600, 0);	/* 100 MiB more a second */
+		fp_write(r, "Name:\tqemu-system-x86\nVmSwap:\t  184320 kB\n", -1, "6000/status");
+		fp_write(r, "Name:\tqemu-system-x86\nVmSwap:\t       0 kB\n", -1, "5000/status");
+		char psi[160];
+		snprintf(psi, sizeof(psi), "some avg10=0.00 avg60=0.00 avg300=0.00 total=%u\nfull avg10=0.00 avg60=0.00 "
+			 "avg300=0.00 total=%u\n", k * 250000, k * 100000);
+		fp_write(r, psi, -1, "pressure/memory");
 		fp_cmdline(r, 6000, A("qemu\0-name\0backup,debug-threads=on\0"));
 		fp_thread(r, 6000, 6001, "CPU 0/KVM", k * 10 * MS, 0, "0");
 		io_file(r, 6000, 0, k * 9 * MiB);
@@ -355,6 +361,11 @@ static void test_disks(void)
 		model_io_neighbors(&m, (uint32_t)(db - s->doms), who, sizeof(who));
 		ok(!strcmp(who, "on testdisk (30.0 ms): backup 56%, host:tar 25%, unseen 12%, self 6%"),
 		   "db's I/O neighbors: %s", who);
+		is_num(m.sum.mem_stall_pct, 25, 1e-9, "the host's memory stalled 250 ms a second: 25%%");
+		is_num(m.sum.mem_stall_full_pct, 10, 1e-9, "all its tasks at once 100 ms: 10%%");
+		ok(bk->swap_bytes == 180ull << 20 && db->swap_bytes == 0, "backup's QEMU has 180 MiB in swap (VmSwap), db none");
+		model_memory_takers(&m, who, sizeof(who));
+		ok(!strcmp(who, "in swap: backup 180 MiB; growing: backup +100.0 MiB/s"), "whose memory: %s", who);
 	}
 	model_free(&m);
 	source_close(src);

@@ -123,6 +123,22 @@ sleep 0.5
 check "p again: back to the domains" has 'STEAL% +THIEF '
 tm send-keys -t t q
 
+# o: the disks under the domains, from a recording of a device under db and backup whose latency
+# went from 1 ms to 40 ms while backup wrote most of its bytes (t/io_neighbors.sh's records).
+awk 'BEGIN { for (k = 0; k < 200; k++) {
+	printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2,\"disks\":[{\"disk\":\"sda1\",\"counters\":{\"major\":8,\"minor\":1,\"wr_ios\":%d,\"wr_sectors\":%d,\"wr_ms\":%d,\"io_ms\":%d,\"users\":[]}}]},\"domains\":[{\"name\":\"db\",\"domid\":1,\"counters\":{\"cpu_ns\":1,\"vbd_rd_sectors\":%d,\"blk_dev\":8388609}},{\"name\":\"backup\",\"domid\":2,\"counters\":{\"cpu_ns\":1,\"vbd_wr_sectors\":%d,\"blk_dev\":8388609}}]}\n", k + 1, k + 1, ios, sect, ms, k * 500, dbs, bks
+	ios += 100; ms += (k < 45 ? 100 : 4000); sect += 2048; dbs += 200; bks += 1800 } }' > "$TMP/disks.json"
+start 120 24 "LANG=C.UTF-8 $VSTOP_ABS --source=replay:$TMP/disks.json -d 0.05"
+wait_for 'vstop - host' >/dev/null
+sleep 3.5
+tm send-keys -t t space o
+check "o: the disks view, one device" wait_for 'Disks under the domains: 1'
+check "o: sda1 at 40 ms, 20 times its usual, backup first among who moved its bytes" \
+	has '^sda1 +40\.00 +[0-9.]+ +20\.0 +[0-9]+ +[0-9.]+ +backup 88%, db 10%'
+tm send-keys -t t o
+check "o again: back to the domains" wait_for 'STEAL% *THIEF'
+tm send-keys -t t q
+
 # 300 pCPUs (sim:600,trace) in a 24-line terminal: rows of 15, every pCPU in one of them, none past.
 start 100 24 "LANG=C.UTF-8 $VSTOP_ABS --source=sim:600,trace -d 0.3"
 wait_for 'vstop - host' >/dev/null

@@ -31,7 +31,7 @@ static void bottom_line(struct dash *d)
 	} else if (d->status[0]) {
 		dash_put(LINES - 1, 0, A_BOLD, d->status);
 	} else if (d->host) {
-		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  i sources  p pCPUs  space pause  d delay  / filter  "
+		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  i sources  p pCPUs  o disks  space pause  d delay  / filter  "
 		    "s/c spark steal/cpu  n/v/V net/vbd/vcpu  Enter detail  sort: underlined key ");
 	} else {
 		dash_put(LINES - 1, 0, A_REVERSE, " q quit  h help  space pause  d delay ");
@@ -51,6 +51,7 @@ static void help_view(struct dash *d)
 		"  V            per-vCPU lines            Enter    detail pane for the selection",
 		"  i            where each column comes from (the data sources, and whether live)",
 		"  p            the pCPUs: load, queue, pinning, who ran there, a heatmap over time",
+		"  o            the disks under the domains: latency against the usual, who moved the bytes",
 		"  f, F3        find a name (the selection moves; / hides the others instead)",
 		"  F2           setup: which columns, in what order; saved with sort and delay",
 		"  Up/Down j/k  select                    PgUp/PgDn, Home/End (g/G)  scroll",
@@ -83,6 +84,8 @@ void dash_draw(struct dash *d)
 		dash_sources_view(d);
 	else if (d->show_pcpus && d->host)
 		dash_pcpus_view(d);
+	else if (d->show_disks && d->host)
+		dash_disks_view(d);
 	else if (d->host)
 		dash_host_view(d);
 	else

@@ -56,7 +56,7 @@ struct dash {
 	bool show_setup;
 	int setup_sel;			/* the column the setup screen points at */
 	char find[64];			/* the last search (f, F3): the selection moves, nothing is hidden */
-	bool paused, show_help, show_sources, show_pcpus, show_net, show_vbd, show_vcpu, show_detail, spark_cpu;
+	bool paused, show_help, show_sources, show_pcpus, show_disks, show_net, show_vbd, show_vcpu, show_detail, spark_cpu;
 	enum sort_key sort;
 	bool sort_reverse;
 	char filter[64];
@@ -79,6 +79,7 @@ void dash_sources_view(struct dash *d);
 void dash_guest_view(struct dash *d);
 /* The per-pCPU view (p): load, queue, pinning, who ran, and a heatmap over time. */
 void dash_pcpus_view(struct dash *d);
+void dash_disks_view(struct dash *d);
 /* The setup screen (F2): the host view's columns, shown or hidden, in order. */
 void dash_setup_view(struct dash *d);
 /* A key on it: false once it closed (settings saved, d->status says where). */

@@ -172,7 +172,8 @@ static bool handle_key(struct dash *d, int ch)
 	case ' ': d->paused = !d->paused; if (!d->paused) ticker_start(&d->ticker, d->delay_s); break;
 	case 'h': case '?': d->show_help = true; break;
 	case 'i': d->show_sources = d->host && d->src; break;
-	case 'p': d->show_pcpus = d->host && !d->show_pcpus; break;
+	case 'p': d->show_pcpus = d->host && !d->show_pcpus; d->show_disks = false; break;
+	case 'o': d->show_disks = d->host && !d->show_disks; d->show_pcpus = false; break;
 	case KEY_F(2): d->show_setup = d->host; break;
 	case 'f': if (d->host) start_prompt(d, PROMPT_FIND, ""); break;	/* a new search; F3 repeats the last */
 	case KEY_F(3):

@@ -265,6 +265,11 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 	kv_num(b, "steal_mean_pct", h->steal_mean, 2);
 	kv_num(b, "steal_max_pct", h->steal_max, 2);
 	kv_u64(b, "steal_reporting", h->steal_reporting);
+	if (s->host.has_mem_psi) {	/* the host's memory stall (KVM), and its counters to replay */
+		kv_num(b, "mem_stall_pct", h->mem_stall_pct, 2);
+		kv_num(b, "mem_stall_full_pct", h->mem_stall_full_pct, 2);
+		sb_printf(b, ",\"mem_stall_us\":[%llu,%llu]", rec_u64(s->host.mem_stall_us[0]), rec_u64(s->host.mem_stall_us[1]));
+	}
 	if (s->trace.on)
 		sb_printf(b, ",\"trace\":{\"records\":%llu,\"lost_records\":%llu,\"now_ns\":%llu}",
 			  rec_u64(s->trace.records), rec_u64(s->trace.lost_records),
@@ -311,6 +316,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_num(b, "vbd_rd_bytes_per_s", r->vbd_rd_Bps, 1);
 		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
 		disk_render_domain_json(b, m, i);
+		if (d->pid)
+			kv_u64(b, "swap_bytes", d->swap_bytes);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
@@ -340,6 +347,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "libvirt_delay_ns", d->libvirt_delay_ns);
 		if (d->blk_dev)
 			kv_u64(b, "blk_dev", d->blk_dev);
+		if (d->swap_bytes)
+			kv_u64(b, "swap_bytes", d->swap_bytes);
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, rec_u64(d->guest.total_ticks),

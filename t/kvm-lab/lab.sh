@@ -307,5 +307,40 @@ within "$gr" 50 1000000 && within "$ga" 0.001 10000 && within "$gp" 0 100
 ok $? "phase D: db's own vstop sees its disk's reads, their await and its io pressure"
 kill "$(cat "$W/db.pid")"
 
+# ---- phase M: a guest pushed to swap -------------------------------------------------------------------
+# big fills 300 MiB of its tmpfs and reads it round and round, while its QEMU's memory cgroup may
+# hold 128 MiB: the host swaps it (a swap file made for the lab), its QEMU stalls on swap-ins, and
+# the host's memory stall (PSI) rises. vstop shows the stall and big's swap (VmSwap).
+cat > "$D/init" <<'EOI'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc p /proc; mount -t devtmpfs d /dev; mount -t tmpfs -o size=320m t /tmp
+dd if=/dev/urandom of=/tmp/fill bs=1M count=300 2> /dev/null
+while :; do cat /tmp/fill > /dev/null; done
+EOI
+(cd "$D" && find . | cpio -o -H newc 2> /dev/null | gzip -1) > "$W/m.cpio.gz"
+mcg=/sys/fs/cgroup/memory/vstop-lab
+[ -d /sys/fs/cgroup/memory ] || mcg=/sys/fs/cgroup/vstop-lab	# cgroup v2
+swap=$W/swapfile
+if dd if=/dev/zero of="$swap" bs=1M count=1024 status=none && chmod 600 "$swap" && mkswap "$swap" > /dev/null &&
+	swapon "$swap" && mkdir -p "$mcg"; then
+	if [ -f "$mcg/memory.limit_in_bytes" ]; then echo $((128 << 20)) > "$mcg/memory.limit_in_bytes"; else echo $((128 << 20)) > "$mcg/memory.max"; fi
+	qemu-system-x86_64 -name "big,debug-threads=on" -accel tcg -m 512 -smp 1 -nodefaults -kernel "$VMLINUZ" \
+		-initrd "$W/m.cpio.gz" -append "rdinit=/init quiet" -display none -serial null -monitor none \
+		-daemonize -pidfile "$W/big.pid"
+	pbig=$(cat "$W/big.pid")
+	for t in /proc/"$pbig"/task/*; do echo "${t##*/}" > "$mcg/tasks" 2> /dev/null || echo "${t##*/}" > "$mcg/cgroup.procs"; done
+	sleep 25	# it boots, fills its tmpfs past the limit, and the source's next look at VmSwap (10 s)
+	vstop_json M.json 3
+	ms=$(tail -1 "$W/out/M.json" | jq -r '.host.mem_stall_pct // empty') sw=$(last M.json big swap_bytes)
+	echo "# phase M: the host's memory stalled $ms% of the time; big has $((${sw:-0} >> 20)) MiB in swap"
+	within "$ms" 2 100 && within "${sw:-0}" $((64 << 20)) $((1 << 40))
+	ok $? "phase M: big held to 128 MiB is swapped ($((${sw:-0} >> 20)) MiB) and the host's memory stall shows it ($ms%)"
+	kill "$pbig"; for _ in $(seq 20); do kill -0 "$pbig" 2> /dev/null || break; sleep 0.2; done
+else
+	ok 1 "phase M: a swap file and a memory cgroup for the lab"
+fi
+swapoff "$swap" 2> /dev/null; rm -f "$swap"; rmdir "$mcg" 2> /dev/null
+
 echo "1..$T"
 [ "$F" -eq 0 ]

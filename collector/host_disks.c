@@ -1,6 +1,6 @@
-/* kvm_disks: the devices under VMs' disks and who uses them (see kvm_disks.h). */
+/* host_disks: the devices under guests' disks and who uses them (see host_disks.h). */
 #include "config.h"
-#include "collector/kvm_disks.h"
+#include "collector/host_disks.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -98,9 +98,29 @@ static uint32_t scan_fds(const char *proc, uint32_t pid, bool images_only)
 	return tally_top(&t);
 }
 
+uint32_t host_disk_under(const char *sys, uint32_t dev)
+{
+	char path[512], file[4096];
+	if (dev >> 20 != 7)	/* LOOP_MAJOR */
+		return dev;
+	snprintf(path, sizeof(path), "%s/dev/block/%u:%u/loop/backing_file", sys ? sys : "/sys", dev >> 20, dev & 0xfffff);
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return dev;
+	ssize_t n = read(f, file, sizeof(file) - 1);
+	close(f);
+	if (n <= 1 || file[0] != '/')
+		return dev;
+	file[n - (file[n - 1] == '\n')] = '\0';
+	struct stat st;	/* stat, never open: the path is only looked at */
+	if (strlen(file) != strcspn(file, "\n") || stat(file, &st) < 0 || major(st.st_dev) == 0)
+		return dev;	/* a file on tmpfs or ramfs: the loop device is the disk */
+	return BLK_DEV(major(st.st_dev), minor(st.st_dev));
+}
+
 uint32_t kvm_backing_dev(const char *proc, uint32_t pid)
 {
-	return scan_fds(proc, pid, true);
+	return host_disk_under(NULL, scan_fds(proc, pid, true));
 }
 
 uint32_t kvm_process_dev(const char *proc, uint32_t pid)
@@ -108,20 +128,20 @@ uint32_t kvm_process_dev(const char *proc, uint32_t pid)
 	return scan_fds(proc, pid, false);
 }
 
-void kvm_disks_init(struct kvm_disks *kd, const char *proc)
+void host_disks_init(struct host_disks *kd, const char *proc)
 {
 	memset(kd, 0, sizeof(*kd));
 	kd->f.fd = -1;
 	snprintf(kd->proc, sizeof(kd->proc), "%s", proc);
 }
 
-void kvm_disks_begin(struct kvm_disks *kd)
+void host_disks_begin(struct host_disks *kd)
 {
 	for (uint32_t i = 0; i < kd->ndevs; i++)
 		kd->devs[i].used = false;
 }
 
-static struct kvm_disk_dev *find(const struct kvm_disks *kd, uint32_t dev)
+static struct host_disk_dev *find(const struct host_disks *kd, uint32_t dev)
 {
 	for (uint32_t i = 0; i < kd->ndevs; i++)
 		if (kd->devs[i].dev == dev)
@@ -129,9 +149,9 @@ static struct kvm_disk_dev *find(const struct kvm_disks *kd, uint32_t dev)
 	return NULL;
 }
 
-void kvm_disks_use(struct kvm_disks *kd, uint32_t dev)
+void host_disks_use(struct host_disks *kd, uint32_t dev)
 {
-	struct kvm_disk_dev *d = find(kd, dev);
+	struct host_disk_dev *d = find(kd, dev);
 	if (!d) {
 		if (kd->ndevs == kd->cap) {
 			kd->cap = kd->cap ? kd->cap * 2 : 8;
@@ -144,21 +164,21 @@ void kvm_disks_use(struct kvm_disks *kd, uint32_t dev)
 	d->used = true;
 }
 
-bool kvm_disks_in_use(const struct kvm_disks *kd, uint32_t dev)
+bool host_disks_in_use(const struct host_disks *kd, uint32_t dev)
 {
-	const struct kvm_disk_dev *d = find(kd, dev);
+	const struct host_disk_dev *d = find(kd, dev);
 	return d && d->used;
 }
 
-void kvm_disks_user(struct kvm_disks *kd, uint32_t dev, uint32_t id, uint64_t bytes)
+void host_disks_user(struct host_disks *kd, uint32_t dev, uint32_t id, uint64_t bytes)
 {
-	struct kvm_disk_dev *d = find(kd, dev);
+	struct host_disk_dev *d = find(kd, dev);
 	if (d)
 		ranked_add(&d->users, id, bytes);
 }
 
 /* The host's diskstats, read once per sample while some VM has a device. */
-static bool read_diskstats(struct kvm_disks *kd)
+static bool read_diskstats(struct host_disks *kd)
 {
 	char err[4400], msg[200];
 	size_t n;
@@ -171,17 +191,17 @@ static bool read_diskstats(struct kvm_disks *kd)
 		goto fail;
 	}
 	if (kd->said)
-		log_info("kvm: the host's diskstats read again: the VMs' devices have counters");
+		log_info("the host's diskstats read again: the VMs' devices have counters");
 	kd->said = false;
 	return true;
 fail:
 	if (!kd->said)
-		log_warn("kvm: %s: the devices under the VMs' disks have no counters until it reads", err);
+		log_warn("%s: the devices under the VMs' disks have no counters until it reads", err);
 	kd->said = true;
 	return false;
 }
 
-void kvm_disks_emit(struct kvm_disks *kd, struct snapshot *out, void (*name)(void *ctx, uint32_t id), void *ctx)
+void host_disks_emit(struct host_disks *kd, struct snapshot *out, void (*name)(void *ctx, uint32_t id), void *ctx)
 {
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < kd->ndevs; i++)
@@ -191,7 +211,7 @@ void kvm_disks_emit(struct kvm_disks *kd, struct snapshot *out, void (*name)(voi
 	if (!kd->ndevs || !read_diskstats(kd))
 		return;
 	for (uint32_t i = 0; i < kd->ndevs; i++) {
-		struct kvm_disk_dev *d = &kd->devs[i];
+		struct host_disk_dev *d = &kd->devs[i];
 		const struct disk_counters *c = diskstats_find(&kd->ds, d->dev >> 20, d->dev & 0xfffff);
 		ranked_settle(&d->users, BLK_USERS);
 		if (!c)
@@ -207,7 +227,7 @@ void kvm_disks_emit(struct kvm_disks *kd, struct snapshot *out, void (*name)(voi
 	}
 }
 
-void kvm_disks_free(struct kvm_disks *kd)
+void host_disks_free(struct host_disks *kd)
 {
 	pfile_close(&kd->f);
 	diskstats_free(&kd->ds);
