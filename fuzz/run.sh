@@ -14,9 +14,9 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 lib="$src/lib"
 declare -A srcs=(
 	[procstat]="$lib/procstat.c $src/model/cpu_rates.c"
-	[guest_stat]="$lib/guest_stat.c $lib/num.c $src/collector/xs_import.c $src/collector/host_disks.c $lib/pfile.c $lib/diskstats.c $lib/ranked.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/xalloc.c -lxenstore -lm"
+	[guest_stat]="$lib/guest_stat.c $lib/num.c $src/collector/xs_import.c $src/collector/host_disks.c $lib/pfile.c $lib/diskstats.c $lib/text_lines.c $lib/ranked.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/xalloc.c -lxenstore -lm"
 	[xentop]="$src/collector/xentop_log.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/num.c $lib/xalloc.c"
-	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xentrace_child.c $src/collector/xen_runstate.c $src/collector/xen_trace.c $src/collector/xs_import.c $src/collector/source_kvm.c $lib/ranked.c $src/collector/kvm_pcpus.c $src/collector/kvm_cgroup.c $src/collector/host_disks.c $lib/pfile.c $lib/diskstats.c $src/model/disk_model.c $src/model/io_rates.c $lib/procstat.c $src/collector/xen_affinity.c $lib/pcpu_pinning.c $src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_libvirt.c $src/collector/source_stream.c $lib/wire_reader.c $lib/snapshot_wire.c $lib/snapshot_image.c $lib/strbuf.c $lib/signals.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/pcpu_model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -lxenctrl -ldl -lm"
+	[replay]="$src/collector/source_replay.c $src/collector/xentop_log.c $src/collector/source.c $src/collector/source_sim.c $src/collector/source_xenstat.c $src/collector/xentrace_child.c $src/collector/xen_runstate.c $src/collector/xen_trace.c $src/collector/xs_import.c $src/collector/source_kvm.c $lib/ranked.c $src/collector/kvm_pcpus.c $src/collector/kvm_cgroup.c $src/collector/host_disks.c $lib/pfile.c $lib/diskstats.c $lib/text_lines.c $src/model/disk_model.c $src/model/io_rates.c $lib/procstat.c $src/collector/xen_affinity.c $lib/pcpu_pinning.c $src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_libvirt.c $src/collector/source_stream.c $lib/wire_reader.c $lib/snapshot_wire.c $lib/snapshot_image.c $lib/strbuf.c $lib/signals.c $lib/dynlib.c $lib/virt_detect.c $lib/log.c $lib/clock.c $lib/guest_stat.c $lib/snapshot.c $src/model/model.c $src/model/pcpu_model.c $src/model/name_clash.c $lib/num.c $lib/xalloc.c $lib/name_index.c -ljansson -lxenstat -lxenstore -lxenctrl -ldl -lm"
 	[conf]="$lib/conf.c $lib/num.c $lib/url_redact.c $src/exporters/conf_sections.c $src/collector/xen_conf.c $src/collector/kvm_conf.c $src/alerts/alarms_conf.c $src/exporters/http_conf.c $src/exporters/push_conf.c $src/exporters/rrd_conf.c $src/exporters/stream_conf.c -linih"
 	[nagios_range]="$src/contrib/nagios/nagios_range.c $lib/num.c -lm"
 	[kvm_proc]="$src/collector/kvm_proc.c $src/collector/kvm_thieves.c $src/collector/kvm_cgroup.c $lib/num.c $lib/xalloc.c"
@@ -24,7 +24,7 @@ declare -A srcs=(
 	[snapshot_wire]="$lib/snapshot_wire.c $lib/snapshot_image.c $lib/wire_reader.c $lib/log.c $lib/clock.c $lib/snapshot.c $lib/strbuf.c $lib/xalloc.c -lm"
 	[fleet]="$src/tui/fleet.c $lib/name_index.c $lib/text_width.c $lib/strbuf.c $lib/xalloc.c -ljansson -lm"
 	[xen_trace]="$src/collector/xen_trace.c $src/collector/xen_runstate.c $lib/ranked.c $lib/snapshot.c $lib/xalloc.c -lm"
-	[guest_io]="$lib/psi.c $lib/diskstats.c $lib/vmstat.c $src/model/io_rates.c $lib/num.c -lm"
+	[guest_io]="$lib/psi.c $lib/diskstats.c $lib/vmstat.c $lib/text_lines.c $src/model/io_rates.c $lib/num.c -lm"
 	[http]="$src/exporters/http.c $src/exporters/http_auth.c $src/exporters/http_guard.c $src/exporters/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
 status=0

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/num.h"
+#include "lib/text_lines.h"
 
 #define FIELDS_MAX 20
 
@@ -67,38 +68,46 @@ static int line(const char *s, size_t n, struct disk_counters *d)
 	return 0;
 }
 
+/* The walk's state: where a line goes, and why one was refused. */
+struct walk { struct diskstats *out; char why[64]; };
+
+static int take(const char *s, size_t n, void *ctx)
+{
+	struct walk *w = ctx;
+	struct diskstats *out = w->out;
+	if (out->n == DISKSTATS_MAX) {
+		snprintf(w->why, sizeof(w->why), "more than %u devices", DISKSTATS_MAX);
+		return -1;
+	}
+	if (out->n == out->cap) {
+		uint32_t cap = out->cap ? out->cap * 2 : 32;
+		struct disk_counters *d = realloc(out->d, cap * sizeof(*d));
+		if (!d) {
+			snprintf(w->why, sizeof(w->why), "out of memory");
+			return -1;
+		}
+		out->d = d;
+		out->cap = cap;
+	}
+	if (line(s, n, &out->d[out->n]) < 0)
+		return -1;
+	out->n++;
+	return 0;
+}
+
 int diskstats_parse(const char *buf, size_t len, struct diskstats *out, char *err, size_t errsz)
 {
-	size_t i = 0;
-	uint32_t lineno = 0;
+	struct walk w = { out, "" };
 	out->n = 0;
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		lineno++;
-		if (out->n == DISKSTATS_MAX) {
-			snprintf(err, errsz, "more than %u devices", DISKSTATS_MAX);
-			return -1;
-		}
-		if (out->n == out->cap) {
-			uint32_t cap = out->cap ? out->cap * 2 : 32;
-			struct disk_counters *d = realloc(out->d, cap * sizeof(*d));
-			if (!d) {
-				snprintf(err, errsz, "out of memory");
-				return -1;
-			}
-			out->d = d;
-			out->cap = cap;
-		}
-		if (line(buf + i, end - i, &out->d[out->n]) < 0) {
-			snprintf(err, errsz, "line %u: not \"major minor name\" and 11, 15 or 17 counters", lineno);
-			out->n = 0;
-			return -1;
-		}
-		out->n++;
-		i = end + 1;
-	}
-	return 0;
+	unsigned bad = text_lines(buf, len, take, &w);
+	if (!bad)
+		return 0;
+	if (w.why[0])
+		snprintf(err, errsz, "%s", w.why);
+	else
+		snprintf(err, errsz, "line %u: not \"major minor name\" and 11, 15 or 17 counters", bad);
+	out->n = 0;
+	return -1;
 }
 
 bool diskstats_is_partition(const struct diskstats *d, uint32_t i)

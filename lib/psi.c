@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/num.h"
+#include "lib/text_lines.h"
 
 /* One "key=value" field at s[0..n): total's value into *total. */
 static int field(const char *s, size_t n, uint64_t *total, bool *seen)
@@ -32,8 +33,9 @@ static int field(const char *s, size_t n, uint64_t *total, bool *seen)
 	return 0;
 }
 
-static int line(const char *s, size_t n, struct psi *out)
+static int line(const char *s, size_t n, void *ctx)
 {
+	struct psi *out = ctx;
 	enum psi_kind k;
 	if (n > 5 && !memcmp(s, "some ", 5))
 		k = PSI_SOME;
@@ -63,17 +65,10 @@ static int line(const char *s, size_t n, struct psi *out)
 int psi_parse(const char *buf, size_t len, struct psi *out, char *err, size_t errsz)
 {
 	memset(out, 0, sizeof(*out));
-	size_t i = 0;
-	int lineno = 0;
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		lineno++;
-		if (line(buf + i, end - i, out) < 0) {
-			snprintf(err, errsz, "line %d: not \"some|full avg10=N avg60=N avg300=N total=N\" once each", lineno);
-			return -1;
-		}
-		i = end + 1;
+	unsigned bad = text_lines(buf, len, line, out);
+	if (bad) {
+		snprintf(err, errsz, "line %u: not \"some|full avg10=N avg60=N avg300=N total=N\" once each", bad);
+		return -1;
 	}
 	if (!out->has[PSI_SOME] && !out->has[PSI_FULL]) {
 		snprintf(err, errsz, "no \"some\" or \"full\" line");

@@ -9,14 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/num.h"
+#include "lib/text_lines.h"
 
 const char *const vmstat_names[VM_NCOUNTERS] = {
 	[VM_BALLOON_INFLATE] = "balloon_inflate", [VM_BALLOON_DEFLATE] = "balloon_deflate",
 	[VM_PSWPIN] = "pswpin", [VM_PSWPOUT] = "pswpout", [VM_PGMAJFAULT] = "pgmajfault",
 };
 
-static int line(const char *s, size_t n, struct vmstat *out)
+static int line(const char *s, size_t n, void *ctx)
 {
+	struct vmstat *out = ctx;
 	const char *sp = memchr(s, ' ', n);
 	if (!sp || sp == s)
 		return -1;
@@ -40,17 +42,10 @@ static int line(const char *s, size_t n, struct vmstat *out)
 int vmstat_parse(const char *buf, size_t len, struct vmstat *out, char *err, size_t errsz)
 {
 	memset(out, 0, sizeof(*out));
-	size_t i = 0;
-	unsigned lineno = 0;
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		lineno++;
-		if (line(buf + i, end - i, out) < 0) {
-			snprintf(err, errsz, "line %u: not \"name value\" (or a counter twice)", lineno);
-			return -1;
-		}
-		i = end + 1;
+	unsigned bad = text_lines(buf, len, line, out);
+	if (bad) {
+		snprintf(err, errsz, "line %u: not \"name value\" (or a counter twice)", bad);
+		return -1;
 	}
 	if (!out->has[VM_PSWPIN] || !out->has[VM_PGMAJFAULT]) {
 		snprintf(err, errsz, "no pswpin or pgmajfault line");

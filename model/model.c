@@ -557,10 +557,16 @@ void model_disk_users(const struct model *m, const struct blk_rates *b, uint32_t
 	struct io_part p[16];
 	size_t o = 0;
 	out[0] = '\0';
-	if (!b->r.valid || !(b->bytes_s > 0))
+	if (!b->r.valid)
 		return;
+	/* The whole: the device's bytes, or the domains' when a page cache above
+	 * it took theirs (a loop device's file system): the parts add up to it. */
 	uint32_t n = io_parts(m, self, b, p, 16);
-	double total = fmax(b->bytes_s, p[0].bytes_s);
+	double total = 0;
+	for (uint32_t k = 0; k < n; k++)
+		total += p[k].bytes_s;
+	if (!(total > 0))
+		return;
 	for (uint32_t k = 0; k < n; k++) {
 		if (k && p[k].bytes_s * 200 < total)
 			break;
@@ -576,15 +582,19 @@ void model_disk_users(const struct model *m, const struct blk_rates *b, uint32_t
 void model_io_neighbors(const struct model *m, uint32_t i, char *out, size_t sz)
 {
 	const struct blk_rates *b = disk_model_find(&m->disk, model_snapshot(m)->doms[i].blk_dev);
-	char users[384], ratio_s[32] = "";
+	char users[384], lat[64] = "no request done";
 	out[0] = '\0';
-	if (!b || !b->r.valid || !(b->bytes_s > 0))
+	if (!b || !b->r.valid)
+		return;
+	model_disk_users(m, b, i, users, sizeof(users));
+	if (!users[0])
 		return;
 	double ratio = disk_latency_ratio(&b->r);
-	if (!isnan(ratio))
-		snprintf(ratio_s, sizeof(ratio_s), ", %.0fx its usual", ratio);
-	model_disk_users(m, b, i, users, sizeof(users));
-	snprintf(out, sz, "on %s (%.1f ms%s): %s", b->r.name, b->r.await_ms, ratio_s, users);
+	if (!isnan(b->r.await_ms) && isnan(ratio))
+		snprintf(lat, sizeof(lat), "%.1f ms", b->r.await_ms);
+	else if (!isnan(b->r.await_ms))
+		snprintf(lat, sizeof(lat), "%.1f ms, %.0fx its usual", b->r.await_ms, ratio);
+	snprintf(out, sz, "on %s (%s): %s", b->r.name, lat, users);
 }
 
 void model_main_thief(const struct model *m, uint32_t i, char *out, size_t sz)
