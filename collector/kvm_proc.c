@@ -66,6 +66,7 @@ int proc_stat_parse(const char *buf, size_t len, struct proc_stat *out)
 	out->cpu_ticks = f[14] + f[15];
 	out->start_ticks = f[22];
 	out->rss_pages = f[24];
+	out->majflt = f[12];
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct proc_stat {
 	uint64_t cpu_ticks;		/* utime + stime, all threads, in USER_HZ */
 	uint64_t start_ticks;		/* since boot: with the pid, who this is */
 	uint64_t rss_pages;
+	uint64_t majflt;		/* faults that read a page in (swap-ins of its memory, mapped files) */
 };
 int proc_stat_parse(const char *buf, size_t len, struct proc_stat *out);
 #define PF_KTHREAD 0x00200000u

@@ -69,7 +69,7 @@ struct kvm_vm {
 	bool by_thread;			/* no vCPU thread names: every thread counted */
 	cpu_set_t emu_set;		/* where its main thread may run, as of the last scan */
 	int64_t scanned_ns;
-	uint64_t ticks, prev_ticks, rss_pages;
+	uint64_t ticks, prev_ticks, rss_pages, majflt;
 	char state;
 	uint64_t lost;			/* thread changes: no rate across them */
 	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
@@ -690,6 +690,7 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	d->libvirt_delay_ns = vm->lv_delay_ns;
 	d->blk_dev = vm->blk_dev;
 	d->swap_bytes = vm->swap_bytes;
+	d->major_faults = vm->majflt;
 	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
@@ -836,6 +837,7 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 		vm->prev_ticks = vm->ticks;
 		vm->ticks = ps.cpu_ticks;
 		vm->rss_pages = ps.rss_pages;
+		vm->majflt = ps.majflt;
 		vm->state = ps.state;
 	}
 	closedir(d);

@@ -127,6 +127,7 @@ struct domain {
 	uint32_t cap_pct;		/* its CPU limit, % of one CPU (Xen's cap, a cgroup quota); 0 none, CAP_UNKNOWN */
 	uint32_t blk_dev;		/* the host block device under its disks (BLK_DEV), 0 not known */
 	uint64_t swap_bytes;		/* kvm: its VMM's memory in swap (VmSwap), as of its last scan */
+	uint64_t major_faults;		/* kvm: its VMM's major faults (swap-ins of its memory), cumulative */
 };
 #define CAP_UNKNOWN UINT32_MAX
 

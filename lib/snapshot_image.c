@@ -100,7 +100,7 @@ static const struct field domain_fields[] = {
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
 	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), THIEF(6), DF(hv_vcpu_first),
 	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct), DF(blk_dev),
-	DF(swap_bytes),
+	DF(swap_bytes), DF(major_faults),
 };
 _Static_assert(HV_THIEVES == 7, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };

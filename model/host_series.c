@@ -135,6 +135,13 @@ static bool dom_swap(const void *ctx, uint32_t i, size_t arg, struct series_valu
 	return d->pid && series_u64(v, d->swap_bytes);
 }
 
+static bool dom_major_faults(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct domain *d = dom(ctx, i);
+	return d->pid && series_u64(v, d->major_faults);
+}
+
 /* ---- the host devices under domains' disks (model/disk_model.h) ---- */
 
 static uint32_t blk_count(const void *ctx)
@@ -366,6 +373,8 @@ static const struct series host_series[] = {
 	  SF_CALL },
 	{ "vstop_domain_swap_bytes", "The domain's memory the host has in swap (KVM: its VMM's VmSwap, read every 10 s).",
 	  G, &domains, dom_swap, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_major_faults_total", "Page faults of the domain's VMM that read a page in: swap-ins of its "
+	  "memory (KVM).", C, &domains, dom_major_faults, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_io_share_ratio", "The domain's share of the bytes its disks' host device moved, last interval.",
 	  G, &domains, dom_rate_pct, R(io_share_pct), NULL, 0, SF_CALL },
 	{ "vstop_host_disk_await_seconds", "Mean request latency of a host device under domains' disks, last interval.",

@@ -197,6 +197,7 @@ static void domain_rates(const struct domain *p, const struct domain *d, double 
 	r->vbd_rd_Bps = rate(p->vbd.rd_sectors, d->vbd.rd_sectors, dt) * 512;
 	r->vbd_wr_Bps = rate(p->vbd.wr_sectors, d->vbd.wr_sectors, dt) * 512;
 	r->mem_grow_Bps = ((double)d->mem_bytes - (double)p->mem_bytes) / dt;
+	r->major_faults_s = rate(p->major_faults, d->major_faults, dt);
 }
 
 /* The host's memory stall over the interval, from its PSI totals (KVM). */
@@ -367,7 +368,8 @@ void model_commit(struct model *m)
 			.cap_steal_pct = nan,
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan,
-			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan, .mem_grow_Bps = nan };
+			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan, .mem_grow_Bps = nan,
+			.major_faults_s = nan };
 		r->track = track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
@@ -542,14 +544,17 @@ static int top_three(const struct model *m, double (*fig)(const struct model *, 
 
 static double swap_of(const struct model *m, uint32_t i) { return (double)model_snapshot(m)->doms[i].swap_bytes; }
 static double growth_of(const struct model *m, uint32_t i) { return m->rates[i].mem_grow_Bps; }
+static double faults_of(const struct model *m, uint32_t i) { return m->rates[i].major_faults_s; }
 
 void model_memory_takers(const struct model *m, char *out, size_t sz)
 {
-	char swapped[256] = "", grown[256] = "";
+	char swapped[256] = "", faulting[256] = "", grown[256] = "";
 	top_three(m, swap_of, 0, 1.0 / (1 << 20), "%s%s %.0f MiB", swapped, sizeof(swapped));
+	top_three(m, faults_of, 10, 1, "%s%s %.0f/s", faulting, sizeof(faulting));
 	top_three(m, growth_of, 1 << 20, 1.0 / (1 << 20), "%s%s +%.1f MiB/s", grown, sizeof(grown));
-	snprintf(out, sz, "%s%s%s%s%s", swapped[0] ? "in swap: " : "", swapped, swapped[0] && grown[0] ? "; " : "",
-		 grown[0] ? "growing: " : "", grown);
+	snprintf(out, sz, "%s%s%s%s%s%s%s%s", swapped[0] ? "in swap: " : "", swapped,
+		 swapped[0] && faulting[0] ? "; " : "", faulting[0] ? "reading it back (major faults): " : "", faulting,
+		 (swapped[0] || faulting[0]) && grown[0] ? "; " : "", grown[0] ? "growing: " : "", grown);
 }
 
 void model_disk_users(const struct model *m, const struct blk_rates *b, uint32_t self, char *out, size_t sz)

@@ -32,11 +32,11 @@ is "$(tail -1 "$TMP/out.json" | jq -c '[.host.disks[0].latency_ratio, (.domains[
 	'[20,20,9.8]' "JSON: the device 20x, db's disk 20x, db's share 9.8% (100 KiB of 1 MiB)"
 
 # Memory: 10 s of a quiet host, then 10 s with the host's memory stalled 300 ms a second (PSI),
-# big growing by 50 MiB a second, old with 180 MiB in swap.
-awk 'BEGIN { some = 0; mem = 1073741824
+# big growing by 50 MiB a second, old with 180 MiB in swap and reading 500 pages a second back.
+awk 'BEGIN { some = 0; mem = 1073741824; flt = 0
 	for (k = 0; k < 20; k++) {
-		printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2,\"mem_stall_us\":[%d,%d]},\"domains\":[{\"name\":\"big\",\"domid\":1,\"pid\":10,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":%d}},{\"name\":\"old\",\"domid\":2,\"pid\":20,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":1073741824,\"swap_bytes\":188743680}}]}\n", k + 1, k + 1, some, some / 3, mem
-		if (k >= 10) { some += 300000; mem += 52428800 }
+		printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2,\"mem_stall_us\":[%d,%d]},\"domains\":[{\"name\":\"big\",\"domid\":1,\"pid\":10,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":%d}},{\"name\":\"old\",\"domid\":2,\"pid\":20,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":1073741824,\"swap_bytes\":188743680,\"major_faults\":%d}}]}\n", k + 1, k + 1, some, some / 3, mem, flt
+		if (k >= 10) { some += 300000; mem += 52428800; flt += 500 }
 	} }' > "$TMP/mem.json"
 printf '[alert.memory_stall]\nfor = 0\n' > "$TMP/m.conf"
 "$top_builddir/vstopd" -c "$TMP/m.conf" --source="replay:$TMP/mem.json" -d 0.05 --no-http 2> "$TMP/mlog"
@@ -44,7 +44,8 @@ ok $? "vstopd replays a host's memory stall and exits"
 fired=$(grep 'alert firing: .* memory_stall' "$TMP/mlog" | head -1)
 diag "$fired"
 check "memory_stall fires critical at 30% of the time stalled" grep -q 'critical memory_stall 30.0%' <<< "$fired"
-check "it names whose memory: old in swap, big growing" grep -q '; in swap: old 180 MiB; growing: big +50.0 MiB/s' <<< "$fired"
+check "it names whose memory: old in swap and reading it back, big growing" \
+	grep -q '; in swap: old 180 MiB; reading it back (major faults): old 500/s; growing: big +50.0 MiB/s' <<< "$fired"
 "$VSTOP" -b -d 0 --json --source="replay:$TMP/mem.json" > "$TMP/mem.out"
 is "$(tail -1 "$TMP/mem.out" | jq -c '[.host.mem_stall_pct, .host.mem_stall_full_pct, (.domains[] | select(.name == "old") | .swap_bytes)]')" \
 	'[30,10,188743680]' "JSON: the host stalled 30% (full 10%), old's swap"

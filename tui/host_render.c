@@ -316,8 +316,10 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		kv_num(b, "vbd_rd_bytes_per_s", r->vbd_rd_Bps, 1);
 		kv_num(b, "vbd_wr_bytes_per_s", r->vbd_wr_Bps, 1);
 		disk_render_domain_json(b, m, i);
-		if (d->pid)
+		if (d->pid) {
 			kv_u64(b, "swap_bytes", d->swap_bytes);
+			kv_num(b, "major_faults_per_s", r->major_faults_s, 1);
+		}
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
@@ -349,6 +351,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "blk_dev", d->blk_dev);
 		if (d->swap_bytes)
 			kv_u64(b, "swap_bytes", d->swap_bytes);
+		if (d->major_faults)
+			kv_u64(b, "major_faults", d->major_faults);
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, rec_u64(d->guest.total_ticks),

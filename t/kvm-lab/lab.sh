@@ -333,9 +333,12 @@ if dd if=/dev/zero of="$swap" bs=1M count=1024 status=none && chmod 600 "$swap" 
 	sleep 25	# it boots, fills its tmpfs past the limit, and the source's next look at VmSwap (10 s)
 	vstop_json M.json 3
 	ms=$(tail -1 "$W/out/M.json" | jq -r '.host.mem_stall_pct // empty') sw=$(last M.json big swap_bytes)
-	echo "# phase M: the host's memory stalled $ms% of the time; big has $((${sw:-0} >> 20)) MiB in swap"
-	within "$ms" 2 100 && within "${sw:-0}" $((64 << 20)) $((1 << 40))
-	ok $? "phase M: big held to 128 MiB is swapped ($((${sw:-0} >> 20)) MiB) and the host's memory stall shows it ($ms%)"
+	mf=$(last M.json big major_faults_per_s)
+	echo "# phase M: big has $((${sw:-0} >> 20)) MiB in swap, reads $mf pages/s back; the host's memory stalled $ms%"
+	# This kernel's PSI counts little of a memory cgroup's swap-ins (0.08% in a run where
+	# big swapped 383 MiB): the stall is shown, not judged here.
+	within "${sw:-0}" $((64 << 20)) $((1 << 40)) && within "${mf:-0}" 10 100000000 && [ -n "$ms" ]
+	ok $? "phase M: big held to 128 MiB is in swap ($((${sw:-0} >> 20)) MiB), reading it back ($mf major faults/s); the host's stall is read ($ms%)"
 	kill "$pbig"; for _ in $(seq 20); do kill -0 "$pbig" 2> /dev/null || break; sleep 0.2; done
 else
 	ok 1 "phase M: a swap file and a memory cgroup for the lab"
