@@ -43,6 +43,7 @@
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */
 #define LIBVIRT_NS (60 * 1000000000ll)	/* libvirt asked again: balloon, interfaces, its vCPU delay */
+#define BLK_NONE UINT32_MAX		/* a host process's files were looked at: on no block device */
 #define HOST_IO_MIN_TICKS 2		/* a host process's I/O is read when it ran this much (USER_HZ) */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
@@ -90,7 +91,8 @@ struct host_proc {
 	uint32_t pid, name;
 	uint64_t start_ticks, ticks;
 	int fd;
-	uint32_t blk_dev;		/* the device of the files it did I/O on, 0 not looked */
+	uint32_t blk_dev;		/* the device of the files it did I/O on, 0 not looked, BLK_NONE none */
+	int io_fd;			/* its /proc/PID/io, open once read; -1 */
 	bool io_known;
 	uint64_t io_bytes;		/* read and written, as of when it last ran (disks in use only) */
 };
@@ -247,7 +249,7 @@ static void proc_keep(struct kvm *k, uint32_t pid, uint32_t name, const struct p
 		k->next_cap = k->next_cap ? 2 * k->next_cap : 256;
 		k->next = xreallocarray(k->next, k->next_cap, sizeof(*k->next));
 	}
-	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd, 0, false, 0 };
+	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd, 0, -1, false, 0 };
 }
 
 /* Clock ticks as nanoseconds, saturated: /proc's counts are the kernel's, but
@@ -270,7 +272,13 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc *was)
 {
 	struct proc_io io;
-	ssize_t n = read_path(k, "%s/%u/io", k->proc, now->pid);
+	if (now->io_fd < 0 && k->open_fds < k->fd_budget) {	/* kept open: one pread the next time */
+		char path[sizeof(k->proc) + 32];
+		snprintf(path, sizeof(path), "%s/%u/io", k->proc, now->pid);
+		if ((now->io_fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+			k->open_fds++;
+	}
+	ssize_t n = now->io_fd >= 0 ? pread(now->io_fd, k->buf, sizeof(k->buf) - 1, 0) : -1;
 	if (n <= 0 || proc_io_parse(k->buf, (size_t)n, &io) < 0)
 		return;
 	now->io_known = true;
@@ -278,14 +286,16 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 	now->blk_dev = was ? was->blk_dev : 0;
 	if (!was || !was->io_known || now->io_bytes <= was->io_bytes)
 		return;
-	if (!now->blk_dev)
-		now->blk_dev = kvm_process_dev(k->proc, now->pid);
-	if (host_disks_in_use(&k->disks, now->blk_dev))
+	if (!now->blk_dev) {	/* looked once: BLK_NONE when its files are on no block device */
+		uint32_t dev = kvm_process_dev(k->proc, now->pid);
+		now->blk_dev = dev ? dev : BLK_NONE;
+	}
+	if (now->blk_dev != BLK_NONE && host_disks_in_use(&k->disks, now->blk_dev))
 		host_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
 }
 
 /* One process that is not a VM: what it ran since the last walk. */
-static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, const struct host_proc *was, int fd)
+static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, struct host_proc *was, int fd)
 {
 	if (was && was->start_ticks != ps->start_ticks)
 		was = NULL;	/* a reused pid */
@@ -296,6 +306,8 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		now->io_known = was->io_known;
 		now->io_bytes = was->io_bytes;
 		now->blk_dev = was->blk_dev;
+		now->io_fd = was->io_fd;	/* it moves with the process; the sweep closes what stays */
+		was->io_fd = -1;
 	}
 	if (!was || ps->cpu_ticks <= was->ticks || k->first)
 		return;
@@ -849,11 +861,16 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 /* After the walk: processes and VMs that ended leave, their files closed. */
 static void kvm_sweep(struct kvm *k)
 {
-	for (uint32_t i = 0; i < k->nprocs; i++)
+	for (uint32_t i = 0; i < k->nprocs; i++) {
 		if (k->procs[i].fd >= 0) {
 			close(k->procs[i].fd);
 			k->open_fds--;
 		}
+		if (k->procs[i].io_fd >= 0) {
+			close(k->procs[i].io_fd);
+			k->open_fds--;
+		}
+	}
 	struct host_proc *t = k->procs;
 	uint32_t tc = k->procs_cap;
 	k->procs = k->next, k->nprocs = k->nnext, k->procs_cap = k->next_cap;
@@ -947,9 +964,12 @@ static void kvm_close(struct source *src)
 	for (uint32_t i = 0; i < k->nvms; i++)
 		vm_free(&k->vms[i]);
 	free(k->vms);
-	for (uint32_t i = 0; i < k->nprocs; i++)
+	for (uint32_t i = 0; i < k->nprocs; i++) {
 		if (k->procs[i].fd >= 0)
 			close(k->procs[i].fd);
+		if (k->procs[i].io_fd >= 0)
+			close(k->procs[i].io_fd);
+	}
 	free(k->procs);
 	free(k->next);
 	free(k->names);
