@@ -25,7 +25,9 @@ check "steal agrees with a hand computation within 1 point" near "$mine" "$their
 # 3. Exact figures on fake readings: the file changes in place between samples.
 mkdir -p "$TMP/proc"
 printf 'cpu  1000 0 500 10000 100 0 0 300 50 0\ncpu0 500 0 250 5000 50 0 0 150 25 0\ncpu1 500 0 250 5000 50 0 0 150 25 0\nintr 1\n' > "$TMP/proc/stat"
-( sleep 0.5; printf 'cpu  1100 0 550 10600 150 0 0 500 140 0\ncpu0 550 0 275 5250 75 0 0 300 70 0\ncpu1 550 0 275 5350 75 0 0 200 70 0\nintr 1\n' > "$TMP/proc/stat" ) &
+# Rewritten in place without truncating first (1<>: the same length), so a read never finds it
+# empty: vstop keeps the file open, as it does /proc/stat.
+( sleep 0.5; printf 'cpu  1100 0 550 10600 150 0 0 500 140 0\ncpu0 550 0 275 5250 75 0 0 300 70 0\ncpu1 550 0 275 5350 75 0 0 200 70 0\nintr 1\n' 1<> "$TMP/proc/stat" ) &
 VSTOP_PROC_ROOT="$TMP/proc" "$VSTOP" -b -n 1 -d 1 --json > "$TMP/fake.json"
 wait
 is "$(jq '.total.steal' "$TMP/fake.json")" 20 "total steal 200/1000 ticks = 20%"
@@ -40,12 +42,12 @@ capwriter() { # capwriter USE...: one step per argument, 0.1 s apart, 100 ticks 
 	local u=1000 s=300 i=10000
 	for use in "$@"; do
 		u=$((u + use)) s=$((s + 100 - use))
-		printf 'cpu  %d 0 0 %d 0 0 0 %d 0 0\ncpu0 %d 0 0 %d 0 0 0 %d 0 0\nintr 1\n' $u $i $s $u $i $s > "$TMP/cap/stat"
+		printf 'cpu  %08d 0 0 %08d 0 0 0 %08d 0 0\ncpu0 %08d 0 0 %08d 0 0 0 %08d 0 0\nintr 1\n' $u $i $s $u $i $s 1<> "$TMP/cap/stat"
 		sleep 0.1
 	done
 }
 mkdir -p "$TMP/cap"
-printf 'cpu  1000 0 0 10000 0 0 0 300 0 0\ncpu0 1000 0 0 10000 0 0 0 300 0 0\nintr 1\n' > "$TMP/cap/stat"
+printf 'cpu  %08d 0 0 %08d 0 0 0 %08d 0 0\ncpu0 %08d 0 0 %08d 0 0 0 %08d 0 0\nintr 1\n' 1000 10000 300 1000 10000 300 > "$TMP/cap/stat"	# fixed width: rewritten in place
 capwriter $(seq 40 | sed 's/.*/30/') &
 VSTOP_PROC_ROOT="$TMP/cap" "$VSTOP" -b -n 8 -d 0.3 --json > "$TMP/cap.json"
 wait

@@ -20,7 +20,8 @@ fake_step() { # fake_step DIR: the second reading
 	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=1250000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=625000\n' > "$1/pressure/memory.new"
 	printf ' 253 0 vda 1100 0 8800 6000 600 0 4800 2000 3 2400 5500 0 0 0 0 0 0\n 253 1 vda1 1090 0 8700 5990 600 0 4800 2000 3 2390 5490 0 0 0 0 0 0\n' > "$1/diskstats.new"
 	printf 'pswpin 120\npswpout 0\npgmajfault 10\nballoon_inflate 0\nballoon_deflate 0\n' > "$1/vmstat.new"
-	for f in stat pressure/memory diskstats vmstat; do cat "$1/$f.new" > "$1/$f"; done
+	# In place, not truncated first (the lengths only grow): a read never finds a file empty.
+	for f in stat pressure/memory diskstats vmstat; do cat "$1/$f.new" 1<> "$1/$f"; done
 }
 
 # 1. Exact figures in vstop -b --json (await is per request; shares use the measured interval).
