@@ -41,7 +41,8 @@ static bool same(const struct snapshot *a, const struct snapshot *b)
 	return !memcmp(a->vcpu_ns, b->vcpu_ns, a->nvcpu_ns * sizeof(*a->vcpu_ns)) &&
 	       !memcmp(a->thief_names, b->thief_names, a->nthief_names * sizeof(*a->thief_names)) &&
 	       a->npcpus == b->npcpus && !memcmp(a->pcpus, b->pcpus, a->npcpus * sizeof(*a->pcpus)) &&
-	       a->nblk_devs == b->nblk_devs && !memcmp(a->blk_devs, b->blk_devs, a->nblk_devs * sizeof(*a->blk_devs));
+	       a->nblk_devs == b->nblk_devs &&
+	       (!a->nblk_devs || !memcmp(a->blk_devs, b->blk_devs, a->nblk_devs * sizeof(*a->blk_devs)));
 }
 
 /* Lay s out and read it back into out; the image is left in *img. */
