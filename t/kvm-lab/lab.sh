@@ -189,9 +189,15 @@ echo "$nb" | grep -q 'it took from: A [0-9]*%'
 ok $? "phase N: the noisy_neighbor alarm fires for B, naming A as whom it took from"
 grep -q 'alert firing: .* noisy_neighbor A ' "$W/out/vstopd.log"; [ $? = 1 ]
 ok $? "phase N: and never for A, its victim"
-"$B/vstop" -b --json --source=kvm -d 1 -n 2 > "$W/out/N.json" 2>> "$W/out/vstop.err"
-np=$(last N.json B noisy_pct) ta=$(tail -1 "$W/out/N.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for[0].name // empty')
-echo "# phase N: B's share of the host's waiting $np%, A waits first for $ta"
+# One second at nice 19 under TCG can pass with A's vCPU not runnable at all (CI saw A wait for
+# nothing once): up to three tries, each one's A said when it misses.
+for _ in 1 2 3; do
+	"$B/vstop" -b --json --source=kvm -d 1 -n 2 > "$W/out/N.json" 2>> "$W/out/vstop.err"
+	np=$(last N.json B noisy_pct) ta=$(tail -1 "$W/out/N.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for[0].name // empty')
+	echo "# phase N: B's share of the host's waiting $np%, A waits first for $ta"
+	within "$np" 50 100 && [ "$ta" = B ] && break
+	echo "# phase N: A was: $(tail -1 "$W/out/N.json" | jq -c '.domains[] | select(.name == "A") | {steal_pct, waiting_for, state}')"
+done
 within "$np" 50 100 && [ "$ta" = B ]; ok $? "phase N: vstop -b --json: B's noisy_pct ($np) and A's main thief ($ta)"
 for t in /proc/"$pa"/task/*; do renice -n 0 -p "${t##*/}" > /dev/null; done
 [ -w /proc/"$pa"/autogroup ] && echo 0 > /proc/"$pa"/autogroup
