@@ -290,6 +290,20 @@ static void sweep(struct alarms *al, double now)
 	al->n = w;
 }
 
+/* A VM's own memory stall (its cgroup's PSI, KVM): said with the host's and
+ * whose memory grew or went to swap. */
+static void eval_domain_memory(struct alarms *al, const struct model *m, uint32_t i, const char *name, double now)
+{
+	double pct = m->rates[i].stall_pct[0][0];
+	char said[320] = "", takers[256] = "";
+	if (pct >= al->conf[AR_MEMORY_STALL].warn) {
+		model_memory_takers(m, takers, sizeof(takers));
+		snprintf(said, sizeof(said), "the host's memory stalled %.0f%%%s%s", isnan(m->sum.mem_stall_pct) ? 0 :
+			 m->sum.mem_stall_pct, takers[0] ? "; " : "", takers);
+	}
+	eval(al, AR_MEMORY_STALL, name, pct, now, m, NULL, said);
+}
+
 static void eval_host(struct alarms *al, const struct model *m, double now)
 {
 	const struct snapshot *s = model_snapshot(m);
@@ -313,6 +327,7 @@ static void eval_host(struct alarms *al, const struct model *m, double now)
 		if (slow >= al->conf[AR_DISK_LATENCY].warn)	/* only what may fire is told */
 			model_io_neighbors(m, i, said, sizeof(said));
 		eval(al, AR_DISK_LATENCY, name, slow, now, m, NULL, said);
+		eval_domain_memory(al, m, i, name, now);
 	}
 	eval(al, AR_VCPU_OVERCOMMIT, "", h->vcpu_overcommit, now, m, NULL, NULL);
 	eval(al, AR_MEM_OVERCOMMIT, "", h->mem_overcommit, now, m, NULL, NULL);

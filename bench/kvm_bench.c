@@ -15,7 +15,10 @@
  *                                 I/O counted, host processes moving bytes
  *                                 there too, the host's diskstats; also prints
  *                                 the floor of that: one pread of diskstats
- *                                 and of each /proc/PID/io read, per sample
+ *                                 and of each /proc/PID/io read, per sample;
+ *                                 each VM in a cgroup v2 scope of its own whose
+ *                                 memory and io pressure are read (two more
+ *                                 preads a VM in the floor)
  * Prints: VMs, vCPUs, microseconds per sample (median of the samples); live
  * also the floor: the same rounds of only reading each process's stat and
  * each vCPU thread's schedstat from open files, what /proc costs anyone.
@@ -203,9 +206,31 @@ static void disks_at(const char *root, unsigned vms, unsigned t)
 	fp_write(root, b, -1, "diskstats");
 }
 
+/* KVM_BENCH_DISKS's memory side: each VM's QEMU in a cgroup v2 scope of its
+ * own, named as libvirt names one, with its memory and io pressure moving. */
+#define PSI_SCOPE "machine.slice/machine-qemu\\x2d%u\\x2dvm%u.scope"
+static void psi_at(const char *root, const char *cg, unsigned vms, unsigned t)
+{
+	char b[256];
+	if (t == 0)
+		fp_write(cg, "cpu io memory\n", -1, "cgroup.controllers");
+	for (unsigned v = 0; v < vms; v++) {
+		unsigned pid = 10000 + v * 10;
+		if (t == 0) {
+			snprintf(b, sizeof(b), "0::/" PSI_SCOPE "/libvirt/emulator\n", v, v);
+			fp_write(root, b, -1, "%u/cgroup", pid);
+		}
+		snprintf(b, sizeof(b), "some avg10=0.00 avg60=0.00 avg300=0.00 total=%u\n"
+			 "full avg10=0.00 avg60=0.00 avg300=0.00 total=%u\n", t * 1000, t * 100);
+		fp_write(cg, b, -1, PSI_SCOPE "/memory.pressure", v, v);
+		fp_write(cg, b, -1, PSI_SCOPE "/io.pressure", v, v);
+	}
+}
+
 /* The floor of the disks: a pread of the host's diskstats, of each VM's
- * io, and of each host process's io the source reads (ran 2 ticks or more). */
-static double disks_floor_us(const char *root, unsigned vms, unsigned rounds)
+ * io and its scope's two pressure files, and of each host process's io the
+ * source reads (ran 2 ticks or more). */
+static double disks_floor_us(const char *root, const char *cg, unsigned vms, unsigned rounds)
 {
 	struct fds f = { 0 };
 	char path[600];
@@ -213,6 +238,10 @@ static double disks_floor_us(const char *root, unsigned vms, unsigned rounds)
 	keep_open(&f, path);
 	for (unsigned v = 0; v < vms; v++) {
 		snprintf(path, sizeof(path), "%s/%u/io", root, 10000 + v * 10);
+		keep_open(&f, path);
+		snprintf(path, sizeof(path), "%s/" PSI_SCOPE "/memory.pressure", cg, v, v);
+		keep_open(&f, path);
+		snprintf(path, sizeof(path), "%s/" PSI_SCOPE "/io.pressure", cg, v, v);
 		keep_open(&f, path);
 	}
 	for (unsigned p = 0; p < HOST_PROCS; p++)
@@ -297,8 +326,16 @@ int main(int argc, char **argv)
 			caps_at(root, cg, vms, 0);
 			so.cgroup_root = cg;
 		}
-		if (disks)
+		if (disks) {
 			disks_at(root, vms, 0);
+			if (!caps) {
+				snprintf(cg, sizeof(cg), "%s-cg", root);
+				if (mkdir(cg, 0755) < 0)
+					return 1;
+				so.cgroup_root = cg;
+			}
+			psi_at(root, cg, vms, 0);
+		}
 	}
 	char err[512];
 	struct source *src = source_open("kvm", &so, err, sizeof(err));
@@ -315,8 +352,10 @@ int main(int argc, char **argv)
 			tree_at(root, vms, i + 1);
 		if (caps)
 			caps_at(root, cg, vms, i + 1);
-		if (disks)
+		if (disks) {
 			disks_at(root, vms, i + 1);
+			psi_at(root, cg, vms, i + 1);
+		}
 		double a = cpu_us();
 		struct snapshot *s = model_next(&m);
 		if (source_sample(src, s, err, sizeof(err)) < 0) {
@@ -336,7 +375,7 @@ int main(int argc, char **argv)
 	if (caps)
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], caps_floor_us(cg, vms, samples));
 	else if (disks)
-		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(root, vms, samples));
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(root, cg, vms, samples));
 	else if (tree)
 		printf("%u\t%u\t%.1f\n", ndoms, nvcpus, us[samples / 2]);
 	else

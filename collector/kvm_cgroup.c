@@ -44,7 +44,8 @@ static bool has_cpu(const char *c, size_t n)
 	return false;
 }
 
-int cg_proc_parse(const char *buf, size_t len, bool *v2, char *path, size_t pathsz)
+/* The v1 line whose controllers include cpu (when v1cpu), else the v2 line. */
+static int proc_line(const char *buf, size_t len, bool v1cpu_wanted, bool *v2, char *path, size_t pathsz)
 {
 	bool found_v2 = false;
 	for (size_t at = 0; at < len;) {
@@ -59,7 +60,7 @@ int cg_proc_parse(const char *buf, size_t len, bool *v2, char *path, size_t path
 				return -1;
 		const char *p = c2 + 1;
 		size_t plen = n - (size_t)(p - line), clen = (size_t)(c2 - c1 - 1);
-		bool v1cpu = has_cpu(c1 + 1, clen), unified = clen == 0 && c1 - line == 1 && line[0] == '0';
+		bool v1cpu = v1cpu_wanted && has_cpu(c1 + 1, clen), unified = clen == 0 && c1 - line == 1 && line[0] == '0';
 		if (!v1cpu && !(unified && !found_v2))
 			continue;
 		if (!path_ok(p, plen) || plen >= pathsz)
@@ -72,6 +73,17 @@ int cg_proc_parse(const char *buf, size_t len, bool *v2, char *path, size_t path
 		found_v2 = true;
 	}
 	return found_v2 ? 0 : -1;
+}
+
+int cg_proc_parse(const char *buf, size_t len, bool *v2, char *path, size_t pathsz)
+{
+	return proc_line(buf, len, true, v2, path, pathsz);
+}
+
+int cg_proc_unified_parse(const char *buf, size_t len, char *path, size_t pathsz)
+{
+	bool v2;
+	return proc_line(buf, len, false, &v2, path, pathsz);
 }
 
 /* One unsigned decimal, then optional spaces and one newline, and nothing else. */
@@ -156,18 +168,23 @@ static ssize_t read_at(const char *dir, const char *name, char *buf, size_t sz)
 	return n;
 }
 
+bool cg_v2_root(const char *cgroot, char *out, size_t sz)
+{
+	char b[64];
+	snprintf(out, sz, "%s", cgroot);
+	if (read_at(out, "cgroup.controllers", b, sizeof(b)) >= 0)
+		return true;
+	snprintf(out, sz, "%s/unified", cgroot);
+	return read_at(out, "cgroup.controllers", b, sizeof(b)) >= 0;
+}
+
 /* Where the cpu controller is mounted: v2's root, or one of v1's names. */
 static bool mount_dir(const char *cgroot, bool v2, char *out, size_t sz)
 {
 	static const char *const v1[] = { "cpu,cpuacct", "cpu", "cpuacct,cpu" };
 	char b[64];
-	if (v2) {
-		snprintf(out, sz, "%s", cgroot);
-		if (read_at(out, "cgroup.controllers", b, sizeof(b)) >= 0)
-			return true;
-		snprintf(out, sz, "%s/unified", cgroot);
-		return read_at(out, "cgroup.controllers", b, sizeof(b)) >= 0;
-	}
+	if (v2)
+		return cg_v2_root(cgroot, out, sz);
 	for (size_t i = 0; i < sizeof(v1) / sizeof(v1[0]); i++) {
 		snprintf(out, sz, "%s/%s", cgroot, v1[i]);
 		if (read_at(out, "cpu.cfs_period_us", b, sizeof(b)) > 0)

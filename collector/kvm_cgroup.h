@@ -28,6 +28,10 @@
 /* /proc/PID/task/TID/cgroup: the path of the cpu controller's cgroup (a v1
  * line whose controllers include "cpu", else the v2 "0::" line). 0, or -1. */
 int cg_proc_parse(const char *buf, size_t len, bool *v2, char *path, size_t pathsz);
+/* The v2 ("0::") line's path alone, whatever v1 holds. 0, or -1. */
+int cg_proc_unified_parse(const char *buf, size_t len, char *path, size_t pathsz);
+/* Where v2 is mounted: cgroot itself (a v2 host) or cgroot/unified (hybrid). */
+bool cg_v2_root(const char *cgroot, char *out, size_t sz);
 /* v2 cpu.max ("max 100000", "30000 100000"): the limit in % of one CPU, 0 for
  * none. v1: the quota ("-1" or microseconds) and the period files. 0, or -1. */
 int cg_max_parse(const char *buf, size_t len, uint32_t *pct);

@@ -33,6 +33,7 @@
 #include "lib/xalloc.h"
 #include "lib/ranked.h"
 #include "collector/kvm_cgroup.h"
+#include "collector/vm_cgroup.h"
 #include "collector/kvm_libvirt.h"
 #include "collector/host_disks.h"
 #include "lib/pfile.h"
@@ -79,6 +80,9 @@ struct kvm_vm {
 	int io_fd;			/* its /proc/PID/io, open; -1 until read */
 	uint32_t blk_dev;		/* the host device under its disks, as of the last scan; 0 none */
 	uint64_t swap_bytes;		/* its memory in swap, as of the last scan */
+	struct vm_cgroup cg;		/* its own cgroup's pressure files, open when it has one */
+	uint64_t psi_us[VM_PSI_N][2];	/* as of this sample, when has_psi */
+	bool has_psi, cg_said;
 	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
 	uint64_t balloon_bytes, balloon_max_bytes;	/* libvirt's, as of then */
 	bool lv_disagreed;		/* said once */
@@ -101,6 +105,7 @@ struct kvm {
 	char proc[256];
 	bool real_proc;			/* /proc itself: affinities by syscall */
 	char cgroot[256];		/* where cgroups are; "" = not read (caps unknown) */
+	char v2root[300];		/* where cgroup v2 is mounted; "" none (no VM's own pressure) */
 	struct kvm_vm *vms;
 	uint32_t nvms, vms_cap;
 	struct host_proc *procs, *next;
@@ -336,6 +341,7 @@ static void vm_free(struct kvm_vm *vm)
 	vm_close_threads(vm);
 	if (vm->io_fd >= 0)
 		close(vm->io_fd);
+	vm_cgroup_close(&vm->cg);
 	free(vm->v);
 }
 
@@ -351,6 +357,11 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 {
 	char path[512];
 	vm->blk_dev = kvm_backing_dev(k->proc, vm->pid);
+	if (k->v2root[0] && vm->cg.fd[0] < 0 && vm_cgroup_open(&vm->cg, k->proc, k->v2root, vm->pid) < 0 && !vm->cg_said) {
+		log_warn("VM %s: %s/%u/cgroup is not understood; its own memory and io stall are not read",
+			 vm->name, k->proc, vm->pid);
+		vm->cg_said = true;
+	}
 	ssize_t sn = read_path(k, "%s/%u/status", k->proc, vm->pid);
 	uint64_t swap;
 	if (sn > 0 && proc_status_swap(k->buf, (size_t)sn, &swap) == 0)
@@ -456,6 +467,7 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 	vm->start_ticks = ps->start_ticks;
 	vm->vmm = vmm;
 	vm->io_fd = -1;
+	vm->cg.fd[VM_PSI_MEMORY] = vm->cg.fd[VM_PSI_IO] = -1;
 	vm->id = k->next_id++;
 	if (k->next_id == HV_IDLE_DOMID || k->next_id >= HV_THIEF_OTHERS)
 		k->next_id = k->next_id >= HV_THIEF_OTHERS ? 1 : k->next_id + 1;
@@ -703,6 +715,9 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	d->blk_dev = vm->blk_dev;
 	d->swap_bytes = vm->swap_bytes;
 	d->major_faults = vm->majflt;
+	d->has_psi = vm->has_psi;
+	if (vm->has_psi)
+		memcpy(d->psi_us, vm->psi_us, sizeof(d->psi_us));
 	if (netdev)
 		vm_nets(out, vm, netdev);
 	snapshot_add_vbd(out, &(struct dom_vbd){ .c = { .rd_sectors = vm->rd_bytes / 512, .wr_sectors = vm->wr_bytes / 512 } });
@@ -723,6 +738,24 @@ static void vm_io(struct kvm *k, struct kvm_vm *vm)
 		vm->rd_bytes = io.read_bytes, vm->wr_bytes = io.write_bytes;
 	if (vm->blk_dev)
 		host_disks_use(&k->disks, vm->blk_dev);
+}
+
+/* Its own cgroup's memory and io stall; a file that stops parsing is said
+ * once and closed (looked for again at the next scan). */
+static void vm_pressure(struct kvm *k, struct kvm_vm *vm)
+{
+	char err[300];
+	vm->has_psi = false;
+	if (vm->cg.fd[0] < 0)
+		return;
+	if (vm_cgroup_read(&vm->cg, k->buf, sizeof(k->buf), vm->psi_us, err, sizeof(err)) == 0) {
+		vm->has_psi = true;
+		return;
+	}
+	if (!vm->cg_said)
+		log_warn("VM %s: %s; its own memory and io stall are not shown", vm->name, err);
+	vm->cg_said = true;
+	vm_cgroup_close(&vm->cg);
 }
 
 /* ---- the sample ---- */
@@ -901,6 +934,7 @@ static void kvm_read_vms(struct kvm *k, int64_t now)
 		if (ask_libvirt)
 			vm_from_libvirt(k, &k->vms[i], kvm_libvirt_find(k->lv, k->vms[i].name));
 		vm_io(k, &k->vms[i]);
+		vm_pressure(k, &k->vms[i]);
 		vm_runners(k, &k->vms[i]);
 	}
 	kvm_read_pcpus(k);
@@ -1024,6 +1058,8 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 		snprintf(k->cgroot, sizeof(k->cgroot), "%s", opt->cgroup_root);
 	else if (k->real_proc)
 		snprintf(k->cgroot, sizeof(k->cgroot), "/sys/fs/cgroup");
+	if (k->cgroot[0] && !cg_v2_root(k->cgroot, k->v2root, sizeof(k->v2root)))
+		k->v2root[0] = '\0';
 	if (access(k->proc, R_OK | X_OK) < 0) {
 		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
 		free(k);

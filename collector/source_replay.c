@@ -421,6 +421,15 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		return -1;
 	}
 	d->blk_dev = (uint32_t)v;
+	json_t *psi = json_object_get(c, "psi_us");
+	uint64_t us[4];
+	if (psi && !json_u64_tuple(psi, 4, us)) {
+		*why = "psi_us is not four unsigned integers (memory some, full, io some, full)";
+		return -1;
+	}
+	d->has_psi = psi != NULL;
+	if (psi)
+		memcpy(d->psi_us, us, sizeof(us));
 	json_t *ty = json_object_get(jd, "type");
 	if (ty && !json_is_string(ty)) {
 		*why = "type is not a string";

@@ -5,9 +5,11 @@
  * thread's cgroup, its quota and its cpu.stat; /proc/PID/io. */
 #include "config.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "collector/kvm_cgroup.h"
+#include "collector/vm_cgroup.h"
 #include "collector/kvm_proc.h"
 #include "collector/kvm_thieves.h"
 
@@ -102,6 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t ns;
 		if (cg_proc_parse(s, n, &v2, path, sizeof(path)) == 0 && (path[0] != '/' || strstr(path, "/../")))
 			abort();
+		/* The v2 line alone, and whether it names a VM's own group (vm_cgroup.h). */
+		if (cg_proc_unified_parse(s, n, path, sizeof(path)) == 0) {
+			if (path[0] != '/' || strstr(path, "/../"))
+				abort();
+			vm_cgroup_is_vm_group(path);
+		}
 		cg_max_parse(s, n, &pct);
 		cg_quota_v1_parse(s, n / 2, s + n / 2, n - n / 2, &pct);
 		cg_stat_parse(s, n, n % 2, &ns);

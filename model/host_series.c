@@ -94,6 +94,31 @@ static bool wait_seconds(const void *ctx, uint32_t row, size_t arg, struct serie
 	return dom(ctx, i)->has_hv && series_fraction(v, m->tracks[m->rates[i].track].wait_ns[row % WAIT_REASONS], 1000000000u, 9);
 }
 
+/* Per domain and resource (memory, io): its own cgroup's stall (KVM, cgroup v2). */
+static const char *const psi_resource[2] = { "memory", "io" };
+
+static uint32_t psi_count(const void *ctx)
+{
+	return model_snapshot(M(ctx))->ndoms * 2;
+}
+
+static unsigned psi_labels(const void *ctx, uint32_t row, struct series_label *out, char *scratch)
+{
+	(void)scratch;
+	out[0] = (struct series_label){ "domain", domain_name(model_snapshot(M(ctx)), dom(ctx, row / 2)) };
+	out[1] = (struct series_label){ "resource", psi_resource[row % 2] };
+	return 2;
+}
+
+static const struct series_rows psi_rows = { psi_count, psi_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
+
+/* arg: PSI_SOME or PSI_FULL. */
+static bool dom_stalled(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	const struct domain *d = dom(ctx, row / 2);
+	return d->has_psi && series_fraction(v, d->psi_us[row % 2][arg], 1000000u, 6);
+}
+
 static bool dom_cap_limit(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
 {
 	(void)arg;
@@ -375,6 +400,11 @@ static const struct series host_series[] = {
 	  G, &domains, dom_swap, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_major_faults_total", "Page faults of the domain's VMM that read a page in: swap-ins of its "
 	  "memory (KVM).", C, &domains, dom_major_faults, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_pressure_stalled_seconds_total", "Time some of the domain's own processes (its VM's cgroup) "
+	  "stalled on the resource (PSI \"some\", KVM with cgroup v2): memory is reclaim and swap-in, io its disks.",
+	  C, &psi_rows, dom_stalled, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_pressure_full_stalled_seconds_total", "Time all of the domain's own processes stalled on the "
+	  "resource at once (PSI \"full\").", C, &psi_rows, dom_stalled, 1, NULL, 0, SF_CALL },
 	{ "vstop_domain_io_share_ratio", "The domain's share of the bytes its disks' host device moved, last interval.",
 	  G, &domains, dom_rate_pct, R(io_share_pct), NULL, 0, SF_CALL },
 	{ "vstop_host_disk_await_seconds", "Mean request latency of a host device under domains' disks, last interval.",

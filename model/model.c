@@ -92,6 +92,13 @@ static double rate(uint64_t prev, uint64_t cur, double dt)
 	return cur < prev ? NAN : (double)(cur - prev) / dt;
 }
 
+/* PSI stalled us over the interval as % of it (a stall may span more than
+ * one task's time, never more than the interval), NaN when it went back. */
+static double stall_share(uint64_t prev, uint64_t cur, double dt)
+{
+	return cur < prev ? NAN : fmin(100, (double)(cur - prev) / (dt * 1e4));
+}
+
 static void guest_steal(struct model *m, struct dom_track *t, const struct domain *d)
 {
 	const struct guest_stat *g = &d->guest, *p = &t->guest_prev;
@@ -198,6 +205,9 @@ static void domain_rates(const struct domain *p, const struct domain *d, double 
 	r->vbd_wr_Bps = rate(p->vbd.wr_sectors, d->vbd.wr_sectors, dt) * 512;
 	r->mem_grow_Bps = ((double)d->mem_bytes - (double)p->mem_bytes) / dt;
 	r->major_faults_s = rate(p->major_faults, d->major_faults, dt);
+	for (int k = 0; k < 2 && d->has_psi && p->has_psi; k++)
+		for (int w = 0; w < 2; w++)
+			r->stall_pct[k][w] = stall_share(p->psi_us[k][w], d->psi_us[k][w], dt);
 }
 
 /* The host's memory stall over the interval, from its PSI totals (KVM). */
@@ -207,10 +217,8 @@ static void memory_stall(struct model *m, const struct snapshot *prev, const str
 	if (dt <= 0 || !prev->host.has_mem_psi || !cur->host.has_mem_psi)
 		return;
 	const uint64_t *a = prev->host.mem_stall_us, *b = cur->host.mem_stall_us;
-	if (b[0] >= a[0])
-		m->sum.mem_stall_pct = fmin(100, (double)(b[0] - a[0]) / (dt * 1e4));
-	if (b[1] >= a[1])
-		m->sum.mem_stall_full_pct = fmin(100, (double)(b[1] - a[1]) / (dt * 1e4));
+	m->sum.mem_stall_pct = stall_share(a[0], b[0], dt);
+	m->sum.mem_stall_full_pct = stall_share(a[1], b[1], dt);
 }
 
 static void summarize(struct model *m, const struct snapshot *s)
@@ -369,7 +377,7 @@ void model_commit(struct model *m)
 			.net_rx_Bps = nan, .net_tx_Bps = nan, .net_rx_pps = nan, .net_tx_pps = nan,
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan,
 			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan, .mem_grow_Bps = nan,
-			.major_faults_s = nan };
+			.major_faults_s = nan, .stall_pct = { { nan, nan }, { nan, nan } } };
 		r->track = track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */

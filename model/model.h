@@ -64,6 +64,7 @@ struct dom_rates {
 	double disk_await_ms, disk_latency_ratio, io_share_pct;
 	double mem_grow_Bps;		/* its memory's growth per second (KVM: its VMM's RSS), NaN none */
 	double major_faults_s;		/* its VMM's major faults per second (swap-ins), NaN none */
+	double stall_pct[2][2];		/* its own cgroup's [memory, io][some, full] stall, % of the interval; NaN none */
 	uint32_t track;			/* index of the domain's history */
 };
 

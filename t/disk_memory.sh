@@ -33,23 +33,35 @@ is "$(tail -1 "$TMP/out.json" | jq -c '[.host.disks[0].latency_ratio, (.domains[
 
 # Memory: 10 s of a quiet host, then 10 s with the host's memory stalled 300 ms a second (PSI),
 # big growing by 50 MiB a second, old with 180 MiB in swap and reading 500 pages a second back.
-awk 'BEGIN { some = 0; mem = 1073741824; flt = 0
+# old's own cgroup (psi_us: memory some, full, io some, full) stalls 400 ms a second on memory.
+awk 'BEGIN { some = 0; mem = 1073741824; flt = 0; pm = 0
 	for (k = 0; k < 20; k++) {
-		printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2,\"mem_stall_us\":[%d,%d]},\"domains\":[{\"name\":\"big\",\"domid\":1,\"pid\":10,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":%d}},{\"name\":\"old\",\"domid\":2,\"pid\":20,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":1073741824,\"swap_bytes\":188743680,\"major_faults\":%d}}]}\n", k + 1, k + 1, some, some / 3, mem, flt
-		if (k >= 10) { some += 300000; mem += 52428800; flt += 500 }
+		printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2,\"mem_stall_us\":[%d,%d]},\"domains\":[{\"name\":\"big\",\"domid\":1,\"pid\":10,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":%d}},{\"name\":\"old\",\"domid\":2,\"pid\":20,\"counters\":{\"cpu_ns\":1,\"mem_bytes\":1073741824,\"swap_bytes\":188743680,\"major_faults\":%d,\"psi_us\":[%d,%d,%d,0]}}]}\n", k + 1, k + 1, some, some / 3, mem, flt, pm, pm / 4, pm / 2
+		if (k >= 10) { some += 300000; mem += 52428800; flt += 500; pm += 400000 }
 	} }' > "$TMP/mem.json"
 printf '[alert.memory_stall]\nfor = 0\n' > "$TMP/m.conf"
 "$top_builddir/vstopd" -c "$TMP/m.conf" --source="replay:$TMP/mem.json" -d 0.05 --no-http 2> "$TMP/mlog"
 ok $? "vstopd replays a host's memory stall and exits"
-fired=$(grep 'alert firing: .* memory_stall' "$TMP/mlog" | head -1)
+fired=$(grep 'alert firing: .* memory_stall [0-9]' "$TMP/mlog" | head -1)
 diag "$fired"
 check "memory_stall fires critical at 30% of the time stalled" grep -q 'critical memory_stall 30.0%' <<< "$fired"
 check "it names whose memory: old in swap and reading it back, big growing" \
 	grep -q '; in swap: old 180 MiB; reading it back (major faults): old 500/s; growing: big +50.0 MiB/s' <<< "$fired"
+vm=$(grep 'alert firing: .* memory_stall old ' "$TMP/mlog" | head -1)
+diag "$vm"
+check "a VM's own memory stall (its cgroup's PSI) fires for it, with the host's and whose memory" \
+	grep -q 'critical memory_stall old 40.0% .*; the host.s memory stalled 30%; in swap: old 180 MiB' <<< "$vm"
 "$VSTOP" -b -d 0 --json --source="replay:$TMP/mem.json" > "$TMP/mem.out"
+is "$(tail -1 "$TMP/mem.out" | jq -c '.domains[] | select(.name == "old") | .pressure')" \
+	'{"memory_some_pct":40,"memory_full_pct":10,"io_some_pct":20,"io_full_pct":0}' "JSON: old's own pressure"
+is "$(tail -1 "$TMP/mem.out" | jq -c '.domains[] | select(.name == "big") | .pressure')" 'null' \
+	"JSON: no pressure where its cgroup's is not known"
 is "$(tail -1 "$TMP/mem.out" | jq -c '[.host.mem_stall_pct, .host.mem_stall_full_pct, (.domains[] | select(.name == "old") | .swap_bytes)]')" \
 	'[30,10,188743680]' "JSON: the host stalled 30% (full 10%), old's swap"
 echo '{"time":1,"view":"host","t":1,"host":{"pcpus":2,"mem_stall_us":[1]},"domains":[]}' > "$TMP/badmem.json"
 "$VSTOP" -b -d 0 --source="replay:$TMP/badmem.json" > /dev/null 2> "$TMP/err"
 check "a hostile mem_stall_us: refused with file:line" grep -q 'badmem.json:1: bad "mem_stall_us"' "$TMP/err"
+echo '{"time":1,"view":"host","t":1,"host":{"pcpus":2},"domains":[{"name":"a","domid":1,"counters":{"cpu_ns":1,"psi_us":[1,2,-3,4]}}]}' > "$TMP/badpsi.json"
+"$VSTOP" -b -d 0 --source="replay:$TMP/badpsi.json" > /dev/null 2> "$TMP/err"
+check "a hostile psi_us: refused with file:line" grep -q 'badpsi.json:1: .*psi_us is not four unsigned integers' "$TMP/err"
 done_testing

@@ -249,6 +249,91 @@ static void test_caps(void)
 	source_close(src);
 }
 
+static void psi_file(const char *cg, const char *scope, const char *res, unsigned long long some_us,
+		     unsigned long long full_us)
+{
+	char b[256];
+	snprintf(b, sizeof(b), "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n"
+		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n", some_us, full_us);
+	fp_write(cg, b, -1, "%s/%s.pressure", scope, res);
+}
+
+/* cgroup v2: db in libvirt's scope stalls on memory 0.25 s and io 0.5 s each
+ * second; "shell" is a QEMU in a login session's scope, which is not its own:
+ * no pressure is said for it. Then db's memory.pressure turns to garbage. */
+static void test_vm_pressure(void)
+{
+	char r[sizeof(root) + 16], cg[sizeof(root) + 32], log[sizeof(root) + 32];
+	static const char scope[] = "/machine.slice/machine-qemu\\x2d1\\x2ddb.scope";
+	snprintf(r, sizeof(r), "%s/psi", root);
+	snprintf(cg, sizeof(cg), "%s/psi-cg", root);
+	if (mkdir(r, 0755) < 0 || mkdir(cg, 0755) < 0)
+		fp_die("mkdir", r);
+	fp_host(r);
+	fp_write(cg, "cpu io memory pids\n", -1, "cgroup.controllers");
+	psi_file(cg, "/user.slice/session-3.scope", "memory", 5000000, 0);
+	psi_file(cg, "/user.slice/session-3.scope", "io", 5000000, 0);
+	struct model m;
+	model_init(&m, 8);
+	struct source_options so = { .step_s = 1, .proc_root = r, .cgroup_root = cg, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	char err[256] = "";
+	for (unsigned step = 0; step <= 2; step++) {
+		char line[256];
+		snprintf(line, sizeof(line), "0::%s/libvirt/emulator\n", scope);
+		fp_stat(r, 5000, "qemu-system-x86", 'S', 1, 900, 1, 0);
+		fp_cmdline(r, 5000, A("qemu\0-name\0db,debug-threads=on\0"));
+		fp_thread(r, 5000, 5000, "qemu-system-x86", 0, 0, "0");
+		fp_thread(r, 5000, 5001, "CPU 0/KVM", MS, 0, "0");
+		fp_write(r, line, -1, "5000/cgroup");
+		fp_stat(r, 6000, "qemu-system-x86", 'S', 1, 901, 1, 0);
+		fp_cmdline(r, 6000, A("qemu\0-name\0shell,debug-threads=on\0"));
+		fp_thread(r, 6000, 6000, "qemu-system-x86", 0, 0, "0");
+		fp_thread(r, 6000, 6001, "CPU 0/KVM", MS, 0, "0");
+		fp_write(r, "0::/user.slice/session-3.scope\n", -1, "6000/cgroup");
+		psi_file(cg, scope, "io", 500000ull * step, 100000ull * step);
+		if (step < 2)
+			psi_file(cg, scope, "memory", 250000ull * step, 50000ull * step);
+		else
+			fp_write(cg, "some avg10=x total=-1\n", -1, "%s/memory.pressure", scope);
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		snprintf(log, sizeof(log), "%s/psi.log", root);
+		if (step == 2 && !freopen(log, "w", stderr))
+			fp_die("freopen", log);
+		const struct snapshot *s = sample(src, &m, 1000 * step + 1000);
+		const struct domain *db = dom(s, "db"), *sh = dom(s, "shell");
+		if (!db || !sh) {
+			ok(0, "db and shell sampled");
+			return;
+		}
+		const struct dom_rates *rd = &m.rates[db - s->doms];
+		if (step == 1) {
+			ok(db->has_psi && !sh->has_psi, "db's pressure from its libvirt scope; none for a QEMU in a login session");
+			is_num(rd->stall_pct[0][0], 25, 0.01, "db: memory stalled 25%% of the second");
+			is_num(rd->stall_pct[0][1], 5, 0.01, "db: memory, all of it at once, 5%%");
+			is_num(rd->stall_pct[1][0], 50, 0.01, "db: io stalled 50%%");
+			is_num(rd->stall_pct[1][1], 10, 0.01, "db: io, all at once, 10%%");
+		}
+		if (step == 2) {
+			fflush(stderr);
+			char b[2048] = "";
+			FILE *f = fopen(log, "r");
+			size_t n = f ? fread(b, 1, sizeof(b) - 1, f) : 0;
+			b[n] = '\0';
+			if (f)
+				fclose(f);
+			ok(!db->has_psi && isnan(rd->stall_pct[0][0]), "a memory.pressure that stops parsing: no pressure for db");
+			ok(strstr(b, "VM db: its cgroup's memory.pressure") != NULL, "and the log says which file: %.*s",
+			   (int)strcspn(b, "\n"), b);
+		}
+	}
+	model_free(&m);
+	source_close(src);
+}
+
 /* An open file of process pid: fd N to target, opened with flags (octal, as fdinfo says). */
 static void fd_to(const char *r, unsigned pid, unsigned fd, const char *target, const char *flags)
 {
@@ -469,6 +554,7 @@ int main(void)
 	test_recent_thieves();
 	test_caps();
 	test_disks();
+	test_vm_pressure();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	ok(system(path) == 0, "tree removed");
 	return done_testing();

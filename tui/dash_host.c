@@ -188,6 +188,23 @@ static void takes_from(const struct dash *d, uint32_t i, char *buf, size_t sz)
 	snprintf(buf, sz, "takes from: %s%s", who[0] ? who : "nobody", share);
 }
 
+/* "stalled: memory 12% (all 3%), io 40% (all 20%); in swap 309 MiB, 8.7 major
+ * faults/s": its own cgroup's PSI and its VMM's swap (KVM). False: none known. */
+static bool memory_line(const struct dash *d, uint32_t i, char *buf, size_t sz)
+{
+	const struct domain *dom = &model_snapshot(&d->m)->doms[i];
+	const struct dom_rates *r = &d->m.rates[i];
+	int o = 0;
+	buf[0] = '\0';
+	if (dom->has_psi && !isnan(r->stall_pct[0][0]) && !isnan(r->stall_pct[1][0]))
+		o = snprintf(buf, sz, "stalled: memory %.0f%% (all %.0f%%), io %.0f%% (all %.0f%%)", r->stall_pct[0][0],
+			     r->stall_pct[0][1], r->stall_pct[1][0], r->stall_pct[1][1]);
+	if (dom->pid && (dom->swap_bytes || r->major_faults_s > 0) && o >= 0 && (size_t)o < sz)
+		snprintf(buf + o, sz - (size_t)o, "%sin swap %.0f MiB, %.1f major faults/s", o ? "; " : "",
+			 (double)dom->swap_bytes / (1 << 20), isnan(r->major_faults_s) ? 0 : r->major_faults_s);
+	return buf[0] != '\0';
+}
+
 static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 {
 	const struct snapshot *s = model_snapshot(&d->m);
@@ -223,6 +240,11 @@ static void host_detail_pane(struct dash *d, uint32_t i, int y0, int height)
 		snprintf(buf, sizeof(buf), "disk I/O %s", io);
 		dash_display_name(safe, sizeof(safe), buf, COLS, d->utf8);
 		dash_put(y0 + 1, 0, ratio >= 4 && d->color ? COLOR_PAIR(PAIR_WARN) : 0, safe);
+		y0++;
+		height--;
+	}
+	if (memory_line(d, i, buf, sizeof(buf))) {
+		dash_put(y0 + 1, 0, d->m.rates[i].stall_pct[0][0] >= 10 && d->color ? COLOR_PAIR(PAIR_WARN) : 0, buf);
 		y0++;
 		height--;
 	}

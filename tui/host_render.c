@@ -154,6 +154,17 @@ static void json_wait_split(struct strbuf *b, const struct model *m, uint32_t i)
 	kv_num(b, "cap_steal_pct", r->cap_steal_pct, 2);
 }
 
+/* Its own cgroup's stall (KVM, cgroup v2): "pressure":{"memory_some_pct":..}. */
+static void json_vm_pressure(struct strbuf *b, const struct dom_rates *r)
+{
+	static const char *const key[2][2] = { { "memory_some_pct", "memory_full_pct" }, { "io_some_pct", "io_full_pct" } };
+	for (int k = 0; k < 4; k++) {
+		sb_printf(b, "%s\"%s\":", k ? "," : ",\"pressure\":{", key[k / 2][k % 2]);
+		json_num(b, r->stall_pct[k / 2][k % 2], 2, true);
+	}
+	sb_putc(b, '}');
+}
+
 /* A counter as a recording holds it: at most 2^63 - 1, what jansson (the
  * replay's reader, like most JSON readers) keeps as an integer. No real one
  * gets there (292 years of nanoseconds); a wrapped sum would, and must not
@@ -320,6 +331,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "swap_bytes", d->swap_bytes);
 			kv_num(b, "major_faults_per_s", r->major_faults_s, 1);
 		}
+		if (d->has_psi)
+			json_vm_pressure(b, r);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
@@ -353,6 +366,9 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "swap_bytes", d->swap_bytes);
 		if (d->major_faults)
 			kv_u64(b, "major_faults", d->major_faults);
+		if (d->has_psi)
+			sb_printf(b, ",\"psi_us\":[%llu,%llu,%llu,%llu]", rec_u64(d->psi_us[0][0]), rec_u64(d->psi_us[0][1]),
+				  rec_u64(d->psi_us[1][0]), rec_u64(d->psi_us[1][1]));
 		if (d->has_guest)
 			sb_printf(b, ",\"guest\":{\"ncpus\":%u,\"total_ticks\":%llu,\"steal_ticks\":%llu,\"user_hz\":%u}",
 				  d->guest.ncpus, rec_u64(d->guest.total_ticks),
