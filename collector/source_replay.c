@@ -391,7 +391,7 @@ static int json_domain(json_t *jd, struct snapshot *out, const char **why)
 		{ "vbd_wr_reqs", &d->vbd.wr_reqs }, { "vbd_rd_sectors", &d->vbd.rd_sectors },
 		{ "vbd_wr_sectors", &d->vbd.wr_sectors }, { "balloon_bytes", &d->balloon_bytes },
 		{ "libvirt_delay_ns", &d->libvirt_delay_ns }, { "swap_bytes", &d->swap_bytes },
-		{ "major_faults", &d->major_faults },
+		{ "major_faults", &d->major_faults }, { "mem_target_bytes", &d->mem_target_bytes },
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (json_u64_field(c, f[i].key, f[i].dst) < 0) {

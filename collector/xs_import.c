@@ -69,6 +69,19 @@ uint32_t xs_physical_device(const char *val, size_t len)
 	return BLK_DEV(part[0], part[1]);
 }
 
+uint32_t xs_memory_target(const char *val, size_t len)
+{
+	uint64_t v = 0;
+	if (len == 0 || len > 10 || (val[0] == '0' && len > 1))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)val[i]))
+			return 0;
+		v = v * 10 + (uint64_t)(val[i] - '0');
+	}
+	return v > UINT32_MAX ? 0 : (uint32_t)v;
+}
+
 #define XS_DOMIDS 32768	/* Xen's domids are below DOMID_FIRST_RESERVED (0x7ff0) */
 
 #ifdef HAVE_XENSTORE
@@ -100,13 +113,32 @@ static uint32_t xs_import_vbd_device(struct xs_import *x, uint32_t domid)
 	return dev;
 }
 
-/* d's type: from the cache, else read from the toolstack's record once. */
+/* domid's balloon target in KiB, which the toolstack writes (xl mem-set); 0 none. */
+static uint32_t xs_import_target(struct xs_import *x, uint32_t domid)
+{
+	char path[64];
+	unsigned int len = 0;
+	snprintf(path, sizeof(path), "/local/domain/%" PRIu32 "/memory/target", domid);
+	char *val = xs_read(x->xsh, XBT_NULL, path, &len);
+	uint32_t kib = val ? xs_memory_target(val, len) : 0;
+	if (val && !kib && x->read_errors++ % 60 == 0)
+		log_warn("xenstore: %s is not KiB in decimal: its balloon target is not known", path);
+	free(val);
+	return kib;
+}
+
+/* d's type: from the cache, else read from the toolstack's record once; its
+ * balloon target then and every XS_TARGET_EVERY samples (staggered by domid). */
 static void xs_import_domain_type(struct xs_import *x, struct domain *d)
 {
 	if (d->domid >= XS_DOMIDS)
 		return;
 	x->type_gen[d->domid] = x->type_seen_gen;
-	if (!x->type_of[d->domid]) {
+	bool fresh = !x->type_of[d->domid];
+	if (fresh || (x->samples + d->domid) % XS_TARGET_EVERY == 0)
+		x->target_kib_of[d->domid] = xs_import_target(x, d->domid);
+	d->mem_target_bytes = (uint64_t)x->target_kib_of[d->domid] << 10;
+	if (fresh) {
 		char path[64];
 		unsigned int len = 0;
 		snprintf(path, sizeof(path), "/libxl/%" PRIu32 "/type", d->domid);
@@ -127,7 +159,8 @@ int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t er
 	x->type_of = calloc(XS_DOMIDS, sizeof(*x->type_of));
 	x->type_gen = calloc(XS_DOMIDS, sizeof(*x->type_gen));
 	x->blk_of = calloc(XS_DOMIDS, sizeof(*x->blk_of));
-	if (!x->type_of || !x->type_gen || !x->blk_of) {
+	x->target_kib_of = calloc(XS_DOMIDS, sizeof(*x->target_kib_of));
+	if (!x->type_of || !x->type_gen || !x->blk_of || !x->target_kib_of) {
 		xs_import_close(x);
 		snprintf(err, errsz, "out of memory");
 		return -1;
@@ -145,6 +178,7 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 	double now = (double)s->t_ns / 1e9;	/* the sample's time: no clock read per sample */
 
 	x->type_seen_gen++;
+	x->samples++;
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		struct domain *d = &s->doms[i];
 		unsigned int len = 0;
@@ -176,9 +210,11 @@ void xs_import_close(struct xs_import *x)
 	free(x->type_of);
 	free(x->type_gen);
 	free(x->blk_of);
+	free(x->target_kib_of);
 	x->type_of = NULL;
 	x->type_gen = NULL;
 	x->blk_of = NULL;
+	x->target_kib_of = NULL;
 }
 #else
 int xs_import_open(struct xs_import *x, const char *prefix, char *err, size_t errsz)

@@ -25,7 +25,11 @@ struct xs_import {
 	uint8_t *type_of;
 	uint64_t type_seen_gen, *type_gen;
 	uint32_t *blk_of;		/* read with the type: the device under its first VBD, 0 none */
+	uint32_t *target_kib_of;	/* its balloon target (memory/target), read with the type and every
+					   XS_TARGET_EVERY samples after; 0 not known */
+	uint32_t samples;
 };
+#define XS_TARGET_EVERY 10
 
 /* Validate a raw value and, when good, attach it to d. */
 bool xs_import_value(struct xs_import *x, struct domain *d, const char *val, size_t len, double now);
@@ -36,6 +40,9 @@ enum dom_type xs_import_type(const char *val, size_t len);
 /* The toolstack's physical-device of a VBD backend: "MAJOR:MINOR" in hex,
  * as `stat -c %t:%T` prints it ("fe:1"); BLK_DEV of it, or 0 when it is not that. */
 uint32_t xs_physical_device(const char *val, size_t len);
+/* The toolstack's memory/target: KiB in decimal, no sign, no leading zeros,
+ * below 2^32 KiB (4 TiB); 0 when it is not that. */
+uint32_t xs_memory_target(const char *val, size_t len);
 /* Read every domain's value (and type, and its disk's device) into the snapshot. */
 void xs_import_read(struct xs_import *x, struct snapshot *s);
 void xs_import_close(struct xs_import *x);

@@ -13,6 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[GUEST_STAT_MAX_LEN + 1];
 	if (xs_import_type((const char *)data, size) > DOM_TYPE_PVH)
 		abort();	/* only PV, HVM or PVH come from the toolstack */
+	if (xs_memory_target((const char *)data, size) && (size > 10 || data[0] < '1' || data[0] > '9'))
+		abort();	/* KiB in decimal, no leading zero, at most ten digits */
 	uint32_t dev = xs_physical_device((const char *)data, size);
 	if (dev && (dev >> 20 == 0 || size < 3 || size > 13))
 		abort();	/* a device number, from "M:m" to "fff:fffff" */

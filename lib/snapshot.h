@@ -128,6 +128,7 @@ struct domain {
 	uint32_t blk_dev;		/* the host block device under its disks (BLK_DEV), 0 not known */
 	uint64_t swap_bytes;		/* kvm: its VMM's memory in swap (VmSwap), as of its last scan */
 	uint64_t major_faults;		/* kvm: its VMM's major faults (swap-ins of its memory), cumulative */
+	uint64_t mem_target_bytes;	/* xen: the balloon's target (xenstore memory/target), 0 not known */
 	bool has_psi;			/* kvm: its own cgroup's pressure was read (collector/vm_cgroup.h) */
 	uint64_t psi_us[2][2];		/* [memory, io][some, full]: its stalled time, us cumulative */
 };

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define IMAGE_MAGIC 0x36495356u	/* "VSI6": pCPUs, caps, block devices, memory stall and swap, VMs' PSI */
+#define IMAGE_MAGIC 0x36495356u	/* "VSI6": pCPUs, caps, block devices, memory stall and swap, VMs' PSI, balloon targets */
 
 enum { P_DOMS, P_NETS, P_VBDS, P_VCPU_NS, P_HV_VCPUS, P_THIEF_NAMES, P_PCPUS, P_BLK_DEVS, P_NAMES, PARTS };
 static const uint16_t part_size[PARTS] = {
@@ -100,7 +100,7 @@ static const struct field domain_fields[] = {
 	DF(guest), DF(cpu_pct_reported), DF(has_hv), DF(hv.running_ns), DF(hv.runnable_ns), DF(hv.now_ns), DF(hv.lost),
 	DF(hv.nthieves), THIEF(0), THIEF(1), THIEF(2), THIEF(3), THIEF(4), THIEF(5), THIEF(6), DF(hv_vcpu_first),
 	DF(hv_vcpu_count), DF(pid), DF(type), DF(balloon_bytes), DF(libvirt_delay_ns), DF(cap_pct), DF(blk_dev),
-	DF(swap_bytes), DF(major_faults), DF(has_psi), DF(psi_us),
+	DF(swap_bytes), DF(major_faults), DF(mem_target_bytes), DF(has_psi), DF(psi_us),
 };
 _Static_assert(HV_THIEVES == 7, "every thief is listed above");
 static const struct field net_fields[] = { FIELD(struct dom_net, id), FIELD(struct dom_net, c) };

@@ -160,6 +160,13 @@ static bool dom_swap(const void *ctx, uint32_t i, size_t arg, struct series_valu
 	return d->pid && series_u64(v, d->swap_bytes);
 }
 
+static bool dom_mem_target(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
+{
+	(void)arg;
+	const struct domain *d = dom(ctx, i);
+	return d->mem_target_bytes && series_u64(v, d->mem_target_bytes);
+}
+
 static bool dom_major_faults(const void *ctx, uint32_t i, size_t arg, struct series_value *v)
 {
 	(void)arg;
@@ -398,6 +405,9 @@ static const struct series host_series[] = {
 	  SF_CALL },
 	{ "vstop_domain_swap_bytes", "The domain's memory the host has in swap (KVM: its VMM's VmSwap, read every 10 s).",
 	  G, &domains, dom_swap, 0, NULL, 0, SF_CALL },
+	{ "vstop_domain_memory_target_bytes", "The domain's balloon target, what the toolstack asks it to have (Xen: "
+	  "xenstore memory/target, read every 10 s); beside vstop_domain_memory_bytes, what it has.", G, &domains,
+	  dom_mem_target, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_major_faults_total", "Page faults of the domain's VMM that read a page in: swap-ins of its "
 	  "memory (KVM).", C, &domains, dom_major_faults, 0, NULL, 0, SF_CALL },
 	{ "vstop_domain_pressure_stalled_seconds_total", "Time some of the domain's own processes (its VM's cgroup) "

@@ -58,6 +58,13 @@ is "$(tail -1 "$TMP/mem.out" | jq -c '.domains[] | select(.name == "big") | .pre
 	"JSON: no pressure where its cgroup's is not known"
 is "$(tail -1 "$TMP/mem.out" | jq -c '[.host.mem_stall_pct, .host.mem_stall_full_pct, (.domains[] | select(.name == "old") | .swap_bytes)]')" \
 	'[30,10,188743680]' "JSON: the host stalled 30% (full 10%), old's swap"
+# A Xen guest's balloon target (xenstore memory/target) beside what it has.
+for t in 1 2; do
+	echo "{\"time\":$t,\"view\":\"host\",\"t\":$t,\"host\":{\"pcpus\":2},\"domains\":[{\"name\":\"g\",\"domid\":3,\"counters\":{\"cpu_ns\":$t,\"mem_bytes\":1073741824,\"mem_target_bytes\":536870912}}]}"
+done > "$TMP/target.json"
+"$VSTOP" -b -d 0 --json --source="replay:$TMP/target.json" > "$TMP/target.out"
+is "$(tail -1 "$TMP/target.out" | jq -c '.domains[0] | [.mem_target_bytes, .mem_bytes, .counters.mem_target_bytes]')" \
+	'[536870912,1073741824,536870912]' "JSON: a balloon target of 512 MiB beside the 1 GiB the guest has, and replayed"
 echo '{"time":1,"view":"host","t":1,"host":{"pcpus":2,"mem_stall_us":[1]},"domains":[]}' > "$TMP/badmem.json"
 "$VSTOP" -b -d 0 --source="replay:$TMP/badmem.json" > /dev/null 2> "$TMP/err"
 check "a hostile mem_stall_us: refused with file:line" grep -q 'badmem.json:1: bad "mem_stall_us"' "$TMP/err"

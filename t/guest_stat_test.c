@@ -63,6 +63,13 @@ int main(void)
 					       "x:1", "7:-1", "0007:00001", "7\0:1" };
 	for (size_t i = 0; i < sizeof(bad_dev) / sizeof(bad_dev[0]); i++)
 		ok(xs_physical_device(bad_dev[i], i == 13 ? 5 : strlen(bad_dev[i])) == 0, "physical-device: hostile value %zu refused", i);
+	/* The balloon target the toolstack writes (xl mem-set): KiB in decimal. */
+	ok(xs_memory_target("524288", 6) == 524288 && xs_memory_target("0", 1) == 0 &&
+	   xs_memory_target("4294967295", 10) == UINT32_MAX, "memory/target 524288 KiB; 0; the largest");
+	static const char *const bad_kib[] = { "", "-1", "+5", "0524288", "524288\n", " 524288", "5e5", "4294967296",
+						"99999999999", "52\0" "4" };
+	for (size_t i = 0; i < sizeof(bad_kib) / sizeof(bad_kib[0]); i++)
+		ok(xs_memory_target(bad_kib[i], i == 9 ? 4 : strlen(bad_kib[i])) == 0, "memory/target: hostile value %zu refused", i);
 	snapshot_free(&s);
 	return done_testing();
 }

@@ -189,7 +189,8 @@ static void takes_from(const struct dash *d, uint32_t i, char *buf, size_t sz)
 }
 
 /* "stalled: memory 12% (all 3%), io 40% (all 20%); in swap 309 MiB, 8.7 major
- * faults/s": its own cgroup's PSI and its VMM's swap (KVM). False: none known. */
+ * faults/s": its own cgroup's PSI and its VMM's swap (KVM); "balloon target
+ * 512 MiB, has 1024 MiB" (Xen). False: none known. */
 static bool memory_line(const struct dash *d, uint32_t i, char *buf, size_t sz)
 {
 	const struct domain *dom = &model_snapshot(&d->m)->doms[i];
@@ -200,8 +201,11 @@ static bool memory_line(const struct dash *d, uint32_t i, char *buf, size_t sz)
 		o = snprintf(buf, sz, "stalled: memory %.0f%% (all %.0f%%), io %.0f%% (all %.0f%%)", r->stall_pct[0][0],
 			     r->stall_pct[0][1], r->stall_pct[1][0], r->stall_pct[1][1]);
 	if (dom->pid && (dom->swap_bytes || r->major_faults_s > 0) && o >= 0 && (size_t)o < sz)
-		snprintf(buf + o, sz - (size_t)o, "%sin swap %.0f MiB, %.1f major faults/s", o ? "; " : "",
-			 (double)dom->swap_bytes / (1 << 20), isnan(r->major_faults_s) ? 0 : r->major_faults_s);
+		o += snprintf(buf + o, sz - (size_t)o, "%sin swap %.0f MiB, %.1f major faults/s", o ? "; " : "",
+			      (double)dom->swap_bytes / (1 << 20), isnan(r->major_faults_s) ? 0 : r->major_faults_s);
+	if (dom->mem_target_bytes && o >= 0 && (size_t)o < sz)	/* Xen: the balloon, asked and done */
+		snprintf(buf + o, sz - (size_t)o, "%sballoon target %.0f MiB, has %.0f MiB", o ? "; " : "",
+			 (double)dom->mem_target_bytes / (1 << 20), (double)dom->mem_bytes / (1 << 20));
 	return buf[0] != '\0';
 }
 

@@ -333,6 +333,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 		}
 		if (d->has_psi)
 			json_vm_pressure(b, r);
+		if (d->mem_target_bytes)	/* Xen: what the toolstack asks the balloon for, beside mem_bytes */
+			kv_u64(b, "mem_target_bytes", d->mem_target_bytes);
 		sb_puts(b, ",\"counters\":{\"cpu_ns\":");
 		json_u64(b, rec_u64(d->cpu_ns));
 		json_takes_from(b, m, i);
@@ -366,6 +368,8 @@ void host_render_json(struct strbuf *b, const struct model *m, const uint32_t *o
 			kv_u64(b, "swap_bytes", d->swap_bytes);
 		if (d->major_faults)
 			kv_u64(b, "major_faults", d->major_faults);
+		if (d->mem_target_bytes)
+			kv_u64(b, "mem_target_bytes", d->mem_target_bytes);
 		if (d->has_psi)
 			sb_printf(b, ",\"psi_us\":[%llu,%llu,%llu,%llu]", rec_u64(d->psi_us[0][0]), rec_u64(d->psi_us[0][1]),
 				  rec_u64(d->psi_us[1][0]), rec_u64(d->psi_us[1][1]));

@@ -161,6 +161,7 @@ echo "lab: guests created"; $X/xl list
 # Phase A: each guest on its own pCPU; Dom0 on a third, out of their way.
 $X/xl vcpu-pin Domain-0 all 2
 $X/xl vcpu-pin g1 0 0; $X/xl vcpu-pin g2 0 1
+$X/xl mem-set g2 160m	# its balloon target (xenstore memory/target), below the 192 MiB it booted with
 ( /usr/bin/vstopd -c /lab/vstop.conf --source=xen -d 1 --listen 127.0.0.1:9945 2> /lab/out/vstopd.log
   echo "vstopd ended with status $?" > /lab/out/vstopd.status ) &
 sleep 12
@@ -355,6 +356,11 @@ for g in g1 g2; do
 	done
 	[ -z "$bad" ]; ok $? "phase A: $g's VBD and network rates (a real disk and vif) agree with xentop's within 25% (requests: or 2/s)${bad:+ (not:$bad)}"
 done
+# The balloon: g2's target (xl mem-set 160m) beside what it has, g1's its 192 MiB.
+t2=$(dom phaseA.json g2 mem_target_bytes | tail -1) m2=$(dom phaseA.json g2 mem_bytes | tail -1) t1=$(dom phaseA.json g1 mem_target_bytes | tail -1)
+echo "# phase A: g2's balloon target $((${t2:-0} >> 20)) MiB, it has $((${m2:-0} >> 20)) MiB; g1's target $((${t1:-0} >> 20)) MiB"
+[ "$t2" = $((160 << 20)) ] && [ "$t1" = $((192 << 20)) ] && [ -n "$m2" ]
+ok $? "phase A: each guest's balloon target from xenstore (g2 160 MiB after xl mem-set, g1 192 MiB) beside what it has"
 # Their disks' device: loop0, under both image files; each names the other among who moved its bytes.
 d1=$(dom phaseA.json g1 disk.device | tail -1) d2=$(dom phaseA.json g2 disk.device | tail -1)
 n1=$(dom phaseA.json g1 disk.io_neighbors | grep 'g2 [0-9]' | tail -1) n2=$(dom phaseA.json g2 disk.io_neighbors | grep 'g1 [0-9]' | tail -1)
