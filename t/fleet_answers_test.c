@@ -38,8 +38,11 @@ int main(void)
 	ok(rc == 0 && f.nguests == 3, "steal fills rows; a domain without vCPUs (gone since) makes none");
 	rc = answer(&f, FQ_THIEF, VEC(S("\"instance\":\"h1\",\"domain\":\"db\",\"thief\":\"web\"", "0.2")));
 	ok(rc == 0, "the thief answer is taken");
+	rc = answer(&f, FQ_DISK, VEC(S("\"instance\":\"h1\",\"domain\":\"db\"", "12.5")));
+	ok(rc == 0, "the disk latency answer is taken");
 	rc = answer(&f, FQ_HOST, VEC(S("\"__name__\":\"vstop_host_vcpu_overcommit_ratio\",\"instance\":\"h1\"", "3.5") ","
-				     S("\"__name__\":\"vstop_host_cpus\",\"instance\":\"h1\"", "8")));
+				     S("\"__name__\":\"vstop_host_cpus\",\"instance\":\"h1\"", "8") ","
+				     S("\"__name__\":\"vstop_host_memory_stall_ratio\",\"instance\":\"h1\"", "0.25")));
 	ok(rc == 0, "host values by their metric name");
 	rc = answer(&f, FQ_HOST_SAMPLE, VEC(S("\"instance\":\"h1\"", "1700000000") "," S("\"instance\":\"h2\"", "1699999000")));
 	ok(rc == 0, "the hosts' newest samples");
@@ -50,9 +53,11 @@ int main(void)
 	   "sorted by steal, highest first; not known last");
 	const struct fleet_guest *g = row(&f, "h1", "db");
 	ok(g && g->vcpus == 4 && g->thief && strcmp(g->thief, "web") == 0 && g->thief_ratio == 0.2, "h1/db: 4 vCPUs, thief web 20%%");
+	ok(g && g->disk_ratio == 12.5 && isnan(row(&f, "h1", "web")->disk_ratio), "h1/db: its disk 12.5x its usual; h1/web not known");
 	ok(f.nhosts == 3 + 0 && strcmp(f.host[0].host, "h1") == 0, "hosts sorted by name (%u)", f.nhosts);
 	ok(f.host[0].vcpu_overcommit == 3.5 && f.host[0].pcpus == 8 && isnan(f.host[0].mem_overcommit) && f.host[0].guests == 2,
 	   "h1: overcommit 3.5, 8 pCPUs, memory overcommit not known, 2 guests");
+	ok(f.host[0].mem_stall == 0.25 && isnan(f.host[1].mem_stall), "h1: its memory stalled 25%%; h2's not known");
 	ok(!f.host[0].stale, "h1 sampled 10 s ago: not stale");
 	ok(f.host[1].stale && f.host[1].current, "h2 sampled 1010 s ago: stale though the store still answers for it");
 	ok(f.host[2].stale && !f.host[2].current && f.host[2].last == 1699990000, "h4, seen within the hour only: stale, with its last sample");

@@ -4,8 +4,8 @@
 Usage: fleet_compare.py FLEET.json HOST=SERVED.prom...
 FLEET: one line of `vstop -b --json --source=prom:URL`. SERVED: each host's
 /metrics at the same sample (its sampler stopped). Every domain a host served is
-a row of the fleet view with the same steal, CPU, vCPUs and memory, the host's
-line has its overcommit, and no row is there that the host did not serve.
+a row of the fleet view with the same steal, CPU, vCPUs, memory and disk
+latency, the host's line has its overcommit and memory stall, and no row is there that the host did not serve.
 Prints each difference; exits 1 if any.
 """
 import json
@@ -40,6 +40,7 @@ def main():
             "mem_bytes": by_domain("vstop_domain_memory_bytes"),
             "cpu_pct": by_domain("vstop_domain_cpu_usage_ratio", 100),
             "steal_pct": by_domain("vstop_domain_steal_ratio", 100),
+            "disk_latency_ratio": by_domain("vstop_domain_disk_latency_baseline_ratio"),
         }
         rows = {d["name"]: d for d in fleet["domains"] if d["host"] == host}
         for name in sorted(set(vcpus) | set(rows)):
@@ -62,8 +63,11 @@ def main():
             continue
         for field, metric in (("vcpu_overcommit", "vstop_host_vcpu_overcommit_ratio"),
                               ("mem_overcommit", "vstop_host_memory_overcommit_ratio"),
-                              ("domains", "vstop_host_domains")):
+                              ("domains", "vstop_host_domains"),
+                              ("mem_stall_pct", "vstop_host_memory_stall_ratio")):
             v = served.get((metric, frozenset()))
+            if v is not None and field.endswith("_pct"):
+                v *= 100
             if not near(hosts[0][field], v):
                 print(f"~ {host} {field}: fleet {hosts[0][field]}, served {v}")
                 bad += 1

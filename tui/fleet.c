@@ -16,12 +16,13 @@ const char *const fleet_queries[FQ_COUNT] = {
 	[FQ_STEAL] = "vstop_domain_steal_ratio{@}",
 	[FQ_CPU] = "vstop_domain_cpu_usage_ratio{@}",
 	[FQ_MEM] = "vstop_domain_memory_bytes{@}",
+	[FQ_DISK] = "vstop_domain_disk_latency_baseline_ratio{@}",
 	/* Each guest's main thief, as its share of the guest's wait. */
 	[FQ_THIEF] = "topk by (instance, domain) (1, rate(vstop_domain_steal_by_seconds_total{@}[1m])"
 		     " / on (instance, domain) group_left sum by (instance, domain)"
 		     " (rate(vstop_domain_steal_by_seconds_total{@}[1m])) > 0)",
 	[FQ_HOST] = "{__name__=~\"vstop_host_(cpus|domains|vcpu_overcommit_ratio|memory_overcommit_ratio"
-		    "|cpu_saturation_ratio|steal_max_ratio)\",@}",
+		    "|cpu_saturation_ratio|steal_max_ratio|memory_stall_ratio)\",@}",
 	/* The newest sample's time, for hosts within the lookback; and over the last
 	 * hour (to the minute), so a host that went silent is still shown, as stale. */
 	[FQ_HOST_SAMPLE] = "timestamp(vstop_host_domains{@})",
@@ -92,7 +93,7 @@ static struct fleet_guest *guest_find(struct fleet *f, const char *host, const c
 	}
 	struct fleet_guest *g = &f->guest[f->nguests++];
 	*g = (struct fleet_guest){ .key = k, .host = k + at, .name = k + at + strlen(k + at) + 1,
-				   .steal = NAN, .cpu = NAN, .vcpus = NAN, .mem = NAN };
+				   .steal = NAN, .cpu = NAN, .vcpus = NAN, .mem = NAN, .disk_ratio = NAN };
 	name_index_added(&f->guest_index, f->guest, f->nguests);
 	return g;
 }
@@ -108,7 +109,7 @@ static struct fleet_host *host_find(struct fleet *f, const char *host)
 	}
 	struct fleet_host *h = &f->host[f->nhosts++];
 	*h = (struct fleet_host){ .host = xstrdup(host), .pcpus = NAN, .domains = NAN, .vcpu_overcommit = NAN,
-				  .mem_overcommit = NAN, .saturation = NAN, .steal_max = NAN };
+				  .mem_overcommit = NAN, .saturation = NAN, .steal_max = NAN, .mem_stall = NAN };
 	name_index_added(&f->host_index, f->host, f->nhosts);
 	return h;
 }
@@ -128,6 +129,7 @@ static void put_host_value(struct fleet_host *h, const char *metric, double v)
 		{ "vstop_host_memory_overcommit_ratio", &h->mem_overcommit },
 		{ "vstop_host_cpu_saturation_ratio", &h->saturation },
 		{ "vstop_host_steal_max_ratio", &h->steal_max },
+		{ "vstop_host_memory_stall_ratio", &h->mem_stall },
 	};
 	for (size_t i = 0; i < sizeof(field) / sizeof(field[0]); i++)
 		if (strcmp(metric, field[i].name) == 0)
@@ -163,6 +165,7 @@ static void put_sample(struct fleet *f, enum fleet_query q, json_t *metric, doub
 	case FQ_STEAL: g->steal = v; break;
 	case FQ_CPU: g->cpu = v; break;
 	case FQ_MEM: g->mem = v; break;
+	case FQ_DISK: g->disk_ratio = v; break;
 	case FQ_THIEF: {
 		const char *t = label(metric, "thief");
 		if (t && (!g->thief || v > g->thief_ratio)) {

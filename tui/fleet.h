@@ -18,6 +18,7 @@ struct fleet_guest {
 	char *key;			/* host and name, unambiguous (the index's key) */
 	const char *host, *name;	/* into key */
 	double steal, cpu, vcpus, mem;	/* ratios, count, bytes; NaN = not known */
+	double disk_ratio;		/* its disks' device's latency over its usual; NaN = not known */
 	char *thief;			/* who ran while it waited most, or NULL */
 	double thief_ratio;		/* that thief's share of the guest's wait */
 };
@@ -28,13 +29,14 @@ struct fleet_host {
 	bool current;			/* in the instant queries (a sample within the store's lookback) */
 	bool stale;			/* fleet_finish: no sample for longer than stale_after */
 	double pcpus, domains, vcpu_overcommit, mem_overcommit, saturation, steal_max;
+	double mem_stall;		/* the host's memory stall (PSI, KVM), ratio; NaN = not known */
 	uint32_t guests;		/* rows in the guest table */
 };
 
 /* The queries, in the order their answers are given to fleet_add_answer:
  * FQ_VCPUS makes the guests' rows (every domain has vCPUs), the others fill them. */
 enum fleet_query {
-	FQ_VCPUS, FQ_STEAL, FQ_CPU, FQ_MEM, FQ_THIEF, FQ_HOST, FQ_HOST_SAMPLE, FQ_HOST_SEEN, FQ_COUNT
+	FQ_VCPUS, FQ_STEAL, FQ_CPU, FQ_MEM, FQ_DISK, FQ_THIEF, FQ_HOST, FQ_HOST_SAMPLE, FQ_HOST_SEEN, FQ_COUNT
 };
 extern const char *const fleet_queries[FQ_COUNT];
 

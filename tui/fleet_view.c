@@ -68,8 +68,8 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 	if (f->unlabelled)
 		sb_printf(b, "(%llu series without an instance or domain label ignored)\n",
 			  (unsigned long long)f->unlabelled);
-	sb_printf(b, "%-20s %5s %5s %7s %6s %6s %9s  %s\n", "HOST", "DOMS", "PCPUS", "VCPU-OC", "MEM-OC", "SAT%",
-		  "STEAL-MAX", "LAST SAMPLE");
+	sb_printf(b, "%-20s %5s %5s %7s %6s %6s %9s %7s  %s\n", "HOST", "DOMS", "PCPUS", "VCPU-OC", "MEM-OC", "SAT%",
+		  "STEAL-MAX", "MSTALL%", "LAST SAMPLE");
 	for (uint32_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->host[i];
 		name_safe(safe, sizeof(safe), h->host);
@@ -80,10 +80,13 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 		col(b, 6, 2, h->mem_overcommit, 1);
 		col(b, 6, 1, h->saturation, 100);
 		col(b, 8, 1, h->steal_max, 100);
+		sb_putc(b, '%');
+		col(b, 7, 1, h->mem_stall, 100);
 		age_str(now - h->last, age, sizeof(age));
-		sb_printf(b, "%%  %s%s%s\n", h->stale ? "STALE " : "", h->last > 0 ? age : "never", h->last > 0 ? " ago" : "");
+		sb_printf(b, "  %s%s%s\n", h->stale ? "STALE " : "", h->last > 0 ? age : "never", h->last > 0 ? " ago" : "");
 	}
-	sb_printf(b, "%-20s %-24s %6s %6s %5s %6s  %s\n", "HOST", "NAME", "STEAL%", "CPU%", "VCPUS", "MEM", "THIEF");
+	sb_printf(b, "%-20s %-24s %6s %6s %5s %6s %6s  %s\n", "HOST", "NAME", "STEAL%", "CPU%", "VCPUS", "MEM", "DISK",
+		  "THIEF");
 	for (uint32_t i = 0; i < f->nguests && (!rows || i < rows); i++) {
 		const struct fleet_guest *g = &f->guest[i];
 		char mem[16] = "-";
@@ -98,6 +101,10 @@ static void fleet_text(struct strbuf *b, const struct fleet *f, const char *url,
 		col(b, 6, 1, g->cpu, 100);
 		col(b, 5, 0, g->vcpus, 1);
 		sb_printf(b, " %6s", mem);
+		char disk[16] = "-";	/* its disks' device against its usual: 12.0x */
+		if (!isnan(g->disk_ratio))
+			snprintf(disk, sizeof(disk), "%.1fx", g->disk_ratio);
+		sb_printf(b, " %6s", disk);
 		if (g->thief && g->steal > 0) {	/* the thief's share is over a minute: no steal now, no thief */
 			name_safe(safe, sizeof(safe), g->thief);
 			sb_printf(b, "  %s %.0f%%", safe, g->thief_ratio * 100);
@@ -130,6 +137,7 @@ static void fleet_json(struct strbuf *b, const struct fleet *f, const char *url,
 		json_field(b, "mem_overcommit", h->mem_overcommit, 6, 1);
 		json_field(b, "cpu_saturation_pct", h->saturation, 6, 100);
 		json_field(b, "steal_max_pct", h->steal_max, 6, 100);
+		json_field(b, "mem_stall_pct", h->mem_stall, 6, 100);
 		sb_putc(b, '}');
 	}
 	sb_puts(b, "],\"domains\":[");
@@ -143,6 +151,7 @@ static void fleet_json(struct strbuf *b, const struct fleet *f, const char *url,
 		json_field(b, "cpu_pct", g->cpu, 6, 100);
 		json_field(b, "vcpus", g->vcpus, 0, 1);
 		json_field(b, "mem_bytes", g->mem, 0, 1);
+		json_field(b, "disk_latency_ratio", g->disk_ratio, 6, 1);
 		sb_puts(b, ",\"thief\":");
 		if (g->thief)
 			json_str(b, g->thief);
