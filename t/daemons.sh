@@ -77,9 +77,13 @@ check "listen = 127.0.0.1:99999: says the port is out of range" grep -q 'listen 
 "$VSTOPD" -c /dev/null --source=sim:2 -d 0.2 -n 25 --listen ":$port" 2> "$TMP/log" &
 pid=$!
 for _ in $(seq 40); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/metrics" > /dev/null
+curl -sf "http://127.0.0.1:$port/metrics" > "$TMP/metrics"
 served=$?
 ok $served "--listen :PORT serves on 127.0.0.1"
+# What runs, as exporters say: the version and the commit built (git's, or the tarball's).
+rev=$({ [ -e "$top_srcdir/.git" ] && git -C "$top_srcdir" rev-parse --short=12 HEAD; } 2> /dev/null || cat "$top_srcdir/.revision")
+is "$(grep '^vstop_build_info' "$TMP/metrics")" "vstop_build_info{version=\"$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$top_builddir/config.h")\",revision=\"$rev\"} 1" \
+	"/metrics: vstop_build_info with the version and the commit built ($rev)"
 [ $served = 0 ] || sed 's/^/#   /' "$TMP/log"
 curl -sf "http://[::1]:$port/metrics" > /dev/null
 ok $? "--listen :PORT serves on ::1 too"

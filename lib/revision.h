@@ -1,0 +1,1 @@
+#define VSTOP_REVISION "018569db1c1d"
