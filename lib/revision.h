@@ -1,1 +1,1 @@
-#define VSTOP_REVISION "018569db1c1d"
+#define VSTOP_REVISION "f132519a6b2f"

@@ -79,6 +79,15 @@ for u in vstopd vstop-agent; do
 done
 [ ! -e /etc/munin/plugins/vstop_steal ] && [ ! -e /etc/munin/plugins/vstop_ ]
 ok $? "the Munin plugin is installed but not linked: munin-node polls nothing new by surprise"
+# Bash completion where bash-completion loads it, one file under every program's name.
+bc=/usr/share/bash-completion/completions
+[ -f $bc/vstop ] && [ "$(readlink $bc/vstopd)" = vstop ] && [ "$(readlink $bc/vstop-agent)" = vstop ] &&
+	[ "$(readlink $bc/check_vstop)" = vstop ] && grep -qx "$bc/vstop" "$W/vstop-common.files"
+ok $? "bash completion for vstop, vstopd, vstop-agent and check_vstop (vstop-common)"
+out=$(bash -c ". /usr/share/bash-completion/bash_completion; . $bc/vstopd; COMP_WORDS=(vstopd --so); COMP_CWORD=1;
+	COMP_LINE='vstopd --so'; COMP_POINT=11; _vstopd vstopd --so vstopd; echo \"\${COMPREPLY[*]}\"" 2>&1)
+[ "$out" = "--source=" ]
+ok $? "the installed completion offers vstopd's options from its --help ($out)"
 MANPATH=/usr/share/man systemd-analyze verify /lib/systemd/system/vstopd.service /lib/systemd/system/vstop-agent.service > "$W/verify.log" 2>&1
 ok $? "systemd-analyze verify on the installed units"
 sed 's/^/# /' "$W/verify.log"
