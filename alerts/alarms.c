@@ -60,6 +60,15 @@ static const char *neighbors_from(const struct alarm *a)
 	}
 }
 
+/* What a's subject is, as a label: "cpu" (a vCPU, its number alone), "disk"
+ * (a guest's), else "domain"; *value the label's value. */
+static const char *subject_label(const struct alarms *al, const struct alarm *a, const char **value)
+{
+	bool vcpu = a->rule == AR_VCPU_STEAL, disk = a->rule == AR_DISK_LATENCY && al->guest;
+	*value = vcpu ? a->subject + 3 : a->subject;
+	return vcpu ? "cpu" : disk ? "disk" : "domain";
+}
+
 static void notify(struct alarms *al, struct alarm *a, const char *state, double now)
 {
 	const struct alert_conf *c = &al->conf[a->rule];
@@ -72,8 +81,10 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 	al->notifications++;
 	if (!al->notify)
 		return;
+	const char *value;
 	struct alarm_event e = {
 		.state = state, .alert = alert_rule_names[a->rule], .subject = a->subject,
+		.subject_label = subject_label(al, a, &value),
 		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
 		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
 		.unit = units[a->rule], .neighbors = a->neighbors,
@@ -416,15 +427,15 @@ static uint32_t alarm_count(const void *ctx)
 
 static unsigned alarm_labels(const void *ctx, uint32_t i, struct series_label *out, char *scratch)
 {
-	const struct alarm *a = &((const struct alarms *)ctx)->a[i];
-	bool vcpu = a->rule == AR_VCPU_STEAL;
-	bool disk = a->rule == AR_DISK_LATENCY && ((const struct alarms *)ctx)->guest;
+	const struct alarms *al = ctx;
+	const struct alarm *a = &al->a[i];
 	(void)scratch;
 	unsigned n = 0;
 	out[n++] = (struct series_label){ "alert", alert_rule_names[a->rule] };
 	/* Host-wide alarms have no subject: an empty label is no label to Prometheus. */
+	const char *value, *name = subject_label(al, a, &value);
 	if (a->subject[0])
-		out[n++] = (struct series_label){ vcpu ? "cpu" : disk ? "disk" : "domain", vcpu ? a->subject + 3 : a->subject };
+		out[n++] = (struct series_label){ name, value };
 	out[n++] = (struct series_label){ "severity", a->level == 2 ? "critical" : "warning" };
 	return n;
 }
@@ -453,6 +464,15 @@ static bool notifier_count(const void *ctx, uint32_t row, size_t arg, struct ser
 	return series_u64(v, arg ? dropped : failed);
 }
 
+/* Alertmanager's: arg 0 rounds posted, 1 posts failed; absent without one. */
+static bool am_count(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	const struct alarms *al = ctx;
+	uint64_t posted, failed;
+	(void)row;
+	return al->notify && notifier_am_counters(al->notify, &posted, &failed) && series_u64(v, arg ? failed : posted);
+}
+
 static const struct series_rows alarm_rows = { alarm_count, alarm_labels, RRD_FILE_PER_ROW, NULL, 0, NULL };
 static const struct series alarm_series[] = {
 	{ "vstop_alert_active", "Alarms firing now (1), by rule, subject and severity.", SERIES_GAUGE, &alarm_rows,
@@ -462,6 +482,10 @@ static const struct series alarm_series[] = {
 	  SERIES_COUNTER, NULL, notifier_count, 0, NULL, 0, SF_CALL },
 	{ "vstop_alert_notifications_dropped_total", "Notifications dropped: the webhook's queue was full.",
 	  SERIES_COUNTER, NULL, notifier_count, 1, NULL, 0, SF_CALL },
+	{ "vstop_alertmanager_posts_total", "Rounds of alarms Alertmanager took (each firing alarm goes again every "
+	  "alertmanager_resend).", SERIES_COUNTER, NULL, am_count, 0, NULL, 0, SF_CALL },
+	{ "vstop_alertmanager_post_failures_total", "Posts to an Alertmanager that failed after 3 tries (the log says "
+	  "why; the alarms go again with the next round).", SERIES_COUNTER, NULL, am_count, 1, NULL, 0, SF_CALL },
 };
 
 struct series_set alarms_series_set(const struct alarms *al)

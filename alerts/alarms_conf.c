@@ -65,6 +65,7 @@ static void defaults(void *data)
 {
 	struct alarms_conf *c = data;
 	c->log = true;
+	c->alertmanager_resend_s = 60;	/* Prometheus' resend_delay */
 	memcpy(c->alert, alert_defaults, sizeof(c->alert));
 }
 
@@ -73,6 +74,8 @@ static const struct conf_key keys[] = {
 	{ "log", CONF_BOOL, F(log), 0, 0 },
 	{ "exec", CONF_STR_T, F(exec), 0, 0 },
 	{ "webhook", CONF_URL, F(webhook), 0, 0 },
+	{ "alertmanager", CONF_URL, F(alertmanager), 0, 0 },
+	{ "alertmanager_resend", CONF_SECONDS, F(alertmanager_resend_s), 1, 3600 },
 };
 
 #define A(field) offsetof(struct alert_conf, field)

@@ -34,6 +34,8 @@ struct alarms_conf {
 	bool log;			/* changes go to the log */
 	char exec[CONF_STR];		/* a command, split on spaces, never a shell */
 	char webhook[CONF_STR];		/* a JSON POST per change */
+	char alertmanager[CONF_STR];	/* Alertmanager base URLs, space-separated (alertmanager.h) */
+	double alertmanager_resend_s;	/* firing alarms posted again this often */
 	struct alert_conf alert[AR_NRULES];
 };
 

@@ -21,7 +21,7 @@ static void *alarms_sink_open(const void *conf, const struct sink_overrides *o, 
 	const struct alarms_conf *c = conf;
 	(void)o;
 	(void)interval;
-	struct notifier *n = notifier_open(c->log, c->exec, c->webhook, err, errsz);
+	struct notifier *n = notifier_open(c, err, errsz);
 	if (!n)
 		return NULL;
 	struct alarms *al = xcalloc(1, sizeof(*al));
@@ -33,7 +33,7 @@ static int alarms_sink_check(const void *conf, const struct sink_overrides *o, c
 {
 	(void)o;
 	const struct alarms_conf *c = conf;
-	return notifier_check(c->exec, c->webhook, err, errsz);
+	return notifier_check(c, err, errsz);
 }
 
 static struct series_set alarms_sink_series(void *state)
@@ -53,7 +53,7 @@ static void alarms_sink_reconfigure(void *state, const void *conf, double interv
 	char err[400];
 	(void)interval;
 	alarms_configure(al, c);
-	if (notifier_reconfigure(al->notify, c->log, c->exec, c->webhook, err, sizeof(err)) < 0)
+	if (notifier_reconfigure(al->notify, c, err, sizeof(err)) < 0)
 		log_err("reload: %s; the alarms' other actions are as reloaded", err);
 }
 

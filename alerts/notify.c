@@ -1,6 +1,7 @@
 /* notify: log, exec and webhook actions for alarms (see notify.h). */
 #include "config.h"
 #include "alerts/notify.h"
+#include "alerts/alertmanager.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +48,7 @@ struct notifier {
 	uint64_t sent, failed, dropped;
 	struct kid { pid_t pid; char what[200]; } kids[EXEC_RUNNING];	/* hooks not reaped yet, and their alarms */
 	unsigned nkids;
+	struct am_client *am;		/* [alerts] alertmanager, or NULL */
 };
 
 /* The event's wall-clock time, as RFC 3339 in UTC: 2026-12-04T18:40:00Z. */
@@ -225,54 +227,66 @@ static int set_webhook(struct notifier *n, const char *webhook, char *err, size_
 	return 0;
 }
 
-int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz)
+int notifier_check(const struct alarms_conf *c, char *err, size_t errsz)
 {
 	char buf[EXEC_BUF], *argv[EXEC_MAX_ARGS + 1];
-	if (exec_cmd && *exec_cmd && split_exec(exec_cmd, buf, argv, err, errsz) < 0)
+	if (c->exec[0] && split_exec(c->exec, buf, argv, err, errsz) < 0)
 		return -1;
-	if (webhook && *webhook && strncmp(webhook, "http://", 7) && strncmp(webhook, "https://", 8)) {
+	if (c->webhook[0] && strncmp(c->webhook, "http://", 7) && strncmp(c->webhook, "https://", 8)) {
 		char shown[300];
 		snprintf(err, errsz, "[alerts] webhook \"%s\": expected http:// or https://",
-			 url_redact(webhook, shown, sizeof(shown)));
+			 url_redact(c->webhook, shown, sizeof(shown)));
 		return -1;
 	}
-	return 0;
+	return c->alertmanager[0] ? am_check(c->alertmanager, err, errsz) : 0;
 }
 
-struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz)
+/* The Alertmanagers of c: started, moved, or stopped. */
+static int set_alertmanager(struct notifier *n, const struct alarms_conf *c, char *err, size_t errsz)
+{
+	if (!c->alertmanager[0]) {
+		am_close(n->am);
+		n->am = NULL;
+		return 0;
+	}
+	if (n->am)
+		return am_reconfigure(n->am, c->alertmanager, c->alertmanager_resend_s, err, errsz);
+	n->am = am_open(c->alertmanager, c->alertmanager_resend_s, n->host, err, errsz);
+	return n->am ? 0 : -1;
+}
+
+struct notifier *notifier_open(const struct alarms_conf *c, char *err, size_t errsz)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
 	if (!n) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	n->log = log;
+	n->log = c->log;
 	if (gethostname(n->host, sizeof(n->host) - 1) < 0)
 		snprintf(n->host, sizeof(n->host), "localhost");
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->cond, NULL);
-	if (notifier_check(exec_cmd, webhook, err, errsz) < 0 ||
-	    (exec_cmd && *exec_cmd && split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz) < 0)) {
-		notifier_close(n);
-		return NULL;
-	}
-	if (set_webhook(n, webhook, err, errsz) < 0) {
+	if (notifier_check(c, err, errsz) < 0 ||
+	    (c->exec[0] && split_exec(c->exec, n->exec_buf, n->argv, err, errsz) < 0) ||
+	    set_webhook(n, c->webhook, err, errsz) < 0 || set_alertmanager(n, c, err, errsz) < 0) {
 		notifier_close(n);
 		return NULL;
 	}
 	return n;
 }
 
-int notifier_reconfigure(struct notifier *n, bool log, const char *exec_cmd, const char *webhook, char *err,
-			 size_t errsz)
+int notifier_reconfigure(struct notifier *n, const struct alarms_conf *c, char *err, size_t errsz)
 {
-	if (notifier_check(exec_cmd, webhook, err, errsz) < 0)
+	if (notifier_check(c, err, errsz) < 0)
 		return -1;
-	n->log = log;
+	n->log = c->log;
 	n->argv[0] = NULL;
-	if (exec_cmd && *exec_cmd)
-		split_exec(exec_cmd, n->exec_buf, n->argv, err, errsz);
-	return set_webhook(n, webhook, err, errsz);
+	if (c->exec[0])
+		split_exec(c->exec, n->exec_buf, n->argv, err, errsz);
+	if (set_webhook(n, c->webhook, err, errsz) < 0)
+		return -1;
+	return set_alertmanager(n, c, err, errsz);
 }
 
 /* The hook's environment: the daemon's without VSTOP_*, a PATH if it has none,
@@ -337,27 +351,37 @@ static void run_exec(struct notifier *n, const struct alarm_event *e)
 	free(env);
 }
 
+/* "critical guest_steal db 75.9% (threshold 20% for 3s); it waited for: ...":
+ * names as a human may read them (lib/name_safe.h); the webhook's JSON and
+ * the exec hook's environment keep the exact bytes. */
+static void event_text(char *out, size_t sz, const struct alarm_event *e)
+{
+	char subject[DOMAIN_NAME_MAX * 4 + 32], neighbors[1024];
+	name_safe(subject, sizeof(subject), e->subject);
+	if (strcmp(e->subject, "Domain-0") != 0 && name_looks_like_dom0(e->subject))
+		strncat(subject, " (not Domain-0)", sizeof(subject) - strlen(subject) - 1);
+	name_safe(neighbors, sizeof(neighbors), e->neighbors);
+	snprintf(out, sz, "%s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->severity, e->alert,
+		 subject[0] ? " " : "", subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
+		 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ? "; it waited for: " :
+		 strcmp(e->neighbors_from, "victims") == 0 ? "; it took from: " :
+		 strcmp(e->neighbors_from, "limit") == 0 ? "; held by its own cap: " :
+		 strcmp(e->neighbors_from, "io") == 0 ? "; its device's I/O " :
+		 strcmp(e->neighbors_from, "disk") == 0 || strcmp(e->neighbors_from, "memory") == 0 ? "; " :
+		 "; noisy neighbors: ", neighbors);
+}
+
 void notifier_send(struct notifier *n, const struct alarm_event *e)
 {
+	char text[2048];
+	event_text(text, sizeof(text), e);
 	if (n->log) {
-		/* Names as a human may read them (lib/name_safe.h); the webhook's JSON and the
-		 * exec hook's environment keep the exact bytes. */
-		char subject[DOMAIN_NAME_MAX * 4 + 32], neighbors[1024];
-		name_safe(subject, sizeof(subject), e->subject);
-		if (strcmp(e->subject, "Domain-0") != 0 && name_looks_like_dom0(e->subject))
-			strncat(subject, " (not Domain-0)", sizeof(subject) - strlen(subject) - 1);
-		name_safe(neighbors, sizeof(neighbors), e->neighbors);
 		/* A firing alarm is a warning; its end is news, not one. */
 		void (*say)(const char *, ...) = strcmp(e->state, "firing") == 0 ? log_warn : log_info;
-		say("alert %s: %s %s%s%s %.1f%s (threshold %g%s for %gs)%s%s", e->state, e->severity, e->alert,
-			 subject[0] ? " " : "", subject, e->value, e->unit, e->threshold, e->unit, e->for_s,
-			 !neighbors[0] ? "" : strcmp(e->neighbors_from, "hypervisor") == 0 ? "; it waited for: " :
-			 strcmp(e->neighbors_from, "victims") == 0 ? "; it took from: " :
-			 strcmp(e->neighbors_from, "limit") == 0 ? "; held by its own cap: " :
-			 strcmp(e->neighbors_from, "io") == 0 ? "; its device's I/O " :
-			 strcmp(e->neighbors_from, "disk") == 0 || strcmp(e->neighbors_from, "memory") == 0 ? "; " :
-			 "; noisy neighbors: ", neighbors);
+		say("alert %s: %s", e->state, text);
 	}
+	if (n->am)
+		am_alert(n->am, e, text);
 	if (n->argv[0] && n->nkids == EXEC_RUNNING)
 		log_warn("alert exec %s: %d hooks still running, not starting another for %s %s", n->argv[0],
 			 EXEC_RUNNING, e->alert, e->subject);
@@ -417,10 +441,19 @@ void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uin
 	pthread_mutex_unlock(&n->lock);
 }
 
+bool notifier_am_counters(struct notifier *n, uint64_t *posted, uint64_t *failed)
+{
+	if (!n->am)
+		return false;
+	am_counters(n->am, posted, failed);
+	return true;
+}
+
 void notifier_close(struct notifier *n)
 {
 	if (!n)
 		return;
+	am_close(n->am);
 	if (n->thread_on) {
 		pthread_mutex_lock(&n->lock);
 		n->stopping = true;

@@ -10,11 +10,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "alerts/alarms_conf.h"
 
 struct alarm_event {
 	const char *state;	/* "firing", "escalated", "resolved" */
 	const char *alert;	/* rule name */
 	const char *subject;	/* domain name, "cpuN" or "" for the host */
+	const char *subject_label;	/* what the subject is: "domain", "cpu" (N alone), "disk" */
 	const char *severity;	/* "warning" or "critical" */
 	double value, threshold, for_s;
 	const char *unit;	/* "%" or "" */
@@ -30,19 +32,20 @@ struct alarm_event {
 
 struct notifier;
 
-/* Would notifier_open take this exec command and webhook (either may be empty)?
- * 0, or -1 with the reason: for -t, start and reload alike. */
-int notifier_check(const char *exec_cmd, const char *webhook, char *err, size_t errsz);
-/* exec_cmd and webhook may be empty. NULL with a message on a bad command. */
-struct notifier *notifier_open(bool log, const char *exec_cmd, const char *webhook, char *err, size_t errsz);
-/* A reload's [alerts] log, exec and webhook, in place: nothing queued is lost.
- * 0, or -1 with the reason (the old actions stay). */
-int notifier_reconfigure(struct notifier *n, bool log, const char *exec_cmd, const char *webhook, char *err,
-			 size_t errsz);
+/* Would notifier_open take [alerts]' exec command, webhook and Alertmanagers
+ * (each may be empty)? 0, or -1 with the reason: for -t, start and reload alike. */
+int notifier_check(const struct alarms_conf *c, char *err, size_t errsz);
+/* NULL with a message on a bad command or URL. */
+struct notifier *notifier_open(const struct alarms_conf *c, char *err, size_t errsz);
+/* A reload's [alerts], in place: nothing queued is lost, what fires goes to
+ * new Alertmanagers. 0, or -1 with the reason (the old actions stay). */
+int notifier_reconfigure(struct notifier *n, const struct alarms_conf *c, char *err, size_t errsz);
 void notifier_send(struct notifier *n, const struct alarm_event *e);
 /* Reap finished commands (call once per interval). */
 void notifier_reap(struct notifier *n);
 void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uint64_t *dropped);
+/* Alertmanager: rounds posted, posts failed; false when none is configured. */
+bool notifier_am_counters(struct notifier *n, uint64_t *posted, uint64_t *failed);
 void notifier_close(struct notifier *n);
 
 #endif

@@ -1,1 +1,1 @@
-#define VSTOP_REVISION "f132519a6b2f"
+#define VSTOP_REVISION "8a9214c481eb"
