@@ -1,1 +1,1 @@
-#define VSTOP_REVISION "8a9214c481eb"
+#define VSTOP_REVISION "6e851746eda7"

@@ -23,7 +23,7 @@ out=$("$CV" steal -i 5 -t 1); rc=$?
 is "$rc" 3 "-t 1 with a 5 s window: UNKNOWN"
 is "$out" "VSTOP STEAL UNKNOWN - timed out after 1 s" "timeout message"
 out=$("$CV" bogus); is $? 3 "unknown check: UNKNOWN"
-is "$out" 'VSTOP UNKNOWN - unknown check "bogus" (steal, overcommit, domain-steal, alarms, disk, pressure)' "... one space between VSTOP and UNKNOWN"
+is "$out" 'VSTOP UNKNOWN - unknown check "bogus" (steal, overcommit, domain-steal, alarms, disk, pressure, discovery)' "... one space between VSTOP and UNKNOWN"
 out=$("$CV" steal -p 70000); is $? 3 "-p 70000: UNKNOWN"
 check "... saying the range" sh -c "echo '$out' | grep -q 'not a port from 1 to 65535'"
 out=$("$CV" overcommit -H 'http://x/ y' -u /metrics --source=sim); is $? 3 "--source with -H: UNKNOWN"

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "contrib/nagios/check.h"
+#include "lib/json.h"
 #include "lib/name_safe.h"
 #include "lib/num.h"
 #include "lib/prom_text.h"
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 "  disk          this VM's slowest disk: its await in ms over -i       -w 20 -c 50\n"
 "  pressure      the share of -i this VM's tasks stalled on memory or io\n"
 "                (PSI \"some\", the worse of the two), %%                -w 10 -c 30\n"
+"  discovery     a host's domains as Zabbix low-level discovery JSON\n"
 "\n"
 "  -w, --warning=RANGE    WARNING when the value is outside RANGE\n"
 "  -c, --critical=RANGE   CRITICAL likewise; RANGE is N, N:, ~:N, N:M or @N:M\n"
@@ -73,6 +75,8 @@ static void usage(FILE *f)
 "  -d, --domain=NAME      the domain for domain-steal\n"
 "  -t, --timeout=SECS     UNKNOWN after SECS (default 10)\n"
 "  -v, --verbose          more detail after the status line\n"
+"  -z, --value            print the value alone (for Zabbix), no status line:\n"
+"                         exit 0 with it, or 3 with the reason (UNKNOWN)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n");
 }
@@ -99,6 +103,10 @@ void unknown(const char *what, const char *fmt, ...)
 
 int judge(const struct check *c, double v)
 {
+	if (c->value_only) {
+		printf("%.2f\n", v);
+		exit(OK);
+	}
 	if (nagios_range_alert(&c->crit, v))
 		return CRITICAL;
 	if (nagios_range_alert(&c->warn, v))
@@ -432,6 +440,10 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 			p = eol ? eol + 1 : end;
 		}
 		st = nc ? CRITICAL : nw ? WARNING : OK;
+		if (c->value_only) {	/* 0 none, 1 a warning, 2 a critical one fires */
+			printf("%d\n", st);
+			exit(OK);
+		}
 		sb_printf(out, "VSTOP ALARMS %s - %d critical, %d warning | critical=%d;;;0; warning=%d;;;0;",
 			  status_names[st], nc, nw, nc, nw);
 		if (c->verbose && detail.len)
@@ -461,6 +473,31 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 	}
 	sb_free(&body);
 	return st;
+}
+
+static int add_domain(const char *label, double v, void *ctx)
+{
+	struct strbuf *b = ctx;
+	(void)v;
+	sb_puts(b, b->s[b->len - 1] == '[' ? "{\"{#DOMAIN}\":" : ",{\"{#DOMAIN}\":");
+	json_str(b, label);
+	sb_putc(b, '}');
+	return 0;
+}
+
+/* {"data":[{"{#DOMAIN}":"web-01"},...]}: Zabbix's low-level discovery of the
+ * domains vstopd serves (names exact, escaped as JSON; the status is OK). */
+static int check_discovery(struct check *c, struct strbuf *out)
+{
+	struct strbuf body = { 0 };
+	if (c->source)
+		unknown(c->name, "discovery reads a running vstopd: no --source");
+	fetch(c, &body);
+	sb_puts(out, "{\"data\":[");
+	prom_each(body.s, body.len, "vstop_domain_vcpus", "domain", add_domain, out);
+	sb_puts(out, "]}");
+	sb_free(&body);
+	return OK;
 }
 
 /* http[s]://HOST:PORT/PATH from -H, -p, -u and -S, as check_http builds it; -u may be
@@ -495,6 +532,7 @@ int main(int argc, char **argv)
 		{ "ssl", no_argument, NULL, 'S' }, { "authorization", required_argument, NULL, 'a' },
 		{ "source", required_argument, NULL, 's' }, { "domain", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' }, { "verbose", no_argument, NULL, 'v' },
+		{ "value", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -503,7 +541,7 @@ int main(int argc, char **argv)
 	char err[200];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "w:c:i:H:p:u:Sa:d:t:vhV", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "w:c:i:H:p:u:Sa:d:t:vzhV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'w': w = optarg; break;
 		case 'c': k = optarg; break;
@@ -536,6 +574,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'v': c.verbose++; break;
+		case 'z': c.value_only = true; break;
 		case 'h': usage(stdout); return OK;
 		case 'V': printf("check_vstop %s\n", PACKAGE_VERSION); return OK;
 		default: usage(stdout); return UNKNOWN;
@@ -546,18 +585,18 @@ int main(int argc, char **argv)
 		return UNKNOWN;
 	}
 	const char *what = argv[optind];
-	enum { STEAL, OVERCOMMIT, DOMAIN_STEAL, ALARMS, DISK, PRESSURE, NCHECKS };
+	enum { STEAL, OVERCOMMIT, DOMAIN_STEAL, ALARMS, DISK, PRESSURE, DISCOVERY, NCHECKS };
 	static const char *const checks[NCHECKS][3] = {
 		{ "steal", "STEAL", "10:25" }, { "overcommit", "OVERCOMMIT", "2:4" },
 		{ "domain-steal", "DOMAIN-STEAL", "10:25" }, { "alarms", "ALARMS", "" },
-		{ "disk", "DISK", "20:50" }, { "pressure", "PRESSURE", "10:30" },
+		{ "disk", "DISK", "20:50" }, { "pressure", "PRESSURE", "10:30" }, { "discovery", "DISCOVERY", "" },
 	};
 	int which = -1;
 	for (int i = 0; i < NCHECKS; i++)
 		if (!strcmp(what, checks[i][0]))
 			which = i;
 	if (which < 0)
-		unknown("", "unknown check \"%s\" (steal, overcommit, domain-steal, alarms, disk, pressure)", what);
+		unknown("", "unknown check \"%s\" (steal, overcommit, domain-steal, alarms, disk, pressure, discovery)", what);
 	c.name = checks[which][1];
 	if (c.source && (c.host || strcmp(c.path, "/metrics")))
 		unknown(c.name, "--source samples here: it takes no -H or -u");
@@ -583,6 +622,7 @@ int main(int argc, char **argv)
 
 	struct strbuf out = { 0 };
 	int st = which == DISK ? check_disk(&c, &out) : which == PRESSURE ? check_pressure(&c, &out) :
+		 which == DISCOVERY ? check_discovery(&c, &out) :
 		 which != STEAL ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
 	/* Perfdata ends the line without a trailing space. */
 	while (out.len && out.s[out.len - 1] == ' ')
