@@ -55,7 +55,7 @@ is "$(offers "vstopd --so" | one_line)" "--source=" "vstopd --sou: --source="
 is "$(offers "vstopd --source=" | one_line)" "auto kvm replay: sim sim: xen" "vstopd --source=: the forms vstopd takes"
 want=$("$BIN/vstop-agent" --help | opts)
 is "$(offers "vstop-agent --" | sort -u | one_line)" "$want" "vstop-agent --: the options its --help lists"
-is "$(offers "check_vstop " | one_line)" "alarms disk domain-steal overcommit pressure steal" "check_vstop: its checks"
+is "$(offers "check_vstop " | one_line)" "alarms discovery disk domain-steal overcommit pressure steal" "check_vstop: its checks"
 is "$(offers "check_vstop domain-steal -d d" | one_line)" "db-01" "check_vstop domain-steal -d: domain names"
 is "$(offers "check_vstop steal --ti" | one_line)" "--timeout=" "check_vstop --ti: --timeout="
 done_testing
