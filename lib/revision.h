@@ -1,1 +1,1 @@
-#define VSTOP_REVISION "3480e077089e"
+#define VSTOP_REVISION "f06edda1dc39"

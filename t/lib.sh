@@ -61,3 +61,13 @@ port_base() {
 }
 # near A B EPS: |A-B| <= EPS
 near() { awk -v a="$1" -v b="$2" -v e="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= e) }'; }
+# steal_records FILE: vstop JSON records of a host whose guest db's steal (its agent's
+# counters) is 1% for 12 records, then 15% for 12, then 40% for 16: OK, WARNING, then
+# CRITICAL at check_vstop's defaults (-w 10 -c 25), for the Nagios and Icinga tests.
+steal_records() {
+	awk 'BEGIN { s = 0; t = 0
+		for (k = 1; k <= 40; k++) {
+			t += 100; s += k <= 12 ? 1 : k <= 24 ? 15 : 40
+			printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2},\"domains\":[{\"name\":\"db\",\"domid\":1,\"vcpus\":1,\"counters\":{\"cpu_ns\":%d,\"mem_bytes\":1073741824,\"guest\":{\"ncpus\":1,\"user_hz\":100,\"total_ticks\":%d,\"steal_ticks\":%d}}}]}\n", k, k, k * 500000000, t, s
+		} }' > "$1"
+}
