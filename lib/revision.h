@@ -1,1 +1,1 @@
-#define VSTOP_REVISION "f06edda1dc39"
+#define VSTOP_REVISION "7c2956963980"

@@ -26,7 +26,7 @@ struct check {
 
 /* Print "VSTOP WHAT UNKNOWN - ..." and exit 3. */
 void unknown(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-/* OK, WARNING or CRITICAL for v against -w and -c; with -z, print v and exit 0. */
+/* OK, WARNING or CRITICAL for v against -w and -c (v is what -z prints). */
 int judge(const struct check *c, double v);
 /* One perfdata item "label=v<uom>;warn;crit;min;max ", the label quoted when it must be. */
 void perf(struct strbuf *b, const char *label, double v, const char *uom, const struct check *c,

@@ -101,12 +101,11 @@ void unknown(const char *what, const char *fmt, ...)
 	exit(UNKNOWN);
 }
 
+static double judged = NAN;	/* the value the check judged: -z prints it */
+
 int judge(const struct check *c, double v)
 {
-	if (c->value_only) {
-		printf("%.2f\n", v);
-		exit(OK);
-	}
+	judged = v;
 	if (nagios_range_alert(&c->crit, v))
 		return CRITICAL;
 	if (nagios_range_alert(&c->warn, v))
@@ -440,10 +439,7 @@ static int check_host(struct check *c, const char *what, struct strbuf *out)
 			p = eol ? eol + 1 : end;
 		}
 		st = nc ? CRITICAL : nw ? WARNING : OK;
-		if (c->value_only) {	/* 0 none, 1 a warning, 2 a critical one fires */
-			printf("%d\n", st);
-			exit(OK);
-		}
+		judged = st;	/* -z: 0 none, 1 a warning, 2 a critical one fires */
 		sb_printf(out, "VSTOP ALARMS %s - %d critical, %d warning | critical=%d;;;0; warning=%d;;;0;",
 			  status_names[st], nc, nw, nc, nw);
 		if (c->verbose && detail.len)
@@ -624,6 +620,11 @@ int main(int argc, char **argv)
 	int st = which == DISK ? check_disk(&c, &out) : which == PRESSURE ? check_pressure(&c, &out) :
 		 which == DISCOVERY ? check_discovery(&c, &out) :
 		 which != STEAL ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
+	if (c.value_only && which != DISCOVERY) {	/* for Zabbix: the value alone */
+		printf(which == ALARMS ? "%.0f\n" : "%.2f\n", judged);
+		sb_free(&out);
+		return OK;
+	}
 	/* Perfdata ends the line without a trailing space. */
 	while (out.len && out.s[out.len - 1] == ' ')
 		out.s[--out.len] = '\0';
