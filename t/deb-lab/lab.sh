@@ -88,6 +88,15 @@ out=$(bash -c ". /usr/share/bash-completion/bash_completion; . $bc/vstopd; COMP_
 	COMP_LINE='vstopd --so'; COMP_POINT=11; _vstopd vstopd --so vstopd; echo \"\${COMPREPLY[*]}\"" 2>&1)
 [ "$out" = "--source=" ]
 ok $? "the installed completion offers vstopd's options from its --help ($out)"
+# What the tools sysadmins run take: Zabbix keys and template, Nagios 4 and Icinga 2 commands,
+# the Grafana dashboard (the packaged check_vstop's path in them).
+for f in zabbix/userparameter_vstop.conf zabbix/vstop_template.yaml nagios/vstop.cfg icinga2/vstop.conf grafana/vstop.json; do
+	grep -qx "/usr/share/vstop/$f" "$W/vstop.files" || echo "# missing: /usr/share/vstop/$f"
+done > "$W/peers.txt"
+[ ! -s "$W/peers.txt" ] && grep -q '^UserParameter=vstop.steal,/usr/bin/check_vstop ' /usr/share/vstop/zabbix/userparameter_vstop.conf &&
+	grep -q 'command = \[ "/usr/bin/check_vstop" \]' /usr/share/vstop/icinga2/vstop.conf
+ok $? "vstop ships the Zabbix, Nagios 4, Icinga 2 and Grafana files, naming /usr/bin/check_vstop"
+cat "$W/peers.txt"
 MANPATH=/usr/share/man systemd-analyze verify /lib/systemd/system/vstopd.service /lib/systemd/system/vstop-agent.service > "$W/verify.log" 2>&1
 ok $? "systemd-analyze verify on the installed units"
 sed 's/^/# /' "$W/verify.log"
