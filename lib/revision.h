@@ -1,1 +1,0 @@
-#define VSTOP_REVISION "da8630859288"
