@@ -174,8 +174,14 @@ static size_t discard(char *p, size_t s, size_t n, void *u)
 	return s * n;
 }
 
+/* Read without the lock between tries: a stop does not wait out the retries. */
+static bool stopping(struct am_client *a)
+{
+	return __atomic_load_n(&a->stopping, __ATOMIC_RELAXED);
+}
+
 /* POST body to url's /api/v2/alerts, AM_TRIES times at most: true when 2xx. */
-static bool post(CURL *c, const char *url, const char *body)
+static bool post(struct am_client *a, CURL *c, const char *url, const char *body)
 {
 	char full[AM_URL_MAX + 32], shown[sizeof(full) + 16], status[32] = "";
 	snprintf(full, sizeof(full), "%.*s/api/v2/alerts", AM_URL_MAX - 1, url);
@@ -183,7 +189,7 @@ static bool post(CURL *c, const char *url, const char *body)
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	CURLcode rc = CURLE_FAILED_INIT;
 	long code = 0;
-	for (int t = 0; t < AM_TRIES; t++) {
+	for (int t = 0; t < AM_TRIES && !(t && stopping(a)); t++) {
 		if (t)
 			sleep(1u << (t - 1));	/* 1 s, 2 s */
 		rc = curl_easy_perform(c);
@@ -234,7 +240,7 @@ static void *am_worker(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		unsigned ok = 0, bad = 0;
 		for (unsigned i = 0; any && c && i < nurls; i++) {
-			if (post(c, urls[i], body.s))
+			if (post(a, c, urls[i], body.s))
 				ok++;
 			else
 				bad++;
@@ -367,7 +373,7 @@ void am_close(struct am_client *a)
 		return;
 	if (a->thread_on) {
 		pthread_mutex_lock(&a->lock);
-		a->stopping = true;
+		__atomic_store_n(&a->stopping, true, __ATOMIC_RELAXED);
 		pthread_cond_broadcast(&a->cond);
 		pthread_mutex_unlock(&a->lock);
 		pthread_join(a->thread, NULL);
