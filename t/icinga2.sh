@@ -9,9 +9,10 @@ need jq jq
 P=$(port_base)
 P_API=$((P + 1))
 pids=""
-trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 BIN=$(cd "$top_builddir" && pwd)
 I=$TMP/icinga
+# Icinga 2 forks (an umbrella and its workers): every process of this test's instance goes.
+trap 'kill $pids 2>/dev/null; pkill -f -- "-c $I/etc/icinga2.conf"; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 mkdir -p "$I/etc" "$I/data/certs" "$I/log" "$I/cache" "$I/spool" "$I/run"
 sed "s|@bindir@|$BIN|g" "$top_srcdir/contrib/icinga2/vstop.conf.in" > "$I/etc/vstop.conf"
 # The API's certificate: a self-signed one is the CA of a one-node setup.
