@@ -69,6 +69,25 @@ static const char *subject_label(const struct alarms *al, const struct alarm *a,
 	return vcpu ? "cpu" : disk ? "disk" : "domain";
 }
 
+/* The change of a as its notifiers take it. */
+static struct alarm_event event_of(const struct alarms *al, const struct alarm *a, const char *state)
+{
+	const struct alert_conf *c = &al->conf[a->rule];
+	bool resolved = strcmp(state, "resolved") == 0;
+	const char *value;
+	struct alarm_event e = {
+		.state = state, .alert = alert_rule_names[a->rule], .subject = a->subject,
+		.subject_label = subject_label(al, a, &value),
+		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
+		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
+		.unit = units[a->rule], .neighbors = a->neighbors,
+		.neighbors_from = neighbors_from(a),
+		.time = clock_wall_s(),
+	};
+	e.subject_value = value;
+	return e;
+}
+
 static void notify(struct alarms *al, struct alarm *a, const char *state, double now)
 {
 	const struct alert_conf *c = &al->conf[a->rule];
@@ -81,17 +100,17 @@ static void notify(struct alarms *al, struct alarm *a, const char *state, double
 	al->notifications++;
 	if (!al->notify)
 		return;
-	const char *value;
-	struct alarm_event e = {
-		.state = state, .alert = alert_rule_names[a->rule], .subject = a->subject,
-		.subject_label = subject_label(al, a, &value),
-		.severity = a->level == 2 ? "critical" : "warning", .value = a->value,
-		.threshold = resolved ? c->clear : a->level == 2 ? c->crit : c->warn, .for_s = c->for_s,
-		.unit = units[a->rule], .neighbors = a->neighbors,
-		.neighbors_from = neighbors_from(a),
-		.time = clock_wall_s(),
-	};
+	struct alarm_event e = event_of(al, a, state);
 	notifier_send(al->notify, &e);
+}
+
+void alarms_reannounce(struct alarms *al)
+{
+	for (uint32_t i = 0; al->notify && i < al->n; i++)
+		if (al->a[i].state == ALARM_FIRING && al->a[i].notified) {
+			struct alarm_event e = event_of(al, &al->a[i], "firing");
+			notifier_send_alertmanager(al->notify, &e);
+		}
 }
 
 /* The three domains (other than the victim) with the most CPU over the last

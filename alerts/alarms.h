@@ -61,6 +61,8 @@ struct alarms {
 void alarms_init(struct alarms *al, const struct alarms_conf *c, struct notifier *n);
 /* Take new thresholds (SIGHUP); alarms keep their state. */
 void alarms_configure(struct alarms *al, const struct alarms_conf *c);
+/* What fires, to an Alertmanager a reload added (the others have it). */
+void alarms_reannounce(struct alarms *al);
 /* Judge a sample's view (its host or guest), at its monotonic time. */
 void alarms_eval(struct alarms *al, const struct sample *s);
 /* vstop_alert_active{alert,domain|cpu,severity} and the notification count. */

@@ -53,8 +53,10 @@ static void alarms_sink_reconfigure(void *state, const void *conf, double interv
 	char err[400];
 	(void)interval;
 	alarms_configure(al, c);
+	err[0] = '\0';
 	if (notifier_reconfigure(al->notify, c, err, sizeof(err)) < 0)
 		log_err("reload: %s; the alarms' other actions are as reloaded", err);
+	alarms_reannounce(al);
 }
 
 static void alarms_sink_close(void *state)

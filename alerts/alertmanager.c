@@ -30,6 +30,7 @@
 struct am_entry {
 	bool used;
 	char alertname[64], severity[16], subject_label[8], subject[DOMAIN_NAME_MAX + 1];
+	char subject_value[DOMAIN_NAME_MAX + 1];	/* the label's value: a vCPU's number alone */
 	char rule[32];
 	char summary[512], neighbors[256];
 	double starts, ends;		/* wall clock; ends 0 while it fires */
@@ -135,7 +136,7 @@ static void entry_json(struct strbuf *b, const struct am_client *a, const struct
 	kv(b, false, "job", "vstop");
 	kv(b, false, "rule", x->rule);
 	if (x->subject[0])
-		kv(b, false, x->subject_label, x->subject);
+		kv(b, false, x->subject_label, x->subject_value);
 	sb_puts(b, "},\"annotations\":{");
 	kv(b, true, "summary", x->summary);
 	if (x->neighbors[0])
@@ -222,6 +223,7 @@ static void *am_worker(void *arg)
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	}
 	double next = 0;
+	unsigned bad_said = 0;
 	pthread_mutex_lock(&a->lock);
 	while (!a->stopping) {
 		double mono = (double)clock_now_ns() / 1e9;
@@ -238,8 +240,10 @@ static void *am_worker(void *arg)
 		a->dirty = false;
 		next = mono + a->resend_s;
 		pthread_mutex_unlock(&a->lock);
-		unsigned ok = 0, bad = 0;
-		for (unsigned i = 0; any && c && i < nurls; i++) {
+		unsigned ok = 0, bad = any && !c ? nurls : 0;
+		if (bad && !bad_said++)
+			log_err("alertmanager: libcurl gave no handle: alarms are not sent");
+		for (unsigned i = 0; any && c && i < nurls && !stopping(a); i++) {
 			if (post(a, c, urls[i], body.s))
 				ok++;
 			else
@@ -282,9 +286,13 @@ struct am_client *am_open(const char *urls, double resend_s, const char *host, c
 	pthread_cond_init(&a->cond, &ca);
 	pthread_condattr_destroy(&ca);
 #ifdef HAVE_CURL
-	if (dynlib_load_curl(err, errsz) < 0 || pthread_create(&a->thread, NULL, am_worker, a) != 0) {
-		if (!err[0])
-			snprintf(err, errsz, "[alerts] alertmanager: no thread to send with: %s", strerror(errno));
+	if (dynlib_load_curl(err, errsz) < 0) {
+		am_close(a);
+		return NULL;
+	}
+	int rc = pthread_create(&a->thread, NULL, am_worker, a);
+	if (rc != 0) {
+		snprintf(err, errsz, "[alerts] alertmanager: no thread to send with: %s", strerror(rc));
 		am_close(a);
 		return NULL;
 	}
@@ -316,13 +324,19 @@ int am_reconfigure(struct am_client *a, const char *urls, double resend_s, char 
 	return 0;
 }
 
-/* The alarm's slot: its own, else a free one, else NULL (said once). */
-static struct am_entry *slot(struct am_client *a, const char *alertname, const char *subject)
+static bool same_alarm(const struct am_entry *x, const char *alertname, const char *subject)
+{
+	return x->used && strcmp(x->alertname, alertname) == 0 && strcmp(x->subject, subject) == 0;
+}
+
+/* The alarm's slot at that severity (its labels, so one alert to Alertmanager):
+ * its own, else a free one, else NULL (said now and then). */
+static struct am_entry *slot(struct am_client *a, const char *alertname, const char *subject, const char *severity)
 {
 	struct am_entry *free_slot = NULL;
 	for (unsigned i = 0; i < AM_ALERTS; i++) {
 		struct am_entry *x = &a->e[i];
-		if (x->used && strcmp(x->alertname, alertname) == 0 && strcmp(x->subject, subject) == 0)
+		if (same_alarm(x, alertname, subject) && strcmp(x->severity, severity) == 0)
 			return x;
 		if (!x->used && !free_slot)
 			free_slot = x;
@@ -338,7 +352,11 @@ void am_alert(struct am_client *a, const struct alarm_event *e, const char *summ
 	am_alertname(e->alert, name, sizeof(name));
 	bool resolved = strcmp(e->state, "resolved") == 0;
 	pthread_mutex_lock(&a->lock);
-	struct am_entry *x = slot(a, name, e->subject);
+	/* Escalated: the warning's alert (other labels) ends as the critical one starts. */
+	for (unsigned i = 0; !resolved && i < AM_ALERTS; i++)
+		if (same_alarm(&a->e[i], name, e->subject) && a->e[i].ends == 0 && strcmp(a->e[i].severity, e->severity))
+			a->e[i].ends = e->time;
+	struct am_entry *x = slot(a, name, e->subject, e->severity);
 	if (x && !(resolved && !x->used)) {
 		if (!x->used || x->ends > 0) {	/* a new alarm, or one back after it resolved */
 			memset(x, 0, sizeof(*x));
@@ -346,9 +364,10 @@ void am_alert(struct am_client *a, const struct alarm_event *e, const char *summ
 			x->starts = e->time;
 			snprintf(x->alertname, sizeof(x->alertname), "%s", name);
 			snprintf(x->subject, sizeof(x->subject), "%s", e->subject);
+			snprintf(x->severity, sizeof(x->severity), "%s", e->severity);
 		}
 		snprintf(x->rule, sizeof(x->rule), "%s", e->alert);
-		snprintf(x->severity, sizeof(x->severity), "%s", e->severity);
+		snprintf(x->subject_value, sizeof(x->subject_value), "%s", e->subject_value ? e->subject_value : e->subject);
 		snprintf(x->subject_label, sizeof(x->subject_label), "%s", e->subject_label ? e->subject_label : "domain");
 		snprintf(x->summary, sizeof(x->summary), "%s", summary);
 		snprintf(x->neighbors, sizeof(x->neighbors), "%s", e->neighbors);

@@ -441,6 +441,15 @@ void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uin
 	pthread_mutex_unlock(&n->lock);
 }
 
+void notifier_send_alertmanager(struct notifier *n, const struct alarm_event *e)
+{
+	char text[2048];
+	if (!n->am)
+		return;
+	event_text(text, sizeof(text), e);
+	am_alert(n->am, e, text);
+}
+
 bool notifier_am_counters(struct notifier *n, uint64_t *posted, uint64_t *failed)
 {
 	if (!n->am)

@@ -16,7 +16,8 @@ struct alarm_event {
 	const char *state;	/* "firing", "escalated", "resolved" */
 	const char *alert;	/* rule name */
 	const char *subject;	/* domain name, "cpuN" or "" for the host */
-	const char *subject_label;	/* what the subject is: "domain", "cpu" (N alone), "disk" */
+	const char *subject_label;	/* what the subject is: "domain", "cpu", "disk" */
+	const char *subject_value;	/* as that label's value: a vCPU's number alone */
 	const char *severity;	/* "warning" or "critical" */
 	double value, threshold, for_s;
 	const char *unit;	/* "%" or "" */
@@ -41,6 +42,8 @@ struct notifier *notifier_open(const struct alarms_conf *c, char *err, size_t er
  * new Alertmanagers. 0, or -1 with the reason (the old actions stay). */
 int notifier_reconfigure(struct notifier *n, const struct alarms_conf *c, char *err, size_t errsz);
 void notifier_send(struct notifier *n, const struct alarm_event *e);
+/* To Alertmanager alone (an alarm firing when one was added by a reload). */
+void notifier_send_alertmanager(struct notifier *n, const struct alarm_event *e);
 /* Reap finished commands (call once per interval). */
 void notifier_reap(struct notifier *n);
 void notifier_counters(struct notifier *n, uint64_t *sent, uint64_t *failed, uint64_t *dropped);

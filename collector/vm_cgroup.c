@@ -74,7 +74,7 @@ int vm_cgroup_open(struct vm_cgroup *c, const char *proc, const char *v2root, ui
 	if (n <= 0)
 		return 0;
 	if (cg_proc_unified_parse(buf, (size_t)n, path, sizeof(path)) < 0)
-		return memmem(buf, (size_t)n, "\n0::", 4) || memcmp(buf, "0::", 3) == 0 ? -1 : 0;
+		return memmem(buf, (size_t)n, "\n0::", 4) || (n >= 3 && memcmp(buf, "0::", 3) == 0) ? -1 : 0;
 	if (!vm_group_of(path) || (size_t)snprintf(dir, sizeof(dir), "%s%s", v2root, path) >= sizeof(dir))
 		return 0;
 	return open_psi(c, dir);

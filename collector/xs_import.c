@@ -121,7 +121,7 @@ static uint32_t xs_import_target(struct xs_import *x, uint32_t domid)
 	snprintf(path, sizeof(path), "/local/domain/%" PRIu32 "/memory/target", domid);
 	char *val = xs_read(x->xsh, XBT_NULL, path, &len);
 	uint32_t kib = val ? xs_memory_target(val, len) : 0;
-	if (val && !kib && x->read_errors++ % 60 == 0)
+	if (val && !kib && !(len == 1 && val[0] == '0') && x->read_errors++ % 60 == 0)
 		log_warn("xenstore: %s is not KiB in decimal: its balloon target is not known", path);
 	free(val);
 	return kib;

@@ -100,6 +100,16 @@ is "$(curl -s "http://127.0.0.1:$P_VSTOPD/metrics" | awk '/^vstop_alertmanager_p
 kill -TERM $vstopd; wait $vstopd
 ok $? "vstopd exits cleanly"
 
+# Escalated: db's steal rises from 15% (warning) to 40% (critical); the warning's alert (its
+# labels differ) ends as the critical one starts, rather than firing on for minutes.
+steal_records "$TMP/rec.json"
+printf '[alerts]\nalertmanager = %s\nalertmanager_resend = 1s\n[alert.guest_steal]\nfor = 0\nmin_interval = 0\n[alert.vcpu_overcommit]\nenabled = no\n' \
+	"$AM" > "$TMP/esc.conf"
+"$top_builddir/vstopd" -c "$TMP/esc.conf" --source="replay:$TMP/rec.json" -d 0.25 --no-http 2> "$TMP/esc.log"
+ok $? "vstopd replays db's rising steal and exits"
+check "it escalated" grep -q 'alert escalated: critical guest_steal db ' "$TMP/esc.log"
+db() { curl -s "$AM/api/v2/alerts" | jq -r '[.[] | select(.labels.domain == "db") | .labels.severity] | sort | join(" ")'; }
+is "$(db)" "critical" "Alertmanager has db's critical alert alone: the warning one ended when it escalated"
 # An Alertmanager that is down: the alarm still fires and logs, the failure is said and counted.
 sed -i "s|^alertmanager = .*|alertmanager = http://127.0.0.1:$P_DOWN|" "$TMP/vstop.conf"
 "$top_builddir/vstopd" -c "$TMP/vstop.conf" --source=sim:8 -d 0.25 -n 60 --listen 127.0.0.1:$P_VSTOPD 2> "$TMP/log2" &

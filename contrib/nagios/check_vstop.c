@@ -621,6 +621,8 @@ int main(int argc, char **argv)
 		 which == DISCOVERY ? check_discovery(&c, &out) :
 		 which != STEAL ? check_host(&c, what, &out) : c.host ? check_steal_remote(&c, &out) : check_steal(&c, &out);
 	if (c.value_only && which != DISCOVERY) {	/* for Zabbix: the value alone */
+		if (isnan(judged))	/* nothing to judge (no disk finished a request): the line says why */
+			unknown(c.name, "no value: %s", out.s);
 		printf(which == ALARMS ? "%.0f\n" : "%.2f\n", judged);
 		sb_free(&out);
 		return OK;
