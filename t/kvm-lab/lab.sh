@@ -34,7 +34,7 @@ cleanup() {
 		for _ in $(seq 20); do rmdir "$d" 2> /dev/null && break; sleep 0.2; done
 	done
 	rmdir "${U:-/nonexistent}/machine.slice" 2> /dev/null
-	[ -n "${mounted_v2:-}" ] && umount "$U" && rmdir "$U"
+	[ -n "${mounted_v2:-}" ] && umount -l "$U" && rmdir "$U"	# lazily: a plain umount found it busy after the lab, its groups gone, and left it mounted
 }
 trap cleanup EXIT
 
