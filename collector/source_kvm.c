@@ -99,6 +99,8 @@ struct host_proc {
 	int io_fd;			/* its /proc/PID/io, open once read; -1 */
 	bool io_known;
 	uint64_t io_bytes;		/* read and written, as of when it last ran (disks in use only) */
+	int64_t aff_ns;			/* when its affinity was read; 0 never */
+	cpu_set_t set;			/* where it may run, as of then */
 };
 
 struct kvm {
@@ -126,6 +128,7 @@ struct kvm {
 	char version[64];
 	uint64_t cpu_hz;
 	bool first;
+	int64_t now_ns;			/* this sample's start */
 	struct kvm_libvirt *lv;
 	int64_t libvirt_ns;		/* when libvirt is next asked */
 	char buf[65536];
@@ -235,9 +238,9 @@ static ssize_t read_stat(struct kvm *k, struct host_proc *was, const char *pid, 
 	if (f < 0)
 		return -1;
 	ssize_t n = read(f, k->buf, sizeof(k->buf) - 1);
-	/* Only /proc's files fail once their process ends; a tree's would
-	 * read on as they were. */
-	if (n > 0 && k->real_proc && k->open_fds < k->fd_budget) {
+	/* Kept while its pid is listed: a process that ended is not (a test's
+	 * tree, whose files read on, included). */
+	if (n > 0 && k->open_fds < k->fd_budget) {
 		*fd = f;
 		k->open_fds++;
 	} else {
@@ -254,7 +257,8 @@ static void proc_keep(struct kvm *k, uint32_t pid, uint32_t name, const struct p
 		k->next_cap = k->next_cap ? 2 * k->next_cap : 256;
 		k->next = xreallocarray(k->next, k->next_cap, sizeof(*k->next));
 	}
-	k->next[k->nnext++] = (struct host_proc){ pid, name, ps->start_ticks, ps->cpu_ticks, fd, 0, -1, false, 0 };
+	k->next[k->nnext++] = (struct host_proc){ .pid = pid, .name = name, .start_ticks = ps->start_ticks,
+						  .ticks = ps->cpu_ticks, .fd = fd, .io_fd = -1 };
 }
 
 /* Clock ticks as nanoseconds, saturated: /proc's counts are the kernel's, but
@@ -313,6 +317,8 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		now->blk_dev = was->blk_dev;
 		now->io_fd = was->io_fd;	/* it moves with the process; the sweep closes what stays */
 		was->io_fd = -1;
+		now->aff_ns = was->aff_ns;
+		now->set = was->set;
 	}
 	if (!was || ps->cpu_ticks <= was->ticks || k->first)
 		return;
@@ -320,9 +326,12 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 	 * (its bytes, if any, go to the device's "unseen"): /proc/PID/io is 3 syscalls. */
 	if (k->disks.ndevs && !(ps->flags & PF_KTHREAD) && ps->cpu_ticks - was->ticks >= HOST_IO_MIN_TICKS)
 		host_io(k, now, was);
-	cpu_set_t set;
-	affinity(k, pid, pid, &set);
-	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - was->ticks), &set);
+	/* Looked at again as a VM's threads are: a pinning change shows within RESCAN_NS. */
+	if (!now->aff_ns || k->now_ns - now->aff_ns >= RESCAN_NS) {
+		affinity(k, pid, pid, &now->set);
+		now->aff_ns = k->now_ns;
+	}
+	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - was->ticks), &now->set);
 }
 
 /* ---- VMs ---- */
@@ -983,6 +992,7 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 {
 	struct kvm *k = src->priv;
 	int64_t now = clock_now_ns();
+	k->now_ns = now;
 	if (kvm_walk(k, err, errsz) < 0)
 		return -1;
 	kvm_sweep(k);

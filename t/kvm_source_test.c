@@ -525,10 +525,12 @@ int main(void)
 	ok(vm101 && m.rates[vm101 - s->doms].took_ns >= 1500 * MS && strncmp(took, "web 25%", 7) == 0,
 	   "vm101 took 1.5 s from web, 25%% of its wait, the most it took from anyone: %s", took);
 
-	/* vm101 ends; web's pid is reused by another VM: a new VM, a new id. */
+	/* vm101 ends; web's pid is reused by another VM: a new VM, a new id. Its
+	 * stat is written in place: the source keeps it open, and /proc's file
+	 * of a reused pid is the new process's (a removed file would read on). */
 	uint32_t web_id = web->domid;
 	char path[256];
-	snprintf(path, sizeof(path), "rm -rf %s/200 %s/100", root, root);
+	snprintf(path, sizeof(path), "rm -rf %s/200 %s/100/task", root, root);
 	ok(system(path) == 0, "vm101 and web end");
 	host_at(12000);
 	snprintf(path, sizeof(path), "rm -rf %s/200", root);
