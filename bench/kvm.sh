@@ -84,12 +84,3 @@ measure 3 || exit 1
 guests 4 50 || { echo "SKIP: libvirt could not start 50 guests: $(tail -1 "$W/virsh.err")"; exit 0; }
 sleep 1
 measure 50 || exit 1
-echo "# bench: kvm_tree50=$("$B/bench/kvm_bench" tree 50 50 | cut -f3)"
-# The same with every VM under a CPU quota (cgroup v2 scope): its cost, and the floor of it (one
-# pread of each VM's cpu.stat): the split of the wait into cap and neighbors costs that much.
-caps=$(KVM_BENCH_CAPS=1 "$B/bench/kvm_bench" tree 50 50)
-echo "# bench: kvm_tree50_caps=$(cut -f3 <<< "$caps") kvm_caps_floor=$(cut -f4 <<< "$caps")"
-# And with every VM's image on one device, host processes moving bytes there: the disk neighbors'
-# cost, and its floor (one pread of diskstats and of each /proc/PID/io the source reads).
-disks=$(KVM_BENCH_DISKS=1 "$B/bench/kvm_bench" tree 50 50)
-echo "# bench: kvm_tree50_disks=$(cut -f3 <<< "$disks") kvm_disks_floor=$(cut -f4 <<< "$disks")"

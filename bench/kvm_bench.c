@@ -75,15 +75,21 @@ static void keep_open(struct fds *f, const char *path)
 	f->v[f->n++] = fd;
 }
 
-/* A round of one pread of each file, `rounds` times (gap_us apart): the
- * median CPU µs of a round. Closes the files. */
-static double preads_us(struct fds *f, unsigned rounds, useconds_t gap_us)
+/* What happens between a tree's rounds, untimed: its files written anew, as
+ * between the source's samples (a read after a write costs more). */
+struct between { void (*fn)(const struct between *b, unsigned round); const char *root, *cg, *img; unsigned vms, from; };
+
+/* A round of one pread of each file, `rounds` times (gap_us apart, or
+ * after *b): the median CPU µs of a round. Closes the files. */
+static double preads_us(struct fds *f, unsigned rounds, useconds_t gap_us, const struct between *b)
 {
 	char buf[4096];
 	double *us = calloc(rounds, sizeof(*us));
 	for (unsigned r = 0; r < rounds; r++) {
 		if (gap_us)
 			usleep(gap_us);
+		if (b)
+			b->fn(b, b->from + r);
 		double a = cpu_us();
 		for (size_t i = 0; i < f->n; i++)
 			if (pread(f->v[i], buf, sizeof(buf), 0) < 0)
@@ -130,7 +136,7 @@ static double floor_us(unsigned rounds)
 	}
 	if (d)
 		closedir(d);
-	return preads_us(&f, rounds, 20000);
+	return preads_us(&f, rounds, 20000, NULL);
 }
 
 /* The cgroup v2 tree of KVM_BENCH_CAPS: VM v's scope with a 30% quota (its
@@ -166,21 +172,22 @@ static double caps_floor_us(const char *cg, unsigned vms, unsigned rounds)
 		snprintf(path, sizeof(path), "%s/machine.slice/vm%u.scope/cpu.stat", cg, v);
 		keep_open(&f, path);
 	}
-	return preads_us(&f, rounds, 0);
+	return preads_us(&f, rounds, 0, NULL);
 }
 
-/* KVM_BENCH_DISKS: every VM's image one file of root's file system (its
- * device), a MiB read a step; the host processes that run 2 ticks or more a
- * step (the source reads theirs) 4 KiB each; the device's diskstats line. */
-static void disks_at(const char *root, unsigned vms, unsigned t)
+/* KVM_BENCH_DISKS: every VM's image one file in img, a directory on a block
+ * device (the tree is on tmpfs, which has none), a MiB read a step; the host
+ * processes that run 2 ticks or more a step (the source reads theirs) 4 KiB
+ * each; the device's diskstats line. */
+static void disks_at(const char *root, const char *img, unsigned vms, unsigned t)
 {
 	char b[512], path[600], link[600];
 	struct stat st;
-	if (stat(root, &st) < 0)
+	if (stat(img, &st) < 0)
 		return;
+	snprintf(path, sizeof(path), "%s/images.raw", img);
 	if (t == 0) {
-		snprintf(path, sizeof(path), "%s/images.raw", root);
-		fp_write(root, "x", -1, "images.raw");
+		fp_write(img, "x", -1, "images.raw");
 		if (truncate(path, 64 << 20) < 0)
 			return;
 	}
@@ -230,8 +237,16 @@ static void psi_at(const char *root, const char *cg, unsigned vms, unsigned t)
 /* The floor of the disks: a pread of the host's diskstats, of each VM's
  * io and its scope's two pressure files, and of each host process's io the
  * source reads (ran 2 ticks or more). */
-static double disks_floor_us(const char *root, const char *cg, unsigned vms, unsigned rounds)
+static void disks_between(const struct between *b, unsigned t)
 {
+	disks_at(b->root, b->img, b->vms, t);
+	psi_at(b->root, b->cg, b->vms, t);
+}
+
+static double disks_floor_us(const struct between *b, unsigned rounds)
+{
+	const char *root = b->root, *cg = b->cg;
+	unsigned vms = b->vms;
 	struct fds f = { 0 };
 	char path[600];
 	snprintf(path, sizeof(path), "%s/diskstats", root);
@@ -249,7 +264,7 @@ static double disks_floor_us(const char *root, const char *cg, unsigned vms, uns
 			snprintf(path, sizeof(path), "%s/%u/io", root, 100 + p);
 			keep_open(&f, path);
 		}
-	return preads_us(&f, rounds, 0);
+	return preads_us(&f, rounds, 0, b);
 }
 
 /* The tree at step t: every vCPU ran and waited a little more. */
@@ -282,6 +297,34 @@ static void tree_at(const char *root, unsigned vms, unsigned t)
 	}
 }
 
+static void tree_between(const struct between *b, unsigned t)
+{
+	tree_at(b->root, b->vms, t);
+}
+
+/* The floor of a tree: one pread of every process's stat and every vCPU
+ * thread's schedstat, from files opened beforehand, the tree written anew
+ * before each round as before each of the source's samples. */
+static double tree_floor_us(const struct between *b, unsigned rounds)
+{
+	struct fds f = { 0 };
+	char path[600];
+	for (unsigned v = 0; v < b->vms; v++) {
+		unsigned pid = 10000 + v * 10;
+		snprintf(path, sizeof(path), "%s/%u/stat", b->root, pid);
+		keep_open(&f, path);
+		for (unsigned c = 0; c < VCPUS; c++) {
+			snprintf(path, sizeof(path), "%s/%u/task/%u/schedstat", b->root, pid, pid + 1 + c);
+			keep_open(&f, path);
+		}
+	}
+	for (unsigned p = 0; p < HOST_PROCS; p++) {
+		snprintf(path, sizeof(path), "%s/%u/stat", b->root, 100 + p);
+		keep_open(&f, path);
+	}
+	return preads_us(&f, rounds, 0, b);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "make") == 0) {
@@ -306,13 +349,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvm_bench: SAMPLES is 3 to 100000\n");
 		return 2;
 	}
-	char root[64] = "", cg[80] = "";
+	char root[64] = "", cg[80] = "", img[64] = "";
 	bool caps = tree && getenv("KVM_BENCH_CAPS"), disks = tree && getenv("KVM_BENCH_DISKS");
 	struct source_options so = { .step_s = 1 };
 	if (getenv("KVM_BENCH_NO_LIBVIRT"))	/* /proc alone: what libvirt adds, by difference */
 		so.libvirt = LIBVIRT_OFF;
 	if (tree) {
-		snprintf(root, sizeof(root), "/tmp/vstop-kvm-bench.XXXXXX");
+		/* tmpfs where there is one: /proc is not a disk, and a file system
+		 * writing back the tree's pages would charge its interrupts to us */
+		struct stat shm;
+		bool on_shm = stat("/dev/shm", &shm) == 0 && S_ISDIR(shm.st_mode) && access("/dev/shm", W_OK) == 0;
+		snprintf(root, sizeof(root), "%s/vstop-kvm-bench.XXXXXX", on_shm ? "/dev/shm" : "/tmp");
 		if (!mkdtemp(root))
 			return 1;
 		fp_host(root);
@@ -327,7 +374,10 @@ int main(int argc, char **argv)
 			so.cgroup_root = cg;
 		}
 		if (disks) {
-			disks_at(root, vms, 0);
+			snprintf(img, sizeof(img), "/var/tmp/vstop-kvm-bench-img.XXXXXX");
+			if (!mkdtemp(img))
+				return 1;
+			disks_at(root, img, vms, 0);
 			if (!caps) {
 				snprintf(cg, sizeof(cg), "%s-cg", root);
 				if (mkdir(cg, 0755) < 0)
@@ -353,7 +403,7 @@ int main(int argc, char **argv)
 		if (caps)
 			caps_at(root, cg, vms, i + 1);
 		if (disks) {
-			disks_at(root, vms, i + 1);
+			disks_at(root, img, vms, i + 1);
 			psi_at(root, cg, vms, i + 1);
 		}
 		double a = cpu_us();
@@ -372,20 +422,21 @@ int main(int argc, char **argv)
 			usleep(20000);
 	}
 	qsort(us, samples, sizeof(*us), by_double);
+	struct between b = { tree_between, root, cg, img, vms, samples + 2 };
 	if (caps)
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], caps_floor_us(cg, vms, samples));
 	else if (disks)
-		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(root, cg, vms, samples));
+		b.fn = disks_between, printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(&b, samples));
 	else if (tree)
-		printf("%u\t%u\t%.1f\n", ndoms, nvcpus, us[samples / 2]);
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], tree_floor_us(&b, samples));
 	else
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], floor_us(samples));
 	free(us);
 	model_free(&m);
 	source_close(src);
 	if (tree) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf %s %s", root, cg);
+		char cmd[256];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s %s %s", root, cg, img);
 		if (system(cmd) != 0)
 			return 1;
 	}

@@ -3,7 +3,7 @@
 # domains pushing to a receiver that answers 204 (t/fake_receiver.py), with the queue in
 # memory and with [push] queue_dir, in alternate rounds; the bytes a sample takes on disk
 # (one record: the POSTed body and a 24-byte header) and so the disk a 15-minute outage
-# needs at 1 s. Prints "# bench: key=value" lines.
+# needs at 1 s. Prints "# bench: key=value" lines; "FAIL: why" and exits 1 when a run fails.
 set -uo pipefail
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=${top_builddir:-$PWD}
@@ -41,7 +41,7 @@ run() { # memory|disk: CPU ns per sample over SAMPLES samples at 0.2 s; fails (n
 	[ "$last" -gt 0 ] || return 1
 	awk -v c="$last" -v n="$SAMPLES" 'BEGIN { printf "%.0f", c / n }'
 }
-fail() { echo "SKIP: vstopd with the queue $1 failed, so no figure: $(grep -v '^$' "$TMP/$1.log" | tail -1)"; exit 0; }
+fail() { echo "FAIL: vstopd with the queue $1 failed, so no figure: $(grep -v '^$' "$TMP/$1.log" | tail -1)"; exit 1; }
 mem="" disk=""
 for _ in $(seq "$ROUNDS"); do
 	v=$(run memory) || fail memory
@@ -50,7 +50,7 @@ for _ in $(seq "$ROUNDS"); do
 	v=$(run disk) || fail disk
 	disk="$disk $v"
 done
-[ -s "$TMP/bodies" ] || { echo "SKIP: the receiver got nothing, so no figure"; exit 0; }
+[ -s "$TMP/bodies" ] || { echo "FAIL: the receiver got nothing, so no figure"; exit 1; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.0f", v[int((NR + 1) / 2)] }'; }
 m=$(echo "$mem" | median) d=$(echo "$disk" | median)
 body=$(awk '{ s += $1; n++ } END { printf "%.0f", s / n }' "$TMP/bodies")

@@ -35,12 +35,23 @@ per_scrape() {
 	echo "$vals" | tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%s\t%s\t%s", v[3], v[1], v[5] }'
 }
 
+# A step that fails says so here and in the report, writes no figure, and makes the bench
+# exit 1 once the report is written (a missing peer is a SKIP, not a failure).
+failed=()
+step_failed() { failed+=("$1"); echo "bench: FAILED: $1" >&2; }
+is_num() { [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+# fields_ok STEP VALUE...: every value a number, or the step failed (its figures are not written).
+fields_ok() { local step=$1 v; shift; for v in "$@"; do is_num "$v" || { step_failed "$step: \"$v\" is not a figure"; return 1; }; done; }
+# script_step NAME OUT RC: a bench script's outcome: its SKIP, or a failure when it exited non-zero.
+script_skip() { sed -n 's/^SKIP: //p' "$1" | head -1; }
+script_failed() { local why; why=$(sed -n 's/^FAIL: //p' "$2" | head -1); step_failed "$1: ${why:-exit status $3: $(tail -1 "$2")}"; }
+
 [ -x "$B/vstop-agent" ] || { echo "bench: build first (make)"; exit 1; }
 if nm "$B/vstop-agent" 2>/dev/null | grep -q __asan_init; then echo "bench: a sanitizer build measures the sanitizer; rebuild without --enable-sanitizers"; exit 1; fi
 command -v curl > /dev/null || { echo "bench: needs curl"; exit 1; }
 
 read -r tr_n tr_s tr_m < <("$B/bench/trace_bench" "$top_srcdir/t/fixtures/xen-real-trace.bin")
-echo "trace: $tr_n records parsed and accounted in $tr_s s: $tr_m M/s"
+fields_ok trace_bench "$tr_n" "$tr_m" && echo "trace: $tr_n records parsed and accounted in $tr_s s: $tr_m M/s"
 
 if [ -n "${BENCH_AB_REV:-}" ]; then
 	echo "bench: this build against $BENCH_AB_REV (bench/ab.sh)"
@@ -52,7 +63,7 @@ row() { rows+=("$*"); printf '%s\n' "$*"; }
 
 # ---- guest side --------------------------------------------------------------
 read -r floor fmin fmax < <("$B/bench/procstat_floor" 21)
-echo "floor: pread+parse /proc/stat = $floor us"
+fields_ok procstat_floor "$floor" && echo "floor: pread+parse /proc/stat = $floor us"
 
 "$B/vstop-agent" -c /dev/null -d 1 --no-xenstore --listen 127.0.0.1:$port 2> /dev/null &
 agent=$!; pids="$pids $agent"
@@ -60,6 +71,7 @@ wait_up $port || { echo "bench: vstop-agent did not start"; exit 1; }
 agent_rss0=$(mem_kib $agent VmRSS)
 agent_body=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
 read -r a_med a_min a_max < <(per_scrape $agent $port "$SCRAPES")
+fields_ok "vstop-agent per scrape" "$a_med"
 agent_rss1=$(mem_kib $agent VmRSS); agent_hwm=$(mem_kib $agent VmHWM)
 
 NE=""
@@ -89,6 +101,7 @@ vh=$!; pids="$pids $vh"
 a=$(cpu_ns $agent); sleep "$SECONDS_IDLE"; b=$(cpu_ns $agent)
 wait $fl
 paced=$(cat "$TMP/paced")
+fields_ok "procstat_floor --paced" "$paced"
 per_sample=$(awk -v a="$a" -v b="$b" -v n="$SECONDS_IDLE" 'BEGIN { printf "%.1f", (b - a) / n / 1000 }')
 agent_anon=$(mem_kib $agent RssAnon)
 agent_pss=$(awk '/^Pss:/ { s += $2 } END { print s }' /proc/$agent/smaps_rollup 2>/dev/null)
@@ -98,7 +111,8 @@ kill $agent
 host_rows=()
 for n in 10 100 1000 10000; do
 	reps=50; [ $n -ge 10000 ] && reps=15
-	host_rows+=("$("$B/bench/host_bench" $n $reps)")
+	row=$("$B/bench/host_bench" $n $reps) || step_failed "host_bench $n: exit status $?"
+	fields_ok "host_bench $n" "$(cut -f1 <<< "$row")" "$(cut -f2 <<< "$row" | cut -d/ -f1)" && host_rows+=("$row")
 done
 # The pCPU view's frame on 256 pCPUs (sim:512,trace), history full.
 IFS=$'\t' read -r pc_n pc_frame <<< "$("$B/bench/host_bench" --pcpus 256 50)"
@@ -108,6 +122,7 @@ IFS=$'\t' read -r pc_n pc_frame <<< "$("$B/bench/host_bench" --pcpus 256 50)"
 vd=$!; pids="$pids $vd"
 wait_up $((port + 2))
 read -r s_med s_min s_max < <(per_scrape $vd $((port + 2)) 200)
+fields_ok "vstopd per scrape" "$s_med"
 kill $vd
 wait $vh 2> /dev/null
 sleep 0.5
@@ -123,10 +138,14 @@ if [ "${BENCH_XEN:-1}" = 0 ]; then
 else
 	echo "bench: booting the Xen lab (make check-xen's, about 2 minutes)"
 	XEN_LAB_DIR="$TMP/xen-lab" top_builddir="$B" top_srcdir="$top_srcdir" bash "$top_srcdir/t/xen-lab/lab.sh" > "$TMP/lab.out" 2>&1
+	rc=$?
 	xen_skip=$(sed -n 's/^1\.\.0 # SKIP //p' "$TMP/lab.out")
 	[ -n "$xen_skip" ] && xen_skip="$xen_skip (apt-get install $(grep -v '^#' "$top_srcdir/.ci/packages-xen" | tr '\n' ' '))"
 	xen=$(sed -n 's/^# bench: //p' "$TMP/lab.out")
-	[ -z "$xen_skip" ] && [ -z "$xen" ] && xen_skip="the lab did not finish: $(grep -m1 '^not ok' "$TMP/lab.out")"
+	if [ -z "$xen_skip" ] && { [ $rc -ne 0 ] || [ -z "$xen" ]; }; then
+		step_failed "Xen lab: exit status $rc: $(grep -m1 '^not ok' "$TMP/lab.out" || tail -1 "$TMP/lab.out")"
+		xen_skip="FAILED (see the bench's output)" xen=""
+	fi
 fi
 [ -n "$xen_skip" ] && echo "SKIP: Xen lab: $xen_skip"
 xv() { tr ' ' '\n' <<< "$xen" | sed -n "s/^$1=//p"; }
@@ -138,22 +157,45 @@ if [ "${BENCH_KVM:-1}" = 0 ]; then
 else
 	echo "bench: 3 then 50 libvirt guests (bench/kvm.sh, about 5 minutes)"
 	top_builddir="$B" bash "$top_srcdir/bench/kvm.sh" > "$TMP/kvm.out" 2>&1
-	kvm_skip=$(sed -n 's/^SKIP: //p' "$TMP/kvm.out")
+	rc=$?
+	kvm_skip=$(script_skip "$TMP/kvm.out")
 	kvm=$(sed -n 's/^# bench: //p' "$TMP/kvm.out" | tr '\n' ' ')
-	[ -z "$kvm_skip" ] && [ -z "$kvm" ] && kvm_skip="bench/kvm.sh did not finish: $(tail -1 "$TMP/kvm.out")"
+	if [ -z "$kvm_skip" ] && { [ $rc -ne 0 ] || [ -z "$kvm" ]; }; then
+		script_failed bench/kvm.sh "$TMP/kvm.out" $rc
+		kvm_skip="FAILED (see the bench's output)" kvm=""
+	fi
 fi
 [ -n "$kvm_skip" ] && echo "SKIP: KVM: $kvm_skip"
 kv() { tr ' ' '\n' <<< "$kvm" | sed -n "s/^$1=//p"; }
+echo "bench: the kvm source on a /proc tree of 50 and 1000 VMs (bench/kvm_tree.sh, about a minute)"
+top_builddir="$B" bash "$top_srcdir/bench/kvm_tree.sh" > "$TMP/kvm_tree.out" 2>&1
+rc=$?
+kt=$(sed -n 's/^# bench: //p' "$TMP/kvm_tree.out" | tr '\n' ' ')
+if [ $rc -ne 0 ] || [ -z "$kt" ]; then
+	script_failed bench/kvm_tree.sh "$TMP/kvm_tree.out" $rc
+	kt=""
+fi
+ktv() { tr ' ' '\n' <<< "$kt" | sed -n "s/^$1=//p"; }
 
 # ---- the push queue on disk against the one in memory, at 1000 domains -------------------
 echo "bench: push queue in memory and on disk, 1000 domains (bench/push_queue.sh, about a minute)"
 top_builddir="$B" bash "$top_srcdir/bench/push_queue.sh" > "$TMP/pq.out" 2>&1
+rc=$?
 pq=$(sed -n 's/^# bench: //p' "$TMP/pq.out" | tr '\n' ' ')
-pq_skip=$(sed -n 's/^SKIP: //p' "$TMP/pq.out")
+pq_skip=$(script_skip "$TMP/pq.out")
+if [ -z "$pq_skip" ] && { [ $rc -ne 0 ] || [ -z "$pq" ]; }; then
+	script_failed bench/push_queue.sh "$TMP/pq.out" $rc
+	pq_skip="FAILED: $(sed -n 's/^FAIL: //p' "$TMP/pq.out" | head -1)" pq=""
+fi
 pv() { tr ' ' '\n' <<< "$pq" | sed -n "s/^$1=//p"; }
 echo "bench: vstopd's three processes against one, 1000 domains (bench/split.sh, about 3 minutes)"
 top_builddir="$B" bash "$top_srcdir/bench/split.sh" > "$TMP/split.out" 2>&1
+rc=$?
 sp=$(sed -n 's/^# bench: //p' "$TMP/split.out" | tr '\n' ' ')
+if [ $rc -ne 0 ] || [ -z "$sp" ]; then
+	script_failed bench/split.sh "$TMP/split.out" $rc
+	sp=""
+fi
 sv() { tr ' ' '\n' <<< "$sp" | sed -n "s/^$1=//p"; }
 
 # ---- the report ----------------------------------------------------------------------
@@ -166,6 +208,12 @@ echo "($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), Linux $(
 echo "CPU times come from the kernel's accounting of the measured process (all its threads) or"
 echo "from CLOCK_PROCESS_CPUTIME_ID in process; figures are medians of several rounds (min / max)."
 echo "Peers run in the same run, on the same machine, one after the other."
+if [ ${#failed[@]} -gt 0 ]; then
+	echo
+	echo "**This run had failed steps; their figures are not written:**"
+	echo
+	printf -- '- %s\n' "${failed[@]}"
+fi
 echo
 echo "## Guest side: vstop-agent"
 echo
@@ -320,17 +368,34 @@ if [ -n "$kvm" ]; then
 		e=$(awk -v a="$(kv exp_us$n)" -v b="$(kv exp_lv$n)" 'BEGIN { printf "%.0f", a + b }')
 		echo "| $(kv kvm_n$n) ($(kv kvm_vcpus$n)) | $(kv kvm_us$n) µs (+ $(kv kvm_lv$n)) | $(kv kvm_floor$n) µs | $(kv exp_us$n) µs (+ $(kv exp_lv$n)) | $(awk -v v="$v" -v e="$e" 'BEGIN { printf "%.1fx less", e / v }') | ≤ the exporter; 50 VMs ≤ 1 ms |"
 	done
-	echo
-	echo "A simulated /proc tree of 50 VMs of 4 vCPUs and 300 host processes, all of them running and"
-	echo "waiting each sample (bench/kvm_bench tree; files, not /proc: every read opens its file):"
-	echo "$(kv kvm_tree50) µs per sample; every VM under a CPU quota (each VM's cgroup cpu.stat read to split"
-	echo "its wait into cap and neighbors): $(kv kvm_tree50_caps) µs, against a floor for the quota's files of"
-	echo "$(kv kvm_caps_floor) µs (one pread of each VM's cpu.stat); every VM's image on one device and"
-	echo "host processes moving bytes there (the disk neighbors: the host's diskstats, each VM's and each"
-	echo "host process's /proc/PID/io that ran 20 ms or more): $(kv kvm_tree50_disks) µs, against a floor for those"
-	echo "files of $(kv kvm_disks_floor) µs (one pread of each)."
 else
 	echo "| | SKIP: $kvm_skip | | | | |"
+fi
+echo
+echo "## The kvm source on a /proc tree, against the floor"
+echo
+echo "bench/kvm_tree.sh: bench/kvm_bench tree, a /proc tree on tmpfs of VMs of 4 vCPUs (QEMU"
+echo "command lines, vCPU threads) and 300 host processes, all of them running and waiting each"
+echo "sample, timed in process (median). The floor is one pread of every process's stat and every"
+echo "vCPU thread's schedstat from files opened beforehand, the tree written anew between rounds"
+echo "as between samples; the rows below it are what a feature adds over the plain tree, against"
+echo "the floor of the files it reads."
+echo
+echo "| tree | vstop per sample | floor | ratio | target |"
+echo "|---|---|---|---|---|"
+if [ -n "$kt" ]; then
+	kratio() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%.2fx the floor", a / f }'; }
+	for n in 50 1000; do
+		echo "| $n VMs | $(ktv kvm_tree$n) µs | $(ktv kvm_tree${n}_floor) µs | $(kratio "$(ktv kvm_tree$n)" "$(ktv kvm_tree${n}_floor)") | ≤ 1.2x |"
+	done
+	for f in caps disks; do
+		add=$(awk -v a="$(ktv kvm_tree50_$f)" -v b="$(ktv kvm_tree50)" 'BEGIN { printf "%.1f", a - b }')
+		what="every VM under a CPU quota (its cgroup's cpu.stat)"
+		[ $f = disks ] && what="disks and memory (diskstats, each VM's and each busy host process's /proc/PID/io, each VM's memory.pressure and io.pressure)"
+		echo "| 50 VMs, $what | +$add µs ($(ktv kvm_tree50_$f) µs) | $(ktv kvm_tree50_${f}_floor) µs | $(kratio "$add" "$(ktv kvm_tree50_${f}_floor)") | |"
+	done
+else
+	echo "| | FAILED (see the bench's output) | | | ≤ 1.2x |"
 fi
 echo
 echo "## Notes"
@@ -401,3 +466,9 @@ echo "Reproduce: \`make bench\` (\`BENCH_SECONDS=10 make bench\` for a quicker i
 mv "$OUT.tmp" "$OUT"
 echo
 cat "$OUT"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo
+	echo "bench: ${#failed[@]} step(s) FAILED:" >&2
+	printf '  %s\n' "${failed[@]}" >&2
+	exit 1
+fi

@@ -12,10 +12,13 @@ set -uo pipefail
 B=${top_builddir:-$PWD}
 ROUNDS=${BENCH_SPLIT_ROUNDS:-5} SAMPLES=${BENCH_SPLIT_SAMPLES:-200} DOMS=${BENCH_SPLIT_DOMAINS:-1000}
 KVM_SAMPLES=${BENCH_SPLIT_KVM_SAMPLES:-100}
-cpu_s() { # cpu_s N INTERVAL ARGS...: seconds of CPU of a run of N samples
+FAILS=$(mktemp)
+trap 'rm -f "$FAILS"' EXIT
+cpu_s() { # cpu_s N INTERVAL ARGS...: seconds of CPU of a run of N samples; a failed run noted in $FAILS
 	local n=$1 d=$2
 	shift 2
-	( "$B/vstopd" "$@" -d "$d" -n "$n" --no-http 2> /dev/null; times ) |
+	( "$B/vstopd" "$@" -d "$d" -n "$n" --no-http 2> "$FAILS.err" ||
+		echo "FAIL: vstopd $* -n $n exited $?: $(grep -v '^$' "$FAILS.err" | tail -1)" >> "$FAILS"; times ) |
 		awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", (u[1] + s[1]) * 60 + u[2] + s[2] }'
 }
 per_sample() { # per_sample SAMPLES INTERVAL ARGS...: microseconds per sample, start-up left out
@@ -34,6 +37,7 @@ measure() {
 		single="$single $(per_sample "$n" "$d" "$@" -f)"
 	done
 	local s f
+	if [ -s "$FAILS" ]; then head -1 "$FAILS"; exit 1; fi
 	s=$(echo "$split" | median) f=$(echo "$single" | median)
 	echo "# bench: ${name}_split_us=$s ${name}_single_us=$f ${name}_split_ratio=$(awk -v a="$s" -v b="$f" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
 	echo "# bench: ${name}_rounds=$ROUNDS ${name}_samples=$n ${name}_domains=$DOMS ${name}_split_all=$(echo $split | tr ' ' ,) ${name}_single_all=$(echo $single | tr ' ' ,)"
@@ -63,15 +67,15 @@ one=$(per_process -f | awk '$1 == "vstopd" { print $2 }')
 awk -v one="$one" '$1 == "vstopd-sampler" { s = $2 } $1 == "vstopd-rest" { r = $2 } $1 == "vstopd" { v = $2 }
 	END { printf "# bench: split_sampler_us=%d split_rest_us=%d split_supervisor_us=%d split_one_us=%d\n", s, r, v, one }' \
 	"${TMPDIR:-/tmp}/split-procs.$$"
-rm -f "${TMPDIR:-/tmp}/split-procs.$$"
+rm -f "${TMPDIR:-/tmp}/split-procs.$$" "$FAILS.err"
 if [ -x "$B/bench/kvm_bench" ] || make -C "$B" bench/kvm_bench > /dev/null 2>&1; then
 	base=/dev/shm
 	[ -w "$base" ] || base=${TMPDIR:-/tmp}
 	tree=$(mktemp -d "$base/vstop-split-bench.XXXXXX")
-	trap 'rm -rf "$tree"' EXIT
+	trap 'rm -rf "$tree" "$FAILS" "$FAILS.err"' EXIT
 	printf '[kvm]\nlibvirt = off\n' > "$tree.conf"
-	"$B/bench/kvm_bench" make "$DOMS" "$tree/proc" && \
-		measure split_kvm "$KVM_SAMPLES" 0.05 -c "$tree.conf" --source=kvm --proc-root="$tree/proc"
+	"$B/bench/kvm_bench" make "$DOMS" "$tree/proc" || { echo "FAIL: bench/kvm_bench make $DOMS failed"; exit 1; }
+	measure split_kvm "$KVM_SAMPLES" 0.05 -c "$tree.conf" --source=kvm --proc-root="$tree/proc"
 	rm -f "$tree.conf"
 else
 	echo "SKIP: split_kvm: bench/kvm_bench does not build"
