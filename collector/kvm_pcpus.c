@@ -56,6 +56,8 @@ int kvm_pcpus_read(struct kvm_pcpus *p, const char *buf, size_t len)
 	for (uint32_t i = 0; i < p->n; i++)
 		p->c[i].pinned_milli = 0;
 	if (!buf) {
+		for (uint32_t i = 0; i < p->n; i++)
+			p->c[i].proc_seen = p->c[i].proc_known = false;
 		snprintf(p->why, sizeof(p->why), "/proc/stat cannot be read");
 		p->stat.ncpus = 0;
 		return -1;
@@ -66,7 +68,25 @@ int kvm_pcpus_read(struct kvm_pcpus *p, const char *buf, size_t len)
 	}
 	if (p->stat.ncpus)
 		grow(p, p->stat.cpus[p->stat.ncpus - 1].id + 1);
+	for (uint32_t i = 0; i < p->n; i++)
+		p->c[i].proc_known = false;
+	for (uint32_t i = 0; i < p->stat.ncpus; i++) {
+		const uint64_t *f = p->stat.cpus[i].times.field;
+		struct kvm_pcpu *c = &p->c[p->stat.cpus[i].id];
+		uint64_t now = f[CPU_USER] + f[CPU_NICE] + f[CPU_SYSTEM];
+		c->proc_known = c->proc_seen && now >= c->proc_ticks;	/* a CPU back online starts afresh */
+		c->proc_delta = c->proc_known ? now - c->proc_ticks : 0;
+		c->proc_ticks = now;
+		c->proc_seen = true;
+	}
 	return 0;
+}
+
+double kvm_pcpus_process_ns(const struct kvm_pcpus *p, uint32_t cpu)
+{
+	if (cpu >= p->n || !p->c[cpu].proc_known)
+		return -1;
+	return (double)p->c[cpu].proc_delta * p->ns_per_tick;
 }
 
 void kvm_pcpus_settle(struct kvm_pcpus *p, struct kvm_thieves *kt)

@@ -17,6 +17,9 @@
 
 struct kvm_pcpu {
 	uint64_t queue;			/* ns, cumulative */
+	uint64_t proc_ticks;		/* user + nice + system as last read */
+	uint64_t proc_delta;		/* of which since the read before; valid when proc_known */
+	bool proc_seen, proc_known;
 	uint32_t pinned_milli;		/* this sample */
 	struct ranked runners;
 };
@@ -33,6 +36,9 @@ void kvm_pcpus_init(struct kvm_pcpus *p, double ns_per_tick);
 /* Start a sample with /proc/stat's text (NULL: it could not be read): 0, or
  * -1 with p->why (the sample then has no pCPUs). */
 int kvm_pcpus_read(struct kvm_pcpus *p, const char *buf, size_t len);
+/* What CPU `cpu` ran in processes (user, nice, system: not interrupts, not
+ * the host's own steal) between the last two reads, in ns; -1 not known. */
+double kvm_pcpus_process_ns(const struct kvm_pcpus *p, uint32_t cpu);
 /* A vCPU may run on `set` (pinned when narrower than all CPUs). */
 void kvm_pcpus_vcpu(struct kvm_pcpus *p, const cpu_set_t *set);
 /* After the round's runners and waiters (kvm_thieves): who ran where. */

@@ -77,7 +77,7 @@ struct kvm_vm {
 	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
 	uint64_t unknown;
 	uint64_t rd_bytes, wr_bytes;
-	int io_fd;			/* its /proc/PID/io, open; -1 until read */
+	int io_fd;			/* its /proc/PID/io, open; -1 until read, -2 unreadable until the next scan */
 	uint32_t blk_dev;		/* the host device under its disks, as of the last scan; 0 none */
 	uint64_t swap_bytes;		/* its memory in swap, as of the last scan */
 	struct vm_cgroup cg;		/* its own cgroup's pressure files, open when it has one */
@@ -193,10 +193,9 @@ static bool names_it(const struct kvm *k, uint32_t id, const struct proc_stat *p
 	return strncmp(n, ps->comm, len) == 0 && n[len] == '\0';
 }
 
-static uint32_t host_name(struct kvm *k, const struct proc_stat *ps)
+/* The thief id of a host name ("host:..."), added when new. */
+static uint32_t name_id(struct kvm *k, const char *name)
 {
-	char name[72];
-	snprintf(name, sizeof(name), "host:%.*s", (int)kind_len(ps), ps->comm);
 	for (uint32_t i = 0; i < k->nnames; i++)
 		if (strcmp(k->names[i], name) == 0)
 			return HV_THIEF_HOST_BASE + i;
@@ -210,8 +209,15 @@ static uint32_t host_name(struct kvm *k, const struct proc_stat *ps)
 		k->named_in = xreallocarray(k->named_in, 64, sizeof(*k->named_in));
 	}
 	k->named_in[k->nnames] = 0;
-	memcpy(k->names[k->nnames], name, sizeof(name));
+	snprintf(k->names[k->nnames], sizeof(k->names[0]), "%s", name);
 	return HV_THIEF_HOST_BASE + k->nnames++;
+}
+
+static uint32_t host_name(struct kvm *k, const struct proc_stat *ps)
+{
+	char name[72];
+	snprintf(name, sizeof(name), "host:%.*s", (int)kind_len(ps), ps->comm);
+	return name_id(k, name);
 }
 
 /* A process's stat: from its open file when the last walk kept one (moved
@@ -366,6 +372,8 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 {
 	char path[512];
 	vm->blk_dev = kvm_backing_dev(k->proc, vm->pid);
+	if (vm->io_fd == -2)
+		vm->io_fd = -1;
 	if (k->v2root[0] && vm->cg.fd[0] < 0 && vm_cgroup_open(&vm->cg, k->proc, k->v2root, vm->pid) < 0 && !vm->cg_said) {
 		log_warn("VM %s: %s/%u/cgroup is not understood; its own memory and io stall are not read",
 			 vm->name, k->proc, vm->pid);
@@ -633,6 +641,56 @@ static void kvm_read_pcpus(struct kvm *k)
 	}
 }
 
+/* Processes that began and ended between two walks (a shell loop's commands,
+ * a cron job) are in no walk: what each CPU ran in processes by /proc/stat,
+ * less what the walk's runners ran there, is theirs. Its sum, when it is more
+ * than the ticks' rounding, is one runner, UNSEEN_NAME, on the CPUs it was
+ * left on: a victim there waited for it, as for any process, never silently
+ * for the others. A name no comm can be (16 bytes; a comm has 15). */
+#define UNSEEN_NAME "host:unseen processes"
+#define UNSEEN_SLACK_TICKS 2		/* per CPU: the counts' rounding, and the walk's skew */
+#define UNSEEN_CPUS_MAX 16		/* residues on more CPUs: one runner over all of them */
+static void unseen_runner(struct kvm *k)
+{
+	struct kvm_pcpus *p = &k->pcpus;
+	if (k->first || !p->n)
+		return;
+	double *ran = xcalloc(p->n, sizeof(*ran)), busy = 0, seen = 0, left_sum = 0;
+	kt_ran_per_cpu(&k->kt, p->n, ran);
+	uint32_t ncpus = 0, nleft = 0;
+	cpu_set_t left_set;
+	CPU_ZERO(&left_set);
+	for (uint32_t c = 0; c < p->n; c++) {
+		double b = kvm_pcpus_process_ns(p, c);
+		if (b < 0) {
+			ran[c] = 0;
+			continue;
+		}
+		busy += b, seen += ran[c], ncpus++;
+		ran[c] = b > ran[c] ? b - ran[c] : 0;	/* now: what is left on it */
+		left_sum += ran[c];
+		if (ran[c] > 0 && c < CPU_SETSIZE)
+			CPU_SET(c, &left_set), nleft++;
+	}
+	double unseen = busy - seen;
+	if (unseen > UNSEEN_SLACK_TICKS * ncpus * k->ns_per_tick && left_sum >= 1) {
+		uint32_t id = name_id(k, UNSEEN_NAME);
+		if (nleft > UNSEEN_CPUS_MAX) {
+			kt_runner(&k->kt, id, (uint64_t)unseen, &left_set);
+		} else {
+			for (uint32_t c = 0; c < p->n && c < CPU_SETSIZE; c++) {
+				if (ran[c] <= 0)
+					continue;
+				cpu_set_t one;
+				CPU_ZERO(&one);
+				CPU_SET(c, &one);
+				kt_runner(&k->kt, id, (uint64_t)(unseen * ran[c] / left_sum), &one);
+			}
+		}
+	}
+	free(ran);
+}
+
 /* Every host thief a VM still counts is named in each sample, not only the
  * largest few: an alarm's window sums thieves of earlier samples too. */
 static void emit_thief_name(struct kvm *k, struct snapshot *out, uint32_t id)
@@ -735,13 +793,13 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 /* The bytes its process read and wrote: its disks, where libvirt has none. */
 static void vm_io(struct kvm *k, struct kvm_vm *vm)
 {
-	if (vm->io_fd < 0) {
+	if (vm->io_fd == -1) {
 		char path[sizeof(k->proc) + 32];
 		snprintf(path, sizeof(path), "%s/%u/io", k->proc, vm->pid);
 		if ((vm->io_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			return;
+			vm->io_fd = -2;	/* not readable: tried again at its next scan, not every sample */
 	}
-	ssize_t n = pread(vm->io_fd, k->buf, sizeof(k->buf) - 1, 0);
+	ssize_t n = vm->io_fd >= 0 ? pread(vm->io_fd, k->buf, sizeof(k->buf) - 1, 0) : -1;
 	struct proc_io io;
 	if (n > 0 && proc_io_parse(k->buf, (size_t)n, &io) == 0)
 		vm->rd_bytes = io.read_bytes, vm->wr_bytes = io.write_bytes;
@@ -947,6 +1005,7 @@ static void kvm_read_vms(struct kvm *k, int64_t now)
 		vm_runners(k, &k->vms[i]);
 	}
 	kvm_read_pcpus(k);
+	unseen_runner(k);
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_victims(k, &k->vms[i]);
 		ranked_settle(&k->vms[i].th, HV_THIEVES_NAMED);

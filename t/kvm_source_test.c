@@ -137,6 +137,59 @@ static void test_recent_thieves(void)
 	source_close(src);
 }
 
+/* Processes that lived between two walks: CPU 0 busy all along by /proc/stat,
+ * where v's vCPU ran 0.25 s and burn 0.25 s of each second: the other half
+ * is "host:unseen processes", a thief of v's 0.75 s wait like burn (2:1), on
+ * CPU 0's runners too. Then the CPU's count matches the runners': none. */
+static void test_unseen(void)
+{
+	char r[sizeof(root) + 16];
+	snprintf(r, sizeof(r), "%s/unseen", root);
+	if (mkdir(r, 0755) < 0)
+		fp_die("mkdir", r);
+	fp_host(r);
+	struct model m;
+	model_init(&m, 8);
+	char err[256] = "", who[256] = "", st[256];
+	struct source_options so = { .step_s = 1, .proc_root = r, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	unsigned long long busy = 0, run = 0, wait = 0, burn = 0;
+	for (unsigned step = 0; step <= 4; step++) {
+		snprintf(st, sizeof(st), "cpu  %llu 0 0 0 0 0 0 0 0 0\ncpu0 %llu 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 1000 0 0 0 0 0 0\n", busy, busy);
+		fp_write(r, st, -1, "stat");
+		fp_stat(r, 3000, "qemu-system-x86", 'S', run / (10 * MS), 900, 1, 0);
+		fp_cmdline(r, 3000, A("qemu\0-name\0v,debug-threads=on\0"));
+		fp_thread(r, 3000, 3000, "qemu-system-x86", 0, 0, "0");
+		fp_thread(r, 3000, 3001, "CPU 0/KVM", run, wait, "0");
+		fp_stat(r, 3100, "burn", 'R', burn, 950, 1, 0);
+		fp_thread(r, 3100, 3100, "burn", 0, 0, "0");
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		const struct snapshot *s = sample(src, &m, 1000 * step + 1000);
+		const struct domain *v = dom(s, "v");
+		const struct dom_rates *rv = v ? &m.rates[v - s->doms] : NULL;
+		who[0] = '\0';
+		if (rv && step)
+			model_waiting_for(&m, v->domid, rv->thief, rv->nthieves, rv->hv_waited_ns, who, sizeof(who));
+		if (step == 3) {
+			ok(strncmp(who, "host:unseen processes 67%, host:burn 33%", 40) == 0,
+			   "v waited for what ran on its CPU unseen by the walk, then burn: %s", who);
+			const struct pcpu_rates *c0 = m.pcpu.rates;
+			char buf[32];
+			const char *first = s->npcpus && c0->nrunners ? model_thief_name(&m, c0->runner[0].domid, buf, sizeof(buf)) : "";
+			ok(strcmp(first, "host:unseen processes") == 0 && c0->runner[0].ns == 500 * MS,
+			   "CPU 0's first runner: the unseen processes, 0.5 s (%s)", first);
+		}
+		busy += step < 3 ? 100 : 50;	/* the last second: only what v and burn ran */
+		run += 250 * MS, wait += 750 * MS, burn += 25;
+	}
+	ok(who[0] && !strstr(who, "unseen"), "nothing unseen when /proc/stat's count is the runners': %s", who);
+	model_free(&m);
+	source_close(src);
+}
+
 /* Each CPU's account: /proc/stat's load, who ran there, the vCPUs' queue
  * and their pinning (every vCPU thread of host_at may run on CPU 0 only). */
 static void test_pcpus(const struct model *m)
@@ -554,6 +607,7 @@ int main(void)
 	model_free(&m);
 	source_close(src);
 	test_recent_thieves();
+	test_unseen();
 	test_caps();
 	test_disks();
 	test_vm_pressure();

@@ -27,6 +27,7 @@ cleanup() {
 	$V destroy c > /dev/null 2>&1
 	for p in "$W"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2> /dev/null; done
 	[ -n "${burn:-}" ] && kill "$burn" 2> /dev/null
+	[ -n "${loop:-}" ] && kill "$loop" 2> /dev/null
 	[ -n "${vstopd:-}" ] && kill "$vstopd" 2> /dev/null
 	if [ -n "${started_libvirt:-}" ]; then pkill -x libvirtd; pkill -x virtlogd; fi
 	wait 2> /dev/null
@@ -220,6 +221,31 @@ done
 within "$np" 50 100 && [ "$ta" = B ]; ok $? "phase N: vstop -b --json: B's noisy_pct ($np) and A's main thief ($ta)"
 for t in /proc/"$pa"/task/*; do renice -n 0 -p "${t##*/}" > /dev/null; done
 [ -w /proc/"$pa"/autogroup ] && echo 0 > /proc/"$pa"/autogroup
+
+# ---- phase U: processes too short-lived for any walk of /proc (issue 35) ------------------------
+# A alone on CPU 0 with a shell loop of /bin/true there: each true lives a millisecond, between
+# two samples; their CPU is /proc/stat's count less what the walk's processes ran, and A waits
+# for it by name ("host:unseen processes"), never silently for the others.
+kill -STOP "$pb"
+taskset -c 0 sh -c 'while :; do /bin/true; done' &
+loop=$!
+sleep 1
+for _ in 1 2 3; do	# under TCG one second can pass with A hardly runnable: up to three tries
+	vstop_json U.json 3
+	uw=$(tail -1 "$W/out/U.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for | map("\(.name) \(.pct)") | join(", ")')
+	up=$(tail -1 "$W/out/U.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for[]? | select(.name == "host:unseen processes") | .pct')
+	ur=$(tail -1 "$W/out/U.json" | jq -r '.host.cpus[]? | select(.cpu == 0) | .ran[]? | select(.name == "host:unseen processes") | .pct')
+	echo "# phase U: A steal $(last U.json A steal_pct)%, waiting for: $uw; CPU 0 ran unseen processes $ur%"
+	within "$up" 40 100 && within "$ur" 20 100 && break
+done
+within "$up" 40 100 && within "$ur" 20 100
+ok $? "phase U: A waits mostly for host:unseen processes ($up% of its wait), a runner of CPU 0 ($ur%)"
+kill "$loop"; wait "$loop" 2> /dev/null; loop=
+kill -CONT "$pb"
+vstop_json U0.json 3
+up=$(tail -1 "$W/out/U0.json" | jq -r '[.domains[] | .waiting_for[]? | select(.name == "host:unseen processes") | .pct] | max // 0')
+uw=$(tail -1 "$W/out/U0.json" | jq -r '.domains[] | select(.name == "A") | .waiting_for | map("\(.name) \(.pct)") | join(", ")')
+within "$up" 0 10; ok $? "phase U: the loop gone, no VM waits for unseen processes beyond 10% of its wait ($up%; A: $uw)"
 kill -CONT "$burn"; $V resume c >> "$W/out/virsh.log" 2>&1
 
 # ---- phase Q: c held back by its own quota (issue 32) -------------------------------------------
