@@ -9,7 +9,8 @@
 
 void kt_begin(struct kvm_thieves *k)
 {
-	k->nmasks = k->npairs = 0;
+	k->nmasks = k->npairs = k->nruns = 0;
+	k->nviews = k->next_view = 0;
 	k->sorted = 0;
 	k->overflow = false;
 }
@@ -51,7 +52,9 @@ void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set
 	if (k->npairs == k->pairs_cap) {
 		k->pairs_cap = k->pairs_cap ? 2 * k->pairs_cap : 64;
 		k->pairs = xreallocarray(k->pairs, k->pairs_cap, sizeof(*k->pairs));
-		k->weight = xreallocarray(k->weight, k->pairs_cap, sizeof(*k->weight));
+		k->runs = xreallocarray(k->runs, k->pairs_cap, sizeof(*k->runs));
+		for (uint32_t v = 0; v < KT_VIEWS; v++)
+			k->view[v].w = xreallocarray(k->view[v].w, k->pairs_cap, sizeof(*k->view[v].w));
 	}
 	k->pairs[k->npairs++] = (struct kt_pair){ thief, m, (double)ns / k->masks[m].ncpus };
 }
@@ -64,7 +67,8 @@ static int by_thief_mask(const void *a, const void *b)
 	return (x->mask > y->mask) - (x->mask < y->mask);
 }
 
-/* Runners of one thief on one mask add up: sort once, merge. */
+/* Runners of one thief on one mask add up: sort once, merge; each thief's
+ * pairs are then a run. */
 static void settle(struct kvm_thieves *k)
 {
 	if (k->npairs > 1)	/* qsort of no array is undefined */
@@ -76,7 +80,84 @@ static void settle(struct kvm_thieves *k)
 		else
 			k->pairs[o++] = k->pairs[i];
 	k->npairs = o;
+	k->nruns = 0;
+	for (uint32_t i = 0; i < k->npairs; i++)
+		if (k->nruns && k->runs[k->nruns - 1].thief == k->pairs[i].thief)
+			k->runs[k->nruns - 1].n++;
+		else
+			k->runs[k->nruns++] = (struct kt_run){ k->pairs[i].thief, i, 1 };
 	k->sorted = 1;
+}
+
+/* The largest KT_TOP_VIEW runs by weight, kept sorted (largest first). */
+static void view_top(struct kt_view *v, uint32_t nruns)
+{
+	v->ntop = 0;
+	for (uint32_t r = 0; r < nruns; r++) {
+		double w = v->w[r];
+		if (w <= 0 || (v->ntop == KT_TOP_VIEW && w <= v->w[v->top[KT_TOP_VIEW - 1]]))
+			continue;
+		uint32_t i = v->ntop < KT_TOP_VIEW ? v->ntop++ : KT_TOP_VIEW - 1;
+		for (; i > 0 && v->w[v->top[i - 1]] < w; i--)
+			v->top[i] = v->top[i - 1];
+		v->top[i] = r;
+	}
+}
+
+/* The thieves as a victim on `set` sees them: made once a round per set. */
+static const struct kt_view *view_of(struct kvm_thieves *k, const cpu_set_t *set)
+{
+	for (uint32_t i = 0; i < k->nviews; i++)
+		if (CPU_EQUAL(&k->view[i].set, set))
+			return &k->view[i];
+	struct kt_view *v = &k->view[k->nviews < KT_VIEWS ? k->nviews++ : k->next_view++ % KT_VIEWS];
+	v->set = *set;
+	for (uint32_t m = 0; m < k->nmasks; m++) {
+		cpu_set_t both;
+		CPU_AND(&both, &k->masks[m].set, set);
+		k->overlap[m] = CPU_COUNT(&both);
+	}
+	v->total = 0;
+	for (uint32_t r = 0; r < k->nruns; r++) {
+		double w = 0;
+		for (uint32_t i = k->runs[r].first; i < k->runs[r].first + k->runs[r].n; i++)
+			w += k->overlap[k->pairs[i].mask] * k->pairs[i].ns_per_cpu;
+		v->w[r] = w;
+		v->total += w;
+	}
+	view_top(v, k->nruns);
+	return v;
+}
+
+/* The run of thief id, or UINT32_MAX (runs are sorted by thief). */
+static uint32_t run_of(const struct kvm_thieves *k, uint32_t id)
+{
+	uint32_t lo = 0, hi = k->nruns;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (k->runs[mid].thief < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->nruns && k->runs[lo].thief == id ? lo : UINT32_MAX;
+}
+
+/* The victim's own VM's weight on its CPUs, less the victim's own run time
+ * there: a thread does not wait for itself. */
+static double self_weight(struct kvm_thieves *k, uint32_t self_run, const cpu_set_t *set, uint64_t ran_ns)
+{
+	if (self_run == UINT32_MAX)
+		return 0;
+	double w = 0, count = CPU_COUNT(set);
+	const struct kt_run *r = &k->runs[self_run];
+	for (uint32_t i = r->first; i < r->first + r->n; i++) {
+		cpu_set_t both;
+		CPU_AND(&both, &k->masks[k->pairs[i].mask].set, set);
+		double ov = CPU_COUNT(&both), p = ov * k->pairs[i].ns_per_cpu - (double)ran_ns * ov / count;
+		w += p > 0 ? p : 0;
+	}
+	return w;
 }
 
 void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
@@ -86,47 +167,54 @@ void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint6
 		return;
 	if (!k->sorted)
 		settle(k);
-	for (uint32_t m = 0; m < k->nmasks; m++) {
-		cpu_set_t both;
-		CPU_AND(&both, &k->masks[m].set, set);
-		k->overlap[m] = CPU_COUNT(&both);
-	}
-	/* Each thief's run time on the victim's CPUs (pairs are sorted by
-	 * thief: a thief's weight is a run of them). The victim's own run time
-	 * is in its VM's and is taken out: a thread does not wait for itself. */
-	double total = 0;
-	for (uint32_t i = 0; i < k->npairs; i++) {
-		double w = k->overlap[k->pairs[i].mask] * k->pairs[i].ns_per_cpu;
-		if (k->pairs[i].thief == self)
-			w -= (double)ran_ns * k->overlap[k->pairs[i].mask] / CPU_COUNT(set);
-		k->weight[i] = w > 0 ? w : 0;
-		total += k->weight[i];
-	}
+	const struct kt_view *v = view_of(k, set);
+	uint32_t self_run = run_of(k, self);
+	double self_w = self_weight(k, self_run, set, ran_ns);
+	double total = v->total - (self_run != UINT32_MAX ? v->w[self_run] : 0) + self_w;
 	if (total < 1) {
 		share(ctx, unknown, waited_ns);
 		return;
 	}
-	/* Whole ns; the rounding's remainder goes to the largest, so the
-	 * shares add up to the wait exactly. Two passes over the runs. */
-	uint64_t given = 0, best_ns = 0;
-	uint32_t best = unknown;
-	for (int pass = 0; pass < 2; pass++)
-		for (uint32_t i = 0; i < k->npairs;) {
-			uint32_t thief = k->pairs[i].thief;
-			double w = 0;
-			for (; i < k->npairs && k->pairs[i].thief == thief; i++)
-				w += k->weight[i];
-			uint64_t ns = (uint64_t)((double)waited_ns * (w / total));
-			if (pass == 0) {
-				given += ns;
-				if (ns > best_ns)
-					best_ns = ns, best = thief;
-			} else if (ns || thief == best) {
-				share(ctx, thief, thief == best ? waited_ns - (given - ns) : ns);
-			}
-		}
-	if (best_ns == 0)	/* every share rounded to nothing */
-		share(ctx, unknown, waited_ns);
+	/* The largest by name and the victim's own VM; whole ns. The rest, and
+	 * the rounding, go to others when some were left out, else to the
+	 * largest, so the shares add up to the wait exactly. */
+	uint64_t given = 0, best_ns = 0, ns[KT_TOP_VIEW + 1];
+	uint32_t id[KT_TOP_VIEW + 1], n = 0, best = 0, named = 0;
+	bool self_in = false;
+	for (uint32_t i = 0; i < v->ntop && named < KT_TOP_VIEW - 1; i++) {
+		uint32_t r = v->top[i];
+		self_in |= r == self_run;
+		named += r != self_run;
+		id[n] = k->runs[r].thief, ns[n] = (uint64_t)((double)waited_ns * ((r == self_run ? self_w : v->w[r]) / total));
+		given += ns[n++];
+	}
+	if (!self_in && self_w > 0)
+		id[n] = self, ns[n] = (uint64_t)((double)waited_ns * (self_w / total)), given += ns[n++];
+	for (uint32_t i = 0; i < n; i++)
+		if (ns[i] > best_ns)
+			best_ns = ns[i], best = i;
+	bool left_out = v->ntop == KT_TOP_VIEW || (v->ntop && named < v->ntop - self_in);
+	if (given > waited_ns)	/* a float's excess: never more than the wait */
+		ns[best] -= given - waited_ns < ns[best] ? given - waited_ns : ns[best], given = waited_ns;
+	if (!left_out && best_ns)
+		ns[best] += waited_ns - given, given = waited_ns;
+	for (uint32_t i = 0; i < n; i++)
+		if (ns[i])
+			share(ctx, id[i], ns[i]);
+	if (given < waited_ns)
+		share(ctx, left_out ? HV_THIEF_OTHERS : unknown, waited_ns - given);
+}
+
+void kt_ran_per_cpu(struct kvm_thieves *k, uint32_t ncpus, double *ns)
+{
+	for (uint32_t m = 0; m < k->nmasks; m++)
+		k->overlap[m] = 0;	/* scratch here: each mask's runners' ns per CPU */
+	for (uint32_t i = 0; i < k->npairs; i++)
+		k->overlap[k->pairs[i].mask] += k->pairs[i].ns_per_cpu;
+	for (uint32_t m = 0; m < k->nmasks; m++)
+		for (uint32_t c = 0; c < ncpus && c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &k->masks[m].set))
+				ns[c] += k->overlap[m];
 }
 
 void kt_waiter(struct kvm_thieves *k, uint64_t ns, const cpu_set_t *set)
@@ -188,6 +276,8 @@ void kt_free(struct kvm_thieves *k)
 	free(k->masks);
 	free(k->pairs);
 	free(k->overlap);
-	free(k->weight);
+	free(k->runs);
+	for (uint32_t v = 0; v < KT_VIEWS; v++)
+		free(k->view[v].w);
 	memset(k, 0, sizeof(*k));
 }

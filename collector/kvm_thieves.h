@@ -24,13 +24,31 @@
 struct kt_mask { cpu_set_t set; uint32_t ncpus; double waited; };
 struct kt_pair { uint32_t thief, mask; double ns_per_cpu; };
 
+/* One thief's pairs (a run of the sorted pairs). */
+struct kt_run { uint32_t thief, first, n; };
+
+/* The thieves as a victim on `set` sees them: each run's weight (its time on
+ * those CPUs), their sum, and the largest KT_TOP_VIEW runs. Victims on the
+ * same CPUs see the same but for their own VM, so it is made once a round
+ * per set, not per victim: a host of 1000 free VMs costs O(VMs), not O(VMs²). */
+#define KT_TOP_VIEW 33			/* RANKED_MAX followed, and the victim itself */
+#define KT_VIEWS 8
+struct kt_view {
+	cpu_set_t set;
+	double *w, total;
+	uint32_t top[KT_TOP_VIEW], ntop;
+};
+
 struct kvm_thieves {
 	struct kt_mask *masks;
 	uint32_t nmasks, masks_cap;
 	struct kt_pair *pairs;
 	uint32_t npairs, pairs_cap;
+	struct kt_run *runs;
+	uint32_t nruns;
 	double *overlap;		/* per mask, for the current victim */
-	double *weight;			/* per pair */
+	struct kt_view view[KT_VIEWS];
+	uint32_t nviews, next_view;	/* made this round; the one made over next when all are */
 	uint32_t sorted;		/* pairs sorted by thief, masks merged */
 	bool overflow;			/* more masks than kept: the rest share one */
 	uint32_t overflow_id;
@@ -41,10 +59,14 @@ void kt_begin(struct kvm_thieves *k);
 void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set_t *set);
 /* A victim of `thief` (its VM), on CPUs `set`, waited `waited_ns` and itself
  * ran `ran_ns` (not counted against its own VM). `share` gets each thief's
- * part; they add up to waited_ns, all of it to `unknown` when nothing else
- * ran on those CPUs. */
+ * part, the largest KT_TOP_VIEW - 1 and its own VM by name and the rest as
+ * HV_THIEF_OTHERS; they add up to waited_ns, all of it to `unknown` when
+ * nothing else ran on those CPUs. */
 void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
 	       uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx);
+/* What the round's runners ran on each CPU below ncpus, each runner's time
+ * spread evenly over the CPUs it may use, added into ns[]. */
+void kt_ran_per_cpu(struct kvm_thieves *k, uint32_t ncpus, double *ns);
 /* A vCPU on CPUs `set` waited `ns` this interval (for each CPU's queue). */
 void kt_waiter(struct kvm_thieves *k, uint64_t ns, const cpu_set_t *set);
 /* Each CPU below ncpus, with what ran there this interval, each runner's time

@@ -195,7 +195,7 @@ static void test_sizes_and_lists(void)
 
 /* ---- who took it ---- */
 
-struct shares { uint32_t id[16]; uint64_t ns[16]; int n; };
+struct shares { uint32_t id[128]; uint64_t ns[128]; int n; };
 static void take(void *ctx, uint32_t thief, uint64_t ns)
 {
 	struct shares *s = ctx;
@@ -228,7 +228,7 @@ static void test_thieves(void)
 	CPU_ZERO(&all);
 	CPU_SET(0, &all);
 	CPU_SET(1, &all);
-	enum { A = 1, B = 2, HOST = 0x80000000u, UNKNOWN = 0xffff };
+	enum { A = 1, B = 2, HOST = 0x80000000u, OTHERS = 0xfffe, UNKNOWN = 0xffff };
 
 	/* The lab's phase B: VMs A and B and a host burner on CPU 0, a third
 	 * of a second each; A waited two thirds. */
@@ -280,6 +280,27 @@ static void test_thieves(void)
 	s = (struct shares){ 0 };
 	kt_victim(&k, A, &c0, 999999937, 0, UNKNOWN, take, &s);
 	ok(sum(&s) == 999999937 && s.n == 7, "seven thieves, a prime wait: adds up exactly");
+
+	/* A crowded CPU: 100 runners, thief 100 + i ran i + 1 ms; victims on
+	 * CPU 0, CPU 1 and CPU 0 again in one round (each set's view made once). */
+	kt_begin(&k);
+	for (uint32_t i = 0; i < 100; i++)
+		kt_runner(&k, 100 + i, (i + 1) * 1000000ull, &c0);
+	kt_runner(&k, B, 5000000, &c1);
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c0, 505000000, 0, UNKNOWN, take, &s);
+	bool largest = s.n == 33;
+	for (uint32_t i = 68; i < 100; i++)	/* the 32 largest: 69 to 100 ms */
+		largest &= share_of(&s, 100 + i) == (i + 1) * 100000ull;
+	ok(largest && sum(&s) == 505000000 && share_of(&s, OTHERS) == 2346 * 100000ull,
+	   "100 thieves: the 32 largest by name, exact; the other 68 as others; adds up (%d shares)", s.n);
+	s = (struct shares){ 0 };
+	kt_victim(&k, A, &c1, 1000, 0, UNKNOWN, take, &s);
+	ok(s.n == 1 && share_of(&s, B) == 1000, "a victim on CPU 1 in the same round: B alone");
+	s = (struct shares){ 0 };
+	kt_victim(&k, 150, &c0, 505000000, 51000000, UNKNOWN, take, &s);
+	ok(share_of(&s, 150) == 0 && share_of(&s, 199) > 0 && sum(&s) == 505000000,
+	   "back on CPU 0, a victim that ran all of its own VM's time there: not its own thief");
 	kt_free(&k);
 }
 
