@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -129,6 +130,9 @@ struct kvm {
 	uint64_t cpu_hz;
 	bool first;
 	int64_t now_ns;			/* this sample's start */
+	uint64_t last_walk_ticks;	/* when the last walk began, in ticks since boot (a process's start's clock) */
+	uint32_t online;		/* CPUs online, as of online_ns */
+	int64_t online_ns;
 	struct kvm_libvirt *lv;
 	int64_t libvirt_ns;		/* when libvirt is next asked */
 	char buf[65536];
@@ -326,18 +330,20 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		now->aff_ns = was->aff_ns;
 		now->set = was->set;
 	}
-	if (!was || ps->cpu_ticks <= was->ticks || k->first)
+	/* One born since the last walk ran all of its time in this interval. */
+	uint64_t before = was ? was->ticks : 0;
+	if ((!was && ps->start_ticks < k->last_walk_ticks) || ps->cpu_ticks <= before || k->first)
 		return;
 	/* Kernel threads move no process's bytes; one that ran under 20 ms is not read
 	 * (its bytes, if any, go to the device's "unseen"): /proc/PID/io is 3 syscalls. */
-	if (k->disks.ndevs && !(ps->flags & PF_KTHREAD) && ps->cpu_ticks - was->ticks >= HOST_IO_MIN_TICKS)
+	if (was && k->disks.ndevs && !(ps->flags & PF_KTHREAD) && ps->cpu_ticks - before >= HOST_IO_MIN_TICKS)
 		host_io(k, now, was);
 	/* Looked at again as a VM's threads are: a pinning change shows within RESCAN_NS. */
 	if (!now->aff_ns || k->now_ns - now->aff_ns >= RESCAN_NS) {
 		affinity(k, pid, pid, &now->set);
 		now->aff_ns = k->now_ns;
 	}
-	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - was->ticks), &now->set);
+	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - before), &now->set);
 }
 
 /* ---- VMs ---- */
@@ -859,7 +865,11 @@ static void host_info(struct kvm *k, struct snapshot *out)
 	snprintf(out->host.hypervisor, sizeof(out->host.hypervisor), "kvm");
 	snprintf(out->host.xen_version, sizeof(out->host.xen_version), "%s", k->version);
 	out->host.cpu_hz = k->cpu_hz;
-	out->host.pcpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!k->online_ns || k->now_ns - k->online_ns >= RESCAN_NS) {	/* sysconf reads sysfs: not each sample */
+		k->online = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+		k->online_ns = k->now_ns;
+	}
+	out->host.pcpus = k->online;
 	if (read_path(k, "%s/meminfo", k->proc) > 0) {
 		const char *t = strstr(k->buf, "MemTotal:"), *a = strstr(k->buf, "MemAvailable:");
 		unsigned long long kb;
@@ -907,6 +917,9 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
 		return -1;
 	}
+	struct timespec boot;
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	uint64_t walk_ticks = (uint64_t)(((double)boot.tv_sec * 1e9 + (double)boot.tv_nsec) / k->ns_per_tick);
 	kt_begin(&k->kt);
 	k->gen++;
 	for (uint32_t i = 0; i < k->nvms; i++)
@@ -953,6 +966,7 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 		vm->state = ps.state;
 	}
 	closedir(d);
+	k->last_walk_ticks = walk_ticks;
 	if (unordered)
 		qsort(k->next, k->nnext, sizeof(*k->next), by_pid);
 	return 0;

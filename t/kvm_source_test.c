@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 #include "model/model.h"
 #include "collector/source.h"
@@ -154,7 +155,15 @@ static void test_unseen(void)
 	struct source_options so = { .step_s = 1, .proc_root = r, .libvirt = LIBVIRT_OFF };
 	struct source *src = NULL;
 	unsigned long long busy = 0, run = 0, wait = 0, burn = 0;
-	for (unsigned step = 0; step <= 4; step++) {
+	for (unsigned step = 0; step <= 5; step++) {
+		if (step == 5) {	/* born since the last walk: all of its 0.3 s ran in this interval */
+			struct timespec boot;
+			clock_gettime(CLOCK_BOOTTIME, &boot);
+			double hz = (double)sysconf(_SC_CLK_TCK);
+			fp_stat(r, 3200, "newborn", 'R', 30, (unsigned long long)(((double)boot.tv_sec + boot.tv_nsec / 1e9) * hz), 1, 0);
+			fp_thread(r, 3200, 3200, "newborn", 0, 0, "0");
+			busy += 30;
+		}
 		snprintf(st, sizeof(st), "cpu  %llu 0 0 0 0 0 0 0 0 0\ncpu0 %llu 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 1000 0 0 0 0 0 0\n", busy, busy);
 		fp_write(r, st, -1, "stat");
 		fp_stat(r, 3000, "qemu-system-x86", 'S', run / (10 * MS), 900, 1, 0);
@@ -182,10 +191,13 @@ static void test_unseen(void)
 			ok(strcmp(first, "host:unseen processes") == 0 && c0->runner[0].ns == 500 * MS,
 			   "CPU 0's first runner: the unseen processes, 0.5 s (%s)", first);
 		}
-		busy += step < 3 ? 100 : 50;	/* the last second: only what v and burn ran */
+		if (step == 4)
+			ok(who[0] && !strstr(who, "unseen"), "nothing unseen when /proc/stat's count is the runners': %s", who);
+		busy += step < 3 ? 100 : 50;	/* later seconds: only what v and burn ran */
 		run += 250 * MS, wait += 750 * MS, burn += 25;
 	}
-	ok(who[0] && !strstr(who, "unseen"), "nothing unseen when /proc/stat's count is the runners': %s", who);
+	ok(strncmp(who, "host:newborn 55%, host:burn 45%", 31) == 0,
+	   "a process born since the last walk is seen with all it ran, not unseen: %s", who);
 	model_free(&m);
 	source_close(src);
 }
