@@ -248,7 +248,7 @@ m > /lab/out/busy.after; xt >> /lab/out/busy.xentrace
 # XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand.
 if [ -x /usr/bin/strace ]; then
 	{ cat /lab/vstop.conf; printf '[stream]\nenabled = no\n'; } > /lab/vstop-strace.conf
-	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -c /lab/vstop-strace.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null
+	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -f -c /lab/vstop-strace.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null	# -f: one process, the sampler's calls among them
 	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
 fi
 echo "lab: collecting"
