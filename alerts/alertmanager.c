@@ -17,6 +17,7 @@
 #include "lib/snapshot.h"
 #include "lib/strbuf.h"
 #include "lib/url_redact.h"
+#include "alerts/json_post.h"
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
 #include "lib/dynlibs.h"
@@ -168,60 +169,29 @@ static bool round_body(struct am_client *a, struct strbuf *b, double now)
 }
 
 #ifdef HAVE_CURL
-static size_t discard(char *p, size_t s, size_t n, void *u)
-{
-	(void)p;
-	(void)u;
-	return s * n;
-}
-
-/* Read without the lock between tries: a stop does not wait out the retries. */
+/* Read without the lock: a stop does not wait out a round of URLs. */
 static bool stopping(struct am_client *a)
 {
 	return __atomic_load_n(&a->stopping, __ATOMIC_RELAXED);
 }
 
-/* POST body to url's /api/v2/alerts, AM_TRIES times at most: true when 2xx. */
-static bool post(struct am_client *a, CURL *c, const char *url, const char *body)
+/* POST body to url's /api/v2/alerts, AM_TRIES times at most (a stop, read
+ * without the lock, does not wait out the retries): true when 2xx. */
+static bool post(struct am_client *a, struct json_post *p, const char *url, const char *body)
 {
-	char full[AM_URL_MAX + 32], shown[sizeof(full) + 16], status[32] = "";
+	char full[AM_URL_MAX + 32], shown[sizeof(full) + 16], why[300];
 	snprintf(full, sizeof(full), "%.*s/api/v2/alerts", AM_URL_MAX - 1, url);
-	curl_easy_setopt(c, CURLOPT_URL, full);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	CURLcode rc = CURLE_FAILED_INIT;
-	long code = 0;
-	for (int t = 0; t < AM_TRIES && !(t && stopping(a)); t++) {
-		if (t)
-			sleep(1u << (t - 1));	/* 1 s, 2 s */
-		rc = curl_easy_perform(c);
-		code = 0;
-		if (rc == CURLE_OK)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		if (rc == CURLE_OK && code >= 200 && code < 300)
-			return true;
-		if (rc == CURLE_OK && code >= 400 && code < 500)
-			break;	/* it refuses what we send: trying again will not help */
-	}
-	if (rc == CURLE_OK)
-		snprintf(status, sizeof(status), "HTTP %ld", code);
+	if (json_post(p, full, body, AM_TRIES, &a->stopping, why, sizeof(why)))
+		return true;
 	log_warn("alertmanager %s: alarms not delivered: %s (sent again in the next round)",
-		 url_redact(full, shown, sizeof(shown)), rc != CURLE_OK ? curl_easy_strerror(rc) : status);
+		 url_redact(full, shown, sizeof(shown)), why);
 	return false;
 }
 
 static void *am_worker(void *arg)
 {
 	struct am_client *a = arg;
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	if (c) {
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	}
+	struct json_post *c = json_post_open();
 	double next = 0;
 	unsigned bad_said = 0;
 	pthread_mutex_lock(&a->lock);
@@ -255,9 +225,7 @@ static void *am_worker(void *arg)
 		a->failed += bad;
 	}
 	pthread_mutex_unlock(&a->lock);
-	curl_slist_free_all(h);
-	if (c)
-		curl_easy_cleanup(c);
+	json_post_close(c);
 	return NULL;
 }
 #endif

@@ -19,6 +19,7 @@
 #include "lib/snapshot.h"
 #include "lib/strbuf.h"
 #include "lib/url_redact.h"
+#include "alerts/json_post.h"
 #ifdef HAVE_CURL
 #define DYNLIB_CURL
 #include "lib/dynlibs.h"
@@ -37,7 +38,6 @@ struct notifier {
 	char exec_buf[EXEC_BUF];
 	char *argv[EXEC_MAX_ARGS + 1];
 	char webhook[256];		/* written by the main thread, read under the lock by the worker */
-	unsigned webhook_gen;		/* bumped when a reload changes it */
 	char host[256];			/* who sends: the host name, in every notification */
 	pthread_t thread;
 	bool thread_on, stopping;
@@ -88,29 +88,11 @@ static void event_json(struct strbuf *b, const struct notifier *n, const struct 
 }
 
 #ifdef HAVE_CURL
-static size_t discard(char *p, size_t s, size_t n, void *u)
-{
-	(void)p;
-	(void)u;
-	return s * n;
-}
-
 static void *webhook_worker(void *arg)
 {
 	struct notifier *n = arg;
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-
-	unsigned gen = 0;
+	struct json_post *post = json_post_open();
 	char url[sizeof(n->webhook)] = "";
-	if (c) {
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	}
 	pthread_mutex_lock(&n->lock);
 	for (;;) {
 		while (!n->qlen && !n->stopping)
@@ -121,34 +103,13 @@ static void *webhook_worker(void *arg)
 		n->qhead = (n->qhead + 1) % WEBHOOK_QUEUE;
 		n->qlen--;
 		bool stopping = n->stopping;
-		if (gen != n->webhook_gen || !url[0]) {	/* a reload gave another URL */
-			gen = n->webhook_gen;
-			snprintf(url, sizeof(url), "%s", n->webhook);
-			if (c)
-				curl_easy_setopt(c, CURLOPT_URL, url);
-		}
+		snprintf(url, sizeof(url), "%s", n->webhook);	/* a reload may give another */
 		pthread_mutex_unlock(&n->lock);
-		bool ok = false;
-		long code = 0;
-		CURLcode rc = CURLE_FAILED_INIT;
-		for (int t = 0; c && t < (stopping ? 1 : WEBHOOK_TRIES) && !ok; t++) {
-			if (t)
-				sleep(1u << (t - 1));	/* 1 s, 2 s */
-			curl_easy_setopt(c, CURLOPT_POSTFIELDS, q.body);
-			rc = curl_easy_perform(c);
-			code = 0;
-			if (rc == CURLE_OK)
-				curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-			ok = rc == CURLE_OK && code >= 200 && code < 300;
-			if (rc == CURLE_OK && code >= 400 && code < 500)
-				break;	/* the receiver says no: trying again will not help */
-		}
+		char why[300] = "libcurl gave no handle";
+		bool ok = post && json_post(post, url, q.body, stopping ? 1 : WEBHOOK_TRIES, NULL, why, sizeof(why));
 		if (!ok) {
-			char shown[sizeof(url) + 16], status[32] = "";
-			if (rc == CURLE_OK)
-				snprintf(status, sizeof(status), "HTTP %ld", code);
-			log_warn("alert webhook %s: %s not delivered: %s", url_redact(url, shown, sizeof(shown)), q.what,
-				 rc != CURLE_OK ? curl_easy_strerror(rc) : status);
+			char shown[sizeof(url) + 16];
+			log_warn("alert webhook %s: %s not delivered: %s", url_redact(url, shown, sizeof(shown)), q.what, why);
 		}
 		free(q.body);
 		pthread_mutex_lock(&n->lock);
@@ -158,9 +119,7 @@ static void *webhook_worker(void *arg)
 			n->failed++;
 	}
 	pthread_mutex_unlock(&n->lock);
-	curl_slist_free_all(h);
-	if (c)
-		curl_easy_cleanup(c);
+	json_post_close(post);
 	return NULL;
 }
 #endif
@@ -207,7 +166,6 @@ static int set_webhook(struct notifier *n, const char *webhook, char *err, size_
 {
 	pthread_mutex_lock(&n->lock);
 	snprintf(n->webhook, sizeof(n->webhook), "%s", webhook ? webhook : "");
-	n->webhook_gen++;
 	pthread_mutex_unlock(&n->lock);
 	if (!n->webhook[0] || n->thread_on)
 		return 0;
