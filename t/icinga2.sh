@@ -50,18 +50,10 @@ for _ in $(seq 50); do api > /dev/null && break; sleep 0.2; done
 vstopd=$!
 pids="$pids $vstopd"
 # Twice a second: each service's last check result (state, perfdata), until vstopd ends.
-while kill -0 $vstopd 2> /dev/null; do
-	now=$(api "?attrs=last_check_result" | jq -r '.results[] | select(.attrs.last_check_result != null) |
-		"\(.name | sub("^dom0!"; "") | gsub(" "; "_")) \(.attrs.last_check_result.state) \(.attrs.last_check_result.performance_data | join(" "))"' 2> /dev/null)
-	kill -0 $vstopd 2> /dev/null && echo "$now" >> "$TMP/states"	# not a check of a vstopd gone
-	sleep 0.5
-done
-grep '^steal_db ' "$TMP/states" | uniq | sed 's/^/# /'
-seq_states=$(awk '$1 == "steal_db" { print $2 }' "$TMP/states" | uniq | tr '\n' ' ')
-check "steal db: OK, then WARNING, then CRITICAL as db's steal rises ($seq_states)" \
-	sh -c "echo '$seq_states' | grep -qE '(^| )0 (3 )?1 (3 )?2 '"
-check "its perfdata as Icinga keeps it: steal=15.00%;10;25;0;100" grep -q '^steal_db 1 steal=15.00%;10;25;0;100' "$TMP/states"
-check "overcommit: OK, with its perfdata (0.5 vCPUs per pCPU)" grep -q '^overcommit 0 vcpu_overcommit=0.50;2;4;0;' "$TMP/states"
-check "alarms: judged from vstopd's alarms (a state, never UNKNOWN while vstopd ran)" \
-	sh -c "grep '^alarms ' '$TMP/states' | grep -q . && ! grep -q '^alarms 3' '$TMP/states'"
+results() {
+	api "?attrs=last_check_result" | jq -r '.results[] | select(.attrs.last_check_result != null) |
+		"\(.name | sub("^dom0!"; "") | gsub(" "; "_")) \(.attrs.last_check_result.state) \(.attrs.last_check_result.performance_data | join(" "))"' 2> /dev/null
+}
+states_while $vstopd "$TMP/states" results
+service_checks "$TMP/states" "as Icinga keeps it"
 done_testing

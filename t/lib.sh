@@ -71,3 +71,29 @@ steal_records() {
 			printf "{\"time\":%d,\"view\":\"host\",\"t\":%d,\"host\":{\"pcpus\":2},\"domains\":[{\"name\":\"db\",\"domid\":1,\"vcpus\":1,\"counters\":{\"cpu_ns\":%d,\"mem_bytes\":1073741824,\"guest\":{\"ncpus\":1,\"user_hz\":100,\"total_ticks\":%d,\"steal_ticks\":%d}}}]}\n", k, k, k * 500000000, t, s
 		} }' > "$1"
 }
+# states_while PID STATES COMMAND...: COMMAND's "service state perfdata" lines appended to
+# STATES twice a second while PID (a vstopd replaying steal_records) runs; a read taken after
+# it ended is dropped, not a check of a vstopd gone. Then db's states, in order, as comments.
+states_while() {
+	local pid=$1 out=$2 now
+	shift 2
+	while kill -0 "$pid" 2> /dev/null; do
+		now=$("$@")
+		kill -0 "$pid" 2> /dev/null && echo "$now" >> "$out"
+		sleep 0.5
+	done
+	grep '^steal_db ' "$out" | uniq | sed 's/^/# /'
+}
+# service_checks STATES WHERE: what a monitoring server ran of check_vstop, as STATES holds it:
+# steal OK, WARNING, then CRITICAL as steal_records' db rises; its perfdata as WHERE keeps it;
+# overcommit with its perfdata; the alarms check never UNKNOWN while vstopd ran.
+service_checks() {
+	local seq
+	seq=$(awk '$1 == "steal_db" { print $2 }' "$1" | uniq | tr '\n' ' ')
+	check "steal db: OK, then WARNING, then CRITICAL as db's steal rises ($seq)" \
+		sh -c "echo '$seq' | grep -qE '(^| )0 (3 )?1 (3 )?2 '"
+	check "its perfdata $2: steal=15.00%;10;25;0;100" grep -q '^steal_db 1 steal=15.00%;10;25;0;100' "$1"
+	check "overcommit: OK, with its perfdata (0.5 vCPUs per pCPU)" grep -q '^overcommit 0 vcpu_overcommit=0.50;2;4;0;' "$1"
+	check "alarms: judged from vstopd's alarms (a state, never UNKNOWN while vstopd ran)" \
+		sh -c "grep '^alarms ' '$1' | grep -q . && ! grep -q '^alarms 3' '$1'"
+}

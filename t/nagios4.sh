@@ -120,17 +120,6 @@ status() {
 		s && $1 ~ /^\tperformance_data$/ { p = substr($0, index($0, "=") + 1) }
 		s && /^\t\}/ { if (c == 1) print d, st, p; s = 0 }' "$N/status.dat" 2> /dev/null
 }
-while kill -0 $vstopd 2> /dev/null; do
-	now=$(status)
-	kill -0 $vstopd 2> /dev/null && echo "$now" >> "$TMP/states"	# not a check of a vstopd gone
-	sleep 0.5
-done
-grep '^steal_db ' "$TMP/states" | uniq | sed 's/^/# /'
-seq_states=$(awk '$1 == "steal_db" { print $2 }' "$TMP/states" | uniq | tr '\n' ' ')
-check "steal db: OK, then WARNING, then CRITICAL as db's steal rises ($seq_states)" \
-	sh -c "echo '$seq_states' | grep -qE '(^| )0 (3 )?1 (3 )?2 '"
-check "its perfdata in status.dat: steal=15.00%;10;25;0;100" grep -q '^steal_db 1 steal=15.00%;10;25;0;100' "$TMP/states"
-check "overcommit: OK, with its perfdata (0.5 vCPUs per pCPU)" grep -q '^overcommit 0 vcpu_overcommit=0.50;2;4;0;' "$TMP/states"
-check "alarms: judged from vstopd's alarms (a state, never UNKNOWN while vstopd ran)" \
-	sh -c "grep '^alarms ' '$TMP/states' | grep -q . && ! grep -q '^alarms 3' '$TMP/states'"
+states_while $vstopd "$TMP/states" status
+service_checks "$TMP/states" "in status.dat"
 done_testing
