@@ -675,7 +675,7 @@ static void unseen_runner(struct kvm *k)
 		busy += b, seen += ran[c], ncpus++;
 		ran[c] = b > ran[c] ? b - ran[c] : 0;	/* now: what is left on it */
 		left_sum += ran[c];
-		if (ran[c] > 0 && c < CPU_SETSIZE)
+		if (c < CPU_SETSIZE && ran[c] > 0)
 			CPU_SET(c, &left_set), nleft++;
 	}
 	double unseen = busy - seen;
