@@ -59,6 +59,7 @@ void http_guard_notify(void *cls, struct MHD_Connection *c, void **socket_ctx, e
 			if (s->used)
 				continue;
 			*s = (struct guard_conn){ .used = true, .waiting = true, .fd = fd->connect_fd, .since = clock_now_s() };
+			pthread_cond_signal(&g->wake);	/* a deadline to keep */
 			if (ad && ad->client_addr)
 				memcpy(&s->addr, ad->client_addr, ad->client_addr->sa_family == AF_INET6
 					       ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
@@ -77,6 +78,8 @@ static void set_waiting(struct http_guard *g, struct MHD_Connection *c, bool wai
 	pthread_mutex_lock(&g->lock);
 	s->waiting = waiting;
 	s->since = clock_now_s();
+	if (waiting)
+		pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -90,25 +93,35 @@ void http_guard_completed(struct http_guard *g, struct MHD_Connection *c)
 	set_waiting(g, c, true);	/* kept alive: the next request has its own deadline */
 }
 
-/* Once a second: a connection still without a whole header past the deadline
- * is shut down; the library then sees it end and closes it. */
+/* A connection still without a whole header past its deadline is shut down
+ * (the library then sees it end and closes it). The sweeper sleeps until the
+ * earliest deadline, and without one until a connection starts waiting: an
+ * idle exporter wakes nobody. */
 static void *sweep(void *arg)
 {
 	struct http_guard *g = arg;
 	pthread_mutex_lock(&g->lock);
 	while (!g->stopping) {
-		double now = clock_now_s();
+		double now = clock_now_s(), next = 0;
 		for (unsigned i = 0; i < HTTP_GUARD_SLOTS; i++) {
 			struct guard_conn *s = &g->conn[i];
-			if (s->used && s->waiting && now - s->since > HTTP_HEADER_DEADLINE_S) {
+			if (!s->used || !s->waiting)
+				continue;
+			if (now - s->since > HTTP_HEADER_DEADLINE_S) {
 				shutdown(s->fd, SHUT_RDWR);
 				s->waiting = false;
 				g->cut++;
+			} else if (!next || s->since + HTTP_HEADER_DEADLINE_S < next) {
+				next = s->since + HTTP_HEADER_DEADLINE_S;
 			}
 		}
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);	/* the wake's clock: a stepped wall clock changes nothing */
-		ts.tv_sec += 1;
+		if (!next) {
+			pthread_cond_wait(&g->wake, &g->lock);
+			continue;
+		}
+		/* the wake's clock is monotonic, as clock_now_s: a stepped wall clock changes nothing */
+		double at = next + 0.01;
+		struct timespec ts = { (time_t)at, (long)((at - (double)(time_t)at) * 1e9) };
 		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
 	}
 	pthread_mutex_unlock(&g->lock);

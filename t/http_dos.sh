@@ -58,4 +58,15 @@ check "... while the wrong ones were refused ($(cat "$TMP/wrong.out") requests)"
 check "a wrong password is still refused" test "$(curl -s -o /dev/null -w '%{http_code}' -u prom:nope "http://127.0.0.1:$port/metrics")" = 401
 kill $vd; wait $vd
 is $? 0 "vstopd stops cleanly with password checks behind it"
+# Idle means asleep: an exporter with no client waiting wakes no thread (its guard used to
+# tick every second), so a host with many guests pays nothing between scrapes.
+port=$((port + 1))
+"$top_builddir/vstop-agent" -c /dev/null -d 3600 --no-xenstore --listen 127.0.0.1:$port 2> "$TMP/idle.log" &
+ag=$!
+for _ in $(seq 50); do curl -sfo /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
+switches() { cat /proc/$ag/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s }'; }
+sleep 1
+a=$(switches); sleep 3; b=$(switches)
+is "$((b - a))" 0 "an idle vstop-agent (interval 3600 s, no client) wakes no thread in 3 s"
+kill $ag; wait $ag
 done_testing
