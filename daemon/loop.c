@@ -1,6 +1,7 @@
 /* loop: the daemons' shared main loop (see loop.h). */
 #include "config.h"
 #include "daemon/loop.h"
+#include "lib/sample_gate.h"
 #include "lib/privdrop.h"
 
 #include <stdlib.h>
@@ -169,7 +170,12 @@ void daemon_reload(struct daemon *d, int conf_fd)
 
 static void reload(void *ctx)
 {
-	daemon_reload(ctx, CONF_FROM_PATH);
+	struct daemon *d = ctx;
+	if (d->over.gate)
+		sample_gate_enter(d->over.gate);	/* the sinks change: no render meanwhile */
+	daemon_reload(d, CONF_FROM_PATH);
+	if (d->over.gate)
+		sample_gate_leave(d->over.gate);
 }
 
 /* Who the daemon becomes ([general] user, default vstop when it exists): 1
@@ -213,15 +219,28 @@ static int open_sinks(struct daemon *d, char *err, size_t errsz)
 	return sinks_open(&d->sinks, &d->conf, &o, daemon_interval(d), SINKS_WITH_DIR, err, errsz);
 }
 
+static void close_gate(struct daemon *d)
+{
+	if (d->over.gate)
+		sample_gate_destroy(d->over.gate);
+	d->over.gate = NULL;
+}
+
 int daemon_run(struct daemon *d, struct loop_source *src)
 {
 	char err[512];
 	struct sinks *sinks = &d->sinks;
 	struct loop_stats ls = { 0 };
 	struct ticker *t = &d->ticker;
+	struct sample_gate gate;
 
+	if (!src->paced) {	/* it sleeps in the ticker: /metrics can render meanwhile */
+		sample_gate_init(&gate);
+		d->over.gate = &gate;
+	}
 	if (open_sinks(d, err, sizeof(err)) < 0) {
 		log_err("%s", err);
+		close_gate(d);
 		return 1;
 	}
 	char on[400];
@@ -232,7 +251,10 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 	bool wait = src->wait_first;
 	for (;;) {
 		if (wait && !src->paced) {
-			if (signals_wait_tick(t, reload, d) < 0)
+			sample_gate_leave(&gate);
+			int rc = signals_wait_tick(t, reload, d);
+			sample_gate_enter(&gate);
+			if (rc < 0)
 				break;
 			double late = (double)-ticker_remaining_ns(t) / 1e9 + daemon_interval(d);
 			if (late > ls.lateness_seconds && ls.samples > 1)
@@ -269,6 +291,9 @@ int daemon_run(struct daemon *d, struct loop_source *src)
 	}
 	log_info("exiting after %llu samples (%llu failed, %llu deadlines missed)",
 		 (unsigned long long)ls.samples, (unsigned long long)ls.failed, (unsigned long long)t->missed);
+	if (d->over.gate)
+		sample_gate_close(d->over.gate);	/* a scrape waiting renders nothing now */
 	sinks_close(sinks);
+	close_gate(d);
 	return 0;
 }

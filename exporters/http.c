@@ -46,6 +46,9 @@ struct http_exporter {
 	pthread_mutex_t lock;
 	struct strbuf body, gz;
 	int gz_valid;
+	bool rendered;			/* the body is the newest sample's */
+	void (*render)(void *ctx);	/* on demand, or NULL: each sample is published rendered */
+	void *render_ctx;
 	int64_t published_ns;
 	double stale_s;
 	char down[256];			/* why no sample is coming, until the next one ("": none) */
@@ -167,7 +170,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	enum MHD_Result ret;
 	const char *prom = "text/plain; version=0.0.4; charset=utf-8";
 	pthread_mutex_lock(&h->lock);
-	if (!h->published_ns) {
+	void (*render)(void *) = h->rendered ? NULL : h->render;
+	void *render_ctx = h->render_ctx;
+	pthread_mutex_unlock(&h->lock);
+	if (render)
+		render(render_ctx);	/* outside the lock: it ends in http_set_body */
+	pthread_mutex_lock(&h->lock);
+	if (!h->published_ns || !h->body.s) {
 		pthread_mutex_unlock(&h->lock);
 		return reply(c, 503, text, "no sample yet\n", 14, NULL);
 	}
@@ -295,15 +304,45 @@ static struct http_exporter *http_start(const char *listen, double stale_s, cons
 	return h;
 }
 
-void http_publish(struct http_exporter *h, struct strbuf *body)
+static void swap_body(struct http_exporter *h, struct strbuf *body)
 {
-	pthread_mutex_lock(&h->lock);
 	struct strbuf old = h->body;
 	h->body = *body;
 	*body = old;
 	h->gz_valid = 0;
+	h->rendered = true;
+}
+
+void http_publish(struct http_exporter *h, struct strbuf *body)
+{
+	pthread_mutex_lock(&h->lock);
+	swap_body(h, body);
 	h->published_ns = clock_now_ns();
 	h->down[0] = '\0';
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_set_renderer(struct http_exporter *h, void (*render)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&h->lock);
+	h->render = render;
+	h->render_ctx = ctx;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_mark_new(struct http_exporter *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->rendered = false;
+	h->published_ns = clock_now_ns();
+	h->down[0] = '\0';
+	pthread_mutex_unlock(&h->lock);
+}
+
+void http_set_body(struct http_exporter *h, struct strbuf *body)
+{
+	pthread_mutex_lock(&h->lock);
+	swap_body(h, body);
 	pthread_mutex_unlock(&h->lock);
 }
 

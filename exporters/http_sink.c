@@ -1,6 +1,10 @@
 /*
- * http_sink: /metrics as a daemon's sink (sink.h). Each sample is rendered
- * once, here on the sampling thread, and handed to the HTTP server whole.
+ * http_sink: /metrics as a daemon's sink (sink.h). A loop with a gate
+ * (lib/sample_gate.h) has its sample rendered on the server's thread by the
+ * first scrape after it, while the loop sleeps: a sample nobody scrapes
+ * costs no render. Without one (vstopd's rest, whose loop waits inside its
+ * source), each sample is rendered here on the sampling thread. Either way
+ * a sample is rendered at most once and handed to the server whole.
  */
 #include "config.h"
 
@@ -11,6 +15,7 @@
 #include "lib/clock.h"
 #include "lib/listen_addr.h"
 #include "lib/log.h"
+#include "lib/sample_gate.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "exporters/http.h"
@@ -22,7 +27,33 @@ struct http_sink {
 	struct http_exporter *h;
 	struct strbuf body;		/* the sample's text, rendered once */
 	double render_s;		/* how long the last render took */
+	uint64_t renders;		/* bodies rendered, this one included */
+	struct sample_gate *gate;	/* render on demand (NULL: at each publish) */
+	struct sample last;		/* the loop's last sample, while the gate is held */
+	bool pending;			/* last is not rendered yet */
 };
+
+static void render(struct http_sink *k, const struct sample *s)
+{
+	int64_t t0 = clock_now_ns();
+	k->renders++;
+	metrics_render(&k->body, s);
+	k->render_s = (double)(clock_now_ns() - t0) / 1e9;
+}
+
+/* The server's thread, on the first scrape after a sample. */
+static void render_on_demand(void *ctx)
+{
+	struct http_sink *k = ctx;
+	if (!sample_gate_hold(k->gate))
+		return;		/* closing: the body stays the last one rendered */
+	if (k->pending) {
+		render(k, &k->last);
+		k->pending = false;
+		http_set_body(k->h, &k->body);
+	}
+	sample_gate_release(k->gate);
+}
 
 /* /healthz turns stale after three missed intervals. */
 static double stale_after(double interval)
@@ -40,6 +71,9 @@ static void *http_sink_open(const void *conf, const struct sink_overrides *o, do
 	log_info("serving %s", http_where(h));
 	struct http_sink *k = xcalloc(1, sizeof(*k));
 	k->h = h;
+	k->gate = o->gate;
+	if (k->gate)
+		http_set_renderer(h, render_on_demand, k);
 	return k;
 }
 
@@ -74,22 +108,35 @@ static bool render_seconds(const void *ctx, uint32_t row, size_t arg, struct ser
 	return series_double(v, ((const struct http_sink *)ctx)->render_s);
 }
 
+static bool renders(const void *ctx, uint32_t row, size_t arg, struct series_value *v)
+{
+	(void)row;
+	(void)arg;
+	return series_u64(v, ((const struct http_sink *)ctx)->renders);
+}
+
 static const struct series render_series[] = {
 	{ "vstop_render_duration_seconds", "Time the last /metrics render took.", SERIES_GAUGE, NULL,
 	  render_seconds, 0, NULL, 0, SF_CALL },
+	{ "vstop_renders_total", "Bodies rendered for /metrics: at most one a sample, none for a sample nobody scraped.",
+	  SERIES_COUNTER, NULL, renders, 0, NULL, 0, SF_CALL },
 };
 
 static struct series_set http_sink_series(void *state)
 {
-	return (struct series_set){ render_series, 1, state, NULL };
+	return (struct series_set){ render_series, 2, state, NULL };
 }
 
 static void http_sink_publish(void *state, const struct sample *s)
 {
 	struct http_sink *k = state;
-	int64_t t0 = clock_now_ns();
-	metrics_render(&k->body, s);
-	k->render_s = (double)(clock_now_ns() - t0) / 1e9;
+	if (k->gate) {
+		k->last = *s;	/* what it points to stays until the loop is back inside the gate */
+		k->pending = true;
+		http_mark_new(k->h);
+		return;
+	}
+	render(k, s);
 	http_publish(k->h, &k->body);
 }
 

@@ -11,6 +11,8 @@
 #include "lib/conf.h"
 #include "lib/series.h"
 
+struct sample_gate;
+
 /* What the command line overrides ([http] listen, [rrd] dir, [push] url). */
 struct sink_overrides {
 	bool no_http;
@@ -20,6 +22,9 @@ struct sink_overrides {
 	int main_pid;		/* vstopd's first process (systemd's main pid), for the stream's readers */
 	const char *sampling;	/* what vstopd samples ("xen", "sim:8"): the stream says it to its readers */
 	const char *listen, *rrd_dir, *push_url;
+	/* Held by the loop while it samples: a sink may read the last sample
+	 * from another thread while the loop is outside (NULL: only in publish). */
+	struct sample_gate *gate;
 };
 
 /* A directory a sink writes in: "[rrd] dir /var/lib/vstop/rrd", made with mode. */
