@@ -83,6 +83,28 @@ int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out
 	return 0;
 }
 
+/* Five fields: three loads ("0.06"), "running/total", the last pid. */
+int proc_loadavg_last_pid(const char *buf, size_t len, uint64_t *pid)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	size_t i = 0;
+	for (int field = 0; field < 4; field++) {
+		const char *sp = memchr(buf + i, ' ', len - i);
+		size_t end = sp ? (size_t)(sp - buf) : len;
+		if (!sp || end == i)
+			return -1;
+		const char *slash = memchr(buf + i, '/', end - i);
+		if ((field == 3) != (slash != NULL))
+			return -1;	/* only the fourth is "running/total" */
+		for (size_t c = i; c < end; c++)
+			if (!((buf[c] >= '0' && buf[c] <= '9') || buf[c] == '.' || buf[c] == '/'))
+				return -1;
+		i = end + 1;
+	}
+	return num_u64n(buf + i, len - i, pid);
+}
+
 int proc_io_parse(const char *buf, size_t len, struct proc_io *out)
 {
 	bool rd = false, wr = false;

@@ -38,6 +38,11 @@ int task_schedstat_parse(const char *buf, size_t len, struct task_schedstat *out
 struct proc_io { uint64_t read_bytes, write_bytes; };
 int proc_io_parse(const char *buf, size_t len, struct proc_io *out);
 
+/* /proc/loadavg: "0.06 0.29 0.22 1/345 12482\n". Its last field is the pid the
+ * kernel handed out last (to a process or a thread): unchanged, nothing was
+ * born since. 0, or -1 when it is not that shape. */
+int proc_loadavg_last_pid(const char *buf, size_t len, uint64_t *pid);
+
 /* /proc/PID/status's "VmSwap:    1234 kB" line: the process's memory in swap. */
 int proc_status_swap(const char *buf, size_t len, uint64_t *bytes);
 

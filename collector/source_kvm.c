@@ -131,6 +131,9 @@ struct kvm {
 	bool first;
 	int64_t now_ns;			/* this sample's start */
 	uint64_t last_walk_ticks;	/* when the last walk began, in ticks since boot (a process's start's clock) */
+	struct pfile loadavg;		/* its last pid: none born since the last walk, no walk of /proc */
+	uint64_t last_pid;		/* as of the last walk */
+	int64_t listed_ns;		/* when /proc was last listed */
 	uint32_t online;		/* CPUs online, as of online_ns */
 	int64_t online_ns;
 	struct kvm_libvirt *lv;
@@ -909,22 +912,60 @@ static struct kvm_vm *vm_track(struct kvm *k, uint32_t *vcursor, uint32_t pid, c
 	return vm;
 }
 
-/* Every process once: host processes into the next table, VMMs into the VMs. */
-static int kvm_walk(struct kvm *k, char *err, size_t errsz)
+/* Whether /proc must be listed: a process or thread may have been born since
+ * it last was (the kernel's last pid moved, or cannot be read), or RESCAN_NS
+ * passed. Otherwise the processes of the last walk are all there is: the
+ * ended ones fail their read, and one that exec'd a VMM shows it in its stat. */
+static bool must_list(struct kvm *k)
+{
+	size_t n;
+	uint64_t last;
+	char err[256];
+	bool known = pfile_is_open(&k->loadavg) && pfile_read(&k->loadavg, &n, err, sizeof(err)) == 0 &&
+		     proc_loadavg_last_pid(k->loadavg.buf, n, &last) == 0;
+	bool list = !known || k->first || last != k->last_pid || k->now_ns - k->listed_ns >= RESCAN_NS;
+	k->last_pid = known ? last : 0;
+	if (list)
+		k->listed_ns = k->now_ns;
+	return list;
+}
+
+/* One process of the walk: a host process into the next table, a VMM into the VMs. */
+static void walk_one(struct kvm *k, uint32_t pid, const char *name, struct host_proc *was, uint32_t *vcursor)
+{
+	struct proc_stat ps;
+	int fd;
+	ssize_t n = read_stat(k, was, name, &fd);
+	if (n <= 0 || proc_stat_parse(k->buf, (size_t)n, &ps) < 0) {
+		if (fd >= 0) {
+			close(fd);
+			k->open_fds--;
+		}
+		return;	/* gone meanwhile, or not ours to read */
+	}
+	enum vmm vmm = ps.flags & PF_KTHREAD ? VMM_NONE : vmm_from_comm(ps.comm);
+	if (vmm == VMM_NONE) {
+		host_process(k, pid, &ps, was, fd);
+		return;
+	}
+	proc_keep(k, pid, HV_THIEF_OTHERS, &ps, fd);
+	struct kvm_vm *vm = vm_track(k, vcursor, pid, &ps, vmm);
+	vm->seen = true;
+	vm->prev_ticks = vm->ticks;
+	vm->ticks = ps.cpu_ticks;
+	vm->rss_pages = ps.rss_pages;
+	vm->majflt = ps.majflt;
+	vm->state = ps.state;
+}
+
+/* Every process of /proc's listing, in its order. */
+static int walk_listed(struct kvm *k, char *err, size_t errsz)
 {
 	DIR *d = opendir(k->proc);
 	if (!d) {
 		snprintf(err, errsz, "%s: %s", k->proc, strerror(errno));
 		return -1;
 	}
-	struct timespec boot;
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	uint64_t walk_ticks = (uint64_t)(((double)boot.tv_sec * 1e9 + (double)boot.tv_nsec) / k->ns_per_tick);
-	kt_begin(&k->kt);
-	k->gen++;
-	for (uint32_t i = 0; i < k->nvms; i++)
-		k->vms[i].seen = false;
-	k->nnext = 0;
 	uint32_t cursor = 0, vcursor = 0;
 	uint64_t last_pid = 0;
 	bool unordered = false;
@@ -941,34 +982,42 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 		while (cursor < k->nprocs && k->procs[cursor].pid < pid)
 			cursor++;
 		struct host_proc *was = cursor < k->nprocs && k->procs[cursor].pid == pid ? &k->procs[cursor] : NULL;
-		struct proc_stat ps;
-		int fd;
-		ssize_t n = read_stat(k, was, e->d_name, &fd);
-		if (n <= 0 || proc_stat_parse(k->buf, (size_t)n, &ps) < 0) {
-			if (fd >= 0) {
-				close(fd);
-				k->open_fds--;
-			}
-			continue;	/* gone meanwhile, or not ours to read */
-		}
-		enum vmm vmm = ps.flags & PF_KTHREAD ? VMM_NONE : vmm_from_comm(ps.comm);
-		if (vmm == VMM_NONE) {
-			host_process(k, (uint32_t)pid, &ps, was, fd);
-			continue;
-		}
-		proc_keep(k, (uint32_t)pid, HV_THIEF_OTHERS, &ps, fd);
-		struct kvm_vm *vm = vm_track(k, &vcursor, (uint32_t)pid, &ps, vmm);
-		vm->seen = true;
-		vm->prev_ticks = vm->ticks;
-		vm->ticks = ps.cpu_ticks;
-		vm->rss_pages = ps.rss_pages;
-		vm->majflt = ps.majflt;
-		vm->state = ps.state;
+		walk_one(k, (uint32_t)pid, e->d_name, was, &vcursor);
 	}
 	closedir(d);
-	k->last_walk_ticks = walk_ticks;
 	if (unordered)
 		qsort(k->next, k->nnext, sizeof(*k->next), by_pid);
+	return 0;
+}
+
+/* Every process of the last walk, in pid order as it was kept. */
+static void walk_known(struct kvm *k)
+{
+	uint32_t vcursor = 0;
+	for (uint32_t i = 0; i < k->nprocs; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "%u", k->procs[i].pid);
+		walk_one(k, k->procs[i].pid, name, &k->procs[i], &vcursor);
+	}
+}
+
+/* Every process once: host processes into the next table, VMMs into the VMs. */
+static int kvm_walk(struct kvm *k, char *err, size_t errsz)
+{
+	struct timespec boot;
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	uint64_t walk_ticks = (uint64_t)(((double)boot.tv_sec * 1e9 + (double)boot.tv_nsec) / k->ns_per_tick);
+	bool list = must_list(k);
+	kt_begin(&k->kt);
+	k->gen++;
+	for (uint32_t i = 0; i < k->nvms; i++)
+		k->vms[i].seen = false;
+	k->nnext = 0;
+	if (!list)
+		walk_known(k);
+	else if (walk_listed(k, err, errsz) < 0)
+		return -1;
+	k->last_walk_ticks = walk_ticks;
 	return 0;
 }
 
@@ -1094,6 +1143,7 @@ static void kvm_close(struct source *src)
 	kt_free(&k->kt);
 	kvm_pcpus_free(&k->pcpus);
 	pfile_close(&k->mem_psi);
+	pfile_close(&k->loadavg);
 	host_disks_free(&k->disks);
 	kvm_libvirt_close(k->lv);
 	free(k);
@@ -1164,6 +1214,9 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
 	host_disks_init(&k->disks, k->proc);
 	k->mem_psi.fd = -1;
+	char lerr[256];
+	if (pfile_open(&k->loadavg, k->proc, "loadavg", 4096, lerr, sizeof(lerr)) < 0)
+		k->loadavg.fd = -1;	/* /proc listed every sample */
 	k->page_size = sysconf(_SC_PAGESIZE);
 	k->next_id = 1;
 	k->first = true;
@@ -1178,6 +1231,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	if (k->real_proc && opt->libvirt != LIBVIRT_OFF)
 		k->lv = kvm_libvirt_open(opt->libvirt_uri, opt->libvirt == LIBVIRT_ON, err, errsz);
 	if (opt->libvirt == LIBVIRT_ON && !k->lv) {
+		pfile_close(&k->loadavg);
 		free(k);
 		return NULL;
 	}

@@ -2,7 +2,7 @@
  * anything, a VM's owner writes its command line): /proc/PID/stat, schedstat,
  * VMM command lines, thread names, CPU lists; and the thief estimate over
  * runners and a victim drawn from the input, whose shares must add up; and a
- * thread's cgroup, its quota and its cpu.stat; /proc/PID/io. */
+ * thread's cgroup, its quota and its cpu.stat; /proc/PID/io; /proc/loadavg. */
 #include "config.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -64,8 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct proc_io io;
 		task_schedstat_parse(s, n, &ts);
 		proc_io_parse(s, n, &io);
-		uint64_t swap;
+		uint64_t swap, last;
 		proc_status_swap(s, n, &swap);
+		proc_loadavg_last_pid(s, n, &last);
 		break;
 	}
 	case 2:

@@ -70,6 +70,17 @@ static void test_schedstat(void)
 	};
 	for (size_t i = 0; i < sizeof(bad_io) / sizeof(bad_io[0]); i++)
 		ok(proc_io_parse(bad_io[i], strlen(bad_io[i]), &io) < 0, "/proc/PID/io: hostile input %zu refused", i);
+	uint64_t last = 0;
+	ok(proc_loadavg_last_pid(S("0.06 0.29 0.22 1/345 12482\n"), &last) == 0 && last == 12482,
+	   "/proc/loadavg: the last pid handed out");
+	static const char *const bad_loadavg[] = {
+		"0.06 0.29 0.22 1/345\n", "0.06 0.29 0.22 1/345 \n", "0.06 0.29 0.22 1/345 12x\n", "0.06 0.29 0.22 1345 12\n",
+		"0.06 0.2/9 0.22 1/345 12\n", "0.06  0.29 0.22 1/345 12\n", "a.06 0.29 0.22 1/345 12\n", "", "\n",
+		"0.06 0.29 0.22 1/345 99999999999999999999\n", "0.06 0.29 0.22 1/345 12 13\n",
+	};
+	for (size_t i = 0; i < sizeof(bad_loadavg) / sizeof(bad_loadavg[0]); i++)
+		ok(proc_loadavg_last_pid(bad_loadavg[i], strlen(bad_loadavg[i]), &last) < 0,
+		   "/proc/loadavg: hostile input %zu refused", i);
 	uint64_t swap = 0;
 	ok(proc_status_swap(S("Name:\tqemu\nVmRSS:\t  100 kB\nVmSwap:\t    2048 kB\nThreads:\t5\n"), &swap) == 0 &&
 	   swap == 2048 << 10, "/proc/PID/status: VmSwap 2048 kB");

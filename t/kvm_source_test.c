@@ -138,6 +138,58 @@ static void test_recent_thieves(void)
 	source_close(src);
 }
 
+/* /proc is listed only when the kernel's last pid (/proc/loadavg) moved: a
+ * VMM's directory that appears without it is not read (the kernel never does
+ * that: every birth takes a pid), it is once the last pid moves, and a host
+ * process that exec's a VMM is one at the next sample without any listing. */
+static void loadavg(const char *r, unsigned last_pid)
+{
+	char b[64];
+	snprintf(b, sizeof(b), "0.00 0.01 0.05 1/120 %u\n", last_pid);
+	fp_write(r, b, -1, "loadavg");
+}
+
+static void qemu_at(const char *r, unsigned pid, const char *cmd, size_t cmdlen)
+{
+	fp_stat(r, pid, "qemu-system-x86", 'S', 0, 100 + pid, 1, 0);
+	fp_cmdline(r, pid, cmd, cmdlen);
+	fp_thread(r, pid, pid + 1, "CPU 0/KVM", 0, 0, "0");
+}
+
+static void test_births(void)
+{
+	char r3[sizeof(root) + 16];
+	snprintf(r3, sizeof(r3), "%s/births", root);
+	if (mkdir(r3, 0755) < 0)
+		fp_die("mkdir", r3);
+	fp_host(r3);
+	loadavg(r3, 1001);
+	fp_stat(r3, 1001, "sh", 'S', 0, 50, 1, 0);
+	fp_thread(r3, 1001, 1001, "sh", 0, 0, "0");
+	struct model m;
+	model_init(&m, 8);
+	char err[256] = "";
+	struct source_options so = { .step_s = 1, .proc_root = r3, .libvirt = LIBVIRT_OFF };
+	struct source *src = source_open("kvm", &so, err, sizeof(err));
+	if (!src) {
+		ok(0, "the kvm source opens (%s)", err);
+		return;
+	}
+	const struct snapshot *s = sample(src, &m, 1000);
+	ok(s->ndoms == 0, "no VM yet (%u)", s->ndoms);
+	qemu_at(r3, 2000, A("qemu\0-name\0vA,debug-threads=on\0"));
+	s = sample(src, &m, 2000);
+	ok(!dom(s, "vA"), "the last pid unchanged: /proc is not listed, a directory that appeared is not read");
+	loadavg(r3, 2001);
+	s = sample(src, &m, 3000);
+	ok(dom(s, "vA") != NULL, "the last pid moved: listed, the VM found at once");
+	qemu_at(r3, 1001, A("qemu\0-name\0vB,debug-threads=on\0"));	/* the same process, exec'd */
+	s = sample(src, &m, 4000);
+	ok(dom(s, "vB") && dom(s, "vA"), "a host process that exec'd a VMM is a VM at the next sample, unlisted");
+	model_free(&m);
+	source_close(src);
+}
+
 /* Processes that lived between two walks: CPU 0 busy all along by /proc/stat,
  * where v's vCPU ran 0.25 s and burn 0.25 s of each second: the other half
  * is "host:unseen processes", a thief of v's 0.75 s wait like burn (2:1), on
@@ -619,6 +671,7 @@ int main(void)
 	model_free(&m);
 	source_close(src);
 	test_recent_thieves();
+	test_births();
 	test_unseen();
 	test_caps();
 	test_disks();
