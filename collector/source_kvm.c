@@ -90,6 +90,13 @@ struct kvm_vm {
 	bool seen;
 };
 
+/* A /proc file read every sample, kept open; while it cannot be opened, tried
+ * again every RESCAN_NS (a tree without it, a kernel without pressure). */
+struct kept_file {
+	struct pfile f;
+	int64_t tried_ns;
+};
+
 /* Every process of the last walk, VMs too: its stat file stays open (a read
  * is then one pread, not a path walk), and what a host process last ran. */
 struct host_proc {
@@ -121,7 +128,7 @@ struct kvm {
 	struct kvm_thieves kt;
 	struct kvm_pcpus pcpus;		/* each CPU's account (kvm_pcpus.h) */
 	struct host_disks disks;		/* the devices under the VMs' disks (host_disks.h) */
-	struct pfile mem_psi;		/* the host's /proc/pressure/memory, open once it reads */
+	struct kept_file mem_psi;	/* the host's /proc/pressure/memory */
 	bool mem_psi_said;
 	bool pcpus_said;		/* why it has none, logged once */
 	double ns_per_tick;
@@ -139,7 +146,7 @@ struct kvm {
 	struct kvm_libvirt *lv;
 	int64_t libvirt_ns;		/* when libvirt is next asked */
 	char buf[65536];
-	char netdev[65536];		/* /proc/net/dev, while the VMs' taps are read from it */
+	struct kept_file stat, meminfo, netdev;	/* read every sample */
 };
 
 /* Read a file under the proc root (or a fd) into k->buf; its length or -1. */
@@ -161,6 +168,21 @@ static ssize_t read_path(struct kvm *k, const char *fmt, ...)
 	if (got >= 0)
 		k->buf[got] = '\0';
 	return got;
+}
+
+/* The file's bytes now (NUL-terminated, *n of them), or NULL + err. */
+static const char *read_kept(struct kvm *k, struct kept_file *kf, const char *name, size_t *n, char *err, size_t errsz)
+{
+	if (!pfile_is_open(&kf->f)) {
+		if (kf->tried_ns && k->now_ns - kf->tried_ns < RESCAN_NS) {
+			snprintf(err, errsz, "%s/%s: not there at the last try", k->proc, name);
+			return NULL;
+		}
+		kf->tried_ns = k->now_ns;
+		if (pfile_open(&kf->f, k->proc, name, 1u << 22, err, errsz) < 0)
+			return NULL;
+	}
+	return pfile_read(&kf->f, n, err, errsz) == 0 ? kf->f.buf : NULL;
 }
 
 /* Where a task may run: sched_getaffinity on this host's /proc, its status
@@ -230,7 +252,7 @@ static uint32_t host_name(struct kvm *k, const struct proc_stat *ps)
 /* A process's stat: from its open file when the last walk kept one (moved
  * into *fd), else opened now (kept while the budget allows). Its length in
  * k->buf, or -1 when it is gone or not readable. */
-static ssize_t read_stat(struct kvm *k, struct host_proc *was, const char *pid, int *fd)
+static ssize_t read_stat(struct kvm *k, struct host_proc *was, uint32_t pid, int *fd)
 {
 	*fd = -1;
 	if (was && was->fd >= 0) {
@@ -245,8 +267,8 @@ static ssize_t read_stat(struct kvm *k, struct host_proc *was, const char *pid, 
 		k->open_fds--;
 		*fd = -1;
 	}
-	char path[sizeof(k->proc) + 300];	/* a d_name is up to 255 bytes */
-	snprintf(path, sizeof(path), "%s/%s/stat", k->proc, pid);
+	char path[sizeof(k->proc) + 32];
+	snprintf(path, sizeof(path), "%s/%u/stat", k->proc, pid);
 	int f = open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return -1;
@@ -643,8 +665,10 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 /* Each CPU's busy and idle (/proc/stat), before the round's runners and waits. */
 static void kvm_read_pcpus(struct kvm *k)
 {
-	ssize_t n = read_path(k, "%s/stat", k->proc);
-	if (kvm_pcpus_read(&k->pcpus, n > 0 ? k->buf : NULL, n > 0 ? (size_t)n : 0) < 0 && !k->pcpus_said) {
+	char err[300];
+	size_t n = 0;
+	const char *st = read_kept(k, &k->stat, "stat", &n, err, sizeof(err));
+	if (kvm_pcpus_read(&k->pcpus, st, st ? n : 0) < 0 && !k->pcpus_said) {
 		log_warn("the pCPU view has no data: %s", k->pcpus.why);
 		k->pcpus_said = true;
 	}
@@ -843,12 +867,11 @@ static void host_memory_stall(struct kvm *k, struct snapshot *out)
 	char err[4400], msg[200];
 	size_t n;
 	struct psi p;
-	if (!pfile_is_open(&k->mem_psi) && pfile_open(&k->mem_psi, k->proc, "pressure/memory", 1u << 16, err, sizeof(err)) < 0)
+	const char *b = read_kept(k, &k->mem_psi, "pressure/memory", &n, err, sizeof(err));
+	if (!b)
 		goto fail;
-	if (pfile_read(&k->mem_psi, &n, err, sizeof(err)) < 0)
-		goto fail;
-	if (psi_parse(k->mem_psi.buf, n, &p, msg, sizeof(msg)) < 0) {
-		snprintf(err, sizeof(err), "%s: %s", k->mem_psi.path, msg);
+	if (psi_parse(b, n, &p, msg, sizeof(msg)) < 0) {
+		snprintf(err, sizeof(err), "%s: %s", k->mem_psi.f.path, msg);
 		goto fail;
 	}
 	out->host.has_mem_psi = true;
@@ -873,8 +896,11 @@ static void host_info(struct kvm *k, struct snapshot *out)
 		k->online_ns = k->now_ns;
 	}
 	out->host.pcpus = k->online;
-	if (read_path(k, "%s/meminfo", k->proc) > 0) {
-		const char *t = strstr(k->buf, "MemTotal:"), *a = strstr(k->buf, "MemAvailable:");
+	char err[300];
+	size_t n;
+	const char *mi = read_kept(k, &k->meminfo, "meminfo", &n, err, sizeof(err));
+	if (mi) {
+		const char *t = strstr(mi, "MemTotal:"), *a = strstr(mi, "MemAvailable:");
 		unsigned long long kb;
 		if (t && sscanf(t + 9, "%llu", &kb) == 1)
 			out->host.mem_total = kb << 10;
@@ -931,11 +957,11 @@ static bool must_list(struct kvm *k)
 }
 
 /* One process of the walk: a host process into the next table, a VMM into the VMs. */
-static void walk_one(struct kvm *k, uint32_t pid, const char *name, struct host_proc *was, uint32_t *vcursor)
+static void walk_one(struct kvm *k, uint32_t pid, struct host_proc *was, uint32_t *vcursor)
 {
 	struct proc_stat ps;
 	int fd;
-	ssize_t n = read_stat(k, was, name, &fd);
+	ssize_t n = read_stat(k, was, pid, &fd);
 	if (n <= 0 || proc_stat_parse(k->buf, (size_t)n, &ps) < 0) {
 		if (fd >= 0) {
 			close(fd);
@@ -982,7 +1008,7 @@ static int walk_listed(struct kvm *k, char *err, size_t errsz)
 		while (cursor < k->nprocs && k->procs[cursor].pid < pid)
 			cursor++;
 		struct host_proc *was = cursor < k->nprocs && k->procs[cursor].pid == pid ? &k->procs[cursor] : NULL;
-		walk_one(k, (uint32_t)pid, e->d_name, was, &vcursor);
+		walk_one(k, (uint32_t)pid, was, &vcursor);
 	}
 	closedir(d);
 	if (unordered)
@@ -994,11 +1020,8 @@ static int walk_listed(struct kvm *k, char *err, size_t errsz)
 static void walk_known(struct kvm *k)
 {
 	uint32_t vcursor = 0;
-	for (uint32_t i = 0; i < k->nprocs; i++) {
-		char name[16];
-		snprintf(name, sizeof(name), "%u", k->procs[i].pid);
-		walk_one(k, k->procs[i].pid, name, &k->procs[i], &vcursor);
-	}
+	for (uint32_t i = 0; i < k->nprocs; i++)
+		walk_one(k, k->procs[i].pid, &k->procs[i], &vcursor);
 }
 
 /* Every process once: host processes into the next table, VMMs into the VMs. */
@@ -1093,8 +1116,9 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	bool taps = false;
 	for (uint32_t i = 0; i < k->nvms; i++)
 		taps |= k->vms[i].cmd.ntaps > 0;
-	ssize_t nd = taps ? read_path(k, "%s/net/dev", k->proc) : -1;
-	const char *netdev = nd > 0 ? memcpy(k->netdev, k->buf, (size_t)nd + 1) : NULL;
+	char err[300];
+	size_t nd;
+	const char *netdev = taps ? read_kept(k, &k->netdev, "net/dev", &nd, err, sizeof(err)) : NULL;
 	for (uint32_t i = 0; i < k->nvms; i++) {
 		vm_emit(k, &k->vms[i], out, now, netdev);
 		for (uint32_t j = 0; j < k->vms[i].nv; j++) {
@@ -1142,7 +1166,10 @@ static void kvm_close(struct source *src)
 	free(k->named_in);
 	kt_free(&k->kt);
 	kvm_pcpus_free(&k->pcpus);
-	pfile_close(&k->mem_psi);
+	pfile_close(&k->mem_psi.f);
+	pfile_close(&k->stat.f);
+	pfile_close(&k->meminfo.f);
+	pfile_close(&k->netdev.f);
 	pfile_close(&k->loadavg);
 	host_disks_free(&k->disks);
 	kvm_libvirt_close(k->lv);
@@ -1213,7 +1240,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
 	host_disks_init(&k->disks, k->proc);
-	k->mem_psi.fd = -1;
+	k->mem_psi.f.fd = k->stat.f.fd = k->meminfo.f.fd = k->netdev.f.fd = -1;
 	char lerr[256];
 	if (pfile_open(&k->loadavg, k->proc, "loadavg", 4096, lerr, sizeof(lerr)) < 0)
 		k->loadavg.fd = -1;	/* /proc listed every sample */
