@@ -361,7 +361,9 @@ gv=$(grep '^{' "$W/out/db.console" | tail -1)
 ga=$(jq -r '.disks[0].await_ms // empty' <<< "${gv:-{\}}") gr=$(jq -r '.disks[0].read_s // empty' <<< "${gv:-{\}}")
 gp=$(jq -r '.pressure.io.some // empty' <<< "${gv:-{\}}")
 echo "# phase D: db's own view: await $ga ms, $gr reads/s, io stalled $gp%"
-within "$gr" 50 1000000 && within "$ga" 0.001 10000 && within "$gp" 0 100
+# Its reads at all: how many a second depends on how hard the host's dd pressed the disk last
+# (21/s once on a fresh CI machine, hundreds usually).
+within "$gr" 1 1000000 && within "$ga" 0.001 10000 && within "$gp" 0 100
 ok $? "phase D: db's own vstop sees its disk's reads, their await and its io pressure"
 kill "$(cat "$W/db.pid")"
 
