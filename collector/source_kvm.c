@@ -127,6 +127,8 @@ struct kvm {
 	uint32_t next_id;
 	struct kvm_thieves kt;
 	struct kvm_pcpus pcpus;		/* each CPU's account (kvm_pcpus.h) */
+	double *cpu_ran, *cpu_left;	/* per CPU: what the walk's runners ran, what is left (unseen_runner) */
+	uint32_t cpus_cap;
 	struct host_disks disks;		/* the devices under the VMs' disks (host_disks.h) */
 	struct kept_file mem_psi;	/* the host's /proc/pressure/memory */
 	bool mem_psi_said;
@@ -688,21 +690,26 @@ static void unseen_runner(struct kvm *k)
 	struct kvm_pcpus *p = &k->pcpus;
 	if (k->first || !p->n)
 		return;
-	double *ran = xcalloc(p->n, sizeof(*ran)), busy = 0, seen = 0, left_sum = 0;
+	if (k->cpus_cap < p->n) {	/* kept: no allocation per sample */
+		k->cpus_cap = p->n;
+		k->cpu_ran = xreallocarray(k->cpu_ran, p->n, sizeof(*k->cpu_ran));
+		k->cpu_left = xreallocarray(k->cpu_left, p->n, sizeof(*k->cpu_left));
+	}
+	double *ran = k->cpu_ran, *left = k->cpu_left, busy = 0, seen = 0, left_sum = 0;
+	memset(ran, 0, p->n * sizeof(*ran));
 	kt_ran_per_cpu(&k->kt, p->n, ran);
 	uint32_t ncpus = 0, nleft = 0;
 	cpu_set_t left_set;
 	CPU_ZERO(&left_set);
 	for (uint32_t c = 0; c < p->n; c++) {
 		double b = kvm_pcpus_process_ns(p, c);
-		if (b < 0) {
-			ran[c] = 0;
+		left[c] = 0;
+		if (b < 0)
 			continue;
-		}
 		busy += b, seen += ran[c], ncpus++;
-		ran[c] = b > ran[c] ? b - ran[c] : 0;	/* now: what is left on it */
-		left_sum += ran[c];
-		if (c < CPU_SETSIZE && ran[c] > 0)
+		left[c] = b > ran[c] ? b - ran[c] : 0;
+		left_sum += left[c];
+		if (c < CPU_SETSIZE && left[c] > 0)
 			CPU_SET(c, &left_set), nleft++;
 	}
 	double unseen = busy - seen;
@@ -712,16 +719,15 @@ static void unseen_runner(struct kvm *k)
 			kt_runner(&k->kt, id, (uint64_t)unseen, &left_set);
 		} else {
 			for (uint32_t c = 0; c < p->n && c < CPU_SETSIZE; c++) {
-				if (ran[c] <= 0)
+				if (left[c] <= 0)
 					continue;
 				cpu_set_t one;
 				CPU_ZERO(&one);
 				CPU_SET(c, &one);
-				kt_runner(&k->kt, id, (uint64_t)(unseen * ran[c] / left_sum), &one);
+				kt_runner(&k->kt, id, (uint64_t)(unseen * left[c] / left_sum), &one);
 			}
 		}
 	}
-	free(ran);
 }
 
 /* Every host thief a VM still counts is named in each sample, not only the
@@ -1166,6 +1172,8 @@ static void kvm_close(struct source *src)
 	free(k->named_in);
 	kt_free(&k->kt);
 	kvm_pcpus_free(&k->pcpus);
+	free(k->cpu_ran);
+	free(k->cpu_left);
 	pfile_close(&k->mem_psi.f);
 	pfile_close(&k->stat.f);
 	pfile_close(&k->meminfo.f);
