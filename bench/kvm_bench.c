@@ -304,25 +304,36 @@ static void tree_between(const struct between *b, unsigned t)
 
 /* The floor of a tree: one pread of every process's stat and every vCPU
  * thread's schedstat, from files opened beforehand, the tree written anew
- * before each round as before each of the source's samples. */
-static double tree_floor_us(const struct between *b, unsigned rounds)
+ * before each round as before each of the source's samples. Its rounds
+ * alternate with the source's samples (main): both see the same seconds of
+ * this machine, whose speed drifts by more than the difference measured. */
+static void tree_floor_open(const struct between *b, struct fds *f)
 {
-	struct fds f = { 0 };
 	char path[600];
 	for (unsigned v = 0; v < b->vms; v++) {
 		unsigned pid = 10000 + v * 10;
 		snprintf(path, sizeof(path), "%s/%u/stat", b->root, pid);
-		keep_open(&f, path);
+		keep_open(f, path);
 		for (unsigned c = 0; c < VCPUS; c++) {
 			snprintf(path, sizeof(path), "%s/%u/task/%u/schedstat", b->root, pid, pid + 1 + c);
-			keep_open(&f, path);
+			keep_open(f, path);
 		}
 	}
 	for (unsigned p = 0; p < HOST_PROCS; p++) {
 		snprintf(path, sizeof(path), "%s/%u/stat", b->root, 100 + p);
-		keep_open(&f, path);
+		keep_open(f, path);
 	}
-	return preads_us(&f, rounds, 0, b);
+}
+
+/* One round of the floor: CPU µs of a pread of each file. */
+static double pread_round(const struct fds *f)
+{
+	char buf[4096];
+	double a = cpu_us();
+	for (size_t i = 0; i < f->n; i++)
+		if (pread(f->v[i], buf, sizeof(buf), 0) < 0)
+			continue;
+	return cpu_us() - a;
 }
 
 int main(int argc, char **argv)
@@ -397,8 +408,13 @@ int main(int argc, char **argv)
 	}
 	struct model m;
 	model_init(&m, 600);
-	double *us = calloc(samples, sizeof(*us));
+	double *us = calloc(samples, sizeof(*us)), *fl = calloc(samples, sizeof(*fl));
 	uint32_t ndoms = 0, nvcpus = 0;
+	struct between b = { tree_between, root, cg, img, vms, samples + 2 };
+	struct fds tf = { 0 };
+	bool plain = tree && !caps && !disks;
+	if (plain)
+		tree_floor_open(&b, &tf);
 	for (unsigned i = 0; i < samples + 1; i++) {
 		if (tree)
 			tree_at(root, vms, i + 1);
@@ -417,6 +433,10 @@ int main(int argc, char **argv)
 		model_commit(&m);
 		if (i)	/* the first sample opens every file: not the steady state */
 			us[i - 1] = cpu_us() - a;
+		if (i && plain) {	/* a round of the floor, after the same writes */
+			tree_at(root, vms, i + 1);
+			fl[i - 1] = pread_round(&tf);
+		}
 		ndoms = s->ndoms, nvcpus = 0;
 		for (uint32_t d = 0; d < s->ndoms; d++)
 			nvcpus += s->doms[d].vcpus;
@@ -424,16 +444,20 @@ int main(int argc, char **argv)
 			usleep(20000);
 	}
 	qsort(us, samples, sizeof(*us), by_double);
-	struct between b = { tree_between, root, cg, img, vms, samples + 2 };
+	qsort(fl, samples, sizeof(*fl), by_double);
+	for (size_t i = 0; i < tf.n; i++)
+		close(tf.v[i]);
+	free(tf.v);
 	if (caps)
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], caps_floor_us(cg, vms, samples));
 	else if (disks)
 		b.fn = disks_between, printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], disks_floor_us(&b, samples));
 	else if (tree)
-		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], tree_floor_us(&b, samples));
+		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], fl[samples / 2]);
 	else
 		printf("%u\t%u\t%.1f\t%.1f\n", ndoms, nvcpus, us[samples / 2], floor_us(samples));
 	free(us);
+	free(fl);
 	model_free(&m);
 	source_close(src);
 	if (tree) {
