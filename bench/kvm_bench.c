@@ -7,6 +7,9 @@
  *                                 their counters moved between samples
  *   kvm_bench make VMS DIR        only make that tree, in DIR (bench/split.sh
  *                                 samples it through vstopd --proc-root)
+ *   KVM_BENCH_BIRTHS=1 kvm_bench tree ...: a process born each sample (the
+ *                                 tree's loadavg's last pid moves), so /proc is
+ *                                 listed each sample; otherwise none is born
  *   KVM_BENCH_CAPS=1 kvm_bench tree ...: each VM in a cgroup v2 scope with a
  *                                 CPU quota (30%), read as the source reads a
  *                                 host's; also prints the floor of that: one
@@ -297,6 +300,17 @@ static void tree_at(const char *root, unsigned vms, unsigned t)
 	}
 }
 
+/* KVM_BENCH_BIRTHS: a process born every step (the kernel's last pid moves, so
+ * /proc is listed each sample, as on a host that forks or starts a thread
+ * every second). Otherwise none is: the last pid stays. */
+static bool births;
+static void loadavg_at(const char *root, unsigned t)
+{
+	char b[64];
+	snprintf(b, sizeof(b), "0.00 0.01 0.05 1/400 %u\n", 20000 + (births ? t : 0));
+	fp_write(root, b, -1, "loadavg");
+}
+
 static void tree_between(const struct between *b, unsigned t)
 {
 	tree_at(b->root, b->vms, t);
@@ -374,8 +388,8 @@ int main(int argc, char **argv)
 		if (!mkdtemp(root))
 			return 1;
 		fp_host(root);
-		/* As /proc has it: no process is born between the rounds */
-		fp_write(root, "0.00 0.01 0.05 1/400 20000\n", -1, "loadavg");
+		births = getenv("KVM_BENCH_BIRTHS") != NULL;
+		loadavg_at(root, 0);
 		tree_at(root, vms, 0);
 		so.proc_root = root;
 		so.libvirt = LIBVIRT_OFF;
@@ -416,8 +430,10 @@ int main(int argc, char **argv)
 	if (plain)
 		tree_floor_open(&b, &tf);
 	for (unsigned i = 0; i < samples + 1; i++) {
-		if (tree)
+		if (tree) {
 			tree_at(root, vms, i + 1);
+			loadavg_at(root, i + 1);
+		}
 		if (caps)
 			caps_at(root, cg, vms, i + 1);
 		if (disks) {

@@ -16,6 +16,8 @@ tree() { # tree KEY VMS SAMPLES [ENV=1]: "KEY=us KEY_floor=us", or FAIL
 }
 tree kvm_tree50 50 300
 tree kvm_tree1000 1000 30
+# A host where a process or thread is born every second: /proc listed each sample.
+tree kvm_tree50_births 50 300 KVM_BENCH_BIRTHS=1
 # Every VM under a CPU quota (cgroup v2 scope): its cost, and the floor of it (one pread of
 # each VM's cpu.stat): the split of the wait into cap and neighbors costs that much.
 tree kvm_tree50_caps 50 300 KVM_BENCH_CAPS=1

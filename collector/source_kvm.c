@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -948,18 +950,35 @@ static struct kvm_vm *vm_track(struct kvm *k, uint32_t *vcursor, uint32_t pid, c
  * it last was (the kernel's last pid moved, or cannot be read), or RESCAN_NS
  * passed. Otherwise the processes of the last walk are all there is: the
  * ended ones fail their read, and one that exec'd a VMM shows it in its stat. */
-static bool must_list(struct kvm *k)
+static bool must_list(struct kvm *k, uint64_t *last)
 {
 	size_t n;
-	uint64_t last;
 	char err[256];
 	bool known = pfile_is_open(&k->loadavg) && pfile_read(&k->loadavg, &n, err, sizeof(err)) == 0 &&
-		     proc_loadavg_last_pid(k->loadavg.buf, n, &last) == 0;
-	bool list = !known || k->first || last != k->last_pid || k->now_ns - k->listed_ns >= RESCAN_NS;
-	k->last_pid = known ? last : 0;
-	if (list)
-		k->listed_ns = k->now_ns;
-	return list;
+		     proc_loadavg_last_pid(k->loadavg.buf, n, last) == 0;
+	if (!known)
+		*last = 0;
+	return !known || k->first || *last != k->last_pid || k->now_ns - k->listed_ns >= RESCAN_NS;
+}
+
+/* /proc/loadavg's last pid is the reading process's pid namespace's: only a
+ * procfs whose self is this process (not a host's /proc mounted in a
+ * container) says when its own pids were born. A tree that is no procfs (a
+ * test's, the bench's) writes its loadavg itself. Opens it, or says false. */
+static bool loadavg_is_ours(struct kvm *k)
+{
+	struct statfs fs;
+	char self[sizeof(k->proc) + 8], link[32], err[256];
+	snprintf(self, sizeof(self), "%s/self", k->proc);
+	if (statfs(k->proc, &fs) < 0)
+		return false;
+	if (fs.f_type == PROC_SUPER_MAGIC) {
+		ssize_t n = readlink(self, link, sizeof(link) - 1);
+		uint64_t pid;
+		if (n <= 0 || (link[n] = '\0', num_u64(link, &pid)) < 0 || pid != (uint64_t)getpid())
+			return false;
+	}
+	return pfile_open(&k->loadavg, k->proc, "loadavg", 4096, err, sizeof(err)) == 0;
 }
 
 /* One process of the walk: a host process into the next table, a VMM into the VMs. */
@@ -1036,16 +1055,21 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 	struct timespec boot;
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	uint64_t walk_ticks = (uint64_t)(((double)boot.tv_sec * 1e9 + (double)boot.tv_nsec) / k->ns_per_tick);
-	bool list = must_list(k);
+	uint64_t last_pid;
+	bool list = must_list(k, &last_pid);
 	kt_begin(&k->kt);
 	k->gen++;
 	for (uint32_t i = 0; i < k->nvms; i++)
 		k->vms[i].seen = false;
 	k->nnext = 0;
-	if (!list)
+	if (!list) {
 		walk_known(k);
-	else if (walk_listed(k, err, errsz) < 0)
-		return -1;
+	} else {
+		if (walk_listed(k, err, errsz) < 0)
+			return -1;	/* listed again at the next sample */
+		k->last_pid = last_pid;	/* read before the listing: a birth during it moves it */
+		k->listed_ns = k->now_ns;
+	}
 	k->last_walk_ticks = walk_ticks;
 	return 0;
 }
@@ -1249,8 +1273,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);
 	host_disks_init(&k->disks, k->proc);
 	k->mem_psi.f.fd = k->stat.f.fd = k->meminfo.f.fd = k->netdev.f.fd = -1;
-	char lerr[256];
-	if (pfile_open(&k->loadavg, k->proc, "loadavg", 4096, lerr, sizeof(lerr)) < 0)
+	if (!loadavg_is_ours(k))
 		k->loadavg.fd = -1;	/* /proc listed every sample */
 	k->page_size = sysconf(_SC_PAGESIZE);
 	k->next_id = 1;

@@ -41,12 +41,16 @@ static void render(struct http_sink *k, const struct sample *s)
 	k->render_s = (double)(clock_now_ns() - t0) / 1e9;
 }
 
+/* How long a scrape waits for a sample under way: longer means the sample
+ * hangs, and the scrape gets the last body rendered (/healthz says stale). */
+#define RENDER_WAIT_S 1.0
+
 /* The server's thread, on the first scrape after a sample. */
 static void render_on_demand(void *ctx)
 {
 	struct http_sink *k = ctx;
-	if (!sample_gate_hold(k->gate))
-		return;		/* closing: the body stays the last one rendered */
+	if (!sample_gate_hold(k->gate, RENDER_WAIT_S))
+		return;		/* closing, or the sample hangs: the body stays the last one rendered */
 	if (k->pending) {
 		render(k, &k->last);
 		k->pending = false;
@@ -154,6 +158,8 @@ static void http_sink_stale(void *state, const char *why)
 static void http_sink_close(void *state)
 {
 	struct http_sink *k = state;
+	if (k->gate)
+		sample_gate_close(k->gate);	/* a scrape waiting on it returns: the server can stop */
 	http_stop(k->h);
 	sb_free(&k->body);
 	metrics_free();
