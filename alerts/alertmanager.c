@@ -248,11 +248,7 @@ struct am_client *am_open(const char *urls, double resend_s, const char *host, c
 	a->resend_s = resend_s > 0 ? resend_s : 60;
 	snprintf(a->host, sizeof(a->host), "%s", host);
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);	/* clock_now_ns's clock */
-	pthread_cond_init(&a->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&a->cond);
 #ifdef HAVE_CURL
 	if (dynlib_load_curl(err, errsz) < 0) {
 		am_close(a);

@@ -133,11 +133,7 @@ int http_guard_start(struct http_guard *g, unsigned limit)
 	memset(g, 0, sizeof(*g));
 	g->limit = limit;
 	pthread_mutex_init(&g->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&g->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&g->wake);
 	g->started = pthread_create(&g->sweeper, NULL, sweep, g) == 0;
 	return g->started ? 0 : -1;
 }

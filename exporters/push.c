@@ -453,11 +453,7 @@ static struct push *push_start(const struct push_config *c, char *err, size_t er
 		curl_easy_setopt(p->curl, CURLOPT_CAINFO, p->ca);
 	}
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&p->cond);
 	if (pthread_create(&p->thread, NULL, sender, p) != 0) {
 		snprintf(err, errsz, "push: cannot start its thread");
 		curl_slist_free_all(p->headers);

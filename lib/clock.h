@@ -6,6 +6,7 @@
 #ifndef VSTOP_CLOCK_H
 #define VSTOP_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 int64_t clock_now_ns(void);
@@ -14,6 +15,9 @@ static inline double clock_now_s(void) { return (double)clock_now_ns() / 1e9; }
 int64_t clock_thread_cpu_ns(void);
 /* CPU time of the whole process (every thread), user + system. */
 double clock_process_cpu_s(void);
+/* A condition variable whose timed waits take clock_now_ns's clock: a
+ * stepped wall clock moves no deadline. */
+void clock_cond_init(pthread_cond_t *c);
 /* Unix time, for timestamps shown or sent (never for intervals). */
 double clock_wall_s(void);
 

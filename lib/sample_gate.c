@@ -1,17 +1,14 @@
 /* sample_gate: see sample_gate.h. */
 #include "config.h"
 #include "lib/sample_gate.h"
+#include "lib/clock.h"
 
 #include <time.h>
 
 void sample_gate_init(struct sample_gate *g)
 {
 	pthread_mutex_init(&g->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&g->out, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&g->out);
 	pthread_cond_init(&g->readers_done, NULL);
 	g->readers = 0;
 	g->busy = true;		/* the loop starts inside: it opens the sinks */
