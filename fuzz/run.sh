@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make fuzz: build each libFuzzer target with clang (ASan + UBSan) and run it for
-# FUZZ_SECONDS (default 60) from its seed corpus in fuzz/corpus/. A crash stops with
-# status 1 and leaves the input in fuzz-out/ to turn into a regression test.
+# FUZZ_SECONDS (default 60) from its seed corpus in fuzz/corpus/, FUZZ_JOBS of them at a
+# time (default: one a CPU). A crash makes the status 1 and leaves the input in fuzz-out/
+# to turn into a regression test.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 bld=${top_builddir:-$PWD}
@@ -27,18 +28,34 @@ declare -A srcs=(
 	[guest_io]="$lib/psi.c $lib/diskstats.c $lib/vmstat.c $lib/text_lines.c $src/model/io_rates.c $lib/num.c -lm"
 	[http]="$src/exporters/http.c $src/exporters/http_auth.c $src/exporters/http_guard.c $src/exporters/http_conf.c $lib/log.c $lib/listen_addr.c $lib/prom_text.c $lib/strbuf.c $lib/xalloc.c $lib/clock.c $lib/conf.c $lib/num.c $lib/url_redact.c -lmicrohttpd -linih -lcrypt -lz -lpthread"
 )
-status=0
-for t in procstat guest_io guest_stat xentop replay conf nagios_range http xen_trace kvm_proc push_queue snapshot_wire fleet; do
+# One target: built, then run; its verdict (and a crash's tail) in $out/$t.verdict.
+fuzz_one() {
+	local t=$1
 	# shellcheck disable=SC2086
 	if ! clang $flags -o "$out/${t}_fuzz" "$src/fuzz/${t}_fuzz.c" ${srcs[$t]} 2> "$out/$t.build.log"; then
-		echo "not ok - fuzz $t: build failed"; cat "$out/$t.build.log"; status=1; continue
+		{ echo "not ok - fuzz $t: build failed"; cat "$out/$t.build.log"; } > "$out/$t.verdict"; return
 	fi
 	mkdir -p "$out/corpus-$t"
 	if "$out/${t}_fuzz" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/$t-" "$out/corpus-$t" "$src/fuzz/corpus/$t" > "$out/$t.log" 2>&1; then
-		echo "ok - fuzz $t: $(grep -oE '#[0-9]+' "$out/$t.log" | tail -1 | tr -d '#') runs in ${secs}s, no crash"
+		echo "ok - fuzz $t: $(grep -oE '#[0-9]+' "$out/$t.log" | tail -1 | tr -d '#') runs in ${secs}s, no crash" > "$out/$t.verdict"
 	else
-		echo "not ok - fuzz $t: crash, input in $out/$t-*"; tail -30 "$out/$t.log"; status=1
+		{ echo "not ok - fuzz $t: crash, input in $out/$t-*"; tail -30 "$out/$t.log"; } > "$out/$t.verdict"
 	fi
+}
+# FUZZ_JOBS targets at a time (default: one a CPU; each fuzzer is one process), verdicts in order.
+targets="procstat guest_io guest_stat xentop replay conf nagios_range http xen_trace kvm_proc push_queue snapshot_wire fleet"
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+for t in $targets; do
+	rm -f "$out/$t.verdict"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	fuzz_one "$t" &
+done
+wait
+status=0
+for t in $targets; do
+	[ -f "$out/$t.verdict" ] || echo "not ok - fuzz $t: no verdict" > "$out/$t.verdict"
+	cat "$out/$t.verdict"
+	grep -q '^ok - ' "$out/$t.verdict" || status=1
 done
 exit $status
