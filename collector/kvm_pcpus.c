@@ -23,9 +23,8 @@ static void grow(struct kvm_pcpus *p, uint32_t n)
 	p->n = n;
 }
 
-void kvm_pcpus_vcpu(struct kvm_pcpus *p, const cpu_set_t *set)
+void kvm_pcpus_vcpu(struct kvm_pcpus *p, const cpu_set_t *set, uint32_t w)
 {
-	uint32_t w = (uint32_t)CPU_COUNT(set);
 	if (!w || w >= p->stat.ncpus)	/* free to run on any CPU: not pinned */
 		return;
 	for (uint32_t c = 0; c < p->n && c < CPU_SETSIZE; c++)

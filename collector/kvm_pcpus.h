@@ -40,7 +40,7 @@ int kvm_pcpus_read(struct kvm_pcpus *p, const char *buf, size_t len);
  * the host's own steal) between the last two reads, in ns; -1 not known. */
 double kvm_pcpus_process_ns(const struct kvm_pcpus *p, uint32_t cpu);
 /* A vCPU may run on `set` (pinned when narrower than all CPUs). */
-void kvm_pcpus_vcpu(struct kvm_pcpus *p, const cpu_set_t *set);
+void kvm_pcpus_vcpu(struct kvm_pcpus *p, const cpu_set_t *set, uint32_t ncpus);
 /* After the round's runners and waiters (kvm_thieves): who ran where. */
 void kvm_pcpus_settle(struct kvm_pcpus *p, struct kvm_thieves *kt);
 /* Into the snapshot, each CPU /proc/stat lists; name(id) for host runners. */

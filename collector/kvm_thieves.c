@@ -15,15 +15,18 @@ void kt_begin(struct kvm_thieves *k)
 	k->overflow = false;
 }
 
-/* Runners share a few masks (all CPUs, a pinning or two): find it or add it.
- * Any user can give each of its processes a mask of its own: past KT_MASKS_MAX
- * a new one counts as the whole host's, so the work stays linear. */
+/* Runners share a few masks (all CPUs, a pinning or two): find it or add it;
+ * UINT32_MAX for an empty set (never added). Any user can give each of its
+ * processes a mask of its own: past KT_MASKS_MAX a new one counts as the
+ * whole host's, so the work stays linear. */
 #define KT_MASKS_MAX 256
 static uint32_t mask_id(struct kvm_thieves *k, const cpu_set_t *set)
 {
 	for (uint32_t i = 0; i < k->nmasks; i++)
 		if (CPU_EQUAL(&k->masks[i].set, set))
 			return i;
+	if (CPU_COUNT(set) == 0)
+		return UINT32_MAX;
 	if (k->nmasks >= KT_MASKS_MAX && k->overflow)
 		return k->overflow_id;
 	cpu_set_t all;
@@ -46,9 +49,11 @@ static uint32_t mask_id(struct kvm_thieves *k, const cpu_set_t *set)
 
 void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set_t *set)
 {
-	if (!ns || CPU_COUNT(set) == 0)
+	if (!ns)
 		return;
 	uint32_t m = mask_id(k, set);
+	if (m == UINT32_MAX)
+		return;
 	if (k->npairs == k->pairs_cap) {
 		k->pairs_cap = k->pairs_cap ? 2 * k->pairs_cap : 64;
 		k->pairs = xreallocarray(k->pairs, k->pairs_cap, sizeof(*k->pairs));
@@ -219,8 +224,9 @@ void kt_ran_per_cpu(struct kvm_thieves *k, uint32_t ncpus, double *ns)
 
 void kt_waiter(struct kvm_thieves *k, uint64_t ns, const cpu_set_t *set)
 {
-	if (ns && CPU_COUNT(set))
-		k->masks[mask_id(k, set)].waited += (double)ns;
+	uint32_t m = ns ? mask_id(k, set) : UINT32_MAX;
+	if (m != UINT32_MAX)
+		k->masks[m].waited += (double)ns;
 }
 
 #define KT_TOP_MAX 8

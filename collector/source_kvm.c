@@ -56,6 +56,7 @@ struct kvm_vcpu {
 	int fd;				/* its schedstat, open */
 	struct task_schedstat now, prev;
 	cpu_set_t set;			/* where it may run, as of the last scan */
+	uint32_t ncpus;			/* CPU_COUNT of set, counted then */
 	struct cg_limit cg;		/* its cgroup's CPU limit (kvm_cgroup.h), as of the last scan */
 	bool cg_known;			/* found (a limit or none); false: cap unknown */
 	bool thr_ok, thr_prev_ok;	/* the limit's throttled time read, now and at the last sample */
@@ -457,6 +458,7 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 			struct kvm_vcpu *v = &vm->v[vm->nv++];
 			*v = (struct kvm_vcpu){ .tid = (uint32_t)tid, .index = (uint32_t)index, .fd = fd };
 			affinity(k, vm->pid, v->tid, &v->set);	/* a pinning change shows at the next scan */
+			v->ncpus = (uint32_t)CPU_COUNT(&v->set);
 			v->cg.stat_fd = -1;
 			v->cg_known = k->cgroot[0] && cg_limit_find(k->proc, k->cgroot, vm->pid, v->tid, &v->cg) == 0;
 			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
@@ -648,7 +650,7 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
-		kvm_pcpus_vcpu(&k->pcpus, &v->set);
+		kvm_pcpus_vcpu(&k->pcpus, &v->set, v->ncpus);
 		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns) {
 			uint64_t waited = v->now.wait_ns - v->prev.wait_ns, cap = 0;
 			bool thr = v->thr_ok && v->thr_prev_ok && v->thr_now >= v->thr_prev;

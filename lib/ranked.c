@@ -1,32 +1,41 @@
 #include "config.h"
 #include "lib/ranked.h"
 
-#include <stdlib.h>
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+_Static_assert(RANKED_MAX <= 256, "an item's after is a uint8_t");
+
+/* Adders give ids in the same order each time (a VM's vCPUs share one view
+ * of the thieves): each item remembers which came after it, tried first. */
 void ranked_add(struct ranked *r, uint32_t id, uint64_t ns)
 {
-	for (uint32_t i = 0; i < r->n; i++)
-		if (r->item[i].id == id) {
-			r->item[i].pending = add_sat(r->item[i].pending, ns);
-			return;
-		}
-	if (r->n < RANKED_MAX)
+	uint32_t hint = r->last < r->n ? r->item[r->last].after : 0;
+	uint32_t at = hint < r->n && r->ids[hint] == id ? hint : r->n;
+	for (uint32_t i = 0; at == r->n && i < r->n; i++)
+		if (r->ids[i] == id)
+			at = i;
+	if (at < r->n) {
+		r->item[at].pending = add_sat(r->item[at].pending, ns);
+	} else if (r->n < RANKED_MAX) {
+		r->ids[r->n] = id;
 		r->item[r->n++] = (struct ranked_item){ .id = id, .pending = ns };
-	else
+	} else {
 		r->others = add_sat(r->others, ns);
+		return;
+	}
+	if (r->last < r->n)
+		r->item[r->last].after = (uint8_t)at;
+	r->last = at;
 }
 
-static int by_recent(const void *a, const void *b)
+/* Before b in rank: more recent, then the smaller id. */
+static bool ranks_before(const struct ranked_item *a, const struct ranked_item *b)
 {
-	const struct ranked_item *x = a, *y = b;
-	if (x->recent != y->recent)
-		return x->recent < y->recent ? 1 : -1;
-	return (x->id > y->id) - (x->id < y->id);
+	return a->recent != b->recent ? a->recent > b->recent : a->id < b->id;
 }
 
 uint32_t ranked_publish(const struct ranked *r, uint32_t max, uint32_t others_id, double scale, uint32_t *ids,
@@ -47,10 +56,15 @@ uint32_t ranked_publish(const struct ranked *r, uint32_t max, uint32_t others_id
 
 void ranked_settle(struct ranked *r, uint32_t named)
 {
-	for (uint32_t i = 0; i < r->n; i++)
-		r->item[i].recent = r->item[i].recent * RANKED_DECAY + (double)r->item[i].pending;
-	if (r->n)
-		qsort(r->item, r->n, sizeof(r->item[0]), by_recent);
+	/* Insertion: the order changes little from one interval to the next. */
+	for (uint32_t i = 0; i < r->n; i++) {
+		struct ranked_item t = r->item[i];
+		t.recent = t.recent * RANKED_DECAY + (double)t.pending;
+		uint32_t j = i;
+		for (; j > 0 && ranks_before(&t, &r->item[j - 1]); j--)
+			r->item[j] = r->item[j - 1];
+		r->item[j] = t;
+	}
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct ranked_item *t = &r->item[i];
@@ -63,8 +77,10 @@ void ranked_settle(struct ranked *r, uint32_t named)
 		else
 			r->others = add_sat(r->others, t->pending);
 		t->pending = 0;
-		if (name || t->recent >= 1000)	/* a microsecond's worth still ranks */
+		if (name || t->recent >= 1000) {	/* a microsecond's worth still ranks */
+			r->ids[o] = t->id;
 			r->item[o++] = *t;
+		}
 	}
 	r->n = o;
 }

@@ -20,6 +20,7 @@
 struct ranked_item {
 	uint32_t id;
 	bool named;
+	uint8_t after;		/* the item added after this one the last time (a hint) */
 	uint64_t pending;	/* this interval's amount */
 	uint64_t published;	/* while named: its counter */
 	double recent;		/* decaying sum of amounts: its rank */
@@ -27,7 +28,9 @@ struct ranked_item {
 
 struct ranked {
 	struct ranked_item item[RANKED_MAX];
+	uint32_t ids[RANKED_MAX];	/* item[i].id, packed: ranked_add searches a cache line or two */
 	uint32_t n;
+	uint32_t last;		/* the item added to last (a hint; see ranked_add) */
 	uint64_t others;	/* everything not in a named counter */
 };
 

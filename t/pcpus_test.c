@@ -44,6 +44,38 @@ static void test_ranked(void)
 	ok(sum <= total && r.others >= 20 * 1000, "others holds the unnamed (%llu)", (unsigned long long)r.others);
 }
 
+/* Adds in orders that change (ranked_add tries the id that followed last time
+ * first), past RANKED_MAX ids: each id's amount lands in its own item or, once
+ * full, in others, never in another's item. */
+static void test_ranked_orders(void)
+{
+	struct ranked r = { 0 };
+	uint64_t want[RANKED_MAX + 9] = { 0 }, into_others = 0;
+	for (uint32_t round = 0; round < 6; round++) {
+		for (uint32_t k = 0; k < RANKED_MAX + 8; k++) {
+			uint32_t id = 1 + (k * 7 + round * (round % 3)) % (RANKED_MAX + 8);	/* a permutation a round */
+			for (int again = 0; again < 1 + (int)(k % 2); again++) {
+				bool followed = false;
+				for (uint32_t i = 0; i < r.n; i++)
+					followed |= r.item[i].id == id;
+				if (followed || r.n < RANKED_MAX)
+					want[id] += 10 + id;
+				else
+					into_others += 10 + id;
+				ranked_add(&r, id, 10 + id);
+			}
+		}
+		bool same = r.others == into_others;
+		for (uint32_t i = 0; i < r.n; i++)
+			same &= r.item[i].pending == want[r.item[i].id];
+		ok(same, "round %u: every add in its own item or in others (%u items)", round, r.n);
+		r.others = into_others = 0;
+		memset(want, 0, sizeof(want));
+		for (uint32_t i = 0; i < r.n; i++)
+			r.item[i].pending = 0;	/* a round of adds at a time, as the settle leaves them */
+	}
+}
+
 static struct pcpu_stat pstat(uint32_t cpu, uint64_t busy, uint64_t idle, uint64_t queue, uint64_t lost)
 {
 	return (struct pcpu_stat){ .cpu = cpu, .busy_ns = busy, .idle_ns = idle, .queue_ns = queue, .lost = lost,
@@ -205,6 +237,7 @@ static void test_kvm_spread(void)
 int main(void)
 {
 	test_ranked();
+	test_ranked_orders();
 	test_model();
 	test_xen();
 	test_kvm_spread();
