@@ -8,24 +8,24 @@
 #include <string.h>
 #include "lib/num.h"
 
-/* A decimal field; signed ones are checked but not kept. */
+/* A decimal field, read in one pass; signed ones are checked but not kept. */
 static int field_u64(const char **p, const char *end, bool is_signed, uint64_t *out)
 {
 	const char *s = *p;
 	while (s < end && *s == ' ')
 		s++;
-	const char *t = s;
-	if (is_signed && t < end && *t == '-')
-		t++;
-	const char *digits = t;
-	while (t < end && *t >= '0' && *t <= '9')
-		t++;
+	bool negative = is_signed && s < end && *s == '-';
+	const char *digits = s + negative, *t = digits;
+	uint64_t v = 0;
+	for (; t < end && *t >= '0' && *t <= '9'; t++) {
+		unsigned d = (unsigned)(*t - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
 	if (t == digits || t - digits > 20 || (t < end && *t != ' ' && *t != '\n'))
 		return -1;
-	uint64_t v = 0;
-	if (*s != '-' && num_u64n(s, (size_t)(t - s), &v) < 0)
-		return -1;
-	*out = v;
+	*out = negative ? 0 : v;
 	*p = t;
 	return 0;
 }

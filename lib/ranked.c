@@ -9,19 +9,37 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 
 _Static_assert(RANKED_MAX <= 256, "an item's after is a uint8_t");
 
-/* Adders give ids in the same order each time (a VM's vCPUs share one view
- * of the thieves): each item remembers which came after it, tried first. */
+/* An id's bit in r->seen: a multiplicative hash's top 6 bits. */
+static uint64_t id_bit(uint32_t id)
+{
+	return 1ull << ((id * 0x9E3779B1u) >> 26);
+}
+
+/* The item of id, or r->n. Adders give ids in the same order each time (a
+ * VM's vCPUs share one view of the thieves): each item remembers which came
+ * after it, tried first. Most misses (a full table, thieves outside it) are
+ * told by their clear bit without a search. */
+static uint32_t find(struct ranked *r, uint32_t id)
+{
+	if (!(r->seen & id_bit(id)))
+		return r->n;
+	uint32_t hint = r->last < r->n ? r->item[r->last].after : 0;
+	if (hint < r->n && r->ids[hint] == id)
+		return hint;
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->ids[i] == id)
+			return i;
+	return r->n;
+}
+
 void ranked_add(struct ranked *r, uint32_t id, uint64_t ns)
 {
-	uint32_t hint = r->last < r->n ? r->item[r->last].after : 0;
-	uint32_t at = hint < r->n && r->ids[hint] == id ? hint : r->n;
-	for (uint32_t i = 0; at == r->n && i < r->n; i++)
-		if (r->ids[i] == id)
-			at = i;
+	uint32_t at = find(r, id);
 	if (at < r->n) {
 		r->item[at].pending = add_sat(r->item[at].pending, ns);
 	} else if (r->n < RANKED_MAX) {
 		r->ids[r->n] = id;
+		r->seen |= id_bit(id);
 		r->item[r->n++] = (struct ranked_item){ .id = id, .pending = ns };
 	} else {
 		r->others = add_sat(r->others, ns);
@@ -66,6 +84,7 @@ void ranked_settle(struct ranked *r, uint32_t named)
 		r->item[j] = t;
 	}
 	uint32_t o = 0;
+	r->seen = 0;
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct ranked_item *t = &r->item[i];
 		bool name = i < named && t->recent >= 1;
@@ -79,6 +98,7 @@ void ranked_settle(struct ranked *r, uint32_t named)
 		t->pending = 0;
 		if (name || t->recent >= 1000) {	/* a microsecond's worth still ranks */
 			r->ids[o] = t->id;
+			r->seen |= id_bit(t->id);
 			r->item[o++] = *t;
 		}
 	}

@@ -29,6 +29,7 @@ struct ranked_item {
 struct ranked {
 	struct ranked_item item[RANKED_MAX];
 	uint32_t ids[RANKED_MAX];	/* item[i].id, packed: ranked_add searches a cache line or two */
+	uint64_t seen;		/* a bit (of a hash) per item's id: clear, the id has no item */
 	uint32_t n;
 	uint32_t last;		/* the item added to last (a hint; see ranked_add) */
 	uint64_t others;	/* everything not in a named counter */

@@ -59,6 +59,10 @@ static void test_schedstat(void)
 	   t.wait_ns == 13312345678ull && t.slices == 5012, "run, wait, timeslices");
 	ok(task_schedstat_parse(S("1 2 3"), &t) == 0, "without the newline");
 	ok(task_schedstat_parse(S("1 2\n"), &t) < 0, "two fields: refused");
+	ok(task_schedstat_parse(S("18446744073709551615 0 1\n"), &t) == 0 && t.run_ns == UINT64_MAX,
+	   "the largest 64-bit count");
+	ok(task_schedstat_parse(S("1 18446744073709551616 1\n"), &t) < 0 &&
+	   task_schedstat_parse(S("1 000000000000000000001 1\n"), &t) < 0, "one past 64 bits, or 21 digits: refused");
 	struct proc_io io;
 	ok(proc_io_parse(S("rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 8192\n"
 			   "cancelled_write_bytes: 0\n"), &io) == 0 && io.read_bytes == 4096 && io.write_bytes == 8192,
