@@ -456,13 +456,13 @@ echo "  series /metrics serves (22016 points at 1000 domains, was 10000 of 14 na
 echo "  a job label it did not have: encoded without job, a point costs what it did before;"
 echo "  the job label's bytes add about a fifth to the encode."
 if [ -n "$kt" ]; then
-	echo "- **KVM on the tree: $(awk -v a="$(ktv kvm_tree50)" -v f="$(ktv kvm_tree50_floor)" 'BEGIN { printf "%.1fx", a / f }') the floor at 50 VMs, $(awk -v a="$(ktv kvm_tree1000)" -v f="$(ktv kvm_tree1000_floor)" 'BEGIN { printf "%.1fx", a / f }') at 1000; the target is 1.2x.** Where the"
-	echo "  rest goes (perf, 50 VMs): each process's stat parsed, the thieves' accounting (each"
-	echo "  victim's share of what ran on its CPUs, ranked), the vCPUs' schedstat parsed; the preads"
+	echo "- **KVM on the tree: $(awk -v a="$(ktv kvm_tree50)" -v f="$(ktv kvm_tree50_floor)" 'BEGIN { printf "%.2fx", a / f }') the floor at 50 VMs, $(awk -v a="$(ktv kvm_tree1000)" -v f="$(ktv kvm_tree1000_floor)" 'BEGIN { printf "%.2fx", a / f }') at 1000; the target is 1.2x.** Where the"
+	echo "  rest goes (perf, 1000 VMs, user side): each victim's share of what ran on its CPUs, added"
+	echo "  to its VM's ranked thieves (33 a vCPU), each process's stat and the vCPUs' schedstat parsed; the preads"
 	echo "  themselves cost a little more than the floor's (the source's own work between them"
 	echo "  evicts the caches the floor's tight loop keeps). /proc is listed only when the kernel's"
 	echo "  last pid (/proc/loadavg) moved or every 10 s (getdents each sample was a tenth at 50 VMs,"
-	echo "  more at 1000); the tree has a loadavg as /proc does and no births between samples. The"
+	echo "  more at 1000); the tree has a loadavg as /proc does, and a birth every sample only in its own row. The"
 	echo "  floor's rounds alternate with the source's samples, so both see the same seconds of a"
 	echo "  machine whose speed drifts by more than the difference measured."
 fi
