@@ -222,9 +222,13 @@ tty=$(tm display-message -p -t t '#{pane_tty}')
 pid=$(pgrep -x -t "${tty#/dev/}" vstop)
 tm kill-server
 limit=5
-[ "${VSTOP_SANITIZERS:-no}" = yes ] && limit=30	# LeakSanitizer's exit check, beside other tests (make -j2 check): 15 s was missed once
+[ "${VSTOP_SANITIZERS:-no}" = yes ] && limit=30	# LeakSanitizer's exit check, beside other tests
 for _ in $(seq $((limit * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 check "a vanished terminal ends vstop within $limit s" sh -c "! kill -0 $pid 2>/dev/null"
+if kill -0 "$pid" 2>/dev/null; then	# what it was doing, for the log
+	diag "vstop $pid: $(ps -o stat=,wchan=,etime= -p "$pid") $(grep -E '^(SigBlk|SigIgn|SigCgt|ShdPnd|SigPnd)' /proc/"$pid"/status | tr '\n\t' '  ')"
+	diag "threads: $(ls /proc/"$pid"/task | wc -l); stack: $(tr '\n' ' ' < /proc/"$pid"/stack 2>/dev/null)"
+fi
 kill -9 "$pid" 2>/dev/null
 
 # ASCII fallback and NO_COLOR in a non-UTF-8 locale.

@@ -302,7 +302,7 @@ int dashboard_run(const struct vstop_options *o)
 	curses_start(&d);
 	ticker_start(&d.ticker, d.delay_s);
 	bool dirty = true, running = true;
-	uint64_t shown = 0, instant_errs = 0;
+	uint64_t shown = 0;
 
 	/* SIGHUP here means the terminal went away: leave, do not reload. */
 	while (running && !signal_term && !signal_hup) {
@@ -312,15 +312,12 @@ int dashboard_run(const struct vstop_options *o)
 		}
 		int64_t wait_ms = d.paused ? 1000 : (ticker_remaining_ns(&d.ticker) + 999999) / 1000000;
 		timeout(wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : (int)wait_ms);
-		int64_t asked = clock_now_ns();
 		int ch = getch();
-		/* A vanished terminal makes getch fail at once, forever: do not spin. */
-		if (ch == ERR && wait_ms > 5 && clock_now_ns() - asked < 1000000) {
-			if (++instant_errs > 100)
-				break;
-		} else {
-			instant_errs = 0;
-		}
+		/* A vanished terminal makes getch fail at once, forever, and SIGHUP
+		 * may not reach us (only the session leader is sure to get it): a
+		 * hung-up terminal fails its ioctls, so isatty says so. */
+		if (ch == ERR && !isatty(STDIN_FILENO))
+			break;
 		if (ch != ERR) {
 			running = handle_key(&d, ch);
 			dirty = true;
