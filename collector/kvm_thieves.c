@@ -148,13 +148,14 @@ static uint32_t run_of(const struct kvm_thieves *k, uint32_t id)
 	return lo < k->nruns && k->runs[lo].thief == id ? lo : UINT32_MAX;
 }
 
-/* The victim's own VM's weight on its CPUs, less the victim's own run time
- * there: a thread does not wait for itself. */
-static double self_weight(struct kvm_thieves *k, uint32_t self_run, const cpu_set_t *set, uint64_t ran_ns)
+/* The victim's own VM's weight on its CPUs (count of them), less the
+ * victim's own run time there: a thread does not wait for itself. */
+static double self_weight(struct kvm_thieves *k, uint32_t self_run, const cpu_set_t *set, double count,
+			  uint64_t ran_ns)
 {
 	if (self_run == UINT32_MAX)
 		return 0;
-	double w = 0, count = CPU_COUNT(set);
+	double w = 0;
 	const struct kt_run *r = &k->runs[self_run];
 	for (uint32_t i = r->first; i < r->first + r->n; i++) {
 		cpu_set_t both;
@@ -165,49 +166,72 @@ static double self_weight(struct kvm_thieves *k, uint32_t self_run, const cpu_se
 	return w;
 }
 
-void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
-	       uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx)
+/* Victims on the same CPUs see the same weights but for their own: each
+ * thief's share of all their waits is its weight times the sum of each
+ * wait over its victim's total, so it is added once for all of them. */
+struct kt_sum { uint64_t waited; double per_w, self; };
+
+static struct kt_sum victims_sum(struct kvm_thieves *k, const struct kt_view *v, uint32_t self_run,
+				 const cpu_set_t *set, uint32_t n, const uint64_t *waited_ns, const uint64_t *ran_ns,
+				 uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx)
 {
-	if (!waited_ns)
-		return;
+	struct kt_sum sum = { 0, 0, 0 };
+	double others = v->total - (self_run != UINT32_MAX ? v->w[self_run] : 0), count = CPU_COUNT(set);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!waited_ns[i])
+			continue;
+		double self_w = self_weight(k, self_run, set, count, ran_ns[i]), total = others + self_w;
+		if (total < 1) {	/* nothing else ran there */
+			share(ctx, unknown, waited_ns[i]);
+			continue;
+		}
+		sum.waited += waited_ns[i];
+		sum.per_w += (double)waited_ns[i] / total;
+		sum.self += (double)waited_ns[i] * (self_w / total);
+	}
+	return sum;
+}
+
+void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint32_t n, const uint64_t *waited_ns,
+	       const uint64_t *ran_ns, uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns),
+	       void *ctx)
+{
 	if (!k->sorted)
 		settle(k);
 	const struct kt_view *v = view_of(k, set);
 	uint32_t self_run = run_of(k, self);
-	double self_w = self_weight(k, self_run, set, ran_ns);
-	double total = v->total - (self_run != UINT32_MAX ? v->w[self_run] : 0) + self_w;
-	if (total < 1) {
-		share(ctx, unknown, waited_ns);
+	struct kt_sum sum = victims_sum(k, v, self_run, set, n, waited_ns, ran_ns, unknown, share, ctx);
+	uint64_t waited = sum.waited;
+	if (!waited)
 		return;
-	}
-	/* The largest by name and the victim's own VM; whole ns. The rest, and
+	/* The largest by name and the victims' own VM; whole ns. The rest, and
 	 * the rounding, go to others when some were left out, else to the
-	 * largest, so the shares add up to the wait exactly. */
+	 * largest, so the shares add up to the waits exactly. */
 	uint64_t given = 0, best_ns = 0, ns[KT_TOP_VIEW + 1];
-	uint32_t id[KT_TOP_VIEW + 1], n = 0, best = 0, named = 0;
+	uint32_t id[KT_TOP_VIEW + 1], cnt = 0, best = 0, named = 0;
 	bool self_in = false;
 	for (uint32_t i = 0; i < v->ntop && named < KT_TOP_VIEW - 1; i++) {
 		uint32_t r = v->top[i];
 		self_in |= r == self_run;
 		named += r != self_run;
-		id[n] = k->runs[r].thief, ns[n] = (uint64_t)((double)waited_ns * ((r == self_run ? self_w : v->w[r]) / total));
-		given += ns[n++];
+		id[cnt] = k->runs[r].thief, ns[cnt] = (uint64_t)(r == self_run ? sum.self : v->w[r] * sum.per_w);
+		given += ns[cnt++];
 	}
-	if (!self_in && self_w > 0)
-		id[n] = self, ns[n] = (uint64_t)((double)waited_ns * (self_w / total)), given += ns[n++];
-	for (uint32_t i = 0; i < n; i++)
+	if (!self_in && sum.self > 0)
+		id[cnt] = self, ns[cnt] = (uint64_t)sum.self, given += ns[cnt++];
+	for (uint32_t i = 0; i < cnt; i++)
 		if (ns[i] > best_ns)
 			best_ns = ns[i], best = i;
 	bool left_out = v->ntop == KT_TOP_VIEW || (v->ntop && named < v->ntop - self_in);
-	if (given > waited_ns)	/* a float's excess: never more than the wait */
-		ns[best] -= given - waited_ns < ns[best] ? given - waited_ns : ns[best], given = waited_ns;
+	if (given > waited)	/* a float's excess: never more than the waits */
+		ns[best] -= given - waited < ns[best] ? given - waited : ns[best], given = waited;
 	if (!left_out && best_ns)
-		ns[best] += waited_ns - given, given = waited_ns;
-	for (uint32_t i = 0; i < n; i++)
+		ns[best] += waited - given, given = waited;
+	for (uint32_t i = 0; i < cnt; i++)
 		if (ns[i])
 			share(ctx, id[i], ns[i]);
-	if (given < waited_ns)
-		share(ctx, left_out ? HV_THIEF_OTHERS : unknown, waited_ns - given);
+	if (given < waited)
+		share(ctx, left_out ? HV_THIEF_OTHERS : unknown, waited - given);
 }
 
 void kt_ran_per_cpu(struct kvm_thieves *k, uint32_t ncpus, double *ns)

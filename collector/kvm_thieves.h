@@ -10,8 +10,8 @@
  * pinned or busy host processes (what causes steal) that is exact; for
  * runners free to move it is an estimate, and docs/ARCHITECTURE.md says so.
  *
- * A round: kt_begin, kt_runner for everything that ran, kt_victim for each
- * vCPU that waited (its shares come back through a callback), in any order
+ * A round: kt_begin, kt_runner for everything that ran, kt_victim for the
+ * vCPUs that waited (a VM's on the same CPUs at once) (its shares come back through a callback), in any order
  * after all runners.
  */
 #ifndef VSTOP_KVM_THIEVES_H
@@ -57,13 +57,15 @@ struct kvm_thieves {
 void kt_begin(struct kvm_thieves *k);
 /* `thief` ran `ns` this interval on CPUs it may use `set` (ns 0: ignored). */
 void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set_t *set);
-/* A victim of `thief` (its VM), on CPUs `set`, waited `waited_ns` and itself
- * ran `ran_ns` (not counted against its own VM). `share` gets each thief's
- * part, the largest KT_TOP_VIEW - 1 and its own VM by name and the rest as
- * HV_THIEF_OTHERS; they add up to waited_ns, all of it to `unknown` when
- * nothing else ran on those CPUs. */
-void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited_ns, uint64_t ran_ns,
-	       uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns), void *ctx);
+/* n victims of `self` (vCPUs of its VM), all on CPUs `set`: the i-th waited
+ * waited_ns[i] and itself ran ran_ns[i] (not counted against its own VM).
+ * `share` gets each thief's part of their waits, the largest KT_TOP_VIEW - 1
+ * and their own VM by name and the rest as HV_THIEF_OTHERS; they add up to
+ * the waits, a wait's all to `unknown` when nothing else ran on those CPUs.
+ * A thief's part of n waits is added once, not n times. */
+void kt_victim(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint32_t n, const uint64_t *waited_ns,
+	       const uint64_t *ran_ns, uint32_t unknown, void (*share)(void *ctx, uint32_t thief, uint64_t ns),
+	       void *ctx);
 /* What the round's runners ran on each CPU below ncpus, each runner's time
  * spread evenly over the CPUs it may use, added into ns[]. */
 void kt_ran_per_cpu(struct kvm_thieves *k, uint32_t ncpus, double *ns);

@@ -646,8 +646,35 @@ static void vm_runners(struct kvm *k, struct kvm_vm *vm)
 	}
 }
 
+/* A VM's waits on the same CPUs, shared among thieves at once. */
+#define VICTIMS_BATCH 16
+struct victims { const cpu_set_t *set; uint32_t n; uint64_t waited[VICTIMS_BATCH], ran[VICTIMS_BATCH]; };
+
+static void victims_flush(struct kvm *k, struct kvm_vm *vm, struct victims *b)
+{
+	if (!b->n)
+		return;
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < b->n; i++)
+		sum = add_sat(sum, b->waited[i]);
+	kt_victim(&k->kt, vm->id, b->set, b->n, b->waited, b->ran, HV_THIEF_UNKNOWN, acc_add, vm);
+	kt_waiter(&k->kt, sum, b->set);
+	b->n = 0;
+}
+
+static void victims_add(struct kvm *k, struct kvm_vm *vm, struct victims *b, const struct kvm_vcpu *v,
+			uint64_t waited)
+{
+	if (b->n && (b->n == VICTIMS_BATCH || !CPU_EQUAL(b->set, &v->set)))
+		victims_flush(k, vm, b);
+	b->set = &v->set;
+	b->waited[b->n] = waited;
+	b->ran[b->n++] = v->now.run_ns - v->prev.run_ns;
+}
+
 static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 {
+	struct victims b = { .n = 0 };
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
 		kvm_pcpus_vcpu(&k->pcpus, &v->set, v->ncpus);
@@ -659,13 +686,11 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 			v->capped = add_sat(v->capped, cap);
 			if (v->cg.limit_pct && !thr)	/* a limit whose throttling is not known: neither */
 				acc_add(vm, HV_THIEF_UNKNOWN, waited);
-			else if (waited > cap) {
-				kt_victim(&k->kt, vm->id, &v->set, waited - cap, v->now.run_ns - v->prev.run_ns,
-					  HV_THIEF_UNKNOWN, acc_add, vm);
-				kt_waiter(&k->kt, waited - cap, &v->set);
-			}
+			else if (waited > cap)
+				victims_add(k, vm, &b, v, waited - cap);
 		}
 	}
+	victims_flush(k, vm, &b);
 }
 
 /* Each CPU's busy and idle (/proc/stat), before the round's runners and waits. */

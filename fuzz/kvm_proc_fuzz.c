@@ -39,10 +39,11 @@ static void thieves(const uint8_t *d, size_t n)
 	cpu_set_t v;
 	CPU_ZERO(&v);
 	CPU_SET(n ? d[0] % 8 : 0, &v);
-	uint64_t waited = n > 1 ? (uint64_t)d[1] * 1000003u : 12345;
+	uint64_t waited[2] = { n > 1 ? (uint64_t)d[1] * 1000003u : 12345, n > 3 ? d[3] : 0 };
+	uint64_t ran[2] = { n > 2 ? d[2] * 1000u : 0, n > 4 ? d[4] * 1000003u : 0 };
 	given = 0;
-	kt_victim(&k, 1, &v, waited, n > 2 ? d[2] * 1000u : 0, 0xffff, take, NULL);
-	if (given != waited)
+	kt_victim(&k, 1, &v, 2, waited, ran, 0xffff, take, NULL);
+	if (given != waited[0] + waited[1])
 		abort();	/* every waited ns goes to exactly one thief */
 }
 

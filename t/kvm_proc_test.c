@@ -232,6 +232,13 @@ static uint64_t sum(const struct shares *s)
 	return t;
 }
 
+/* One victim's shares (kt_victim of one). */
+static void victim1(struct kvm_thieves *k, uint32_t self, const cpu_set_t *set, uint64_t waited, uint64_t ran,
+		    uint32_t unknown, struct shares *s)
+{
+	kt_victim(k, self, set, 1, &waited, &ran, unknown, take, s);
+}
+
 static void test_thieves(void)
 {
 	struct kvm_thieves k = { 0 };
@@ -253,7 +260,7 @@ static void test_thieves(void)
 	kt_runner(&k, HOST, 333000000, &c0);
 	kt_runner(&k, HOST + 1, 900000000, &c1);	/* elsewhere: no part in it */
 	struct shares s = { 0 };
-	kt_victim(&k, A, &c0, 666000000, 333000000, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 666000000, 333000000, UNKNOWN, &s);
 	ok(sum(&s) == 666000000, "the shares add up to the wait exactly");
 	is_num((double)share_of(&s, B), 333000000, 1, "B took half");
 	is_num((double)share_of(&s, HOST), 333000000, 1, "the host process took half");
@@ -264,7 +271,7 @@ static void test_thieves(void)
 	kt_runner(&k, B, 400000000, &c0);
 	kt_runner(&k, HOST, 800000000, &all);
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 100000000, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 100000000, 0, UNKNOWN, &s);
 	is_num((double)share_of(&s, B), 50000000, 1, "pinned B: 400 of 800 ms on CPU 0");
 	is_num((double)share_of(&s, HOST), 50000000, 1, "free host process: 400 of its 800 ms there");
 	ok(sum(&s) == 100000000, "adds up");
@@ -275,17 +282,17 @@ static void test_thieves(void)
 	kt_runner(&k, A, 500000000, &c0);	/* A's vCPU 0 */
 	kt_runner(&k, A, 500000000, &c0);	/* A's vCPU 1 */
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 500000000, 500000000, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 500000000, 500000000, UNKNOWN, &s);
 	ok(s.n == 1 && share_of(&s, A) == 500000000, "its own VM's other vCPU: all of it");
 
 	/* Nothing else ran there: unknown, not invented. */
 	kt_begin(&k);
 	kt_runner(&k, B, 500000000, &c1);
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 7000, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 7000, 0, UNKNOWN, &s);
 	ok(s.n == 1 && share_of(&s, UNKNOWN) == 7000, "no runner on its CPUs: all unknown");
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 0, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 0, 0, UNKNOWN, &s);
 	ok(s.n == 0, "no wait: no shares");
 
 	/* Many thieves, odd numbers: still exact. */
@@ -293,7 +300,7 @@ static void test_thieves(void)
 	for (uint32_t i = 0; i < 7; i++)
 		kt_runner(&k, 10 + i, 1000003 + i * 7919, i % 2 ? &all : &c0);
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 999999937, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 999999937, 0, UNKNOWN, &s);
 	ok(sum(&s) == 999999937 && s.n == 7, "seven thieves, a prime wait: adds up exactly");
 
 	/* A crowded CPU: 100 runners, thief 100 + i ran i + 1 ms; victims on
@@ -303,19 +310,40 @@ static void test_thieves(void)
 		kt_runner(&k, 100 + i, (i + 1) * 1000000ull, &c0);
 	kt_runner(&k, B, 5000000, &c1);
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c0, 505000000, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c0, 505000000, 0, UNKNOWN, &s);
 	bool largest = s.n == 33;
 	for (uint32_t i = 68; i < 100; i++)	/* the 32 largest: 69 to 100 ms */
 		largest &= share_of(&s, 100 + i) == (i + 1) * 100000ull;
 	ok(largest && sum(&s) == 505000000 && share_of(&s, OTHERS) == 2346 * 100000ull,
 	   "100 thieves: the 32 largest by name, exact; the other 68 as others; adds up (%d shares)", s.n);
 	s = (struct shares){ 0 };
-	kt_victim(&k, A, &c1, 1000, 0, UNKNOWN, take, &s);
+	victim1(&k, A, &c1, 1000, 0, UNKNOWN, &s);
 	ok(s.n == 1 && share_of(&s, B) == 1000, "a victim on CPU 1 in the same round: B alone");
 	s = (struct shares){ 0 };
-	kt_victim(&k, 150, &c0, 505000000, 51000000, UNKNOWN, take, &s);
+	victim1(&k, 150, &c0, 505000000, 51000000, UNKNOWN, &s);
 	ok(share_of(&s, 150) == 0 && share_of(&s, 199) > 0 && sum(&s) == 505000000,
 	   "back on CPU 0, a victim that ran all of its own VM's time there: not its own thief");
+
+	/* A VM's vCPUs on the same CPUs at once: each thief's part of all the
+	 * waits, as the vCPUs one by one give it, but for rounding. */
+	uint64_t waited[3] = { 505000000, 7, 300000001 }, ran[3] = { 51000000, 0, 2000000 };
+	struct shares each = { 0 };
+	for (int i = 0; i < 3; i++)
+		victim1(&k, 150, &c0, waited[i], ran[i], UNKNOWN, &each);
+	s = (struct shares){ 0 };
+	kt_victim(&k, 150, &c0, 3, waited, ran, UNKNOWN, take, &s);
+	bool same = s.n >= 33;
+	for (int i = 0; i < each.n; i++)
+		same &= share_of(&s, each.id[i]) > 0 || each.ns[i] == 0;
+	for (int i = 0; i < s.n; i++) {
+		uint64_t one_by_one = 0;
+		for (int j = 0; j < each.n; j++)
+			one_by_one += each.id[j] == s.id[i] ? each.ns[j] : 0;
+		uint64_t slack = s.id[i] == OTHERS ? 3 * 33 : 3;	/* a floor per share and vCPU; others takes what they lose */
+		same &= one_by_one + slack >= s.ns[i] && s.ns[i] + slack >= one_by_one;
+	}
+	ok(same && sum(&s) == 805000008, "three vCPUs at once: each share as one by one but for rounding, adding up (%d shares)",
+	   s.n);
 	kt_free(&k);
 }
 
