@@ -32,8 +32,10 @@ for mode in hang slow 500 429 400 flap; do
 	queued=$(metric $vp vstop_push_queue_points); samples=$(metric $vp vstop_samples_total)
 	rss=$(awk '/VmRSS/ {print $2}' /proc/$vd/status)
 	diag "$mode: $samples samples, lateness max ${late}s, $missed missed, $retries retries, $rejected rejected, $queued queued, RSS ${rss} KiB"
-	check "push $mode: sampling kept its schedule (lateness < 50 ms, nothing missed)" \
-		awk -v l="$late" -v m="$missed" 'BEGIN { exit !(l < 0.05 && m == 0) }'
+	# A push that held the sampler up would make it a whole timeout late (1 s); the
+	# suite run four at a time on 2 CPUs has made it 0.1 s late with nothing held.
+	check "push $mode: sampling kept its schedule (lateness < 250 ms, a quarter of the push timeout; nothing missed)" \
+		awk -v l="$late" -v m="$missed" 'BEGIN { exit !(l < 0.25 && m == 0) }'
 	asan || check "push $mode: memory bounded (RSS < 32 MiB)" test "$rss" -lt 32768
 	case $mode in
 	hang | 500 | 429) check "push $mode: retried, counted" test "$retries" -gt 0 ;;
