@@ -384,23 +384,6 @@ int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdlin
 	return rc;
 }
 
-bool net_dev_counters(const char *netdev, const char *name, uint64_t f[12])
-{
-	size_t n = strlen(name);
-	for (const char *l = netdev; n;) {	/* line by line: every step moves past a newline */
-		l += strspn(l, " ");
-		if (strncmp(l, name, n) == 0 && l[n] == ':')
-			return sscanf(l + n + 1, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-				      " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &f[0], &f[1],
-				      &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]) == 12;
-		const char *nl = strchr(l, '\n');
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
-	return false;
-}
-
 int cpu_list_parse(const char *s, cpu_set_t *set)
 {
 	CPU_ZERO(set);

@@ -70,10 +70,6 @@ struct vm_cmdline {
 	bool steal_time_off;		/* -cpu ...,-kvm-steal-time: hidden from the guest */
 };
 int vm_cmdline_parse(enum vmm vmm, const char *buf, size_t len, struct vm_cmdline *out, char *err, size_t errsz);
-/* /proc/net/dev's text: the 12 counters of interface `name` ("  name: ..."
- * a line; receive bytes first). false when it has no such line, or name is empty. */
-bool net_dev_counters(const char *netdev, const char *name, uint64_t f[12]);
-
 /* A CPU list as in Cpus_allowed_list and cpuset: "0-3,8,10-11\n". */
 int cpu_list_parse(const char *s, cpu_set_t *set);
 

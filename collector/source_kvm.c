@@ -43,6 +43,7 @@
 #include "lib/psi.h"
 #include "collector/kvm_pcpus.h"
 #include "collector/kvm_proc.h"
+#include "lib/net_dev.h"
 #include "collector/kvm_thieves.h"
 
 #define RESCAN_NS (10 * 1000000000ll)	/* a VM's threads and their affinity, looked at again */

@@ -1,8 +1,8 @@
 /*
  * source_xenstat: the real source, on a Xen Dom0, through libxenstat.
- * The handle is opened once and reused; each sample asks for what xentop
- * shows (vCPUs, networks, VBDs, the Xen version once) and copies it into the
- * snapshot, adds each domain's steal as the hypervisor saw it (the scheduler
+ * The handle is opened once and reused; each sample asks it for the
+ * domains and their vCPUs (the Xen version once), reads the vifs and VBDs
+ * itself for less (xen_devices.h), copies it all into the snapshot, adds each domain's steal as the hypervisor saw it (the scheduler
  * trace, xentrace_child.h), then reads the guests' own steal from xenstore.
  */
 #include "config.h"
@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "collector/xen_affinity.h"
+#include "collector/xen_devices.h"
 #include "collector/xentrace_child.h"
 #include "collector/host_disks.h"
 #include "collector/xs_import.h"
@@ -45,6 +46,7 @@ bool source_xen_available(void)
 struct xen {
 	xenstat_handle *xh;
 	struct host_disks disks;	/* the devices under the domains' VBDs (host_disks.h) */
+	struct xen_devices dev;		/* the domains' vifs and VBDs */
 	struct xs_import xs;
 	bool have_xs;
 	char version[64];
@@ -201,12 +203,21 @@ static void add_disks(struct xen *x, struct snapshot *out)
 	host_disks_emit(&x->disks, out, no_names, NULL);
 }
 
+/* Whether Dom0 has QEMU disks, which only libxenstat reads (over QMP);
+ * without xenstore it cannot be known, so libxenstat reads the VBDs. */
+static bool qemu_disks(void *ctx)
+{
+	struct xen *x = ctx;
+	return !x->have_xs || xs_import_backends(&x->xs, "qdisk");
+}
+
 static int xen_sample(struct source *src, struct snapshot *out, char *err, size_t errsz)
 {
 	struct xen *x = src->priv;
-	/* The version never changes while we run: ask for it once. */
-	unsigned flags = XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_VBD |
-			 (x->version[0] ? 0 : XENSTAT_XEN_VERSION);
+	/* The version never changes while we run: ask for it once. The VBDs
+	 * only where libxenstat alone can read them (xen_devices.h). */
+	bool lib_vbds = !x->dev.vbds_ours;
+	unsigned flags = XENSTAT_VCPU | (lib_vbds ? XENSTAT_VBD : 0) | (x->version[0] ? 0 : XENSTAT_XEN_VERSION);
 	xenstat_node *node = xenstat_get_node(x->xh, flags);
 
 	if (!node) {
@@ -216,6 +227,7 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 	out->t_ns = clock_now_ns();
 	trace_drain(x);
 	node_domids(x, node);
+	xen_devices_read(&x->dev, x->domids, x->ndomids, qemu_disks, x, out->t_ns);
 	read_caps(x, out->t_ns);
 	if (x->tracing)
 		runstate_prepare(&x->trace.rs, domain_exists, x);
@@ -258,17 +270,8 @@ static int xen_sample(struct source *src, struct snapshot *out, char *err, size_
 			d->has_hv = runstate_domain(&x->trace.rs, (uint16_t)d->domid, out->host.cpu_hz / 1000,
 						    d->cap_pct && d->cap_pct != CAP_UNKNOWN,
 						    &d->hv, add_hv_vcpu, out);
-		unsigned nn = xenstat_domain_num_networks(xd);
-		for (unsigned k = 0; k < nn; k++) {
-			xenstat_network *xn = xenstat_domain_network(xd, k);
-			struct dom_net net = { .id = xenstat_network_id(xn), .c = {
-				.rx_bytes = xenstat_network_rbytes(xn), .rx_packets = xenstat_network_rpackets(xn),
-				.rx_errors = xenstat_network_rerrs(xn), .rx_drops = xenstat_network_rdrop(xn),
-				.tx_bytes = xenstat_network_tbytes(xn), .tx_packets = xenstat_network_tpackets(xn),
-				.tx_errors = xenstat_network_terrs(xn), .tx_drops = xenstat_network_tdrop(xn) } };
-			snapshot_add_net(out, &net);
-		}
-		unsigned nb = xenstat_domain_num_vbds(xd);
+		xen_devices_emit(&x->dev, d->domid, !lib_vbds, out);
+		unsigned nb = lib_vbds ? xenstat_domain_num_vbds(xd) : 0;
 		for (unsigned k = 0; k < nb; k++) {
 			xenstat_vbd *xb = xenstat_domain_vbd(xd, k);
 			struct dom_vbd vbd = { .dev = xenstat_vbd_dev(xb), .type = xenstat_vbd_type(xb),
@@ -307,6 +310,7 @@ static void xen_close(struct source *src)
 	if (x->have_xs)
 		xs_import_close(&x->xs);
 	host_disks_free(&x->disks);
+	xen_devices_free(&x->dev);
 	xenstat_uninit(x->xh);
 	free(x);
 	free(src);
@@ -338,6 +342,7 @@ struct source *source_xenstat_open(const char *arg, const struct source_options 
 		return NULL;
 	}
 	host_disks_init(&x->disks, "/proc");
+	xen_devices_init(&x->dev, "/proc", "/sys");
 	x->xh = xenstat_init();
 	if (!x->xh) {
 		snprintf(err, errsz, "libxenstat: cannot open the hypervisor interface (privcmd)");

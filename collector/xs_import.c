@@ -202,6 +202,17 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 			x->type_of[id] = 0;
 }
 
+bool xs_import_backends(struct xs_import *x, const char *kind)
+{
+	char path[64];
+	unsigned int n = 0;
+	snprintf(path, sizeof(path), "/local/domain/0/backend/%s", kind);
+	char **ids = xs_directory(x->xsh, XBT_NULL, path, &n);
+	bool any = ids && n > 0;
+	free(ids);
+	return any;
+}
+
 void xs_import_close(struct xs_import *x)
 {
 	if (x->xsh)
@@ -229,6 +240,12 @@ void xs_import_read(struct xs_import *x, struct snapshot *s)
 {
 	(void)x;
 	(void)s;
+}
+
+bool xs_import_backends(struct xs_import *x, const char *kind)
+{
+	(void)x, (void)kind;
+	return false;
 }
 
 void xs_import_close(struct xs_import *x)

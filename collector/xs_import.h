@@ -45,6 +45,8 @@ uint32_t xs_physical_device(const char *val, size_t len);
 uint32_t xs_memory_target(const char *val, size_t len);
 /* Read every domain's value (and type, and its disk's device) into the snapshot. */
 void xs_import_read(struct xs_import *x, struct snapshot *s);
+/* Whether Dom0 has backends of `kind` ("qdisk": QEMU's disks), by the toolstack's directory. */
+bool xs_import_backends(struct xs_import *x, const char *kind);
 void xs_import_close(struct xs_import *x);
 
 #endif

@@ -11,6 +11,7 @@
 #include "collector/kvm_cgroup.h"
 #include "collector/vm_cgroup.h"
 #include "collector/kvm_proc.h"
+#include "lib/net_dev.h"
 #include "collector/kvm_thieves.h"
 
 static uint64_t given;

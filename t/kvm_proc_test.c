@@ -3,6 +3,7 @@
 #include "config.h"
 #include "collector/kvm_cgroup.h"
 #include "collector/kvm_proc.h"
+#include "lib/net_dev.h"
 #include "collector/kvm_thieves.h"
 #include "t/tap.h"
 

@@ -245,12 +245,6 @@ sleep 3
 m > /lab/out/busy.before; xt > /lab/out/busy.xentrace
 sh -c "$X/xentop -b -d 1 -i 15 > /dev/null; cut -d' ' -f16,17 /proc/\$\$/stat" > /lab/out/busy.xentop
 m > /lab/out/busy.after; xt >> /lab/out/busy.xentrace
-# XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand.
-if [ -x /usr/bin/strace ]; then
-	{ cat /lab/vstop.conf; printf '[stream]\nenabled = no\n'; } > /lab/vstop-strace.conf
-	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -f -c /lab/vstop-strace.conf --source=xen -d 0.2 -n 50 --no-http 2> /dev/null	# -f: one process, the sampler's calls among them
-	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
-fi
 echo "lab: collecting"
 dmesg | tail -40 > /lab/out/dmesg.tail
 # /metrics read by check_vstop (libcurl), the way a Nagios server would.
@@ -269,6 +263,13 @@ rp=$!
 touch /tmp/check.done; wait $rp; kill $slow
 kill -TERM $(pidof vstopd); sleep 1
 pidof xentrace > /lab/out/xentrace.after_vstopd
+# XEN_LAB_PROFILE=1: the system calls of 50 samples of each, for profiling by hand (vstopd
+# with the trace on: after the others, whose xentrace would be a second reader).
+if [ -x /usr/bin/strace ]; then
+	{ cat /lab/vstop.conf; printf '[stream]\nenabled = no\n'; } > /lab/vstop-strace.conf
+	strace -c -f -o /lab/out/strace.vstopd /usr/bin/vstopd -f -c /lab/vstop-strace.conf --source=xen -d 0.2 -n 50 --no-http 2> /lab/out/strace.vstopd.log	# -f: one process, the sampler's calls among them
+	strace -c -f -o /lab/out/strace.xentop $X/xentop -b -d 0.2 -i 50 > /dev/null
+fi
 # What tracing costs the busy guests: 6 s windows traced (a bare xentrace, the same mask,
 # its output thrown away) and untraced, in the order off on on off on off off on, so a
 # drift of the guests' pace over the minute touches both alike.
