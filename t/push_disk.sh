@@ -35,6 +35,7 @@ start_vstopd() { # LOG
 		--push-url "http://127.0.0.1:$P_RECV/api/v1/write" 2> "$1" &
 	vstopd=$!
 	for _ in $(seq 50); do grep -q 'sampling sim' "$1" && return 0; sleep 0.1; done
+	diag "$(tail -5 "$1")"
 	return 1
 }
 metric() { curl -s "http://127.0.0.1:$P_VSTOPD/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
@@ -81,6 +82,9 @@ scenario() { # RECEIVER STOP(kill|term)
 	check "$r/$how: samples wait on disk ($(metric vstop_push_queue_disk_bytes) bytes)" test "$(metric vstop_push_queue_disk_bytes)" -gt 0
 	if [ "$how" = kill ]; then
 		kill -9 $vstopd; wait $vstopd 2>/dev/null
+		# Its unprivileged half ends on its own (SIGTERM at its parent's death, its queue
+		# written out first): a supervisor starts it again once all of it is gone.
+		for _ in $(seq 100); do pgrep -f -- "--listen 127.0.0.1:$P_VSTOPD" > /dev/null || break; sleep 0.1; done
 		# /metrics showed n1 samples; one more may have been taken before the kill.
 	else
 		kill -TERM $vstopd; wait $vstopd
