@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <sys/utsname.h>
@@ -1285,17 +1284,7 @@ struct source *source_kvm_open(const char *arg, const struct source_options *opt
 		free(k);
 		return NULL;
 	}
-	/* A stat file open per process: half of what the process may open,
-	 * its soft limit raised to the hard one (64Ki at most) first. */
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
-		if (rl.rlim_cur < want) {
-			rl.rlim_cur = want;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-		k->fd_budget = (uint32_t)(rl.rlim_cur / 2);
-	}
+	k->fd_budget = pfile_fd_budget();	/* a stat file open per process */
 	long hz = sysconf(_SC_CLK_TCK);
 	k->ns_per_tick = 1e9 / (double)(hz > 0 ? hz : 100);
 	kvm_pcpus_init(&k->pcpus, k->ns_per_tick);

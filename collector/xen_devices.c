@@ -75,35 +75,14 @@ void xen_devices_init(struct xen_devices *xd, const char *proc, const char *sys)
 	memset(xd, 0, sizeof(*xd));
 	snprintf(xd->proc, sizeof(xd->proc), "%s", proc);
 	snprintf(xd->sys, sizeof(xd->sys), "%s", sys);
-	xd->netdev_fd = -1;
-}
-
-/* All of a file kept open, from its start, into a buffer grown as needed; its length or -1. */
-static ssize_t read_whole(int fd, char **buf, size_t *cap)
-{
-	size_t len = 0;
-	for (;;) {
-		if (len + 1 >= *cap) {
-			*cap = *cap ? 2 * *cap : 16384;
-			*buf = xrealloc(*buf, *cap);
-		}
-		ssize_t n = pread(fd, *buf + len, *cap - len - 1, (off_t)len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	(*buf)[len] = '\0';
-	return (ssize_t)len;
+	xd->netdev.fd = -1;
+	xd->fd_budget = pfile_fd_budget() / 2;	/* the other half: the rest of the daemon */
 }
 
 /* name's domain and network: the vif's nodename, else its name. */
 static struct xd_if if_lookup(const struct xen_devices *xd, const char *name)
 {
-	struct xd_if f = { .seen = true };
+	struct xd_if f = { .ok = false };
 	snprintf(f.name, sizeof(f.name), "%s", name);
 	char path[320], b[64];
 	snprintf(path, sizeof(path), "%s/class/net/%s/device/nodename", xd->sys, name);
@@ -115,25 +94,35 @@ static struct xd_if if_lookup(const struct xen_devices *xd, const char *name)
 	return f;
 }
 
-struct net_pass { struct xen_devices *xd; struct xd_if *old; uint32_t nold, line; };
+struct net_pass { struct xen_devices *xd; uint32_t next; };
+
+/* Last sample's lookup of name: where the previous one matched, else searched. */
+static const struct xd_if *if_known(struct net_pass *p, const char *name)
+{
+	const struct xen_devices *xd = p->xd;
+	if (p->next < xd->nold && strcmp(xd->old[p->next].name, name) == 0)
+		return &xd->old[p->next++];
+	for (uint32_t i = 0; i < xd->nold; i++)
+		if (strcmp(xd->old[i].name, name) == 0) {
+			p->next = i + 1;
+			return &xd->old[i];
+		}
+	return NULL;
+}
 
 static void net_line(void *ctx, const char *name, const uint64_t f[NET_DEV_FIELDS])
 {
 	struct net_pass *p = ctx;
 	struct xen_devices *xd = p->xd;
-	struct xd_if *e = NULL;
-	uint32_t at = p->line++;
-	if (at < p->nold && strcmp(p->old[at].name, name) == 0)	/* the order of last time */
-		e = &p->old[at];
-	for (uint32_t i = 0; !e && i < p->nold; i++)
-		if (strcmp(p->old[i].name, name) == 0)
-			e = &p->old[i];
+	const struct xd_if *e = if_known(p, name);
 	if (xd->nifs == xd->ifs_cap) {
 		xd->ifs_cap = xd->ifs_cap ? 2 * xd->ifs_cap : 32;
 		xd->ifs = xreallocarray(xd->ifs, xd->ifs_cap, sizeof(*xd->ifs));
 	}
 	struct xd_if *now = &xd->ifs[xd->nifs++];
-	*now = e ? *e : if_lookup(xd, name);
+	/* A count gone back is another interface under the name: looked up again. */
+	*now = e && f[0] >= e->rx_bytes ? *e : if_lookup(xd, name);
+	now->rx_bytes = f[0];
 	if (!now->ok)
 		return;
 	if (xd->nnets == xd->nets_cap) {
@@ -141,58 +130,62 @@ static void net_line(void *ctx, const char *name, const uint64_t f[NET_DEV_FIELD
 		xd->nets = xreallocarray(xd->nets, xd->nets_cap, sizeof(*xd->nets));
 	}
 	/* Dom0's side of a vif: what it received the guest sent, as libxenstat keeps it. */
-	xd->nets[xd->nnets++] = (struct xd_net){ now->domid, { now->id, {
+	xd->nets[xd->nnets] = (struct xd_net){ now->domid, xd->nnets, { now->id, {
 		.rx_bytes = f[0], .rx_packets = f[1], .rx_errors = f[2], .rx_drops = f[3],
 		.tx_bytes = f[8], .tx_packets = f[9], .tx_errors = f[10], .tx_drops = f[11] } } };
+	xd->nnets++;
 }
 
-static int by_domid_net(const void *a, const void *b)
+/* By domain, then /proc/net/dev's order (libxenstat's within a domain). */
+static int by_domid_line(const void *a, const void *b)
 {
 	const struct xd_net *x = a, *y = b;
-	return (x->domid > y->domid) - (x->domid < y->domid);
+	if (x->domid != y->domid)
+		return x->domid < y->domid ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
 }
 
 static void read_nets(struct xen_devices *xd, bool forget)
 {
+	char err[400];
+	size_t n = 0;
 	xd->nnets = 0;
-	if (xd->netdev_fd < 0) {
-		char path[300];
-		snprintf(path, sizeof(path), "%s/net/dev", xd->proc);
-		xd->netdev_fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	ssize_t n = xd->netdev_fd >= 0 ? read_whole(xd->netdev_fd, &xd->buf, &xd->buf_cap) : -1;
-	if (n < 0) {
+	if (!pfile_is_open(&xd->netdev) && pfile_open(&xd->netdev, xd->proc, "net/dev", 1u << 24, err, sizeof(err)) < 0) {
 		if (!xd->netdev_said)
-			log_warn("%s/net/dev: %s: the domains' network counters are left out", xd->proc, strerror(errno));
+			log_warn("%s: the domains' network counters are left out", err);
 		xd->netdev_said = true;
 		return;
 	}
+	if (pfile_read(&xd->netdev, &n, err, sizeof(err)) < 0) {
+		if (!xd->netdev_said)
+			log_warn("%s: the domains' network counters are left out", err);
+		xd->netdev_said = true;
+		return;
+	}
+	xd->netdev_said = false;
 	/* Last time's lookups, by name, unless the domains changed. */
-	struct net_pass p = { xd, NULL, forget ? 0 : xd->nifs, 0 };
-	if (p.nold)
-		p.old = memcpy(xreallocarray(NULL, p.nold, sizeof(*p.old)), xd->ifs, p.nold * sizeof(*p.old));
-	xd->nifs = 0;
+	struct xd_if *t = xd->old;
+	uint32_t tcap = xd->old_cap;
+	xd->old = xd->ifs, xd->old_cap = xd->ifs_cap, xd->nold = forget ? 0 : xd->nifs;
+	xd->ifs = t, xd->ifs_cap = tcap, xd->nifs = 0;
+	struct net_pass p = { xd, 0 };
 	uint32_t bad;
-	net_dev_each(xd->buf, (size_t)n, net_line, &p, &bad);
-	free(p.old);
+	net_dev_each(xd->netdev.buf, n, net_line, &p, &bad);
 	if (bad && !xd->bad_lines)
 		log_warn("%s/net/dev: lines not understood (an interface's name and 16 counters), left out: %u",
 			 xd->proc, bad);
 	xd->bad_lines = bad;
-	/* Insertion: stable, so a domain's vifs keep /proc/net/dev's order (as
-	 * libxenstat's), and vifs are listed nearly in domain order already. */
-	for (uint32_t i = 1; i < xd->nnets; i++)
-		for (uint32_t j = i; j > 0 && by_domid_net(&xd->nets[j - 1], &xd->nets[j]) > 0; j--) {
-			struct xd_net t = xd->nets[j];
-			xd->nets[j] = xd->nets[j - 1], xd->nets[j - 1] = t;
-		}
+	if (xd->nnets > 1)
+		qsort(xd->nets, xd->nnets, sizeof(*xd->nets), by_domid_line);
 }
 
-static void vbd_close(struct xd_vbd *v)
+static void vbd_close(struct xen_devices *xd, struct xd_vbd *v)
 {
 	for (int f = 0; f < XD_VBD_FILES; f++)
-		if (v->fd[f] >= 0)
+		if (v->fd[f] >= 0) {
 			close(v->fd[f]);
+			xd->open_fds--;
+		}
 }
 
 static int by_domid_vbd(const void *a, const void *b)
@@ -217,13 +210,37 @@ static bool domain_known(const struct xen_devices *xd, uint32_t domid)
 	return false;
 }
 
-/* The VBD backends in sysfs, each one's statistics opened; a vbd3 one
- * means libxenstat counts VBDs (vbds_ours false). */
+static int vbd_open(const struct xen_devices *xd, const struct xd_vbd *v, int f)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/bus/xen-backend/devices/%s/%s", xd->sys, v->dir, vbd_files[f]);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static void vbd_add(struct xen_devices *xd, const char *entry, uint32_t domid, uint32_t dev, uint32_t type)
+{
+	if (xd->nvbds == xd->vbds_cap) {
+		xd->vbds_cap = xd->vbds_cap ? 2 * xd->vbds_cap : 16;
+		xd->vbds = xreallocarray(xd->vbds, xd->vbds_cap, sizeof(*xd->vbds));
+	}
+	struct xd_vbd *v = &xd->vbds[xd->nvbds++];
+	memset(v, 0, sizeof(*v));
+	v->domid = domid, v->vbd.dev = dev, v->vbd.type = type;
+	snprintf(v->dir, sizeof(v->dir), "%.63s", entry);	/* "vbd-D-N": under 32 bytes */
+	bool keep = xd->open_fds + XD_VBD_FILES <= xd->fd_budget;
+	for (int f = 0; f < XD_VBD_FILES; f++) {
+		v->fd[f] = keep ? vbd_open(xd, v, f) : -1;
+		xd->open_fds += v->fd[f] >= 0;
+	}
+}
+
+/* The VBD backends in sysfs, each one's statistics opened. A vbd3 one, or
+ * QEMU disks, mean libxenstat counts VBDs (vbds_ours false): none kept. */
 static void scan_vbds(struct xen_devices *xd)
 {
-	char dir[300], path[600];
+	char dir[300];
 	for (uint32_t i = 0; i < xd->nvbds; i++)
-		vbd_close(&xd->vbds[i]);
+		vbd_close(xd, &xd->vbds[i]);
 	xd->nvbds = 0;
 	snprintf(dir, sizeof(dir), "%s/bus/xen-backend/devices", xd->sys);
 	DIR *d = opendir(dir);
@@ -232,47 +249,51 @@ static void scan_vbds(struct xen_devices *xd)
 	while (d && (e = readdir(d))) {
 		uint32_t domid, dev, type = xd_vbd_entry(e->d_name, &domid, &dev);
 		vbd3 |= type == 3;
-		if ((type != 1 && type != 2) || !domain_known(xd, domid))
-			continue;
-		if (xd->nvbds == xd->vbds_cap) {
-			xd->vbds_cap = xd->vbds_cap ? 2 * xd->vbds_cap : 16;
-			xd->vbds = xreallocarray(xd->vbds, xd->vbds_cap, sizeof(*xd->vbds));
-		}
-		struct xd_vbd *v = &xd->vbds[xd->nvbds++];
-		memset(v, 0, sizeof(*v));
-		v->domid = domid, v->vbd.dev = dev, v->vbd.type = type;
-		for (int f = 0; f < XD_VBD_FILES; f++) {
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, vbd_files[f]);
-			v->fd[f] = open(path, O_RDONLY | O_CLOEXEC);
-		}
+		if ((type == 1 || type == 2) && domain_known(xd, domid) && !xd->qemu_disks)
+			vbd_add(xd, e->d_name, domid, dev, type);
 	}
 	if (d)
 		closedir(d);
+	xd->vbds_ours = !vbd3 && !xd->qemu_disks;
+	if (!xd->vbds_ours) {
+		for (uint32_t i = 0; i < xd->nvbds; i++)
+			vbd_close(xd, &xd->vbds[i]);
+		xd->nvbds = 0;
+	}
 	if (xd->nvbds > 1)
 		qsort(xd->vbds, xd->nvbds, sizeof(*xd->vbds), by_domid_vbd);
-	xd->vbds_ours = !vbd3 && !xd->qemu_disks;
 }
 
-/* Each VBD's counters; one that does not read is in error (as libxenstat
- * says), and the next sample scans again: the device may be gone. */
-static bool read_vbds(struct xen_devices *xd)
+/* One statistics file's count; a file not kept is opened for the read. */
+static bool vbd_count(const struct xen_devices *xd, const struct xd_vbd *v, int f, uint64_t *out)
 {
-	bool all = true;
+	char b[32];
+	int fd = v->fd[f] >= 0 ? v->fd[f] : vbd_open(xd, v, f);
+	ssize_t n = fd >= 0 ? pread(fd, b, sizeof(b), 0) : -1;
+	if (fd >= 0 && v->fd[f] < 0)
+		close(fd);
+	return n > 0 && num_u64n(b, (size_t)n - (b[n - 1] == '\n'), out) == 0;
+}
+
+/* Each VBD's counters. One that does not read is in error (as libxenstat
+ * says it); when its directory is gone, the next sample scans again. */
+static void read_vbds(struct xen_devices *xd)
+{
 	for (uint32_t i = 0; i < xd->nvbds; i++) {
 		struct xd_vbd *v = &xd->vbds[i];
 		uint64_t c[XD_VBD_FILES];
 		bool ok = true;
-		for (int f = 0; f < XD_VBD_FILES && ok; f++) {
-			char b[32];
-			ssize_t n = v->fd[f] >= 0 ? pread(v->fd[f], b, sizeof(b), 0) : -1;
-			ok = n > 0 && num_u64n(b, (size_t)n - (b[n - 1] == '\n'), &c[f]) == 0;
-		}
+		for (int f = 0; f < XD_VBD_FILES && ok; f++)
+			ok = vbd_count(xd, v, f, &c[f]);
 		v->vbd.error = !ok;
-		if (ok)
+		if (ok) {
 			v->vbd.c = (struct vbd_counters){ c[0], c[1], c[2], c[3], c[4] };
-		all &= ok;
+			continue;
+		}
+		char dir[512];
+		snprintf(dir, sizeof(dir), "%s/bus/xen-backend/devices/%s", xd->sys, v->dir);
+		xd->vbd_gone |= access(dir, F_OK) < 0;
 	}
-	return all;
 }
 
 /* Whether the domains are not those of the last scan (then it is taken as new). */
@@ -290,46 +311,54 @@ static bool domains_changed(struct xen_devices *xd, const uint32_t *domids, uint
 void xen_devices_read(struct xen_devices *xd, const uint32_t *domids, uint32_t n, bool (*qemu_disks)(void *ctx),
 		      void *ctx, int64_t now_ns)
 {
-	bool rescan = domains_changed(xd, domids, n) || !xd->scanned_ns || now_ns - xd->scanned_ns >= XD_RESCAN_NS ||
-		      xd->vbd_lost;
-	if (rescan) {
-		xd->scanned_ns = now_ns;
+	bool changed = domains_changed(xd, domids, n);
+	bool due = changed || !xd->scanned_ns || now_ns - xd->scanned_ns >= XD_RESCAN_NS;
+	if (due || xd->vbd_gone) {
+		if (due)
+			xd->scanned_ns = now_ns;
 		xd->qemu_disks = qemu_disks(ctx);
+		xd->vbd_gone = false;
 		scan_vbds(xd);
 	}
-	read_nets(xd, rescan);
-	xd->vbd_lost = !read_vbds(xd);
+	read_nets(xd, due);
+	read_vbds(xd);
 }
 
 void xen_devices_emit(const struct xen_devices *xd, uint32_t domid, bool vbds, struct snapshot *out)
 {
-	uint32_t i = 0;
-	for (uint32_t lo = 0, hi = xd->nnets; lo < hi;) {	/* the first of domid's */
+	uint32_t lo = 0, hi = xd->nnets;
+	while (lo < hi) {	/* domid's first */
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (xd->nets[mid].domid < domid)
 			lo = mid + 1;
 		else
 			hi = mid;
-		i = lo;
 	}
-	for (; i < xd->nnets && xd->nets[i].domid == domid; i++)
+	for (uint32_t i = lo; i < xd->nnets && xd->nets[i].domid == domid; i++)
 		snapshot_add_net(out, &xd->nets[i].net);
-	for (uint32_t k = 0; vbds && k < xd->nvbds; k++)
-		if (xd->vbds[k].domid == domid)
-			snapshot_add_vbd(out, &xd->vbds[k].vbd);
+	if (!vbds)
+		return;
+	for (lo = 0, hi = xd->nvbds; lo < hi;) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (xd->vbds[mid].domid < domid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo; i < xd->nvbds && xd->vbds[i].domid == domid; i++)
+		snapshot_add_vbd(out, &xd->vbds[i].vbd);
 }
 
 void xen_devices_free(struct xen_devices *xd)
 {
 	for (uint32_t i = 0; i < xd->nvbds; i++)
-		vbd_close(&xd->vbds[i]);
-	if (xd->netdev_fd >= 0)
-		close(xd->netdev_fd);
-	free(xd->buf);
+		vbd_close(xd, &xd->vbds[i]);
+	pfile_close(&xd->netdev);
 	free(xd->ifs);
+	free(xd->old);
 	free(xd->nets);
 	free(xd->vbds);
 	free(xd->domids);
 	memset(xd, 0, sizeof(*xd));
-	xd->netdev_fd = -1;
+	xd->netdev.fd = -1;
 }

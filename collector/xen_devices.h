@@ -11,30 +11,39 @@
  *
  * Disks of QEMU (qdisk, read over QMP) and blktap3 (vbd3) are counted only
  * by libxenstat: on a host that has any, the caller asks libxenstat for
- * VBDs instead (xen_devices.vbds_ours is false).
+ * VBDs instead (xen_devices.vbds_ours is false; the sample in which one
+ * first shows has ours only). Where this differs from libxenstat: a vif is
+ * named "vifD.N" or "vifD.N-emu" exactly, or its nodename says; a VBD
+ * plugged into a running domain shows at the next scan (10 s at most); one
+ * unplugged is in error until its directory is gone; libxenstat's copy of a
+ * bridge's counters into Dom0's first network, for bonding, is not made
+ * (with no Linux bridge at all, that copy hides every vif from xentop).
  */
 #ifndef VSTOP_XEN_DEVICES_H
 #define VSTOP_XEN_DEVICES_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/pfile.h"
 #include "lib/snapshot.h"
 
 #define XD_RESCAN_NS (10 * 1000000000ll)	/* a vif or disk plugged in shows within this */
 #define XD_VBD_FILES 5
 
-struct xd_net { uint32_t domid; struct dom_net net; };
-struct xd_vbd { uint32_t domid; struct dom_vbd vbd; int fd[XD_VBD_FILES]; };
-/* An interface's domain and network, looked up once (ok false: not a vif). */
-struct xd_if { char name[16]; bool ok, seen; uint32_t domid, id; };
+struct xd_net { uint32_t domid, line; struct dom_net net; };
+/* A VBD's statistics files: kept open while the budget lasts, else opened
+ * each sample (fd -1). */
+struct xd_vbd { uint32_t domid; struct dom_vbd vbd; int fd[XD_VBD_FILES]; char dir[64]; };
+/* An interface's domain and network, looked up once (ok false: not a vif);
+ * its received bytes, to look it up again when they go back (reused name). */
+struct xd_if { char name[16]; bool ok; uint32_t domid, id; uint64_t rx_bytes; };
 
 struct xen_devices {
 	char proc[256], sys[256];	/* roots: "/proc" and "/sys" but in tests */
-	int netdev_fd;
-	char *buf;			/* /proc/net/dev's text */
-	size_t buf_cap;
-	struct xd_if *ifs;
-	uint32_t nifs, ifs_cap;
+	struct pfile netdev;		/* /proc/net/dev */
+	uint32_t fd_budget, open_fds;	/* files that may be kept open, and are */
+	struct xd_if *ifs, *old;	/* this sample's interfaces, in /proc/net/dev's order; last one's */
+	uint32_t nifs, ifs_cap, nold, old_cap;
 	struct xd_net *nets;		/* this sample's, sorted by domain */
 	uint32_t nnets, nets_cap;
 	struct xd_vbd *vbds;		/* sorted by domain */
@@ -43,7 +52,7 @@ struct xen_devices {
 	int64_t scanned_ns;
 	bool vbds_ours;			/* false: a qdisk or vbd3 disk exists, libxenstat counts VBDs */
 	bool qemu_disks;		/* as the caller last said */
-	bool vbd_lost;			/* a VBD did not read: scan again */
+	bool vbd_gone;			/* a VBD's directory went: scan again */
 	uint32_t bad_lines;		/* /proc/net/dev lines not understood, said once */
 	bool netdev_said;
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 int pfile_open(struct pfile *f, const char *root, const char *name, size_t max, char *err, size_t errsz)
@@ -81,4 +82,18 @@ void pfile_close(struct pfile *f)
 	f->fd = -1;
 	f->buf = NULL;
 	f->cap = 0;
+}
+
+unsigned pfile_fd_budget(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 512;
+	rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return (unsigned)(rl.rlim_cur / 2);
 }

@@ -23,6 +23,9 @@ int pfile_open(struct pfile *f, const char *root, const char *name, size_t max, 
  * holds len + 1 bytes, NUL-terminated). 0, or -1 + err. */
 int pfile_read(struct pfile *f, size_t *len, char *err, size_t errsz);
 void pfile_close(struct pfile *f);
+/* How many files a source may keep open: half of what the process may
+ * open, its soft limit first raised to the hard one (64Ki at most). */
+unsigned pfile_fd_budget(void);
 static inline int pfile_is_open(const struct pfile *f) { return f->fd >= 0; }
 
 #endif

@@ -150,18 +150,41 @@ static void test_tree(void)
 	put("sys/class/net/web0/device/nodename", "backend/vif/9/9\n");	/* not read again before a rescan */
 	xen_devices_read(&xd, doms, 3, no_qemu, NULL, 2);
 	ok(xd.nnets == 1 && xd.nets[0].net.c.rx_bytes == 1500, "a second read: vif3.0's new count");
-	ok(xd.vbd_lost, "the VBD that did not read asks for a scan");
-	xen_devices_read(&xd, doms, 3, qemu, NULL, 3);
-	ok(!xd.vbds_ours, "QEMU disks on the host: libxenstat reads the VBDs");
+	ok(!xd.vbd_gone && xd.nvbds == 2 && xd.vbds[1].vbd.error, "a VBD that does not read, its directory there: "
+	   "in error, no scan each sample");
+	char gone[200];
+	snprintf(gone, sizeof(gone), "rm -rf %s/sys/bus/xen-backend/devices/vbd-5-51713", root);
+	if (system(gone) != 0)
+		exit(99);
+	xen_devices_read(&xd, doms, 3, no_qemu, NULL, 3);
+	ok(xd.vbd_gone, "its directory gone: the next sample scans again");
+	xen_devices_read(&xd, doms, 3, no_qemu, NULL, 3);
+	ok(!xd.vbd_gone && xd.nvbds == 1, "scanned: the VBD that went is no longer read");
+	vbd("vbd-5-51713", "9\n");
+	/* Past the budget of files kept open, a VBD's are opened each sample. */
+	xd.fd_budget = 5;
+	xen_devices_read(&xd, doms, 3, no_qemu, NULL, 2 * XD_RESCAN_NS);
+	ok(xd.nvbds == 2 && !xd.vbds[0].vbd.error && !xd.vbds[1].vbd.error && xd.vbds[1].vbd.c.rd_reqs == 9 &&
+	   (xd.vbds[0].fd[0] >= 0) != (xd.vbds[1].fd[0] >= 0) && xd.open_fds == 5,
+	   "past the budget of open files (the periodic scan found the VBD back): both read, one kept open");
+	xd.fd_budget = 1000;
+	xen_devices_read(&xd, doms, 3, qemu, NULL, 3 * XD_RESCAN_NS);
+	ok(!xd.vbds_ours && xd.nvbds == 0 && xd.open_fds == 0, "QEMU disks on the host: libxenstat reads the VBDs, none kept open");
 	uint32_t fewer[] = { 0, 3 };
-	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 4);
+	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 3 * XD_RESCAN_NS + 1);
 	ok(xd.vbds_ours && xd.nvbds == 1 && xd.vbds[0].domid == 3, "domain 5 gone: its VBD no longer read");
 	put("sys/bus/xen-backend/devices/vbd3-3-2/statistics/rd_req", "1\n");
-	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 4 + XD_RESCAN_NS);
+	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 4 * XD_RESCAN_NS + 1);
 	ok(!xd.vbds_ours, "a blktap3 disk appears (found by the periodic scan): libxenstat reads the VBDs");
 
+	/* An interface whose count went back is looked up again (its name now another's). */
+	put("proc/net/dev", "vif3.0: 1400 10 1 2 0 0 0 0 2000 20 3 4 0 0 0 0\n");
+	put("sys/class/net/vif3.0/device/nodename", "backend/vif/5/0\n");
+	xen_devices_read(&xd, doms, 3, no_qemu, NULL, 4 * XD_RESCAN_NS + 2);
+	ok(xd.nnets == 1 && xd.nets[0].domid == 5, "vif3.0's count went back: looked up again (domain 5's now)");
+
 	put("proc/net/dev", "");
-	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 5 + XD_RESCAN_NS);
+	xen_devices_read(&xd, fewer, 2, no_qemu, NULL, 4 * XD_RESCAN_NS + 3);
 	ok(xd.nnets == 0, "an empty /proc/net/dev: no vifs");
 	snapshot_free(&s);
 	xen_devices_free(&xd);
