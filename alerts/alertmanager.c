@@ -198,7 +198,7 @@ static void *am_worker(void *arg)
 	while (!a->stopping) {
 		double mono = (double)clock_now_ns() / 1e9;
 		if (!a->dirty && mono < next) {
-			struct timespec until = { (time_t)next, (long)((next - (double)(time_t)next) * 1e9) };
+			struct timespec until = clock_deadline(next);
 			pthread_cond_timedwait(&a->cond, &a->lock, &until);
 			continue;
 		}

@@ -120,8 +120,7 @@ static void *sweep(void *arg)
 			continue;
 		}
 		/* the wake's clock is monotonic, as clock_now_s: a stepped wall clock changes nothing */
-		double at = next + 0.01;
-		struct timespec ts = { (time_t)at, (long)((at - (double)(time_t)at) * 1e9) };
+		struct timespec ts = clock_deadline(next + 0.01);
 		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
 	}
 	pthread_mutex_unlock(&g->lock);

@@ -156,13 +156,10 @@ static void log_limited(struct push *p, const char *fmt, ...)
 /* Wait up to `secs` or until stopped; false if the flush deadline passed. */
 static bool nap(struct push *p, double secs)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double until = (double)ts.tv_sec + ts.tv_nsec / 1e9 + secs;
+	double until = clock_now_s() + secs;
 	if (p->stopping && until > p->flush_deadline)
 		until = p->flush_deadline;
-	ts.tv_sec = (time_t)until;
-	ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+	struct timespec ts = clock_deadline(until);
 	pthread_cond_timedwait(&p->cond, &p->lock, &ts);
 	return !(p->stopping && clock_now_s() >= p->flush_deadline);
 }

@@ -76,6 +76,15 @@ double clock_process_cpu_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+struct timespec clock_deadline(double mono_s)
+{
+	time_t s = (time_t)mono_s;
+	long ns = (long)((mono_s - (double)s) * 1e9);
+	if (ns >= 1000000000L)	/* rounding at a second's edge */
+		s++, ns -= 1000000000L;
+	return (struct timespec){ s, ns < 0 ? 0 : ns };
+}
+
 double clock_wall_s(void)
 {
 	struct timespec ts;

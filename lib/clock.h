@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 int64_t clock_now_ns(void);
 static inline double clock_now_s(void) { return (double)clock_now_ns() / 1e9; }
@@ -18,6 +19,9 @@ double clock_process_cpu_s(void);
 /* A condition variable whose timed waits take clock_now_ns's clock: a
  * stepped wall clock moves no deadline. */
 void clock_cond_init(pthread_cond_t *c);
+/* A time of that clock in seconds (clock_now_s() + a wait) as the deadline
+ * of a timed wait on such a condition variable. */
+struct timespec clock_deadline(double mono_s);
 /* Unix time, for timestamps shown or sent (never for intervals). */
 double clock_wall_s(void);
 

@@ -56,11 +56,7 @@ static void gone(struct sample_gate *g)
 
 bool sample_gate_hold(struct sample_gate *g, double wait_s)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	long ns = until.tv_nsec + (long)((wait_s - (double)(time_t)wait_s) * 1e9);
-	until.tv_sec += (time_t)wait_s + ns / 1000000000L;
-	until.tv_nsec = ns % 1000000000L;
+	struct timespec until = clock_deadline(clock_now_s() + wait_s);
 	pthread_mutex_lock(&g->lock);
 	g->readers++;
 	int rc = 0;

@@ -1,7 +1,8 @@
 /* The sample gate (lib/sample_gate.h) between a loop and a reader thread: a
  * reader gets in while the loop sleeps, a loop that never sleeps still lets a
  * waiting reader in first, a reader gives up on a loop that stays inside,
- * and closing frees a waiting reader at once. */
+ * and closing frees a waiting reader at once. The deadlines of its timed
+ * waits (clock_deadline). */
 #include "config.h"
 #include <pthread.h>
 #include <time.h>
@@ -36,8 +37,18 @@ static pthread_t start_reader(double *wait_s)
 	return t;
 }
 
+static void test_deadline(void)
+{
+	struct timespec a = clock_deadline(12.25), b = clock_deadline(7.9999999999999), c = clock_deadline(3);
+	ok(a.tv_sec == 12 && a.tv_nsec == 250000000, "12.25 s: 12 s and 250000000 ns");
+	ok(b.tv_nsec >= 0 && b.tv_nsec < 1000000000L && (b.tv_sec == 7 || (b.tv_sec == 8 && b.tv_nsec == 0)),
+	   "just under 8 s: a valid timespec (%lld s %ld ns)", (long long)b.tv_sec, b.tv_nsec);
+	ok(c.tv_sec == 3 && c.tv_nsec == 0, "3 s whole");
+}
+
 int main(void)
 {
+	test_deadline();
 	double long_wait = 5, short_wait = 0.2;
 	sample_gate_init(&gate);
 
