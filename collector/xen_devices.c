@@ -196,18 +196,26 @@ static int by_domid_vbd(const void *a, const void *b)
 	return (x->vbd.dev > y->vbd.dev) - (x->vbd.dev < y->vbd.dev);
 }
 
-static bool domain_known(const struct xen_devices *xd, uint32_t domid)
+/* The first of n elements of `size` bytes, sorted by a leading uint32_t
+ * (a domid), whose key is not below key: n when none. */
+static uint32_t first_from(const void *base, size_t size, uint32_t n, uint32_t key)
 {
-	for (uint32_t lo = 0, hi = xd->ndomids; lo < hi;) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (xd->domids[mid] == domid)
-			return true;
-		if (xd->domids[mid] < domid)
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, at;
+		memcpy(&at, (const char *)base + (size_t)mid * size, sizeof(at));
+		if (at < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return lo;
+}
+
+static bool domain_known(const struct xen_devices *xd, uint32_t domid)
+{
+	uint32_t i = first_from(xd->domids, sizeof(*xd->domids), xd->ndomids, domid);
+	return i < xd->ndomids && xd->domids[i] == domid;
 }
 
 static int vbd_open(const struct xen_devices *xd, const struct xd_vbd *v, int f)
@@ -326,26 +334,11 @@ void xen_devices_read(struct xen_devices *xd, const uint32_t *domids, uint32_t n
 
 void xen_devices_emit(const struct xen_devices *xd, uint32_t domid, bool vbds, struct snapshot *out)
 {
-	uint32_t lo = 0, hi = xd->nnets;
-	while (lo < hi) {	/* domid's first */
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (xd->nets[mid].domid < domid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (uint32_t i = lo; i < xd->nnets && xd->nets[i].domid == domid; i++)
+	for (uint32_t i = first_from(xd->nets, sizeof(*xd->nets), xd->nnets, domid);
+	     i < xd->nnets && xd->nets[i].domid == domid; i++)
 		snapshot_add_net(out, &xd->nets[i].net);
-	if (!vbds)
-		return;
-	for (lo = 0, hi = xd->nvbds; lo < hi;) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (xd->vbds[mid].domid < domid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (uint32_t i = lo; i < xd->nvbds && xd->vbds[i].domid == domid; i++)
+	for (uint32_t i = vbds ? first_from(xd->vbds, sizeof(*xd->vbds), xd->nvbds, domid) : xd->nvbds;
+	     i < xd->nvbds && xd->vbds[i].domid == domid; i++)
 		snapshot_add_vbd(out, &xd->vbds[i].vbd);
 }
 

@@ -30,6 +30,7 @@
 #define XD_RESCAN_NS (10 * 1000000000ll)	/* a vif or disk plugged in shows within this */
 #define XD_VBD_FILES 5
 
+/* Each begins with its domid: xen_devices.c finds a domain's by binary search on it. */
 struct xd_net { uint32_t domid, line; struct dom_net net; };
 /* A VBD's statistics files: kept open while the budget lasts, else opened
  * each sample (fd -1). */
