@@ -16,14 +16,18 @@ static int field_u64(const char **p, const char *end, bool is_signed, uint64_t *
 		s++;
 	bool negative = is_signed && s < end && *s == '-';
 	const char *digits = s + negative, *t = digits;
+	/* 19 digits cannot overflow: only a 20th is checked (no division a digit) */
+	const char *free_end = end - digits > 19 ? digits + 19 : end;
 	uint64_t v = 0;
-	for (; t < end && *t >= '0' && *t <= '9'; t++) {
-		unsigned d = (unsigned)(*t - '0');
+	for (; t < free_end && (unsigned)(*t - '0') <= 9; t++)
+		v = v * 10 + (unsigned)(*t - '0');
+	if (t == free_end && t < end && (unsigned)(*t - '0') <= 9) {
+		unsigned d = (unsigned)(*t++ - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
-	if (t == digits || t - digits > 20 || (t < end && *t != ' ' && *t != '\n'))
+	if (t == digits || (t < end && *t != ' ' && *t != '\n'))
 		return -1;
 	*out = negative ? 0 : v;
 	*p = t;
@@ -36,18 +40,15 @@ int proc_stat_parse(const char *buf, size_t len, struct proc_stat *out)
 	 * ends at the last ')'. */
 	const char *end = buf + len;
 	const char *open = memchr(buf, '(', len);
-	const char *close = NULL;
-	for (const char *q = end; q > buf; q--)
-		if (q[-1] == ')') {
-			close = q - 1;
-			break;
-		}
+	const char *close = memrchr(buf, ')', len);
 	if (!open || !close || close < open || close - open - 1 > 63 || end - close < 4 || close[1] != ' ')
 		return -1;
-	memset(out, 0, sizeof(*out));
-	memcpy(out->comm, open + 1, (size_t)(close - open - 1));
-	if (memchr(out->comm, '\0', (size_t)(close - open - 1)))
+	size_t comm_len = (size_t)(close - open - 1);
+	if (memchr(open + 1, '\0', comm_len))
 		return -1;
+	memcpy(out->comm, open + 1, comm_len);
+	out->comm[comm_len] = '\0';
+	out->comm_len = (uint8_t)comm_len;
 	out->state = close[2];
 	if (out->state < 'A' || out->state > 'z')
 		return -1;
@@ -160,7 +161,10 @@ int proc_status_swap(const char *buf, size_t len, uint64_t *bytes)
 
 enum vmm vmm_from_comm(const char *comm)
 {
-	/* comm is cut at 15 bytes: "qemu-system-x86", "cloud-hyperviso". */
+	/* comm is cut at 15 bytes: "qemu-system-x86", "cloud-hyperviso". Every
+	 * process is asked each sample: most are told by their first byte. */
+	if (comm[0] != 'q' && comm[0] != 'k' && comm[0] != 'f' && comm[0] != 'c')
+		return VMM_NONE;
 	if (strncmp(comm, "qemu-system-", 12) == 0 || strcmp(comm, "qemu-kvm") == 0 || strcmp(comm, "kvm") == 0)
 		return VMM_QEMU;
 	if (strcmp(comm, "firecracker") == 0)

@@ -16,6 +16,7 @@
 /* The fields of /proc/PID/stat vstop uses. */
 struct proc_stat {
 	char comm[64];			/* anything but NUL, even ") "; kworkers' run past 15 bytes */
+	uint8_t comm_len;
 	char state;
 	uint32_t ppid;
 	uint64_t flags;

@@ -15,6 +15,12 @@ void kt_begin(struct kvm_thieves *k)
 	k->overflow = false;
 }
 
+/* The first 64 CPUs tell most sets apart, compared inline. */
+static inline bool same_set(const cpu_set_t *a, const cpu_set_t *b)
+{
+	return memcmp(a, b, sizeof(uint64_t)) == 0 && CPU_EQUAL(a, b);
+}
+
 /* Runners share a few masks (all CPUs, a pinning or two): find it or add it;
  * UINT32_MAX for an empty set (never added). Any user can give each of its
  * processes a mask of its own: past KT_MASKS_MAX a new one counts as the
@@ -23,7 +29,7 @@ void kt_begin(struct kvm_thieves *k)
 static uint32_t mask_id(struct kvm_thieves *k, const cpu_set_t *set)
 {
 	for (uint32_t i = 0; i < k->nmasks; i++)
-		if (CPU_EQUAL(&k->masks[i].set, set))
+		if (same_set(&k->masks[i].set, set))
 			return i;
 	if (CPU_COUNT(set) == 0)
 		return UINT32_MAX;
@@ -54,6 +60,12 @@ void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set
 	uint32_t m = mask_id(k, set);
 	if (m == UINT32_MAX)
 		return;
+	double per_cpu = (double)ns / k->masks[m].ncpus;
+	struct kt_pair *last = k->npairs ? &k->pairs[k->npairs - 1] : NULL;
+	if (last && last->thief == thief && last->mask == m) {	/* a VM's vCPUs come in a row */
+		last->ns_per_cpu += per_cpu;
+		return;
+	}
 	if (k->npairs == k->pairs_cap) {
 		k->pairs_cap = k->pairs_cap ? 2 * k->pairs_cap : 64;
 		k->pairs = xreallocarray(k->pairs, k->pairs_cap, sizeof(*k->pairs));
@@ -61,7 +73,7 @@ void kt_runner(struct kvm_thieves *k, uint32_t thief, uint64_t ns, const cpu_set
 		for (uint32_t v = 0; v < KT_VIEWS; v++)
 			k->view[v].w = xreallocarray(k->view[v].w, k->pairs_cap, sizeof(*k->view[v].w));
 	}
-	k->pairs[k->npairs++] = (struct kt_pair){ thief, m, (double)ns / k->masks[m].ncpus };
+	k->pairs[k->npairs++] = (struct kt_pair){ thief, m, per_cpu };
 }
 
 static int by_thief_mask(const void *a, const void *b)

@@ -51,46 +51,61 @@
 #define HOST_IO_MIN_TICKS 2		/* a host process's I/O is read when it ran this much (USER_HZ) */
 #define HOST_NAMES 4096			/* host commands named as thieves; later ones are "others" */
 
+/* Read every sample: what is read then first, the rest after. */
 struct kvm_vcpu {
-	uint32_t tid, index;
 	int fd;				/* its schedstat, open */
 	struct task_schedstat now, prev;
-	cpu_set_t set;			/* where it may run, as of the last scan */
-	uint32_t ncpus;			/* CPU_COUNT of set, counted then */
-	struct cg_limit cg;		/* its cgroup's CPU limit (kvm_cgroup.h), as of the last scan */
-	bool cg_known;			/* found (a limit or none); false: cap unknown */
 	bool thr_ok, thr_prev_ok;	/* the limit's throttled time read, now and at the last sample */
+	uint16_t limit;			/* its cgroup's CPU limit, of vm->limits as of the last scan; LIMIT_UNKNOWN */
+	uint32_t limit_pct;		/* that limit's % of one CPU; 0 none */
 	uint64_t thr_now, thr_prev;
 	uint64_t capped;		/* of its wait, what its limit held it back: cumulative */
+	uint32_t ncpus;			/* CPU_COUNT of set, counted then */
+	uint32_t set_run;		/* the first vCPU of the run of equal sets it ends (vm_victims batches by it) */
+	uint32_t tid, index;
+	cpu_set_t set;			/* where it may run, as of the last scan */
 };
 
+/* A CPU limit some of a VM's vCPUs are under (its scope's: all of them),
+ * each cgroup once: read once a sample. Apart from the vCPUs, which are
+ * read every sample and so kept small. */
+#define LIMIT_UNKNOWN UINT16_MAX	/* a vCPU's cgroup could not be read: its cap is not known */
+struct vm_limit {
+	struct cg_limit cg;
+	bool thr_ok;			/* its throttled time read this sample */
+	uint64_t thr_now;
+};
+
+/* What each sample reads and writes first, what it looks at less after:
+ * a host of many VMs walks them all several times a sample. */
 struct kvm_vm {
 	uint32_t pid, id;
 	uint64_t start_ticks;
-	enum vmm vmm;
-	char name[VM_NAME_MAX];
-	struct vm_cmdline cmd;
+	bool seen, by_thread;		/* by_thread: no vCPU thread names, every thread counted */
+	char state;
 	struct kvm_vcpu *v;
 	uint32_t nv;
-	bool by_thread;			/* no vCPU thread names: every thread counted */
-	cpu_set_t emu_set;		/* where its main thread may run, as of the last scan */
+	uint32_t nlimits;
+	struct vm_limit *limits;	/* its vCPUs' (kvm_vcpu.limit) */
 	int64_t scanned_ns;
 	uint64_t ticks, prev_ticks, rss_pages, majflt;
-	char state;
 	uint64_t lost;			/* thread changes: no rate across them */
-	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
 	uint64_t unknown;
 	uint64_t rd_bytes, wr_bytes;
 	int io_fd;			/* its /proc/PID/io, open; -1 until read, -2 unreadable until the next scan */
 	uint32_t blk_dev;		/* the host device under its disks, as of the last scan; 0 none */
 	uint64_t swap_bytes;		/* its memory in swap, as of the last scan */
 	struct vm_cgroup cg;		/* its own cgroup's pressure files, open when it has one */
-	uint64_t psi_us[VM_PSI_N][2];	/* as of this sample, when has_psi */
 	bool has_psi, cg_said;
+	uint64_t psi_us[VM_PSI_N][2];	/* as of this sample, when has_psi */
 	uint64_t lv_delay_ns;		/* libvirt's vcpu.N.delay summed, at the last cross-check */
 	uint64_t balloon_bytes, balloon_max_bytes;	/* libvirt's, as of then */
 	bool lv_disagreed;		/* said once */
-	bool seen;
+	enum vmm vmm;
+	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
+	cpu_set_t emu_set;		/* where its main thread may run, as of the last scan */
+	struct vm_cmdline cmd;
+	char name[VM_NAME_MAX];
 };
 
 /* A /proc file read every sample, kept open; while it cannot be opened, tried
@@ -111,7 +126,7 @@ struct host_proc {
 	bool io_known;
 	uint64_t io_bytes;		/* read and written, as of when it last ran (disks in use only) */
 	int64_t aff_ns;			/* when its affinity was read; 0 never */
-	cpu_set_t set;			/* where it may run, as of then */
+	uint32_t set, set_gen;		/* where it may run, as of then: k->sets[set] while set_gen is k's */
 };
 
 struct kvm {
@@ -124,6 +139,8 @@ struct kvm {
 	struct host_proc *procs, *next;
 	uint32_t nprocs, nnext, procs_cap, next_cap;
 	uint32_t open_fds, fd_budget;	/* stat files kept open, and how many may be */
+	cpu_set_t *sets;		/* host processes' affinities, each once (a process holds its index) */
+	uint32_t nsets, sets_gen;
 	char (*names)[72];		/* "host:COMM", id HV_THIEF_HOST_BASE + i */
 	uint32_t *named_in;		/* per name: the last sample that carried it */
 	uint32_t nnames, gen;
@@ -212,7 +229,7 @@ static void affinity(struct kvm *k, uint32_t pid, uint32_t tid, cpu_set_t *set)
 /* Kernel threads by their kind: "kworker/0:1-events" is a kworker. */
 static size_t kind_len(const struct proc_stat *ps)
 {
-	return ps->flags & PF_KTHREAD ? strcspn(ps->comm, "/") : strlen(ps->comm);
+	return ps->flags & PF_KTHREAD ? strcspn(ps->comm, "/") : ps->comm_len;
 }
 
 /* Does thief id still name this process (an exec changes its comm)? */
@@ -343,6 +360,25 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 		host_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
 }
 
+/* The index of set among the host processes' affinities. Hosts have a few;
+ * past SETS_MAX (any user can give each process one of its own) the table
+ * starts over, and every process's affinity is read again when it next runs. */
+#define SETS_MAX 256
+static uint32_t set_intern(struct kvm *k, const cpu_set_t *set)
+{
+	for (uint32_t i = 0; i < k->nsets; i++)
+		if (CPU_EQUAL(&k->sets[i], set))
+			return i;
+	if (!k->sets)
+		k->sets = xreallocarray(NULL, SETS_MAX, sizeof(*k->sets));
+	if (k->nsets == SETS_MAX) {
+		k->nsets = 0;
+		k->sets_gen++;
+	}
+	k->sets[k->nsets] = *set;
+	return k->nsets++;
+}
+
 /* One process that is not a VM: what it ran since the last walk. */
 static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps, struct host_proc *was, int fd)
 {
@@ -359,6 +395,7 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 		was->io_fd = -1;
 		now->aff_ns = was->aff_ns;
 		now->set = was->set;
+		now->set_gen = was->set_gen;
 	}
 	/* One born since the last walk ran all of its time in this interval. */
 	uint64_t before = was ? was->ticks : 0;
@@ -369,22 +406,33 @@ static void host_process(struct kvm *k, uint32_t pid, const struct proc_stat *ps
 	if (was && k->disks.ndevs && !(ps->flags & PF_KTHREAD) && ps->cpu_ticks - before >= HOST_IO_MIN_TICKS)
 		host_io(k, now, was);
 	/* Looked at again as a VM's threads are: a pinning change shows within RESCAN_NS. */
-	if (!now->aff_ns || k->now_ns - now->aff_ns >= RESCAN_NS) {
-		affinity(k, pid, pid, &now->set);
+	if (!now->aff_ns || now->set_gen != k->sets_gen || k->now_ns - now->aff_ns >= RESCAN_NS) {
+		cpu_set_t set;
+		affinity(k, pid, pid, &set);
+		now->set = set_intern(k, &set);
+		now->set_gen = k->sets_gen;
 		now->aff_ns = k->now_ns;
 	}
-	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - before), &now->set);
+	kt_runner(&k->kt, name, ticks_ns(k, ps->cpu_ticks - before), &k->sets[now->set]);
 }
 
 /* ---- VMs ---- */
 
+static void limits_free(struct vm_limit *l, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		cg_limit_close(&l[i].cg);
+	free(l);
+}
+
 static void vm_close_threads(struct kvm_vm *vm)
 {
-	for (uint32_t i = 0; i < vm->nv; i++) {
+	for (uint32_t i = 0; i < vm->nv; i++)
 		close(vm->v[i].fd);
-		cg_limit_close(&vm->v[i].cg);
-	}
 	vm->nv = 0;
+	limits_free(vm->limits, vm->nlimits);
+	vm->limits = NULL;
+	vm->nlimits = 0;
 }
 
 static void vm_free(struct kvm_vm *vm)
@@ -400,6 +448,26 @@ static int by_index(const void *a, const void *b)
 {
 	const struct kvm_vcpu *x = a, *y = b;
 	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Thread tid's CPU limit among the VM's (each cgroup once), or LIMIT_UNKNOWN. */
+static uint16_t vm_limit_add(struct kvm *k, struct kvm_vm *vm, uint32_t tid)
+{
+	struct cg_limit c;
+	if (!k->cgroot[0] || cg_limit_find(k->proc, k->cgroot, vm->pid, tid, &c) < 0)
+		return LIMIT_UNKNOWN;	/* cg_limit_find leaves nothing open then */
+	for (uint32_t i = 0; i < vm->nlimits; i++)
+		if (strcmp(vm->limits[i].cg.path, c.path) == 0) {
+			cg_limit_close(&c);
+			return (uint16_t)i;
+		}
+	if (vm->nlimits == LIMIT_UNKNOWN) {
+		cg_limit_close(&c);
+		return LIMIT_UNKNOWN;
+	}
+	vm->limits = xreallocarray(vm->limits, vm->nlimits + 1, sizeof(*vm->limits));
+	vm->limits[vm->nlimits] = (struct vm_limit){ .cg = c };
+	return (uint16_t)vm->nlimits++;
 }
 
 /* Its vCPU threads by name (or, with none named, every thread), and its
@@ -420,9 +488,12 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	if (sn > 0 && proc_status_swap(k->buf, (size_t)sn, &swap) == 0)
 		vm->swap_bytes = swap;
 	struct kvm_vcpu *old = vm->v;
-	uint32_t nold = vm->nv;
+	struct vm_limit *old_limits = vm->limits;
+	uint32_t nold = vm->nv, nold_limits = vm->nlimits;
 	vm->v = NULL;
 	vm->nv = 0;
+	vm->limits = NULL;
+	vm->nlimits = 0;
 	uint32_t cap = 0;
 	vm->scanned_ns = now;
 	for (int pass = 0; pass < 2 && vm->nv == 0; pass++) {
@@ -459,14 +530,16 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 			*v = (struct kvm_vcpu){ .tid = (uint32_t)tid, .index = (uint32_t)index, .fd = fd };
 			affinity(k, vm->pid, v->tid, &v->set);	/* a pinning change shows at the next scan */
 			v->ncpus = (uint32_t)CPU_COUNT(&v->set);
-			v->cg.stat_fd = -1;
-			v->cg_known = k->cgroot[0] && cg_limit_find(k->proc, k->cgroot, vm->pid, v->tid, &v->cg) == 0;
+			v->limit = vm_limit_add(k, vm, v->tid);
+			v->limit_pct = v->limit != LIMIT_UNKNOWN ? vm->limits[v->limit].cg.limit_pct : 0;
 			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
 				if (old[i].tid == v->tid) {
 					v->prev = old[i].now;
 					v->capped = old[i].capped;
 					v->thr_prev = old[i].thr_now;
-					v->thr_prev_ok = old[i].thr_ok && strcmp(old[i].cg.path, v->cg.path) == 0;
+					v->thr_prev_ok = old[i].thr_ok && old[i].limit != LIMIT_UNKNOWN &&
+							 v->limit != LIMIT_UNKNOWN &&
+							 strcmp(old_limits[old[i].limit].cg.path, vm->limits[v->limit].cg.path) == 0;
 				}
 		}
 		closedir(d);
@@ -474,17 +547,18 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	}
 	if (vm->nv)
 		qsort(vm->v, vm->nv, sizeof(*vm->v), by_index);
+	for (uint32_t i = 0; i < vm->nv; i++)
+		vm->v[i].set_run = i && CPU_EQUAL(&vm->v[i - 1].set, &vm->v[i].set) ? vm->v[i - 1].set_run : i;
 	affinity(k, vm->pid, vm->pid, &vm->emu_set);
 	bool same = nold == vm->nv;
 	for (uint32_t i = 0; same && i < nold; i++)
 		same = old[i].tid == vm->v[i].tid;
 	if (!same && nold)
 		vm->lost++;	/* threads came or went: this interval's sums are not comparable */
-	for (uint32_t i = 0; i < nold; i++) {
+	for (uint32_t i = 0; i < nold; i++)
 		close(old[i].fd);
-		cg_limit_close(&old[i].cg);
-	}
 	free(old);
+	limits_free(old_limits, nold_limits);
 }
 
 static void vm_taps_from_fds(struct kvm *k, struct kvm_vm *vm)
@@ -542,22 +616,16 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 			 "its steal is every thread's wait, and not per vCPU", vm->name, pid);
 }
 
-/* Each vCPU's limit's throttled time; a limit its vCPUs share (the VM's
- * scope) is read once. */
+/* Each limit's throttled time, once (the VM's scope, which its vCPUs share), and its vCPUs'. */
 static void vm_read_throttled(struct kvm_vm *vm)
 {
+	for (uint32_t i = 0; i < vm->nlimits; i++)
+		vm->limits[i].thr_ok = cg_limit_throttled(&vm->limits[i].cg, &vm->limits[i].thr_now) == 0;
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
-		const struct kvm_vcpu *same = NULL;
-		for (uint32_t j = 0; j < i && !same && v->cg.stat_fd >= 0; j++)
-			if (vm->v[j].cg.stat_fd >= 0 && strcmp(vm->v[j].cg.path, v->cg.path) == 0)
-				same = &vm->v[j];
-		if (same) {
-			v->thr_ok = same->thr_ok;
-			v->thr_now = same->thr_now;
-		} else {
-			v->thr_ok = cg_limit_throttled(&v->cg, &v->thr_now) == 0;
-		}
+		const struct vm_limit *l = v->limit != LIMIT_UNKNOWN ? &vm->limits[v->limit] : NULL;
+		v->thr_ok = l && l->thr_ok;
+		v->thr_now = l ? l->thr_now : 0;
 	}
 }
 
@@ -648,7 +716,7 @@ static void vm_runners(struct kvm *k, struct kvm_vm *vm)
 
 /* A VM's waits on the same CPUs, shared among thieves at once. */
 #define VICTIMS_BATCH 16
-struct victims { const cpu_set_t *set; uint32_t n; uint64_t waited[VICTIMS_BATCH], ran[VICTIMS_BATCH]; };
+struct victims { const cpu_set_t *set; uint32_t set_run, n; uint64_t waited[VICTIMS_BATCH], ran[VICTIMS_BATCH]; };
 
 static void victims_flush(struct kvm *k, struct kvm_vm *vm, struct victims *b)
 {
@@ -665,9 +733,10 @@ static void victims_flush(struct kvm *k, struct kvm_vm *vm, struct victims *b)
 static void victims_add(struct kvm *k, struct kvm_vm *vm, struct victims *b, const struct kvm_vcpu *v,
 			uint64_t waited)
 {
-	if (b->n && (b->n == VICTIMS_BATCH || !CPU_EQUAL(b->set, &v->set)))
+	if (b->n && (b->n == VICTIMS_BATCH || b->set_run != v->set_run))
 		victims_flush(k, vm, b);
 	b->set = &v->set;
+	b->set_run = v->set_run;
 	b->waited[b->n] = waited;
 	b->ran[b->n++] = v->now.run_ns - v->prev.run_ns;
 }
@@ -684,7 +753,7 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 			if (thr)	/* held by its own limit */
 				cap = v->thr_now - v->thr_prev < waited ? v->thr_now - v->thr_prev : waited;
 			v->capped = add_sat(v->capped, cap);
-			if (v->cg.limit_pct && !thr)	/* a limit whose throttling is not known: neither */
+			if (v->limit_pct && !thr)	/* a limit whose throttling is not known: neither */
 				acc_add(vm, HV_THIEF_UNKNOWN, waited);
 			else if (waited > cap)
 				victims_add(k, vm, &b, v, waited - cap);
@@ -790,16 +859,11 @@ static uint32_t vm_cap_pct(const struct kvm *k, const struct kvm_vm *vm)
 	uint64_t sum = 0;
 	if (!k->cgroot[0] || !vm->nv)
 		return CAP_UNKNOWN;
-	for (uint32_t i = 0; i < vm->nv; i++) {
-		const struct cg_limit *c = &vm->v[i].cg;
-		if (!vm->v[i].cg_known)
+	for (uint32_t i = 0; i < vm->nv; i++)
+		if (vm->v[i].limit == LIMIT_UNKNOWN)
 			return CAP_UNKNOWN;
-		bool seen = false;
-		for (uint32_t j = 0; j < i && !seen; j++)
-			seen = vm->v[j].cg.limit_pct && strcmp(vm->v[j].cg.path, c->path) == 0;
-		if (c->limit_pct && !seen)
-			sum += c->limit_pct;
-	}
+	for (uint32_t i = 0; i < vm->nlimits; i++)
+		sum += vm->limits[i].cg.limit_pct;
 	return sum > 100000 ? 100000 : (uint32_t)sum;
 }
 
@@ -1125,7 +1189,9 @@ static void kvm_sweep(struct kvm *k)
 			vm_free(&k->vms[i]);
 			continue;
 		}
-		k->vms[o++] = k->vms[i];
+		if (o != i)	/* a VM is a few KiB: not copied onto itself */
+			k->vms[o] = k->vms[i];
+		o++;
 	}
 	k->nvms = o;
 }
@@ -1219,6 +1285,7 @@ static void kvm_close(struct source *src)
 	}
 	free(k->procs);
 	free(k->next);
+	free(k->sets);
 	free(k->names);
 	free(k->named_in);
 	kt_free(&k->kt);

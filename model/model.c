@@ -126,10 +126,10 @@ static void guest_steal(struct model *m, struct dom_track *t, const struct domai
 	t->guest_gen = m->gen;
 }
 
-static int by_ns_desc(const void *a, const void *b)
+/* Largest first, then by domid. */
+static bool thief_before(const struct hv_thief *x, const struct hv_thief *y)
 {
-	const struct hv_thief *x = a, *y = b;
-	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (x->domid > y->domid) - (x->domid < y->domid);
+	return x->ns != y->ns ? x->ns > y->ns : x->domid < y->domid;
 }
 
 /* Steal from the hypervisor's counters, and who took it, over p -> d, per
@@ -167,7 +167,13 @@ static void hv_rates(const struct domain *p, const struct domain *d, double wall
 		if (ns)
 			r->thief[r->nthieves++] = (struct hv_thief){ d->hv.thief[i].domid, ns };
 	}
-	qsort(r->thief, r->nthieves, sizeof(r->thief[0]), by_ns_desc);
+	for (uint32_t i = 1; i < r->nthieves; i++) {	/* a few: insertion, largest first */
+		struct hv_thief t = r->thief[i];
+		uint32_t j = i;
+		for (; j > 0 && thief_before(&t, &r->thief[j - 1]); j--)
+			r->thief[j] = r->thief[j - 1];
+		r->thief[j] = t;
+	}
 	for (uint32_t k = 0; k < r->nthieves; k++) {
 		if (r->thief[k].domid == HV_THIEF_CAP)
 			r->cap_ns = r->thief[k].ns;
@@ -364,6 +370,16 @@ void model_commit(struct model *m)
 		m->rates_cap = cur->ndoms * 2;
 		m->rates = xrealloc(m->rates, m->rates_cap * sizeof(*m->rates));
 	}
+	/* The last commit's tracks, by the previous snapshot's domains (the rates
+	 * are overwritten below): a domain still there under its name keeps its
+	 * track without a lookup by name. */
+	uint32_t nprev = m->have_prev ? prev->ndoms : 0;
+	if (m->prev_tracks_cap < nprev) {
+		m->prev_tracks_cap = nprev * 2;
+		m->prev_tracks = xreallocarray(m->prev_tracks, m->prev_tracks_cap, sizeof(*m->prev_tracks));
+	}
+	for (uint32_t i = 0; i < nprev; i++)
+		m->prev_tracks[i] = m->rates[i].track;
 
 	uint32_t j = 0;
 	for (uint32_t i = 0; i < cur->ndoms; i++) {
@@ -378,7 +394,10 @@ void model_commit(struct model *m)
 			.vbd_rd_iops = nan, .vbd_wr_iops = nan, .vbd_rd_Bps = nan, .vbd_wr_Bps = nan, .took_pct = nan,
 			.disk_await_ms = nan, .disk_latency_ratio = nan, .io_share_pct = nan, .mem_grow_Bps = nan,
 			.major_faults_s = nan, .stall_pct = { { nan, nan }, { nan, nan } } };
-		r->track = track_get(m, name, d->domid);
+		while (j < nprev && prev->doms[j].domid < d->domid)
+			j++;
+		bool was = j < nprev && prev->doms[j].domid == d->domid && strcmp(domain_name(prev, &prev->doms[j]), name) == 0;
+		r->track = was ? m->prev_tracks[j] : track_get(m, name, d->domid);
 		struct dom_track *t = &m->tracks[r->track];
 		if (t->domid != d->domid) {	/* rebooted: a new life under the same name */
 			t->domid = d->domid;
@@ -386,13 +405,8 @@ void model_commit(struct model *m)
 		}
 		t->last_gen = m->gen;
 
-		if (dt > 0) {
-			while (j < prev->ndoms && prev->doms[j].domid < d->domid)
-				j++;
-			if (j < prev->ndoms && prev->doms[j].domid == d->domid &&
-			    strcmp(domain_name(prev, &prev->doms[j]), name) == 0)
-				domain_rates(&prev->doms[j], d, dt, trace_dt, r);
-		}
+		if (dt > 0 && was)
+			domain_rates(&prev->doms[j], d, dt, trace_dt, r);
 		if (!isnan(d->cpu_pct_reported) && d->cpu_pct_reported >= 0) {
 			r->cpu_pct = d->cpu_pct_reported;	/* the log's own rate */
 			r->valid = true;
@@ -698,6 +712,7 @@ void model_free(struct model *m)
 	name_index_free(&m->index);
 	name_clash_free(&m->clash);
 	free(m->rates);
+	free(m->prev_tracks);
 	free(m->thief_rows);
 	free(m->vcpu_rows);
 	pcpu_model_free(&m->pcpu);

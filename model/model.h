@@ -105,6 +105,7 @@ struct model {
 	double interval_s;
 	struct dom_rates *rates;	/* parallel to the current snapshot's domains */
 	uint32_t rates_cap;
+	uint32_t *prev_tracks, prev_tracks_cap;	/* model_commit's scratch */
 	struct host_summary sum;
 	uint32_t history_len;
 	struct dom_track *tracks;
