@@ -619,6 +619,8 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 /* Each limit's throttled time, once (the VM's scope, which its vCPUs share), and its vCPUs'. */
 static void vm_read_throttled(struct kvm_vm *vm)
 {
+	if (!vm->nlimits)
+		return;	/* no cgroup read: its vCPUs' thr_ok stay false from their scan */
 	for (uint32_t i = 0; i < vm->nlimits; i++)
 		vm->limits[i].thr_ok = cg_limit_throttled(&vm->limits[i].cg, &vm->limits[i].thr_now) == 0;
 	for (uint32_t i = 0; i < vm->nv; i++) {
@@ -1015,9 +1017,40 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* A VMM process seen in the walk: the VM it was, or a new one kept in pid order. */
+/* The first of the VMs, or of the last walk's processes, whose pid is not below pid. */
+static uint32_t vms_from(const struct kvm *k, uint32_t pid)
+{
+	uint32_t lo = 0, hi = k->nvms;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (k->vms[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static uint32_t procs_from(const struct kvm *k, uint32_t pid)
+{
+	uint32_t lo = 0, hi = k->nprocs;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (k->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A VMM process seen in the walk: the VM it was, or a new one kept in pid
+ * order. A walk in pid order (/proc's) finds each from where the last was;
+ * one out of order (a test's tree) is searched for. */
 static struct kvm_vm *vm_track(struct kvm *k, uint32_t *vcursor, uint32_t pid, const struct proc_stat *ps, enum vmm vmm)
 {
+	if (*vcursor > 0 && k->vms[*vcursor - 1].pid >= pid)
+		*vcursor = vms_from(k, pid);
 	while (*vcursor < k->nvms && k->vms[*vcursor].pid < pid)
 		(*vcursor)++;
 	struct kvm_vm *vm = *vcursor < k->nvms && k->vms[*vcursor].pid == pid ? &k->vms[*vcursor] : NULL;
@@ -1116,8 +1149,8 @@ static int walk_listed(struct kvm *k, char *err, size_t errsz)
 		uint64_t pid;
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' || num_u64(e->d_name, &pid) < 0 || pid > UINT32_MAX)
 			continue;
-		if (pid < last_pid) {	/* not /proc (a test's tree): search from the start */
-			cursor = vcursor = 0;
+		if (pid < last_pid) {	/* not /proc (a test's tree): searched for */
+			cursor = procs_from(k, (uint32_t)pid);
 			unordered = true;
 		}
 		last_pid = pid;
