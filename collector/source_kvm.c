@@ -60,10 +60,8 @@ struct kvm_vcpu {
 	uint32_t limit_pct;		/* that limit's % of one CPU; 0 none */
 	uint64_t thr_now, thr_prev;
 	uint64_t capped;		/* of its wait, what its limit held it back: cumulative */
-	uint32_t ncpus;			/* CPU_COUNT of set, counted then */
-	uint32_t set_run;		/* the first vCPU of the run of equal sets it ends (vm_victims batches by it) */
+	uint32_t set, ncpus;		/* where it may run, of vm->sets, and how many CPUs, as of the last scan */
 	uint32_t tid, index;
-	cpu_set_t set;			/* where it may run, as of the last scan */
 };
 
 /* A CPU limit some of a VM's vCPUs are under (its scope's: all of them),
@@ -87,6 +85,8 @@ struct kvm_vm {
 	uint32_t nv;
 	uint32_t nlimits;
 	struct vm_limit *limits;	/* its vCPUs' (kvm_vcpu.limit) */
+	cpu_set_t *sets;		/* its threads' affinities, each once: one when none is pinned */
+	uint32_t nsets, emu_set;	/* emu_set: of sets, where its main thread may run */
 	int64_t scanned_ns;
 	uint64_t ticks, prev_ticks, rss_pages, majflt;
 	uint64_t lost;			/* thread changes: no rate across them */
@@ -103,7 +103,6 @@ struct kvm_vm {
 	bool lv_disagreed;		/* said once */
 	enum vmm vmm;
 	struct ranked th;		/* its thieves, the few named by recent shares (lib/ranked.h) */
-	cpu_set_t emu_set;		/* where its main thread may run, as of the last scan */
 	struct vm_cmdline cmd;
 	char name[VM_NAME_MAX];
 };
@@ -280,7 +279,7 @@ static ssize_t read_stat(struct kvm *k, struct host_proc *was, uint32_t pid, int
 	if (was && was->fd >= 0) {
 		*fd = was->fd;
 		was->fd = -1;
-		ssize_t n = pread(*fd, k->buf, sizeof(k->buf) - 1, 0);
+		ssize_t n = pread(*fd, k->buf, 4095, 0);
 		if (n > 0) {
 			k->buf[n] = '\0';
 			return n;
@@ -442,6 +441,7 @@ static void vm_free(struct kvm_vm *vm)
 		close(vm->io_fd);
 	vm_cgroup_close(&vm->cg);
 	free(vm->v);
+	free(vm->sets);
 }
 
 static int by_index(const void *a, const void *b)
@@ -470,6 +470,19 @@ static uint16_t vm_limit_add(struct kvm *k, struct kvm_vm *vm, uint32_t tid)
 	return (uint16_t)vm->nlimits++;
 }
 
+/* Where thread tid may run, among the VM's affinities (each once). */
+static uint32_t vm_set_add(struct kvm *k, struct kvm_vm *vm, uint32_t tid)
+{
+	cpu_set_t set;
+	affinity(k, vm->pid, tid, &set);
+	for (uint32_t i = 0; i < vm->nsets; i++)
+		if (CPU_EQUAL(&vm->sets[i], &set))
+			return i;
+	vm->sets = xreallocarray(vm->sets, vm->nsets + 1, sizeof(*vm->sets));
+	vm->sets[vm->nsets] = set;
+	return vm->nsets++;
+}
+
 /* Its vCPU threads by name (or, with none named, every thread), and its
  * taps from the tun fds it holds (libvirt passes them as fds, unnamed). */
 static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
@@ -494,6 +507,7 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	vm->nv = 0;
 	vm->limits = NULL;
 	vm->nlimits = 0;
+	vm->nsets = 0;
 	uint32_t cap = 0;
 	vm->scanned_ns = now;
 	for (int pass = 0; pass < 2 && vm->nv == 0; pass++) {
@@ -528,8 +542,8 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 			}
 			struct kvm_vcpu *v = &vm->v[vm->nv++];
 			*v = (struct kvm_vcpu){ .tid = (uint32_t)tid, .index = (uint32_t)index, .fd = fd };
-			affinity(k, vm->pid, v->tid, &v->set);	/* a pinning change shows at the next scan */
-			v->ncpus = (uint32_t)CPU_COUNT(&v->set);
+			v->set = vm_set_add(k, vm, v->tid);	/* a pinning change shows at the next scan */
+			v->ncpus = (uint32_t)CPU_COUNT(&vm->sets[v->set]);
 			v->limit = vm_limit_add(k, vm, v->tid);
 			v->limit_pct = v->limit != LIMIT_UNKNOWN ? vm->limits[v->limit].cg.limit_pct : 0;
 			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
@@ -547,9 +561,7 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 	}
 	if (vm->nv)
 		qsort(vm->v, vm->nv, sizeof(*vm->v), by_index);
-	for (uint32_t i = 0; i < vm->nv; i++)
-		vm->v[i].set_run = i && CPU_EQUAL(&vm->v[i - 1].set, &vm->v[i].set) ? vm->v[i - 1].set_run : i;
-	affinity(k, vm->pid, vm->pid, &vm->emu_set);
+	vm->emu_set = vm_set_add(k, vm, vm->pid);
 	bool same = nold == vm->nv;
 	for (uint32_t i = 0; same && i < nold; i++)
 		same = old[i].tid == vm->v[i].tid;
@@ -696,29 +708,38 @@ static void acc_add(void *ctx, uint32_t thief, uint64_t ns)
 		ranked_add(&vm->th, thief, ns);
 }
 
-/* What the VM's threads ran, as thieves of the others. */
+/* What the VM's threads ran, as thieves of the others: vCPUs on the same
+ * CPUs in a row as one runner. */
 static void vm_runners(struct kvm *k, struct kvm_vm *vm)
 {
-	uint64_t vcpu_run = 0;
+	uint64_t vcpu_run = 0, run = 0;
+	uint32_t set = 0;
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
 		if (v->now.run_ns > v->prev.run_ns && v->prev.run_ns) {
-			kt_runner(&k->kt, vm->id, v->now.run_ns - v->prev.run_ns, &v->set);
+			if (run && v->set != set) {
+				kt_runner(&k->kt, vm->id, run, &vm->sets[set]);
+				run = 0;
+			}
+			set = v->set;
+			run = add_sat(run, v->now.run_ns - v->prev.run_ns);
 			vcpu_run = add_sat(vcpu_run, v->now.run_ns - v->prev.run_ns);
 		}
 	}
+	if (run)
+		kt_runner(&k->kt, vm->id, run, &vm->sets[set]);
 	/* Its other threads (QEMU's main loop, I/O threads): the process's
 	 * time less its vCPUs', where the tick counts say so. */
 	if (!vm->by_thread && vm->prev_ticks && vm->ticks > vm->prev_ticks) {
 		uint64_t all = ticks_ns(k, vm->ticks - vm->prev_ticks);
 		if (all > vcpu_run)
-			kt_runner(&k->kt, vm->id, all - vcpu_run, &vm->emu_set);
+			kt_runner(&k->kt, vm->id, all - vcpu_run, &vm->sets[vm->emu_set]);
 	}
 }
 
 /* A VM's waits on the same CPUs, shared among thieves at once. */
 #define VICTIMS_BATCH 16
-struct victims { const cpu_set_t *set; uint32_t set_run, n; uint64_t waited[VICTIMS_BATCH], ran[VICTIMS_BATCH]; };
+struct victims { uint32_t set, n; uint64_t waited[VICTIMS_BATCH], ran[VICTIMS_BATCH]; };
 
 static void victims_flush(struct kvm *k, struct kvm_vm *vm, struct victims *b)
 {
@@ -727,18 +748,17 @@ static void victims_flush(struct kvm *k, struct kvm_vm *vm, struct victims *b)
 	uint64_t sum = 0;
 	for (uint32_t i = 0; i < b->n; i++)
 		sum = add_sat(sum, b->waited[i]);
-	kt_victim(&k->kt, vm->id, b->set, b->n, b->waited, b->ran, HV_THIEF_UNKNOWN, acc_add, vm);
-	kt_waiter(&k->kt, sum, b->set);
+	kt_victim(&k->kt, vm->id, &vm->sets[b->set], b->n, b->waited, b->ran, HV_THIEF_UNKNOWN, acc_add, vm);
+	kt_waiter(&k->kt, sum, &vm->sets[b->set]);
 	b->n = 0;
 }
 
 static void victims_add(struct kvm *k, struct kvm_vm *vm, struct victims *b, const struct kvm_vcpu *v,
 			uint64_t waited)
 {
-	if (b->n && (b->n == VICTIMS_BATCH || b->set_run != v->set_run))
+	if (b->n && (b->n == VICTIMS_BATCH || b->set != v->set))
 		victims_flush(k, vm, b);
-	b->set = &v->set;
-	b->set_run = v->set_run;
+	b->set = v->set;
 	b->waited[b->n] = waited;
 	b->ran[b->n++] = v->now.run_ns - v->prev.run_ns;
 }
@@ -748,7 +768,7 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 	struct victims b = { .n = 0 };
 	for (uint32_t i = 0; i < vm->nv; i++) {
 		struct kvm_vcpu *v = &vm->v[i];
-		kvm_pcpus_vcpu(&k->pcpus, &v->set, v->ncpus);
+		kvm_pcpus_vcpu(&k->pcpus, &vm->sets[v->set], v->ncpus);
 		if (v->prev.run_ns && v->now.wait_ns > v->prev.wait_ns && v->now.run_ns >= v->prev.run_ns) {
 			uint64_t waited = v->now.wait_ns - v->prev.wait_ns, cap = 0;
 			bool thr = v->thr_ok && v->thr_prev_ok && v->thr_now >= v->thr_prev;
@@ -884,7 +904,7 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 	d->hv.now_ns = (uint64_t)now;
 	d->hv.lost = vm->lost;
 	for (uint32_t i = 0; i < vm->nv; i++) {
-		const struct kvm_vcpu *v = &vm->v[i];
+		struct kvm_vcpu *v = &vm->v[i];
 		d->cpu_ns = add_sat(d->cpu_ns, v->now.run_ns);	/* hostile schedstat cannot wrap a sum */
 		d->hv.running_ns = add_sat(d->hv.running_ns, v->now.run_ns);
 		d->hv.runnable_ns = add_sat(d->hv.runnable_ns, v->now.wait_ns);
@@ -893,6 +913,9 @@ static void vm_emit(struct kvm *k, struct kvm_vm *vm, struct snapshot *out, int6
 			snapshot_add_hv_vcpu(out, &(struct hv_vcpu){ v->index, v->now.wait_ns, vm->lost, v->capped });
 		}
 		capped = add_sat(capped, v->capped);
+		v->prev = v->now;	/* the next sample's differences start here */
+		v->thr_prev = v->thr_now;
+		v->thr_prev_ok = v->thr_ok;
 	}
 	d->cap_pct = vm_cap_pct(k, vm);
 	/* The named few (ranked_settle), the rest as others. */
@@ -1275,15 +1298,8 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	char err[300];
 	size_t nd;
 	const char *netdev = taps ? read_kept(k, &k->netdev, "net/dev", &nd, err, sizeof(err)) : NULL;
-	for (uint32_t i = 0; i < k->nvms; i++) {
+	for (uint32_t i = 0; i < k->nvms; i++)
 		vm_emit(k, &k->vms[i], out, now, netdev);
-		for (uint32_t j = 0; j < k->vms[i].nv; j++) {
-			struct kvm_vcpu *v = &k->vms[i].v[j];
-			v->prev = v->now;
-			v->thr_prev = v->thr_now;
-			v->thr_prev_ok = v->thr_ok;
-		}
-	}
 	struct emit_ctx e = { k, out };
 	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
 	host_disks_emit(&k->disks, out, name_runner, &e);
