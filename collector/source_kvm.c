@@ -80,6 +80,7 @@ struct kvm_vm {
 	uint32_t pid, id;
 	uint64_t start_ticks;
 	bool seen, by_thread;		/* by_thread: no vCPU thread names, every thread counted */
+	bool has_taps;			/* cmd.ntaps > 0 */
 	char state;
 	struct kvm_vcpu *v;
 	uint32_t nv;
@@ -623,6 +624,7 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 		snprintf(vm->name, sizeof(vm->name), "%s-%u", ps->comm, pid);
 	vm_scan(k, vm, clock_now_ns());
 	vm_taps_from_fds(k, vm);
+	vm->has_taps = vm->cmd.ntaps > 0;
 	if (vm->by_thread)
 		log_warn("VM %s (pid %u): its vCPU threads are not named (QEMU without -name ...,debug-threads=on): "
 			 "its steal is every thread's wait, and not per vCPU", vm->name, pid);
@@ -682,6 +684,7 @@ static void vm_from_libvirt(struct kvm *k, struct kvm_vm *vm, const struct lv_do
 	vm->balloon_max_bytes = lv->balloon_max_bytes;
 	if (lv->nnets > vm->cmd.ntaps)
 		vm_taps_from_fds(k, vm);
+	vm->has_taps = vm->cmd.ntaps > 0;
 	if (!lv->has_delay || vm->by_thread || !vm->nv)
 		return;
 	vm->lv_delay_ns = lv->delay_ns;
@@ -1271,11 +1274,6 @@ static void kvm_read_vms(struct kvm *k, int64_t now)
 	}
 	kvm_read_pcpus(k);
 	unseen_runner(k);
-	for (uint32_t i = 0; i < k->nvms; i++) {
-		vm_victims(k, &k->vms[i]);
-		ranked_settle(&k->vms[i].th, HV_THIEVES_NAMED);
-	}
-	kvm_pcpus_settle(&k->pcpus, &k->kt);
 }
 
 struct emit_ctx { struct kvm *k; struct snapshot *out; };
@@ -1287,6 +1285,9 @@ static void name_runner(void *ctx, uint32_t id)
 	emit_thief_name(e->k, e->out, id);
 }
 
+/* Once every runner is known: each VM's waits shared among them, its
+ * thieves ranked and the VM emitted in one pass (a host of many VMs is
+ * walked as few times as can be), then the pCPUs and the disks. */
 static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 {
 	out->t_ns = now;
@@ -1294,12 +1295,16 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	host_info(k, out);
 	bool taps = false;
 	for (uint32_t i = 0; i < k->nvms; i++)
-		taps |= k->vms[i].cmd.ntaps > 0;
+		taps |= k->vms[i].has_taps;
 	char err[300];
 	size_t nd;
 	const char *netdev = taps ? read_kept(k, &k->netdev, "net/dev", &nd, err, sizeof(err)) : NULL;
-	for (uint32_t i = 0; i < k->nvms; i++)
+	for (uint32_t i = 0; i < k->nvms; i++) {
+		vm_victims(k, &k->vms[i]);
+		ranked_settle(&k->vms[i].th, HV_THIEVES_NAMED);
 		vm_emit(k, &k->vms[i], out, now, netdev);
+	}
+	kvm_pcpus_settle(&k->pcpus, &k->kt);
 	struct emit_ctx e = { k, out };
 	kvm_pcpus_emit(&k->pcpus, out, name_runner, &e);
 	host_disks_emit(&k->disks, out, name_runner, &e);
