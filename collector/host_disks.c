@@ -137,8 +137,10 @@ void host_disks_init(struct host_disks *kd, const char *proc)
 
 void host_disks_begin(struct host_disks *kd)
 {
-	for (uint32_t i = 0; i < kd->ndevs; i++)
+	for (uint32_t i = 0; i < kd->ndevs; i++) {
+		kd->devs[i].was_used = kd->devs[i].used;
 		kd->devs[i].used = false;
+	}
 }
 
 static struct host_disk_dev *find(const struct host_disks *kd, uint32_t dev)
@@ -167,7 +169,7 @@ void host_disks_use(struct host_disks *kd, uint32_t dev)
 bool host_disks_in_use(const struct host_disks *kd, uint32_t dev)
 {
 	const struct host_disk_dev *d = find(kd, dev);
-	return d && d->used;
+	return d && (d->used || d->was_used);
 }
 
 void host_disks_user(struct host_disks *kd, uint32_t dev, uint32_t id, uint64_t bytes)

@@ -25,7 +25,7 @@
 struct host_disk_dev {
 	uint32_t dev;			/* BLK_DEV(major, minor) */
 	struct ranked users;		/* host processes' bytes on it */
-	bool used;			/* a VM's this sample */
+	bool used, was_used;		/* a VM's this sample, and at the last */
 };
 
 struct host_disks {
@@ -49,11 +49,13 @@ uint32_t kvm_process_dev(const char *proc, uint32_t pid);
 uint32_t host_disk_under(const char *sys, uint32_t dev);
 
 void host_disks_init(struct host_disks *kd, const char *proc);
-/* A new sample: no device used yet. */
+/* A new sample: no device used yet (what was used at the last is kept:
+ * the walk meets host processes before some VMs). */
 void host_disks_begin(struct host_disks *kd);
 /* A VM's disks are on dev this sample. */
 void host_disks_use(struct host_disks *kd, uint32_t dev);
-/* Whether some VM's disks are on dev (a host process's I/O there is a neighbor's). */
+/* Whether some VM's disks are on dev, this sample or at the last (a host
+ * process's I/O there is a neighbor's). */
 bool host_disks_in_use(const struct host_disks *kd, uint32_t dev);
 /* A host process (thief id) did bytes of I/O on dev this interval. */
 void host_disks_user(struct host_disks *kd, uint32_t dev, uint32_t id, uint64_t bytes);

@@ -79,7 +79,8 @@ struct vm_limit {
 struct kvm_vm {
 	uint32_t pid, id;
 	uint64_t start_ticks;
-	bool seen, by_thread;		/* by_thread: no vCPU thread names, every thread counted */
+	uint32_t seen_gen;		/* the last walk it was in (kvm.gen) */
+	bool by_thread;			/* no vCPU thread names: every thread counted */
 	bool has_taps;			/* cmd.ntaps > 0 */
 	char state;
 	struct kvm_vcpu *v;
@@ -167,6 +168,7 @@ struct kvm {
 	int64_t online_ns;
 	struct kvm_libvirt *lv;
 	int64_t libvirt_ns;		/* when libvirt is next asked */
+	bool ask_libvirt;		/* this sample */
 	char buf[65536];
 	struct kept_file stat, meminfo, netdev;	/* read every sample */
 };
@@ -1131,6 +1133,19 @@ static bool loadavg_is_ours(struct kvm *k)
 	return pfile_open(&k->loadavg, k->proc, "loadavg", 4096, err, sizeof(err)) == 0;
 }
 
+/* A VM as the walk meets it (its process's stat just read): its vCPUs,
+ * libvirt's view (every LIBVIRT_NS), its I/O and pressure, and what its
+ * threads ran, while what a sample touches of it is at hand. */
+static void vm_sample(struct kvm *k, struct kvm_vm *vm)
+{
+	vm_read(k, vm, k->now_ns);
+	if (k->ask_libvirt)
+		vm_from_libvirt(k, vm, kvm_libvirt_find(k->lv, vm->name));
+	vm_io(k, vm);
+	vm_pressure(k, vm);
+	vm_runners(k, vm);
+}
+
 /* One process of the walk: a host process into the next table, a VMM into the VMs. */
 static void walk_one(struct kvm *k, uint32_t pid, struct host_proc *was, uint32_t *vcursor)
 {
@@ -1151,12 +1166,13 @@ static void walk_one(struct kvm *k, uint32_t pid, struct host_proc *was, uint32_
 	}
 	proc_keep(k, pid, HV_THIEF_OTHERS, &ps, fd);
 	struct kvm_vm *vm = vm_track(k, vcursor, pid, &ps, vmm);
-	vm->seen = true;
+	vm->seen_gen = k->gen;
 	vm->prev_ticks = vm->ticks;
 	vm->ticks = ps.cpu_ticks;
 	vm->rss_pages = ps.rss_pages;
 	vm->majflt = ps.majflt;
 	vm->state = ps.state;
+	vm_sample(k, vm);
 }
 
 /* Every process of /proc's listing, in its order. */
@@ -1209,8 +1225,6 @@ static int kvm_walk(struct kvm *k, char *err, size_t errsz)
 	bool list = must_list(k, &last_pid);
 	kt_begin(&k->kt);
 	k->gen++;
-	for (uint32_t i = 0; i < k->nvms; i++)
-		k->vms[i].seen = false;
 	k->nnext = 0;
 	if (!list) {
 		walk_known(k);
@@ -1244,7 +1258,7 @@ static void kvm_sweep(struct kvm *k)
 
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < k->nvms; i++) {
-		if (!k->vms[i].seen) {
+		if (k->vms[i].seen_gen != k->gen) {
 			vm_free(&k->vms[i]);
 			continue;
 		}
@@ -1253,27 +1267,6 @@ static void kvm_sweep(struct kvm *k)
 		o++;
 	}
 	k->nvms = o;
-}
-
-/* Each VM's vCPUs, libvirt's view (every LIBVIRT_NS), its I/O, and who ran while it waited. */
-static void kvm_read_vms(struct kvm *k, int64_t now)
-{
-	bool ask_libvirt = k->lv && now >= k->libvirt_ns;
-	host_disks_begin(&k->disks);
-	if (ask_libvirt) {
-		k->libvirt_ns = now + LIBVIRT_NS;
-		kvm_libvirt_fetch(k->lv);
-	}
-	for (uint32_t i = 0; i < k->nvms; i++) {
-		vm_read(k, &k->vms[i], now);
-		if (ask_libvirt)
-			vm_from_libvirt(k, &k->vms[i], kvm_libvirt_find(k->lv, k->vms[i].name));
-		vm_io(k, &k->vms[i]);
-		vm_pressure(k, &k->vms[i]);
-		vm_runners(k, &k->vms[i]);
-	}
-	kvm_read_pcpus(k);
-	unseen_runner(k);
 }
 
 struct emit_ctx { struct kvm *k; struct snapshot *out; };
@@ -1316,10 +1309,17 @@ static int kvm_sample(struct source *src, struct snapshot *out, char *err, size_
 	struct kvm *k = src->priv;
 	int64_t now = clock_now_ns();
 	k->now_ns = now;
+	k->ask_libvirt = k->lv && now >= k->libvirt_ns;
+	if (k->ask_libvirt) {
+		k->libvirt_ns = now + LIBVIRT_NS;
+		kvm_libvirt_fetch(k->lv);
+	}
+	host_disks_begin(&k->disks);
 	if (kvm_walk(k, err, errsz) < 0)
 		return -1;
 	kvm_sweep(k);
-	kvm_read_vms(k, now);
+	kvm_read_pcpus(k);
+	unseen_runner(k);
 	kvm_emit(k, out, now);
 	k->first = false;
 	return 0;
