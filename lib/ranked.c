@@ -2,7 +2,6 @@
 #include "config.h"
 #include "lib/ranked.h"
 
-
 _Static_assert(RANKED_MAX <= 256, "an item's after is a uint8_t");
 
 /* Before b in rank: more recent, then the smaller id. */
