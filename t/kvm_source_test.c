@@ -505,6 +505,8 @@ static void test_disks(void)
 	snprintf(path, sizeof(path), "%s/tarball", r);
 	fd_to(r, 7000, 3, path, "01");
 	fd_to(r, 7000, 0, "/dev/null", "02");
+	fd_to(r, 4000, 3, path, "01");	/* walked before the VMs: their device is known from the last sample */
+	fp_write(r, "0.00 0.01 0.05 1/400 20000\n", -1, "loadavg");	/* no birth: after the first, walks in pid order */
 	struct model m;
 	model_init(&m, 8);
 	struct source_options so = { .step_s = 1, .proc_root = r, .libvirt = LIBVIRT_OFF };
@@ -529,6 +531,9 @@ static void test_disks(void)
 		fp_stat(r, 7000, "tar", 'R', 10 * k, 902, 1, 0);
 		fp_thread(r, 7000, 7000, "tar", k * 10 * MS, 0, "0");
 		io_file(r, 7000, 0, k * 4 * MiB);
+		fp_stat(r, 4000, "rsync", 'R', 10 * k, 903, 1, 0);
+		fp_thread(r, 4000, 4000, "rsync", k * 10 * MS, 0, "0");
+		io_file(r, 4000, 0, k * 2 * MiB);
 		char ds[512];
 		unsigned long long ios = k * 512, sect = k * 16 * MiB / 512;
 		snprintf(ds, sizeof(ds), "   7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n %u %u testdisk %llu 0 %llu %llu %llu 0 %llu %llu 0 %llu %llu\n",
@@ -561,7 +566,7 @@ static void test_disks(void)
 		is_num(rd->disk_await_ms, 30, 1e-9, "db did I/O there: its disk await is the device's");
 		char who[512];
 		model_io_neighbors(&m, (uint32_t)(db - s->doms), who, sizeof(who));
-		ok(!strcmp(who, "on testdisk (30.0 ms): backup 56%, host:tar 25%, unseen 12%, self 6%"),
+		ok(!strcmp(who, "on testdisk (30.0 ms): backup 56%, host:tar 25%, host:rsync 12%, self 6%"),
 		   "db's I/O neighbors: %s", who);
 		is_num(m.sum.mem_stall_pct, 25, 1e-9, "the host's memory stalled 250 ms a second: 25%%");
 		is_num(m.sum.mem_stall_full_pct, 10, 1e-9, "all its tasks at once 100 ms: 10%%");
