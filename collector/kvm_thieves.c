@@ -2,8 +2,10 @@
 #include "config.h"
 #include "collector/kvm_thieves.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/first_from.h"
 #include "lib/snapshot.h"
 #include "lib/xalloc.h"
 
@@ -147,16 +149,10 @@ static const struct kt_view *view_of(struct kvm_thieves *k, const cpu_set_t *set
 }
 
 /* The run of thief id, or UINT32_MAX (runs are sorted by thief). */
+_Static_assert(offsetof(struct kt_run, thief) == 0, "first_from's key");
 static uint32_t run_of(const struct kvm_thieves *k, uint32_t id)
 {
-	uint32_t lo = 0, hi = k->nruns;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (k->runs[mid].thief < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo = first_from(k->runs, sizeof(*k->runs), k->nruns, id);
 	return lo < k->nruns && k->runs[lo].thief == id ? lo : UINT32_MAX;
 }
 

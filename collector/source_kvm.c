@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/clock.h"
+#include "lib/first_from.h"
 #include "lib/log.h"
 #include "lib/num.h"
 #include "lib/virt_detect.h"
@@ -1046,30 +1048,15 @@ static int by_pid(const void *a, const void *b)
 }
 
 /* The first of the VMs, or of the last walk's processes, whose pid is not below pid. */
+_Static_assert(offsetof(struct kvm_vm, pid) == 0 && offsetof(struct host_proc, pid) == 0, "first_from's key");
 static uint32_t vms_from(const struct kvm *k, uint32_t pid)
 {
-	uint32_t lo = 0, hi = k->nvms;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (k->vms[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return first_from(k->vms, sizeof(*k->vms), k->nvms, pid);
 }
 
 static uint32_t procs_from(const struct kvm *k, uint32_t pid)
 {
-	uint32_t lo = 0, hi = k->nprocs;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (k->procs[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return first_from(k->procs, sizeof(*k->procs), k->nprocs, pid);
 }
 
 /* A VMM process seen in the walk: the VM it was, or a new one kept in pid

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/first_from.h"
 #include "lib/log.h"
 #include "lib/net_dev.h"
 #include "lib/num.h"
@@ -194,22 +195,6 @@ static int by_domid_vbd(const void *a, const void *b)
 	if (x->domid != y->domid)
 		return x->domid < y->domid ? -1 : 1;
 	return (x->vbd.dev > y->vbd.dev) - (x->vbd.dev < y->vbd.dev);
-}
-
-/* The first of n elements of `size` bytes, sorted by a leading uint32_t
- * (a domid), whose key is not below key: n when none. */
-static uint32_t first_from(const void *base, size_t size, uint32_t n, uint32_t key)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2, at;
-		memcpy(&at, (const char *)base + (size_t)mid * size, sizeof(at));
-		if (at < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static bool domain_known(const struct xen_devices *xd, uint32_t domid)

@@ -1,9 +1,11 @@
 /* snapshot: storage for one host sample (see snapshot.h). */
 #include "config.h"
 #include "lib/snapshot.h"
+#include "lib/first_from.h"
 #include "lib/xalloc.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,16 +183,10 @@ const struct domain *snapshot_find(const struct snapshot *s, const char *name)
 	return NULL;
 }
 
+_Static_assert(offsetof(struct domain, domid) == 0, "first_from's key");
 const struct domain *snapshot_find_domid(const struct snapshot *s, uint32_t domid)
 {
-	uint32_t lo = 0, hi = s->ndoms;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (s->doms[mid].domid < domid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo = first_from(s->doms, sizeof(*s->doms), s->ndoms, domid);
 	return lo < s->ndoms && s->doms[lo].domid == domid ? &s->doms[lo] : NULL;
 }
 
