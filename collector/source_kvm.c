@@ -144,6 +144,7 @@ struct kvm {
 	uint32_t open_fds, fd_budget;	/* stat files kept open, and how many may be */
 	cpu_set_t *sets;		/* host processes' affinities, each once (a process holds its index) */
 	uint32_t nsets, sets_gen;
+	int64_t sets_reset_ns;		/* when the table last started over */
 	char (*names)[72];		/* "host:COMM", id HV_THIEF_HOST_BASE + i */
 	uint32_t *named_in;		/* per name: the last sample that carried it */
 	uint32_t nnames, gen;
@@ -365,22 +366,35 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 }
 
 /* The index of set among the host processes' affinities. Hosts have a few;
- * past SETS_MAX (any user can give each process one of its own) the table
- * starts over, and every process's affinity is read again when it next runs. */
+ * any user can give each process one of its own: past SETS_MAX a new one
+ * counts as the union of those in the table (sets[SETS_MAX]), and once
+ * RESCAN_NS has passed since the table last started over, it starts over
+ * (every process's affinity read again when it next runs): never more
+ * reads than rereading each every RESCAN_NS. */
 #define SETS_MAX 256
 static uint32_t set_intern(struct kvm *k, const cpu_set_t *set)
 {
 	for (uint32_t i = 0; i < k->nsets; i++)
 		if (CPU_EQUAL(&k->sets[i], set))
 			return i;
-	if (!k->sets)
-		k->sets = xreallocarray(NULL, SETS_MAX, sizeof(*k->sets));
+	if (!k->sets) {
+		k->sets = xreallocarray(NULL, SETS_MAX + 1, sizeof(*k->sets));
+		k->sets_reset_ns = k->now_ns;
+	}
 	if (k->nsets == SETS_MAX) {
+		if (k->now_ns - k->sets_reset_ns < RESCAN_NS)
+			return SETS_MAX;
 		k->nsets = 0;
 		k->sets_gen++;
+		k->sets_reset_ns = k->now_ns;
 	}
-	k->sets[k->nsets] = *set;
-	return k->nsets++;
+	k->sets[k->nsets++] = *set;
+	if (k->nsets == SETS_MAX) {
+		CPU_ZERO(&k->sets[SETS_MAX]);
+		for (uint32_t i = 0; i < SETS_MAX; i++)
+			CPU_OR(&k->sets[SETS_MAX], &k->sets[SETS_MAX], &k->sets[i]);
+	}
+	return k->nsets - 1;
 }
 
 /* One process that is not a VM: what it ran since the last walk. */

@@ -190,6 +190,58 @@ static void test_births(void)
 	source_close(src);
 }
 
+/* Any user can give each of its processes an affinity of its own: past the
+ * 256 the source keeps, a new one counts as their union, and the table starts
+ * over no sooner than a rescan (10 s) later. So an affinity is not read again
+ * within the rescan: here, with the 300 processes' status files gone after
+ * they were read, the next interval's shares are the last one's (read again,
+ * each would be "anywhere", and the hog would take nearly all). */
+static void test_affinity_churn(void)
+{
+	char r[sizeof(root) + 16];
+	snprintf(r, sizeof(r), "%s/churn", root);
+	if (mkdir(r, 0755) < 0)
+		fp_die("mkdir", r);
+	fp_host(r);
+	loadavg(r, 99999);	/* no births: walks in pid order */
+	struct model m;
+	model_init(&m, 8);
+	struct source_options so = { .step_s = 1, .proc_root = r, .libvirt = LIBVIRT_OFF };
+	struct source *src = NULL;
+	char err[256] = "", cpus[16], path[sizeof(r) + 64];
+	uint64_t hog[4] = { 0 };
+	for (unsigned k = 1; k <= 3; k++) {
+		fp_stat(r, 500, "qemu-system-x86", 'S', 10 * k, 900, 1, 0);
+		fp_cmdline(r, 500, A("qemu\0-name\0victim,debug-threads=on\0"));
+		fp_thread(r, 500, 501, "CPU 0/KVM", k * 100 * MS, k * 500 * MS, "0");
+		fp_stat(r, 600, "qemu-system-x86", 'S', 60 * k, 901, 1, 0);
+		fp_cmdline(r, 600, A("qemu\0-name\0hog,debug-threads=on\0"));
+		fp_thread(r, 600, 601, "CPU 0/KVM", k * 600 * MS, 0, "0");
+		for (unsigned i = 0; i < 300; i++) {
+			fp_stat(r, 1000 + i, "p", 'R', k, 902, 1, 0);
+			snprintf(cpus, sizeof(cpus), "0,%u", i + 2);
+			if (k < 3)
+				fp_thread(r, 1000 + i, 1000 + i, "p", k * 10 * MS, 0, cpus);
+			else if (snprintf(path, sizeof(path), "%s/%u/task/%u/status", r, 1000 + i, 1000 + i) > 0 &&
+				 unlink(path) < 0)	/* read before: gone now */
+				fp_die("unlink", path);
+		}
+		if (!src && !(src = source_open("kvm", &so, err, sizeof(err)))) {
+			ok(0, "the kvm source opens (%s)", err);
+			return;
+		}
+		const struct snapshot *s = sample(src, &m, 1000 * k);
+		const struct domain *v = dom(s, "victim");
+		hog[k] = v ? thief_ns(s, v, "hog") : 0;
+	}
+	uint64_t before = hog[2] - hog[1], after = hog[3] - hog[2];
+	ok(before > 0 && after + after / 100 >= before && before + before / 100 >= after,
+	   "300 processes' own affinities: not read again within the rescan, the hog's share the same (%.1f ms, %.1f ms)",
+	   (double)before / MS, (double)after / MS);
+	model_free(&m);
+	source_close(src);
+}
+
 /* Processes that lived between two walks: CPU 0 busy all along by /proc/stat,
  * where v's vCPU ran 0.25 s and burn 0.25 s of each second: the other half
  * is "host:unseen processes", a thief of v's 0.75 s wait like burn (2:1), on
@@ -677,6 +729,7 @@ int main(void)
 	source_close(src);
 	test_recent_thieves();
 	test_births();
+	test_affinity_churn();
 	test_unseen();
 	test_caps();
 	test_disks();
