@@ -59,7 +59,6 @@ struct kvm_vcpu {
 	struct task_schedstat now, prev;
 	bool thr_ok, thr_prev_ok;	/* the limit's throttled time read, now and at the last sample */
 	uint16_t limit;			/* its cgroup's CPU limit, of vm->limits as of the last scan; LIMIT_UNKNOWN */
-	uint32_t limit_pct;		/* that limit's % of one CPU; 0 none */
 	uint64_t thr_now, thr_prev;
 	uint64_t capped;		/* of its wait, what its limit held it back: cumulative */
 	uint32_t set, ncpus;		/* where it may run, of vm->sets, and how many CPUs, as of the last scan */
@@ -83,7 +82,6 @@ struct kvm_vm {
 	uint64_t start_ticks;
 	uint32_t seen_gen;		/* the last walk it was in (kvm.gen) */
 	bool by_thread;			/* no vCPU thread names: every thread counted */
-	bool has_taps;			/* cmd.ntaps > 0 */
 	char state;
 	struct kvm_vcpu *v;
 	uint32_t nv;
@@ -285,7 +283,7 @@ static ssize_t read_stat(struct kvm *k, struct host_proc *was, uint32_t pid, int
 	if (was && was->fd >= 0) {
 		*fd = was->fd;
 		was->fd = -1;
-		ssize_t n = pread(*fd, k->buf, 4095, 0);
+		ssize_t n = pread(*fd, k->buf, sizeof(k->buf) - 1, 0);
 		if (n > 0) {
 			k->buf[n] = '\0';
 			return n;
@@ -365,6 +363,15 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 		host_disks_user(&k->disks, now->blk_dev, now->name, now->io_bytes - was->io_bytes);
 }
 
+/* The index of set among n sets, n when it is none of them. */
+static uint32_t set_find(const cpu_set_t *sets, uint32_t n, const cpu_set_t *set)
+{
+	uint32_t i = 0;
+	while (i < n && !CPU_EQUAL(&sets[i], set))
+		i++;
+	return i;
+}
+
 /* The index of set among the host processes' affinities. Hosts have a few;
  * any user can give each process one of its own: past SETS_MAX a new one
  * counts as the union of those in the table (sets[SETS_MAX]), and once
@@ -374,9 +381,9 @@ static void host_io(struct kvm *k, struct host_proc *now, const struct host_proc
 #define SETS_MAX 256
 static uint32_t set_intern(struct kvm *k, const cpu_set_t *set)
 {
-	for (uint32_t i = 0; i < k->nsets; i++)
-		if (CPU_EQUAL(&k->sets[i], set))
-			return i;
+	uint32_t i = set_find(k->sets, k->nsets, set);
+	if (i < k->nsets)
+		return i;
 	if (!k->sets) {
 		k->sets = xreallocarray(NULL, SETS_MAX + 1, sizeof(*k->sets));
 		k->sets_reset_ns = k->now_ns;
@@ -391,8 +398,8 @@ static uint32_t set_intern(struct kvm *k, const cpu_set_t *set)
 	k->sets[k->nsets++] = *set;
 	if (k->nsets == SETS_MAX) {
 		CPU_ZERO(&k->sets[SETS_MAX]);
-		for (uint32_t i = 0; i < SETS_MAX; i++)
-			CPU_OR(&k->sets[SETS_MAX], &k->sets[SETS_MAX], &k->sets[i]);
+		for (uint32_t j = 0; j < SETS_MAX; j++)
+			CPU_OR(&k->sets[SETS_MAX], &k->sets[SETS_MAX], &k->sets[j]);
 	}
 	return k->nsets - 1;
 }
@@ -494,9 +501,9 @@ static uint32_t vm_set_add(struct kvm *k, struct kvm_vm *vm, uint32_t tid)
 {
 	cpu_set_t set;
 	affinity(k, vm->pid, tid, &set);
-	for (uint32_t i = 0; i < vm->nsets; i++)
-		if (CPU_EQUAL(&vm->sets[i], &set))
-			return i;
+	uint32_t i = set_find(vm->sets, vm->nsets, &set);
+	if (i < vm->nsets)
+		return i;
 	vm->sets = xreallocarray(vm->sets, vm->nsets + 1, sizeof(*vm->sets));
 	vm->sets[vm->nsets] = set;
 	return vm->nsets++;
@@ -564,7 +571,6 @@ static void vm_scan(struct kvm *k, struct kvm_vm *vm, int64_t now)
 			v->set = vm_set_add(k, vm, v->tid);	/* a pinning change shows at the next scan */
 			v->ncpus = (uint32_t)CPU_COUNT(&vm->sets[v->set]);
 			v->limit = vm_limit_add(k, vm, v->tid);
-			v->limit_pct = v->limit != LIMIT_UNKNOWN ? vm->limits[v->limit].cg.limit_pct : 0;
 			for (uint32_t i = 0; i < nold; i++)	/* a thread seen before keeps its past */
 				if (old[i].tid == v->tid) {
 					v->prev = old[i].now;
@@ -642,7 +648,6 @@ static void vm_discover(struct kvm *k, struct kvm_vm *vm, uint32_t pid, const st
 		snprintf(vm->name, sizeof(vm->name), "%s-%u", ps->comm, pid);
 	vm_scan(k, vm, clock_now_ns());
 	vm_taps_from_fds(k, vm);
-	vm->has_taps = vm->cmd.ntaps > 0;
 	if (vm->by_thread)
 		log_warn("VM %s (pid %u): its vCPU threads are not named (QEMU without -name ...,debug-threads=on): "
 			 "its steal is every thread's wait, and not per vCPU", vm->name, pid);
@@ -702,7 +707,6 @@ static void vm_from_libvirt(struct kvm *k, struct kvm_vm *vm, const struct lv_do
 	vm->balloon_max_bytes = lv->balloon_max_bytes;
 	if (lv->nnets > vm->cmd.ntaps)
 		vm_taps_from_fds(k, vm);
-	vm->has_taps = vm->cmd.ntaps > 0;
 	if (!lv->has_delay || vm->by_thread || !vm->nv)
 		return;
 	vm->lv_delay_ns = lv->delay_ns;
@@ -796,7 +800,8 @@ static void vm_victims(struct kvm *k, struct kvm_vm *vm)
 			if (thr)	/* held by its own limit */
 				cap = v->thr_now - v->thr_prev < waited ? v->thr_now - v->thr_prev : waited;
 			v->capped = add_sat(v->capped, cap);
-			if (v->limit_pct && !thr)	/* a limit whose throttling is not known: neither */
+			bool limited = v->limit != LIMIT_UNKNOWN && vm->limits[v->limit].cg.limit_pct;
+			if (limited && !thr)	/* a limit whose throttling is not known: neither */
 				acc_add(vm, HV_THIEF_UNKNOWN, waited);
 			else if (waited > cap)
 				victims_add(k, vm, &b, v, waited - cap);
@@ -1287,13 +1292,15 @@ static void kvm_emit(struct kvm *k, struct snapshot *out, int64_t now)
 	out->t_ns = now;
 	out->wall = clock_wall_s();
 	host_info(k, out);
-	bool taps = false;
-	for (uint32_t i = 0; i < k->nvms; i++)
-		taps |= k->vms[i].has_taps;
 	char err[300];
 	size_t nd;
-	const char *netdev = taps ? read_kept(k, &k->netdev, "net/dev", &nd, err, sizeof(err)) : NULL;
+	const char *netdev = NULL;	/* read once, when a VM with taps is the first to need it */
+	bool netdev_read = false;
 	for (uint32_t i = 0; i < k->nvms; i++) {
+		if (k->vms[i].cmd.ntaps && !netdev_read) {
+			netdev = read_kept(k, &k->netdev, "net/dev", &nd, err, sizeof(err));
+			netdev_read = true;
+		}
 		vm_victims(k, &k->vms[i]);
 		ranked_settle(&k->vms[i].th, HV_THIEVES_NAMED);
 		vm_emit(k, &k->vms[i], out, now, netdev);
